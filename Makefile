@@ -1,0 +1,43 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they share.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test lint bench refresh-prices browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime
+	$(BIN)/python -m streamlit run streamlit_app.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+browser: $(VENV)/.dev
+	@bash scripts/ensure_browser.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint browser
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev
+	$(BIN)/python scripts/bench.py
+
+refresh-prices: $(VENV)/.dev
+	$(BIN)/python -m pricing refresh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

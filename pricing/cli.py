@@ -1,0 +1,225 @@
+"""Command line for the price catalog: list, price, diff, validate and refresh."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
+from pricing.errors import InputError, UnknownIdError
+from pricing.sheets import load_sheet
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, UnknownIdError, LookupError) as exc:
+        print(f"error: {_message(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pricing", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("list", _list, "Every model in force on a date, with its list prices.")
+    _common(p)
+    p = command("price", _price, "The prices of one model in force on a date.")
+    p.add_argument("model", metavar="PROVIDER/MODEL")
+    _common(p)
+    p = command("diff", _diff, "What changed in a provider's sheet between two dates.")
+    p.add_argument("provider")
+    p.add_argument("--from", dest="from_date", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="to_date", type=_date, required=True, metavar="DATE")
+    _common(p, on=False)
+    p = command("validate", _validate, "Check sheet files; exit 0 when all are valid, 2 if not.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    p = command("refresh", _refresh, "Rewrite the sheets from the pinned genai-prices package.")
+    p.add_argument("--out", type=Path, default=DEFAULT_PRICE_DIR)
+    p.add_argument("--checked-on", type=_date, default=date.today())
+    return parser
+
+
+def _common(p: argparse.ArgumentParser, on: bool = True) -> None:
+    if on:
+        p.add_argument("--on", type=_date, default=date.today(), metavar="DATE")
+    p.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, metavar="DIR")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _catalog(args) -> Catalog:
+    catalog = Catalog.load(args.prices)
+    for error in catalog.errors:
+        print(f"warning: sheet refused: {error}", file=sys.stderr)
+    return catalog
+
+
+def _list(args) -> int:
+    quotes = sorted(_catalog(args).quotes(args.on), key=lambda q: q.model_id)
+    if args.json:
+        _print_json([_quote_json(q) for q in quotes])
+        return EXIT_OK
+    print(f"{'model':<52} {'tier':<11} {'input':>8} {'output':>8} {'cached':>8}  in force from")
+    for q in quotes:
+        p = q.prices
+        print(
+            f"{q.model_id:<52} {q.tier:<11} {_money(p.input_per_mtok):>8} "
+            f"{_money(p.output_per_mtok):>8} {_money(p.cached_input_per_mtok):>8}  {q.effective_from}"
+        )
+    print(f"\n{len(quotes)} models on {args.on}; USD per million tokens.")
+    return EXIT_OK
+
+
+def _price(args) -> int:
+    quote = _catalog(args).quote(args.model, args.on)
+    if args.json:
+        _print_json(_quote_json(quote))
+        return EXIT_OK
+    p = quote.prices
+    print(f"{quote.model_id} on {args.on} (sheet {quote.version}, {quote.tier} tier)")
+    print(f"  input   {_money(p.input_per_mtok)} USD per million tokens")
+    print(f"  output  {_money(p.output_per_mtok)}")
+    print(f"  cached  {_money(p.cached_input_per_mtok)}")
+    if p.batch:
+        print(f"  batch   {_money(p.batch.input_per_mtok)} / {_money(p.batch.output_per_mtok)}")
+    for tier in p.long_context:
+        print(
+            f"  prompts above {tier.above_input_tokens:,} tokens: "
+            f"{_money(tier.input_per_mtok)} / {_money(tier.output_per_mtok)}"
+        )
+    if p.alias_of:
+        print(f"  alias of {quote.provider}/{p.alias_of}")
+    print(f"  source: {quote.source}, checked {quote.checked_on}")
+    return EXIT_OK
+
+
+def _diff(args) -> int:
+    diff = _catalog(args).diff(args.provider, args.from_date, args.to_date)
+    if args.json:
+        _print_json(
+            {
+                "provider": diff.provider,
+                "from_version": diff.from_version,
+                "to_version": diff.to_version,
+                "added": diff.added,
+                "removed": diff.removed,
+                "alias_moves": [m.__dict__ for m in diff.alias_moves],
+                "changed": [{**c.__dict__, "pct_change": c.pct_change} for c in diff.changed],
+            }
+        )
+        return EXIT_OK
+    print(f"{diff.provider}: sheet {diff.from_version} -> {diff.to_version}")
+    if diff.is_empty:
+        print("  no changes")
+    for model in diff.added:
+        print(f"  + {model}")
+    for model in diff.removed:
+        print(f"  - {model}")
+    for move in diff.alias_moves:
+        print(f"  ~ {move.model} now points at {move.new_target} (was {move.old_target})")
+    for change in diff.changed:
+        pct = "" if change.pct_change is None else f" ({change.pct_change:+.1f}%)"
+        print(f"  * {change.model} {change.field}: {_money(change.old)} -> {_money(change.new)}{pct}")
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    files = _sheet_files(args.paths or [DEFAULT_PRICE_DIR])
+    sheets, errors = [], []
+    for path in files:
+        try:
+            sheets.append(LoadedSheet(str(path), load_sheet(path)))
+        except InputError as exc:
+            errors.append(exc)
+    errors += Catalog(sheets).errors  # cross-file checks: duplicate effective dates
+    for error in errors:
+        print(f"invalid: {error}", file=sys.stderr)
+    print(f"{len(files) - len(errors)} of {len(files)} sheets valid")
+    return EXIT_BAD_INPUT if errors or not files else EXIT_OK
+
+
+def _sheet_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob("*.json"))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(str(path), "no such file or folder")
+    return files
+
+
+def _refresh(args) -> int:
+    from pricing.importer import refresh
+
+    written = refresh(args.out, args.checked_on)
+    print(f"wrote {len(written)} sheets under {args.out}")
+    return EXIT_OK
+
+
+def _quote_json(q: Quote) -> dict:
+    p = q.prices
+    return {
+        "model": q.model_id,
+        "provider": q.provider,
+        "tier": q.tier,
+        "input_per_mtok": _num(p.input_per_mtok),
+        "output_per_mtok": _num(p.output_per_mtok),
+        "cached_input_per_mtok": _num(p.cached_input_per_mtok),
+        "cache_write_per_mtok": _num(p.cache_write_per_mtok),
+        "batch": None if p.batch is None else {
+            "input_per_mtok": _num(p.batch.input_per_mtok),
+            "output_per_mtok": _num(p.batch.output_per_mtok),
+        },
+        "long_context": [
+            {
+                "above_input_tokens": t.above_input_tokens,
+                "input_per_mtok": _num(t.input_per_mtok),
+                "output_per_mtok": _num(t.output_per_mtok),
+            }
+            for t in p.long_context
+        ],
+        "context_window_tokens": p.context_window_tokens,
+        "alias_of": p.alias_of,
+        "deprecated": p.deprecated,
+        "effective_from": q.effective_from.isoformat(),
+        "version": q.version,
+        "source": q.source,
+        "checked_on": q.checked_on.isoformat(),
+    }
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _message(exc: Exception) -> str:
+    return str(exc.args[0]) if isinstance(exc, LookupError) and exc.args else str(exc)

@@ -1,0 +1,106 @@
+"""The cost of a usage: which rates apply (long-context tier, batch) and what they add up to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pricing.schema import ModelPrices, TokenPrices
+
+MTOK = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens of one request or one task. `input_tokens` includes the cached ones."""
+
+    input_tokens: Decimal
+    output_tokens: Decimal
+    cached_input_tokens: Decimal = Decimal(0)
+    cache_write_tokens: Decimal = Decimal(0)
+    batch: bool = False
+
+    def __post_init__(self):
+        for name in ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens"):
+            value = Decimal(getattr(self, name))
+            if value < 0:
+                raise ValueError(f"{name} must not be negative")
+            object.__setattr__(self, name, value)
+        if self.cached_input_tokens > self.input_tokens:
+            raise ValueError("cached_input_tokens cannot exceed input_tokens")
+
+
+def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool) -> TokenPrices:
+    """The per-token rates that a request with this prompt size pays.
+
+    Long-context tiers are cliffs: above a tier's threshold every token of the request pays
+    the tier's rate (as genai-prices and the providers define them). A batch request pays the
+    batch rates where the model has them, scaled by the same long-context factor; a model
+    without batch prices pays its standard rates.
+    """
+    standard = _standard_tier(prices, Decimal(prompt_tokens))
+    if not batch or prices.batch is None:
+        return _with_cache_fallback(standard)
+    return _with_cache_fallback(_scale_batch(prices, standard))
+
+
+def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
+    """USD cost of the usage at these prices."""
+    rates = rates_for(prices, usage.input_tokens, usage.batch)
+    uncached = usage.input_tokens - usage.cached_input_tokens
+    total = (
+        uncached * rates.input_per_mtok
+        + usage.cached_input_tokens * rates.cached_input_per_mtok
+        + usage.output_tokens * rates.output_per_mtok
+        + usage.cache_write_tokens * rates.cache_write_per_mtok
+    )
+    return total / MTOK
+
+
+def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> TokenPrices:
+    chosen: TokenPrices = prices
+    for tier in prices.long_context:
+        if prompt_tokens > tier.above_input_tokens:
+            chosen = tier
+    return TokenPrices(
+        input_per_mtok=chosen.input_per_mtok,
+        output_per_mtok=chosen.output_per_mtok,
+        cached_input_per_mtok=chosen.cached_input_per_mtok,
+        cache_write_per_mtok=chosen.cache_write_per_mtok,
+    )
+
+
+def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
+    batch = prices.batch
+    assert batch is not None
+
+    def scaled(field: str) -> Decimal | None:
+        base, tier, bat = (getattr(p, field) for p in (prices, standard, batch))
+        if bat is None:
+            return None
+        if base in (None, 0) or tier is None:
+            return bat
+        return bat * tier / base
+
+    return TokenPrices(
+        input_per_mtok=scaled("input_per_mtok"),
+        output_per_mtok=scaled("output_per_mtok"),
+        cached_input_per_mtok=scaled("cached_input_per_mtok"),
+        cache_write_per_mtok=scaled("cache_write_per_mtok"),
+    )
+
+
+def _with_cache_fallback(rates: TokenPrices) -> TokenPrices:
+    """A model without a cached-input price bills cached tokens as ordinary input."""
+    return TokenPrices(
+        input_per_mtok=rates.input_per_mtok,
+        output_per_mtok=rates.output_per_mtok,
+        cached_input_per_mtok=(
+            rates.input_per_mtok
+            if rates.cached_input_per_mtok is None
+            else rates.cached_input_per_mtok
+        ),
+        cache_write_per_mtok=(
+            rates.input_per_mtok if rates.cache_write_per_mtok is None else rates.cache_write_per_mtok
+        ),
+    )

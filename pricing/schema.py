@@ -1,0 +1,178 @@
+"""The price-sheet schema: one provider's prices as of one effective date.
+
+Money is `Decimal` parsed straight from the file; every price is USD per million tokens and
+says so in its name (`input_per_mtok`). Unknown keys are errors, never silent defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SUPPORTED_CURRENCIES = ("USD",)
+TIERS = ("frontier", "mid", "economy", "self-hosted")
+Tier = Literal["frontier", "mid", "economy", "self-hosted"]
+
+PricePerMTok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+PositiveInt = Annotated[int, Field(gt=0)]
+Share = Annotated[float, Field(gt=0, le=1)]
+
+# The rule that assigns a tier to an API model, applied by the importer to each version.
+# A 3:1 input:output blend is the usual way to compare list prices with one number.
+TIER_RULE = (
+    "blended list price = (3 x input + 1 x output) / 4 USD per million tokens; "
+    "frontier when blended >= 3.00, mid when >= 0.50, economy below 0.50; "
+    "self-hosted models are their own tier"
+)
+FRONTIER_FROM = Decimal("3.00")
+MID_FROM = Decimal("0.50")
+
+
+def tier_for(input_per_mtok: Decimal, output_per_mtok: Decimal) -> Tier:
+    """The tier TIER_RULE gives a model with these list prices."""
+    blended = (3 * input_per_mtok + output_per_mtok) / 4
+    if blended >= FRONTIER_FROM:
+        return "frontier"
+    if blended >= MID_FROM:
+        return "mid"
+    return "economy"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TokenPrices(Strict):
+    """A set of per-token prices (standard, batch, a service tier or a long-context tier)."""
+
+    input_per_mtok: PricePerMTok
+    output_per_mtok: PricePerMTok
+    cached_input_per_mtok: PricePerMTok | None = None
+    cache_write_per_mtok: PricePerMTok | None = None
+
+
+class LongContextTier(TokenPrices):
+    """Prices that apply to every token of a request whose prompt exceeds `above_input_tokens`."""
+
+    above_input_tokens: PositiveInt
+
+
+class ModelPrices(TokenPrices):
+    """One model's list prices in one sheet version."""
+
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    tier: Tier
+    batch: TokenPrices | None = None
+    service_tiers: dict[str, TokenPrices] = {}
+    long_context: list[LongContextTier] = []
+    context_window_tokens: PositiveInt | None = None
+    deprecated: bool = False
+    deprecation_date: date | None = None
+    alias_of: str | None = None
+    notes: str | None = None
+
+    @field_validator("long_context")
+    @classmethod
+    def _tiers_ascend(cls, tiers: list[LongContextTier]) -> list[LongContextTier]:
+        starts = [t.above_input_tokens for t in tiers]
+        if starts != sorted(set(starts)):
+            raise ValueError("long-context tiers must have distinct, ascending thresholds")
+        return tiers
+
+
+class SelfHostedModel(Strict):
+    """An open-weights model on rented GPUs; its price per token is derived, not listed."""
+
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    gpu: str
+    gpu_hour_usd: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    gpus_per_replica: PositiveInt
+    input_tokens_per_second: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    output_tokens_per_second: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    target_utilization: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
+    context_window_tokens: PositiveInt | None = None
+    notes: str | None = None
+
+    def per_mtok(self, tokens_per_second: Decimal) -> Decimal:
+        """USD per million tokens = replica cost per hour / useful tokens per hour x 1e6."""
+        replica_usd_per_hour = self.gpu_hour_usd * self.gpus_per_replica
+        useful_tokens_per_hour = tokens_per_second * 3600 * self.target_utilization
+        return (replica_usd_per_hour / useful_tokens_per_hour * 1_000_000).quantize(
+            Decimal("0.0001")
+        )
+
+    def as_model_prices(self) -> ModelPrices:
+        """The derived list prices, so self-hosted models are costed like any other."""
+        return ModelPrices(
+            id=self.id,
+            name=self.name,
+            tier="self-hosted",
+            input_per_mtok=self.per_mtok(self.input_tokens_per_second),
+            output_per_mtok=self.per_mtok(self.output_tokens_per_second),
+            context_window_tokens=self.context_window_tokens,
+            notes=self.notes,
+        )
+
+
+class _SheetHeader(Strict):
+    provider: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+    provider_name: str | None = None
+    version: Annotated[str, Field(min_length=1)]
+    effective_from: date
+    currency: str
+    source: Annotated[str, Field(min_length=1)]
+    source_urls: list[str] = []
+    checked_on: date
+    notes: str | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, currency: str) -> str:
+        if currency not in SUPPORTED_CURRENCIES:
+            known = ", ".join(SUPPORTED_CURRENCIES)
+            raise ValueError(f"unknown currency '{currency}' (supported: {known})")
+        return currency
+
+    @model_validator(mode="after")
+    def _unique_model_ids(self):
+        seen: set[str] = set()
+        for model in self.models:  # type: ignore[attr-defined]
+            if model.id in seen:
+                raise ValueError(f"duplicate model id '{model.id}'")
+            seen.add(model.id)
+        return self
+
+
+class ApiPriceSheet(_SheetHeader):
+    """List prices published by an API provider."""
+
+    kind: Literal["api"] = "api"
+    tier_rule: str = TIER_RULE
+    models: list[ModelPrices]
+
+
+class SelfHostedSheet(_SheetHeader):
+    """Self-hosted models priced from GPU-hours, throughput and utilization."""
+
+    kind: Literal["self_hosted"]
+    illustrative: bool = False
+    assumptions: Annotated[str, Field(min_length=1)]
+    models: list[SelfHostedModel]
+
+    def model_prices(self) -> list[ModelPrices]:
+        return [m.as_model_prices() for m in self.models]
+
+
+PriceSheet = ApiPriceSheet | SelfHostedSheet
+
+
+def model_prices_of(sheet: PriceSheet) -> list[ModelPrices]:
+    """Every model of a sheet as list prices, derived for self-hosted sheets."""
+    if isinstance(sheet, SelfHostedSheet):
+        return sheet.model_prices()
+    return list(sheet.models)
