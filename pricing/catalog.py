@@ -166,9 +166,7 @@ class Catalog:
             )
         return in_force[-1]
 
-    def quote(
-        self, model_id: str, on: date, scenario: PriceScenario | None = None
-    ) -> Quote:
+    def quote(self, model_id: str, on: date, scenario: PriceScenario | None = None) -> Quote:
         """A model's prices on a date (`provider/model`), with a scenario applied if given."""
         provider, _, model = model_id.partition("/")
         if provider not in self._by_provider:
@@ -197,7 +195,12 @@ class Catalog:
     def model_ids(self) -> list[str]:
         """Every model id that any version lists."""
         return sorted(
-            {f"{p}/{m}" for p, versions in self._by_provider.items() for v in versions for m in v.models}
+            {
+                f"{p}/{m}"
+                for p, versions in self._by_provider.items()
+                for v in versions
+                for m in v.models
+            }
         )
 
     def history(self, model_id: str) -> list[Quote]:
@@ -205,7 +208,9 @@ class Catalog:
         provider, _, model = model_id.partition("/")
         if provider not in self._by_provider or model_id not in self.model_ids():
             raise UnknownIdError("model", model_id, _nearest(model_id, self.model_ids()))
-        return [_quote_of(v, v.models[model]) for v in self._by_provider[provider] if model in v.models]
+        return [
+            _quote_of(v, v.models[model]) for v in self._by_provider[provider] if model in v.models
+        ]
 
     def change_dates(self, provider: str) -> list[date]:
         return [v.effective_from for v in self.versions(provider)]

@@ -83,7 +83,8 @@ def _list(args) -> int:
         p = q.prices
         print(
             f"{q.model_id:<52} {q.tier:<11} {_money(p.input_per_mtok):>8} "
-            f"{_money(p.output_per_mtok):>8} {_money(p.cached_input_per_mtok):>8}  {q.effective_from}"
+            f"{_money(p.output_per_mtok):>8} {_money(p.cached_input_per_mtok):>8}  "
+            f"{q.effective_from}"
         )
     print(f"\n{len(quotes)} models on {args.on}; USD per million tokens.")
     return EXIT_OK
@@ -138,7 +139,9 @@ def _diff(args) -> int:
         print(f"  ~ {move.model} now points at {move.new_target} (was {move.old_target})")
     for change in diff.changed:
         pct = "" if change.pct_change is None else f" ({change.pct_change:+.1f}%)"
-        print(f"  * {change.model} {change.field}: {_money(change.old)} -> {_money(change.new)}{pct}")
+        print(
+            f"  * {change.model} {change.field}: {_money(change.old)} -> {_money(change.new)}{pct}"
+        )
     return EXIT_OK
 
 
@@ -187,7 +190,9 @@ def _quote_json(q: Quote) -> dict:
         "output_per_mtok": _num(p.output_per_mtok),
         "cached_input_per_mtok": _num(p.cached_input_per_mtok),
         "cache_write_per_mtok": _num(p.cache_write_per_mtok),
-        "batch": None if p.batch is None else {
+        "batch": None
+        if p.batch is None
+        else {
             "input_per_mtok": _num(p.batch.input_per_mtok),
             "output_per_mtok": _num(p.batch.output_per_mtok),
         },

@@ -101,6 +101,8 @@ def _with_cache_fallback(rates: TokenPrices) -> TokenPrices:
             else rates.cached_input_per_mtok
         ),
         cache_write_per_mtok=(
-            rates.input_per_mtok if rates.cache_write_per_mtok is None else rates.cache_write_per_mtok
+            rates.input_per_mtok
+            if rates.cache_write_per_mtok is None
+            else rates.cache_write_per_mtok
         ),
     )

@@ -43,42 +43,104 @@ PACKAGE = "genai-prices"
 # realtime and retired models are left out: the planner costs text work.
 SELECTION: dict[str, list[str]] = {
     "openai": [
-        "gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra",
-        "gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.4", "gpt-5.4-mini",
-        "gpt-5.4-nano", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-4.1", "gpt-4.1-mini",
-        "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o3", "o3-pro", "o4-mini",
+        "gpt-6-astra",
+        "gpt-6-sol",
+        "gpt-6-luna",
+        "gpt-6.1-sol",
+        "gpt-6.1-terra",
+        "gpt-5.6-sol",
+        "gpt-5.6-terra",
+        "gpt-5.6-luna",
+        "gpt-5.5",
+        "gpt-5.4",
+        "gpt-5.4-mini",
+        "gpt-5.4-nano",
+        "gpt-5",
+        "gpt-5-mini",
+        "gpt-5-nano",
+        "gpt-4.1",
+        "gpt-4.1-mini",
+        "gpt-4.1-nano",
+        "gpt-4o",
+        "gpt-4o-mini",
+        "o3",
+        "o3-pro",
+        "o4-mini",
     ],
     "anthropic": [
-        "claude-opus-5-5", "claude-opus-5", "claude-sonnet-5-5", "claude-sonnet-5",
-        "claude-haiku-5-5", "claude-opus-4-6", "claude-sonnet-4-6", "claude-sonnet-4-5",
-        "claude-haiku-4-5", "claude-opus-4-1", "claude-sonnet-4-0",
+        "claude-opus-5-5",
+        "claude-opus-5",
+        "claude-sonnet-5-5",
+        "claude-sonnet-5",
+        "claude-haiku-5-5",
+        "claude-opus-4-6",
+        "claude-sonnet-4-6",
+        "claude-sonnet-4-5",
+        "claude-haiku-4-5",
+        "claude-opus-4-1",
+        "claude-sonnet-4-0",
     ],
     "google": [
-        "gemini-4-argon", "gemini-3.8-flash", "gemini-3.6-flash", "gemini-3.5-flash",
-        "gemini-3.5-flash-lite", "gemini-3.1-pro-preview", "gemini-3.1-flash-lite",
-        "gemini-3-flash-preview", "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite",
+        "gemini-4-argon",
+        "gemini-3.8-flash",
+        "gemini-3.6-flash",
+        "gemini-3.5-flash",
+        "gemini-3.5-flash-lite",
+        "gemini-3.1-pro-preview",
+        "gemini-3.1-flash-lite",
+        "gemini-3-flash-preview",
+        "gemini-2.5-pro",
+        "gemini-2.5-flash",
+        "gemini-2.5-flash-lite",
     ],
     "mistral": [
-        "mistral-large-4", "mistral-large-2512", "mistral-medium-3-5", "mistral-medium-3-1",
-        "mistral-medium-latest", "mistral-small-2603", "mistral-small-latest",
-        "ministral-14b-2512", "ministral-8b-2512", "ministral-8b-latest", "ministral-3b-2512",
+        "mistral-large-4",
+        "mistral-large-2512",
+        "mistral-medium-3-5",
+        "mistral-medium-3-1",
+        "mistral-medium-latest",
+        "mistral-small-2603",
+        "mistral-small-latest",
+        "ministral-14b-2512",
+        "ministral-8b-2512",
+        "ministral-8b-latest",
+        "ministral-3b-2512",
         "codestral-2508",
     ],
     "deepseek": [
-        "deepseek-v4-pro", "deepseek-v4-flash", "deepseek-chat", "deepseek-reasoner",
-        "deepseek-v3.2", "deepseek-v3.1-terminus",
+        "deepseek-v4-pro",
+        "deepseek-v4-flash",
+        "deepseek-chat",
+        "deepseek-reasoner",
+        "deepseek-v3.2",
+        "deepseek-v3.1-terminus",
     ],
     "x-ai": [
-        "grok-4.7", "grok-4.5", "grok-4.3", "grok-4.20", "grok-4-1-fast-reasoning",
-        "grok-4-1-fast-non-reasoning", "grok-code-fast-1", "grok-4-0709", "grok-3-mini",
+        "grok-4.7",
+        "grok-4.5",
+        "grok-4.3",
+        "grok-4.20",
+        "grok-4-1-fast-reasoning",
+        "grok-4-1-fast-non-reasoning",
+        "grok-code-fast-1",
+        "grok-4-0709",
+        "grok-3-mini",
     ],
     "fireworks": [
-        "deepseek-r1-0528", "deepseek-v3-0324", "deepseek-v3p2", "qwen3-235b-a22b",
-        "kimi-k2p6", "gpt-oss-120b", "gpt-oss-20b",
+        "deepseek-r1-0528",
+        "deepseek-v3-0324",
+        "deepseek-v3p2",
+        "qwen3-235b-a22b",
+        "kimi-k2p6",
+        "gpt-oss-120b",
+        "gpt-oss-20b",
     ],
     "groq": [
-        "moonshotai/kimi-k2-instruct", "openai/gpt-oss-120b", "qwen/qwen3-32b",
-        "llama-3.3-70b-versatile", "meta-llama/llama-4-maverick-17b-128e-instruct",
+        "moonshotai/kimi-k2-instruct",
+        "openai/gpt-oss-120b",
+        "qwen/qwen3-32b",
+        "llama-3.3-70b-versatile",
+        "meta-llama/llama-4-maverick-17b-128e-instruct",
     ],
     "zai": ["GLM-4.6"],
 }
@@ -121,7 +183,9 @@ def provider_sheets(provider: Any, checked_on: date) -> list[ApiPriceSheet]:
     infos = _selected_infos(provider)
     sheets: list[ApiPriceSheet] = []
     for effective in _version_dates(infos.values()):
-        models = [_model_prices(provider, model_id, info, effective) for model_id, info in infos.items()]
+        models = [
+            _model_prices(provider, model_id, info, effective) for model_id, info in infos.items()
+        ]
         if sheets and [m for m in models] == list(sheets[-1].models):
             continue  # a dated entry that repeats the prices already in force
         sheets.append(
@@ -131,7 +195,7 @@ def provider_sheets(provider: Any, checked_on: date) -> list[ApiPriceSheet]:
                 version=effective.isoformat(),
                 effective_from=effective,
                 currency="USD",
-                source=f"{PACKAGE} {metadata.version(PACKAGE)} (PyPI; github.com/pydantic/genai-prices)",
+                source=_source_line(),
                 source_urls=list(provider.pricing_urls or []),
                 checked_on=checked_on,
                 notes=_sheet_notes(provider, effective),
@@ -139,6 +203,10 @@ def provider_sheets(provider: Any, checked_on: date) -> list[ApiPriceSheet]:
             )
         )
     return sheets
+
+
+def _source_line() -> str:
+    return f"{PACKAGE} {metadata.version(PACKAGE)} (PyPI; github.com/pydantic/genai-prices)"
 
 
 def _selected_infos(provider: Any) -> dict[str, Any]:

@@ -15,7 +15,12 @@ from pricing.schema import LongContextTier, ModelPrices, TokenPrices
 if TYPE_CHECKING:
     from pricing.catalog import Quote
 
-PRICE_FIELDS = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+PRICE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "cache_write_per_mtok",
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,9 @@ def scale_prices(prices: ModelPrices, factor: Decimal) -> ModelPrices:
                 name: _scale_token_prices(tp, factor) for name, tp in prices.service_tiers.items()
             },
             "long_context": [
-                LongContextTier(above_input_tokens=t.above_input_tokens, **_scaled_fields(t, factor))
+                LongContextTier(
+                    above_input_tokens=t.above_input_tokens, **_scaled_fields(t, factor)
+                )
                 for t in prices.long_context
             ],
         }
