@@ -1,0 +1,315 @@
+"""The portfolio linear program, built family by family and solved with column generation.
+
+Notation: x[t,m] is the share of task class t's monthly volume V[t] sent to option m;
+c[t,m] is its cost per task, a[t,m] its accuracy, u[t,m] = a v[t] - (1 - a) f[t] - c its net
+value per task. The program is always posed as a minimization (net value is negated), so
+row duals y and reduced costs d = obj - A'y read the same for every solver.
+
+Speed: most pairs (t,m) can never be in an optimal plan, because a cheaper and more accurate
+option exists for the same class. The program is first solved on those Pareto-efficient
+columns only (per provider when vendor rows exist, since spend shares can favour any
+vendor's column); then every left-out column is priced against the duals, and any with a
+negative reduced cost is added and the program solved again. When no column prices out,
+the restricted optimum is optimal for the full program (LP optimality conditions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pulp
+
+from planner import solver
+from planner.problem import PlanningProblem
+from planner.solver import Status
+
+REDUCED_COST_TOL = 1e-7
+MAX_ROUNDS = 50
+
+
+@dataclass(frozen=True)
+class Row:
+    """One named constraint: how to read its dual and its slack."""
+
+    name: str
+    family: str  # assignment | accuracy | budget | vendor_cap | commitment
+    task: int | None = None
+    provider: str | None = None
+    bound: float = 0.0
+
+
+@dataclass
+class LpSolution:
+    status: Status
+    shares: np.ndarray  # T x M, zero where no column
+    objective: float  # in the user's sense: net value (max-value) or cost (min-cost)
+    duals: dict[str, float]  # min-form row duals; empty for the single-model program
+    slacks: dict[str, float]
+    rows: dict[str, Row]
+    columns: np.ndarray  # T x M mask of the columns in the final program
+    rounds: int
+
+
+def solve_problem(problem: PlanningProblem, columns: np.ndarray | None = None) -> LpSolution:
+    """Optimize; with `columns` given, solve exactly those (no pruning, no pricing)."""
+    eligible = problem.eligible
+    mip = problem.settings.single_model
+    if columns is not None:
+        return _solve_columns(problem, columns & eligible, mip, rounds=1)
+    if not _has_vendor_rows(problem):
+        # Without vendor rows the Pareto columns are exact for optimality and feasibility.
+        return _generate_columns(problem, pareto_columns(problem, by_provider=False), mip)
+    if mip:
+        return _solve_columns(problem, eligible, mip, rounds=1)
+    # Vendor rows: start small and widen only if the restricted program is infeasible.
+    result = None
+    for start in (
+        pareto_columns(problem, by_provider=False),
+        pareto_columns(problem, by_provider=True),
+        eligible,
+    ):
+        result = _generate_columns(problem, start, mip)
+        if result.status is Status.OPTIMAL:
+            return result
+    return result
+
+
+def _generate_columns(problem: PlanningProblem, active: np.ndarray, mip: bool) -> LpSolution:
+    """Solve, add every left-out column with a negative reduced cost, repeat until none."""
+    candidates = problem.eligible & ~active
+    for rounds in range(1, MAX_ROUNDS + 1):
+        result = _solve_columns(problem, active, mip, rounds)
+        if mip or result.status is not Status.OPTIMAL:
+            return result
+        entering = _priced_out(problem, result, candidates & ~active)
+        if not entering.any():
+            return result
+        active = active | entering
+    return result
+
+
+def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:
+    """Columns not dominated by a cheaper, at-least-as-accurate option of the same class.
+
+    Within a class (and provider, if `by_provider`), m is kept only if every option that
+    costs no more is strictly less accurate. Swapping a dominated option's share to its
+    dominator keeps every floor, lowers spend and raises net value, so the LP without
+    vendor rows never needs it.
+    """
+    t_idx, m_idx = np.nonzero(problem.eligible)
+    cost = problem.cost[t_idx, m_idx]
+    acc = problem.accuracy[t_idx, m_idx]
+    group = _provider_codes(problem)[m_idx] if by_provider else np.zeros_like(m_idx)
+    order = np.lexsort((-acc, cost, group, t_idx))
+    # One increasing key per (class, group) block, so a running max never crosses blocks.
+    block = t_idx[order] * (group.max(initial=0) + 1) + group[order]
+    key = block * 2.0 + acc[order]
+    running = np.maximum.accumulate(key)
+    previous = np.concatenate(([-np.inf], running[:-1]))
+    keep = key > previous
+    mask = np.zeros_like(problem.eligible)
+    mask[t_idx[order][keep], m_idx[order][keep]] = True
+    return mask
+
+
+def _solve_columns(
+    problem: PlanningProblem, active: np.ndarray, mip: bool, rounds: int
+) -> LpSolution:
+    t_idx, m_idx = np.nonzero(active)
+    lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
+    status = solver.solve(lp, mip=mip)
+    shares = np.zeros(problem.cost.shape)
+    duals: dict[str, float] = {}
+    slacks: dict[str, float] = {}
+    objective = float("nan")
+    if status is Status.OPTIMAL:
+        shares[t_idx, m_idx] = [v.varValue or 0.0 for v in variables]
+        np.clip(shares, 0.0, 1.0, out=shares)
+        constraints = lp.constraints()
+        slacks = {c.name: float(c.slack or 0.0) for c in constraints}
+        if not mip:
+            duals = {c.name: float(c.pi or 0.0) for c in constraints}
+        sign = -1.0 if problem.settings.objective == "max-value" else 1.0
+        objective = sign * float(pulp.value(lp.objective) or 0.0)
+    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
+
+
+def build_lp(
+    problem: PlanningProblem, t_idx: np.ndarray, m_idx: np.ndarray, mip: bool = False
+) -> tuple[pulp.LpProblem, list[pulp.LpVariable], dict[str, Row]]:
+    """The program over the given columns, one function per constraint family."""
+    lp = pulp.LpProblem("portfolio", pulp.LpMinimize)
+    # No upper bound on the continuous x: the assignment row already caps it at 1, and a
+    # bound would make x = 1 nonbasic with a reduced cost that misprices other columns.
+    category, upper = (pulp.LpBinary, 1) if mip else (pulp.LpContinuous, None)
+    variables = [
+        lp.add_variable(f"x_{t}_{m}", 0, upper, category) for t, m in zip(t_idx, m_idx, strict=True)
+    ]
+    rows: dict[str, Row] = {}
+    define_objective(lp, problem, variables, t_idx, m_idx)
+    define_assignment(lp, rows, problem, variables, t_idx)
+    define_accuracy_floors(lp, rows, problem, variables, t_idx, m_idx)
+    define_budget(lp, rows, problem, variables, t_idx, m_idx)
+    define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx)
+    define_commitments(lp, rows, problem, variables, t_idx, m_idx)
+    return lp, variables, rows
+
+
+def define_objective(lp, problem, variables, t_idx, m_idx) -> None:
+    """max-value: minimize -sum V[t] u[t,m] x[t,m]; min-cost: minimize sum V[t] c[t,m] x[t,m].
+
+    Net value per task u = a v - (1 - a) f - c counts the value of successes, the cost of
+    redoing failures and the cost of the task itself.
+    """
+    coef = objective_coefficients(problem, t_idx, m_idx)
+    lp.setObjective(pulp.LpAffineExpression(zip(variables, coef.tolist(), strict=True)))
+
+
+def define_assignment(lp, rows, problem, variables, t_idx) -> None:
+    """Each class is fully assigned: sum_m x[t,m] = 1 for every t."""
+    for t, members in _by_task(t_idx):
+        name = f"assign_{t}"
+        expr = pulp.LpAffineExpression([(variables[j], 1.0) for j in members])
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, name, 1.0))
+        rows[name] = Row(name, "assignment", task=t, bound=1.0)
+
+
+def define_accuracy_floors(lp, rows, problem, variables, t_idx, m_idx) -> None:
+    """Accuracy floor: sum_m a[t,m] x[t,m] >= A[t] for every t (the volume-weighted mean)."""
+    acc = problem.accuracy[t_idx, m_idx]
+    floors = problem.floors
+    for t, members in _by_task(t_idx):
+        name = f"accuracy_{t}"
+        expr = pulp.LpAffineExpression([(variables[j], float(acc[j])) for j in members])
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, name, float(floors[t])))
+        rows[name] = Row(name, "accuracy", task=t, bound=float(floors[t]))
+
+
+def define_budget(lp, rows, problem, variables, t_idx, m_idx) -> None:
+    """Monthly budget: sum_t V[t] sum_m c[t,m] x[t,m] <= B (models and any process kept)."""
+    budget = problem.settings.budget_usd
+    if budget is None:
+        return
+    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+    expr = pulp.LpAffineExpression(zip(variables, spend.tolist(), strict=True))
+    lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "budget", float(budget)))
+    rows["budget"] = Row("budget", "budget", bound=float(budget))
+
+
+def define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx) -> None:
+    """Vendor cap: spend with p <= s[p] x model spend S, where S is defined by one row:
+    sum_{t, m model} V[t] c[t,m] x[t,m] - S = 0, then for each capped provider p
+    sum_{t, m sold by p} V[t] c[t,m] x[t,m] - s[p] S <= 0.
+    (S keeps each cap row to its own provider's columns instead of every column.)"""
+    caps = sorted(problem.settings.vendor_caps.items())
+    if not caps:
+        return
+    total = lp.add_variable("model_spend", 0)
+    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx] * problem.is_ai[m_idx]
+    terms = [(variables[j], float(spend[j])) for j in np.nonzero(spend)[0]]
+    definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
+    lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
+    rows["model_spend"] = Row("model_spend", "definition")
+    providers = np.array(problem.providers)[m_idx]
+    for k, (provider, share) in enumerate(caps):
+        name = f"vendor_cap_{k}"
+        mine = np.nonzero((providers == provider) & (spend > 0))[0]
+        expr = pulp.LpAffineExpression(
+            [*((variables[j], float(spend[j])) for j in mine), (total, -float(share))]
+        )
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, 0.0))
+        rows[name] = Row(name, "vendor_cap", provider=provider, bound=share)
+
+
+def define_commitments(lp, rows, problem, variables, t_idx, m_idx) -> None:
+    """Committed spend: sum_{t, m sold by p} V[t] c[t,m] x[t,m] >= L[p]."""
+    for k, (provider, minimum) in enumerate(sorted(problem.settings.commitments_usd.items())):
+        coef = _commit_coefficients(problem, t_idx, m_idx, provider)
+        name = f"commitment_{k}"
+        terms = [(variables[j], float(coef[j])) for j in np.nonzero(coef)[0]]
+        lp.addConstraint(
+            pulp.LpConstraint(
+                pulp.LpAffineExpression(terms), pulp.LpConstraintGE, name, float(minimum)
+            )
+        )
+        rows[name] = Row(name, "commitment", provider=provider, bound=float(minimum))
+
+
+# -- column pricing -------------------------------------------------------------------------
+
+
+def objective_coefficients(problem: PlanningProblem, t_idx, m_idx) -> np.ndarray:
+    volume = problem.volume[t_idx]
+    if problem.settings.objective == "max-value":
+        return -volume * problem.net_value_per_task()[t_idx, m_idx]
+    return volume * problem.cost[t_idx, m_idx]
+
+
+def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
+    """d = obj - sum_rows y[row] * coefficient[row]: negative means the column would improve
+    the plan; for a column outside the plan, how far it is from entering."""
+    d = objective_coefficients(problem, t_idx, m_idx)
+    d = d - _task_duals(duals, "assign", t_idx, len(problem.classes))
+    d = (
+        d
+        - _task_duals(duals, "accuracy", t_idx, len(problem.classes))
+        * problem.accuracy[t_idx, m_idx]
+    )
+    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+    return d - spend * _spend_dual_weight(problem, duals, m_idx)
+
+
+def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
+    """d(reduced cost)/d(cost per task): how fast a column nears entry as its price falls."""
+    return problem.volume[t_idx] * (1.0 - _spend_dual_weight(problem, duals, m_idx))
+
+
+def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
+    """Sum of the duals of every row in which a column's coefficient is its monthly spend
+    V c: the budget, the model-spend definition, its provider's cap and commitment."""
+    providers = np.array(problem.providers)[m_idx]
+    weight = np.full(len(m_idx), duals.get("budget", 0.0))
+    weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
+    for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
+        weight = weight + duals.get(f"vendor_cap_{k}", 0.0) * (providers == provider)
+    for k, (provider, _) in enumerate(sorted(problem.settings.commitments_usd.items())):
+        weight = weight + duals.get(f"commitment_{k}", 0.0) * (providers == provider)
+    return weight
+
+
+def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.ndarray) -> np.ndarray:
+    t_idx, m_idx = np.nonzero(candidates)
+    d = reduced_costs(problem, result.duals, t_idx, m_idx)
+    scale = np.maximum(1.0, np.abs(objective_coefficients(problem, t_idx, m_idx)))
+    entering = np.zeros_like(candidates)
+    enter = d < -REDUCED_COST_TOL * scale
+    entering[t_idx[enter], m_idx[enter]] = True
+    return entering
+
+
+def _commit_coefficients(problem, t_idx, m_idx, provider: str) -> np.ndarray:
+    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+    return spend * (np.array(problem.providers)[m_idx] == provider)
+
+
+def _task_duals(duals: dict[str, float], family: str, t_idx: np.ndarray, n: int) -> np.ndarray:
+    per_task = np.array([duals.get(f"{family}_{t}", 0.0) for t in range(n)])
+    return per_task[t_idx]
+
+
+def _by_task(t_idx: np.ndarray):
+    """(t, column positions) for each class, in class order."""
+    order = np.argsort(t_idx, kind="stable")
+    tasks, starts = np.unique(t_idx[order], return_index=True)
+    for t, members in zip(tasks, np.split(order, starts[1:]), strict=True):
+        yield int(t), members
+
+
+def _has_vendor_rows(problem: PlanningProblem) -> bool:
+    return bool(problem.settings.vendor_caps or problem.settings.commitments_usd)
+
+
+def _provider_codes(problem: PlanningProblem) -> np.ndarray:
+    _, codes = np.unique(np.array(problem.providers), return_inverse=True)
+    return codes

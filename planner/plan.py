@@ -1,0 +1,152 @@
+"""A solved plan: who does which work, what it costs and returns, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.explain import (
+    BindingConstraint,
+    Diagnosis,
+    binding_constraints,
+    break_even_table,
+    budget_shadow_price,
+    diagnose,
+    precheck,
+)
+from planner.model import LpSolution, solve_problem
+from planner.problem import PlanningProblem
+from planner.solver import Status
+
+MIN_SHARE = 1e-7  # shares below this are solver noise, not a decision
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One task class's share on one option, with what that share costs and returns."""
+
+    task_class: str
+    model: str
+    provider: str
+    tier: str
+    share: float
+    monthly_tasks: float
+    input_tokens_per_task: float
+    output_tokens_per_task: float
+    monthly_tokens: float
+    cost_per_task_usd: float
+    monthly_cost_usd: float
+    accuracy: float
+    successful_tasks: float
+    monthly_value_usd: float
+    monthly_failure_cost_usd: float
+    monthly_net_value_usd: float
+    accuracy_source: str
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    monthly_cost_usd: float  # models plus any of today's process kept
+    model_spend_usd: float  # the LLM bill alone
+    monthly_net_value_usd: float
+    monthly_value_usd: float
+    monthly_failure_cost_usd: float
+    mean_accuracy: float  # volume-weighted over all classes
+    monthly_tasks: float
+    monthly_tokens: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: Status
+    problem: PlanningProblem
+    assignments: list[Assignment] = field(default_factory=list)
+    totals: PlanTotals | None = None
+    binding: list[BindingConstraint] = field(default_factory=list)
+    budget_shadow_price: float | None = None
+    break_even: pd.DataFrame | None = None
+    diagnosis: Diagnosis | None = None
+    shares: np.ndarray | None = None
+    rounds: int = 0
+
+    @property
+    def is_optimal(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+
+def optimize(problem: PlanningProblem) -> Plan:
+    """Solve the problem; an infeasible one comes back with a diagnosis, never bare."""
+    early = precheck(problem)
+    if early is not None:
+        return Plan(Status.INFEASIBLE, problem, diagnosis=early)
+    solution = solve_problem(problem)
+    if solution.status is not Status.OPTIMAL:
+        return Plan(solution.status, problem, diagnosis=diagnose(problem), rounds=solution.rounds)
+    return read_plan(problem, solution)
+
+
+def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
+    shares = np.where(solution.shares > MIN_SHARE, solution.shares, 0.0)
+    assignments = assignments_of(problem, shares)
+    return Plan(
+        status=Status.OPTIMAL,
+        problem=problem,
+        assignments=assignments,
+        totals=totals_of(problem, assignments),
+        binding=binding_constraints(problem, solution),
+        budget_shadow_price=budget_shadow_price(problem, solution),
+        break_even=break_even_table(problem, solution, shares),
+        shares=shares,
+        rounds=solution.rounds,
+    )
+
+
+def assignments_of(problem: PlanningProblem, shares: np.ndarray) -> list[Assignment]:
+    out = []
+    for t, m in zip(*np.nonzero(shares), strict=True):
+        task, share = problem.classes[t], float(shares[t, m])
+        tasks = task.monthly_volume * share
+        acc, cost = float(problem.accuracy[t, m]), float(problem.cost[t, m])
+        tin, tout = float(problem.input_tokens[t, m]), float(problem.output_tokens[t, m])
+        successes = tasks * acc
+        value = successes * task.value_per_success_usd
+        failures = (tasks - successes) * task.cost_per_failure_usd
+        out.append(
+            Assignment(
+                task_class=task.name,
+                model=problem.options[m],
+                provider=problem.providers[m],
+                tier=problem.tiers[m],
+                share=share,
+                monthly_tasks=tasks,
+                input_tokens_per_task=tin,
+                output_tokens_per_task=tout,
+                monthly_tokens=tasks * (tin + tout),
+                cost_per_task_usd=cost,
+                monthly_cost_usd=tasks * cost,
+                accuracy=acc,
+                successful_tasks=successes,
+                monthly_value_usd=value,
+                monthly_failure_cost_usd=failures,
+                monthly_net_value_usd=value - failures - tasks * cost,
+                accuracy_source=problem.sources.get((int(t), int(m)), ""),
+            )
+        )
+    return out
+
+
+def totals_of(problem: PlanningProblem, assignments: list[Assignment]) -> PlanTotals:
+    """Sums over the assignments, so every total reconciles with the rows it comes from."""
+    tasks = sum(a.monthly_tasks for a in assignments)
+    return PlanTotals(
+        monthly_cost_usd=sum(a.monthly_cost_usd for a in assignments),
+        model_spend_usd=sum(a.monthly_cost_usd for a in assignments if a.tier != "status-quo"),
+        monthly_net_value_usd=sum(a.monthly_net_value_usd for a in assignments),
+        monthly_value_usd=sum(a.monthly_value_usd for a in assignments),
+        monthly_failure_cost_usd=sum(a.monthly_failure_cost_usd for a in assignments),
+        mean_accuracy=sum(a.successful_tasks for a in assignments) / tasks if tasks else 0.0,
+        monthly_tasks=tasks,
+        monthly_tokens=sum(a.monthly_tokens for a in assignments),
+    )

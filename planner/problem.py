@@ -1,0 +1,185 @@
+"""The planning problem as arrays: what each option costs and achieves on each task class.
+
+Rows are task classes t, columns are options m: every priced model with an accuracy figure,
+plus one "keep today's process" column whose cost and accuracy come from the workload.
+Everything the optimizer needs is here; nothing here knows about PuLP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from planner.quality import QualityTable
+from planner.workload import TaskClass, Workload
+from pricing.catalog import Catalog, Quote
+from pricing.costing import rates_for
+from pricing.scenario import PriceScenario
+
+STATUS_QUO = "status-quo"
+STATUS_QUO_PROVIDER = "today's process"
+Objective = Literal["max-value", "min-cost"]
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """What the user chose: objective, limits, price date and scenario."""
+
+    objective: Objective = "max-value"
+    budget_usd: float | None = None
+    vendor_caps: dict[str, float] = field(default_factory=dict)  # provider -> max share
+    commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min spend
+    single_model: bool = False
+    include_status_quo: bool = True
+    as_of: date = field(default_factory=date.today)
+    scenario: PriceScenario = field(default_factory=PriceScenario)
+
+    def __post_init__(self):
+        if self.objective not in ("max-value", "min-cost"):
+            raise ValueError(f"objective must be max-value or min-cost, not {self.objective!r}")
+        if self.budget_usd is not None and not self.budget_usd >= 0:
+            raise ValueError("budget must be zero or more")
+        for provider, share in self.vendor_caps.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"vendor cap for '{provider}' must be a share from 0 to 1")
+        for provider, usd in self.commitments_usd.items():
+            if not usd >= 0:
+                raise ValueError(f"committed spend for '{provider}' must be zero or more")
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    """Task classes x options, as aligned arrays. NaN marks a pair that may not be used."""
+
+    classes: tuple[TaskClass, ...]
+    options: tuple[str, ...]  # model ids, the status-quo column last when present
+    providers: tuple[str, ...]
+    tiers: tuple[str, ...]
+    cost: np.ndarray  # USD per task, T x M
+    accuracy: np.ndarray  # 0..1, T x M
+    accuracy_any: np.ndarray  # accuracy ignoring provider restrictions (for diagnoses)
+    input_tokens: np.ndarray  # tokens per task actually used, T x M
+    output_tokens: np.ndarray
+    sources: dict[tuple[int, int], str]  # where each accuracy figure came from
+    settings: PlanSettings
+    price_notes: dict[str, str] = field(default_factory=dict)  # model id -> sheet version/source
+
+    @property
+    def volume(self) -> np.ndarray:
+        return np.array([c.monthly_volume for c in self.classes], dtype=float)
+
+    @property
+    def floors(self) -> np.ndarray:
+        return np.array([c.min_accuracy for c in self.classes], dtype=float)
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.array([c.value_per_success_usd for c in self.classes], dtype=float)
+
+    @property
+    def failure_costs(self) -> np.ndarray:
+        return np.array([c.cost_per_failure_usd for c in self.classes], dtype=float)
+
+    @property
+    def eligible(self) -> np.ndarray:
+        """Pairs that may carry volume: priced, with an accuracy, and allowed."""
+        return ~np.isnan(self.cost) & ~np.isnan(self.accuracy)
+
+    @property
+    def is_ai(self) -> np.ndarray:
+        return np.array([o != STATUS_QUO for o in self.options])
+
+    def net_value_per_task(self) -> np.ndarray:
+        """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and cost."""
+        a, c = self.accuracy, self.cost
+        return a * self.values[:, None] - (1 - a) * self.failure_costs[:, None] - c
+
+
+def build_problem(
+    workload: Workload, quality: QualityTable, catalog: Catalog, settings: PlanSettings
+) -> PlanningProblem:
+    """Price every model on every class through the catalog, with the quality figures."""
+    quotes = [
+        q for q in catalog.quotes(settings.as_of, settings.scenario) if not q.prices.deprecated
+    ]
+    per_class = [quality.for_class(task) for task in workload.classes]
+    used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
+    by_id = {q.model_id: q for q in quotes}
+    options = [by_id[m] for m in used]
+
+    shape = (len(workload.classes), len(options) + 1)
+    cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
+    tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
+    sources: dict[tuple[int, int], str] = {}
+    for t, (task, rows) in enumerate(zip(workload.classes, per_class, strict=True)):
+        for m, quote in enumerate(options):
+            row = rows.get(quote.model_id)
+            if row is None:
+                continue
+            acc_any[t, m] = row.accuracy
+            if not _allowed(task, quote.provider):
+                continue
+            tin = task.input_tokens if row.input_tokens is None else row.input_tokens
+            tout = task.output_tokens if row.output_tokens is None else row.output_tokens
+            tokens_in[t, m], tokens_out[t, m] = tin, tout
+            cost[t, m] = (
+                row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))
+                if row.cost_per_task_usd is not None
+                else cost_per_task(quote, task, tin, tout)
+            )
+            acc[t, m] = row.accuracy
+            sources[(t, m)] = row.source
+        if settings.include_status_quo and _has_status_quo(task):
+            cost[t, -1] = task.status_quo_cost_per_task_usd
+            acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
+            sources[(t, shape[1] - 1)] = "the workload's status-quo figures"
+
+    return PlanningProblem(
+        classes=tuple(workload.classes),
+        options=(*(q.model_id for q in options), STATUS_QUO),
+        providers=(*(q.provider for q in options), STATUS_QUO_PROVIDER),
+        tiers=(*(q.tier for q in options), STATUS_QUO),
+        cost=cost,
+        accuracy=acc,
+        accuracy_any=acc_any,
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        sources=sources,
+        settings=settings,
+        price_notes={q.model_id: f"{q.sheet_path} (sheet {q.version})" for q in options},
+    )
+
+
+def cost_per_task(
+    quote: Quote, task: TaskClass, input_tokens: float, output_tokens: float
+) -> float:
+    """USD per task: the batch share at batch rates, the rest at standard rates.
+
+    c = (1 - b) * r_std + b * r_batch, where r = in * (1 - s) * p_in + in * s * p_cached
+    + out * p_out, per million tokens; s is the cached share and b the batch share.
+    The prompt size picks the long-context tier.
+    """
+
+    def at(batch: bool) -> float:
+        rates = rates_for(quote.prices, int(input_tokens), batch)
+        s = task.cached_input_share
+        per_mtok = (
+            input_tokens * (1 - s) * float(rates.input_per_mtok)
+            + input_tokens * s * float(rates.cached_input_per_mtok)
+            + output_tokens * float(rates.output_per_mtok)
+        )
+        return per_mtok / 1_000_000
+
+    b = task.batch_share
+    return (1 - b) * at(False) + (b * at(True) if b else 0.0)
+
+
+def _allowed(task: TaskClass, provider: str) -> bool:
+    return task.allowed_providers is None or provider in task.allowed_providers
+
+
+def _has_status_quo(task: TaskClass) -> bool:
+    return task.status_quo_cost_per_task_usd is not None and task.status_quo_accuracy is not None

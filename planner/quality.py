@@ -1,0 +1,345 @@
+"""Quality: how accurate each model is on each task class, and where that figure comes from.
+
+A row is either for one task class (an organisation's own eval) or for a category of work
+(the sourced benchmark default). For a given class, a class row beats a category row, and an
+organisation's table laid over the default beats the default.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from planner.tabular import (
+    NON_NEGATIVE,
+    SHARE,
+    Columns,
+    Range,
+    Record,
+    check_range,
+    did_you_mean,
+    format_of,
+    read_file,
+    records_of,
+)
+from planner.workload import TaskClass, Workload
+from pricing.errors import InputError
+
+REQUIRED_QUALITY_COLUMNS: tuple[str, ...] = ("model", "accuracy")
+QUALITY_COLUMNS: tuple[str, ...] = (
+    "model",
+    "accuracy",
+    "task_class",
+    "category",
+    "input_tokens",
+    "output_tokens",
+    "cost_per_task_usd",
+    "source",
+)
+_COLUMNS = Columns(QUALITY_COLUMNS, REQUIRED_QUALITY_COLUMNS, one_of=("task_class", "category"))
+
+BENCHMARK_DIR = (
+    Path(__file__).resolve().parent.parent / "data" / "benchmarks" / "llmrouterbench-2026"
+)
+BENCHMARK_CITATION = "LLMRouterBench (Li et al., arXiv 2601.07206, 2026)"
+
+_TEMPLATE = [
+    ["openai/gpt-5-mini", "0.93", "Support ticket triage", "", "", "", "", "our eval, 400 tickets"],
+    ["openai/gpt-5", "0.9", "Contract review", "", "5200", "3100", "", "our eval, 120 contracts"],
+    ["mistral/mistral-small-latest", "0.71", "", "support", "", "", "", "our eval of replies"],
+]
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """A model's accuracy on one task class or on one category of work, with its source.
+
+    Measured tokens or cost per task, when given, replace the class's nominal figures for
+    this model (a reasoning model may spend many more tokens than the class assumes).
+    """
+
+    model: str
+    accuracy: float
+    task_class: str | None = None
+    category: str | None = None
+    input_tokens: float | None = None
+    output_tokens: float | None = None
+    cost_per_task_usd: float | None = None
+    source: str = ""
+
+    def __post_init__(self):
+        if (self.task_class is None) == (self.category is None):
+            raise ValueError("a quality row is for a task class or for a category, exactly one")
+        check_range("accuracy", self.accuracy, SHARE)
+        for field in ("input_tokens", "output_tokens", "cost_per_task_usd"):
+            value = getattr(self, field)
+            if value is not None:
+                check_range(field, value, NON_NEGATIVE)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What the row is about: (model, "class" or "category", name), case-insensitive."""
+        if self.task_class is not None:
+            return self.model, "class", self.task_class.casefold()
+        return self.model, "category", (self.category or "").casefold()
+
+
+@dataclass(frozen=True)
+class QualityTable:
+    """Accuracy rows from one source (or a table laid over another)."""
+
+    rows: tuple[QualityRow, ...]
+    source: str
+
+    def for_class(self, task: TaskClass) -> dict[str, QualityRow]:
+        """Model id -> the row that applies to this class; a class row wins over a category row."""
+        found: dict[str, QualityRow] = {}
+        if task.category:
+            found.update(self._by_key.get(("category", task.category.casefold()), {}))
+        found.update(self._by_key.get(("class", task.name.casefold()), {}))
+        return found
+
+    def overlaid_on(self, default: QualityTable) -> QualityTable:
+        """This table's rows, plus the default's rows that this table does not restate.
+
+        A row here replaces the default's row for the same model and class (or category);
+        and since class rows beat category rows in `for_class`, a class row here also beats
+        a default category row. A category row here does not hide a default *class* row.
+        """
+        mine = {row.key for row in self.rows}
+        kept = tuple(row for row in default.rows if row.key not in mine)
+        return QualityTable(self.rows + kept, f"{self.source} over {default.source}")
+
+    def models(self) -> set[str]:
+        return {row.model for row in self.rows}
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], dict[str, QualityRow]]:
+        index: dict[tuple[str, str], dict[str, QualityRow]] = {}
+        for row in self.rows:
+            model, kind, name = row.key
+            index.setdefault((kind, name), {})[model] = row
+        return index
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load_quality(path: Path | str, known_models: Collection[str] | None) -> QualityTable:
+    """Read a quality table from a .csv or .json file."""
+    fmt = format_of(path)
+    return parse_quality(read_file(path), str(path), known_models, fmt)
+
+
+def parse_quality(
+    data: bytes | str, source: str, known_models: Collection[str] | None, fmt: str = "csv"
+) -> QualityTable:
+    """A quality table from file contents: CSV, or JSON (a list, or `{"quality": [...]}`).
+
+    Model ids must be in `known_models` when it is given.
+    """
+    records = records_of(data, source, fmt, _COLUMNS, list_key="quality")
+    if not records:
+        raise InputError(source, "has no rows (only a header?)")
+    known = None if known_models is None else set(known_models)
+    first_row: dict[tuple[str, str, str], str] = {}
+    rows = []
+    for record in records:
+        row = _quality_row_of(record, known)
+        if row.key in first_row:
+            raise record.error(
+                "task_class" if row.task_class else "category",
+                f"'{row.model}' already has a row for this (on {first_row[row.key]})",
+            )
+        first_row[row.key] = record.where
+        rows.append(row)
+    return QualityTable(tuple(rows), source)
+
+
+def _quality_row_of(record: Record, known: set[str] | None) -> QualityRow:
+    model = record.text("model")
+    if not model:
+        raise record.error("model", "is empty; give a catalog id such as 'openai/gpt-5'")
+    if known is not None and model not in known:
+        raise record.error("model", f"unknown model '{model}'{did_you_mean(model, sorted(known))}")
+    task_class, category = record.text("task_class"), record.text("category").lower()
+    if bool(task_class) == bool(category):
+        both = "both task_class and category are set" if task_class else "neither is set"
+        raise record.error("task_class", f"set exactly one of task_class or category ({both})")
+    return QualityRow(
+        model=model,
+        accuracy=record.number("accuracy", SHARE),
+        task_class=task_class or None,
+        category=category or None,
+        input_tokens=record.number("input_tokens", NON_NEGATIVE, None),
+        output_tokens=record.number("output_tokens", NON_NEGATIVE, None),
+        cost_per_task_usd=record.number("cost_per_task_usd", NON_NEGATIVE, None),
+        source=record.text("source") or f"{record.source}, {record.where}",
+    )
+
+
+def quality_template_csv() -> str:
+    """A header and example rows (class rows and a category row), for people to fill in."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(QUALITY_COLUMNS)
+    writer.writerows(_TEMPLATE)
+    return out.getvalue()
+
+
+# -- coverage --------------------------------------------------------------------------------
+
+
+def check_coverage(
+    workload: Workload, quality: QualityTable, available_models: Collection[str]
+) -> None:
+    """Refuse a table that leaves a class with no usable model that has an accuracy for it.
+
+    A model is usable for a class when it is available (priced) and its provider is allowed.
+    """
+    available = set(available_models)
+    bare = [t for t in workload.classes if not _usable_models(t, quality, available)]
+    if not bare:
+        return
+    task = bare[0]
+    others = f" (also: {', '.join(t.name for t in bare[1:])})" if bare[1:] else ""
+    raise InputError(
+        quality.source,
+        f"no available model has an accuracy for this class{_why(task, quality, available)}"
+        f"{others}; add rows for it to the quality file, give the class a category the table "
+        f"covers, or allow more providers",
+        record=f"task class '{task.name}'",
+        field="task_class",
+    )
+
+
+def _usable_models(task: TaskClass, quality: QualityTable, available: set[str]) -> list[str]:
+    return [m for m in quality.for_class(task) if m in available and task.allows(m)]
+
+
+def _why(task: TaskClass, quality: QualityTable, available: set[str]) -> str:
+    """The reason in brackets: no rows at all, or rows only for providers it may not use."""
+    category = f"category '{task.category}'" if task.category else "no category"
+    rated = sorted(m for m in quality.for_class(task) if m in available)
+    if not rated:
+        return f" ({category}; no row names the class or its category)"
+    allowed = ", ".join(sorted(task.allowed_providers or ()))
+    shown = ", ".join(rated[:4]) + (" ..." if len(rated) > 4 else "")
+    return f" ({category}; rated models {shown} are not from its allowed providers: {allowed})"
+
+
+# -- the sourced default ---------------------------------------------------------------------
+
+
+def default_quality(
+    known_models: Collection[str] | None = None, folder: Path | str = BENCHMARK_DIR
+) -> QualityTable:
+    """Category accuracies from the LLMRouterBench table, mapped to catalog ids.
+
+    A model's accuracy on a category is the mean of its scores (percent / 100) over the
+    benchmarks that `category_map.csv` names for that category and that it has results for.
+    Rows for catalog ids not in `known_models` (when given) are left out.
+    """
+    rows = _benchmark_rows(str(Path(folder)))
+    if known_models is not None:
+        known = set(known_models)
+        rows = tuple(row for row in rows if row.model in known)
+    # The rows cite the paper; the table's source names the folder a reviewer can open.
+    return QualityTable(rows, _shown(Path(folder)))
+
+
+def _shown(folder: Path) -> str:
+    """The folder relative to the project, as people see it in the repository."""
+    try:
+        return str(folder.resolve().relative_to(BENCHMARK_DIR.parent.parent.parent))
+    except ValueError:
+        return str(folder)
+
+
+@cache
+def _benchmark_rows(folder: str) -> tuple[QualityRow, ...]:
+    results = _results(Path(folder) / "results.csv")
+    benchmarks = {benchmark for _, benchmark in results}
+    models = {model for model, _ in results}
+    model_map = _model_map(Path(folder) / "model_map.csv", models)
+    category_map = _category_map(Path(folder) / "category_map.csv", benchmarks)
+    return tuple(
+        row
+        for bench_model, catalog_id in model_map
+        for category, wanted in category_map.items()
+        if (row := _category_row(results, bench_model, catalog_id, category, wanted))
+    )
+
+
+def _category_row(
+    results: dict[tuple[str, str], float],
+    bench_model: str,
+    catalog_id: str,
+    category: str,
+    benchmarks: list[str],
+) -> QualityRow | None:
+    have = [b for b in benchmarks if (bench_model, b) in results]
+    if not have:
+        return None
+    return QualityRow(
+        model=catalog_id,
+        category=category,
+        accuracy=statistics.fmean(results[bench_model, b] / 100 for b in have),
+        source=f"{BENCHMARK_CITATION}: {', '.join(have)}; {bench_model} mapped to {catalog_id}",
+    )
+
+
+def _table(path: Path, columns: tuple[str, ...]) -> list[Record]:
+    return records_of(read_file(path), str(path), "csv", Columns(columns, columns), "rows")
+
+
+def _results(path: Path) -> dict[tuple[str, str], float]:
+    pct = Range(0, 100)
+    out: dict[tuple[str, str], float] = {}
+    for record in _table(
+        path, ("model", "benchmark", "category", "accuracy_pct", "cost_as_printed")
+    ):
+        key = (record.text("model"), record.text("benchmark"))
+        if key in out:
+            raise record.error("benchmark", f"a second result for {key[0]} on {key[1]}")
+        out[key] = record.number("accuracy_pct", pct)
+    return out
+
+
+def _model_map(path: Path, bench_models: set[str]) -> list[tuple[str, str]]:
+    """(benchmark model, catalog id) pairs; one benchmark model may stand for several ids."""
+    pairs: dict[str, str] = {}
+    for record in _table(path, ("benchmark_model", "catalog_model", "note")):
+        bench_model = record.text("benchmark_model")
+        if bench_model not in bench_models:
+            raise record.error(
+                "benchmark_model",
+                f"'{bench_model}' has no results{did_you_mean(bench_model, sorted(bench_models))}",
+            )
+        catalog_id = record.text("catalog_model")
+        if catalog_id in pairs:
+            raise record.error("catalog_model", f"'{catalog_id}' is mapped twice")
+        if catalog_id:
+            pairs[catalog_id] = bench_model
+    return [(bench_model, catalog_id) for catalog_id, bench_model in pairs.items()]
+
+
+def _category_map(path: Path, benchmarks: set[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for record in _table(path, ("workload_category", "benchmark", "note")):
+        benchmark = record.text("benchmark")
+        if benchmark not in benchmarks:
+            raise record.error(
+                "benchmark",
+                f"unknown benchmark '{benchmark}'{did_you_mean(benchmark, sorted(benchmarks))}",
+            )
+        wanted = out.setdefault(record.text("workload_category").lower(), [])
+        if benchmark in wanted:
+            raise record.error("benchmark", f"'{benchmark}' is listed twice for this category")
+        wanted.append(benchmark)
+    return out

@@ -1,0 +1,315 @@
+"""The workload: the kinds of work to plan (task classes), with volumes, tokens, value and floors.
+
+A workload comes from a CSV or JSON file, or from the app's editable table, and is checked
+as it loads: every problem is an `InputError` naming the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from planner.tabular import (
+    NON_NEGATIVE,
+    SHARE,
+    Columns,
+    Range,
+    Record,
+    check_range,
+    did_you_mean,
+    format_of,
+    nearest,
+    plain_records,
+    read_file,
+    records_of,
+)
+from pricing.errors import InputError, UnknownIdError
+
+REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (
+    "task_class",
+    "monthly_volume",
+    "input_tokens",
+    "output_tokens",
+    "min_accuracy",
+    "value_per_success_usd",
+    "cost_per_failure_usd",
+)
+OPTIONAL_WORKLOAD_COLUMNS: tuple[str, ...] = (
+    "category",
+    "cached_input_share",
+    "batch_share",
+    "allowed_providers",
+    "monthly_growth",
+    "status_quo_cost_per_task_usd",
+    "status_quo_accuracy",
+)
+WORKLOAD_COLUMNS: tuple[str, ...] = REQUIRED_WORKLOAD_COLUMNS + OPTIONAL_WORKLOAD_COLUMNS
+_COLUMNS = Columns(WORKLOAD_COLUMNS, REQUIRED_WORKLOAD_COLUMNS)
+
+# More than doubling every month is almost always a percentage typed as a whole number.
+GROWTH = Range(-1, 1, lo_open=True, hint="; write 3 %/month as 0.03")
+
+# The rule for every numeric column, used by the loader and by TaskClass itself.
+RULES: dict[str, Range] = {
+    "monthly_volume": NON_NEGATIVE,
+    "input_tokens": NON_NEGATIVE,
+    "output_tokens": NON_NEGATIVE,
+    "min_accuracy": SHARE,
+    "value_per_success_usd": NON_NEGATIVE,
+    "cost_per_failure_usd": NON_NEGATIVE,
+    "cached_input_share": SHARE,
+    "batch_share": SHARE,
+    "monthly_growth": GROWTH,
+    "status_quo_cost_per_task_usd": NON_NEGATIVE,
+    "status_quo_accuracy": SHARE,
+}
+
+_TEMPLATE_ROW = {
+    "task_class": "Support ticket triage",
+    "monthly_volume": 40000,
+    "input_tokens": 900,
+    "output_tokens": 60,
+    "min_accuracy": 0.8,
+    "value_per_success_usd": 2.5,
+    "cost_per_failure_usd": 4,
+    "category": "classification",
+    "cached_input_share": 0.5,
+    "batch_share": 0,
+    "allowed_providers": "",
+    "monthly_growth": 0.02,
+    "status_quo_cost_per_task_usd": 1.8,
+    "status_quo_accuracy": 0.9,
+}
+
+
+@dataclass(frozen=True)
+class TaskClass:
+    """A kind of work: how much of it there is, what it costs in tokens and what it is worth.
+
+    Token counts are per task; `input_tokens` includes the cached ones. Accuracies and
+    shares are between 0 and 1; money is USD.
+    """
+
+    name: str
+    monthly_volume: float
+    input_tokens: float
+    output_tokens: float
+    min_accuracy: float
+    value_per_success_usd: float
+    cost_per_failure_usd: float
+    category: str = ""
+    cached_input_share: float = 0.0
+    batch_share: float = 0.0
+    allowed_providers: frozenset[str] | None = None
+    monthly_growth: float = 0.0
+    status_quo_cost_per_task_usd: float | None = None
+    status_quo_accuracy: float | None = None
+
+    def __post_init__(self):
+        if not self.name.strip():
+            raise ValueError("a task class needs a name")
+        for field, rule in RULES.items():
+            value = getattr(self, field)
+            if value is not None:
+                check_range(field, value, rule)
+        if self.allowed_providers is not None:
+            if not self.allowed_providers:
+                raise ValueError("allowed_providers is empty; use None to allow any provider")
+            object.__setattr__(self, "allowed_providers", frozenset(self.allowed_providers))
+
+    def allows(self, model_id: str) -> bool:
+        """Whether the class may use this model (`provider/model`), given its providers."""
+        provider = model_id.partition("/")[0]
+        return self.allowed_providers is None or provider in self.allowed_providers
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The task classes to plan, in file order, and the file they came from."""
+
+    classes: tuple[TaskClass, ...]
+    source: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "classes", tuple(self.classes))
+        seen: set[str] = set()
+        for task in self.classes:
+            key = task.name.strip().casefold()
+            if key in seen:
+                raise ValueError(f"two task classes are named '{task.name}'")
+            seen.add(key)
+
+    def names(self) -> list[str]:
+        return [task.name for task in self.classes]
+
+    def by_name(self, name: str) -> TaskClass:
+        """The class of this name; UnknownIdError (a LookupError) with the nearest names if none."""
+        for task in self.classes:
+            if task.name == name:
+                return task
+        raise UnknownIdError("task class", name, nearest(name, self.names()))
+
+    def with_floor_shift(self, points: float) -> Workload:
+        """Every accuracy floor moved by `points` (-0.02 lowers 95 % to 93 %), kept in 0..1."""
+        return self._map(lambda t: replace(t, min_accuracy=_clip01(t.min_accuracy + points)))
+
+    def with_volume_factor(self, factor: float) -> Workload:
+        """Every monthly volume multiplied by `factor` (1.2 = 20 % more work)."""
+        check_range("volume factor", factor, NON_NEGATIVE)
+        return self._map(lambda t: replace(t, monthly_volume=t.monthly_volume * factor))
+
+    def _map(self, change) -> Workload:
+        return Workload(tuple(change(task) for task in self.classes), self.source)
+
+
+def _clip01(value: float) -> float:
+    # Rounding drops float noise (0.8 + 0.05 = 0.8500000000000001) that would show on screen.
+    return min(1.0, max(0.0, round(value, 12)))
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def load_workload(path: Path | str, known_providers: Collection[str] | None = None) -> Workload:
+    """Read a workload from a .csv or .json file."""
+    fmt = format_of(path)
+    return parse_workload(read_file(path), str(path), fmt, known_providers)
+
+
+def parse_workload(
+    data: bytes | str,
+    source: str,
+    fmt: str = "csv",
+    known_providers: Collection[str] | None = None,
+) -> Workload:
+    """A workload from file contents (CSV with `#` comment lines, or JSON)."""
+    records = records_of(data, source, fmt, _COLUMNS, list_key="task_classes")
+    return _workload_of(records, source, known_providers)
+
+
+def workload_from_records(
+    records: Iterable[Mapping[str, Any]],
+    source: str,
+    known_providers: Collection[str] | None = None,
+) -> Workload:
+    """A workload from an edited table's rows (column -> value), checked like a file."""
+    return _workload_of(plain_records(records, source, _COLUMNS), source, known_providers)
+
+
+def _workload_of(
+    records: list[Record], source: str, known_providers: Collection[str] | None
+) -> Workload:
+    if not records:
+        raise InputError(source, "has no task classes (only a header?)")
+    providers = None if known_providers is None else set(known_providers)
+    first_row: dict[str, str] = {}
+    classes = []
+    for record in records:
+        task = _task_class_of(record, providers)
+        key = task.name.casefold()
+        if key in first_row:
+            raise record.error(
+                "task_class", f"duplicate task class '{task.name}' (also on {first_row[key]})"
+            )
+        first_row[key] = record.where
+        classes.append(task)
+    return Workload(tuple(classes), source)
+
+
+def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClass:
+    name = record.text("task_class")
+    if not name:
+        raise record.error("task_class", "is empty; every row needs a task class name")
+
+    def num(field: str, default: Any = ...) -> Any:
+        if default is ...:
+            return record.number(field, RULES[field])
+        return record.number(field, RULES[field], default)
+
+    return TaskClass(
+        name=name,
+        monthly_volume=num("monthly_volume"),
+        input_tokens=num("input_tokens"),
+        output_tokens=num("output_tokens"),
+        min_accuracy=num("min_accuracy"),
+        value_per_success_usd=num("value_per_success_usd"),
+        cost_per_failure_usd=num("cost_per_failure_usd"),
+        category=record.text("category").lower(),
+        cached_input_share=num("cached_input_share", 0.0),
+        batch_share=num("batch_share", 0.0),
+        allowed_providers=_allowed_providers(record, known_providers),
+        monthly_growth=num("monthly_growth", 0.0),
+        status_quo_cost_per_task_usd=num("status_quo_cost_per_task_usd", None),
+        status_quo_accuracy=num("status_quo_accuracy", None),
+    )
+
+
+def _allowed_providers(record: Record, known: set[str] | None) -> frozenset[str] | None:
+    """Provider ids from `a;b` text (or a JSON list); None when empty, meaning any provider."""
+    raw = record.cells.get("allowed_providers")
+    if isinstance(raw, list | tuple | set | frozenset):
+        if not all(isinstance(p, str) for p in raw):
+            raise record.error("allowed_providers", "must be a list of provider ids (text)")
+        parts = [p.strip().lower() for p in raw]
+    else:
+        parts = [p.strip().lower() for p in record.text("allowed_providers").split(";")]
+    providers = frozenset(p for p in parts if p)
+    if not providers:
+        return None
+    for provider in sorted(providers):
+        if known is not None and provider not in known:
+            raise record.error(
+                "allowed_providers",
+                f"unknown provider '{provider}'{did_you_mean(provider, sorted(known))}",
+            )
+    return providers
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def workload_to_records(workload: Workload) -> list[dict[str, Any]]:
+    """One dict per class, keyed by WORKLOAD_COLUMNS, for an editable table."""
+    return [_record_of(task) for task in workload.classes]
+
+
+def _record_of(task: TaskClass) -> dict[str, Any]:
+    row = {column: getattr(task, column, None) for column in WORKLOAD_COLUMNS}
+    row["task_class"] = task.name
+    row["allowed_providers"] = ";".join(sorted(task.allowed_providers or ()))
+    return row
+
+
+def workload_to_csv(workload: Workload) -> str:
+    """The workload as CSV text that `parse_workload` reads back to the same classes."""
+    return _csv_text(workload_to_records(workload))
+
+
+def workload_template_csv() -> str:
+    """A header and one example row, for people to download and fill in."""
+    return _csv_text([_TEMPLATE_ROW])
+
+
+def _csv_text(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    plain = csv.writer(out, lineterminator="\n")
+    # A name starting with '#' must be quoted, or the loader would skip its row as a comment.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(WORKLOAD_COLUMNS)
+    for row in rows:
+        writer = quoted if str(row["task_class"]).startswith("#") else plain
+        writer.writerow([_cell(row[column]) for column in WORKLOAD_COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    """Numbers written exactly (repr of a float reads back to the same float)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
