@@ -63,7 +63,7 @@ def binding_constraints(problem: PlanningProblem, solution: LpSolution) -> list[
     out = []
     sign = 1.0 if problem.settings.objective == "min-cost" else -1.0
     for name, row in solution.rows.items():
-        if row.family == "assignment":
+        if row.family in ("assignment", "definition"):
             continue
         dual = solution.duals.get(name)
         slack = solution.slacks.get(name, 1.0)

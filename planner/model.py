@@ -15,7 +15,7 @@ the restricted optimum is optimal for the full program (LP optimality conditions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pulp
@@ -65,11 +65,11 @@ def solve_problem(problem: PlanningProblem, columns: np.ndarray | None = None) -
     # Vendor rows: start small and widen only if the restricted program is infeasible.
     result = None
     for start in (
-        pareto_columns(problem, by_provider=False),
-        pareto_columns(problem, by_provider=True),
-        eligible,
+        lambda: _cap_aware_start(problem),
+        lambda: pareto_columns(problem, by_provider=True),
+        lambda: eligible,
     ):
-        result = _generate_columns(problem, start, mip)
+        result = _generate_columns(problem, start(), mip)
         if result.status is Status.OPTIMAL:
             return result
     return result
@@ -87,6 +87,15 @@ def _generate_columns(problem: PlanningProblem, active: np.ndarray, mip: bool) -
             return result
         active = active | entering
     return result
+
+
+def _cap_aware_start(problem: PlanningProblem) -> np.ndarray:
+    """The Pareto columns, plus those that are Pareto-efficient once the capped providers
+    are set aside: the work a cap pushes off a provider usually lands on them, so pricing
+    rarely needs another round."""
+    capped = np.isin(np.array(problem.providers), list(problem.settings.vendor_caps))
+    uncapped = replace(problem, cost=np.where(capped[None, :], np.nan, problem.cost))
+    return pareto_columns(problem, by_provider=False) | pareto_columns(uncapped, by_provider=False)
 
 
 def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:

@@ -9,7 +9,13 @@ import enum
 import os
 import warnings
 
+import numpy as np
 import pulp
+
+try:
+    import highspy
+except ImportError:  # CBC, bundled with PuLP 3.x, takes over
+    highspy = None
 
 
 class Status(enum.Enum):
@@ -31,12 +37,12 @@ def solver_name() -> str:
     wanted = os.environ.get("PLANNER_SOLVER", "").lower()
     if wanted in ("highs", "cbc"):
         return wanted
-    return "highs" if pulp.HiGHS(msg=False).available() else "cbc"
+    return "highs" if highspy is not None else "cbc"
 
 
 def make_solver(mip: bool = False):
     if solver_name() == "highs":
-        return pulp.HiGHS(msg=False, mip=mip)
+        return BulkHiGHS(msg=False, mip=mip)
     with warnings.catch_warnings():
         # PuLP 3.x warns that its bundled CBC goes away in 4.0; requirements pin PuLP < 4.
         warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
@@ -50,3 +56,76 @@ def solve(problem: pulp.LpProblem, mip: bool = False) -> Status:
     if status is Status.OPTIMAL and mip and problem.sol_status != pulp.LpSolutionOptimal:
         return Status.NOT_SOLVED
     return status
+
+
+class BulkHiGHS(pulp.HiGHS):
+    """PuLP's HiGHS interface, handing the model over as arrays in two calls.
+
+    PuLP's own interface adds each column and row with a call of its own and collects the
+    variable list three times; on a few thousand columns that costs more than the solve.
+    The model, the solution and the duals are the same.
+    """
+
+    def actualSolve(self, lp: pulp.LpProblem, callback=None):
+        self.createAndConfigureSolver(lp)
+        variables = lp.variables()
+        constraints = lp.constraints()
+        self._pass_model(lp, variables, constraints)
+        self.callSolver(lp)
+        status, sol_status = self._read_solution(lp, variables, constraints)
+        lp.assignStatus(status, sol_status)
+        return status
+
+    def _pass_model(self, lp, variables, constraints) -> None:
+        h, inf = lp.solverModel, highspy.kHighsInf
+        for index, var in enumerate(variables):
+            var.index = index
+        sense = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        objective = lp.objective or {}
+        cost = np.array([sense * objective.get(v, 0.0) for v in variables], dtype=float)
+        lower = np.array([-inf if v.lowBound is None else v.lowBound for v in variables], float)
+        upper = np.array([inf if v.upBound is None else v.upBound for v in variables], float)
+        h.addCols(len(variables), cost, lower, upper, 0, np.zeros(0), np.zeros(0), np.zeros(0))
+        starts, indices, values, row_lo, row_hi = [], [], [], [], []
+        for constraint in constraints:
+            starts.append(len(indices))
+            for var, coef in constraint.items():
+                if coef:
+                    indices.append(var.index)
+                    values.append(coef)
+            lb, ub = constraint.getLb(), constraint.getUb()
+            row_lo.append(-inf if lb is None else lb)
+            row_hi.append(inf if ub is None else ub)
+        h.addRows(
+            len(constraints), np.array(row_lo), np.array(row_hi), len(indices),
+            np.array(starts, dtype=np.int32), np.array(indices, dtype=np.int32),
+            np.array(values, dtype=float),
+        )  # fmt: skip
+        integer = [v.index for v in variables if v.cat == pulp.LpInteger]
+        if integer and self.mip:
+            kinds = np.full(len(integer), highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kinds)
+
+    def _read_solution(self, lp, variables, constraints):
+        h = lp.solverModel
+        status = h.getModelStatus()
+        statuses = highspy.HighsModelStatus
+        if status == statuses.kOptimal:
+            solution = h.getSolution()
+            for var, value, dual in zip(
+                variables, solution.col_value, solution.col_dual, strict=True
+            ):
+                var.varValue, var.dj = value, dual
+            for c, activity, dual in zip(
+                constraints, solution.row_value, solution.row_dual, strict=True
+            ):
+                c.slack = c.constant + activity
+                if c.sense == pulp.LpConstraintLE:
+                    c.slack *= -1.0
+                c.pi = dual
+            return pulp.LpStatusOptimal, pulp.LpSolutionOptimal
+        if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+            return pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible
+        if status == statuses.kUnbounded:
+            return pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
