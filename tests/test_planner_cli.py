@@ -1,0 +1,111 @@
+"""`python -m planner solve|frontier`: exit codes, JSON shape and messages a pipeline can act on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "data" / "workloads" / "example_enterprise.csv")
+BASE = ["--workload", EXAMPLE, "--as-of", "2026-11-23"]
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_solve_json_has_the_documented_shape(capsys):
+    code, out, _ = run(capsys, "solve", *BASE, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "optimal"
+    assert {"monthly_cost_usd", "monthly_net_value_usd", "mean_accuracy"} <= set(data["totals"])
+    assert {a["task_class"] for a in data["assignments"]} >= {"Contract review", "Code review"}
+    first = data["assignments"][0]
+    assert {"task_class", "model", "provider", "share", "monthly_cost_usd", "accuracy"} <= set(
+        first
+    )
+    cost = sum(a["monthly_cost_usd"] for a in data["assignments"])
+    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-12)
+    assert data["diagnosis"] is None
+
+
+def test_budget_binds_with_a_shadow_price(capsys):
+    code, out, _ = run(capsys, "solve", *BASE, "--budget", "2000", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["totals"]["monthly_cost_usd"] == pytest.approx(2000, rel=1e-6)
+    assert data["budget_shadow_price"] > 0
+    assert "budget" in {b["family"] for b in data["binding_constraints"]}
+
+
+def test_infeasible_exits_3_with_the_diagnosis_on_stderr_and_in_json(capsys):
+    code, out, err = run(capsys, "solve", *BASE, "--budget", "500", "--json")
+    data = json.loads(out)
+    assert code == 3
+    assert data["status"] == "infeasible"
+    assert "Raise the budget to at least" in data["diagnosis"]["summary"]
+    assert data["diagnosis"]["summary"] in err
+
+
+def test_min_cost_is_cheaper_than_max_value(capsys):
+    _, cheap, _ = run(capsys, "solve", *BASE, "--objective", "min-cost", "--json")
+    _, best, _ = run(capsys, "solve", *BASE, "--json")
+    cheap, best = json.loads(cheap)["totals"], json.loads(best)["totals"]
+    assert cheap["monthly_cost_usd"] < best["monthly_cost_usd"]
+    assert cheap["monthly_net_value_usd"] < best["monthly_net_value_usd"]
+
+
+def test_discount_lowers_cost_and_vendor_cap_holds(capsys):
+    _, listed, _ = run(capsys, "solve", *BASE, "--objective", "min-cost", "--json")
+    _, cut, _ = run(
+        capsys, "solve", *BASE, "--objective", "min-cost", "--discount", "openai=50", "--json"
+    )
+    assert (
+        json.loads(cut)["totals"]["monthly_cost_usd"]
+        < json.loads(listed)["totals"]["monthly_cost_usd"]
+    )
+    _, capped, _ = run(capsys, "solve", *BASE, "--vendor-cap", "openai=0.2", "--json")
+    data = json.loads(capped)
+    openai = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["provider"] == "openai")
+    models = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["tier"] != "status-quo")
+    assert openai <= 0.2 * models + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workload", "missing.csv"], "missing.csv"),
+        (["--workload", EXAMPLE, "--vendor-cap", "openai"], "--vendor-cap expects PROVIDER=NUMBER"),
+        (["--workload", EXAMPLE, "--vendor-cap", "openai=1.5"], "vendor cap for 'openai'"),
+        (["--workload", EXAMPLE, "--discount", "openai=120"], "discount for 'openai'"),
+        (["--workload", EXAMPLE, "--budget", "-5"], "budget"),
+    ],
+)
+def test_bad_input_exits_2_naming_it(capsys, args, message):
+    code, _, err = run(capsys, "solve", *args)
+    assert code == 2
+    assert message in err
+
+
+def test_bad_workload_row_is_named(tmp_path, capsys):
+    bad = tmp_path / "w.csv"
+    text = Path(EXAMPLE).read_text().replace("Code review,6000,", "Code review,-6000,")
+    bad.write_text(text)
+    code, _, err = run(capsys, "solve", "--workload", str(bad))
+    assert code == 2
+    assert str(bad) in err and "monthly_volume" in err and "row" in err
+
+
+def test_frontier_json_is_monotone(capsys):
+    code, out, _ = run(capsys, "frontier", *BASE, "--points", "6", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 6
+    values = [r["monthly_net_value_usd"] for r in rows]
+    assert values == sorted(values)
+    assert rows[0]["monthly_cost_usd"] < rows[-1]["monthly_cost_usd"]
