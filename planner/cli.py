@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from planner.export import plan_to_csv
+from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import accuracy_frontier, budget_frontier
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings, build_problem
 from planner.quality import default_quality, load_quality
+from planner.roi import Baseline, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
@@ -49,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     frontier.add_argument("--points", type=int, default=25)
     frontier.add_argument("--over", choices=("budget", "accuracy"), default="budget")
     frontier.set_defaults(run=run_frontier)
+    forecast_cmd = sub.add_parser("forecast", help="Spend and value by month, with P10-P90.")
+    add_input_args(forecast_cmd)
+    add_forecast_args(forecast_cmd)
+    forecast_cmd.set_defaults(run=run_forecast)
+    roi_cmd = sub.add_parser("roi", help="Return per tier, provider and class; baselines.")
+    add_input_args(roi_cmd)
+    roi_cmd.set_defaults(run=run_roi)
     return parser
 
 
@@ -191,3 +200,213 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+# -- forecast and roi ------------------------------------------------------------------------
+
+
+def add_forecast_args(p: argparse.ArgumentParser) -> None:
+    """What to assume about the months ahead; --budget is the monthly budget to test."""
+    p.add_argument("--months", type=int, default=24, metavar="N", help="12 to 36")
+    p.add_argument("--paths", type=int, default=10_000, metavar="N", help="Monte Carlo paths")
+    p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument(
+        "--price-decline",
+        type=float,
+        default=0.0,
+        metavar="PCT",
+        help="model prices fall this many percent a year (20 = 20 %%)",
+    )
+    p.add_argument(
+        "--growth",
+        type=float,
+        metavar="X",
+        help="monthly growth for every class (0.03 = 3 %%), instead of each class's",
+    )
+    p.add_argument(
+        "--adoption-start",
+        type=float,
+        default=1.0,
+        metavar="SHARE",
+        help="share of the planned model volume live in month 1",
+    )
+    p.add_argument(
+        "--adoption-months",
+        type=int,
+        default=0,
+        metavar="N",
+        help="months to ramp linearly to full adoption",
+    )
+    p.add_argument(
+        "--growth-sd",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="sd of each class's monthly growth (0.01 = 1 point)",
+    )
+    p.add_argument(
+        "--price-sd",
+        type=float,
+        default=0.0,
+        metavar="X",
+        help="sd of the annual price change (0.1 = 10 points)",
+    )
+    p.add_argument("--accuracy-sd", type=float, default=0.0, metavar="X",
+                   help="sd of each model's accuracy (0.02 = 2 points)")  # fmt: skip
+
+
+def run_forecast(args) -> int:
+    settings = ForecastSettings(
+        months=args.months,
+        annual_price_decline=args.price_decline / 100,
+        growth_override=args.growth,
+        adoption_start=args.adoption_start,
+        adoption_months=args.adoption_months,
+        growth_sd=args.growth_sd,
+        price_sd=args.price_sd,
+        accuracy_sd=args.accuracy_sd,
+        paths=args.paths,
+        seed=args.seed,
+        monthly_budget_usd=args.budget,
+    )
+    plan = optimize(load_problem(args))
+    if not plan.is_optimal:
+        return _no_plan(plan, args)
+    result = forecast(plan, Catalog.load(args.prices), settings)
+    if args.json:
+        print(json.dumps(forecast_json(result), indent=2))
+    else:
+        print(forecast_text(result, settings))
+    return EXIT_OK
+
+
+def run_roi(args) -> int:
+    plan = optimize(load_problem(args))
+    if not plan.is_optimal:
+        return _no_plan(plan, args)
+    report = roi_report(plan)
+    if args.json:
+        print(json.dumps(roi_json(report), indent=2))
+    else:
+        print(roi_text(report))
+    return EXIT_OK
+
+
+def _no_plan(plan: Plan, args) -> int:
+    """As `solve` does: the plan JSON (or text) on stdout, the diagnosis on stderr, exit 3."""
+    print(json.dumps(plan_json(plan), indent=2) if args.json else plan_text(plan))
+    print(f"no feasible plan: {plan.diagnosis.summary}", file=sys.stderr)
+    return EXIT_INFEASIBLE
+
+
+def forecast_json(result: Forecast) -> dict:
+    """`months`: one dict per month (line, bands, budget risk); then the two budget answers."""
+    table = result.deterministic.merge(result.bands, on="month").merge(
+        result.exhaustion_probability_by_month, on="month"
+    )
+    month = result.budget_exhaustion_month
+    return {
+        "months": _records(table),
+        "prob_over_budget": result.prob_over_budget,
+        "budget_exhaustion_month": None if month is None else month.isoformat(),
+    }
+
+
+def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
+    bands = result.bands
+    lines = [
+        f"Forecast over {settings.months} months from {bands['month'].iloc[0]:%Y-%m} "
+        f"({settings.paths:,} paths, seed {settings.seed}); USD a month",
+        "",
+        f"{'month':<8} {'spend P10':>12} {'P50':>12} {'P90':>12}   "
+        f"{'net value P10':>14} {'P50':>14} {'P90':>14} {'P(over budget)':>15}",
+    ]
+    for row in bands.itertuples(index=False):
+        over = "" if math.isnan(row.prob_over_budget) else f"{row.prob_over_budget:.1%}"
+        lines.append(
+            f"{row.month:%Y-%m}  {row.spend_p10:>12,.0f} {row.spend_p50:>12,.0f} "
+            f"{row.spend_p90:>12,.0f}   {row.net_value_p10:>14,.0f} {row.net_value_p50:>14,.0f} "
+            f"{row.net_value_p90:>14,.0f} {over:>15}"
+        )
+    lines.append("")
+    if settings.monthly_budget_usd is None:
+        lines.append("No budget given (--budget USD a month): no budget risk to report.")
+        return "\n".join(lines)
+    annual = 12 * settings.monthly_budget_usd
+    month = result.budget_exhaustion_month
+    lines += [
+        f"Probability of spending over ${annual:,.0f} in the first 12 months: "
+        f"{result.prob_over_budget:.1%}",
+        "Budget exhaustion month (P50): "
+        + ("not within the horizon" if month is None else f"{month:%Y-%m}"),
+    ]
+    return "\n".join(lines)
+
+
+def roi_json(report: RoiReport) -> dict:
+    return {
+        "headline": report.headline,
+        "by_tier": _records(report.by_tier),
+        "by_provider": _records(report.by_provider),
+        "by_class": _records(report.by_class),
+        "baselines": {
+            "most_accurate": _baseline_json(report.most_accurate),
+            "status_quo": None if report.status_quo is None else _baseline_json(report.status_quo),
+        },
+    }
+
+
+def _baseline_json(baseline: Baseline) -> dict:
+    return {
+        "name": baseline.name,
+        "monthly_cost_usd": baseline.monthly_cost_usd,
+        "monthly_net_value_usd": baseline.monthly_net_value_usd,
+        "mean_accuracy": baseline.mean_accuracy,
+        "classes_covered": baseline.classes_covered,
+        "by_class": _records(baseline.by_class),
+    }
+
+
+def roi_text(report: RoiReport) -> str:
+    lines = [report.headline]
+    for title, table in (
+        ("By tier", report.by_tier),
+        ("By provider", report.by_provider),
+        ("By class", report.by_class),
+    ):
+        lines += ["", f"{title}:", table.to_string(index=False, float_format=_number)]
+    lines += ["", "Baselines:"]
+    for baseline in (report.most_accurate, report.status_quo):
+        if baseline is not None:
+            lines.append(
+                f"  {baseline.name}: {_money(baseline.monthly_cost_usd)} a month, net value "
+                f"{_money(baseline.monthly_net_value_usd)}, mean accuracy "
+                f"{baseline.mean_accuracy:.1%}, {baseline.classes_covered} classes"
+            )
+    if report.status_quo is None:
+        lines.append("  Today's process: no class has status-quo figures.")
+    return "\n".join(lines)
+
+
+def _money(x: float) -> str:
+    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.4f}" if abs(x) < 10 else f"{x:,.2f}"
+
+
+def _records(table) -> list[dict]:
+    """DataFrame rows as JSON-ready dicts: NaN becomes null, dates ISO text."""
+    return [
+        {key: _json_value(value) for key, value in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
+
+
+def _json_value(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -48,7 +48,9 @@ def plan_to_csv(plan: Plan) -> str:
 def table_to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
     """Rows as CSV in the given column order, every text cell made safe for spreadsheets."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: with "\n" alone, csv leaves a cell holding "\r" unquoted and a
+    # reader would split the row there.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([safe_cell(row.get(column)) for column in columns])

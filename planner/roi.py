@@ -1,0 +1,228 @@
+"""Return on the plan: per tier, provider and class, against two baselines, in one sentence.
+
+Every table sums back to `plan.totals`: spend is everything the work costs (models and any of
+today's process kept), and net value = value - failure cost - spend, as in the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from planner.plan import Plan
+from planner.problem import STATUS_QUO, PlanningProblem
+
+ROI_COLUMNS = (
+    "monthly_spend_usd",
+    "monthly_tokens",
+    "successful_tasks",
+    "monthly_value_usd",
+    "monthly_failure_cost_usd",
+    "monthly_net_value_usd",
+    "roi",
+    "cost_per_successful_task_usd",
+    "value_per_1k_tokens_usd",
+    "savings_vs_today_usd",
+)
+TIER_ORDER = ("frontier", "mid", "economy", "self-hosted", STATUS_QUO)
+BASELINE_COLUMNS = ("task_class", "model", "monthly_cost_usd", "accuracy", "monthly_net_value_usd")
+MOST_ACCURATE = "Most accurate model everywhere"
+TODAY = "Today's process"
+_SUMMED = (
+    "monthly_spend_usd",
+    "monthly_tokens",
+    "successful_tasks",
+    "monthly_value_usd",
+    "monthly_failure_cost_usd",
+    "monthly_net_value_usd",
+)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the same work would cost and return done another way."""
+
+    name: str
+    monthly_cost_usd: float
+    monthly_net_value_usd: float
+    mean_accuracy: float  # volume-weighted over the classes covered
+    classes_covered: int  # today's process covers only classes with status-quo figures
+    by_class: pd.DataFrame  # BASELINE_COLUMNS
+
+
+@dataclass(frozen=True)
+class RoiReport:
+    by_tier: pd.DataFrame  # tier, then ROI_COLUMNS; only tiers the plan uses, in TIER_ORDER
+    by_provider: pd.DataFrame  # provider, then ROI_COLUMNS; largest spend first
+    by_class: pd.DataFrame  # task_class, then ROI_COLUMNS; in workload order
+    most_accurate: Baseline
+    status_quo: Baseline | None
+    headline: str
+
+
+def roi_report(plan: Plan) -> RoiReport:
+    """The plan's return grouped three ways, its two baselines and the headline."""
+    rows = _assignment_rows(plan)
+    by_tier = _grouped(rows, "tier")
+    rank = {tier: i for i, tier in enumerate(TIER_ORDER)}
+    by_tier = by_tier.sort_values(
+        "tier", key=lambda s: s.map(lambda tier: rank.get(tier, len(rank))), kind="stable"
+    )
+    by_provider = _grouped(rows, "provider").sort_values(
+        "monthly_spend_usd", ascending=False, kind="stable"
+    )
+    order = {task.name: i for i, task in enumerate(plan.problem.classes)}
+    by_class = _grouped(rows, "task_class").sort_values(
+        "task_class", key=lambda s: s.map(order), kind="stable"
+    )
+    most_accurate = most_accurate_baseline(plan.problem)
+    return RoiReport(
+        by_tier=by_tier.reset_index(drop=True),
+        by_provider=by_provider.reset_index(drop=True),
+        by_class=by_class.reset_index(drop=True),
+        most_accurate=most_accurate,
+        status_quo=status_quo_baseline(plan.problem),
+        headline=headline(plan, most_accurate),
+    )
+
+
+def _assignment_rows(plan: Plan) -> pd.DataFrame:
+    """One row per assignment, with what today's process would have cost for its tasks."""
+    if not plan.is_optimal or plan.totals is None:
+        raise ValueError("only an optimal plan has a return to report")
+    today = {t.name: t.status_quo_cost_per_task_usd for t in plan.problem.classes}
+    rows = pd.DataFrame(
+        [asdict(a) for a in plan.assignments],
+        columns=[
+            "task_class", "provider", "tier", "monthly_tasks", "monthly_tokens",
+            "monthly_cost_usd", "successful_tasks", "monthly_value_usd",
+            "monthly_failure_cost_usd", "monthly_net_value_usd",
+        ],
+    )  # fmt: skip
+    rows = rows.rename(columns={"monthly_cost_usd": "monthly_spend_usd"})
+    today_cost = rows["task_class"].map(today).astype(float)  # NaN without figures
+    rows["savings_vs_today_usd"] = today_cost * rows["monthly_tasks"] - rows["monthly_spend_usd"]
+    return rows
+
+
+def _grouped(rows: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Sums per group, then the ratios computed from the sums (never averaged).
+
+    Savings add up over the group's classes that have status-quo figures; NaN if none has.
+    """
+    grouped = rows.groupby(key, sort=False)
+    table = grouped[list(_SUMMED)].sum()
+    table["savings_vs_today_usd"] = grouped["savings_vs_today_usd"].sum(min_count=1)
+    spend, tokens = table["monthly_spend_usd"], table["monthly_tokens"]
+    table["roi"] = table["monthly_net_value_usd"] / spend.where(spend != 0)
+    successes = table["successful_tasks"]
+    table["cost_per_successful_task_usd"] = spend / successes.where(successes != 0)
+    table["value_per_1k_tokens_usd"] = table["monthly_value_usd"] / tokens.where(tokens != 0) * 1000
+    return table.reset_index()[[key, *ROI_COLUMNS]]
+
+
+# -- baselines -------------------------------------------------------------------------------
+
+
+def most_accurate_baseline(problem: PlanningProblem) -> Baseline:
+    """Each class on its single most accurate eligible model (never today's process).
+
+    Ties go to the cheaper model, then to the first in the catalog's order. A class with no
+    eligible model is left out (`classes_covered` says how many are in).
+    """
+    usable = problem.eligible & problem.is_ai[None, :]
+    rows = []
+    for t, task in enumerate(problem.classes):
+        candidates = np.flatnonzero(usable[t])
+        if not len(candidates):
+            continue
+        m = min(candidates, key=lambda m: (-problem.accuracy[t, m], problem.cost[t, m], m))
+        acc, cost = float(problem.accuracy[t, m]), float(problem.cost[t, m])
+        rows.append(_baseline_row(task, problem.options[m], cost, acc))
+    return _baseline(MOST_ACCURATE, rows, problem)
+
+
+def status_quo_baseline(problem: PlanningProblem) -> Baseline | None:
+    """Every class with status-quo figures kept as it is done today; None if none has them."""
+    rows = [
+        _baseline_row(task, STATUS_QUO, task.status_quo_cost_per_task_usd, task.status_quo_accuracy)
+        for task in problem.classes
+        if task.status_quo_cost_per_task_usd is not None and task.status_quo_accuracy is not None
+    ]
+    return _baseline(TODAY, rows, problem) if rows else None
+
+
+def _baseline_row(task, model: str, cost: float, accuracy: float) -> dict:
+    """One class done by one option: V c, and V (a v - (1 - a) f - c)."""
+    volume = task.monthly_volume
+    net = volume * (
+        accuracy * task.value_per_success_usd - (1 - accuracy) * task.cost_per_failure_usd - cost
+    )
+    return {
+        "task_class": task.name,
+        "model": model,
+        "monthly_cost_usd": volume * cost,
+        "accuracy": accuracy,
+        "monthly_net_value_usd": net,
+        "_tasks": volume,
+    }
+
+
+def _baseline(name: str, rows: list[dict], problem: PlanningProblem) -> Baseline:
+    table = pd.DataFrame(rows, columns=[*BASELINE_COLUMNS, "_tasks"])
+    tasks = table["_tasks"].sum()
+    successes = (table["_tasks"] * table["accuracy"]).sum()
+    return Baseline(
+        name=name,
+        monthly_cost_usd=float(table["monthly_cost_usd"].sum()),
+        monthly_net_value_usd=float(table["monthly_net_value_usd"].sum()),
+        mean_accuracy=float(successes / tasks) if tasks else 0.0,
+        classes_covered=len(table),
+        by_class=table[list(BASELINE_COLUMNS)],
+    )
+
+
+# -- the headline ----------------------------------------------------------------------------
+
+
+def headline(plan: Plan, most_accurate: Baseline) -> str:
+    """One sentence for an executive: the monthly cost against the most accurate baseline."""
+    if not plan.is_optimal or plan.totals is None:
+        raise ValueError("only an optimal plan has a headline")
+    cost, base = plan.totals.monthly_cost_usd, most_accurate.monthly_cost_usd
+    same = "the same as running everything on the most accurate model"
+    if base > 0:
+        pct = (cost - base) / base * 100
+        more_less = "less" if pct < 0 else "more"
+        compared = (
+            same
+            if abs(pct) < 0.05
+            else f"{_pct(abs(pct))} {more_less} than running everything on the most accurate model"
+        )
+    elif cost > 0:
+        compared = "while running everything on the most accurate model would cost nothing"
+    else:
+        compared = same
+    return f"This plan costs {_usd(cost)} a month, {compared}, {_floors(plan)}."
+
+
+def _floors(plan: Plan) -> str:
+    """Whether every class meets its accuracy bar (the plan's constraint), counted honestly."""
+    problem = plan.problem
+    achieved = np.nansum(plan.shares * problem.accuracy, axis=1)
+    below = int((achieved < problem.floors - 1e-9).sum())
+    if below == 0:
+        return "with every class at or above its accuracy bar"
+    if below == 1:
+        return "with 1 class below its accuracy bar"
+    return f"with {below} classes below their accuracy bar"
+
+
+def _usd(x: float) -> str:
+    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+
+
+def _pct(x: float) -> str:
+    return f"{x:,.0f}%" if x >= 1 else f"{x:.1f}%"
