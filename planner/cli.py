@@ -1,4 +1,4 @@
-"""Command line for the planner: solve a portfolio, sweep its frontier.
+"""Command line for the planner: solve a portfolio, sweep its frontier, forecast, ROI.
 
 Exit codes: 0 a plan, 2 bad input (the message names the file, row and field),
 3 no feasible plan (the diagnosis goes to stderr and into the JSON).
