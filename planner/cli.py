@@ -73,6 +73,10 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
     p.add_argument("--vendor-cap", action="append", default=[], metavar="PROVIDER=SHARE")
     p.add_argument("--discount", action="append", default=[], metavar="PROVIDER=PCT")
+    p.add_argument(
+        "--commit", action="append", default=[], metavar="PROVIDER=USD",
+        help="committed minimum monthly spend with a provider",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -89,6 +93,7 @@ def load_problem(args) -> PlanningProblem:
         objective=args.objective,
         budget_usd=args.budget,
         vendor_caps={k: float(v) for k, v in _pairs(args.vendor_cap, "--vendor-cap").items()},
+        commitments_usd={k: float(v) for k, v in _pairs(args.commit, "--commit").items()},
         single_model=args.single_model,
         include_status_quo=not args.no_status_quo,
         as_of=args.as_of,

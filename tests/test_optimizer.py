@@ -147,6 +147,16 @@ def test_vendor_cap_can_need_a_dominated_model():
     assert any(b.family == "vendor_cap" for b in plan.binding)
 
 
+def test_commitment_forces_spend_with_a_vendor():
+    # $15 committed with p: 1000 x 0.02 x x_p >= 15  =>  x_p = 0.75 in the cheapest plan.
+    plan = optimize(one_class(objective="min-cost", commitments_usd={"p": 15.0}))
+    assert shares(plan) == {"p/accurate": 0.75, "q/cheap": 0.25}
+    assert plan.totals.monthly_cost_usd == pytest.approx(1000 * (0.75 * 0.02 + 0.25 * 0.005))
+    assert [b.family for b in plan.binding] == ["commitment"]
+    too_much = optimize(one_class(commitments_usd={"p": 25.0}))
+    assert [f.constraint for f in too_much.diagnosis.findings] == ["commitment"]
+
+
 def test_compliance_keeps_a_class_off_a_provider():
     restricted = task(allowed_providers=frozenset({"q"}), floor=0.7)
     plan = optimize(make_problem([restricted], MODELS, [ROW], allowed={0: {"q"}}))

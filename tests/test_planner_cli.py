@@ -109,3 +109,13 @@ def test_frontier_json_is_monotone(capsys):
     values = [r["monthly_net_value_usd"] for r in rows]
     assert values == sorted(values)
     assert rows[0]["monthly_cost_usd"] < rows[-1]["monthly_cost_usd"]
+
+
+def test_commitment_moves_spend_to_the_vendor(capsys):
+    _, out, _ = run(capsys, "solve", *BASE, "--commit", "anthropic=500", "--json")
+    data = json.loads(out)
+    anthropic = sum(
+        a["monthly_cost_usd"] for a in data["assignments"] if a["provider"] == "anthropic"
+    )
+    assert anthropic == pytest.approx(500, rel=1e-6)
+    assert "commitment" in {b["family"] for b in data["binding_constraints"]}
