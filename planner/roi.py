@@ -30,14 +30,7 @@ TIER_ORDER = ("frontier", "mid", "economy", "self-hosted", STATUS_QUO)
 BASELINE_COLUMNS = ("task_class", "model", "monthly_cost_usd", "accuracy", "monthly_net_value_usd")
 MOST_ACCURATE = "Most accurate model everywhere"
 TODAY = "Today's process"
-_SUMMED = (
-    "monthly_spend_usd",
-    "monthly_tokens",
-    "successful_tasks",
-    "monthly_value_usd",
-    "monthly_failure_cost_usd",
-    "monthly_net_value_usd",
-)
+_SUMMED = ROI_COLUMNS[:6]  # the additive columns; the rest are ratios of them
 
 
 @dataclass(frozen=True)
