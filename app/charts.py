@@ -1,0 +1,293 @@
+"""Charts as pure functions: a DataFrame in, a Plotly figure out (no Streamlit here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+TIER_COLORS = {
+    "frontier": "#4C3F91",
+    "mid": "#2F80ED",
+    "economy": "#27AE60",
+    "self-hosted": "#F2994A",
+    "status-quo": "#9E9E9E",
+}
+PROVIDER_COLORS = {
+    "openai": "#10A37F",
+    "google": "#2F80ED",
+    "anthropic": "#9B51E0",
+    "self-hosted": "#F2994A",
+    "fireworks": "#EB5757",
+    "deepseek": "#00A3A3",
+    "mistral": "#E2B93B",
+    "groq": "#BB6BD9",
+    "x-ai": "#4F4F4F",
+    "zai": "#56CCF2",
+    "today's process": "#9E9E9E",
+}
+PALETTE = (
+    "#2F80ED",
+    "#F2994A",
+    "#27AE60",
+    "#9B51E0",
+    "#EB5757",
+    "#00A3A3",
+    "#BB6BD9",
+    "#6FCF97",
+    "#F2C94C",
+    "#56CCF2",
+    "#828282",
+    "#219653",
+)
+SPEND = "#2F80ED"
+VALUE = "#27AE60"
+BUDGET = "#EB5757"
+FONT = {"family": "sans-serif", "size": 13}
+
+
+def _figure(data: list, title: str, height: int, **layout) -> go.Figure:
+    """One figure built in one go: Plotly's `update_*` calls cost ~5 ms each, a slider
+    move re-draws every chart, and the whole rerun has 300 ms."""
+    base = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 48, "b": 10},
+        "font": FONT,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        "hoverlabel": {"namelength": -1},
+    }
+    return go.Figure(data=data, layout={**base, **layout})
+
+
+def color_for(name: str, names: Sequence[str]) -> str:
+    """A tier's or a provider's own color, else a palette color by its place in `names`."""
+    if name in TIER_COLORS:
+        return TIER_COLORS[name]
+    if name in PROVIDER_COLORS:
+        return PROVIDER_COLORS[name]
+    return PALETTE[list(names).index(name) % len(PALETTE)] if name in names else PALETTE[0]
+
+
+def spend_bars(table: pd.DataFrame, by: str, title: str, height: int = 260) -> go.Figure:
+    """Horizontal bars of monthly spend per group (tier or provider), largest on top."""
+    data = table.sort_values("monthly_spend_usd")
+    names, groups = list(table[by]), data[by].tolist()
+    spend = data["monthly_spend_usd"].tolist()
+    total = sum(spend) or 1.0
+    bar = {
+        "type": "bar",
+        "x": spend,
+        "y": groups,
+        "orientation": "h",
+        "marker": {"color": [color_for(n, names) for n in groups]},
+        "text": [f"${v:,.0f} ({v / total:.0%})" for v in spend],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: $%{x:,.0f} a month<extra></extra>",
+    }
+    return _figure(
+        [bar],
+        title,
+        height,
+        xaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": ",.0f",
+               "rangemode": "tozero"},
+        yaxis={"automargin": True},
+    )  # fmt: skip
+
+
+def flow_sankey(assignments: pd.DataFrame, height: int = 520) -> go.Figure:
+    """Task classes (left) to models (right), band width = monthly spend."""
+    classes = list(dict.fromkeys(assignments["task_class"]))
+    models = list(dict.fromkeys(assignments.sort_values("tier")["model"]))
+    tiers = dict(zip(assignments["model"], assignments["tier"], strict=False))
+    index = {name: i for i, name in enumerate(classes)}
+    index.update({name: len(classes) + i for i, name in enumerate(models)})
+    colors = ["#BDBDBD"] * len(classes) + [TIER_COLORS.get(tiers[m], PALETTE[0]) for m in models]
+    links = assignments[assignments["monthly_cost_usd"] > 0]
+    sankey = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "textfont": {"size": 13, "color": "#262730", "shadow": "none"},
+        "node": {
+            "label": classes + models,
+            "color": colors,
+            "pad": 12,
+            "thickness": 14,
+            "line": {"width": 0},
+            "hovertemplate": "%{label}: $%{value:,.0f} a month<extra></extra>",
+        },
+        "link": {
+            "source": [index[c] for c in links["task_class"]],
+            "target": [index[m] for m in links["model"]],
+            "value": links["monthly_cost_usd"].tolist(),
+            "color": [_fade(TIER_COLORS.get(t, PALETTE[0])) for t in links["tier"]],
+            "customdata": [f"{s:.0%}" for s in links["share"]],
+            "hovertemplate": "%{source.label} → %{target.label}<br>"
+            "$%{value:,.0f} a month, %{customdata} of the class<extra></extra>",
+        },
+    }
+    return _figure([sankey], "Which work goes to which model (band width = monthly spend)", height)
+
+
+def frontier_chart(
+    frontier: pd.DataFrame, cost: float | None, net_value: float | None, height: int = 360
+) -> go.Figure:
+    """Net value against monthly spend along the budget frontier, today's plan marked."""
+    ok = frontier[frontier["status"] == "optimal"].dropna(subset=["monthly_cost_usd"])
+    traces = [
+        {
+            "type": "scatter",
+            "x": ok["monthly_cost_usd"].tolist(),
+            "y": ok["monthly_net_value_usd"].tolist(),
+            "mode": "lines+markers",
+            "name": "Best plan at each budget",
+            "line": {"color": SPEND, "width": 2},
+            "marker": {"size": 5},
+            "hovertemplate": "Spend $%{x:,.0f}<br>Net value $%{y:,.0f}<extra></extra>",
+        }
+    ]
+    if cost is not None and net_value is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [cost],
+                "y": [net_value],
+                "mode": "markers+text",
+                "name": "This plan",
+                "marker": {"color": BUDGET, "size": 14, "symbol": "diamond"},
+                "text": ["This plan"],
+                "textposition": "bottom left",
+                "hovertemplate": "This plan<br>Spend $%{x:,.0f}<br>Net value $%{y:,.0f}"
+                "<extra></extra>",
+            }
+        )
+    return _figure(
+        traces,
+        "Cost versus value: the best plan at each budget",
+        height,
+        xaxis={"title": {"text": "Monthly spend"}, "tickprefix": "$", "tickformat": ",.0f"},
+        yaxis={"title": {"text": "Monthly net value"}, "tickprefix": "$", "tickformat": ".3~s"},
+    )
+
+
+def fan_chart(
+    bands: pd.DataFrame,
+    series: str,
+    title: str,
+    color: str,
+    budget: float | None = None,
+    marker_month: date | None = None,
+    marker_text: str = "",
+    height: int = 380,
+) -> go.Figure:
+    """P10-P90 band and P50 line of `series` ("spend", "value" or "net_value") by month."""
+    months = list(bands["month"])
+
+    def line(pct: int, **style) -> dict:
+        return {"type": "scatter", "x": months, "y": bands[f"{series}_p{pct}"].tolist(),
+                "mode": "lines", **style}  # fmt: skip
+
+    traces = [
+        line(90, line={"width": 0}, name="P90", showlegend=False,
+             hovertemplate="P90 $%{y:,.0f}<extra></extra>"),
+        line(10, line={"width": 0}, fill="tonexty", fillcolor=_fade(color, 0.22),
+             name="P10 to P90", hovertemplate="P10 $%{y:,.0f}<extra></extra>"),
+        line(50, line={"color": color, "width": 3}, name="P50 (median)",
+             hovertemplate="%{x|%b %Y}: P50 $%{y:,.0f}<extra></extra>"),
+    ]  # fmt: skip
+    shapes, notes = [], []
+    if budget is not None:
+        shapes.append(
+            {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": budget, "y1": budget,
+             "line": {"color": BUDGET, "dash": "dash", "width": 2}}
+        )  # fmt: skip
+        notes.append(
+            {"xref": "paper", "x": 0, "y": budget, "text": f"Monthly budget ${budget:,.0f}",
+             "showarrow": False, "xanchor": "left", "yanchor": "bottom"}
+        )  # fmt: skip
+    if marker_month is not None:
+        shapes.append(
+            {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": marker_month,
+             "x1": marker_month, "line": {"color": BUDGET, "dash": "dot", "width": 2}}
+        )  # fmt: skip
+        notes.append(
+            {"x": marker_month, "y": 1, "yref": "paper", "text": marker_text,
+             "showarrow": False, "xanchor": "left", "yanchor": "top", "font": {"color": BUDGET}}
+        )  # fmt: skip
+    return _figure(
+        traces,
+        title,
+        height,
+        shapes=shapes,
+        annotations=notes,
+        xaxis={"dtick": "M3" if len(months) <= 12 else "M6", "tickformat": "%b %Y"},
+        yaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": "~s",
+               "rangemode": "tozero"},
+    )  # fmt: skip
+
+
+def price_history_chart(history: pd.DataFrame, until: date, height: int = 380) -> go.Figure:
+    """Step lines of list prices per model and field, each held until the next version."""
+    traces = []
+    keys = list(dict.fromkeys(history["model"]))
+    for model in keys:
+        rows = history[history["model"] == model].sort_values("effective_from")
+        for field, dash in (("input_per_mtok", "solid"), ("output_per_mtok", "dash")):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [*rows["effective_from"], max(until, rows["effective_from"].max())],
+                    "y": [*rows[field], rows[field].iloc[-1]],
+                    "mode": "lines+markers",
+                    "line": {"shape": "hv", "color": color_for(model, keys), "dash": dash},
+                    "name": f"{model} ({field.split('_')[0]})",
+                    "marker": {"size": 6},
+                    "hovertemplate": "%{x|%d %b %Y}: $%{y:,.2f} per million tokens<extra></extra>",
+                }
+            )
+    return _figure(
+        traces,
+        "List price history (solid: input, dashed: output)",
+        height,
+        legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        yaxis={"title": {"text": "USD per million tokens"}, "tickprefix": "$",
+               "rangemode": "tozero"},
+    )  # fmt: skip
+
+
+def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
+    """Each scenario's model spend split by provider (columns: scenario, provider, share)."""
+    providers = sorted(shares["provider"].unique())
+    traces = []
+    for provider in providers:
+        rows = shares[shares["provider"] == provider]
+        traces.append(
+            {
+                "type": "bar",
+                "y": rows["scenario"].tolist(),
+                "x": rows["share"].tolist(),
+                "name": provider,
+                "orientation": "h",
+                "marker": {"color": color_for(provider, providers)},
+                "text": [f"{s:.0%}" if s >= 0.06 else "" for s in rows["share"]],
+                "textposition": "inside",
+                "hovertemplate": f"{provider}: " + "%{x:.1%} of model spend<extra></extra>",
+            }
+        )
+    order = list(dict.fromkeys(shares["scenario"]))
+    return _figure(
+        traces,
+        "Vendor shares of model spend",
+        height,
+        barmode="stack",
+        xaxis={"title": {"text": "Share of model spend"}, "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"automargin": True, "categoryorder": "array", "categoryarray": order[::-1]},
+    )
+
+
+def _fade(hex_color: str, alpha: float = 0.45) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"

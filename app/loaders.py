@@ -1,0 +1,110 @@
+"""Cached loading and planning, keyed on plain values only (paths, fingerprints, text keys).
+
+The price catalog is keyed on its folder and a fingerprint of its files (name, size, mtime),
+so an edited sheet is picked up on the next rerun. Plans and everything derived from them
+are keyed on `PlanRequest.key()` plus that fingerprint. Cached results are copies per
+caller (`st.cache_data`), so no user can change what another sees; the one shared object is
+the read-only catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app import planning
+from planner.forecast import Forecast, ForecastSettings, forecast
+from planner.frontier import budget_frontier
+from planner.plan import Plan
+from planner.roi import RoiReport, roi_report
+from planner.workload import load_workload, workload_to_csv, workload_to_records
+from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+
+EXAMPLE_WORKLOAD = (
+    Path(__file__).resolve().parent.parent / "data" / "workloads" / "example_enterprise.csv"
+)
+PRICE_DIR = str(DEFAULT_PRICE_DIR)
+
+
+def fingerprint(folder: str) -> str:
+    """A short hash of every sheet's path, size and modification time."""
+    digest = hashlib.sha256()
+    root = Path(folder)
+    for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_catalog(price_dir: str, prices_fingerprint: str) -> Catalog:
+    """Every price sheet under `price_dir` (refused sheets are in `.errors`).
+
+    A resource, not data: the catalog is read-only (nothing in the app changes it), and
+    `st.cache_data` would unpickle a fresh 125 KB copy on every call, about 25 ms a rerun.
+    """
+    return Catalog.load(price_dir)
+
+
+def catalog() -> tuple[Catalog, str]:
+    """The shipped catalog and its fingerprint (pass the fingerprint to the planners below)."""
+    stamp = fingerprint(PRICE_DIR)
+    return load_catalog(PRICE_DIR, stamp), stamp
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def example_workload(
+    path: str, mtime_ns: int, providers: tuple[str, ...]
+) -> tuple[str, list[dict]]:
+    """The shipped example as CSV text and table rows (InputError if it is broken)."""
+    workload = load_workload(path, known_providers=providers)
+    return workload_to_csv(workload), workload_to_records(workload)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def plan(request_key: str, prices_fingerprint: str) -> Plan:
+    """The plan for a request."""
+    return planning.solve(planning.PlanRequest.from_key(request_key), _catalog(prices_fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def best_spend(request_key: str, prices_fingerprint: str) -> float | None:
+    """What the best plan spends with no budget (None when no plan exists)."""
+    request = planning.PlanRequest.from_key(request_key).with_(budget_usd=None)
+    result = planning.solve(request, _catalog(prices_fingerprint))
+    return result.totals.monthly_cost_usd if result.is_optimal and result.totals else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def frontier(request_key: str, prices_fingerprint: str, points: int = 21) -> pd.DataFrame:
+    """Net value against spend, from the cheapest plan meeting every floor to the best."""
+    request = planning.PlanRequest.from_key(request_key).with_(budget_usd=None)
+    problem = planning.problem_of(request, _catalog(prices_fingerprint))
+    return budget_frontier(problem, points)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def plan_forecast(request_key: str, prices_fingerprint: str, settings_json: str) -> Forecast:
+    """The plan month by month with its uncertainty bands."""
+    result = plan(request_key, prices_fingerprint)
+    settings = ForecastSettings(**json.loads(settings_json))
+    return forecast(result, _catalog(prices_fingerprint), settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def plan_roi(request_key: str, prices_fingerprint: str) -> RoiReport:
+    """Return by tier, provider and class, the baselines and the headline (optimal plans)."""
+    return roi_report(plan(request_key, prices_fingerprint))
+
+
+def forecast_key(settings: ForecastSettings) -> str:
+    return json.dumps(asdict(settings), sort_keys=True)
+
+
+def _catalog(prices_fingerprint: str) -> Catalog:
+    return load_catalog(PRICE_DIR, prices_fingerprint)

@@ -1,0 +1,80 @@
+"""Blocks several pages render the same way: sources, the diagnosis, the plan download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import loaders
+from app.format import money
+from app.planning import PlanRequest, input_error_text
+from planner.export import plan_to_csv
+from planner.plan import Plan
+from planner.quality import BENCHMARK_CITATION
+from pricing.errors import InputError
+
+PLANNING_ERRORS = (InputError, ValueError, LookupError)
+
+PLAN_FILE = "portfolio-plan.csv"
+
+
+def sources_caption(request: PlanRequest, example_name: str = "example_enterprise.csv") -> None:
+    """Where the accuracy figures and the workload come from, in one line."""
+    if request.quality_text:
+        accuracy = f"your own accuracy table ({request.quality_source}), over {BENCHMARK_CITATION}"
+    else:
+        accuracy = BENCHMARK_CITATION
+    workload = request.workload_source
+    note = " (an illustrative example, not measured figures)" if workload == example_name else ""
+    st.caption(
+        f"Accuracy figures: {accuracy}. Workload: {workload}{note}. Prices as of "
+        f"{request.as_of}; the self-hosted price sheet is illustrative."
+    )
+
+
+def diagnosis(plan: Plan) -> None:
+    """Why there is no plan, finding by finding, each with its fix."""
+    st.error(
+        f"No plan meets every limit ({plan.status.value}). Here is why, and what would fix it."
+    )
+    findings = plan.diagnosis.findings if plan.diagnosis else []
+    for finding in findings:
+        st.markdown(f"- **{finding.message}** {finding.fix}")
+    if not findings:
+        st.markdown("- The solver gave no reason; relax the budget or the floors.")
+
+
+def plan_download(plan: Plan, key: str) -> None:
+    """The plan CSV (with its TOTAL row), as the command line writes it."""
+    st.download_button(
+        "Download plan (CSV)",
+        plan_to_csv(plan),
+        file_name=PLAN_FILE,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        help="One row per task class and model, then a TOTAL row; the same file "
+        "`python -m planner solve --out` writes.",
+    )
+
+
+def totals_line(plan: Plan) -> None:
+    """Monthly cost and net value, rounded as the tiles and the browser test round them."""
+    if plan.totals is None:
+        return
+    st.caption(
+        f"Plan totals: monthly cost {money(plan.totals.monthly_cost_usd)}, "
+        f"net value {money(plan.totals.monthly_net_value_usd)}."
+    )
+
+
+def solved(request: PlanRequest, prices: str) -> Plan | None:
+    """The optimal plan for a request, or None after showing why there is none."""
+    try:
+        plan = loaders.plan(request.key(), prices)
+    except PLANNING_ERRORS as exc:
+        st.error(input_error_text(exc))
+        return None
+    if not plan.is_optimal:
+        diagnosis(plan)
+        return None
+    return plan

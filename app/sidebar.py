@@ -1,0 +1,248 @@
+"""The shared sidebar: the four main sliders (mirrored in the URL) and the plan settings.
+
+Every page calls `plan_sidebar()` first; it returns the `PlanContext` the page plans with.
+Slider values live in `st.session_state` under the keys in `app.state`, and the ones that
+differ from their default are written to the URL's query parameters, so a copied link
+reproduces the view. On a session's first run the query parameters are read back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from app import loaders, planning
+from app import state as S
+from app.scenario_file import scenario_json
+from pricing.catalog import Catalog
+
+QUALITY_RANGE = (-10, 10)  # accuracy points
+GROWTH_RANGE = (-5.0, 15.0)  # percent per month
+DECLINE_RANGE = (0, 60)  # percent per year
+OBJECTIVE_LABELS = {"max-value": "Most net value", "min-cost": "Lowest cost"}
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a page needs to plan: the catalog, the request, and the forecast sliders."""
+
+    catalog: Catalog
+    prices: str  # the catalog's fingerprint, for the cached planners
+    request: planning.PlanRequest
+    budget_top: int  # the budget slider's top (no binding budget at the default)
+    growth_default: float  # the workload's own mean growth, percent per month
+    growth_override: float | None  # share per month for every class, or None
+    price_decline: float  # share per year
+
+    @property
+    def budget(self) -> float | None:
+        return self.request.budget_usd
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """The data-dependent parts of the sliders, read off the current workload."""
+
+    best_spend: float | None  # what the best plan at the current quality bar spends
+    budget_top: int
+    budget_step: int
+    growth_default: float  # the workload's own mean growth, percent per month (0.5 steps)
+    growth_range: tuple[float, float]
+
+    def defaults(self) -> dict[str, float]:
+        return {
+            S.BUDGET: self.budget_top,
+            S.QUALITY_SHIFT: S.DEFAULTS[S.QUALITY_SHIFT],
+            S.GROWTH: self.growth_default,
+            S.PRICE_DECLINE: S.DEFAULTS[S.PRICE_DECLINE],
+        }
+
+
+def plan_sidebar() -> PlanContext | None:
+    """Render the sidebar; None when there is no usable workload (the page says why)."""
+    catalog, prices = loaders.catalog()
+    ss = st.session_state
+    if not ss.get(S.WORKLOAD_CSV):
+        st.sidebar.warning("No workload yet: load one on the Data page.")
+        return None
+    if not ss.get(S.URL_READ):
+        read_url(ss, dict(st.query_params))
+        ss[S.URL_READ] = True
+    for key, (lo, hi) in ((S.QUALITY_SHIFT, QUALITY_RANGE), (S.PRICE_DECLINE, DECLINE_RANGE)):
+        value = ss.get(key)
+        ss[key] = S.DEFAULTS[key] if value is None else min(max(value, lo), hi)
+    base = base_request(ss, prices)
+    ranges = slider_ranges(base, float(ss[S.QUALITY_SHIFT]), catalog, prices)
+    _prepare(ss, ranges)
+    _sliders(ss, ranges)
+    write_url(ss, ranges.defaults())
+    _more_settings(ss, ranges)
+    growth = ss[S.GROWTH]
+    return PlanContext(
+        catalog=catalog,
+        prices=prices,
+        request=base.with_(
+            budget_usd=float(ss[S.BUDGET]), floor_shift_pts=float(ss[S.QUALITY_SHIFT])
+        ),
+        budget_top=ranges.budget_top,
+        growth_default=ranges.growth_default,
+        growth_override=None if math.isclose(growth, ranges.growth_default) else growth / 100,
+        price_decline=ss[S.PRICE_DECLINE] / 100,
+    )
+
+
+def slider_ranges(
+    base: planning.PlanRequest, shift: float, catalog: Catalog, prices: str
+) -> Ranges:
+    """The budget runs to about twice what the best plan at this quality bar spends; the
+    growth slider starts at the workload's own average and always reaches it."""
+    best = loaders.best_spend(base.with_(floor_shift_pts=shift).key(), prices)
+    if best is None and shift:  # no plan at this bar: keep the range of the workload's own
+        best = loaders.best_spend(base.key(), prices)
+    top, step = planning.budget_range(best if best is not None else 1000.0)
+    growth = round(planning.mean_growth(planning.workload_of(base, catalog)) * 200) / 2
+    lo, hi = GROWTH_RANGE
+    return Ranges(best, top, step, growth, (min(lo, growth), max(hi, growth)))
+
+
+def _prepare(ss: Any, ranges: Ranges) -> None:
+    """Give every slider and setting a value before its widget renders."""
+    _follow_default(ss, S.BUDGET, ranges.budget_top, S.BUDGET_CEILING, lo=0)
+    _follow_default(ss, S.GROWTH, ranges.growth_default, S.GROWTH_DEFAULT, *ranges.growth_range)
+    defaults = ranges.defaults()
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS):
+        # Re-assigning keeps a widget's value across page switches.
+        ss[key] = ss[key] if ss.get(key) is not None else defaults.get(key, S.DEFAULTS.get(key))
+
+
+def _sliders(ss: Any, ranges: Ranges) -> None:
+    bar = st.sidebar
+    if ss.get(S.WORKLOAD_EDIT_ERROR):
+        bar.warning("Your edits to the workload table are not in use yet; see the Data page.")
+    bar.subheader("Plan settings")
+    bar.slider(
+        "Monthly budget",
+        0,
+        ranges.budget_top,
+        step=ranges.budget_step,
+        key=S.BUDGET,
+        format="$%,d",
+        help=f"At the right end (${ranges.budget_top:,}) the budget does not bind: the best "
+        f"plan spends about ${ranges.best_spend or 0:,.0f} a month. Below the cheapest plan "
+        "that meets every accuracy floor there is no plan, and the pages say what would fix it.",
+    )
+    bar.slider(
+        "Quality bar (accuracy points)",
+        *QUALITY_RANGE,
+        step=1,
+        key=S.QUALITY_SHIFT,
+        format="%+d pts",
+        help="Raise or lower every task class's accuracy floor.",
+    )
+    bar.slider(
+        "Monthly volume growth",
+        *ranges.growth_range,
+        step=0.5,
+        key=S.GROWTH,
+        format="%.1f%%",
+        help=f"Starts at the workload's own average ({ranges.growth_default:.1f}%/month), where "
+        "each class keeps its own growth rate; any other value applies to every class.",
+    )
+    bar.slider(
+        "Expected price decline per year",
+        *DECLINE_RANGE,
+        step=5,
+        key=S.PRICE_DECLINE,
+        format="%d%%",
+        help="How much model prices fall each year, for the forecast.",
+    )
+
+
+def _more_settings(ss: Any, ranges: Ranges) -> None:
+    bar = st.sidebar
+    with bar.expander("More settings"):
+        st.date_input("Prices as of", key=S.AS_OF, help="Which price-sheet versions apply.")
+        st.radio(
+            "Objective",
+            list(OBJECTIVE_LABELS),
+            key=S.OBJECTIVE,
+            horizontal=True,
+            format_func=OBJECTIVE_LABELS.get,
+        )
+        st.toggle("Today's process may keep work", key=S.KEEP_STATUS_QUO)
+        st.toggle("One model per task class", key=S.SINGLE_MODEL)
+    bar.download_button(
+        "Save scenario (JSON)",
+        scenario_json(ss, ranges.defaults()),
+        file_name="portfolio-scenario.json",
+        mime="application/json",
+        on_click="ignore",
+        help="Inputs and settings in one file; load it back on the Data page.",
+    )
+    bar.caption("The sliders are in the page address: copy it to share this view.")
+
+
+def base_request(ss: Any, prices: str) -> planning.PlanRequest:
+    """The request from the session's inputs and settings, with no budget and no floor shift."""
+    as_of = ss.get(S.AS_OF) or date.today()
+    return planning.PlanRequest(
+        workload_csv=ss[S.WORKLOAD_CSV],
+        workload_source=ss.get(S.WORKLOAD_SOURCE) or "workload",
+        quality_text=ss.get(S.QUALITY_CSV),
+        quality_format=ss.get(S.QUALITY_FORMAT, "csv"),
+        quality_source=ss.get(S.QUALITY_SOURCE, ""),
+        as_of=as_of.isoformat(),
+        objective=ss.get(S.OBJECTIVE, "max-value"),
+        include_status_quo=bool(ss.get(S.KEEP_STATUS_QUO, True)),
+        single_model=bool(ss.get(S.SINGLE_MODEL, False)),
+    )
+
+
+# -- the URL ---------------------------------------------------------------------------------
+
+
+def read_url(ss: Any, params: dict[str, str]) -> None:
+    """Slider values from query parameters; unreadable ones are ignored."""
+    for key in S.URL_KEYS:
+        raw = params.get(key)
+        if raw is None:
+            continue
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value):
+            ss[key] = value if key == S.GROWTH else round(value)
+
+
+def write_url(ss: Any, defaults: dict[str, float]) -> None:
+    """Query parameters for the sliders that differ from their default; the rest removed."""
+    for key in S.URL_KEYS:
+        value = ss.get(key)
+        wanted = None if value is None or value == defaults[key] else _url_text(value)
+        current = st.query_params.get(key)
+        if wanted is None and current is not None:
+            del st.query_params[key]
+        elif wanted is not None and current != wanted:
+            st.query_params[key] = wanted
+
+
+def _url_text(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _follow_default(
+    ss: Any, key: str, default: float, memo: str, lo: float, hi: float | None = None
+) -> None:
+    """Set a data-dependent slider: its default when unset, still its default when the data
+    move it (if it sat on the old one), and clamped into range."""
+    hi = default if hi is None else hi
+    previous = ss.get(memo)
+    if key not in ss or ss[key] is None or (previous is not None and ss[key] == previous):
+        ss[key] = default
+    ss[key] = min(max(ss[key], lo), hi)
+    ss[memo] = default

@@ -1,0 +1,100 @@
+"""Every session-state key and every URL query parameter the app uses, in one place.
+
+Per-user state lives in `st.session_state` only; nothing here is shared between users.
+Functions take the state as a plain mutable mapping so they can be tested with a dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import date
+from typing import Any
+
+# -- the main sliders: widget keys, which are also the URL's query-parameter names ----------
+BUDGET = "budget"  # monthly budget, USD
+QUALITY_SHIFT = "quality"  # points added to every class's accuracy floor
+GROWTH = "growth"  # monthly volume growth, percent per month
+PRICE_DECLINE = "decline"  # expected price decline, percent per year
+URL_KEYS: tuple[str, ...] = (BUDGET, QUALITY_SHIFT, GROWTH, PRICE_DECLINE)
+
+# -- the sidebar's further settings (widget keys) --------------------------------------------
+AS_OF = "as_of"  # price date, a datetime.date
+OBJECTIVE = "objective"  # "max-value" or "min-cost"
+KEEP_STATUS_QUO = "keep_status_quo"  # today's process may keep some of the work
+SINGLE_MODEL = "single_model"  # one model per task class
+SETTING_KEYS: tuple[str, ...] = (AS_OF, OBJECTIVE, KEEP_STATUS_QUO, SINGLE_MODEL)
+
+# -- inputs ----------------------------------------------------------------------------------
+WORKLOAD_CSV = "workload_csv"  # the last good workload, as CSV text (what every plan uses)
+WORKLOAD_SOURCE = "workload_source"  # where it came from, for captions and messages
+WORKLOAD_DRAFT = "workload_draft"  # the table's rows as typed, valid or not
+WORKLOAD_EDIT_ERROR = "workload_edit_error"  # why the typed rows are not in use, or None
+WORKLOAD_UPLOAD_ERROR = "workload_upload_error"  # why the last upload was refused, or None
+EDITOR_REVISION = "editor_revision"  # bumped when the table's base rows are replaced
+QUALITY_CSV = "quality_csv"  # the user's own accuracy table as CSV/JSON text, or None
+QUALITY_FORMAT = "quality_format"  # "csv" or "json"
+QUALITY_SOURCE = "quality_source"
+QUALITY_UPLOAD_ERROR = "quality_upload_error"
+SCENARIO_FILE_ERROR = "scenario_file_error"  # why a loaded scenario JSON was refused
+SCENARIO_FILE_NOTE = "scenario_file_note"  # what a loaded scenario file changed
+
+# -- vendor scenarios (procurement) ----------------------------------------------------------
+VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
+VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
+
+# -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
+PENDING_WORKLOAD = "pending_workload"
+PENDING_QUALITY = "pending_quality"
+PENDING_SCENARIO = "pending_scenario"
+EDITOR_BASE = "editor_base"  # the rows the mounted table started from
+
+# -- widget keys that hold no state of their own --------------------------------------------
+WORKLOAD_UPLOADER = "workload_uploader"
+QUALITY_UPLOADER = "quality_uploader"
+SCENARIO_UPLOADER = "scenario_uploader"
+EDITOR_PREFIX = "workload_editor_"  # + revision
+DATA_TAB = "data_tab"  # which tab of the Data page is open
+
+# -- bookkeeping -----------------------------------------------------------------------------
+URL_READ = "_url_read"  # the query parameters were read into the sliders (first run only)
+BUDGET_CEILING = "_budget_ceiling"  # the budget slider's top, to follow it when data change
+GROWTH_DEFAULT = "_growth_default"  # the workload's own mean growth, likewise
+
+DEFAULTS: dict[str, Any] = {
+    QUALITY_SHIFT: 0,
+    GROWTH: None,  # None: each class keeps its own growth from the workload
+    PRICE_DECLINE: 0,
+    OBJECTIVE: "max-value",
+    KEEP_STATUS_QUO: True,
+    SINGLE_MODEL: False,
+    WORKLOAD_EDIT_ERROR: None,
+    WORKLOAD_UPLOAD_ERROR: None,
+    EDITOR_REVISION: 0,
+    QUALITY_CSV: None,
+    QUALITY_FORMAT: "csv",
+    QUALITY_SOURCE: "",
+    QUALITY_UPLOAD_ERROR: None,
+    SCENARIO_FILE_ERROR: None,
+    SCENARIO_FILE_NOTE: None,
+}
+
+
+def init_state(
+    state: MutableMapping[str, Any],
+    workload_csv: str | None,
+    workload_source: str,
+    workload_rows: list[dict[str, Any]],
+    today: date,
+) -> None:
+    """Fill in every key a page reads, once per session; later runs leave it alone."""
+    for key, value in DEFAULTS.items():
+        state.setdefault(key, value)
+    state.setdefault(AS_OF, today)
+    if WORKLOAD_CSV not in state:
+        state[WORKLOAD_CSV] = workload_csv
+        state[WORKLOAD_SOURCE] = workload_source
+        state[WORKLOAD_DRAFT] = workload_rows
+
+
+def editor_key(state: MutableMapping[str, Any]) -> str:
+    return f"{EDITOR_PREFIX}{state.get(EDITOR_REVISION, 0)}"

@@ -1,0 +1,266 @@
+"""Tables the pages show and download, built from the core's results (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from planner.plan import Plan
+from planner.problem import PlanningProblem
+from planner.roi import RoiReport
+from pricing.catalog import Catalog, SheetDiff
+
+COMPARISON_COLUMNS = (
+    "scenario",
+    "status",
+    "monthly_cost_usd",
+    "monthly_net_value_usd",
+    "mean_accuracy",
+    "cost_change_usd",
+    "net_value_change_usd",
+    "classes_moved",
+    "vendor_shares",
+)
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The Overview tiles."""
+
+    monthly_cost_usd: float
+    monthly_net_value_usd: float
+    roi: float | None  # net value per dollar spent
+    value_per_1k_tokens_usd: float | None
+    savings_vs_most_accurate_usd: float
+    most_accurate_cost_usd: float
+    mean_accuracy: float
+    monthly_tokens: float
+
+
+def kpis(plan: Plan, report: RoiReport) -> Kpis:
+    totals = plan.totals
+    assert totals is not None
+    cost, tokens = totals.monthly_cost_usd, totals.monthly_tokens
+    base = report.most_accurate.monthly_cost_usd
+    return Kpis(
+        monthly_cost_usd=cost,
+        monthly_net_value_usd=totals.monthly_net_value_usd,
+        roi=totals.monthly_net_value_usd / cost if cost else None,
+        value_per_1k_tokens_usd=totals.monthly_value_usd / tokens * 1000 if tokens else None,
+        savings_vs_most_accurate_usd=base - cost,
+        most_accurate_cost_usd=base,
+        mean_accuracy=totals.mean_accuracy,
+        monthly_tokens=tokens,
+    )
+
+
+def assignment_table(plan: Plan) -> pd.DataFrame:
+    """One row per class and model with a share: what it costs and returns."""
+    columns = [
+        "task_class",
+        "model",
+        "tier",
+        "share",
+        "accuracy",
+        "cost_per_task_usd",
+        "monthly_tasks",
+        "monthly_cost_usd",
+        "monthly_net_value_usd",
+        "accuracy_source",
+    ]
+    rows = pd.DataFrame([asdict(a) for a in plan.assignments], columns=columns)
+    floors = {c.name: c.min_accuracy for c in plan.problem.classes}
+    rows.insert(5, "floor", rows["task_class"].map(floors))
+    return rows
+
+
+def break_even_view(plan: Plan) -> pd.DataFrame:
+    """Models outside the plan for each class: the price cut that would bring them in."""
+    table = plan.break_even
+    if table is None or table.empty:
+        return pd.DataFrame(columns=["task_class", "model", "tier", "accuracy"])
+    out = table.copy()
+    out["can_win_on_price"] = out["price_cut_pct"].notna()
+    out = out.sort_values(
+        ["task_class", "can_win_on_price", "price_cut_pct"],
+        ascending=[True, False, True],
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+def spend_share_by_provider(plan: Plan) -> pd.DataFrame:
+    """Model spend per provider and its share (today's process left out)."""
+    rows = pd.DataFrame(
+        [(a.provider, a.monthly_cost_usd) for a in plan.assignments if a.tier != "status-quo"],
+        columns=["provider", "monthly_cost_usd"],
+    )
+    grouped = rows.groupby("provider", as_index=False)["monthly_cost_usd"].sum()
+    total = grouped["monthly_cost_usd"].sum()
+    grouped["share"] = grouped["monthly_cost_usd"] / total if total else 0.0
+    return grouped.sort_values("monthly_cost_usd", ascending=False, ignore_index=True)
+
+
+def main_model(plan: Plan) -> dict[str, str]:
+    """Each class's largest-share option, with the share when it is split."""
+    best: dict[str, tuple[float, str]] = {}
+    for a in plan.assignments:
+        if a.share > best.get(a.task_class, (0.0, ""))[0]:
+            best[a.task_class] = (a.share, a.model)
+    return {
+        task: model if share > 0.995 else f"{model} ({share:.0%})"
+        for task, (share, model) in best.items()
+    }
+
+
+def compare_scenarios(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Side by side: totals (changes against the first scenario), vendor shares, and each
+    class's main model per scenario with whether it moved."""
+    names = list(plans)
+    first = plans[names[0]]
+    base_models = main_model(first) if first.is_optimal else {}
+    totals, shares, moves = [], [], {}
+    for name, plan in plans.items():
+        if not plan.is_optimal or plan.totals is None:
+            totals.append({"scenario": name, "status": plan.status.value})
+            continue
+        models = main_model(plan)
+        moves[name] = models
+        by_provider = spend_share_by_provider(plan)
+        shares += [
+            {"scenario": name, "provider": p, "share": s}
+            for p, s in zip(by_provider["provider"], by_provider["share"], strict=True)
+        ]
+        base = first.totals if first.is_optimal and first.totals else None
+        totals.append(
+            {
+                "scenario": name,
+                "status": plan.status.value,
+                "monthly_cost_usd": plan.totals.monthly_cost_usd,
+                "monthly_net_value_usd": plan.totals.monthly_net_value_usd,
+                "mean_accuracy": plan.totals.mean_accuracy,
+                "cost_change_usd": plan.totals.monthly_cost_usd - base.monthly_cost_usd
+                if base
+                else np.nan,
+                "net_value_change_usd": plan.totals.monthly_net_value_usd
+                - base.monthly_net_value_usd
+                if base
+                else np.nan,
+                "classes_moved": sum(models.get(c) != base_models.get(c) for c in base_models)
+                if base_models
+                else np.nan,
+                "vendor_shares": "; ".join(
+                    f"{p} {s:.0%}"
+                    for p, s in zip(by_provider["provider"], by_provider["share"], strict=True)
+                ),
+            }
+        )
+    classes = [c.name for c in first.problem.classes]
+    move_table = pd.DataFrame({"task_class": classes})
+    for name, models in moves.items():
+        move_table[name] = [models.get(c, "") for c in classes]
+    if len(moves) > 1:
+        cols = list(moves)
+        move_table["moves"] = move_table[cols].nunique(axis=1) > 1
+    return (
+        pd.DataFrame(totals, columns=list(COMPARISON_COLUMNS)),
+        pd.DataFrame(shares, columns=["scenario", "provider", "share"]),
+        move_table,
+    )
+
+
+def comparison_rows(totals: pd.DataFrame, moves: pd.DataFrame) -> tuple[list[str], list[dict]]:
+    """The comparison as one table: a row per scenario, its totals, then each class's model."""
+    columns = list(totals.columns)
+    classes = list(moves["task_class"]) if "task_class" in moves else []
+    rows = []
+    for record in totals.to_dict("records"):
+        name = record["scenario"]
+        if name in moves:
+            for task, model in zip(classes, moves[name], strict=True):
+                record[f"model: {task}"] = model
+        rows.append(record)
+    return columns + [f"model: {task}" for task in classes], rows
+
+
+def accuracy_matrix(problem: PlanningProblem) -> pd.DataFrame:
+    """Accuracy of every option on every class (NaN: no figure, or the provider is not allowed)."""
+    return pd.DataFrame(
+        problem.accuracy,
+        index=pd.Index([c.name for c in problem.classes], name="task_class"),
+        columns=list(problem.options),
+    ).dropna(axis=1, how="all")
+
+
+def quotes_table(catalog: Catalog, on: date) -> pd.DataFrame:
+    """Every model priced on a date: list prices per million tokens and their source."""
+    rows = []
+    for q in catalog.quotes(on):
+        p = q.prices
+        rows.append(
+            {
+                "provider": q.provider,
+                "model": q.model,
+                "name": p.name or q.model,
+                "tier": p.tier,
+                "input_per_mtok": _f(p.input_per_mtok),
+                "output_per_mtok": _f(p.output_per_mtok),
+                "cached_input_per_mtok": _f(p.cached_input_per_mtok),
+                "batch_input_per_mtok": _f(p.batch.input_per_mtok) if p.batch else None,
+                "batch_output_per_mtok": _f(p.batch.output_per_mtok) if p.batch else None,
+                "context_window_tokens": p.context_window_tokens,
+                "deprecated": p.deprecated,
+                "sheet_version": q.version,
+                "effective_from": q.effective_from,
+                "source": q.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def history_table(catalog: Catalog, model_ids: list[str]) -> pd.DataFrame:
+    """Each chosen model's list prices in every sheet version that lists it."""
+    rows = [
+        {
+            "model": model_id,
+            "effective_from": q.effective_from,
+            "version": q.version,
+            "input_per_mtok": _f(q.prices.input_per_mtok),
+            "output_per_mtok": _f(q.prices.output_per_mtok),
+        }
+        for model_id in model_ids
+        for q in catalog.history(model_id)
+    ]
+    return pd.DataFrame(
+        rows, columns=["model", "effective_from", "version", "input_per_mtok", "output_per_mtok"]
+    )
+
+
+def diff_table(diff: SheetDiff) -> pd.DataFrame:
+    """A price-sheet diff as rows: change, model, field, old, new, percent change."""
+    rows = [{"change": "added", "model": m} for m in diff.added]
+    rows += [{"change": "removed", "model": m} for m in diff.removed]
+    rows += [
+        {
+            "change": "price",
+            "model": c.model,
+            "field": c.field,
+            "old": _f(c.old),
+            "new": _f(c.new),
+            "pct_change": c.pct_change,
+        }
+        for c in diff.changed
+    ]
+    rows += [
+        {"change": "alias moved", "model": a.model, "field": f"{a.old_target} → {a.new_target}"}
+        for a in diff.alias_moves
+    ]
+    columns = ["change", "model", "field", "old", "new", "pct_change"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,118 @@
+"""Vendor scenarios as editable tables: one row per provider (no Streamlit here)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from app.format import money, pct, signed_money
+from app.planning import ScenarioSpec
+
+AS_OF_LABEL = "as of date"
+COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct")
+
+
+def default_scenarios() -> list[dict[str, Any]]:
+    """Two scenarios to start from: list prices, and an illustrative negotiation."""
+    return [
+        ScenarioSpec("List prices").to_dict(),
+        ScenarioSpec(
+            "Negotiated",
+            discounts_pct={"openai": 15.0},
+            price_change_pct={"google": 20.0},
+            vendor_caps_pct={"google": 40.0},
+        ).to_dict(),
+    ]
+
+
+def scenario_rows(spec: ScenarioSpec, providers: Sequence[str]) -> pd.DataFrame:
+    """The scenario as a table: every provider, its sheet date and its terms."""
+    rows = [
+        {
+            "provider": p,
+            "sheet_date": spec.provider_dates.get(p, AS_OF_LABEL),
+            "discount_pct": spec.discounts_pct.get(p, 0.0),
+            "price_change_pct": spec.price_change_pct.get(p, 0.0),
+            "cap_pct": spec.vendor_caps_pct.get(p),
+        }
+        for p in providers
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
+        {"discount_pct": float, "price_change_pct": float, "cap_pct": float}
+    )
+
+
+def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = None) -> ScenarioSpec:
+    """A scenario from its edited table; model-level terms of `keep` (from a file) are kept.
+
+    ValueError names the provider and the term that is out of range.
+    """
+    dates: dict[str, str] = {}
+    discounts: dict[str, float] = {}
+    changes: dict[str, float] = {}
+    caps: dict[str, float] = {}
+    for row in rows.to_dict("records"):
+        provider = str(row["provider"])
+        day = row.get("sheet_date")
+        if isinstance(day, str) and day and day != AS_OF_LABEL:
+            dates[provider] = day
+        for target, column in ((discounts, "discount_pct"), (changes, "price_change_pct")):
+            value = _number(row.get(column))
+            if value:
+                target[provider] = value
+        cap = _number(row.get("cap_pct"))
+        if cap is not None:
+            caps[provider] = cap
+    if keep is not None:  # terms keyed by model id have no row here
+        discounts = {**_model_keys(keep.discounts_pct), **discounts}
+        changes = {**_model_keys(keep.price_change_pct), **changes}
+    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps)
+
+
+def comparison_view(totals: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with money and percents written out, for reading (not for the CSV)."""
+    status = totals["status"].map(lambda s: "plan found" if s == "optimal" else f"no plan ({s})")
+    out = pd.DataFrame({"Scenario": totals["scenario"], "Status": status})
+    out["Spend a month"] = totals["monthly_cost_usd"].map(money)
+    out["Net value a month"] = totals["monthly_net_value_usd"].map(money)
+    out["Mean accuracy"] = totals["mean_accuracy"].map(pct)
+    out["Spend vs first"] = totals["cost_change_usd"].map(signed_money)
+    out["Net value vs first"] = totals["net_value_change_usd"].map(signed_money)
+    out["Classes that move"] = totals["classes_moved"].map(
+        lambda n: "–" if pd.isna(n) else f"{int(n)}"
+    )
+    return out
+
+
+def diff_view(diff: pd.DataFrame) -> pd.DataFrame:
+    """A sheet diff with prices and changes written out; empty cells stay empty."""
+    out = diff[["change", "model", "field"]].fillna("").copy()
+    out["old"] = diff["old"].map(_price)
+    out["new"] = diff["new"].map(_price)
+    out["change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else f"{x:+.1f}%")
+    return out
+
+
+def _price(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"${float(value):,.4g}"
+
+
+def sheet_date_options(change_dates: Sequence[Any]) -> list[str]:
+    return [AS_OF_LABEL, *(d.isoformat() for d in change_dates)]
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _model_keys(terms: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in terms.items() if "/" in k}

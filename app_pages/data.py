@@ -1,0 +1,232 @@
+"""Data: the workload, the accuracy figures, the price catalog, and the scenario file."""
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, inputs, loaders, scenario_file, tables
+from app import state as S
+from app.planning import input_error_text
+from app.sidebar import plan_sidebar
+from planner.quality import BENCHMARK_CITATION, quality_template_csv
+from planner.workload import WORKLOAD_COLUMNS, parse_workload, workload_template_csv
+
+ss = st.session_state
+catalog, _ = loaders.catalog()
+providers, model_ids = catalog.providers(), catalog.model_ids()
+
+
+def _queue(uploader: str, pending: str) -> None:
+    """Uploader callback: hand the file to the checks below (run before any widget)."""
+    file = ss.get(uploader)
+    if file is not None:
+        ss[pending] = (file.name, file.getvalue())
+
+
+def _reset_to_example() -> None:
+    path = loaders.EXAMPLE_WORKLOAD
+    text, _ = loaders.example_workload(str(path), path.stat().st_mtime_ns, tuple(providers))
+    inputs.use_workload(ss, parse_workload(text, path.name, "csv", providers), path.name)
+
+
+# Uploads are checked before the sidebar renders: a scenario file sets the sliders.
+if upload := inputs.take_pending(ss, S.PENDING_WORKLOAD):
+    inputs.accept_workload_upload(ss, upload[1], upload[0], providers)
+if upload := inputs.take_pending(ss, S.PENDING_QUALITY):
+    inputs.accept_quality_upload(ss, upload[1], upload[0], model_ids)
+if upload := inputs.take_pending(ss, S.PENDING_SCENARIO):
+    scenario_file.load_into(ss, upload[1], upload[0], providers, model_ids)
+
+
+def _workload_section() -> None:
+    source = ss.get(S.WORKLOAD_SOURCE) or "none"
+    note = (
+        " (illustrative figures, not measurements)"
+        if source == loaders.EXAMPLE_WORKLOAD.name
+        else ""
+    )
+    st.markdown(f"Planning with **{source}**{note}. Edit the table, or upload a CSV or JSON file.")
+    st.file_uploader(
+        "Upload a workload (CSV or JSON)",
+        key=S.WORKLOAD_UPLOADER,
+        on_change=_queue,
+        args=(S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD),
+        max_upload_size=inputs.MAX_UPLOAD_MB,
+    )
+    if ss.get(S.WORKLOAD_UPLOAD_ERROR):
+        st.error(
+            f"The upload was not used: {ss[S.WORKLOAD_UPLOAD_ERROR]}. "
+            "The plan still uses the previous workload."
+        )
+    key = S.editor_key(ss)
+    if key not in ss:  # a fresh table: start from the rows last typed
+        ss[S.EDITOR_BASE] = inputs.draft_rows(ss)
+    edited = st.data_editor(
+        pd.DataFrame(ss[S.EDITOR_BASE], columns=list(WORKLOAD_COLUMNS)),
+        key=key,
+        num_rows="dynamic",
+        height=35 * (len(ss[S.EDITOR_BASE]) + 2) + 3,
+        hide_index=True,
+        column_config={
+            "task_class": st.column_config.TextColumn("task_class", required=True),
+            "min_accuracy": st.column_config.NumberColumn(
+                help="Accuracy floor as a share (0.8 = 80 %)."
+            ),
+            "monthly_growth": st.column_config.NumberColumn(
+                help="Volume growth per month as a share (0.03 = 3 %)."
+            ),
+            "allowed_providers": st.column_config.TextColumn(
+                help=f"Provider ids separated by ';' (empty: any). Known: {', '.join(providers)}."
+            ),
+        },
+    )
+    inputs.accept_table_edits(ss, edited.to_dict("records"), providers)
+    if ss.get(S.WORKLOAD_EDIT_ERROR):
+        st.error(
+            f"Your edits are not in use yet: {ss[S.WORKLOAD_EDIT_ERROR]}. The plan uses the "
+            "last valid table; what you typed is kept."
+        )
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download workload (CSV)",
+        ss.get(S.WORKLOAD_CSV) or "",
+        file_name="workload.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    row.download_button(
+        "Download template (CSV)",
+        workload_template_csv(),
+        file_name="workload-template.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    row.button("Reset to the example", on_click=_reset_to_example)
+
+
+def _quality_section() -> None:
+    own = ss.get(S.QUALITY_CSV)
+    st.markdown(
+        f"Accuracy figures come from **{BENCHMARK_CITATION}**, mapped to task categories "
+        "(see data/benchmarks/MAPPING.md)"
+        + (
+            f", with **your own table** ({ss.get(S.QUALITY_SOURCE)}) laid over them."
+            if own
+            else "."
+        )
+        + " Your own evals win wherever they name a model for a class or category."
+    )
+    st.file_uploader(
+        "Upload your accuracy table (CSV or JSON)",
+        key=S.QUALITY_UPLOADER,
+        on_change=_queue,
+        args=(S.QUALITY_UPLOADER, S.PENDING_QUALITY),
+        max_upload_size=inputs.MAX_UPLOAD_MB,
+    )
+    if ss.get(S.QUALITY_UPLOAD_ERROR):
+        st.error(
+            f"The upload was not used: {ss[S.QUALITY_UPLOAD_ERROR]}. "
+            "The plan still uses the previous accuracy figures."
+        )
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download template (CSV)",
+        quality_template_csv(),
+        file_name="quality-template.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="quality_template",
+    )
+    if own:
+        row.button("Use the benchmark only", on_click=inputs.drop_quality, args=(ss,))
+    if ctx is not None:
+        try:
+            problem = loaders.plan(ctx.request.key(), ctx.prices).problem
+            st.markdown(
+                "**Accuracy of each model on each task class** (empty: no figure or not allowed)"
+            )
+            matrix = tables.accuracy_matrix(problem)
+            st.dataframe(
+                matrix,
+                column_config={
+                    c: st.column_config.NumberColumn(format="percent") for c in matrix.columns
+                },
+            )
+        except (ValueError, LookupError) as exc:
+            st.error(input_error_text(exc))
+
+
+def _prices_section() -> None:
+    for error in catalog.errors:
+        st.error(f"Price sheet refused: {error}")
+    as_of = ss.get(S.AS_OF)
+    quotes = tables.quotes_table(catalog, as_of)
+    cols = st.columns(2)
+    chosen_providers = cols[0].multiselect("Providers", providers, placeholder="All providers")
+    tiers = sorted(quotes["tier"].unique()) if len(quotes) else []
+    chosen_tiers = cols[1].multiselect("Tiers", tiers, placeholder="All tiers")
+    shown = quotes
+    if chosen_providers:
+        shown = shown[shown["provider"].isin(chosen_providers)]
+    if chosen_tiers:
+        shown = shown[shown["tier"].isin(chosen_tiers)]
+    st.caption(
+        f"{len(shown)} models priced on {as_of}, USD per million tokens. The self-hosted sheet "
+        "is illustrative: its prices are derived from assumed GPU costs and throughput."
+    )
+    money_cols = [c for c in shown.columns if c.endswith("_per_mtok")]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(format="$%.3f") for c in money_cols},
+    )
+    in_plan = []
+    if ctx is not None:
+        try:
+            in_plan = sorted(
+                {a.model for a in loaders.plan(ctx.request.key(), ctx.prices).assignments}
+            )
+        except (ValueError, LookupError):
+            in_plan = []
+    default = [m for m in in_plan if m in model_ids][:3]
+    picked = st.multiselect("Price history of", model_ids, default=default)
+    if picked:
+        st.plotly_chart(
+            charts.price_history_chart(tables.history_table(catalog, picked), as_of),
+            key="history_chart",
+        )
+
+
+def _file_section() -> None:
+    st.markdown(
+        "Save everything (workload, your accuracy table, sliders, settings and vendor "
+        "scenarios) as one JSON file, and load it back later or send it to a colleague."
+    )
+    st.file_uploader(
+        "Load a scenario file (JSON)",
+        key=S.SCENARIO_UPLOADER,
+        on_change=_queue,
+        args=(S.SCENARIO_UPLOADER, S.PENDING_SCENARIO),
+        max_upload_size=inputs.MAX_UPLOAD_MB,
+    )
+    if ss.get(S.SCENARIO_FILE_ERROR):
+        st.error(f"The scenario file was not loaded: {ss[S.SCENARIO_FILE_ERROR]}. Nothing changed.")
+    elif ss.get(S.SCENARIO_FILE_NOTE):
+        st.success(ss[S.SCENARIO_FILE_NOTE])
+    st.caption("To save, use **Save scenario (JSON)** in the sidebar.")
+
+
+st.title("Data: workload, accuracy and prices")
+ctx = plan_sidebar()
+# Tabs that track which one is open, so hidden tabs cost nothing to render.
+workload_tab, quality_tab, prices_tab, file_tab = st.tabs(
+    ["Workload", "Accuracy", "Price catalog", "Scenario file"], key=S.DATA_TAB, on_change="rerun"
+)
+for tab, section in (
+    (workload_tab, _workload_section),
+    (quality_tab, _quality_section),
+    (prices_tab, _prices_section),
+    (file_tab, _file_section),
+):
+    if tab.open is not False:  # None when tabs do not track state: render them all
+        with tab:
+            section()

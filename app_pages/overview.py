@@ -1,0 +1,91 @@
+"""Overview: what the portfolio costs and returns, for the settings in the sidebar."""
+
+import streamlit as st
+
+from app import charts, loaders, render, tables
+from app.format import count, money, money_compact, multiple, pct
+from app.sidebar import plan_sidebar
+from planner.forecast import ForecastSettings
+
+st.title("AI portfolio overview")
+ctx = plan_sidebar()
+if ctx is None:
+    st.stop()
+request = ctx.request
+plan = render.solved(request, ctx.prices)
+if plan is None:
+    render.sources_caption(request)
+    st.stop()
+
+report = loaders.plan_roi(request.key(), ctx.prices)
+k = tables.kpis(plan, report)
+st.markdown(f"#### {report.headline}")
+
+outlook = loaders.plan_forecast(
+    request.key(),
+    ctx.prices,
+    loaders.forecast_key(
+        ForecastSettings(
+            months=12,
+            paths=1,
+            annual_price_decline=ctx.price_decline,
+            growth_override=ctx.growth_override,
+        )
+    ),
+).deterministic
+savings = k.savings_vs_most_accurate_usd
+cols = st.columns(5)
+cols[0].metric(
+    "Monthly spend",
+    money(k.monthly_cost_usd),
+    border=True,
+    help="Models, plus any work today's process keeps.",
+)
+cols[1].metric(
+    "Net value a month",
+    money_compact(k.monthly_net_value_usd),
+    border=True,
+    help=f"{money(k.monthly_net_value_usd)}: the value of successful tasks, less the cost of "
+    "failures and the spend.",
+)
+cols[2].metric("ROI", multiple(k.roi), border=True, help="Net value per dollar spent.")
+cols[3].metric(
+    "Value / 1k tokens",
+    f"${k.value_per_1k_tokens_usd:,.2f}" if k.value_per_1k_tokens_usd is not None else "–",
+    border=True,
+    help="Value of successful tasks per 1,000 tokens processed.",
+)
+cols[4].metric(
+    "Savings",
+    money(savings),
+    delta=f"{-savings / k.most_accurate_cost_usd:+.0%} spend"
+    if k.most_accurate_cost_usd and abs(savings) >= 0.5
+    else None,
+    delta_color="inverse",
+    border=True,
+    help="Against running every class on its most accurate model "
+    f"({money(k.most_accurate_cost_usd)} a month).",
+)
+month_12 = outlook["spend_usd"].iloc[-1]
+cols = st.columns(5)
+cols[0].metric(
+    "Spend in month 12",
+    money(month_12),
+    delta=f"{month_12 / k.monthly_cost_usd - 1:+.0%}" if k.monthly_cost_usd else None,
+    delta_color="inverse",
+    help="With the volume growth and price decline set in the sidebar.",
+)
+cols[1].metric("Spend, next 12 months", money_compact(outlook["spend_usd"].sum()))
+cols[2].metric("Net value, 12 months", money_compact(outlook["net_value_usd"].sum()))
+cols[3].metric("Mean accuracy", pct(k.mean_accuracy), help="Volume-weighted over all classes.")
+cols[4].metric("Tokens a month", count(k.monthly_tokens))
+
+left, right = st.columns(2)
+left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key="tier_chart")
+right.plotly_chart(
+    charts.spend_bars(report.by_provider, "provider", "Spend by provider"), key="provider_chart"
+)
+
+render.plan_download(plan, key="overview_download")
+render.totals_line(plan)
+render.sources_caption(request)

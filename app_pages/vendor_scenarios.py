@@ -1,0 +1,174 @@
+"""Vendor scenarios: price-sheet dates, discounts, price changes and caps, side by side."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, loaders, render, tables, vendor
+from app import state as S
+from app.format import money, signed_money
+from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
+from app.sidebar import plan_sidebar
+from planner.export import table_to_csv
+
+st.title("Vendor scenarios")
+st.caption(
+    "For procurement: what each pricing scenario costs, what moves, and which vendor gains. "
+    "The budget and quality bar in the sidebar apply to every scenario."
+)
+ctx = plan_sidebar()
+if ctx is None:
+    st.stop()
+catalog, request = ctx.catalog, ctx.request
+providers = catalog.providers()
+ss = st.session_state
+if not ss.get(S.VENDOR_SCENARIOS):
+    ss[S.VENDOR_SCENARIOS] = vendor.default_scenarios()
+specs = [ScenarioSpec.from_dict(d) for d in ss[S.VENDOR_SCENARIOS]]
+dates = sorted({d for p in providers for d in catalog.change_dates(p)})
+
+
+def _add_scenario() -> None:
+    scenarios = ss[S.VENDOR_SCENARIOS]
+    scenarios.append(ScenarioSpec(f"Scenario {len(scenarios) + 1}").to_dict())
+    ss[S.VENDOR_REVISION] = ss.get(S.VENDOR_REVISION, 0) + 1
+
+
+def _drop_scenario() -> None:
+    ss[S.VENDOR_SCENARIOS] = ss[S.VENDOR_SCENARIOS][:-1]
+    ss[S.VENDOR_REVISION] = ss.get(S.VENDOR_REVISION, 0) + 1
+
+
+results = st.container()  # filled below, once the scenarios are read from their tables
+st.subheader("The scenarios")
+buttons = st.columns([1, 1, 4])
+buttons[0].button("Add a scenario", on_click=_add_scenario, disabled=len(specs) >= MAX_SCENARIOS)
+buttons[1].button("Remove the last", on_click=_drop_scenario, disabled=len(specs) <= MIN_SCENARIOS)
+
+revision = ss.get(S.VENDOR_REVISION, 0)
+edited: list[ScenarioSpec] = []
+for number, (tab, spec) in enumerate(zip(st.tabs([s.name for s in specs]), specs, strict=True)):
+    with tab:
+        name = st.text_input("Name", spec.name, key=f"vendor_name_{revision}_{number}")
+        rows = st.data_editor(
+            vendor.scenario_rows(spec, providers),
+            key=f"vendor_table_{revision}_{number}",
+            hide_index=True,
+            disabled=["provider"],
+            placeholder="no cap",
+            column_config={
+                "provider": "Provider",
+                "sheet_date": st.column_config.SelectboxColumn(
+                    "Price sheet of",
+                    options=vendor.sheet_date_options(dates),
+                    required=True,
+                    help="Which version of the provider's sheet applies (the one in force then).",
+                ),
+                "discount_pct": st.column_config.NumberColumn(
+                    "Discount %", min_value=0.0, max_value=99.0, step=1.0, format="%.0f%%"
+                ),
+                "price_change_pct": st.column_config.NumberColumn(
+                    "Price rise (+) or cut (−) %",
+                    min_value=-99.0,
+                    max_value=500.0,
+                    step=1.0,
+                    format="%+.0f%%",
+                ),
+                "cap_pct": st.column_config.NumberColumn(
+                    "Cap on share of spend %",
+                    min_value=0.0,
+                    max_value=100.0,
+                    step=5.0,
+                    format="%.0f%%",
+                    help="Empty: no cap.",
+                ),
+            },
+        )
+        try:
+            spec = vendor.spec_from_rows(name, rows, keep=spec)
+        except ValueError as exc:
+            st.error(f"{spec.name}: {exc}. The last valid terms are used.")
+        edited.append(spec)
+ss[S.VENDOR_SCENARIOS] = [s.to_dict() for s in edited]
+
+names = [s.name for s in edited]
+if len(set(names)) < len(names):  # plans are keyed by name: make the names unique
+    edited = [replace(s, name=f"{s.name} ({i + 1})") for i, s in enumerate(edited)]
+    names = [s.name for s in edited]
+plans = {}
+for spec in edited:
+    try:
+        plans[spec.name] = loaders.plan(request.with_(scenario=spec).key(), ctx.prices)
+    except render.PLANNING_ERRORS as exc:
+        st.error(f"{spec.name}: {input_error_text(exc)}")
+
+with results:
+    st.subheader("Side by side")
+    if len(plans) < len(edited):
+        st.stop()
+    totals, shares, moves = tables.compare_scenarios(plans)
+    cols = st.columns(len(plans))
+    for col, (name, plan) in zip(cols, plans.items(), strict=True):
+        if plan.is_optimal and plan.totals is not None:
+            first = totals.iloc[0]
+            delta = plan.totals.monthly_cost_usd - first.get("monthly_cost_usd", float("nan"))
+            col.metric(
+                name,
+                money(plan.totals.monthly_cost_usd),
+                delta="the baseline"
+                if name == names[0] or pd.isna(delta)
+                else f"{signed_money(delta)} a month",
+                delta_color="off" if name == names[0] else "inverse",
+                delta_arrow="off" if name == names[0] else "auto",
+                border=True,
+                help=f"Net value {money(plan.totals.monthly_net_value_usd)} a month.",
+            )
+        else:
+            col.metric(name, "No plan", border=True)
+            summary = plan.diagnosis.summary if plan.diagnosis else "No plan meets the limits."
+            col.caption(summary)
+
+    st.dataframe(vendor.comparison_view(totals), hide_index=True)
+    if len(shares):
+        st.plotly_chart(charts.vendor_share_chart(shares), key="vendor_share_chart")
+    st.markdown("**Which classes move**: each class's main model in each scenario")
+    moving = moves[moves["moves"]] if "moves" in moves else moves
+    if len(moving):
+        st.dataframe(
+            moving.drop(columns=["moves"], errors="ignore").rename(
+                columns={"task_class": "Task class"}
+            ),
+            hide_index=True,
+        )
+    else:
+        st.markdown("No class changes model between these scenarios.")
+
+    columns, rows = tables.comparison_rows(totals, moves)
+    st.download_button(
+        "Download comparison (CSV)",
+        table_to_csv(rows, columns),
+        file_name="vendor-scenarios.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="One row per scenario: totals, vendor shares and each class's main model.",
+    )
+
+st.subheader("What changed between two versions of a price sheet")
+cols = st.columns([1, 1, 1])
+provider = cols[0].selectbox(
+    "Provider", providers, index=providers.index("openai") if "openai" in providers else 0
+)
+versions = catalog.change_dates(provider)
+old = cols[1].selectbox("From the sheet of", versions, index=max(0, len(versions) - 2))
+new = cols[2].selectbox("To the sheet of", versions, index=len(versions) - 1)
+diff = catalog.diff(provider, old, new)
+diff_rows = tables.diff_table(diff)
+st.markdown(
+    f"**{provider}**, sheet {diff.from_version} → {diff.to_version}: {len(diff.added)} added, "
+    f"{len(diff.removed)} removed, {len(diff.changed)} price changes, "
+    f"{len(diff.alias_moves)} aliases moved."
+)
+if len(diff_rows):
+    st.dataframe(vendor.diff_view(diff_rows), hide_index=True)
+render.sources_caption(request)

@@ -1,0 +1,137 @@
+"""The app's speed figures: a budget-slider re-plan, and each page's first render in a browser.
+
+(a) The median time of a budget-slider rerun over 20 AppTest reruns on the example workload,
+    each at a budget not seen before (so every rerun re-plans), on Overview and Portfolio.
+    Target: at most 300 ms.
+(b) Each page's first full render in Chromium against `streamlit run`: from navigation until
+    the network is idle, the page's main element is visible and the script has finished.
+    Measured for a visitor whose browser has the app's scripts cached (the usual case), and
+    for a first-ever visit (nothing cached; the figure includes loading Streamlit's and
+    Plotly's JavaScript). Target: at most 3 s.
+
+Usage: .venv/bin/python scripts/bench_app.py [--reruns N] [--no-browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM_ARGS, NO_BROWSER, VIEWPORT, chromium_executable  # noqa: E402
+from tests.e2e.server import free_port, start_app, stop_app, wait_healthy  # noqa: E402
+
+RERUN_TARGET_S = 0.300
+RENDER_TARGET_S = 3.0
+AS_OF = date(2026, 11, 23)
+PAGES = {
+    "overview": ("", "stMetric"),
+    "portfolio": ("portfolio", "stMetric"),
+    "forecast": ("forecast", "stMetric"),
+    "vendor_scenarios": ("vendor_scenarios", "stMetric"),
+    "data": ("data", "stDataFrame"),
+}
+
+
+def slider_reruns(page: str, reruns: int) -> list[float]:
+    """Seconds per budget-slider rerun, each at a new budget (a fresh plan every time)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["as_of"] = AS_OF
+    at.run()
+    if page != "app_pages/overview.py":
+        at.switch_page(page).run()
+    times = []
+    for i in range(reruns):
+        budget = 5950 - 50 * i  # every value new to the plan cache; all above the cheapest plan
+        slider = at.slider(key="budget").set_value(budget)
+        start = time.perf_counter()
+        slider.run()
+        times.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"{page} raised: {at.exception[0].message}")
+    return times
+
+
+def page_renders(url: str) -> dict[str, tuple[float, float]]:
+    """Seconds to a full render of each page: (browser cache warm, nothing cached)."""
+    from playwright.sync_api import Error, expect, sync_playwright
+
+    results: dict[str, tuple[float, float]] = {}
+    with sync_playwright() as pw:
+        launch = {"args": CHROMIUM_ARGS}
+        if executable := chromium_executable():
+            launch["executable_path"] = executable
+        try:
+            browser = pw.chromium.launch(**launch)
+        except Error as exc:
+            raise SystemExit(f"{NO_BROWSER}\n({str(exc).splitlines()[0]})") from None
+
+        def render(page, path: str, test_id: str) -> float:
+            start = time.perf_counter()
+            page.goto(f"{url}/{path}", wait_until="networkidle")
+            page.get_by_test_id(test_id).first.wait_for(timeout=60_000)
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+            return time.perf_counter() - start
+
+        warm_up = browser.new_context(viewport=VIEWPORT).new_page()
+        for path, test_id in PAGES.values():  # server-side caches and the browser's cache
+            render(warm_up, path, test_id)
+        cached = {name: render(warm_up, *spec) for name, spec in PAGES.items()}
+        for name, spec in PAGES.items():
+            context = browser.new_context(viewport=VIEWPORT)  # nothing cached
+            results[name] = (cached[name], render(context.new_page(), *spec))
+            context.close()
+        browser.close()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reruns", type=int, default=20)
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser figures")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+
+    print(f"Budget-slider rerun, median of {args.reruns} AppTest reruns (target <= 300 ms):")
+    missed = False
+    for page in ("app_pages/overview.py", "app_pages/portfolio.py"):
+        times = slider_reruns(page, args.reruns)
+        median = statistics.median(times)
+        missed |= median > RERUN_TARGET_S
+        print(
+            f"  {page:<22} median {median * 1000:6.0f} ms   "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+        )
+    if args.no_browser:
+        return 1 if missed else 0
+
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = start_app(port, log)
+        try:
+            wait_healthy(f"http://localhost:{port}", server, log)
+            renders = page_renders(f"http://localhost:{port}")
+        finally:
+            stop_app(server)
+    print("First full render in Chromium (target <= 3 s; navigation to network idle,")
+    print("main element visible, script finished):")
+    print(f"  {'page':<18} {'scripts cached':>15} {'first visit ever':>17}")
+    for name, (cached, cold) in renders.items():
+        missed |= cached > RENDER_TARGET_S
+        print(f"  {name:<18} {cached:>13.2f} s {cold:>15.2f} s")
+    print("over target" if missed else "all within target")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

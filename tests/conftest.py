@@ -1,0 +1,77 @@
+"""Shared test setup: which Chromium the browser tests drive, and how its pages look.
+
+pytest-playwright's own fixtures are overridden here so that the tests use Debian's Chromium
+(or the one PLAYWRIGHT_CHROMIUM names) and fail, not skip, when there is no browser at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NO_BROWSER = (
+    "No Chromium for the browser tests. Install one of:\n"
+    "  - Debian/Ubuntu:  sudo apt-get install -y chromium\n"
+    "  - elsewhere:      .venv/bin/python -m playwright install chromium\n"
+    "or point PLAYWRIGHT_CHROMIUM at a Chromium executable."
+)
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def chromium_executable() -> str | None:
+    """PLAYWRIGHT_CHROMIUM, else Debian's Chromium, else None (Playwright's own build)."""
+    wanted = os.environ.get("PLAYWRIGHT_CHROMIUM")
+    if wanted:
+        return wanted
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    args = {**browser_type_launch_args, "args": CHROMIUM_ARGS}
+    executable = chromium_executable()
+    if executable:
+        args["executable_path"] = executable
+    return args
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """No --base-url: the tests build their URLs from the server they start.
+
+    (Replaces pytest-playwright's own fixture, which pytest 9 warns about.)"""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": VIEWPORT, "accept_downloads": True}
+
+
+@pytest.fixture(scope="session")
+def browser(launch_browser):
+    """The session's browser; a missing browser fails the test with what to install."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        launched = launch_browser()
+    except PlaywrightError as exc:
+        pytest.fail(f"{NO_BROWSER}\n(Playwright said: {str(exc).splitlines()[0]})")
+    yield launched
+    launched.close()

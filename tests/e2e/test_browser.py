@@ -1,0 +1,187 @@
+"""The app as people use it: a real Chromium against `streamlit run`.
+
+Opens every page (and saves its screenshot for the README), moves the budget slider with the
+keyboard, downloads the plan CSV and checks its TOTAL row against the numbers on the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from app.format import money
+from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PAGES = {
+    "overview": ("", "AI portfolio overview"),
+    "portfolio": ("portfolio", "Portfolio: who does which work"),
+    "forecast": ("forecast", "Forecast: spend and value ahead"),
+    "vendor_scenarios": ("vendor_scenarios", "Vendor scenarios"),
+    "data": ("data", "Data: workload, accuracy and prices"),
+}
+TIMEOUT_MS = 30_000
+PRESSES = 40  # budget steps down: from the top ($6,000 on the example) to below $2,784
+
+
+def open_page(page: Page, url: str) -> None:
+    """Go to a page and wait until its script has run to the end."""
+    page.goto(url)
+    page.get_by_test_id("stMainBlockContainer").wait_for(timeout=TIMEOUT_MS)
+    settled(page)
+
+
+def settled(page: Page) -> None:
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    tile = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").filter(has_text=label_re)
+    )
+    return tile.get_by_test_id("stMetricValue")
+
+
+def plan_csv_totals(page: Page, tmp_path: Path) -> dict[str, str]:
+    """Click "Download plan (CSV)" and return the file's TOTAL row."""
+    button = page.get_by_test_id("stDownloadButton").filter(has_text="Download plan (CSV)")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return next(row for row in rows if row["task_class"] == "TOTAL")
+
+
+def totals_caption(page: Page) -> str:
+    return page.get_by_text(re.compile(r"^Plan totals:")).inner_text()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_and_is_captured(page: Page, app_url: str, name: str):
+    path, title = PAGES[name]
+    open_page(page, f"{app_url}/{path}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(
+        page.get_by_test_id("stMetric").or_(page.get_by_test_id("stDataFrame")).first
+    ).to_be_visible()
+    page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def test_budget_slider_moves_spend_and_the_csv_matches_the_page(
+    page: Page, app_url: str, tmp_path: Path
+):
+    open_page(page, app_url)
+    spend = metric_value(page, "Monthly spend")
+    before = spend.inner_text()
+
+    slider = page.get_by_role("slider", name="Monthly budget")
+    slider.focus()
+    for _ in range(PRESSES):
+        slider.press("ArrowLeft")
+    budget = slider.get_attribute("aria-valuetext")
+    expect(spend).not_to_have_text(before, timeout=TIMEOUT_MS)
+    settled(page)
+    after = spend.inner_text()
+    assert after != before
+    assert after == budget  # the budget binds: the plan spends all of it
+    assert "budget=" in page.url  # the slider is in the link
+
+    total = plan_csv_totals(page, tmp_path)
+    cost, net = float(total["monthly_cost_usd"]), float(total["monthly_net_value_usd"])
+    assert money(cost) == after
+    assert (
+        totals_caption(page) == f"Plan totals: monthly cost {money(cost)}, net value {money(net)}."
+    )
+
+    # The scenario file in the sidebar holds the slider as it is now.
+    with page.expect_download(timeout=TIMEOUT_MS) as saved:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Save scenario (JSON)").click()
+    scenario = json.loads(Path(saved.value.path()).read_text(encoding="utf-8"))
+    assert money(scenario["sliders"]["budget"]) == after
+
+    # The Portfolio page shows the same plan (the slider value travels with the session).
+    page.get_by_role("link", name="Portfolio").click()
+    settled(page)
+    expect(metric_value(page, "Monthly spend")).to_have_text(after, timeout=TIMEOUT_MS)
+    expect(metric_value(page, "Net value a month")).to_have_text(money(net))
+    portfolio_total = plan_csv_totals(page, tmp_path)
+    assert money(float(portfolio_total["monthly_cost_usd"])) == after
+    assert money(float(portfolio_total["monthly_net_value_usd"])) == money(net)
+
+
+def test_home_key_shows_the_diagnosis_not_a_traceback(page: Page, app_url: str):
+    open_page(page, app_url)
+    slider = page.get_by_role("slider", name="Monthly budget")
+    slider.focus()
+    slider.press("Home")
+    expect(page.get_by_text("No plan meets every limit")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text(re.compile("Raise the budget to at least"))).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_deep_link_on_a_fresh_server_reproduces_the_view(page: Page):
+    """The first visit after a restart may be a shared link to a page other than Overview."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        server = start_app(port, log)
+        try:
+            wait_healthy(f"http://localhost:{port}", server, log)
+            open_page(page, f"http://localhost:{port}/portfolio?budget=2000&quality=-2")
+            expect(page.get_by_role("heading", name=PAGES["portfolio"][1])).to_be_visible()
+            expect(page.get_by_role("link", name="Vendor scenarios")).to_be_visible()
+            budget = page.get_by_role("slider", name="Monthly budget")
+            expect(budget).to_have_attribute("aria-valuetext", "$2,000")
+            quality = page.get_by_role("slider", name=re.compile("Quality bar"))
+            expect(quality).to_have_attribute("aria-valuetext", "-2 pts")
+            expect(metric_value(page, "Monthly spend")).to_have_text("$2,000")
+        finally:
+            stop_app(server)
+
+
+def test_a_bad_table_edit_is_reported_and_kept_while_the_plan_stays(page: Page, app_url: str):
+    open_page(page, app_url)
+    spend = metric_value(page, "Monthly spend").inner_text()
+    page.get_by_role("link", name="Data").click()
+    settled(page)
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 100, box["y"] + 35 + 17)  # row 1, task_class
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")  # to min_accuracy
+    page.keyboard.press("Enter")  # open the cell editor
+    editor = page.locator("input.gdg-input")
+    expect(editor).to_be_focused()
+    expect(editor).to_have_value(re.compile(r"^0\.\d+$"))  # the floor, a share
+    editor.fill("95")  # a percentage typed as a whole number
+    editor.press("Enter")
+    message = "row 1, field 'min_accuracy': must be between 0 and 1 (got 95)"
+    expect(page.get_by_text(message, exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+
+    page.get_by_role("link", name="Overview").click()
+    settled(page)
+    expect(metric_value(page, "Monthly spend")).to_have_text(spend, timeout=TIMEOUT_MS)
+    expect(page.get_by_text("not in use yet")).to_be_visible()
+
+    page.get_by_role("link", name="Data").click()
+    settled(page)
+    first_row = page.get_by_test_id("stDataFrame").first.locator("tr").nth(1)
+    expect(first_row).to_contain_text("95", timeout=TIMEOUT_MS)  # what was typed is still there
+    expect(page.get_by_text(message, exact=False)).to_be_visible()
