@@ -81,6 +81,16 @@ def best_spend(request_key: str, prices_fingerprint: str) -> float | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def cheapest_spend(request_key: str, prices_fingerprint: str) -> float | None:
+    """What the cheapest plan that meets every floor costs (None when no plan exists)."""
+    request = planning.PlanRequest.from_key(request_key).with_(
+        budget_usd=None, objective="min-cost"
+    )
+    result = planning.solve(request, _catalog(prices_fingerprint))
+    return result.totals.monthly_cost_usd if result.is_optimal and result.totals else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def frontier(request_key: str, prices_fingerprint: str, points: int = 21) -> pd.DataFrame:
     """Net value against spend, from the cheapest plan meeting every floor to the best."""
     request = planning.PlanRequest.from_key(request_key).with_(budget_usd=None)

@@ -48,14 +48,16 @@ class Ranges:
     """The data-dependent parts of the sliders, read off the current workload."""
 
     best_spend: float | None  # what the best plan at the current quality bar spends
+    cheapest_spend: float | None  # the cheapest plan that meets every floor
     budget_top: int
     budget_step: int
+    budget_default: int
     growth_default: float  # the workload's own mean growth, percent per month (0.5 steps)
     growth_range: tuple[float, float]
 
     def defaults(self) -> dict[str, float]:
         return {
-            S.BUDGET: self.budget_top,
+            S.BUDGET: self.budget_default,
             S.QUALITY_SHIFT: S.DEFAULTS[S.QUALITY_SHIFT],
             S.GROWTH: self.growth_default,
             S.PRICE_DECLINE: S.DEFAULTS[S.PRICE_DECLINE],
@@ -98,20 +100,27 @@ def plan_sidebar() -> PlanContext | None:
 def slider_ranges(
     base: planning.PlanRequest, shift: float, catalog: Catalog, prices: str
 ) -> Ranges:
-    """The budget runs to about twice what the best plan at this quality bar spends; the
-    growth slider starts at the workload's own average and always reaches it."""
-    best = loaders.best_spend(base.with_(floor_shift_pts=shift).key(), prices)
+    """The budget runs to about twice what the best plan at this quality bar spends and
+    starts at the cheapest plan that meets every floor (rounded up to a step): the portfolio
+    that does the work well enough for least, with the rest of the range to buy more
+    accuracy. The growth slider starts at the workload's own average and always reaches it."""
+    shifted = base.with_(floor_shift_pts=shift).key()
+    best = loaders.best_spend(shifted, prices)
     if best is None and shift:  # no plan at this bar: keep the range of the workload's own
         best = loaders.best_spend(base.key(), prices)
     top, step = planning.budget_range(best if best is not None else 1000.0)
+    cheapest = loaders.cheapest_spend(shifted, prices)
+    default = top if cheapest is None else min(top, int(math.ceil(cheapest / step - 1e-9) * step))
     growth = round(planning.mean_growth(planning.workload_of(base, catalog)) * 200) / 2
     lo, hi = GROWTH_RANGE
-    return Ranges(best, top, step, growth, (min(lo, growth), max(hi, growth)))
+    return Ranges(best, cheapest, top, step, default, growth, (min(lo, growth), max(hi, growth)))
 
 
 def _prepare(ss: Any, ranges: Ranges) -> None:
     """Give every slider and setting a value before its widget renders."""
-    _follow_default(ss, S.BUDGET, ranges.budget_top, S.BUDGET_CEILING, lo=0)
+    _follow_default(
+        ss, S.BUDGET, ranges.budget_default, S.BUDGET_DEFAULT, lo=0, hi=ranges.budget_top
+    )
     _follow_default(ss, S.GROWTH, ranges.growth_default, S.GROWTH_DEFAULT, *ranges.growth_range)
     defaults = ranges.defaults()
     for key in (*S.URL_KEYS, *S.SETTING_KEYS):
@@ -131,9 +140,11 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         step=ranges.budget_step,
         key=S.BUDGET,
         format="$%,d",
-        help=f"At the right end (${ranges.budget_top:,}) the budget does not bind: the best "
-        f"plan spends about ${ranges.best_spend or 0:,.0f} a month. Below the cheapest plan "
-        "that meets every accuracy floor there is no plan, and the pages say what would fix it.",
+        help=f"Starts at the cheapest plan that meets every accuracy floor (about "
+        f"${ranges.cheapest_spend or 0:,.0f} a month); more budget buys accuracy where it is "
+        f"worth most. At the right end (${ranges.budget_top:,}) the budget does not bind: the "
+        f"best plan spends about ${ranges.best_spend or 0:,.0f}. Below the cheapest plan there "
+        "is no plan, and the pages say what would fix it.",
     )
     bar.slider(
         "Quality bar (accuracy points)",

@@ -41,6 +41,7 @@ SCENARIO_FILE_NOTE = "scenario_file_note"  # what a loaded scenario file changed
 # -- vendor scenarios (procurement) ----------------------------------------------------------
 VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
 VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
+VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
 
 # -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
 PENDING_WORKLOAD = "pending_workload"
@@ -57,7 +58,7 @@ DATA_TAB = "data_tab"  # which tab of the Data page is open
 
 # -- bookkeeping -----------------------------------------------------------------------------
 URL_READ = "_url_read"  # the query parameters were read into the sliders (first run only)
-BUDGET_CEILING = "_budget_ceiling"  # the budget slider's top, to follow it when data change
+BUDGET_DEFAULT = "_budget_default"  # the budget slider's default, to follow it when data change
 GROWTH_DEFAULT = "_growth_default"  # the workload's own mean growth, likewise
 
 DEFAULTS: dict[str, Any] = {

@@ -22,8 +22,8 @@ def default_scenarios() -> list[dict[str, Any]]:
         ScenarioSpec(
             "Negotiated",
             discounts_pct={"openai": 15.0},
-            price_change_pct={"google": 20.0},
-            vendor_caps_pct={"google": 40.0},
+            price_change_pct={"deepseek": 25.0},
+            vendor_caps_pct={"fireworks": 30.0},
         ).to_dict(),
     ]
 

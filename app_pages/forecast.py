@@ -82,17 +82,18 @@ cols[1].metric(
     help=f"P10 {money(last['net_value_p10'])} to P90 {money(last['net_value_p90'])} a month.",
 )
 cols[2].metric(
-    "12 budgets used up in",
+    "Annual budget runs out",
     runs_out.strftime("%b %Y") if runs_out else "Not in horizon",
     border=True,
-    help="The month in which median spend, added up from this month, passes 12 times the "
-    f"monthly budget ({money(12 * (ctx.budget or 0))}).",
+    help="Budget years run twelve months from this month. This is the first month in which "
+    "median spend so far in its budget year passes the annual budget of 12 times the monthly "
+    f"budget ({money(12 * (ctx.budget or 0))}).",
 )
 cols[3].metric(
     "Year-1 overrun risk",
     pct(result.prob_over_budget, 0) if result.prob_over_budget is not None else "–",
     border=True,
-    help="Share of simulated paths whose first 12 months cost more than 12 budgets.",
+    help="Share of simulated paths whose first 12 months cost more than the annual budget.",
 )
 
 left, right = st.columns(2)
@@ -104,7 +105,7 @@ left.plotly_chart(
         charts.SPEND,
         budget=ctx.budget,
         marker_month=runs_out,
-        marker_text=" 12 budgets used up",
+        marker_text=" annual budget runs out",
     ),
     key="spend_fan",
 )

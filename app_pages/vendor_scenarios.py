@@ -15,8 +15,12 @@ from planner.export import table_to_csv
 st.title("Vendor scenarios")
 st.caption(
     "For procurement: what each pricing scenario costs, what moves, and which vendor gains. "
-    "The budget and quality bar in the sidebar apply to every scenario."
+    "The quality bar in the sidebar applies to every scenario."
 )
+BASES = {
+    "cost": "Cost of meeting every accuracy floor",
+    "value": "Net value within the sidebar's budget",
+}
 ctx = plan_sidebar()
 if ctx is None:
     st.stop()
@@ -96,10 +100,21 @@ names = [s.name for s in edited]
 if len(set(names)) < len(names):  # plans are keyed by name: make the names unique
     edited = [replace(s, name=f"{s.name} ({i + 1})") for i, s in enumerate(edited)]
     names = [s.name for s in edited]
+basis = st.radio(
+    "Compare the scenarios by",
+    list(BASES),
+    format_func=BASES.get,
+    horizontal=True,
+    key=S.VENDOR_BASIS,
+    help="Cost: the cheapest plan that meets every floor under each scenario, the same work "
+    "at the same quality. Net value: the best plan within the budget, as on the other pages.",
+)
+by_cost = basis != "value"
+compared = request.with_(objective="min-cost", budget_usd=None) if by_cost else request
 plans = {}
 for spec in edited:
     try:
-        plans[spec.name] = loaders.plan(request.with_(scenario=spec).key(), ctx.prices)
+        plans[spec.name] = loaders.plan(compared.with_(scenario=spec).key(), ctx.prices)
     except render.PLANNING_ERRORS as exc:
         st.error(f"{spec.name}: {input_error_text(exc)}")
 
@@ -111,18 +126,24 @@ with results:
     cols = st.columns(len(plans))
     for col, (name, plan) in zip(cols, plans.items(), strict=True):
         if plan.is_optimal and plan.totals is not None:
-            first = totals.iloc[0]
-            delta = plan.totals.monthly_cost_usd - first.get("monthly_cost_usd", float("nan"))
+            field = "monthly_cost_usd" if by_cost else "monthly_net_value_usd"
+            shown = getattr(plan.totals, field)
+            delta = shown - totals.iloc[0].get(field, float("nan"))
+            other = (
+                f"Net value {money(plan.totals.monthly_net_value_usd)} a month."
+                if by_cost
+                else f"Monthly cost {money(plan.totals.monthly_cost_usd)}."
+            )
             col.metric(
                 name,
-                money(plan.totals.monthly_cost_usd),
+                money(shown),
                 delta="the baseline"
                 if name == names[0] or pd.isna(delta)
                 else f"{signed_money(delta)} a month",
-                delta_color="off" if name == names[0] else "inverse",
+                delta_color="off" if name == names[0] else ("inverse" if by_cost else "normal"),
                 delta_arrow="off" if name == names[0] else "auto",
                 border=True,
-                help=f"Net value {money(plan.totals.monthly_net_value_usd)} a month.",
+                help=other,
             )
         else:
             col.metric(name, "No plan", border=True)

@@ -340,9 +340,9 @@ def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
     annual = 12 * settings.monthly_budget_usd
     month = result.budget_exhaustion_month
     lines += [
-        f"Probability of spending over ${annual:,.0f} in the first 12 months: "
+        f"Probability of spending over the annual ${annual:,.0f} in the first 12 months: "
         f"{result.prob_over_budget:.1%}",
-        "Budget exhaustion month (P50): "
+        "Annual budget runs out (P50): "
         + ("not within the horizon" if month is None else f"{month:%Y-%m}"),
     ]
     return "\n".join(lines)

@@ -76,9 +76,11 @@ class ForecastSettings:
 class Forecast:
     """The forecast line, its bands, and how likely the budget is to hold.
 
-    `budget_exhaustion_month` is the first month in which cumulative spend on the P50 line
-    (the median spend of each month, summed from the start) exceeds the annual budget of
-    12 x the monthly budget; None when it never does within the horizon or without a budget.
+    Budget years run twelve months from the plan's month (months 1-12, 13-24, 25-36), each
+    with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the first
+    month in which the P50 line's spend so far in its budget year (the median spend of each
+    month, summed from the start of that year) exceeds the annual budget; None when that
+    never happens within the horizon or without a budget.
     `value_usd` is net of failure cost (successes x v - failures x f) and net value is value
     less spend, so month 0 matches the plan: net value = `plan.totals.monthly_net_value_usd`.
     """
@@ -333,13 +335,21 @@ def _report(months, line_spend, line_value, spend, value, settings) -> Forecast:
         never = _exhaustion(months, np.full(len(months), np.nan))
         return Forecast(deterministic, bands, None, None, never)
     annual = 12 * budget
-    cumulative = np.cumsum(spend, axis=1)
+    cumulative = _year_to_date(spend)
     bands["prob_over_budget"] = (spend > budget).mean(axis=0)
     over_first_year = float((cumulative[:, 11] > annual).mean())
-    p50_out = np.flatnonzero(np.cumsum(bands["spend_p50"].to_numpy()) > annual)
+    p50_out = np.flatnonzero(_year_to_date(bands["spend_p50"].to_numpy()) > annual)
     month_out = months[int(p50_out[0])] if len(p50_out) else None
     exhausted = _exhaustion(months, (cumulative > annual).mean(axis=0))
     return Forecast(deterministic, bands, over_first_year, month_out, exhausted)
+
+
+def _year_to_date(spend: np.ndarray) -> np.ndarray:
+    """Spend summed from the start of each twelve-month budget year (along the last axis)."""
+    out = np.empty_like(spend)
+    for start in range(0, spend.shape[-1], 12):
+        out[..., start : start + 12] = np.cumsum(spend[..., start : start + 12], axis=-1)
+    return out
 
 
 def _bands(months: list[date], spend: np.ndarray, value: np.ndarray) -> pd.DataFrame:

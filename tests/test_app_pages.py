@@ -26,8 +26,10 @@ PAGES = {
     "app_pages/vendor_scenarios.py": "Vendor scenarios",
     "app_pages/data.py": "Data: workload, accuracy and prices",
 }
-# The example workload's best plan, on the pinned date (see `python -m planner solve`).
-BEST_SPEND = "$2,784"
+# On the pinned date (see `python -m planner solve`): the example workload's cheapest plan
+# that meets every floor costs $1,255, so the budget starts at $1,300 (the next $100 step);
+# the best plan with no budget spends $2,784.
+DEFAULT_SPEND = "$1,300"
 
 
 def new_app(**query: str) -> AppTest:
@@ -71,17 +73,18 @@ def test_every_page_renders(app: AppTest, page: str):
 
 
 def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
-    assert metric(app, "Monthly spend") == BEST_SPEND
+    assert metric(app, "Monthly spend") == DEFAULT_SPEND
     for label in ("Net value a month", "ROI", "Value / 1k tokens", "Savings"):
         assert metric(app, label) != "–"
-    assert "This plan costs $2,784 a month" in text(app)
+    assert "This plan costs $1,300 a month, 53% less than running everything" in text(app)
     charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     titles = [c["layout"]["title"]["text"] for c in charts]
     assert titles == ["Spend by tier", "Spend by provider"]
 
 
 def test_budget_slider_move_changes_spend_and_the_url(app: AppTest):
-    assert metric(app, "Monthly spend") == BEST_SPEND
+    assert metric(app, "Monthly spend") == DEFAULT_SPEND
+    assert S.BUDGET not in app.query_params  # a slider at its default stays out of the link
     app.slider(key=S.BUDGET).set_value(2000).run()
     assert not app.exception
     assert metric(app, "Monthly spend") == "$2,000"
@@ -111,11 +114,7 @@ def test_budget_below_the_cheapest_plan_shows_the_diagnosis(app: AppTest):
     assert "No plan meets every limit" in errors(app)
     assert "The cheapest plan that meets every accuracy floor costs $1,255" in text(app)
     assert "Raise the budget to at least $1,256" in text(app)
-    for page in (
-        "app_pages/portfolio.py",
-        "app_pages/forecast.py",
-        "app_pages/vendor_scenarios.py",
-    ):
+    for page in ("app_pages/portfolio.py", "app_pages/forecast.py"):
         app.switch_page(page).run()
         assert not app.exception, page
         assert "$1,255" in text(app) + "\n".join(c.value for c in app.caption), page
@@ -157,6 +156,8 @@ def test_slider_values_survive_a_page_switch(app: AppTest):
 
 def test_portfolio_explains_the_budget_in_words(app: AppTest):
     app.switch_page("app_pages/portfolio.py").run()
+    assert "The monthly budget of **$1,300** is fully used" in text(app)
+    app.slider(key=S.BUDGET).set_value(6000).run()
     assert "The budget does not bind" in text(app)
     app.slider(key=S.BUDGET).set_value(2000).run()
     words = text(app)
@@ -173,7 +174,7 @@ def test_forecast_shows_the_budget_line_and_when_it_runs_out(app: AppTest):
     app.slider(key=S.BUDGET).set_value(3000).run()
     app.switch_page("app_pages/forecast.py").run()
     assert not app.exception
-    assert metric(app, "12 budgets used up in") != "Not in horizon"
+    assert metric(app, "Annual budget runs out") != "Not in horizon"
     spend_fan = json.loads(app.get("plotly_chart")[0].proto.spec)
     shapes = spend_fan["layout"].get("shapes", [])
     assert any(s.get("y0") == 3000 for s in shapes)  # the budget line
@@ -194,7 +195,7 @@ def test_bad_upload_shows_its_error_and_keeps_the_previous_workload(app: AppTest
     assert "bad.csv, row 3, field 'monthly_volume': is not a number: 'lots'" in errors(app)
     assert app.session_state[S.WORKLOAD_CSV] == before
     app.switch_page("app_pages/overview.py").run()
-    assert metric(app, "Monthly spend") == BEST_SPEND
+    assert metric(app, "Monthly spend") == DEFAULT_SPEND
 
 
 def test_a_good_upload_replaces_the_workload_everywhere(app: AppTest):
@@ -210,7 +211,7 @@ def test_a_good_upload_replaces_the_workload_everywhere(app: AppTest):
     assert not errors(app)
     assert app.session_state[S.WORKLOAD_SOURCE] == "small.csv"
     app.switch_page("app_pages/overview.py").run()
-    assert metric(app, "Monthly spend") not in (BEST_SPEND, "–")
+    assert metric(app, "Monthly spend") not in (DEFAULT_SPEND, "–")
 
 
 def test_bad_quality_upload_shows_its_error(app: AppTest):
@@ -253,16 +254,21 @@ def test_a_broken_scenario_file_changes_nothing(app: AppTest):
     app.session_state[S.PENDING_SCENARIO] = ("broken.json", b'{"format": "something else"}')
     app.run()
     assert "broken.json, field 'format': is not a scenario file" in errors(app)
-    assert app.slider(key=S.BUDGET).value == 6000
+    assert app.slider(key=S.BUDGET).value == 1300
 
 
 def test_vendor_scenarios_compare_side_by_side(app: AppTest):
     app.switch_page("app_pages/vendor_scenarios.py").run()
-    assert metric(app, "List prices") == BEST_SPEND
-    assert metric(app, "Negotiated") != BEST_SPEND
+    # By default each scenario is the cheapest plan that meets every floor ($1,255 at list).
+    assert metric(app, "List prices") == "$1,255"
+    assert metric(app, "Negotiated") not in ("$1,255", "No plan")
     comparison = next(f.value for f in app.dataframe if "Scenario" in f.value.columns)
     assert list(comparison["Scenario"]) == ["List prices", "Negotiated"]
     assert comparison["Classes that move"].iloc[1] != "0"
+    # By net value within the budget, the list-price scenario is the Overview's plan.
+    app.radio(key=S.VENDOR_BASIS).set_value("value").run()
+    overview_net = totals(new_app()).rsplit("net value ", 1)[1].rstrip(".")
+    assert metric(app, "List prices") == overview_net
     app.button[0].click().run()  # add a scenario
     assert [t.label for t in app.tabs] == ["List prices", "Negotiated", "Scenario 3"]
     assert not app.exception

@@ -286,6 +286,20 @@ def test_budget_risk_by_hand(catalog):
     assert roomy.prob_over_budget == 0.0 and roomy.budget_exhaustion_month is None
 
 
+def test_each_budget_year_starts_afresh(catalog):
+    # Spend 2, 2, 4, 6, 8, 8, ... for 24 months with a budget of 6 a month (72 a year):
+    # year 1 spends 2 + 2 + 4 + 6 + 8 x 8 = 78 and passes 72 in its 12th month (December);
+    # year 2 starts afresh at 8 a month and passes 72 in its 10th month (October 2027).
+    # At 6.6 a month (79.2 a year) year 1 fits and year 2 still runs out in October.
+    plan = hand_plan(catalog, [task()], {"Triage": {"acme/fast": 1.0}})
+    result = run(plan, catalog, months=24, monthly_budget_usd=6.0)
+    assert result.budget_exhaustion_month == date(2026, 12, 1)
+    exhausted = result.exhaustion_probability_by_month.prob_budget_exhausted.tolist()
+    assert exhausted == [0.0] * 11 + [1.0] + [0.0] * 9 + [1.0] * 3
+    roomier = run(plan, catalog, months=24, monthly_budget_usd=6.6)
+    assert roomier.budget_exhaustion_month == date(2027, 10, 1)
+
+
 def test_budget_risk_is_a_share_of_paths(catalog):
     # Growth of 0 +/- 5 points a month: the budget of one month's spend is exceeded in
     # month k exactly by the paths with positive growth, about half.
@@ -306,3 +320,76 @@ def test_without_a_budget_there_is_no_budget_risk(catalog):
         "month", "spend_p10", "spend_p50", "spend_p90", "value_p10", "value_p50", "value_p90",
         "net_value_p10", "net_value_p50", "net_value_p90", "prob_over_budget",
     ]  # fmt: skip
+
+
+# -- settings and the command line -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("months", 11, "12 to 36"),
+        ("months", 37, "12 to 36"),
+        ("annual_price_decline", 1.0, "under 1"),
+        ("growth_override", 2.0, "monthly growth"),
+        ("adoption_start", 1.5, "0 to 1"),
+        ("adoption_months", -1, "zero months or more"),
+        ("growth_sd", -0.01, "growth_sd"),
+        ("paths", 0, "paths"),
+        ("monthly_budget_usd", -5.0, "budget"),
+    ],
+)
+def test_bad_settings_are_refused(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        ForecastSettings(**{field: value})
+
+
+def test_month_starts_cross_the_year():
+    from planner.forecast import month_starts
+
+    assert month_starts(date(2026, 11, 23), 3) == [
+        date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1),
+    ]  # fmt: skip
+
+
+def test_adoption_curve_ramps_linearly():
+    ramp = adoption_curve(ForecastSettings(months=12, adoption_start=0.25, adoption_months=3))
+    assert ramp.tolist() == [0.25, 0.5, 0.75] + [1.0] * 9
+
+
+CLI = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23"]
+
+
+def test_cli_forecast_json(capsys):
+    from planner import cli
+
+    code = cli.main(
+        ["forecast", *CLI, "--months", "24", "--paths", "300", "--seed", "3",
+         "--growth-sd", "0.01", "--budget", "2000", "--json"]
+    )  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert len(data["months"]) == 24
+    first = data["months"][0]
+    assert first["month"] == "2026-11-01"
+    assert first["spend_p10"] <= first["spend_p50"] <= first["spend_p90"]
+    assert 0.0 <= data["prob_over_budget"] <= 1.0
+    assert data["budget_exhaustion_month"] is None or data["budget_exhaustion_month"] > "2026-11"
+    # Month 0 is the plan: its spend is what `solve` says the plan costs.
+    cli.main(["solve", *CLI, "--budget", "2000", "--json"])
+    plan = json.loads(capsys.readouterr().out)
+    assert first["spend_usd"] == pytest.approx(plan["totals"]["monthly_cost_usd"], rel=1e-9)
+
+
+def test_cli_forecast_text_and_errors(capsys):
+    from planner import cli
+
+    code = cli.main(["forecast", *CLI, "--months", "12", "--paths", "100", "--budget", "1500"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Forecast over 12 months from 2026-11" in out
+    assert "Annual budget runs out (P50):" in out
+    assert cli.main(["forecast", *CLI, "--months", "40"]) == 2
+    assert "12 to 36 months" in capsys.readouterr().err
+    assert cli.main(["forecast", *CLI, "--budget", "100"]) == 3
+    assert "Raise the budget" in capsys.readouterr().err

@@ -5,8 +5,13 @@ from __future__ import annotations
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
+
+# A cold machine (fresh clone, first server start, both cores busy) can take well over
+# Playwright's default 5 s to draw a page that solves several plans; wait up to 30 s.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")
