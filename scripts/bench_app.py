@@ -126,10 +126,20 @@ def main() -> int:
     print("First full render in Chromium (target <= 3 s; navigation to network idle,")
     print("main element visible, script finished):")
     print(f"  {'page':<18} {'scripts cached':>15} {'first visit ever':>17}")
+    cold_over = 0
     for name, (cached, cold) in renders.items():
         missed |= cached > RENDER_TARGET_S
+        cold_over += cold > RENDER_TARGET_S
         print(f"  {name:<18} {cached:>13.2f} s {cold:>15.2f} s")
-    print("over target" if missed else "all within target")
+    print(
+        (
+            "reruns and cached renders over target"
+            if missed
+            else "reruns and cached renders within target"
+        )
+        + f"; first visit ever over {RENDER_TARGET_S:g} s on {cold_over} of {len(renders)} pages "
+        "(the browser's first download of Streamlit's and Plotly's scripts)"
+    )
     return 1 if missed else 0
 
 
