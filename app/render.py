@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from app import loaders
@@ -10,6 +12,7 @@ from app.planning import PlanRequest, input_error_text
 from planner.export import plan_to_csv
 from planner.plan import Plan
 from planner.quality import BENCHMARK_CITATION
+from pricing.catalog import Catalog
 from pricing.errors import InputError
 
 PLANNING_ERRORS = (InputError, ValueError, LookupError)
@@ -17,17 +20,22 @@ PLANNING_ERRORS = (InputError, ValueError, LookupError)
 PLAN_FILE = "portfolio-plan.csv"
 
 
-def sources_caption(request: PlanRequest, example_name: str = "example_enterprise.csv") -> None:
-    """Where the accuracy figures and the workload come from, in one line."""
+def sources_caption(
+    request: PlanRequest, catalog: Catalog, example_name: str = "example_enterprise.csv"
+) -> None:
+    """Where the accuracy figures, the workload and the prices come from, in one line."""
     if request.quality_text:
         accuracy = f"your own accuracy table ({request.quality_source}), over {BENCHMARK_CITATION}"
     else:
         accuracy = BENCHMARK_CITATION
     workload = request.workload_source
     note = " (an illustrative example, not measured figures)" if workload == example_name else ""
+    on = date.fromisoformat(str(request.as_of))  # the request keeps plain values
+    assumed = catalog.illustrative_providers(on)
+    sheets = f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}"
     st.caption(
-        f"Accuracy figures: {accuracy}. Workload: {workload}{note}. Prices as of "
-        f"{request.as_of}; the self-hosted price sheet is illustrative."
+        f"Accuracy figures: {accuracy}. Workload: {workload}{note}. List prices as of "
+        f"{request.as_of}{sheets if assumed else ''}."
     )
 
 

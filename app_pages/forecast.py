@@ -15,7 +15,7 @@ if ctx is None:
 request = ctx.request
 plan = render.solved(request, ctx.prices)
 if plan is None:
-    render.sources_caption(request)
+    render.sources_caption(request, ctx.catalog)
     st.stop()
 
 controls = st.columns([1, 1, 1, 1])
@@ -135,4 +135,4 @@ with st.expander("Month by month"):
         mime="text/csv",
         on_click="ignore",
     )
-render.sources_caption(request)
+render.sources_caption(request, ctx.catalog)

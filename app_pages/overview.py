@@ -14,7 +14,7 @@ if ctx is None:
 request = ctx.request
 plan = render.solved(request, ctx.prices)
 if plan is None:
-    render.sources_caption(request)
+    render.sources_caption(request, ctx.catalog)
     st.stop()
 
 report = loaders.plan_roi(request.key(), ctx.prices)
@@ -88,4 +88,4 @@ right.plotly_chart(
 
 render.plan_download(plan, key="overview_download")
 render.totals_line(plan)
-render.sources_caption(request)
+render.sources_caption(request, ctx.catalog)

@@ -42,7 +42,7 @@ if ctx is None:
 request = ctx.request
 plan = render.solved(request, ctx.prices)
 if plan is None:
-    render.sources_caption(request)
+    render.sources_caption(request, ctx.catalog)
     st.stop()
 totals = plan.totals
 assert totals is not None
@@ -158,4 +158,4 @@ if len(frontier):
     )
 render.plan_download(plan, key="portfolio_download")
 render.totals_line(plan)
-render.sources_caption(request)
+render.sources_caption(request, ctx.catalog)

@@ -192,4 +192,4 @@ st.markdown(
 )
 if len(diff_rows):
     st.dataframe(vendor.diff_view(diff_rows), hide_index=True)
-render.sources_caption(request)
+render.sources_caption(request, ctx.catalog)

@@ -55,6 +55,7 @@ class Quote:
     checked_on: date
     sheet_path: str
     kind: str
+    illustrative: bool = False  # from a sheet of assumptions, not a published price list
 
     @property
     def model_id(self) -> str:
@@ -192,6 +193,10 @@ class Catalog:
                 out.append(scenario.apply(quote) if scenario else quote)
         return out
 
+    def illustrative_providers(self, on: date) -> list[str]:
+        """Providers whose sheet in force on `on` is marked illustrative (assumptions)."""
+        return sorted({q.provider for q in self.quotes(on) if q.illustrative})
+
     def model_ids(self) -> list[str]:
         """Every model id that any version lists."""
         return sorted(
@@ -244,6 +249,7 @@ def _quote_of(loaded: LoadedSheet, prices: ModelPrices) -> Quote:
         checked_on=sheet.checked_on,
         sheet_path=loaded.path,
         kind=sheet.kind,
+        illustrative=getattr(sheet, "illustrative", False),
     )
 
 

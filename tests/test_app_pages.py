@@ -77,6 +77,8 @@ def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     for label in ("Net value a month", "ROI", "Value / 1k tokens", "Savings"):
         assert metric(app, label) != "–"
     assert "This plan costs $1,300 a month, 53% less than running everything" in text(app)
+    captions = "\n".join(c.value for c in app.caption)
+    assert "illustrative price sheets (assumptions, not list prices): self-hosted" in captions
     charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     titles = [c["layout"]["title"]["text"] for c in charts]
     assert titles == ["Spend by tier", "Spend by provider"]

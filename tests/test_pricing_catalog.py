@@ -110,6 +110,8 @@ def test_self_hosted_price_is_derived_from_gpu_hours(catalog):
     assert quote.prices.output_per_mtok == Decimal("2.3148")
     assert quote.prices.input_per_mtok == Decimal("0.2315")
     assert quote.tier == "self-hosted"
+    assert quote.illustrative and not catalog.quote("openai/gpt-5", TODAY).illustrative
+    assert catalog.illustrative_providers(TODAY) == ["self-hosted"]
 
 
 @pytest.mark.parametrize(
