@@ -9,6 +9,7 @@ import streamlit as st
 from app import loaders
 from app.format import money
 from app.planning import PlanRequest, input_error_text
+from app.sidebar import PlanContext, plan_sidebar
 from planner.export import plan_to_csv
 from planner.plan import Plan
 from planner.quality import BENCHMARK_CITATION
@@ -73,6 +74,20 @@ def totals_line(plan: Plan) -> None:
         f"Plan totals: monthly cost {money(plan.totals.monthly_cost_usd)}, "
         f"net value {money(plan.totals.monthly_net_value_usd)}."
     )
+
+
+def title_and_plan(title: str) -> tuple[PlanContext, Plan]:
+    """A planning page's start: its title, the sidebar and the solved plan. When there is no
+    workload or no plan the page says why (the diagnosis, the sources) and stops there."""
+    st.title(title)
+    ctx = plan_sidebar()
+    if ctx is None:
+        st.stop()
+    plan = solved(ctx.request, ctx.prices)
+    if plan is None:
+        sources_caption(ctx.request, ctx.catalog)
+        st.stop()
+    return ctx, plan
 
 
 def solved(request: PlanRequest, prices: str) -> Plan | None:

@@ -4,19 +4,11 @@ import streamlit as st
 
 from app import charts, loaders, render
 from app.format import money, pct
-from app.sidebar import plan_sidebar
 from planner.export import table_to_csv
 from planner.forecast import ForecastSettings
 
-st.title("Forecast: spend and value ahead")
-ctx = plan_sidebar()
-if ctx is None:
-    st.stop()
+ctx, plan = render.title_and_plan("Forecast: spend and value ahead")
 request = ctx.request
-plan = render.solved(request, ctx.prices)
-if plan is None:
-    render.sources_caption(request, ctx.catalog)
-    st.stop()
 
 controls = st.columns([1, 1, 1, 1])
 months = controls[0].segmented_control(

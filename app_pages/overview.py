@@ -4,18 +4,10 @@ import streamlit as st
 
 from app import charts, loaders, render, tables
 from app.format import count, money, money_compact, multiple, pct
-from app.sidebar import plan_sidebar
 from planner.forecast import ForecastSettings
 
-st.title("AI portfolio overview")
-ctx = plan_sidebar()
-if ctx is None:
-    st.stop()
+ctx, plan = render.title_and_plan("AI portfolio overview")
 request = ctx.request
-plan = render.solved(request, ctx.prices)
-if plan is None:
-    render.sources_caption(request, ctx.catalog)
-    st.stop()
 
 report = loaders.plan_roi(request.key(), ctx.prices)
 k = tables.kpis(plan, report)

@@ -5,7 +5,6 @@ import streamlit as st
 
 from app import charts, loaders, render, tables
 from app.format import money, money_fine, pct
-from app.sidebar import plan_sidebar
 
 
 def _show_break_even(view: pd.DataFrame) -> None:
@@ -35,15 +34,8 @@ def _show_break_even(view: pd.DataFrame) -> None:
     )
 
 
-st.title("Portfolio: who does which work")
-ctx = plan_sidebar()
-if ctx is None:
-    st.stop()
+ctx, plan = render.title_and_plan("Portfolio: who does which work")
 request = ctx.request
-plan = render.solved(request, ctx.prices)
-if plan is None:
-    render.sources_caption(request, ctx.catalog)
-    st.stop()
 totals = plan.totals
 assert totals is not None
 
