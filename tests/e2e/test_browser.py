@@ -56,20 +56,19 @@ def metric_value(page: Page, label: str) -> Locator:
     return tile.get_by_test_id("stMetricValue")
 
 
-def move_slider_to(page: Page, slider: Locator, target: str, key: str) -> None:
-    """Press `key` on the slider until it rests on `target`, as a person would: a press
-    that lands while the app is still re-planning the previous one can be undone by it, so
-    look again once the app has settled."""
+def raise_budget_to(page: Page, slider: Locator, target: str) -> None:
+    """Press ArrowRight on the budget slider until it rests on `target`, one re-plan at a
+    time, as a person watching the numbers would: below the best plan's spend the budget
+    binds, so each re-plan is done when the spend shows the slider's value."""
+    spend = metric_value(page, "Monthly spend")
     for _ in range(MAX_PRESSES):
-        settled(page)
         if slider.get_attribute("aria-valuetext") == target:
-            page.wait_for_timeout(300)  # a rerun that was about to start
-            settled(page)
-            if slider.get_attribute("aria-valuetext") == target:
-                return
+            return
         slider.focus()
-        slider.press(key)
-    raise AssertionError(f"the slider did not reach {target}")
+        slider.press("ArrowRight")
+        expect(spend).to_have_text(slider.get_attribute("aria-valuetext"), timeout=TIMEOUT_MS)
+        settled(page)
+    raise AssertionError(f"the budget slider did not reach {target}")
 
 
 def plan_csv_totals(page: Page, tmp_path: Path) -> dict[str, str]:
@@ -109,7 +108,7 @@ def test_budget_slider_moves_spend_and_the_csv_matches_the_page(
     before = spend.inner_text()
 
     slider = page.get_by_role("slider", name="Monthly budget")
-    move_slider_to(page, slider, "$2,000", "ArrowRight")
+    raise_budget_to(page, slider, "$2,000")
     budget = slider.get_attribute("aria-valuetext")
     # Each press may start a rerun; wait for the one with the final value. The budget binds
     # there, so the plan spends all of it.
