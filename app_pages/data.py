@@ -15,6 +15,17 @@ catalog, _ = loaders.catalog()
 providers, model_ids = catalog.providers(), catalog.model_ids()
 
 
+def _uploader(label: str, widget: str, pending: str, error: str, kept: str) -> None:
+    """A file uploader whose file waits in `pending` to be checked, and the reason the last
+    upload was refused, if it was; the plan keeps the previous data meanwhile."""
+    st.file_uploader(
+        label, key=widget, on_change=_queue, args=(widget, pending),
+        max_upload_size=inputs.MAX_UPLOAD_MB,
+    )  # fmt: skip
+    if ss.get(error):
+        st.error(f"The upload was not used: {ss[error]}. The plan still uses the previous {kept}.")
+
+
 def _queue(uploader: str, pending: str) -> None:
     """Uploader callback: hand the file to the checks below (run before any widget)."""
     file = ss.get(uploader)
@@ -45,18 +56,10 @@ def _workload_section() -> None:
         else ""
     )
     st.markdown(f"Planning with **{source}**{note}. Edit the table, or upload a CSV or JSON file.")
-    st.file_uploader(
+    _uploader(
         "Upload a workload (CSV or JSON)",
-        key=S.WORKLOAD_UPLOADER,
-        on_change=_queue,
-        args=(S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD),
-        max_upload_size=inputs.MAX_UPLOAD_MB,
-    )
-    if ss.get(S.WORKLOAD_UPLOAD_ERROR):
-        st.error(
-            f"The upload was not used: {ss[S.WORKLOAD_UPLOAD_ERROR]}. "
-            "The plan still uses the previous workload."
-        )
+        S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD, S.WORKLOAD_UPLOAD_ERROR, "workload",
+    )  # fmt: skip
     key = S.editor_key(ss)
     if key not in ss:  # a fresh table: start from the rows last typed
         ss[S.EDITOR_BASE] = inputs.draft_rows(ss)
@@ -115,18 +118,10 @@ def _quality_section() -> None:
         )
         + " Your own evals win wherever they name a model for a class or category."
     )
-    st.file_uploader(
+    _uploader(
         "Upload your accuracy table (CSV or JSON)",
-        key=S.QUALITY_UPLOADER,
-        on_change=_queue,
-        args=(S.QUALITY_UPLOADER, S.PENDING_QUALITY),
-        max_upload_size=inputs.MAX_UPLOAD_MB,
-    )
-    if ss.get(S.QUALITY_UPLOAD_ERROR):
-        st.error(
-            f"The upload was not used: {ss[S.QUALITY_UPLOAD_ERROR]}. "
-            "The plan still uses the previous accuracy figures."
-        )
+        S.QUALITY_UPLOADER, S.PENDING_QUALITY, S.QUALITY_UPLOAD_ERROR, "accuracy figures",
+    )  # fmt: skip
     row = st.container(horizontal=True)
     row.download_button(
         "Download template (CSV)",
