@@ -80,11 +80,17 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def load_problem(args) -> PlanningProblem:
-    """Read the files named on the command line into a costed planning problem."""
+def load_catalog(args) -> Catalog:
+    """The price sheets under --prices; refused sheets are named on stderr."""
     catalog = Catalog.load(args.prices)
     for error in catalog.errors:
         print(f"warning: price sheet refused: {error}", file=sys.stderr)
+    return catalog
+
+
+def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
+    """Read the files named on the command line into a costed planning problem."""
+    catalog = catalog or load_catalog(args)
     workload = load_workload(args.workload, known_providers=catalog.providers())
     quality = default_quality(catalog.model_ids())
     if args.quality:
@@ -274,10 +280,11 @@ def run_forecast(args) -> int:
         seed=args.seed,
         monthly_budget_usd=args.budget,
     )
-    plan = optimize(load_problem(args))
+    catalog = load_catalog(args)
+    plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return _no_plan(plan, args)
-    result = forecast(plan, Catalog.load(args.prices), settings)
+    result = forecast(plan, catalog, settings)
     if args.json:
         print(json.dumps(forecast_json(result), indent=2))
     else:

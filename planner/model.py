@@ -93,7 +93,7 @@ def _cap_aware_start(problem: PlanningProblem) -> np.ndarray:
     """The Pareto columns, plus those that are Pareto-efficient once the capped providers
     are set aside: the work a cap pushes off a provider usually lands on them, so pricing
     rarely needs another round."""
-    capped = np.isin(np.array(problem.providers), list(problem.settings.vendor_caps))
+    capped = np.isin(problem.provider_of, list(problem.settings.vendor_caps))
     uncapped = replace(problem, cost=np.where(capped[None, :], np.nan, problem.cost))
     return pareto_columns(problem, by_provider=False) | pareto_columns(uncapped, by_provider=False)
 
@@ -220,7 +220,7 @@ def define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx) -> None:
     definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
     lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
     rows["model_spend"] = Row("model_spend", "definition")
-    providers = np.array(problem.providers)[m_idx]
+    providers = problem.provider_of[m_idx]
     for k, (provider, share) in enumerate(caps):
         name = f"vendor_cap_{k}"
         mine = np.nonzero((providers == provider) & (spend > 0))[0]
@@ -277,7 +277,7 @@ def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m
 def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
     """Sum of the duals of every row in which a column's coefficient is its monthly spend
     V c: the budget, the model-spend definition, its provider's cap and commitment."""
-    providers = np.array(problem.providers)[m_idx]
+    providers = problem.provider_of[m_idx]
     weight = np.full(len(m_idx), duals.get("budget", 0.0))
     weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
     for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
@@ -299,7 +299,7 @@ def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.nda
 
 def _commit_coefficients(problem, t_idx, m_idx, provider: str) -> np.ndarray:
     spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
-    return spend * (np.array(problem.providers)[m_idx] == provider)
+    return spend * (problem.provider_of[m_idx] == provider)
 
 
 def _task_duals(duals: dict[str, float], family: str, t_idx: np.ndarray, n: int) -> np.ndarray:
@@ -320,5 +320,5 @@ def _has_vendor_rows(problem: PlanningProblem) -> bool:
 
 
 def _provider_codes(problem: PlanningProblem) -> np.ndarray:
-    _, codes = np.unique(np.array(problem.providers), return_inverse=True)
+    _, codes = np.unique(problem.provider_of.astype(str), return_inverse=True)
     return codes

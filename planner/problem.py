@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -65,37 +66,54 @@ class PlanningProblem:
     output_tokens: np.ndarray
     sources: dict[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
-    price_notes: dict[str, str] = field(default_factory=dict)  # model id -> sheet version/source
 
-    @property
+    # Derived arrays, computed once per problem (the optimizer reads them on every pricing
+    # round) and read-only, so that no caller can change a cached value under another.
+
+    @cached_property
     def volume(self) -> np.ndarray:
-        return np.array([c.monthly_volume for c in self.classes], dtype=float)
+        return _frozen([c.monthly_volume for c in self.classes])
 
-    @property
+    @cached_property
     def floors(self) -> np.ndarray:
-        return np.array([c.min_accuracy for c in self.classes], dtype=float)
+        return _frozen([c.min_accuracy for c in self.classes])
 
-    @property
+    @cached_property
     def values(self) -> np.ndarray:
-        return np.array([c.value_per_success_usd for c in self.classes], dtype=float)
+        return _frozen([c.value_per_success_usd for c in self.classes])
 
-    @property
+    @cached_property
     def failure_costs(self) -> np.ndarray:
-        return np.array([c.cost_per_failure_usd for c in self.classes], dtype=float)
+        return _frozen([c.cost_per_failure_usd for c in self.classes])
 
-    @property
+    @cached_property
     def eligible(self) -> np.ndarray:
         """Pairs that may carry volume: priced, with an accuracy, and allowed."""
-        return ~np.isnan(self.cost) & ~np.isnan(self.accuracy)
+        return _frozen(~np.isnan(self.cost) & ~np.isnan(self.accuracy), dtype=bool)
 
-    @property
+    @cached_property
     def is_ai(self) -> np.ndarray:
-        return np.array([o != STATUS_QUO for o in self.options])
+        return _frozen([o != STATUS_QUO for o in self.options], dtype=bool)
+
+    @cached_property
+    def provider_of(self) -> np.ndarray:
+        """`providers` as an array, for masks such as provider_of[m_idx] == "openai"."""
+        return _frozen(self.providers, dtype=object)
 
     def net_value_per_task(self) -> np.ndarray:
         """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and cost."""
+        return self._net_value
+
+    @cached_property
+    def _net_value(self) -> np.ndarray:
         a, c = self.accuracy, self.cost
-        return a * self.values[:, None] - (1 - a) * self.failure_costs[:, None] - c
+        return _frozen(a * self.values[:, None] - (1 - a) * self.failure_costs[:, None] - c)
+
+
+def _frozen(values, dtype=float) -> np.ndarray:
+    array = np.array(values, dtype=dtype)
+    array.setflags(write=False)
+    return array
 
 
 def build_problem(
@@ -149,7 +167,6 @@ def build_problem(
         output_tokens=tokens_out,
         sources=sources,
         settings=settings,
-        price_notes={q.model_id: f"{q.sheet_path} (sheet {q.version})" for q in options},
     )
 
 
