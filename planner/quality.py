@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 from planner.tabular import (
     NON_NEGATIVE,
     SHARE,
     Columns,
-    Range,
     Record,
     check_range,
     did_you_mean,
@@ -237,109 +235,11 @@ def _why(task: TaskClass, quality: QualityTable, available: set[str]) -> str:
 
 
 def default_quality(
-    known_models: Collection[str] | None = None, folder: Path | str = BENCHMARK_DIR
+    known_models: Collection[str] | None = None,
+    folder: Path | str = BENCHMARK_DIR,
+    estimates: bool | None = None,
 ) -> QualityTable:
-    """Category accuracies from the LLMRouterBench table, mapped to catalog ids.
+    """The sourced default table (reference figures and estimates): see planner.benchmarks."""
+    from planner.benchmarks import default_quality as sourced  # benchmarks imports this module
 
-    A model's accuracy on a category is the mean of its scores (percent / 100) over the
-    benchmarks that `category_map.csv` names for that category and that it has results for.
-    Rows for catalog ids not in `known_models` (when given) are left out.
-    """
-    rows = _benchmark_rows(str(Path(folder)))
-    if known_models is not None:
-        known = set(known_models)
-        rows = tuple(row for row in rows if row.model in known)
-    # The rows cite the paper; the table's source names the folder a reviewer can open.
-    return QualityTable(rows, _shown(Path(folder)))
-
-
-def _shown(folder: Path) -> str:
-    """The folder relative to the project, as people see it in the repository."""
-    try:
-        return str(folder.resolve().relative_to(BENCHMARK_DIR.parent.parent.parent))
-    except ValueError:
-        return str(folder)
-
-
-@cache
-def _benchmark_rows(folder: str) -> tuple[QualityRow, ...]:
-    results = _results(Path(folder) / "results.csv")
-    benchmarks = {benchmark for _, benchmark in results}
-    models = {model for model, _ in results}
-    model_map = _model_map(Path(folder) / "model_map.csv", models)
-    category_map = _category_map(Path(folder) / "category_map.csv", benchmarks)
-    return tuple(
-        row
-        for bench_model, catalog_id in model_map
-        for category, wanted in category_map.items()
-        if (row := _category_row(results, bench_model, catalog_id, category, wanted))
-    )
-
-
-def _category_row(
-    results: dict[tuple[str, str], float],
-    bench_model: str,
-    catalog_id: str,
-    category: str,
-    benchmarks: list[str],
-) -> QualityRow | None:
-    have = [b for b in benchmarks if (bench_model, b) in results]
-    if not have:
-        return None
-    return QualityRow(
-        model=catalog_id,
-        category=category,
-        accuracy=statistics.fmean(results[bench_model, b] / 100 for b in have),
-        source=f"{BENCHMARK_CITATION}: {', '.join(have)}; {bench_model} mapped to {catalog_id}",
-    )
-
-
-def _table(path: Path, columns: tuple[str, ...]) -> list[Record]:
-    return records_of(read_file(path), str(path), "csv", Columns(columns, columns), "rows")
-
-
-def _results(path: Path) -> dict[tuple[str, str], float]:
-    pct = Range(0, 100)
-    out: dict[tuple[str, str], float] = {}
-    for record in _table(
-        path, ("model", "benchmark", "category", "accuracy_pct", "cost_as_printed")
-    ):
-        key = (record.text("model"), record.text("benchmark"))
-        if key in out:
-            raise record.error("benchmark", f"a second result for {key[0]} on {key[1]}")
-        out[key] = record.number("accuracy_pct", pct)
-    return out
-
-
-def _model_map(path: Path, bench_models: set[str]) -> list[tuple[str, str]]:
-    """(benchmark model, catalog id) pairs; one benchmark model may stand for several ids."""
-    pairs: dict[str, str] = {}
-    for record in _table(path, ("benchmark_model", "catalog_model", "note")):
-        bench_model = record.text("benchmark_model")
-        if bench_model not in bench_models:
-            raise record.error(
-                "benchmark_model",
-                f"'{bench_model}' has no results{did_you_mean(bench_model, sorted(bench_models))}",
-            )
-        catalog_id = record.text("catalog_model")
-        if catalog_id in pairs:
-            raise record.error("catalog_model", f"'{catalog_id}' is mapped twice")
-        if catalog_id:
-            pairs[catalog_id] = bench_model
-    return [(bench_model, catalog_id) for catalog_id, bench_model in pairs.items()]
-
-
-def _category_map(path: Path, benchmarks: set[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for record in _table(path, ("workload_category", "benchmark", "note")):
-        benchmark = record.text("benchmark")
-        if benchmark not in benchmarks:
-            raise record.error(
-                "benchmark",
-                f"unknown benchmark '{benchmark}'{did_you_mean(benchmark, sorted(benchmarks))}",
-            )
-        wanted = out.setdefault(record.text("workload_category").lower(), [])
-        if benchmark in wanted:
-            raise record.error("benchmark", f"'{benchmark}' is listed twice for this category")
-        wanted.append(benchmark)
-    return out
+    return sourced(known_models, folder, estimates)

@@ -20,6 +20,10 @@ sheet per date (a provider version). Rules, written down once:
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -27,122 +31,40 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pricing.inputs import safe_cell
 from pricing.schema import (
     ApiPriceSheet,
     LongContextTier,
     ModelPrices,
+    TimeWindow,
     TokenPrices,
     tier_for,
 )
-from pricing.sheets import dump_sheet
+from pricing.sheets import dump_sheet, load_sheet
 
 HISTORY_START = date(2025, 1, 1)
 PACKAGE = "genai-prices"
 
-# Models on sale as chat/completion APIs, chosen by hand per provider. Embedding, image, audio,
-# realtime and retired models are left out: the planner costs text work.
-SELECTION: dict[str, list[str]] = {
-    "openai": [
-        "gpt-6-astra",
-        "gpt-6-sol",
-        "gpt-6-luna",
-        "gpt-6.1-sol",
-        "gpt-6.1-terra",
-        "gpt-5.6-sol",
-        "gpt-5.6-terra",
-        "gpt-5.6-luna",
-        "gpt-5.5",
-        "gpt-5.4",
-        "gpt-5.4-mini",
-        "gpt-5.4-nano",
-        "gpt-5",
-        "gpt-5-mini",
-        "gpt-5-nano",
-        "gpt-4.1",
-        "gpt-4.1-mini",
-        "gpt-4.1-nano",
-        "gpt-4o",
-        "gpt-4o-mini",
-        "o3",
-        "o3-pro",
-        "o4-mini",
-    ],
-    "anthropic": [
-        "claude-opus-5-5",
-        "claude-opus-5",
-        "claude-sonnet-5-5",
-        "claude-sonnet-5",
-        "claude-haiku-5-5",
-        "claude-opus-4-6",
-        "claude-sonnet-4-6",
-        "claude-sonnet-4-5",
-        "claude-haiku-4-5",
-        "claude-opus-4-1",
-        "claude-sonnet-4-0",
-    ],
-    "google": [
-        "gemini-4-argon",
-        "gemini-3.8-flash",
-        "gemini-3.6-flash",
-        "gemini-3.5-flash",
-        "gemini-3.5-flash-lite",
-        "gemini-3.1-pro-preview",
-        "gemini-3.1-flash-lite",
-        "gemini-3-flash-preview",
-        "gemini-2.5-pro",
-        "gemini-2.5-flash",
-        "gemini-2.5-flash-lite",
-    ],
-    "mistral": [
-        "mistral-large-4",
-        "mistral-large-2512",
-        "mistral-medium-3-5",
-        "mistral-medium-3-1",
-        "mistral-medium-latest",
-        "mistral-small-2603",
-        "mistral-small-latest",
-        "ministral-14b-2512",
-        "ministral-8b-2512",
-        "ministral-8b-latest",
-        "ministral-3b-2512",
-        "codestral-2508",
-    ],
-    "deepseek": [
-        "deepseek-v4-pro",
-        "deepseek-v4-flash",
-        "deepseek-chat",
-        "deepseek-reasoner",
-        "deepseek-v3.2",
-        "deepseek-v3.1-terminus",
-    ],
-    "x-ai": [
-        "grok-4.7",
-        "grok-4.5",
-        "grok-4.3",
-        "grok-4.20",
-        "grok-4-1-fast-reasoning",
-        "grok-4-1-fast-non-reasoning",
-        "grok-code-fast-1",
-        "grok-4-0709",
-        "grok-3-mini",
-    ],
-    "fireworks": [
-        "deepseek-r1-0528",
-        "deepseek-v3-0324",
-        "deepseek-v3p2",
-        "qwen3-235b-a22b",
-        "kimi-k2p6",
-        "gpt-oss-120b",
-        "gpt-oss-20b",
-    ],
-    "groq": [
-        "moonshotai/kimi-k2-instruct",
-        "openai/gpt-oss-120b",
-        "qwen/qwen3-32b",
-        "llama-3.3-70b-versatile",
-        "meta-llama/llama-4-maverick-17b-128e-instruct",
-    ],
-    "zai": ["GLM-4.6"],
+# Every provider the package covers is imported, except routers that resell other providers'
+# models at those providers' prices under their own names (they would double every model).
+# Hugging Face's inference providers are kept: they bill on their own account, and some
+# open-weights releases (Qwen3-235B-A22B-Instruct-2507) are priced only there.
+EXCLUDED_PROVIDERS: dict[str, str] = {
+    "openrouter": "a router: resells other providers' models at their prices",
+}
+
+# Models the importer always leaves out of a provider, with the reason.
+EXCLUDED_MODELS: dict[str, dict[str, str]] = {}
+
+# Retired models that neither source flags: the price package still lists them without a
+# deprecation flag, and LiteLLM's map (which drops retired models) no longer has them. Each is
+# marked deprecated, with this reason in its notes, so plans leave it out by default.
+RETIRED: dict[str, dict[str, str]] = {
+    "anthropic": {"claude-sonnet-4-0": "retired by Anthropic (issue 10); not in LiteLLM's map"},
+    "x-ai": {
+        "grok-3-mini": "retired by xAI (issue 10); not in LiteLLM's map",
+        "grok-4-0709": "retired by xAI (issue 10); not in LiteLLM's map",
+    },
 }
 
 # API ids that genai-prices prices under another entry (its match rules say so): written as
@@ -160,33 +82,46 @@ ALIAS_FAMILIES: dict[str, dict[str, str]] = {
 
 
 def refresh(out_dir: Path, checked_on: date) -> list[Path]:
-    """Write every selected provider's sheet versions under `out_dir`; return the paths."""
+    """Write every provider's sheet versions and the cross-check report; return the paths."""
     from genai_prices.data import providers  # only the importer needs the package
 
-    by_id = {p.id: p for p in providers}
+    second = second_source()
     written = []
-    for provider_id in SELECTION:
-        provider = by_id[provider_id]
-        folder = out_dir / provider_id
+    for provider in sorted(providers, key=lambda p: p.id):
+        if provider.id in EXCLUDED_PROVIDERS:
+            continue
+        sheets = provider_sheets(provider, checked_on, second)
+        if not sheets:
+            continue
+        folder = out_dir / provider.id
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob("*.json"):
             stale.unlink()
-        for sheet in provider_sheets(provider, checked_on):
+        for sheet in sheets:
             path = folder / f"{sheet.effective_from.isoformat()}.json"
             path.write_text(dump_sheet(sheet), encoding="utf-8")
             written.append(path)
+    report = out_dir / CROSSCHECK_FILE
+    report.write_text(crosscheck_csv(out_dir, second), encoding="utf-8")
+    written.append(report)
     return written
 
 
-def provider_sheets(provider: Any, checked_on: date) -> list[ApiPriceSheet]:
-    """One sheet per date on which a selected model's prices change."""
-    infos = _selected_infos(provider)
+def provider_sheets(
+    provider: Any, checked_on: date, second: dict[str, dict] | None = None
+) -> list[ApiPriceSheet]:
+    """One sheet per date on which one of the provider's models changes price."""
+    infos = _selected_infos(provider, checked_on)
+    if not infos:
+        return []
+    retired = _retirements(provider.id, infos, second or {})
     sheets: list[ApiPriceSheet] = []
     for effective in _version_dates(infos.values()):
         models = [
-            _model_prices(provider, model_id, info, effective) for model_id, info in infos.items()
+            _model_prices(provider, model_id, info, effective, retired.get(model_id), checked_on)
+            for model_id, info in infos.items()
         ]
-        if sheets and [m for m in models] == list(sheets[-1].models):
+        if sheets and models == list(sheets[-1].models):
             continue  # a dated entry that repeats the prices already in force
         sheets.append(
             ApiPriceSheet(
@@ -209,13 +144,21 @@ def _source_line() -> str:
     return f"{PACKAGE} {metadata.version(PACKAGE)} (PyPI; github.com/pydantic/genai-prices)"
 
 
-def _selected_infos(provider: Any) -> dict[str, Any]:
+def _selected_infos(provider: Any, checked_on: date) -> dict[str, Any]:
+    """Every model the provider prices per input and output token (text generation).
+
+    Embedding, image and per-request models have no output-token price and are left out:
+    the planner costs text work.
+    """
+    moment = datetime.combine(checked_on, time(12), UTC)
+    skipped = EXCLUDED_MODELS.get(provider.id, {})
     infos = {}
-    for model_id in SELECTION[provider.id]:
-        info = next((m for m in provider.models if m.id == model_id), None)
-        if info is None:
-            raise LookupError(f"{PACKAGE} has no model '{model_id}' for '{provider.id}'")
-        infos[model_id] = info
+    for info in sorted(provider.models, key=lambda m: m.id):
+        if info.id in skipped:
+            continue
+        prices = info.get_prices(moment)
+        if prices.input_mtok is not None and prices.output_mtok is not None:
+            infos[info.id] = info
     for model_id, priced_as in PRICED_AS.get(provider.id, {}).items():
         info = provider.find_model(model_id)
         if info is None or info.id != priced_as:
@@ -225,24 +168,39 @@ def _selected_infos(provider: Any) -> dict[str, Any]:
 
 
 def _version_dates(infos) -> list[date]:
+    """HISTORY_START and every later date on which a price starts; earlier ones fold into it."""
     dates = {HISTORY_START}
     for info in infos:
         conditionals = info.prices if isinstance(info.prices, list) else []
         for conditional in [*conditionals, *(info.price_variants or [])]:
             start = getattr(conditional.constraint, "start_date", None)
-            if start is not None:
-                if start <= HISTORY_START:
-                    raise ValueError(f"{info.id} changes price before HISTORY_START ({start})")
+            if start is not None and start > HISTORY_START:
                 dates.add(start)
     return sorted(dates)
 
 
-def _model_prices(provider: Any, model_id: str, info: Any, on: date) -> ModelPrices:
-    standard, other_windows = _prices_by_hours(info, on)
+def _model_prices(
+    provider: Any,
+    model_id: str,
+    info: Any,
+    on: date,
+    retirement: tuple[date, str] | None,
+    checked_on: date,
+) -> ModelPrices:
+    standard, windows = _prices_by_hours(info, on)
     base, long_context = _split_tiers(standard)
     alias_of = _alias_target(provider, model_id, base, on)
     notes = [f"priced as '{info.id}' by {PACKAGE}"] if info.id != model_id else []
-    notes += other_windows
+    deprecated = bool(info.deprecated)
+    if info.deprecated:
+        notes.append(f"{PACKAGE} marks it deprecated")
+    reviewed = RETIRED.get(provider.id, {}).get(model_id)
+    if reviewed:
+        deprecated = True
+        notes.append(reviewed)
+    if retirement is not None:
+        deprecated = deprecated or retirement[0] <= checked_on
+        notes.append(f"deprecation date {retirement[0].isoformat()} per {SECOND_SOURCE_NAME}")
     return ModelPrices(
         id=model_id,
         name=info.name if info.id == model_id else None,
@@ -252,30 +210,67 @@ def _model_prices(provider: Any, model_id: str, info: Any, on: date) -> ModelPri
         service_tiers=_service_tiers(info, on),
         long_context=long_context,
         context_window_tokens=info.context_window,
-        deprecated=bool(info.deprecated),
+        deprecated=deprecated,
+        deprecation_date=retirement[0] if retirement else None,
         alias_of=alias_of,
         notes="; ".join(notes) or None,
+        time_windows=windows,
+        prices_checked_on=_checked_date(info.price_comments)
+        or _checked_date(provider.price_comments),
     )
 
 
-def _prices_by_hours(info: Any, on: date) -> tuple[Any, list[str]]:
-    """The price in force for most of the UTC day, and notes on the other windows."""
-    slots = [datetime.combine(on, time(0, 15), UTC) + timedelta(minutes=30 * i) for i in range(48)]
-    by_slot = [(slot, info.get_prices(slot)) for slot in slots]
-    counts = Counter(_key(p) for _, p in by_slot)
-    modal_key = counts.most_common(1)[0][0]
-    modal = next(p for _, p in by_slot if _key(p) == modal_key)
-    notes = []
-    for key, n in counts.items():
+SLOT = timedelta(minutes=30)
+
+
+def _prices_by_hours(info: Any, on: date) -> tuple[Any, list[TimeWindow]]:
+    """The price in force for most of the UTC day, and the daily windows of the others.
+
+    The day is read in half-hour slots (every time-of-day boundary in the package falls on
+    the hour or the half hour; `_check_boundaries` refuses any other); consecutive slots with
+    the same price make one window, and a window that runs past midnight is joined up.
+    """
+    _check_boundaries(info)
+    midnight = datetime.combine(on, time(0), UTC)
+    slots = [info.get_prices(midnight + SLOT * i + SLOT / 2) for i in range(48)]
+    keys = [_key(p) for p in slots]
+    modal_key = Counter(keys).most_common(1)[0][0]
+    modal = slots[keys.index(modal_key)]
+    runs: list[list[int]] = []  # [first slot, last slot + 1]
+    for i, key in enumerate(keys):
         if key == modal_key:
             continue
-        prices = next(p for _, p in by_slot if _key(p) == key)
-        hours = [s.strftime("%H:%M") for s, p in by_slot if _key(p) == key]
-        notes.append(
-            f"{prices.input_mtok}/{prices.output_mtok} USD per MTok input/output for "
-            f"{n / 2:g} h of the UTC day (slots from {hours[0]} to {hours[-1]})"
-        )
-    return modal, notes
+        if runs and runs[-1][1] == i and keys[runs[-1][0]] == key:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    if len(runs) > 1 and runs[-1][1] == 48 and runs[0][0] == 0 and keys[0] == keys[47]:
+        runs[0][0] = runs.pop()[0]  # one window across midnight
+    return modal, [_window(slots[first], first, last) for first, last in runs]
+
+
+def _window(model_price: Any, first: int, last: int) -> TimeWindow:
+    base, tiers = _split_tiers(model_price)
+    start = (datetime.min + SLOT * first).time()
+    end = (datetime.min + SLOT * (last % 48)).time()
+    return TimeWindow(from_utc=start, to_utc=end, long_context=tiers, **base.model_dump())
+
+
+def _check_boundaries(info: Any) -> None:
+    for conditional in info.prices if isinstance(info.prices, list) else []:
+        for edge in ("start_time", "end_time"):
+            moment = getattr(conditional.constraint, edge, None)
+            if moment is not None and (moment.minute % 30 or moment.second):
+                raise ValueError(f"{info.id}: time-of-day boundary {moment} is not on a half hour")
+
+
+_CHECKED = re.compile(r"(?i)(?:checked|verified)\D{0,60}?(\d{4}-\d{2}-\d{2})")
+
+
+def _checked_date(comments: str | None) -> date | None:
+    """The date the package's comment says a price was checked ("checked ... on 2026-08-25")."""
+    found = _CHECKED.search(comments or "")
+    return date.fromisoformat(found.group(1)) if found else None
 
 
 def _key(model_price: Any) -> str:
@@ -365,3 +360,219 @@ def _sheet_notes(provider: Any, effective: date) -> str:
     )
     comments = provider.price_comments or ""
     return (first + comments).strip() or None
+
+
+# -- the second source: LiteLLM's model price map, read here and nowhere else -----------------
+
+SECOND_SOURCE_PACKAGE = "litellm"
+SECOND_SOURCE_FILE = "litellm/model_prices_and_context_window_backup.json"
+SECOND_SOURCE_NAME = "LiteLLM's model price map"
+CROSSCHECK_FILE = "CROSSCHECK.csv"
+CROSSCHECK_COLUMNS = (
+    "provider",
+    "model",
+    "price",
+    "sheet_usd_per_mtok",
+    "second_source_usd_per_mtok",
+    "difference_pct",
+    "second_source_key",
+)
+DISAGREES_ABOVE = Decimal("0.01")  # a relative difference over 1 % is reported
+
+# Which LiteLLM `litellm_provider` values stand for each price-sheet provider.
+SECOND_SOURCE_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "anthropic": ("anthropic",),
+    "aws": ("bedrock", "bedrock_converse"),
+    "azure": ("azure", "azure_ai"),
+    "baseten": ("baseten",),
+    "cerebras": ("cerebras",),
+    "cloudflare": ("cloudflare",),
+    "cohere": ("cohere_chat", "cohere"),
+    "databricks": ("databricks",),
+    "deepseek": ("deepseek",),
+    "fireworks": ("fireworks_ai",),
+    "google": ("gemini",),
+    "groq": ("groq",),
+    "meta": ("meta_llama",),
+    "minimax": ("minimax",),
+    "mistral": ("mistral",),
+    "moonshotai": ("moonshot",),
+    "novita": ("novita",),
+    "openai": ("openai",),
+    "ovhcloud": ("ovhcloud",),
+    "perplexity": ("perplexity",),
+    "together": ("together_ai",),
+    "x-ai": ("xai",),
+    "zai": ("zai",),
+}
+# Path prefixes LiteLLM puts before a provider's own model id.
+_KEY_PREFIXES = ("fireworks_ai/accounts/fireworks/models/", "cloudflare/@cf/")
+
+
+def second_source() -> dict[str, dict]:
+    """LiteLLM's price map as shipped in the pinned package (its JSON file, not its code)."""
+    path = metadata.distribution(SECOND_SOURCE_PACKAGE).locate_file(SECOND_SOURCE_FILE)
+    raw = json.loads(Path(str(path)).read_text(encoding="utf-8"))
+    return {key: entry for key, entry in raw.items() if isinstance(entry, dict)}
+
+
+def second_source_version() -> str:
+    return f"{SECOND_SOURCE_PACKAGE} {metadata.version(SECOND_SOURCE_PACKAGE)}"
+
+
+def match_second_source(second: dict[str, dict], provider: str) -> dict[str, tuple[str, dict]]:
+    """Model id (lower case) -> (LiteLLM key, entry) for one price-sheet provider.
+
+    A LiteLLM key matches when, less its provider prefix ("xai/grok-4" -> "grok-4"), it equals
+    the model id, case aside. Where several keys match, the shortest (then the first in
+    alphabetical order) wins, so the match does not depend on the file's order.
+    """
+    wanted = SECOND_SOURCE_PROVIDERS.get(provider, ())
+    found: dict[str, tuple[str, dict]] = {}
+    for key in sorted(second, key=lambda k: (len(k), k)):
+        entry = second[key]
+        if entry.get("litellm_provider") not in wanted:
+            continue
+        name = _bare_key(key, entry["litellm_provider"]).lower()
+        found.setdefault(name, (key, entry))
+    return found
+
+
+def _bare_key(key: str, litellm_provider: str) -> str:
+    for prefix in (*_KEY_PREFIXES, f"{litellm_provider}/"):
+        if key.startswith(prefix):
+            return key[len(prefix) :]
+    head, _, rest = key.partition("/")
+    return rest if rest and head in {"gemini", "xai", "bedrock", "azure", "azure_ai"} else key
+
+
+def _retirements(
+    provider: str, infos: dict[str, Any], second: dict[str, dict]
+) -> dict[str, tuple[date, str]]:
+    """Model id -> (deprecation date, LiteLLM key) where the second source gives one."""
+    matched = match_second_source(second, provider) if second else {}
+    out = {}
+    for model_id in infos:
+        key, entry = matched.get(model_id.lower(), ("", {}))
+        when = entry.get("deprecation_date")
+        if isinstance(when, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+            out[model_id] = (date.fromisoformat(when), key)
+    return out
+
+
+def crosscheck_rows(sheet_dir: Path, second: dict[str, dict]) -> list[dict[str, object]]:
+    """Every price on which the committed sheets and LiteLLM disagree by more than 1 %.
+
+    Each model is read from the sheet version in force on the day of the import (the sheets'
+    `checked_on`), so the report depends only on the committed files and the pinned package.
+    Compared: input, output and cached-input prices, batch input and output, and each
+    long-context threshold either source has ("above 200k input": the other source has no
+    such tier, so long prompts would be priced at the base rate).
+    """
+    rows: list[dict[str, object]] = []
+    for folder in sorted(p for p in sheet_dir.iterdir() if p.is_dir()):
+        sheets = sorted(
+            (load_sheet(path) for path in folder.glob("*.json")), key=lambda s: s.effective_from
+        )
+        api = [s for s in sheets if isinstance(s, ApiPriceSheet)]
+        if not api:
+            continue
+        day = max(s.checked_on for s in api)
+        current = [s for s in api if s.effective_from <= day][-1]
+        matched = match_second_source(second, current.provider)
+        for model in current.models:
+            key, entry = matched.get(model.id.lower(), ("", None))
+            if entry is None:
+                continue
+            for price, ours, theirs in _compared_prices(model, entry):
+                if _disagree(ours, theirs):
+                    rows.append(_report_row(current.provider, model.id, price, ours, theirs, key))
+    return rows
+
+
+def crosscheck_csv(sheet_dir: Path, second: dict[str, dict]) -> str:
+    """The report file's text: a comment line naming both sources, a header, the rows."""
+    out = io.StringIO()
+    out.write(f"# {_source_line()} against {SECOND_SOURCE_NAME} ({second_source_version()})\n")
+    writer = csv.DictWriter(out, CROSSCHECK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in crosscheck_rows(sheet_dir, second):
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _per_mtok(entry: dict, field: str) -> Decimal | None:
+    value = entry.get(field)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    return (Decimal(repr(float(value))) * 1_000_000).normalize()
+
+
+def _compared_prices(model: ModelPrices, entry: dict):
+    """(price name, sheet value or None, LiteLLM value or None) for each comparable price."""
+    yield "input", model.input_per_mtok, _per_mtok(entry, "input_cost_per_token")
+    yield "output", model.output_per_mtok, _per_mtok(entry, "output_cost_per_token")
+    theirs_cached = _per_mtok(entry, "cache_read_input_token_cost")
+    if model.cached_input_per_mtok is not None and theirs_cached is not None:
+        yield "cached input", model.cached_input_per_mtok, theirs_cached
+    theirs_batch = _per_mtok(entry, "input_cost_per_token_batches")
+    if model.batch is not None and theirs_batch is not None:
+        yield "batch input", model.batch.input_per_mtok, theirs_batch
+        yield (
+            "batch output",
+            model.batch.output_per_mtok,
+            _per_mtok(entry, "output_cost_per_token_batches"),
+        )
+    yield from _compared_tiers(model, entry)
+
+
+def _compared_tiers(model: ModelPrices, entry: dict):
+    """Long-context prices at each threshold either source has.
+
+    LiteLLM names thresholds in thousands ("above_200k_tokens"); a sheet threshold within 3 %
+    of one (199,999 or 131,072 against 200k and 128k) is taken as the same tier.
+    """
+    theirs = sorted(
+        int(m.group(1))
+        for field in entry
+        if (m := re.fullmatch(r"input_cost_per_token_above_(\d+)k_tokens", field))
+    )
+    ours = {_nearest_k(tier.above_input_tokens, theirs): tier for tier in model.long_context}
+    for k in sorted(set(theirs) | set(ours)):
+        tier = ours.get(k)
+        for side in ("input", "output"):
+            mine = getattr(tier, f"{side}_per_mtok") if tier else None
+            other = _per_mtok(entry, f"{side}_cost_per_token_above_{k}k_tokens")
+            yield f"{side} above {k}k input", mine, other if k in theirs else None
+
+
+def _nearest_k(threshold: int, known_k: list[int]) -> int:
+    for k in known_k:
+        if abs(threshold - k * 1000) <= k * 30:
+            return k
+    return round(threshold / 1000)
+
+
+def _disagree(ours: Decimal | None, theirs: Decimal | None) -> bool:
+    if ours is None or theirs is None:
+        return (ours is None) != (theirs is None)
+    if theirs == 0:
+        return ours != 0
+    return abs(ours - theirs) / abs(theirs) > DISAGREES_ABOVE
+
+
+def _report_row(provider, model, price, ours, theirs, key) -> dict[str, object]:
+    def shown(value: Decimal | None) -> str:
+        return "" if value is None else format(value.normalize(), "f")
+
+    known = ours is not None and theirs is not None and theirs != 0
+    pct = round(float((ours / theirs - 1) * 100), 1) if known else ""
+    return {
+        "provider": provider,
+        "model": model,
+        "price": price,
+        "sheet_usd_per_mtok": shown(ours),
+        "second_source_usd_per_mtok": shown(theirs),
+        "difference_pct": pct,
+        "second_source_key": key,
+    }

@@ -6,7 +6,7 @@ says so in its name (`input_per_mtok`). Unknown keys are errors, never silent de
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -60,8 +60,32 @@ class LongContextTier(TokenPrices):
     above_input_tokens: PositiveInt
 
 
+class TimeWindow(TokenPrices):
+    """Prices in force during one daily UTC window, in place of the list price.
+
+    The window runs from `from_utc` (inclusive) to `to_utc` (exclusive); when `to_utc` is not
+    after `from_utc` it wraps past midnight (16:30 to 00:30 is eight hours).
+    """
+
+    from_utc: time
+    to_utc: time
+    long_context: list[LongContextTier] = []
+
+    def covers(self, moment: time) -> bool:
+        """Whether a request at this UTC time of day pays this window's prices."""
+        if self.from_utc < self.to_utc:
+            return self.from_utc <= moment < self.to_utc
+        return moment >= self.from_utc or moment < self.to_utc
+
+
 class ModelPrices(TokenPrices):
-    """One model's list prices in one sheet version."""
+    """One model's list prices in one sheet version.
+
+    The list price is the one in force for most hours of the UTC day; `time_windows` holds
+    the others (DeepSeek's off-peak hours). `prices_checked_on` is the date on which the price
+    package says it last checked this price (None where it does not say), apart from the
+    sheet's `checked_on`, the date of the import.
+    """
 
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
@@ -74,6 +98,8 @@ class ModelPrices(TokenPrices):
     deprecation_date: date | None = None
     alias_of: str | None = None
     notes: str | None = None
+    time_windows: list[TimeWindow] = []
+    prices_checked_on: date | None = None
 
     @field_validator("long_context")
     @classmethod

@@ -105,7 +105,7 @@ def test_versions_and_sheet_in_force(catalog):
 
 
 def test_self_hosted_price_is_derived_from_gpu_hours(catalog):
-    quote = catalog.quote("self-hosted/qwen3-235b-a22b", TODAY)
+    quote = catalog.quote("self-hosted/qwen3-235b-a22b-instruct-2507", TODAY)
     # 2.50 USD/GPU-h x 8 GPUs / (4,000 tok/s x 3,600 s x 0.6) x 1e6 = 2.3148 USD/MTok output
     assert quote.prices.output_per_mtok == Decimal("2.3148")
     assert quote.prices.input_per_mtok == Decimal("0.2315")

@@ -1,0 +1,493 @@
+"""Default accuracy per catalog model and workload category, from sourced benchmark tables.
+
+The reference scale of every category is LLMRouterBench's (Li et al., 2026): a model's
+accuracy on a category is the mean of its scores over the benchmarks `category_map.csv` names
+for it (workload floors are set on that scale). Twelve catalog models have those figures.
+
+A model without a reference figure for a category but with a figure on a related benchmark
+from another source (LiveBench, the Epoch AI Benchmarking Hub, tau2-bench) gets an estimate
+carried onto the reference scale, never the other benchmark's figure itself:
+
+    logit(reference) = a + b * logit(predictor)
+
+fitted by least squares on the reference models that have both figures (at least
+MIN_PAIRS). Its error is measured by leaving each of those models out in turn, refitting, and
+predicting it: the root-mean-square of those held-out errors, in accuracy points, is printed
+beside every estimate ("estimated from LiveBench coding (±4.1 pts held-out)"). Of the related
+benchmarks a model has, the one with the smallest held-out error is used; a benchmark whose
+held-out error exceeds MAX_HELD_OUT_PTS, or whose fitted slope is not positive (a model better
+on it would be estimated worse), is not used at all. Scores are clipped to [0.005, 0.995]
+before the logit so a 0 or 100 % score stays finite. PLANNER_ESTIMATES=0 (or
+`estimates=False`) turns estimates off: then only reference figures are used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import statistics
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from planner.quality import BENCHMARK_CITATION, BENCHMARK_DIR, QualityRow, QualityTable
+from pricing.errors import InputError
+from pricing.inputs import read_regular_file
+
+DATA_DIR = BENCHMARK_DIR.parent
+MIN_PAIRS = 5
+MAX_HELD_OUT_PTS = 12.0
+CLIP = 0.005
+ESTIMATES_ENV = "PLANNER_ESTIMATES"
+
+LIVEBENCH = DATA_DIR / "livebench"
+EPOCH = DATA_DIR / "epoch_hub_2026-04"
+TAU2 = DATA_DIR / "tau2bench"
+CITATIONS = {
+    "LiveBench": "LiveBench (White et al., ICLR 2025), table of 2026-01-08",
+    "Epoch": "Epoch AI Benchmarking Hub (CC BY 4.0), copy of 2026-04",
+    "tau2-bench": "tau2-bench leaderboard (Sierra, MIT), submissions to 2026-08",
+}
+# Predictor benchmark -> (source, file or LiveBench category). Epoch's files are its own runs
+# (mean_score 0-1); LiveBench categories are the mean of their tasks as the site computes them.
+EPOCH_FILES = {
+    "Epoch GPQA Diamond": "gpqa_diamond.csv",
+    "Epoch OTIS mock AIME": "otis_mock_aime_2024_2025.csv",
+    "Epoch SWE-bench Verified": "swe_bench_verified.csv",
+}
+LIVEBENCH_CATEGORIES = {
+    "LiveBench reasoning": "Reasoning",
+    "LiveBench coding": "Coding",
+    "LiveBench agentic coding": "Agentic Coding",
+    "LiveBench mathematics": "Mathematics",
+    "LiveBench data analysis": "Data Analysis",
+    "LiveBench language": "Language",
+    "LiveBench instruction following": "IF",
+}
+LIVEBENCH_GLOBAL = "LiveBench global average"
+TAU2_BENCHMARK = "tau2-bench (retail, airline, telecom)"
+TAU2_DOMAINS = ("retail", "airline", "telecom")
+
+# The related benchmarks that may carry a model onto each category's reference scale: the
+# same kind of work, never a judged win rate or an Elo rating.
+PREDICTORS: dict[str, tuple[str, ...]] = {
+    "classification": ("LiveBench reasoning", LIVEBENCH_GLOBAL, "Epoch GPQA Diamond"),
+    "extraction": ("LiveBench instruction following", "LiveBench language", LIVEBENCH_GLOBAL),
+    "writing": ("LiveBench instruction following", "LiveBench language", LIVEBENCH_GLOBAL),
+    "summarization": ("LiveBench instruction following", "LiveBench language", LIVEBENCH_GLOBAL),
+    "support": ("LiveBench instruction following", "LiveBench language", LIVEBENCH_GLOBAL),
+    "qa": (LIVEBENCH_GLOBAL, "LiveBench language", "Epoch GPQA Diamond"),
+    "reasoning": ("Epoch GPQA Diamond", "LiveBench reasoning", LIVEBENCH_GLOBAL),
+    "legal": ("Epoch GPQA Diamond", "LiveBench reasoning", LIVEBENCH_GLOBAL),
+    "analysis": ("Epoch GPQA Diamond", "LiveBench data analysis", LIVEBENCH_GLOBAL),
+    "code": ("LiveBench coding", "LiveBench agentic coding", "Epoch SWE-bench Verified"),
+    "agentic": (TAU2_BENCHMARK, "LiveBench agentic coding", LIVEBENCH_GLOBAL),
+    "math": ("Epoch OTIS mock AIME", "LiveBench mathematics"),
+    "finance": ("LiveBench mathematics", "LiveBench data analysis", LIVEBENCH_GLOBAL),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One model's score on one predictor benchmark (0-1), and the source row it came from."""
+
+    catalog_model: str
+    benchmark: str
+    value: float
+    source_model: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Fit:
+    """logit(reference) = intercept + slope * logit(predictor), with its held-out error."""
+
+    category: str
+    benchmark: str
+    intercept: float
+    slope: float
+    pairs: int
+    held_out_pts: float
+
+    def predict(self, value: float) -> float:
+        return _expit(self.intercept + self.slope * _logit(value))
+
+
+@dataclass(frozen=True)
+class DefaultFigure:
+    """A default accuracy: measured on the reference scale, or estimated onto it."""
+
+    model: str
+    category: str
+    accuracy: float
+    estimated: bool
+    source: str
+    held_out_pts: float | None = None
+
+
+# -- the default table -----------------------------------------------------------------------
+
+
+def estimates_enabled() -> bool:
+    """The setting: PLANNER_ESTIMATES=0, off or false turns estimated figures off."""
+    return os.environ.get(ESTIMATES_ENV, "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+def default_quality(
+    known_models: Collection[str] | None = None,
+    folder: Path | str = BENCHMARK_DIR,
+    estimates: bool | None = None,
+) -> QualityTable:
+    """Category accuracies for every model a source covers, as a quality table.
+
+    Rows for catalog ids not in `known_models` (when given) are left out.
+    """
+    with_estimates = estimates_enabled() if estimates is None else estimates
+    figures = default_figures(str(Path(folder)), with_estimates)
+    known = None if known_models is None else set(known_models)
+    rows = tuple(
+        QualityRow(model=f.model, category=f.category, accuracy=f.accuracy, source=f.source)
+        for f in figures
+        if known is None or f.model in known
+    )
+    return QualityTable(rows, _shown(Path(folder)))
+
+
+@cache
+def default_figures(folder: str, estimates: bool = True) -> tuple[DefaultFigure, ...]:
+    """Reference figures, then (if `estimates`) estimates for the gaps, sorted by model."""
+    reference = reference_figures(folder)
+    out = list(reference)
+    if estimates:
+        have = {(f.model, f.category) for f in reference}
+        fits = fitted(folder)
+        for model, figures in sorted(predictor_figures().items()):
+            for category in sorted(PREDICTORS):
+                if (model, category) not in have:
+                    estimate = _estimate(model, category, figures, fits)
+                    if estimate is not None:
+                        out.append(estimate)
+    return tuple(sorted(out, key=lambda f: (f.model, f.category)))
+
+
+def _estimate(
+    model: str, category: str, figures: dict[str, Figure], fits: dict[tuple[str, str], Fit]
+) -> DefaultFigure | None:
+    usable = [
+        (fits[category, b], figures[b])
+        for b in PREDICTORS[category]
+        if b in figures and (category, b) in fits
+    ]
+    if not usable:
+        return None
+    fit, figure = min(usable, key=lambda pair: (pair[0].held_out_pts, pair[0].benchmark))
+    return DefaultFigure(
+        model=model,
+        category=category,
+        accuracy=fit.predict(figure.value),
+        estimated=True,
+        held_out_pts=fit.held_out_pts,
+        source=(
+            f"estimated from {fit.benchmark} (±{fit.held_out_pts:.1f} pts held-out) onto the "
+            f"{BENCHMARK_CITATION.split(' (')[0]} {category} scale; {figure.source}: "
+            f"{figure.source_model} = {figure.value * 100:.1f} mapped to {model}"
+        ),
+    )
+
+
+# -- fitting -----------------------------------------------------------------------------------
+
+
+@cache
+def fitted(folder: str = str(BENCHMARK_DIR)) -> dict[tuple[str, str], Fit]:
+    """Every (category, predictor) fit whose held-out error is within MAX_HELD_OUT_PTS."""
+    fits = {}
+    for category, benchmarks in PREDICTORS.items():
+        for benchmark in benchmarks:
+            pairs = training_pairs(folder, category, benchmark)
+            if len(pairs) < MIN_PAIRS:
+                continue
+            fit = fit_pairs(category, benchmark, pairs)
+            if fit.slope > 0 and fit.held_out_pts <= MAX_HELD_OUT_PTS:
+                fits[category, benchmark] = fit
+    return fits
+
+
+def all_fits(folder: str = str(BENCHMARK_DIR)) -> list[Fit]:
+    """Every fit with enough pairs, used or not (for the report of held-out errors)."""
+    return [
+        fit_pairs(category, benchmark, pairs)
+        for category, benchmarks in PREDICTORS.items()
+        for benchmark in benchmarks
+        if len(pairs := training_pairs(folder, category, benchmark)) >= MIN_PAIRS
+    ]
+
+
+def training_pairs(folder: str, category: str, benchmark: str) -> list[tuple[float, float]]:
+    """(predictor, reference) per reference *source* model that has both.
+
+    A reference model mapped to several catalog ids (the same weights on several providers)
+    counts once, with the first of its ids (alphabetically) that has the predictor figure.
+    """
+    by_model = predictor_figures()
+    pairs = []
+    for ids, scores in _reference_models(folder):
+        if category not in scores:
+            continue
+        rated = [by_model[i][benchmark] for i in ids if benchmark in by_model.get(i, {})]
+        figure = rated[0] if rated else None
+        if figure is not None:
+            pairs.append((figure.value, scores[category]))
+    return pairs
+
+
+def fit_pairs(category: str, benchmark: str, pairs: list[tuple[float, float]]) -> Fit:
+    """Least squares on the logit scale, and the leave-one-out RMS error in points."""
+    a, b = _least_squares(pairs)
+    errors = []
+    for i, (x, y) in enumerate(pairs):
+        a_i, b_i = _least_squares(pairs[:i] + pairs[i + 1 :])
+        errors.append((_expit(a_i + b_i * _logit(x)) - y) * 100)
+    rms = math.sqrt(statistics.fmean(e * e for e in errors))
+    return Fit(category, benchmark, a, b, len(pairs), rms)
+
+
+def _least_squares(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    xs = [_logit(x) for x, _ in pairs]
+    ys = [_logit(y) for _, y in pairs]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    if sxx == 0:
+        return my, 0.0
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+    return my - slope * mx, slope
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, CLIP), 1 - CLIP)
+    return math.log(p / (1 - p))
+
+
+def _expit(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+# -- the reference (LLMRouterBench) ------------------------------------------------------------
+
+
+@cache
+def reference_figures(folder: str) -> tuple[DefaultFigure, ...]:
+    """Each mapped catalog id's category means on the reference benchmarks."""
+    out = []
+    for ids, scores, bench_model, used in _reference_detail(folder):
+        for category, accuracy in scores.items():
+            for catalog_id in ids:
+                out.append(
+                    DefaultFigure(
+                        model=catalog_id,
+                        category=category,
+                        accuracy=accuracy,
+                        estimated=False,
+                        source=(
+                            f"{BENCHMARK_CITATION}: {', '.join(used[category])}; "
+                            f"{bench_model} mapped to {catalog_id}"
+                        ),
+                    )
+                )
+    return tuple(out)
+
+
+def _reference_models(folder: str) -> list[tuple[list[str], dict[str, float]]]:
+    return [(ids, scores) for ids, scores, _, _ in _reference_detail(folder)]
+
+
+@cache
+def _reference_detail(folder: str):
+    """Per benchmark model: (catalog ids, category -> mean score, name, benchmarks used)."""
+    base = Path(folder)
+    results = _reference_results(base / "results.csv")
+    category_map = _category_map(base / "category_map.csv", {b for _, b in results})
+    ids_of: dict[str, list[str]] = {}
+    for record, where in _rows(base / "model_map.csv", ("benchmark_model", "catalog_model")):
+        model = record["benchmark_model"]
+        if model not in {m for m, _ in results}:
+            raise InputError(str(base / "model_map.csv"), f"'{model}' has no results", where)
+        if record["catalog_model"]:
+            ids_of.setdefault(model, []).append(record["catalog_model"])
+    detail = []
+    for model, ids in sorted(ids_of.items()):
+        scores, used = {}, {}
+        for category, wanted in category_map.items():
+            have = [b for b in wanted if (model, b) in results]
+            if have:
+                scores[category] = statistics.fmean(results[model, b] / 100 for b in have)
+                used[category] = have
+        detail.append((sorted(ids), scores, model, used))
+    return tuple(detail)
+
+
+def _reference_results(path: Path) -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+    for record, where in _rows(path, ("model", "benchmark", "accuracy_pct")):
+        key = (record["model"], record["benchmark"])
+        if key in out:
+            raise InputError(str(path), f"a second result for {key[0]} on {key[1]}", where)
+        out[key] = _number(record["accuracy_pct"], path, where, "accuracy_pct", 100)
+    return out
+
+
+def _category_map(path: Path, benchmarks: set[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for record, where in _rows(path, ("workload_category", "benchmark")):
+        benchmark = record["benchmark"]
+        if benchmark not in benchmarks:
+            raise InputError(str(path), f"unknown benchmark '{benchmark}'", where, "benchmark")
+        wanted = out.setdefault(record["workload_category"].lower(), [])
+        if benchmark in wanted:
+            raise InputError(str(path), f"'{benchmark}' is listed twice", where, "benchmark")
+        wanted.append(benchmark)
+    return out
+
+
+# -- the predictor sources -----------------------------------------------------------------------
+
+
+@cache
+def predictor_figures() -> dict[str, dict[str, Figure]]:
+    """Catalog id -> predictor benchmark -> figure, through each source's model map.
+
+    For each catalog id and benchmark, the mapped source model with the lowest `preference`
+    that has a figure on that benchmark is used (preference 0 is the variant named first in
+    the mapping, e.g. the default effort).
+    """
+    out: dict[str, dict[str, Figure]] = {}
+    for folder, source, scores in (
+        (LIVEBENCH, "LiveBench", livebench_scores()),
+        (EPOCH, "Epoch", epoch_scores()),
+        (TAU2, "tau2-bench", tau2_scores()),
+    ):
+        for catalog_id, source_models in model_map(folder).items():
+            for benchmark, by_source_model in scores.items():
+                name = next((m for m in source_models if m in by_source_model), None)
+                if name is not None:
+                    out.setdefault(catalog_id, {})[benchmark] = Figure(
+                        catalog_id, benchmark, by_source_model[name], name, CITATIONS[source]
+                    )
+    return out
+
+
+def model_map(folder: Path) -> dict[str, list[str]]:
+    """Catalog id -> its source model names in order of preference."""
+    path = folder / "model_map.csv"
+    ranked: dict[str, list[tuple[int, str]]] = {}
+    for record, where in _rows(path, ("source_model", "catalog_model", "preference", "mapping")):
+        rank = int(_number(record["preference"], path, where, "preference", 1000))
+        ranked.setdefault(record["catalog_model"], []).append((rank, record["source_model"]))
+    return {model: [name for _, name in sorted(names)] for model, names in ranked.items()}
+
+
+def mapping_rows(folder: Path) -> list[dict[str, str]]:
+    """The model map as written (for reports and tests)."""
+    return [record for record, _ in _rows(folder / "model_map.csv", ("source_model",))]
+
+
+@cache
+def livebench_scores() -> dict[str, dict[str, float]]:
+    """Benchmark -> source model -> score 0-1: each category the mean of its tasks, as the
+    site's Averaging.js computes it (tasks without a score are skipped), and the global
+    average the mean of the seven category means."""
+    categories = json.loads(read_regular_file(LIVEBENCH / "categories_2026_01_08.json"))
+    path = LIVEBENCH / "table_2026_01_08.csv"
+    out: dict[str, dict[str, float]] = {name: {} for name in LIVEBENCH_CATEGORIES}
+    out[LIVEBENCH_GLOBAL] = {}
+    for record, where in _rows(path, ("model",)):
+        means = {}
+        for name, category in LIVEBENCH_CATEGORIES.items():
+            tasks = [record.get(task, "") for task in categories[category]]
+            values = [_number(v, path, where, category, 100) for v in tasks if v.strip()]
+            if values:
+                means[name] = statistics.fmean(values) / 100
+                out[name][record["model"]] = means[name]
+        if len(means) == len(LIVEBENCH_CATEGORIES):
+            out[LIVEBENCH_GLOBAL][record["model"]] = statistics.fmean(means.values())
+    return out
+
+
+@cache
+def epoch_scores() -> dict[str, dict[str, float]]:
+    """Benchmark -> Epoch model version -> mean_score (Epoch's own runs, 0-1).
+
+    Where Epoch ran a model version more than once, the latest run (`Started at`) counts.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for benchmark, name in EPOCH_FILES.items():
+        path = EPOCH / name
+        latest: dict[str, tuple[str, float]] = {}
+        for record, where in _rows(path, ("Model version", "mean_score", "Started at")):
+            value = _number(record["mean_score"], path, where, "mean_score", 1)
+            run = (record["Started at"], value)
+            latest[record["Model version"]] = max(latest.get(record["Model version"], run), run)
+        out[benchmark] = {model: value for model, (_, value) in latest.items()}
+    return out
+
+
+@cache
+def tau2_scores() -> dict[str, dict[str, float]]:
+    """Submission -> mean pass^1 over the retail, airline and telecom domains (0-1).
+
+    Only text submissions with all three domains count, so every figure means the same thing.
+    """
+    path = TAU2 / "tau2_results_flat.csv"
+    by_submission: dict[str, dict[str, float]] = {}
+    for record, where in _rows(path, ("submission", "domain", "pass_1", "modality")):
+        if record["modality"] != "text" or record["domain"] not in TAU2_DOMAINS:
+            continue
+        if not record["pass_1"].strip():
+            continue
+        value = _number(record["pass_1"], path, where, "pass_1", 100) / 100
+        by_submission.setdefault(record["submission"], {})[record["domain"]] = value
+    return {
+        TAU2_BENCHMARK: {
+            name: statistics.fmean(domains[d] for d in TAU2_DOMAINS)
+            for name, domains in by_submission.items()
+            if all(d in domains for d in TAU2_DOMAINS)
+        }
+    }
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _rows(path: Path, required: Iterable[str]) -> list[tuple[dict[str, str], str]]:
+    """A CSV's rows with their location ("row 3"); a missing column is one located error."""
+    text = read_regular_file(path).decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(str(path), f"has no column '{missing[0]}'", field=missing[0])
+    return [
+        ({k: (v or "") for k, v in record.items() if k is not None}, f"row {n}")
+        for n, record in enumerate(reader, start=2)
+    ]
+
+
+def _number(text: str, path: Path, where: str, field: str, top: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(str(path), f"'{text}' is not a number", where, field) from None
+    if not math.isfinite(value) or not 0 <= value <= top:
+        raise InputError(str(path), f"{value} is outside 0..{top:g}", where, field)
+    return value
+
+
+def _shown(folder: Path) -> str:
+    """The folder relative to the project, as people see it in the repository."""
+    try:
+        return str(folder.resolve().relative_to(BENCHMARK_DIR.parent.parent.parent))
+    except ValueError:
+        return str(folder)
