@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, inputs, loaders, scenario_file, tables
+from app import catalog_view, charts, inputs, loaders, scenario_file, tables
 from app import state as S
 from app.planning import input_error_text
 from app.sidebar import plan_sidebar
@@ -133,6 +133,7 @@ def _quality_section() -> None:
     )
     if own:
         row.button("Use the benchmark only", on_click=inputs.drop_quality, args=(ss,))
+    catalog_view.render_accuracy_coverage(model_ids)
     if ctx is not None:
         try:
             problem = loaders.plan(ctx.request.key(), ctx.prices).problem
@@ -168,6 +169,7 @@ def _prices_section() -> None:
         f"{len(shown)} models priced on {as_of}, USD per million tokens. The self-hosted sheet "
         "is illustrative: its prices are derived from assumed GPU costs and throughput."
     )
+    shown = catalog_view.prices_with_checks(shown, catalog, as_of)
     money_cols = [c for c in shown.columns if c.endswith("_per_mtok")]
     st.dataframe(
         shown,

@@ -491,3 +491,62 @@ def _shown(folder: Path) -> str:
         return str(folder.resolve().relative_to(BENCHMARK_DIR.parent.parent.parent))
     except ValueError:
         return str(folder)
+
+
+# -- coverage: every catalog model and category, with a figure or the reason it has none --------
+
+NO_PUBLIC_FIGURE = "no public figure: add your own eval"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One catalog model on one category: its default accuracy, or why it has none."""
+
+    model: str
+    category: str
+    accuracy: float | None
+    estimated: bool
+    source: str
+    reason: str = ""
+
+
+def coverage(model_ids: Iterable[str], estimates: bool | None = None) -> list[Coverage]:
+    """Every (model, category) pair for these catalog ids, sorted by model then category."""
+    with_estimates = estimates_enabled() if estimates is None else estimates
+    figures = {
+        (f.model, f.category): f for f in default_figures(str(BENCHMARK_DIR), with_estimates)
+    }
+    related = predictor_figures()
+    out = []
+    for model in sorted(set(model_ids)):
+        for category in sorted(PREDICTORS):
+            found = figures.get((model, category))
+            if found is not None:
+                out.append(Coverage(model, category, found.accuracy, found.estimated, found.source))
+            else:
+                reason = _why_none(model, category, related.get(model, {}), with_estimates)
+                out.append(Coverage(model, category, None, False, "", reason))
+    return out
+
+
+def _why_none(model: str, category: str, related: dict[str, Figure], estimates: bool) -> str:
+    if not related and not any(model in ids for ids, _ in _reference_models(str(BENCHMARK_DIR))):
+        return NO_PUBLIC_FIGURE
+    if not estimates:
+        return f"no reference figure; estimates are off ({ESTIMATES_ENV}=0 or --no-estimates)"
+    if any(model in ids for ids, _ in _reference_models(str(BENCHMARK_DIR))):
+        return "the reference source has no result for this category's benchmarks"
+    fits = fitted(str(BENCHMARK_DIR))
+    has = sorted(b for b in related if b in PREDICTORS[category])
+    if not has:
+        return (
+            f"no figure on a benchmark related to {category} "
+            f"(it has {', '.join(sorted(related))}); add your own eval"
+        )
+    unusable = ", ".join(b for b in has if (category, b) not in fits)
+    return f"related benchmarks ({unusable}) do not predict {category} within the error bound"
+
+
+def covered_models(model_ids: Iterable[str], estimates: bool | None = None) -> set[str]:
+    """The catalog ids with at least one default figure."""
+    return {c.model for c in coverage(model_ids, estimates) if c.accuracy is not None}

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from planner import quality_cli
 from planner.export import plan_to_csv
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import accuracy_frontier, budget_frontier
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     roi_cmd = sub.add_parser("roi", help="Return per tier, provider and class; baselines.")
     add_input_args(roi_cmd)
     roi_cmd.set_defaults(run=run_roi)
+    quality_cli.register(sub)
     return parser
 
 

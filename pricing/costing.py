@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from pricing.schema import ModelPrices, TokenPrices
+from pricing.schema import ModelPrices, TimeWindow, TokenPrices
 
 MTOK = Decimal(1_000_000)
 
@@ -45,8 +46,11 @@ def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool) ->
 
 
 def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
-    """USD cost of the usage at these prices."""
-    rates = rates_for(prices, usage.input_tokens, usage.batch)
+    """USD cost of the usage at these prices (the list price, whatever the hour)."""
+    return _cost(rates_for(prices, usage.input_tokens, usage.batch), usage)
+
+
+def _cost(rates: TokenPrices, usage: Usage) -> Decimal:
     uncached = usage.input_tokens - usage.cached_input_tokens
     total = (
         uncached * rates.input_per_mtok
@@ -55,6 +59,46 @@ def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
         + usage.cache_write_tokens * rates.cache_write_per_mtok
     )
     return total / MTOK
+
+
+def window_at(prices: ModelPrices, at: datetime) -> TimeWindow | None:
+    """The daily price window a request at this moment falls in (None: the list price).
+
+    A naive datetime is read as UTC, as the price package reads it; an aware one is converted.
+    """
+    moment = at.astimezone(UTC) if at.tzinfo is not None else at
+    clock = moment.time().replace(tzinfo=None)
+    return next((w for w in prices.time_windows if w.covers(clock)), None)
+
+
+def rates_at(
+    prices: ModelPrices, prompt_tokens: Decimal | int, at: datetime, batch: bool = False
+) -> TokenPrices:
+    """The per-token rates a request with this prompt size pays at this moment (UTC).
+
+    Inside a time-of-day window (DeepSeek's off-peak hours) the window's prices, and its own
+    long-context tiers, replace the list price for a standard request; a batch request pays
+    the batch rates, which the price package gives no windows for.
+    """
+    window = None if batch else window_at(prices, at)
+    if window is None:
+        return rates_for(prices, prompt_tokens, batch)
+    as_listed = prices.model_copy(
+        update={
+            "input_per_mtok": window.input_per_mtok,
+            "output_per_mtok": window.output_per_mtok,
+            "cached_input_per_mtok": window.cached_input_per_mtok,
+            "cache_write_per_mtok": window.cache_write_per_mtok,
+            "long_context": window.long_context,
+        }
+    )
+    return rates_for(as_listed, prompt_tokens, batch=False)
+
+
+def cost_at(prices: ModelPrices, usage: Usage, at: datetime) -> Decimal:
+    """USD cost of a request made at `at` (UTC): the time of day picks the window, the prompt
+    length (`usage.input_tokens`) the long-context tier. The usage engineer's entry point."""
+    return _cost(rates_at(prices, usage.input_tokens, at, usage.batch), usage)
 
 
 def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> TokenPrices:

@@ -1,0 +1,131 @@
+"""`python -m planner quality [--json]`: the default accuracy of every catalog model.
+
+For each catalog model and workload category it prints the accuracy on the category's
+reference scale, whether it is measured or estimated (and from what, with the held-out
+error), its source, or the reason there is none. The fits behind the estimates follow, each
+with the number of models it rests on and its leave-one-out error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from planner.benchmarks import (
+    MAX_HELD_OUT_PTS,
+    NO_PUBLIC_FIGURE,
+    Coverage,
+    all_fits,
+    coverage,
+    fitted,
+)
+from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `quality` command to the planner's command line."""
+    cmd = sub.add_parser("quality", help="Default accuracy per catalog model and category.")
+    cmd.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, help="price sheets")
+    cmd.add_argument("--provider", help="only this provider's models")
+    cmd.add_argument(
+        "--no-estimates",
+        action="store_true",
+        help="only figures measured on the reference scale (no estimates from other sources)",
+    )
+    cmd.add_argument("--json", action="store_true", help="print JSON")
+    cmd.set_defaults(run=run_quality)
+
+
+def run_quality(args: argparse.Namespace) -> int:
+    catalog = Catalog.load(args.prices)
+    ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]
+    if not ids:
+        raise LookupError(f"no catalog model from provider '{args.provider}'")
+    rows = coverage(ids, estimates=not args.no_estimates)
+    report = quality_report(rows, estimates=not args.no_estimates)
+    print(json.dumps(report, indent=2) if args.json else quality_text(report))
+    return 0
+
+
+def quality_report(rows: list[Coverage], estimates: bool = True) -> dict:
+    """The JSON document: models (with per-category entries), summary counts and fits."""
+    by_model: dict[str, list[Coverage]] = defaultdict(list)
+    for row in rows:
+        by_model[row.model].append(row)
+    models = [
+        {
+            "model": model,
+            "has_figure": any(c.accuracy is not None for c in cells),
+            "categories": [_cell(c) for c in cells],
+        }
+        for model, cells in by_model.items()
+    ]
+    covered = sum(m["has_figure"] for m in models)
+    used = fitted() if estimates else {}
+    return {
+        "summary": {
+            "models": len(models),
+            "with_a_figure": covered,
+            "without_a_public_figure": [m["model"] for m in models if not m["has_figure"]],
+            "estimates": estimates,
+            "max_held_out_pts": MAX_HELD_OUT_PTS,
+        },
+        "models": models,
+        "fits": [
+            {
+                "category": fit.category,
+                "benchmark": fit.benchmark,
+                "models": fit.pairs,
+                "held_out_rms_pts": round(fit.held_out_pts, 2),
+                "slope": round(fit.slope, 4),
+                "intercept": round(fit.intercept, 4),
+                "used": (fit.category, fit.benchmark) in used,
+            }
+            for fit in all_fits()
+        ],
+    }
+
+
+def _cell(c: Coverage) -> dict:
+    if c.accuracy is None:
+        return {"category": c.category, "accuracy": None, "reason": c.reason}
+    return {
+        "category": c.category,
+        "accuracy": round(c.accuracy, 4),
+        "estimated": c.estimated,
+        "source": c.source,
+    }
+
+
+def quality_text(report: dict) -> str:
+    """The same report for a terminal: covered models first, then the ones without figures."""
+    summary = report["summary"]
+    lines = [
+        f"{summary['with_a_figure']} of {summary['models']} catalog models have a default "
+        f"accuracy{'' if summary['estimates'] else ' (estimates off)'}.",
+        "",
+    ]
+    for model in report["models"]:
+        if not model["has_figure"]:
+            continue
+        lines.append(model["model"])
+        for cell in model["categories"]:
+            if cell["accuracy"] is None:
+                lines.append(f"  {cell['category']:<15} -      {cell['reason']}")
+            else:
+                kind = "estimated" if cell["estimated"] else "measured "
+                lines.append(
+                    f"  {cell['category']:<15} {cell['accuracy']:.3f} {kind} {cell['source']}"
+                )
+    lines += ["", "Fits (logit reference = a + b logit related), leave-one-out error:"]
+    for fit in report["fits"]:
+        flag = "used" if fit["used"] else "not used"
+        lines.append(
+            f"  {fit['category']:<15} from {fit['benchmark']:<36} n={fit['models']} "
+            f"±{fit['held_out_rms_pts']:.1f} pts ({flag})"
+        )
+    missing = summary["without_a_public_figure"]
+    lines += ["", f"{len(missing)} models: {NO_PUBLIC_FIGURE}", *(f"  {m}" for m in missing)]
+    return "\n".join(lines)
