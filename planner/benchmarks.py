@@ -28,6 +28,7 @@ import io
 import json
 import math
 import os
+import re
 import statistics
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -147,8 +148,14 @@ def default_quality(
     Rows for catalog ids not in `known_models` (when given) are left out.
     """
     with_estimates = estimates_enabled() if estimates is None else estimates
-    figures = default_figures(str(Path(folder)), with_estimates)
-    known = None if known_models is None else set(known_models)
+    known = None if known_models is None else frozenset(known_models)
+    return _default_table(known, str(Path(folder)), with_estimates)
+
+
+@cache
+def _default_table(known: frozenset[str] | None, folder: str, estimates: bool) -> QualityTable:
+    """The table for one set of known ids (cached: every re-plan asks for the same one)."""
+    figures = default_figures(folder, estimates)
     rows = tuple(
         QualityRow(model=f.model, category=f.category, accuracy=f.accuracy, source=f.source)
         for f in figures
@@ -158,8 +165,11 @@ def default_quality(
 
 
 @cache
-def default_figures(folder: str, estimates: bool = True) -> tuple[DefaultFigure, ...]:
-    """Reference figures, then (if `estimates`) estimates for the gaps, sorted by model."""
+def default_figures(
+    folder: str, estimates: bool = True, resold: bool = True
+) -> tuple[DefaultFigure, ...]:
+    """Reference figures, then (if `estimates`) estimates for the gaps, then (if `resold`)
+    the same figures for the same model sold by another provider; sorted by model."""
     reference = reference_figures(folder)
     out = list(reference)
     if estimates:
@@ -171,7 +181,89 @@ def default_figures(folder: str, estimates: bool = True) -> tuple[DefaultFigure,
                     estimate = _estimate(model, category, figures, fits)
                     if estimate is not None:
                         out.append(estimate)
+    if resold:
+        out += _same_model_figures(out)
     return tuple(sorted(out, key=lambda f: (f.model, f.category)))
+
+
+# -- the same model sold elsewhere ---------------------------------------------------------------
+
+SAME_MODEL_FILE = DATA_DIR / "same_model.csv"
+SAME_MODEL_COLUMNS = ("catalog_model", "same_as", "matched_name")
+_REGION = re.compile(r"^(us|eu|apac|global|jp|au)\.")
+_VENDOR = re.compile(
+    r"^(anthropic|openai|meta|meta-llama|mistral|mistralai|deepseek|deepseek-ai|qwen|"
+    r"moonshotai|google|x-ai|xai|zai|zai-org|cohere|amazon)[./]"
+)
+
+
+def same_model_name(model_id: str) -> str:
+    """The model's name without provider, region, vendor prefix, date or version suffix:
+    "aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0" -> "claude-sonnet-4-5"."""
+    name = model_id.partition("/")[2].lower()
+    name = _VENDOR.sub("", _REGION.sub("", name))
+    name = re.sub(r"-v\d+(:\d+)?$", "", name)
+    name = re.sub(r"-\d{8}$", "", name)
+    return re.sub(r"@.*$", "", name)
+
+
+def same_model_rows(catalog_ids: Iterable[str]) -> list[dict[str, str]]:
+    """Catalog ids that sell a rated model under another provider, matched by name.
+
+    The rule (an assumption, marked as one wherever the figures are used): two ids with the
+    same `same_model_name` are the same model, so a reseller (Bedrock, Vertex, Azure, a
+    Hugging Face provider) inherits the figures of the rated id. Where several rated ids share
+    the name, the one with the most figures (then the first alphabetically) is used.
+    """
+    figures = default_figures(str(BENCHMARK_DIR), True, resold=False)
+    counts: dict[str, int] = {}
+    for f in figures:
+        counts[f.model] = counts.get(f.model, 0) + 1
+    by_name: dict[str, str] = {}
+    for model in sorted(counts, key=lambda m: (-counts[m], m)):
+        by_name.setdefault(same_model_name(model), model)
+    return [
+        {"catalog_model": model, "same_as": by_name[name], "matched_name": name}
+        for model in sorted(set(catalog_ids))
+        if model not in counts and (name := same_model_name(model)) in by_name
+    ]
+
+
+def same_model_csv(catalog_ids: Iterable[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, SAME_MODEL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(same_model_rows(catalog_ids))
+    return out.getvalue()
+
+
+def _resold_source(figure: DefaultFigure, same_as: str, name: str) -> str:
+    """An estimate keeps its "estimated from ..." label first; a measured figure says first
+    that it is another provider's measurement."""
+    same = f"same model as {same_as} (matched by name '{name}', an assumption)"
+    return f"{figure.source}; {same}" if figure.estimated else f"{same}: {figure.source}"
+
+
+def _same_model_figures(rated: list[DefaultFigure]) -> list[DefaultFigure]:
+    if not SAME_MODEL_FILE.exists():
+        return []
+    by_model: dict[str, list[DefaultFigure]] = {}
+    for f in rated:
+        by_model.setdefault(f.model, []).append(f)
+    out = []
+    for record, _ in _rows(SAME_MODEL_FILE, SAME_MODEL_COLUMNS):
+        for f in by_model.get(record["same_as"], []):
+            out.append(
+                DefaultFigure(
+                    model=record["catalog_model"],
+                    category=f.category,
+                    accuracy=f.accuracy,
+                    estimated=f.estimated,
+                    held_out_pts=f.held_out_pts,
+                    source=_resold_source(f, record["same_as"], record["matched_name"]),
+                )
+            )
+    return out
 
 
 def _estimate(

@@ -120,10 +120,13 @@ def build_problem(
     workload: Workload, quality: QualityTable, catalog: Catalog, settings: PlanSettings
 ) -> PlanningProblem:
     """Price every model on every class through the catalog, with the quality figures."""
-    quotes = [
-        q for q in catalog.quotes(settings.as_of, settings.scenario) if not q.prices.deprecated
-    ]
     per_class = [quality.for_class(task) for task in workload.classes]
+    rated = {m for rows in per_class for m in rows}  # only these can ever carry volume
+    quotes = [
+        q
+        for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
+        if not q.prices.deprecated
+    ]
     used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
     options = [by_id[m] for m in used]

@@ -8,6 +8,7 @@ InputError (kept in `Catalog.errors`) and the others still load.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -179,16 +180,25 @@ class Catalog:
         quote = _quote_of(loaded, loaded.models[model])
         return scenario.apply(quote) if scenario else quote
 
-    def quotes(self, on: date, scenario: PriceScenario | None = None) -> list[Quote]:
-        """Every model in force on a date, across providers."""
+    def quotes(
+        self, on: date, scenario: PriceScenario | None = None, only: Collection[str] | None = None
+    ) -> list[Quote]:
+        """Every model in force on a date, across providers (only the ids in `only`, if given:
+        the planner prices just the models that have an accuracy, out of a catalog of 1,000+)."""
+        wanted = None if only is None else set(only)
+        providers = self.providers()
+        if wanted is not None:
+            providers = [p for p in providers if any(m.startswith(f"{p}/") for m in wanted)]
         out = []
-        for provider in self.providers():
+        for provider in providers:
             sheet_date = scenario.date_for(provider, on) if scenario else on
             try:
                 loaded = self.sheet_on(provider, sheet_date)
             except LookupError:
                 continue
-            for prices in loaded.models.values():
+            for model, prices in loaded.models.items():
+                if wanted is not None and f"{provider}/{model}" not in wanted:
+                    continue
                 quote = _quote_of(loaded, prices)
                 out.append(scenario.apply(quote) if scenario else quote)
         return out

@@ -102,11 +102,14 @@ def cost_at(prices: ModelPrices, usage: Usage, at: datetime) -> Decimal:
 
 
 def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> TokenPrices:
+    # The rates below are built with model_construct: every value comes from a sheet that
+    # was validated on load (or is a product of such values), and the planner builds one
+    # per model and class on every re-plan.
     chosen: TokenPrices = prices
     for tier in prices.long_context:
         if prompt_tokens > tier.above_input_tokens:
             chosen = tier
-    return TokenPrices(
+    return TokenPrices.model_construct(  # from prices already validated
         input_per_mtok=chosen.input_per_mtok,
         output_per_mtok=chosen.output_per_mtok,
         cached_input_per_mtok=chosen.cached_input_per_mtok,
@@ -126,7 +129,7 @@ def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
             return bat
         return bat * tier / base
 
-    return TokenPrices(
+    return TokenPrices.model_construct(  # from prices already validated
         input_per_mtok=scaled("input_per_mtok"),
         output_per_mtok=scaled("output_per_mtok"),
         cached_input_per_mtok=scaled("cached_input_per_mtok"),
@@ -136,7 +139,7 @@ def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
 
 def _with_cache_fallback(rates: TokenPrices) -> TokenPrices:
     """A model without a cached-input price bills cached tokens as ordinary input."""
-    return TokenPrices(
+    return TokenPrices.model_construct(  # from prices already validated
         input_per_mtok=rates.input_per_mtok,
         output_per_mtok=rates.output_per_mtok,
         cached_input_per_mtok=(

@@ -258,3 +258,23 @@ def test_data_page_shows_coverage_and_the_cross_check():
     chat = prices[prices["model"] == "deepseek-chat"].iloc[0]
     assert "input 0.27 vs 0.28" in chat["second_source_disagrees"]
     assert "16:30-00:30 UTC" in chat["time_of_day_prices"]
+
+
+def test_same_model_list_regenerates_and_matches_by_name(catalog_ids):
+    assert B.same_model_csv(catalog_ids) == B.SAME_MODEL_FILE.read_text(encoding="utf-8")
+    name = B.same_model_name
+    assert name("aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0") == "claude-sonnet-4-5"
+    assert name("huggingface_nebius/deepseek-ai/DeepSeek-R1-0528") == "deepseek-r1-0528"
+    assert name("google/claude-haiku-4-5") == name("anthropic/claude-haiku-4-5")
+    rows = {r["catalog_model"]: r["same_as"] for r in _csv(B.SAME_MODEL_FILE)}
+    assert rows["aws/global.anthropic.claude-haiku-4-5-20251001-v1:0"] == (
+        "anthropic/claude-haiku-4-5"
+    )
+    # A resold model carries the rated model's figures, said to rest on a name match.
+    quality = default_quality(catalog_ids)
+    task = TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="legal")
+    rows_for = quality.for_class(task)
+    bedrock = rows_for["aws/global.anthropic.claude-haiku-4-5-20251001-v1:0"]
+    assert bedrock.accuracy == rows_for["anthropic/claude-haiku-4-5"].accuracy
+    assert bedrock.source.startswith("estimated from ")
+    assert "same model as anthropic/claude-haiku-4-5 (matched by name" in bedrock.source
