@@ -190,6 +190,13 @@ def default_figures(
 
 SAME_MODEL_FILE = DATA_DIR / "same_model.csv"
 SAME_MODEL_COLUMNS = ("catalog_model", "same_as", "matched_name")
+# Gateways that forward requests for other vendors' models: what they run behind a name is not
+# stated, so they inherit no figures (add your own eval to plan them).
+SAME_MODEL_EXCLUDED = {
+    "quicksilverpro": "a gateway serving other vendors' models through one endpoint",
+    "github-copilot": "an editor's API that forwards to other vendors' models",
+    "cursor": "an editor's API that forwards to other vendors' models",
+}
 _REGION = re.compile(r"^(us|eu|apac|global|jp|au)\.")
 _VENDOR = re.compile(
     r"^(anthropic|openai|meta|meta-llama|mistral|mistralai|deepseek|deepseek-ai|qwen|"
@@ -214,6 +221,7 @@ def same_model_rows(catalog_ids: Iterable[str]) -> list[dict[str, str]]:
     same `same_model_name` are the same model, so a reseller (Bedrock, Vertex, Azure, a
     Hugging Face provider) inherits the figures of the rated id. Where several rated ids share
     the name, the one with the most figures (then the first alphabetically) is used.
+    Gateways in SAME_MODEL_EXCLUDED inherit nothing.
     """
     figures = default_figures(str(BENCHMARK_DIR), True, resold=False)
     counts: dict[str, int] = {}
@@ -225,7 +233,9 @@ def same_model_rows(catalog_ids: Iterable[str]) -> list[dict[str, str]]:
     return [
         {"catalog_model": model, "same_as": by_name[name], "matched_name": name}
         for model in sorted(set(catalog_ids))
-        if model not in counts and (name := same_model_name(model)) in by_name
+        if model not in counts
+        and model.partition("/")[0] not in SAME_MODEL_EXCLUDED
+        and (name := same_model_name(model)) in by_name
     ]
 
 
