@@ -68,7 +68,15 @@ def color_for(name: str, names: Sequence[str]) -> str:
         return TIER_COLORS[name]
     if name in PROVIDER_COLORS:
         return PROVIDER_COLORS[name]
-    return PALETTE[list(names).index(name) % len(PALETTE)] if name in names else PALETTE[0]
+    if name not in names:
+        return PALETTE[0]
+    # The catalog has dozens of providers: give the others the palette colors that no named
+    # provider or tier in this chart already has, so two bars never share one.
+    own = {**TIER_COLORS, **PROVIDER_COLORS}
+    taken = {own[n] for n in names if n in own}
+    free = [c for c in PALETTE if c not in taken] or list(PALETTE)
+    others = [n for n in names if n not in own]
+    return free[others.index(name) % len(free)]
 
 
 def spend_bars(table: pd.DataFrame, by: str, title: str, height: int = 260) -> go.Figure:
