@@ -204,8 +204,19 @@ class Catalog:
         return out
 
     def illustrative_providers(self, on: date) -> list[str]:
-        """Providers whose sheet in force on `on` is marked illustrative (assumptions)."""
-        return sorted({q.provider for q in self.quotes(on) if q.illustrative})
+        """Providers whose sheet in force on `on` is marked illustrative (assumptions).
+
+        Read from the sheets in force, not from a quote per model: the page asks on every
+        rerun, and the catalog has over a thousand models."""
+        out = []
+        for provider in self.providers():
+            try:
+                loaded = self.sheet_on(provider, on)
+            except LookupError:
+                continue
+            if getattr(loaded.sheet, "illustrative", False) and loaded.models:
+                out.append(provider)
+        return out
 
     def model_ids(self) -> list[str]:
         """Every model id that any version lists."""
