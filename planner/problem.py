@@ -125,7 +125,7 @@ def build_problem(
     quotes = [
         q
         for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
-        if not q.prices.deprecated
+        if not _retired(q.prices, settings.as_of)
     ]
     used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
@@ -195,6 +195,13 @@ def cost_per_task(
 
     b = task.batch_share
     return (1 - b) * at(False) + (b * at(True) if b else 0.0)
+
+
+def _retired(prices, on) -> bool:
+    """Deprecated in its sheet, or past its announced retirement date on the plan's date."""
+    return prices.deprecated or (
+        prices.deprecation_date is not None and prices.deprecation_date <= on
+    )
 
 
 def _allowed(task: TaskClass, provider: str) -> bool:

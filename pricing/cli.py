@@ -107,9 +107,20 @@ def _price(args) -> int:
             f"  prompts above {tier.above_input_tokens:,} tokens: "
             f"{_money(tier.input_per_mtok)} / {_money(tier.output_per_mtok)}"
         )
+    for w in p.time_windows:
+        print(
+            f"  {w.from_utc:%H:%M}-{w.to_utc:%H:%M} UTC: "
+            f"{_money(w.input_per_mtok)} / {_money(w.output_per_mtok)}"
+        )
     if p.alias_of:
         print(f"  alias of {quote.provider}/{p.alias_of}")
-    print(f"  source: {quote.source}, checked {quote.checked_on}")
+    if p.deprecated or p.deprecation_date:
+        state = "deprecated (left out of plans)" if p.deprecated else "to be retired"
+        print(f"  {state}{f' on {p.deprecation_date}' if p.deprecation_date else ''}")
+    checked = ""
+    if p.prices_checked_on:
+        checked = f"; the package checked the price on {p.prices_checked_on}"
+    print(f"  source: {quote.source}, imported {quote.checked_on}{checked}")
     return EXIT_OK
 
 
@@ -207,10 +218,21 @@ def _quote_json(q: Quote) -> dict:
         "context_window_tokens": p.context_window_tokens,
         "alias_of": p.alias_of,
         "deprecated": p.deprecated,
+        "deprecation_date": p.deprecation_date.isoformat() if p.deprecation_date else None,
+        "time_windows": [
+            {
+                "from_utc": w.from_utc.isoformat(),
+                "to_utc": w.to_utc.isoformat(),
+                "input_per_mtok": _num(w.input_per_mtok),
+                "output_per_mtok": _num(w.output_per_mtok),
+            }
+            for w in p.time_windows
+        ],
         "effective_from": q.effective_from.isoformat(),
         "version": q.version,
         "source": q.source,
         "checked_on": q.checked_on.isoformat(),
+        "prices_checked_on": p.prices_checked_on.isoformat() if p.prices_checked_on else None,
     }
 
 

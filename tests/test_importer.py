@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -177,3 +178,34 @@ def test_window_covers_wraps_past_midnight():
     )
     assert plain.covers(time(1)) and plain.covers(time(3, 59)) and not plain.covers(time(4))
     assert wraps.covers(time(23)) and wraps.covers(time(0)) and not wraps.covers(time(12))
+
+
+def test_price_command_shows_windows_retirement_and_checked_dates(capsys):
+    from pricing.cli import main
+
+    assert main(["price", "deepseek/deepseek-chat", "--on", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "16:30-00:30 UTC: 0.135 / 0.55" in out
+    assert "deprecated (left out of plans) on 2026-07-24" in out
+    assert main(["price", "openai/gpt-5", "--on", "2026-12-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["deprecated"] is False and data["deprecation_date"] == "2026-12-11"
+    assert data["time_windows"] == [] and "prices_checked_on" in data
+
+
+def test_a_model_past_its_retirement_date_is_left_out_of_plans():
+    from pathlib import Path
+
+    from planner.problem import PlanSettings, build_problem
+    from planner.quality import default_quality
+    from planner.workload import load_workload
+
+    catalog = Catalog.load()
+    root = Path(__file__).resolve().parent.parent
+    workload = load_workload(root / "data" / "workloads" / "example_enterprise.csv")
+    quality = default_quality(catalog.model_ids())
+    before = build_problem(workload, quality, catalog, PlanSettings(as_of=date(2026, 12, 10)))
+    after = build_problem(workload, quality, catalog, PlanSettings(as_of=date(2026, 12, 11)))
+    assert "openai/gpt-5" in before.options  # announced for 2026-12-11
+    assert "openai/gpt-5" not in after.options
+    assert "anthropic/claude-sonnet-4-0" not in before.options  # retired
