@@ -31,7 +31,8 @@ import os
 import re
 import statistics
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -128,6 +129,7 @@ class DefaultFigure:
     estimated: bool
     source: str
     held_out_pts: float | None = None
+    output_tokens_factor: float | None = None
 
 
 # -- the default table -----------------------------------------------------------------------
@@ -157,7 +159,13 @@ def _default_table(known: frozenset[str] | None, folder: str, estimates: bool) -
     """The table for one set of known ids (cached: every re-plan asks for the same one)."""
     figures = default_figures(folder, estimates)
     rows = tuple(
-        QualityRow(model=f.model, category=f.category, accuracy=f.accuracy, source=f.source)
+        QualityRow(
+            model=f.model,
+            category=f.category,
+            accuracy=f.accuracy,
+            source=f.source,
+            output_tokens_factor=f.output_tokens_factor,
+        )
         for f in figures
         if known is None or f.model in known
     )
@@ -181,6 +189,7 @@ def default_figures(
                     estimate = _estimate(model, category, figures, fits)
                     if estimate is not None:
                         out.append(estimate)
+    out = [_with_token_factor(f) for f in out]
     if resold:
         out += _same_model_figures(out)
     return tuple(sorted(out, key=lambda f: (f.model, f.category)))
@@ -270,6 +279,7 @@ def _same_model_figures(rated: list[DefaultFigure]) -> list[DefaultFigure]:
                     accuracy=f.accuracy,
                     estimated=f.estimated,
                     held_out_pts=f.held_out_pts,
+                    output_tokens_factor=f.output_tokens_factor,
                     source=_resold_source(f, record["same_as"], record["matched_name"]),
                 )
             )
@@ -652,3 +662,96 @@ def _why_none(model: str, category: str, related: dict[str, Figure], estimates: 
 def covered_models(model_ids: Iterable[str], estimates: bool | None = None) -> set[str]:
     """The catalog ids with at least one default figure."""
     return {c.model for c in coverage(model_ids, estimates) if c.accuracy is not None}
+
+
+# -- reasoning models' token overhead, from SWE-bench bash-only cost per task --------------------
+
+SWE_BASH_FILE = EPOCH / "swe_bench_bash.csv"
+SWE_BASH = "SWE-bench bash-only (Epoch)"
+TOKEN_CATEGORIES = ("code", "agentic")
+# Makers priced on their own API: the run's cost is at that price. Open-weights runs are left
+# out, since the host Epoch's harness paid is not recorded (DeepSeek V3.2's $0.45 a task would
+# be 1.7M tokens at DeepSeek's own price).
+FIRST_PARTY = ("openai", "anthropic", "google", "x-ai")
+# An Epoch model version with an effort or thinking-budget suffix is a reasoning run.
+_EFFORT = re.compile(r"_(minimal|low|medium|high|xhigh|\d+K)$")
+
+
+@dataclass(frozen=True)
+class TokenFactor:
+    """How many more tokens a reasoning model spends per task than list price suggests."""
+
+    model: str
+    factor: float
+    source_model: str
+    cost_usd: float
+    implied_mtok: float
+    baseline_mtok: float
+
+
+@cache
+def token_factors() -> dict[str, TokenFactor]:
+    """Catalog id -> output-token factor, for reasoning models that SWE-bench bash-only shows
+    spending more tokens per task than other models.
+
+    Every model ran the same 500 tasks with the same agent, so cost per task / blended list
+    price (3 x input + output) / 4, at the prices in force on the run date, is the tokens (in
+    millions) a task took; only models on their maker's own API (FIRST_PARTY) count. The
+    baseline is the median of those run without an effort setting. A reasoning run (an effort
+    suffix such as `_medium`) above it gets factor = its tokens / baseline, applied to the
+    class's output tokens (reasoning tokens bill as output) in the categories this benchmark
+    stands for (code, agentic). Models below the baseline keep the class's nominal tokens.
+    """
+    from pricing.catalog import Catalog  # the planner's own price files
+
+    catalog = Catalog.load()
+    runs = _swe_bash_runs()
+    implied: dict[str, tuple[str, float, float]] = {}
+    for catalog_id, names in model_map(EPOCH).items():
+        name = next((n for n in names if n in runs), None)
+        if name is None or catalog_id.partition("/")[0] not in FIRST_PARTY:
+            continue
+        cost, run_date = runs[name]
+        try:
+            prices = catalog.quote(catalog_id, run_date).prices
+        except LookupError:
+            continue
+        blended = (3 * float(prices.input_per_mtok) + float(prices.output_per_mtok)) / 4
+        if blended > 0:
+            implied[catalog_id] = (name, cost, cost / blended)
+    plain = {name: mtok for name, _, mtok in implied.values() if not _EFFORT.search(name)}
+    if not plain:
+        return {}
+    baseline = statistics.median(plain.values())
+    return {
+        model: TokenFactor(model, mtok / baseline, name, cost, mtok, baseline)
+        for model, (name, cost, mtok) in sorted(implied.items())
+        if _EFFORT.search(name) and mtok > baseline
+    }
+
+
+def _swe_bash_runs() -> dict[str, tuple[float, date]]:
+    """Epoch model version -> (average USD per task, date run), rows with a cost only."""
+    out = {}
+    for record, where in _rows(SWE_BASH_FILE, ("Model version", "Avg. Cost ($)", "Date run")):
+        if not record["Avg. Cost ($)"].strip():
+            continue
+        cost = _number(record["Avg. Cost ($)"], SWE_BASH_FILE, where, "Avg. Cost ($)", 1000)
+        try:
+            run = date.fromisoformat(record["Date run"])
+        except ValueError:
+            raise InputError(str(SWE_BASH_FILE), "not a date", where, "Date run") from None
+        out[record["Model version"]] = (cost, run)
+    return out
+
+
+def _with_token_factor(figure: DefaultFigure) -> DefaultFigure:
+    found = token_factors().get(figure.model) if figure.category in TOKEN_CATEGORIES else None
+    if found is None:
+        return figure
+    note = (
+        f"; output tokens x{found.factor:.2f}: {SWE_BASH} {found.source_model} cost "
+        f"${found.cost_usd:.2f} a task = {found.implied_mtok * 1000:.0f}k tokens at list price, "
+        f"against a median of {found.baseline_mtok * 1000:.0f}k for models without reasoning"
+    )
+    return replace(figure, output_tokens_factor=found.factor, source=figure.source + note)

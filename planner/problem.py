@@ -145,6 +145,8 @@ def build_problem(
                 continue
             tin = task.input_tokens if row.input_tokens is None else row.input_tokens
             tout = task.output_tokens if row.output_tokens is None else row.output_tokens
+            if row.output_tokens is None and row.output_tokens_factor is not None:
+                tout *= row.output_tokens_factor  # a reasoning model's measured overhead
             tokens_in[t, m], tokens_out[t, m] = tin, tout
             cost[t, m] = (
                 row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))

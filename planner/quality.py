@@ -69,6 +69,9 @@ class QualityRow:
     output_tokens: float | None = None
     cost_per_task_usd: float | None = None
     source: str = ""
+    # Sourced defaults only: a reasoning model's measured token overhead multiplies the class's
+    # nominal output tokens (planner.benchmarks.token_factors).
+    output_tokens_factor: float | None = None
 
     def __post_init__(self):
         if (self.task_class is None) == (self.category is None):

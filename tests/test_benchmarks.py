@@ -41,7 +41,8 @@ def test_every_mapping_row_resolves_on_both_sides(source, catalog_ids):
     if source == "livebench":
         names = {r["model"] for r in _csv(folder / "table_2026_01_08.csv")}
     elif source == "epoch":
-        names = {r["Model version"] for f in B.EPOCH_FILES.values() for r in _csv(folder / f)}
+        files = [*B.EPOCH_FILES.values(), B.SWE_BASH_FILE.name]
+        names = {r["Model version"] for f in files for r in _csv(folder / f)}
     else:
         names = {r["submission"] for r in _csv(folder / "tau2_results_flat.csv")}
     assert {r["source_model"] for r in rows} <= names
@@ -278,3 +279,58 @@ def test_same_model_list_regenerates_and_matches_by_name(catalog_ids):
     assert bedrock.accuracy == rows_for["anthropic/claude-haiku-4-5"].accuracy
     assert bedrock.source.startswith("estimated from ")
     assert "same model as anthropic/claude-haiku-4-5 (matched by name" in bedrock.source
+
+
+def test_reasoning_token_factors_follow_from_swe_bench_costs():
+    catalog = Catalog.load()
+    runs = {
+        r["Model version"]: (float(r["Avg. Cost ($)"]), date.fromisoformat(r["Date run"]))
+        for r in _csv(B.SWE_BASH_FILE)
+        if r["Avg. Cost ($)"].strip()
+    }
+
+    def mtok(model: str, name: str) -> float:
+        cost, run = runs[name]
+        prices = catalog.quote(model, run).prices
+        return cost / ((3 * float(prices.input_per_mtok) + float(prices.output_per_mtok)) / 4)
+
+    plain = {
+        "anthropic/claude-sonnet-4-0": "claude-sonnet-4-20250514",
+        "anthropic/claude-sonnet-4-5": "claude-sonnet-4-5-20250929",
+        "openai/gpt-4.1": "gpt-4.1-2025-04-14",
+        "openai/gpt-4.1-mini": "gpt-4.1-mini-2025-04-14",
+    }
+    baseline = statistics.median(mtok(m, n) for m, n in plain.items())
+    factors = B.token_factors()
+    o3 = factors["openai/o3"]
+    assert o3.baseline_mtok == pytest.approx(baseline)
+    assert o3.factor == pytest.approx(mtok("openai/o3", "o3-2025-04-16_medium") / baseline)
+    assert all(f.factor > 1 for f in factors.values())  # only where more tokens are shown
+    assert "openai/gpt-5-mini" not in factors  # it spends fewer tokens than the baseline
+    assert not any(m.startswith(("deepseek/", "fireworks/", "groq/")) for m in factors)
+
+
+def test_a_token_factor_raises_the_output_tokens_the_plan_costs():
+    from pathlib import Path
+
+    from planner.problem import PlanSettings, build_problem
+    from planner.workload import load_workload
+
+    catalog = Catalog.load()
+    root = Path(__file__).resolve().parent.parent
+    workload = load_workload(root / "data" / "workloads" / "example_enterprise.csv")
+    problem = build_problem(
+        workload,
+        default_quality(catalog.model_ids()),
+        catalog,
+        PlanSettings(as_of=date(2026, 11, 23)),
+    )
+    factor = B.token_factors()["openai/o3"].factor
+    m = problem.options.index("openai/o3")
+    for t, task in enumerate(problem.classes):
+        expected = task.output_tokens * (factor if task.category in B.TOKEN_CATEGORIES else 1)
+        if not np.isnan(problem.accuracy[t, m]):
+            assert problem.output_tokens[t, m] == pytest.approx(expected), task.name
+    rows = default_quality().for_class(TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code"))
+    with_factor = [m for m in B.token_factors() if m in rows]
+    assert with_factor and all("output tokens x" in rows[m].source for m in with_factor)
