@@ -502,11 +502,6 @@ def model_map(folder: Path) -> dict[str, list[str]]:
     return {model: [name for _, name in sorted(names)] for model, names in ranked.items()}
 
 
-def mapping_rows(folder: Path) -> list[dict[str, str]]:
-    """The model map as written (for reports and tests)."""
-    return [record for record, _ in _rows(folder / "model_map.csv", ("source_model",))]
-
-
 @cache
 def livebench_scores() -> dict[str, dict[str, float]]:
     """Benchmark -> source model -> score 0-1: each category the mean of its tasks, as the

@@ -191,6 +191,7 @@ def test_coverage_names_every_model_and_why_some_have_none(catalog_ids):
     assert len(cells) == len(set(catalog_ids)) * len(B.PREDICTORS)
     covered = {c.model for c in cells if c.accuracy is not None}
     assert len(covered) >= 55  # the sources cover about 60 of the original 87 models
+    assert B.covered_models(catalog_ids, estimates=True) == covered
     for cell in cells:
         assert (cell.accuracy is None) == bool(cell.reason)
     mistral = [c for c in cells if c.model == "mistral/mistral-large-4"]
