@@ -188,7 +188,8 @@ class Catalog:
         wanted = None if only is None else set(only)
         providers = self.providers()
         if wanted is not None:
-            providers = [p for p in providers if any(m.startswith(f"{p}/") for m in wanted)]
+            named = {m.partition("/")[0] for m in wanted}
+            providers = [p for p in providers if p in named]
         out = []
         for provider in providers:
             sheet_date = scenario.date_for(provider, on) if scenario else on
