@@ -11,6 +11,20 @@ from pricing.schema import ModelPrices, TimeWindow, TokenPrices
 MTOK = Decimal(1_000_000)
 
 
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The per-million-token rates one request pays, taken from prices validated on load.
+
+    A plain record rather than a pydantic model: the planner builds one per model and class
+    on every re-plan, and nothing here needs validating again.
+    """
+
+    input_per_mtok: Decimal
+    output_per_mtok: Decimal
+    cached_input_per_mtok: Decimal | None = None
+    cache_write_per_mtok: Decimal | None = None
+
+
 @dataclass(frozen=True)
 class Usage:
     """Tokens of one request or one task. `input_tokens` includes the cached ones."""
@@ -31,7 +45,7 @@ class Usage:
             raise ValueError("cached_input_tokens cannot exceed input_tokens")
 
 
-def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool) -> TokenPrices:
+def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool) -> Rates:
     """The per-token rates that a request with this prompt size pays.
 
     Long-context tiers are cliffs: above a tier's threshold every token of the request pays
@@ -50,7 +64,7 @@ def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
     return _cost(rates_for(prices, usage.input_tokens, usage.batch), usage)
 
 
-def _cost(rates: TokenPrices, usage: Usage) -> Decimal:
+def _cost(rates: Rates, usage: Usage) -> Decimal:
     uncached = usage.input_tokens - usage.cached_input_tokens
     total = (
         uncached * rates.input_per_mtok
@@ -73,7 +87,7 @@ def window_at(prices: ModelPrices, at: datetime) -> TimeWindow | None:
 
 def rates_at(
     prices: ModelPrices, prompt_tokens: Decimal | int, at: datetime, batch: bool = False
-) -> TokenPrices:
+) -> Rates:
     """The per-token rates a request with this prompt size pays at this moment (UTC).
 
     Inside a time-of-day window (DeepSeek's off-peak hours) the window's prices, and its own
@@ -101,15 +115,12 @@ def cost_at(prices: ModelPrices, usage: Usage, at: datetime) -> Decimal:
     return _cost(rates_at(prices, usage.input_tokens, at, usage.batch), usage)
 
 
-def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> TokenPrices:
-    # The rates below are built with model_construct: every value comes from a sheet that
-    # was validated on load (or is a product of such values), and the planner builds one
-    # per model and class on every re-plan.
+def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> Rates:
     chosen: TokenPrices = prices
     for tier in prices.long_context:
         if prompt_tokens > tier.above_input_tokens:
             chosen = tier
-    return TokenPrices.model_construct(  # from prices already validated
+    return Rates(
         input_per_mtok=chosen.input_per_mtok,
         output_per_mtok=chosen.output_per_mtok,
         cached_input_per_mtok=chosen.cached_input_per_mtok,
@@ -117,7 +128,7 @@ def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> TokenPrices:
     )
 
 
-def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
+def _scale_batch(prices: ModelPrices, standard: Rates) -> Rates:
     batch = prices.batch
     assert batch is not None
 
@@ -129,7 +140,7 @@ def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
             return bat
         return bat * tier / base
 
-    return TokenPrices.model_construct(  # from prices already validated
+    return Rates(
         input_per_mtok=scaled("input_per_mtok"),
         output_per_mtok=scaled("output_per_mtok"),
         cached_input_per_mtok=scaled("cached_input_per_mtok"),
@@ -137,9 +148,9 @@ def _scale_batch(prices: ModelPrices, standard: TokenPrices) -> TokenPrices:
     )
 
 
-def _with_cache_fallback(rates: TokenPrices) -> TokenPrices:
+def _with_cache_fallback(rates: Rates) -> Rates:
     """A model without a cached-input price bills cached tokens as ordinary input."""
-    return TokenPrices.model_construct(  # from prices already validated
+    return Rates(
         input_per_mtok=rates.input_per_mtok,
         output_per_mtok=rates.output_per_mtok,
         cached_input_per_mtok=(
