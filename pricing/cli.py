@@ -187,7 +187,7 @@ def _refresh(args) -> int:
     from pricing.importer import refresh
 
     written = refresh(args.out, args.checked_on)
-    print(f"wrote {len(written)} sheets under {args.out}")
+    print(f"wrote {len(written)} files (sheets and the cross-check report) under {args.out}")
     return EXIT_OK
 
 
