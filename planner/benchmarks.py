@@ -650,8 +650,15 @@ def _why_none(model: str, category: str, related: dict[str, Figure], estimates: 
             f"no figure on a benchmark related to {category} "
             f"(it has {', '.join(sorted(related))}); add your own eval"
         )
-    unusable = ", ".join(b for b in has if (category, b) not in fits)
-    return f"related benchmarks ({unusable}) do not predict {category} within the error bound"
+    tried = {(f.category, f.benchmark) for f in all_fits(str(BENCHMARK_DIR))}
+    few = [b for b in has if (category, b) not in tried]
+    if few:
+        return (
+            f"fewer than {MIN_PAIRS} reference models also have {', '.join(few)}, so no "
+            f"estimate for {category} is fitted from it; add your own eval"
+        )
+    refused = ", ".join(b for b in has if (category, b) not in fits)
+    return f"related benchmarks ({refused}) do not predict {category} within the error bound"
 
 
 def covered_models(model_ids: Iterable[str], estimates: bool | None = None) -> set[str]:

@@ -196,6 +196,9 @@ def test_coverage_names_every_model_and_why_some_have_none(catalog_ids):
         assert (cell.accuracy is None) == bool(cell.reason)
     mistral = [c for c in cells if c.model == "mistral/mistral-large-4"]
     assert {c.reason for c in mistral} == {B.NO_PUBLIC_FIGURE}
+    gpt41 = {c.category: c for c in cells if c.model == "openai/gpt-4.1"}
+    assert gpt41["agentic"].reason.startswith(f"fewer than {B.MIN_PAIRS} reference models")
+    assert gpt41["writing"].reason.startswith("no figure on a benchmark related to writing")
 
 
 def test_quality_report_counts_match_its_rows(catalog_ids):
