@@ -49,6 +49,7 @@ class LpSolution:
     rows: dict[str, Row]
     columns: np.ndarray  # T x M mask of the columns in the final program
     rounds: int
+    mip_gap: float = 0.0  # relative gap left when a time limit stopped the MIP search
 
 
 def solve_problem(problem: PlanningProblem, columns: np.ndarray | None = None) -> LpSolution:
@@ -128,6 +129,7 @@ def _solve_columns(
     t_idx, m_idx = np.nonzero(active)
     lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
     status = solver.solve(lp, mip=mip)
+    gap = solver.mip_gap(lp) if mip else 0.0
     shares = np.zeros(problem.cost.shape)
     duals: dict[str, float] = {}
     slacks: dict[str, float] = {}
@@ -141,7 +143,7 @@ def _solve_columns(
             duals = {c.name: float(c.pi or 0.0) for c in constraints}
         sign = -1.0 if problem.settings.objective == "max-value" else 1.0
         objective = sign * float(pulp.value(lp.objective) or 0.0)
-    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
+    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds, gap)
 
 
 def build_lp(
@@ -207,28 +209,49 @@ def define_budget(lp, rows, problem, variables, t_idx, m_idx) -> None:
 
 
 def define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx) -> None:
-    """Vendor cap: spend with p <= s[p] x model spend S, where S is defined by one row:
-    sum_{t, m model} V[t] c[t,m] x[t,m] - S = 0, then for each capped provider p
-    sum_{t, m sold by p} V[t] c[t,m] x[t,m] - s[p] S <= 0.
-    (S keeps each cap row to its own provider's columns instead of every column.)"""
+    """Vendor cap on provider p, by the settings' basis:
+    - tasks: sum_{t, m sold by p} V[t] x[t,m] <= s[p] sum_t V[t] (share of all tasks);
+    - usd:   sum_{t, m sold by p} V[t] c[t,m] x[t,m] <= U[p] (USD a month);
+    - spend: sum_{t, m sold by p} V[t] c[t,m] x[t,m] - s[p] S <= 0, with model spend S defined
+      by one row sum_{t, m model} V[t] c[t,m] x[t,m] - S = 0 (so each cap row keeps to its
+      own provider's columns). Only this basis can be met by padding spend elsewhere."""
     caps = sorted(problem.settings.vendor_caps.items())
     if not caps:
         return
-    total = lp.add_variable("model_spend", 0)
-    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx] * problem.is_ai[m_idx]
-    terms = [(variables[j], float(spend[j])) for j in np.nonzero(spend)[0]]
-    definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
-    lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
-    rows["model_spend"] = Row("model_spend", "definition")
+    basis = problem.settings.cap_basis
+    coef = _cap_coefficients(problem, t_idx, m_idx)
+    total = None
+    if basis == "spend":
+        total = lp.add_variable("model_spend", 0)
+        terms = [(variables[j], float(coef[j])) for j in np.nonzero(coef)[0]]
+        definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
+        lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
+        rows["model_spend"] = Row("model_spend", "definition")
     providers = problem.provider_of[m_idx]
-    for k, (provider, share) in enumerate(caps):
+    for k, (provider, cap) in enumerate(caps):
         name = f"vendor_cap_{k}"
-        mine = np.nonzero((providers == provider) & (spend > 0))[0]
-        expr = pulp.LpAffineExpression(
-            [*((variables[j], float(spend[j])) for j in mine), (total, -float(share))]
-        )
-        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, 0.0))
-        rows[name] = Row(name, "vendor_cap", provider=provider, bound=share)
+        mine = np.nonzero((providers == provider) & (coef > 0))[0]
+        terms = [(variables[j], float(coef[j])) for j in mine]
+        if basis == "spend":
+            terms.append((total, -float(cap)))
+        rhs = _cap_rhs(problem, cap)
+        expr = pulp.LpAffineExpression(terms)
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, rhs))
+        rows[name] = Row(name, "vendor_cap", provider=provider, bound=cap)
+
+
+def _cap_coefficients(problem: PlanningProblem, t_idx, m_idx) -> np.ndarray:
+    """A column's coefficient in its provider's cap row: tasks (V) or spend (V c), models only."""
+    if problem.settings.cap_basis == "tasks":
+        return problem.volume[t_idx] * problem.is_ai[m_idx]
+    return problem.volume[t_idx] * problem.cost[t_idx, m_idx] * problem.is_ai[m_idx]
+
+
+def _cap_rhs(problem: PlanningProblem, cap: float) -> float:
+    basis = problem.settings.cap_basis
+    if basis == "tasks":
+        return float(cap * problem.volume.sum())
+    return float(cap) if basis == "usd" else 0.0
 
 
 def define_commitments(lp, rows, problem, variables, t_idx, m_idx) -> None:
@@ -266,7 +289,10 @@ def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_id
         * problem.accuracy[t_idx, m_idx]
     )
     spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
-    return d - spend * _spend_dual_weight(problem, duals, m_idx)
+    d = d - spend * _spend_dual_weight(problem, duals, m_idx)
+    if problem.settings.cap_basis == "tasks":
+        d = d - problem.volume[t_idx] * _cap_duals(problem, duals, m_idx)
+    return d
 
 
 def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
@@ -280,11 +306,21 @@ def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx)
     providers = problem.provider_of[m_idx]
     weight = np.full(len(m_idx), duals.get("budget", 0.0))
     weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
-    for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
-        weight = weight + duals.get(f"vendor_cap_{k}", 0.0) * (providers == provider)
+    if problem.settings.cap_basis != "tasks":
+        weight = weight + _cap_duals(problem, duals, m_idx)
     for k, (provider, _) in enumerate(sorted(problem.settings.commitments_usd.items())):
         weight = weight + duals.get(f"commitment_{k}", 0.0) * (providers == provider)
     return weight
+
+
+def _cap_duals(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
+    """Each column's own provider's cap dual (zero for uncapped providers and today's process)."""
+    providers = problem.provider_of[m_idx]
+    out = np.zeros(len(m_idx))
+    for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
+        mine = (providers == provider) * problem.is_ai[m_idx]
+        out = out + duals.get(f"vendor_cap_{k}", 0.0) * mine
+    return out
 
 
 def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from planner.explain import (
     budget_shadow_price,
     diagnose,
     precheck,
+    with_combined_fix,
 )
 from planner.model import LpSolution, solve_problem
 from planner.problem import PlanningProblem
@@ -70,6 +71,7 @@ class Plan:
     diagnosis: Diagnosis | None = None
     shares: np.ndarray | None = None
     rounds: int = 0
+    mip_gap: float = 0.0  # relative gap left if a time limit stopped the one-model search
 
     @property
     def is_optimal(self) -> bool:
@@ -80,10 +82,11 @@ def optimize(problem: PlanningProblem) -> Plan:
     """Solve the problem; an infeasible one comes back with a diagnosis, never bare."""
     early = precheck(problem)
     if early is not None:
-        return Plan(Status.INFEASIBLE, problem, diagnosis=early)
+        return Plan(Status.INFEASIBLE, problem, diagnosis=with_combined_fix(problem, early))
     solution = solve_problem(problem)
     if solution.status is not Status.OPTIMAL:
-        return Plan(solution.status, problem, diagnosis=diagnose(problem), rounds=solution.rounds)
+        diagnosis = with_combined_fix(problem, diagnose(problem))
+        return Plan(solution.status, problem, diagnosis=diagnosis, rounds=solution.rounds)
     return read_plan(problem, solution)
 
 
@@ -100,6 +103,7 @@ def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
         break_even=break_even_table(problem, solution, shares),
         shares=shares,
         rounds=solution.rounds,
+        mip_gap=solution.mip_gap,
     )
 
 

@@ -23,6 +23,16 @@ from pricing.scenario import PriceScenario
 STATUS_QUO = "status-quo"
 STATUS_QUO_PROVIDER = "today's process"
 Objective = Literal["max-value", "min-cost"]
+CapBasis = Literal["tasks", "usd", "spend"]
+CAP_BASES: tuple[str, ...] = ("tasks", "usd", "spend")
+# Share of tasks by default: a share of spend can be met by spending more elsewhere
+# (padding), a share of tasks cannot.
+DEFAULT_CAP_BASIS: CapBasis = "tasks"
+CAP_BASIS_WORDS = {
+    "tasks": "share of all tasks",
+    "usd": "USD a month",
+    "spend": "share of model spend",
+}
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,8 @@ class PlanSettings:
 
     objective: Objective = "max-value"
     budget_usd: float | None = None
-    vendor_caps: dict[str, float] = field(default_factory=dict)  # provider -> max share
+    vendor_caps: dict[str, float] = field(default_factory=dict)  # provider -> cap (see basis)
+    cap_basis: CapBasis = DEFAULT_CAP_BASIS  # what a cap limits: tasks, USD, or spend share
     commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min spend
     single_model: bool = False
     include_status_quo: bool = True
@@ -43,8 +54,12 @@ class PlanSettings:
             raise ValueError(f"objective must be max-value or min-cost, not {self.objective!r}")
         if self.budget_usd is not None and not self.budget_usd >= 0:
             raise ValueError("budget must be zero or more")
-        for provider, share in self.vendor_caps.items():
-            if not 0 <= share <= 1:
+        if self.cap_basis not in CAP_BASES:
+            raise ValueError(f"cap basis must be one of {', '.join(CAP_BASES)}")
+        for provider, cap in self.vendor_caps.items():
+            if self.cap_basis == "usd" and not 0 <= cap < float("inf"):
+                raise ValueError(f"vendor cap for '{provider}' must be zero or more USD")
+            if self.cap_basis != "usd" and not 0 <= cap <= 1:
                 raise ValueError(f"vendor cap for '{provider}' must be a share from 0 to 1")
         for provider, usd in self.commitments_usd.items():
             if not usd >= 0:
@@ -150,7 +165,7 @@ def build_problem(
             )
             acc[t, m] = row.accuracy
             sources[(t, m)] = row.source
-        if settings.include_status_quo and _has_status_quo(task):
+        if settings.include_status_quo and task.has_status_quo:
             cost[t, -1] = task.status_quo_cost_per_task_usd
             acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
             sources[(t, shape[1] - 1)] = "the workload's status-quo figures"
@@ -196,7 +211,3 @@ def cost_per_task(
 
 def _allowed(task: TaskClass, provider: str) -> bool:
     return task.allowed_providers is None or provider in task.allowed_providers
-
-
-def _has_status_quo(task: TaskClass) -> bool:
-    return task.status_quo_cost_per_task_usd is not None and task.status_quo_accuracy is not None

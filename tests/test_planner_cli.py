@@ -70,7 +70,9 @@ def test_discount_lowers_cost_and_vendor_cap_holds(capsys):
         json.loads(cut)["totals"]["monthly_cost_usd"]
         < json.loads(listed)["totals"]["monthly_cost_usd"]
     )
-    _, capped, _ = run(capsys, "solve", *BASE, "--vendor-cap", "openai=0.2", "--json")
+    _, capped, _ = run(
+        capsys, "solve", *BASE, "--vendor-cap", "openai=0.2", "--cap-basis", "spend", "--json"
+    )
     data = json.loads(capped)
     openai = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["provider"] == "openai")
     models = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["tier"] != "status-quo")
