@@ -300,3 +300,61 @@ def test_cli_roi_text_and_exit_codes(capsys):
                      "--budget", "1"]) == 3  # fmt: skip
     assert "no feasible plan" in capsys.readouterr().err
     assert cli.main(["roi", "--workload", str(ROOT / "missing.csv")]) == 2
+
+
+# -- the return against today's process -------------------------------------------------------
+
+
+def test_return_against_today_by_hand():
+    # Triage (covered): 600 tasks on small (75 %, $0.002), 400 kept on today's process.
+    #   cost avoided = 1000 x $0.50 x 0.6 = $300
+    #   plan accuracy = 0.6 x 0.75 + 0.4 x 0.9 = 0.81 against 0.9 today:
+    #   success value = 1000 x (0.81 - 0.9) x ($2 + $1) = -$270
+    # Drafting (no figures at all: new work): 100 on big (80 %), 100 on small (60 %):
+    #   new work value = 200 x (0.7 x $10 - 0.3 x $4) = $1,160
+    # AI spend = 600 x 0.002 + 100 x 0.05 + 100 x 0.005 = $6.70
+    r = roi_report(hand_plan(MIXED)).vs_today
+    assert r.cost_avoided_usd == pytest.approx(300.0, rel=1e-12)
+    assert r.success_value_usd == pytest.approx(-270.0, rel=1e-12)
+    assert r.new_work_value_usd == pytest.approx(1160.0, rel=1e-12)
+    assert r.ai_spend_usd == pytest.approx(6.7, rel=1e-12)
+    assert r.net_benefit_usd == pytest.approx(300 - 270 + 1160 - 6.7, rel=1e-12)
+    assert r.incremental_roi == pytest.approx(r.net_benefit_usd / 6.7, rel=1e-12)
+    assert r.covered == ["Triage"] and r.new_work == ["Drafting"] and r.not_covered == []
+    assert r.payback_months is None  # no one-off costs given
+
+
+def test_net_benefit_is_the_plans_net_value_less_todays():
+    plan = hand_plan(MIXED)
+    report = roi_report(plan)
+    today = status_quo_baseline(plan.problem).monthly_net_value_usd
+    assert report.vs_today.net_benefit_usd == pytest.approx(
+        plan.totals.monthly_net_value_usd - today, rel=1e-12
+    )
+    assert report.gross_value_usd == plan.totals.monthly_net_value_usd
+
+
+def test_one_status_quo_figure_alone_is_not_covered_and_payback_uses_one_off_costs():
+    half = replace(TRIAGE, status_quo_accuracy=None, one_off_cost_usd=500.0)
+    drafting = replace(DRAFTING, one_off_cost_usd=1000.0)
+    plan = hand_plan({"Triage": {"b/small": 1.0}, "Drafting": {"a/big": 1.0}},
+                     problem((half, drafting)))  # fmt: skip
+    r = roi_report(plan).vs_today
+    assert r.not_covered == ["Triage"] and r.covered == []
+    assert r.ai_spend_usd == pytest.approx(200 * 0.05, rel=1e-12)  # Triage left out
+    assert r.one_off_cost_usd == 1000.0  # only the classes in the return
+    assert r.payback_months == pytest.approx(1000.0 / r.net_benefit_usd, rel=1e-12)
+    assert "Not covered (only one status-quo figure): Triage" in roi_report(plan).headline
+    assert not half.has_status_quo
+
+
+def test_roi_json_leads_with_the_return_against_today(capsys):
+    assert cli.main(["roi", *ARGS, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    today = data["vs_today"]
+    assert today["net_benefit_usd"] == pytest.approx(
+        today["cost_avoided_usd"] + today["success_value_usd"] + today["new_work_value_usd"]
+        - today["ai_spend_usd"], rel=1e-9
+    )  # fmt: skip
+    assert data["headline"].startswith("Against today's process")
+    assert "gross_value_usd" in data and "roi" not in data  # gross value is never called ROI
