@@ -21,12 +21,14 @@ from typing import Literal
 
 import numpy as np
 
-from planner.model import solve_problem
+from planner import solver
+from planner.model import build_lp, objective_coefficients, solve_problem
 from planner.problem import PlanningProblem
-from planner.solver import Status
+from planner.solver import Status, highspy
 
 GRID = 1000  # steps of 0.1 point between no cut and free
 WIN_SHARE = 1e-6  # a share above this is work won, below it solver noise
+FAST_MAX_COLUMNS = 20_000  # hold the full program in HiGHS up to this many pairs
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,19 @@ def break_evens(
     """Every (class, subject) pair where the subject may do the work but wins none of it in
     the plan `shares`: the exact cut that lets it in, or why no cut does."""
     out: list[BreakEven] = []
+    program = _program_for(problem)
     for kind in kinds:
         for subject in subjects or _subjects(problem, kind):
-            out += subject_break_evens(problem, shares, kind, subject)
+            out += subject_break_evens(problem, shares, kind, subject, program)
     return out
 
 
 def subject_break_evens(
-    problem: PlanningProblem, shares: np.ndarray, kind: str, subject: str
+    problem: PlanningProblem,
+    shares: np.ndarray,
+    kind: str,
+    subject: str,
+    program: _HighsProgram | None = None,
 ) -> list[BreakEven]:
     """Break-evens of one model or provider, in every class it may serve but does not win."""
     columns = _columns_of(problem, kind, subject)
@@ -73,7 +80,17 @@ def subject_break_evens(
     targets = np.flatnonzero(usable & ~won)
     if not len(targets):
         return []
-    search = _CutSearch(problem, columns)
+    if program is None:
+        search = _CutSearch(problem, columns)
+    else:
+        search = _HighsCutSearch(program, problem, columns)
+    try:
+        return _search_classes(problem, search, kind, subject, columns, targets)
+    finally:
+        search.restore()
+
+
+def _search_classes(problem, search, kind, subject, columns, targets) -> list[BreakEven]:
     free = search.wins(GRID)
     if free is None:
         return [_never(problem, kind, subject, t, columns, None) for t in targets]
@@ -96,6 +113,9 @@ class _CutSearch:
         self.problem = problem
         self.columns = columns
         self._memo: dict[int, np.ndarray | None] = {}
+
+    def restore(self) -> None:
+        """Nothing to undo: each cut is solved on a copy of the problem."""
 
     def shares_at(self, step: int) -> np.ndarray | None:
         if step not in self._memo:
@@ -127,6 +147,78 @@ class _CutSearch:
             for t, bracket in brackets.items():
                 if bracket[0] < mid < bracket[1]:
                     bracket[1 if won is not None and won[t] else 0] = mid
+
+
+def _program_for(problem: PlanningProblem) -> _HighsProgram | None:
+    """The held program when HiGHS is the solver and the full program is small enough."""
+    if solver.solver_name() == "highs" and problem.eligible.sum() <= FAST_MAX_COLUMNS:
+        return _HighsProgram(problem)
+    return None
+
+
+class _HighsProgram:
+    """The full program built once and held in HiGHS, for every subject of one plan."""
+
+    def __init__(self, problem: PlanningProblem):
+        t_idx, m_idx = np.nonzero(problem.eligible)
+        mip = problem.settings.single_model
+        lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
+        solver.solve(lp, mip=mip)
+        self.highs = lp.solverModel
+        self.cells = (t_idx, m_idx)
+        self.index = np.array([v.index for v in variables], dtype=np.int32)
+        self.objective = objective_coefficients(problem, t_idx, m_idx)
+        self.spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+        scaled = {"budget", "commitment", "definition"}
+        if problem.settings.cap_basis != "tasks":
+            scaled.add("vendor_cap")
+        position = {v.name: j for j, v in enumerate(variables)}
+        self.coefs = []  # (pair position, row, column, base coefficient) in the spend rows
+        for row_index, constraint in enumerate(lp.constraints()):
+            row = rows.get(constraint.name)
+            if row is not None and row.family in scaled:
+                for var, coef in constraint.items():
+                    if var.name in position:
+                        self.coefs.append((position[var.name], row_index, var.index, coef))
+
+
+class _HighsCutSearch(_CutSearch):
+    """Cuts re-solved in the held program. A cut p changes, for each pair j of the subject,
+    its objective coefficient (both objectives move by -V c p) and its coefficients in the
+    spend rows (budget, model spend, USD or spend caps, commitments: V c becomes
+    V c (1 - p)); HiGHS re-solves from the last basis. Same program, same answers as a fresh
+    solve, without rebuilding it; `restore()` puts list prices back for the next subject."""
+
+    def __init__(self, program: _HighsProgram, problem: PlanningProblem, columns: np.ndarray):
+        super().__init__(problem, columns)
+        self.program = program
+        mine = columns[program.cells[1]]
+        self._pairs = np.flatnonzero(mine)
+        self._coefs = [c for c in program.coefs if mine[c[0]]]
+
+    def _set_cut(self, cut: float) -> None:
+        p, pairs = self.program, self._pairs
+        costs = p.objective[pairs] - p.spend[pairs] * cut
+        p.highs.changeColsCost(len(pairs), p.index[pairs], costs)
+        for _, row, col, coef in self._coefs:
+            p.highs.changeCoeff(row, col, coef * (1 - cut))
+
+    def restore(self) -> None:
+        self._set_cut(0.0)
+
+    def shares_at(self, step: int) -> np.ndarray | None:
+        if step in self._memo:
+            return self._memo[step]
+        self._set_cut(step / GRID)
+        h = self.program.highs
+        h.run()
+        shares = None
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            values = np.asarray(h.getSolution().col_value)[self.program.index]
+            shares = np.zeros(self.problem.cost.shape)
+            shares[self.program.cells] = np.clip(values, 0.0, 1.0)
+        self._memo[step] = shares
+        return shares
 
 
 def _subjects(problem: PlanningProblem, kind: str) -> list[str]:
