@@ -120,7 +120,11 @@ class _CutSearch:
     def shares_at(self, step: int) -> np.ndarray | None:
         if step not in self._memo:
             factor = np.where(self.columns, 1.0 - step / GRID, 1.0)
-            cut = replace(self.problem, cost=self.problem.cost * factor[None, :])
+            replicas = tuple(
+                replace(r, monthly_cost_usd=r.monthly_cost_usd * factor[r.option])
+                for r in self.problem.replicas
+            )
+            cut = replace(self.problem, cost=self.problem.cost * factor[None, :], replicas=replicas)
             solution = solve_problem(cut)
             ok = solution.status is Status.OPTIMAL
             self._memo[step] = solution.shares if ok else None
@@ -151,7 +155,8 @@ class _CutSearch:
 
 def _program_for(problem: PlanningProblem) -> _HighsProgram | None:
     """The held program when HiGHS is the solver and the full program is small enough."""
-    if solver.solver_name() == "highs" and problem.eligible.sum() <= FAST_MAX_COLUMNS:
+    small = problem.eligible.sum() <= FAST_MAX_COLUMNS
+    if solver.solver_name() == "highs" and small and not problem.replicas:
         return _HighsProgram(problem)
     return None
 

@@ -87,6 +87,10 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=float, metavar="USD", help="monthly budget")
     p.add_argument("--objective", choices=("max-value", "min-cost"), default="max-value")
     p.add_argument("--single-model", action="store_true", help="one model per class")
+    p.add_argument(
+        "--self-hosted-replicas", action="store_true",
+        help="price self-hosted models as whole replicas reserved for the month",
+    )  # fmt: skip
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
     p.add_argument("--vendor-cap", action="append", default=[], metavar="PROVIDER=CAP")
     p.add_argument(
@@ -124,6 +128,7 @@ def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
         cap_basis=args.cap_basis,
         commitments_usd={k: float(v) for k, v in _pairs(args.commit, "--commit").items()},
         single_model=args.single_model,
+        self_hosted_replicas=args.self_hosted_replicas,
         include_status_quo=not args.no_status_quo,
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=_pairs(args.discount, "--discount")),
@@ -182,6 +187,7 @@ def plan_json(plan: Plan, explained: dict | None = None) -> dict:
         "status": plan.status.value,
         "mip_gap": plan.mip_gap if plan.problem.settings.single_model else None,
         "cap_basis": plan.problem.settings.cap_basis,
+        "replicas": [asdict(r) for r in plan.replicas],
         "totals": None
         if totals is None
         else {
@@ -228,6 +234,11 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
         lines.append(f"Time limit reached: this plan is within {plan.mip_gap:.4%} of the best.")
     if plan.problem.settings.vendor_caps:
         lines.append(f"Vendor caps are a {CAP_BASIS_WORDS[plan.problem.settings.cap_basis]}.")
+    for r in plan.replicas:
+        lines.append(
+            f"{r.model}: {r.replicas} replica(s) reserved, ${r.monthly_cost_usd:,.0f} a month, "
+            f"{r.utilization:.0%} used ({r.hours_used:,.0f} of {r.replicas * 730:,} hours)"
+        )
     explained = explained or {}
     if explained.get("budget") is not None:
         lines += ["", explained["budget"].sentence]

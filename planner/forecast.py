@@ -193,7 +193,7 @@ def _repriced_pair_costs(plan: Plan, catalog: Catalog, months: int, t_idx, m_idx
     """
     problem = plan.problem
     as_of, scenario = problem.settings.as_of, problem.settings.scenario
-    plan_cost = problem.cost[t_idx, m_idx]
+    plan_cost = plan.cost_per_task[t_idx, m_idx]
     pairs = list(zip(t_idx.tolist(), m_idx.tolist(), strict=True))
 
     def list_costs(on: date) -> np.ndarray:

@@ -18,9 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from planner.model import solve_problem
+from planner.model import solve_problem, spend_of
 from planner.problem import PlanningProblem
 from planner.solver import Status
 
@@ -58,7 +56,7 @@ def budget_marginal(problem: PlanningProblem, objective: float) -> Marginal | No
     after = evaluate(budget + BUDGET_STEP_USD)
     change = None if after is None else after[0] - objective
     rate = low = high = None
-    if not problem.settings.single_model:
+    if _linear(problem):
         now = evaluate(budget)
         if now is not None:
             rate = now[1]
@@ -84,7 +82,7 @@ def floor_marginals(problem: PlanningProblem, objective: float) -> list[Marginal
         if change is not None and abs(change) <= LINE_TOL * max(1.0, abs(objective)):
             continue  # the floor does not shape the plan
         rate = low = high = None
-        if not problem.settings.single_model:
+        if _linear(problem):
             now = evaluate(floor)
             if now is not None:
                 rate = now[1]
@@ -94,6 +92,11 @@ def floor_marginals(problem: PlanningProblem, objective: float) -> list[Marginal
         sentence = _floor_sentence(problem, task.name, change, rate, low, high)
         out.append(Marginal(task.name, floor, FLOOR_STEP, change, rate, low, high, sentence))
     return out
+
+
+def _linear(problem: PlanningProblem) -> bool:
+    """Rates and ranges need the program to be an LP: no one-model choice, no whole replicas."""
+    return not problem.settings.single_model and not problem.replicas
 
 
 # -- re-solving -----------------------------------------------------------------------------
@@ -157,7 +160,7 @@ def _spend_unconstrained(problem: PlanningProblem) -> float:
     solution = solve_problem(replace(problem, settings=settings))
     if solution.status is not Status.OPTIMAL:
         return problem.settings.budget_usd or 0.0
-    return float((problem.volume[:, None] * np.nan_to_num(problem.cost) * solution.shares).sum())
+    return spend_of(problem, solution)
 
 
 def _cheapest(problem: PlanningProblem) -> float:

@@ -28,6 +28,7 @@ CAP_BASES: tuple[str, ...] = ("tasks", "usd", "spend")
 # Share of tasks by default: a share of spend can be met by spending more elsewhere
 # (padding), a share of tasks cannot.
 DEFAULT_CAP_BASIS: CapBasis = "tasks"
+HOURS_PER_MONTH = 730.0  # a replica reserved for a month: 8,760 hours a year / 12
 CAP_BASIS_WORDS = {
     "tasks": "share of all tasks",
     "usd": "USD a month",
@@ -45,6 +46,7 @@ class PlanSettings:
     cap_basis: CapBasis = DEFAULT_CAP_BASIS  # what a cap limits: tasks, USD, or spend share
     commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min spend
     single_model: bool = False
+    self_hosted_replicas: bool = False  # price self-hosted models as whole reserved replicas
     include_status_quo: bool = True
     as_of: date = field(default_factory=date.today)
     scenario: PriceScenario = field(default_factory=PriceScenario)
@@ -67,6 +69,22 @@ class PlanSettings:
 
 
 @dataclass(frozen=True)
+class Replica:
+    """A self-hosted model priced as capacity: whole replicas reserved for the month.
+
+    A replica costs R = GPU-hour price x GPUs x 730 hours a month, used or not, and gives
+    730 hours of serving at the sheet's throughput and target utilization u. A task takes
+    h[t] = in / (tokens/s in x 3,600 x u) + out / (tokens/s out x 3,600 x u) replica-hours,
+    which is the sheet's derived cost per task divided by the replica's hourly cost.
+    Capacity: sum_t V[t] h[t] x[t,m] <= 730 r, with r whole; spend = R r.
+    """
+
+    option: int  # the model's column
+    monthly_cost_usd: float  # R, with the scenario's discount or price change
+    hours_per_task: np.ndarray  # h[t], NaN where the model may not do the class
+
+
+@dataclass(frozen=True)
 class PlanningProblem:
     """Task classes x options, as aligned arrays. NaN marks a pair that may not be used."""
 
@@ -81,6 +99,7 @@ class PlanningProblem:
     output_tokens: np.ndarray
     sources: dict[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
+    replicas: tuple[Replica, ...] = ()  # self-hosted models priced as capacity, if chosen
 
     # Derived arrays, computed once per problem (the optimizer reads them on every pricing
     # round) and read-only, so that no caller can change a cached value under another.
@@ -115,13 +134,22 @@ class PlanningProblem:
         """`providers` as an array, for masks such as provider_of[m_idx] == "openai"."""
         return _frozen(self.providers, dtype=object)
 
+    @cached_property
+    def variable_cost(self) -> np.ndarray:
+        """What a task costs at the margin: `cost`, except zero on replica-priced columns,
+        whose cost is the replicas reserved (see `Replica`)."""
+        cost = np.array(self.cost)
+        for replica in self.replicas:
+            cost[:, replica.option] = np.where(np.isnan(cost[:, replica.option]), np.nan, 0.0)
+        return _frozen(cost)
+
     def net_value_per_task(self) -> np.ndarray:
-        """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and cost."""
+        """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and variable cost."""
         return self._net_value
 
     @cached_property
     def _net_value(self) -> np.ndarray:
-        a, c = self.accuracy, self.cost
+        a, c = self.accuracy, self.variable_cost
         return _frozen(a * self.values[:, None] - (1 - a) * self.failure_costs[:, None] - c)
 
 
@@ -170,6 +198,7 @@ def build_problem(
             acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
             sources[(t, shape[1] - 1)] = "the workload's status-quo figures"
 
+    replicas = _replicas(catalog, options, cost, settings) if settings.self_hosted_replicas else ()
     return PlanningProblem(
         classes=tuple(workload.classes),
         options=(*(q.model_id for q in options), STATUS_QUO),
@@ -182,7 +211,24 @@ def build_problem(
         output_tokens=tokens_out,
         sources=sources,
         settings=settings,
+        replicas=replicas,
     )
+
+
+def _replicas(
+    catalog: Catalog, options: list[Quote], cost: np.ndarray, settings: PlanSettings
+) -> tuple[Replica, ...]:
+    """Every self-hosted option, with its replica's monthly cost and hours per task."""
+    out = []
+    for m, quote in enumerate(options):
+        if quote.kind != "self_hosted":
+            continue
+        sheet = catalog.sheet_on(quote.provider, quote.effective_from).sheet
+        model = next(x for x in sheet.models if x.id == quote.model)
+        factor = float(settings.scenario.factor(quote.provider, quote.model))
+        hourly = float(model.gpu_hour_usd * model.gpus_per_replica) * factor
+        out.append(Replica(m, hourly * HOURS_PER_MONTH, _frozen(cost[:, m] / hourly)))
+    return tuple(out)
 
 
 def cost_per_task(

@@ -190,3 +190,17 @@ def test_a_spend_cap_is_met_by_padding_a_task_cap_is_not():
         )
     )
     assert by_tasks.totals.monthly_cost_usd < padded.totals.monthly_cost_usd - 1.0
+
+
+def test_self_hosted_replicas_are_reported_with_their_utilization(capsys):
+    args = ["--self-hosted-replicas", "--json"]
+    code, out, _ = run(capsys, "solve", *BASE, *args)
+    data = json.loads(out)
+    assert code == 0
+    for use in data["replicas"]:
+        assert use["replicas"] >= 0 and 0 <= use["utilization"] <= 1 + 1e-9
+    cost = sum(a["monthly_cost_usd"] for a in data["assignments"])
+    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-12)
+    _, text, _ = run(capsys, "solve", *BASE, "--self-hosted-replicas")
+    if data["replicas"]:
+        assert "replica(s) reserved" in text and "% used" in text
