@@ -139,6 +139,43 @@ def settings_implications(plan: Plan, request: planning.PlanRequest, prices: str
     return out
 
 
+def replicas_section(plan: Plan) -> None:
+    """The switch for capacity pricing, and each reserved replica's utilization."""
+    st.toggle(
+        "Price self-hosted models as whole replicas",
+        key=S.REPLICAS,
+        help="A replica (the sheet's GPUs, reserved for the month) costs the same used or "
+        "not; the plan reserves one only where the work it carries pays for it. Off: the "
+        "sheet's price per token at its target utilization, whatever the load.",
+    )
+    if not plan.replicas:
+        if plan.problem.settings.self_hosted_replicas:
+            st.text("No replica is worth reserving for this work.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "model": r.model,
+                    "replicas": r.replicas,
+                    "monthly_cost_usd": r.monthly_cost_usd,
+                    "hours_used": r.hours_used,
+                    "utilization": r.utilization * 100,
+                }
+                for r in plan.replicas
+            ]
+        ),
+        hide_index=True,
+        column_config={
+            "model": "Self-hosted model",
+            "replicas": "Replicas reserved",
+            "monthly_cost_usd": st.column_config.NumberColumn("Cost / month", format="$%,.0f"),
+            "hours_used": st.column_config.NumberColumn("Replica-hours used", format="%,.0f"),
+            "utilization": st.column_config.NumberColumn("Utilization", format="%.1f%%"),
+        },
+    )
+
+
 # -- Overview -------------------------------------------------------------------------------
 
 

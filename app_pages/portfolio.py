@@ -78,6 +78,9 @@ others = [b.description for b in plan.binding if b.family != "budget"]
 if others and not plan.problem.settings.single_model:
     st.text("What holds the plan where it is:\n" + "\n".join(f"- {t}" for t in others))
 
+st.subheader("Self-hosted capacity")
+explain_view.replicas_section(plan)
+
 st.subheader("What a price cut would change")
 explain_view.break_even_section(request, ctx.prices, "model")
 

@@ -313,3 +313,16 @@ def test_vendor_page_shows_vendor_break_evens_and_the_cap_basis(app: AppTest):
     assert "Caps in force: share of model spend." in captions
     frames = [f.value for f in app.dataframe]
     assert any("subject" in f.columns and "price_cut_pct" in f.columns for f in frames)
+
+
+def test_portfolio_prices_self_hosted_as_replicas_when_asked(app: AppTest):
+    app.switch_page("app_pages/portfolio.py").run()
+    app.toggle(key=S.REPLICAS).set_value(True).run()
+    assert not app.exception
+    frames = [f.value for f in app.dataframe]
+    replicas = [f for f in frames if "utilization" in f.columns]
+    if replicas:
+        table = replicas[0]
+        assert (table["replicas"] >= 0).all() and (table["utilization"] <= 100 + 1e-6).all()
+    else:
+        assert "No replica is worth reserving" in plain(app) or errors(app)
