@@ -331,12 +331,14 @@ class SettingsFix:
         )
 
 
-def smallest_fix(problem: PlanningProblem) -> SettingsFix | None:
+def smallest_fix(problem: PlanningProblem, uniform_floors: bool = False) -> SettingsFix | None:
     """Elastic relaxation: every floor, budget, cap and commitment row gets a nonnegative
     slack s_r (floors: a[t] x + s >= A; budget: spend - s <= B; caps: usage - s <= cap;
     commitments: spend + s >= L) and the program minimizes sum_r w_r s_r, with w = 100 per
     accuracy point and 100 / limit per dollar or task (so a point of accuracy weighs as much
     as 1 % of a limit). The slacks at the optimum are the one combined smallest change.
+    With `uniform_floors`, every floor shares one slack: the change is one shift of the whole
+    quality bar, as the app's slider makes it.
     None if no change of these limits helps (a class with no allowed model)."""
     if not problem.eligible.any(axis=1).all():
         return None
@@ -346,20 +348,49 @@ def smallest_fix(problem: PlanningProblem) -> SettingsFix | None:
     lp.setObjective(pulp.LpAffineExpression())
     slacks = {}
     objective = []
+    shared = lp.add_variable("slack_floors", 0) if uniform_floors else None
+    if shared is not None:
+        objective.append((shared, POINT_WEIGHT))
     for name, row in rows.items():
         sign, weight = _elastic_terms(problem, row)
         if sign == 0:
+            continue
+        if shared is not None and row.family == "accuracy":
+            lp.get_constraint_by_name(name).expr.addterm(shared, sign)
+            slacks[name] = shared
             continue
         slack = lp.add_variable(f"slack_{name}", 0)
         lp.get_constraint_by_name(name).expr.addterm(slack, sign)
         slacks[name] = slack
         objective.append((slack, weight))
     lp.setObjective(pulp.LpAffineExpression(objective))
-    if solver.solve(lp, mip=mip) is not Status.OPTIMAL:
+    if solver.solve(lp, mip=mip or bool(problem.replicas)) is not Status.OPTIMAL:
         return None
     total = lp.variablesDict().get("model_spend")
     return _fix_from(problem, rows, {k: float(v.varValue or 0.0) for k, v in slacks.items()},
                      float(total.varValue or 0.0) if total is not None else 0.0)  # fmt: skip
+
+
+def fix_as_settings(problem: PlanningProblem) -> dict | None:
+    """The smallest change in the app's own settings that makes a plan exist: one shift of
+    the quality bar (whole points, down) and a budget (whole dollars, up), plus any cap or
+    commitment change, for an "apply the fix" button. None when no change helps.
+
+    Keys: floor_shift_pts (points to add to the current shift, <= 0), budget_usd (the new
+    budget, or None to leave it), vendor_caps, commitments_usd (new values by provider)."""
+    fix = smallest_fix(problem, uniform_floors=True)
+    if fix is None:
+        return None
+    lowered = [c.min_accuracy - fix.floors[c.name] for c in problem.classes if c.name in fix.floors]
+    shift = -float(np.ceil(max(lowered) * 100 - 1e-6)) if lowered else 0.0
+    budget = None if fix.budget_usd is None else float(np.ceil(fix.budget_usd - 1e-6))
+    rounded = fix.rounded(problem)
+    return {
+        "floor_shift_pts": shift,
+        "budget_usd": budget,
+        "vendor_caps": rounded.vendor_caps,
+        "commitments_usd": rounded.commitments_usd,
+    }
 
 
 def apply_fix(problem: PlanningProblem, fix: SettingsFix) -> PlanningProblem:

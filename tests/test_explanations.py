@@ -274,3 +274,38 @@ def test_the_held_highs_program_gives_the_fresh_solves_answers(seed, monkeypatch
             assert f.price_cut_pct == s.price_cut_pct
         else:  # a tie at one grid step may fall either way
             assert abs(f.price_cut_pct - s.price_cut_pct) <= 0.1 + 1e-9
+
+
+@pytest.mark.parametrize("case", [0, 2])
+def test_the_uniform_fix_shifts_every_floor_alike_and_is_minimal(case):
+    """The app's quality slider moves every floor at once: one shared slack."""
+    problem = list(infeasible_cases())[case]
+    fix = smallest_fix(problem, uniform_floors=True)
+    assert fix is not None and not fix.empty
+    shifts = {round(c.min_accuracy - fix.floors[c.name], 12) for c in problem.classes
+              if c.name in fix.floors}  # fmt: skip
+    assert len(shifts) <= 1
+    assert optimize(apply_fix(problem, fix.rounded(problem))).status is Status.OPTIMAL
+    for smaller in _shrunk(fix, problem, 0.02):
+        if smaller.floors != fix.floors:  # shrink the shared shift for every class at once
+            old = {c.name: c.min_accuracy for c in problem.classes}
+            smaller = replace(fix, floors={
+                k: v + 0.02 * (old[k] - v) for k, v in fix.floors.items()})  # fmt: skip
+        assert solve_problem(apply_fix(problem, smaller)).status is not Status.OPTIMAL
+
+
+def test_fix_as_settings_applied_through_the_settings_gives_a_plan():
+    from planner.explain import fix_as_settings
+
+    base = example()
+    problem = example(budget_usd=0.6 * cheapest_cost(base))
+    change = fix_as_settings(problem)
+    assert change is not None and change["floor_shift_pts"] <= 0
+    classes = tuple(
+        replace(c, min_accuracy=max(0.0, c.min_accuracy + change["floor_shift_pts"] / 100))
+        for c in problem.classes
+    )
+    budget = change["budget_usd"] or problem.settings.budget_usd
+    fixed = replace(problem, classes=classes,
+                    settings=replace(problem.settings, budget_usd=budget))  # fmt: skip
+    assert optimize(fixed).status is Status.OPTIMAL
