@@ -21,7 +21,7 @@ ROI_COLUMNS = (
     "monthly_value_usd",
     "monthly_failure_cost_usd",
     "monthly_net_value_usd",
-    "roi",
+    "gross_value_per_usd",  # net value / spend: the gross value of the work, not a return
     "cost_per_successful_task_usd",
     "value_per_1k_tokens_usd",
     "savings_vs_today_usd",
@@ -238,7 +238,7 @@ def _grouped(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     table = grouped[list(_SUMMED)].sum()
     table["savings_vs_today_usd"] = grouped["savings_vs_today_usd"].sum(min_count=1)
     spend, tokens = table["monthly_spend_usd"], table["monthly_tokens"]
-    table["roi"] = table["monthly_net_value_usd"] / spend.where(spend != 0)
+    table["gross_value_per_usd"] = table["monthly_net_value_usd"] / spend.where(spend != 0)
     successes = table["successful_tasks"]
     table["cost_per_successful_task_usd"] = spend / successes.where(successes != 0)
     table["value_per_1k_tokens_usd"] = table["monthly_value_usd"] / tokens.where(tokens != 0) * 1000

@@ -107,7 +107,7 @@ def test_by_tier_by_hand():
     assert frontier.monthly_spend_usd == pytest.approx(5.0)
     assert frontier.monthly_tokens == pytest.approx(250_000)
     assert frontier.monthly_net_value_usd == pytest.approx(800 - 80 - 5)
-    assert frontier.roi == pytest.approx(715 / 5)
+    assert frontier.gross_value_per_usd == pytest.approx(715 / 5)
     assert frontier.cost_per_successful_task_usd == pytest.approx(5 / 80)
     assert frontier.value_per_1k_tokens_usd == pytest.approx(800 / 250_000 * 1000)
     assert math.isnan(frontier.savings_vs_today_usd)  # Drafting has no figures for today
@@ -117,13 +117,13 @@ def test_by_tier_by_hand():
     assert economy.successful_tasks == pytest.approx(510)
     assert economy.monthly_value_usd == pytest.approx(900 + 600)
     assert economy.monthly_failure_cost_usd == pytest.approx(150 + 160)
-    assert economy.roi == pytest.approx((1500 - 310 - 1.7) / 1.7)
+    assert economy.gross_value_per_usd == pytest.approx((1500 - 310 - 1.7) / 1.7)
     assert economy.cost_per_successful_task_usd == pytest.approx(1.7 / 510)
     assert economy.value_per_1k_tokens_usd == pytest.approx(1500 / 910_000 * 1000)
     assert economy.savings_vs_today_usd == pytest.approx(600 * 0.5 - 1.2)  # Triage's share only
     # Today's process on 400 Triage tasks: $200, 360 successes; no tokens, no saving.
     today = row(table, "tier", STATUS_QUO)
-    assert today.roi == pytest.approx((720 - 40 - 200) / 200)
+    assert today.gross_value_per_usd == pytest.approx((720 - 40 - 200) / 200)
     assert math.isnan(today.value_per_1k_tokens_usd)
     assert today.savings_vs_today_usd == 0.0
 
@@ -140,7 +140,7 @@ def test_by_provider_and_by_class_by_hand():
     assert triage.cost_per_successful_task_usd == pytest.approx(201.2 / 810)
     drafting = row(report.by_class, "task_class", "Drafting")
     assert math.isnan(drafting.savings_vs_today_usd)
-    assert drafting.roi == pytest.approx((800 + 600 - 80 - 160 - 5.5) / 5.5)
+    assert drafting.gross_value_per_usd == pytest.approx((800 + 600 - 80 - 160 - 5.5) / 5.5)
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +254,7 @@ def test_a_zero_cost_plan_has_no_roi():
     prob = problem(table=free)
     report = roi_report(hand_plan({"Triage": {"a/big": 1.0}, "Drafting": {"a/big": 1.0}}, prob))
     frontier = report.by_tier.iloc[0]
-    assert frontier.monthly_spend_usd == 0.0 and math.isnan(frontier.roi)
+    assert frontier.monthly_spend_usd == 0.0 and math.isnan(frontier.gross_value_per_usd)
     assert frontier.cost_per_successful_task_usd == 0.0
     assert "This plan costs $0.00 a month, and it is the most-accurate baseline" in report.headline
 
