@@ -55,7 +55,8 @@ def marginals(request_key: str, prices: str) -> tuple[Marginal | None, list[Marg
         return None, []
     min_cost = plan.problem.settings.objective == "min-cost"
     objective = plan.totals.monthly_cost_usd if min_cost else plan.totals.monthly_net_value_usd
-    return budget_marginal(plan.problem, objective), floor_marginals(plan.problem, objective)
+    floors = floor_marginals(plan.problem, objective, plan.shares)
+    return budget_marginal(plan.problem, objective), floors
 
 
 # -- Portfolio ------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def explain_plan(plan: Plan) -> dict:
     return {
         "break_even": break_evens(plan.problem, plan.shares),
         "budget": budget_marginal(plan.problem, objective),
-        "floors": floor_marginals(plan.problem, objective),
+        "floors": floor_marginals(plan.problem, objective, plan.shares),
     }
 
 

@@ -18,14 +18,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from planner.model import solve_problem, spend_of
+import numpy as np
+
+from planner import solver
+from planner.model import build_lp, solve_problem, spend_of
 from planner.problem import PlanningProblem
-from planner.solver import Status
+from planner.solver import Status, highspy
 
 BUDGET_STEP_USD = 1000.0
 FLOOR_STEP = 0.01  # one accuracy point
 MAX_KINK_SOLVES = 60
 LINE_TOL = 1e-7  # relative: a value on the line within this is on it
+HELD_MAX_COLUMNS = 20_000  # hold the full program in HiGHS up to this many pairs
 
 Evaluate = Callable[[float], "tuple[float, float] | None"]  # b -> (objective, slope) or None
 
@@ -70,11 +74,20 @@ def budget_marginal(problem: PlanningProblem, objective: float) -> Marginal | No
     )  # fmt: skip
 
 
-def floor_marginals(problem: PlanningProblem, objective: float) -> list[Marginal]:
+def floor_marginals(
+    problem: PlanningProblem, objective: float, shares: np.ndarray | None = None
+) -> list[Marginal]:
     """For each class whose floor shapes the plan: one point higher, re-solved, and the
-    per-point rate with the range of floors where it holds."""
+    per-point rate with the range of floors where it holds.
+
+    With the plan's `shares`, a class whose plan already clears its floor by a point is
+    skipped without a solve: the plan stays feasible under the higher floor, and an optimum
+    that stays feasible when a constraint tightens stays optimal."""
     out = []
+    achieved = None if shares is None else np.nansum(shares * problem.accuracy, axis=1)
     for t, task in enumerate(problem.classes):
+        if achieved is not None and achieved[t] >= task.min_accuracy + FLOOR_STEP - 1e-12:
+            continue
         evaluate = _evaluator(problem, _floor_setter(t), f"accuracy_{t}")
         floor = task.min_accuracy
         after = evaluate(min(1.0, floor + FLOOR_STEP))
@@ -103,14 +116,42 @@ def _linear(problem: PlanningProblem) -> bool:
 
 
 def _evaluator(problem: PlanningProblem, setter, row: str) -> Evaluate:
-    """b -> (objective in the user's sense, its slope in b from the row's dual)."""
+    """b -> (objective in the user's sense, its slope in b from the row's dual). For an LP
+    under HiGHS the full program is built once and only the row's bound changes between
+    solves (each re-solve starts from the last basis); otherwise each b is a fresh solve."""
     sign = 1.0 if problem.settings.objective == "min-cost" else -1.0
+    small = problem.eligible.sum() <= HELD_MAX_COLUMNS
+    if _linear(problem) and solver.solver_name() == "highs" and small:
+        held = _held_evaluator(problem, row, sign)
+        if held is not None:
+            return held
 
     def evaluate(b: float):
         solution = solve_problem(setter(problem, b))
         if solution.status is not Status.OPTIMAL:
             return None
         return solution.objective, sign * solution.duals.get(row, 0.0)
+
+    return evaluate
+
+
+def _held_evaluator(problem: PlanningProblem, row: str, sign: float) -> Evaluate | None:
+    t_idx, m_idx = np.nonzero(problem.eligible)
+    lp, _, rows = build_lp(problem, t_idx, m_idx)
+    if row not in rows or solver.solve(lp) is not Status.OPTIMAL:
+        return None
+    h = lp.solverModel
+    index = [c.name for c in lp.constraints()].index(row)
+    upper = rows[row].family == "budget"  # budget: spend <= b; a floor: accuracy >= b
+    inf = highspy.kHighsInf
+
+    def evaluate(b: float):
+        h.changeRowBounds(index, -inf if upper else b, b if upper else inf)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        value = h.getInfo().objective_function_value
+        return sign * value, sign * h.getSolution().row_dual[index]
 
     return evaluate
 

@@ -309,3 +309,13 @@ def test_fix_as_settings_applied_through_the_settings_gives_a_plan():
     fixed = replace(problem, classes=classes,
                     settings=replace(problem.settings, budget_usd=budget))  # fmt: skip
     assert optimize(fixed).status is Status.OPTIMAL
+
+
+def test_skipping_floors_the_plan_clears_by_a_point_changes_nothing():
+    base = example()
+    problem = example(budget_usd=round(cheapest_cost(base) * 1.02))
+    plan = optimize(problem)
+    z0 = objective_of(plan)
+    every = floor_marginals(problem, z0)
+    quick = floor_marginals(problem, z0, plan.shares)
+    assert [m.as_json() for m in quick] == [m.as_json() for m in every]
