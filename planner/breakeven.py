@@ -260,9 +260,14 @@ def _never(
     achieved = float(np.nansum(free_shares[t] * problem.accuracy[t]))
     who = "its best model" if kind == "provider" else "it"
     if best + 1e-12 < task.min_accuracy:
+        mixing = (
+            "mixing it in loses more value than its price saves"
+            if problem.settings.objective == "max-value"
+            else "the other options leave no accuracy to spare for mixing it in"
+        )
         why = (
             f"never, even free: {who} reaches {best:.1%}, below the {task.min_accuracy:.1%} "
-            "floor, and mixing it in loses more value than its price saves"
+            f"floor, and {mixing}"
         )
     elif best + 1e-12 < achieved:
         why = (
