@@ -237,7 +237,8 @@ def decomposition(r: ReturnVsToday) -> None:
     )
     st.text(
         f"Compared with today's process: {', '.join(r.covered) or 'none'}. "
-        f"New work: {', '.join(r.new_work) or 'none'}."
+        f"New work (no status-quo figures, not covered by the comparison): "
+        f"{', '.join(r.new_work) or 'none'}."
         + (
             f" Not covered (one status-quo figure only): {', '.join(r.not_covered)}."
             if r.not_covered

@@ -478,7 +478,10 @@ def vs_today_text(r: ReturnVsToday) -> list[str]:
     if r.payback_months is not None:
         lines.append(f"  payback of one-off costs: {r.payback_months:,.1f} months")
     lines.append(f"  covered: {', '.join(r.covered) or 'none'}")
-    lines.append(f"  new work: {', '.join(r.new_work) or 'none'}")
+    lines.append(
+        f"  new work (no status-quo figures, not covered by the comparison): "
+        f"{', '.join(r.new_work) or 'none'}"
+    )
     if r.not_covered:
         lines.append(f"  not covered (one status-quo figure only): {', '.join(r.not_covered)}")
     return lines

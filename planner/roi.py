@@ -333,6 +333,11 @@ def today_sentence(r: ReturnVsToday) -> str:
     if r.payback_months is not None:
         text += f", paying back its one-off costs in {r.payback_months:,.1f} months"
     text += "."
+    if r.new_work:
+        text += (
+            f" No status-quo figures, so not covered by the comparison and counted as new "
+            f"work: {', '.join(r.new_work)}."
+        )
     if r.not_covered:
         text += f" Not covered (only one status-quo figure): {', '.join(r.not_covered)}."
     return text

@@ -358,3 +358,8 @@ def test_roi_json_leads_with_the_return_against_today(capsys):
     )  # fmt: skip
     assert data["headline"].startswith("Against today's process")
     assert "gross_value_usd" in data and "roi" not in data  # gross value is never called ROI
+
+
+def test_the_headline_names_the_classes_the_comparison_does_not_cover():
+    report = roi_report(hand_plan(MIXED))
+    assert "not covered by the comparison and counted as new work: Drafting" in report.headline
