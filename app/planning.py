@@ -96,6 +96,8 @@ class PlanRequest:
     objective: str = "max-value"
     include_status_quo: bool = True
     single_model: bool = False
+    cap_basis: str = "tasks"  # what a vendor cap limits (planner.problem.CAP_BASES)
+    self_hosted_replicas: bool = False  # self-hosted priced as whole reserved replicas
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
 
     def key(self) -> str:
@@ -144,6 +146,8 @@ def settings_of(request: PlanRequest) -> PlanSettings:
         objective=request.objective,  # type: ignore[arg-type]
         budget_usd=request.budget_usd,
         vendor_caps=request.scenario.vendor_caps(),
+        cap_basis=request.cap_basis,  # type: ignore[arg-type]
+        self_hosted_replicas=request.self_hosted_replicas,
         single_model=request.single_model,
         include_status_quo=request.include_status_quo,
         as_of=date.fromisoformat(request.as_of),

@@ -210,6 +210,8 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         objective=ss.get(S.OBJECTIVE, "max-value"),
         include_status_quo=bool(ss.get(S.KEEP_STATUS_QUO, True)),
         single_model=bool(ss.get(S.SINGLE_MODEL, False)),
+        cap_basis=str(ss.get(S.CAP_BASIS, "tasks")),
+        self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),
     )
 
 

@@ -42,6 +42,8 @@ SCENARIO_FILE_NOTE = "scenario_file_note"  # what a loaded scenario file changed
 VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
 VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
 VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
+CAP_BASIS = "cap_basis"  # what a vendor cap limits: "tasks" (share of all tasks) or "spend"
+REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved replicas
 
 # -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
 PENDING_WORKLOAD = "pending_workload"
@@ -68,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     OBJECTIVE: "max-value",
     KEEP_STATUS_QUO: True,
     SINGLE_MODEL: False,
+    CAP_BASIS: "tasks",
+    REPLICAS: False,
     WORKLOAD_EDIT_ERROR: None,
     WORKLOAD_UPLOAD_ERROR: None,
     EDITOR_REVISION: 0,

@@ -1,9 +1,9 @@
-"""Overview: what the portfolio costs and returns, for the settings in the sidebar."""
+"""Overview: the return against today's process first, then what the portfolio costs."""
 
 import streamlit as st
 
-from app import charts, loaders, render, tables
-from app.format import count, money, money_compact, multiple, pct
+from app import charts, explain_view, loaders, render, tables
+from app.format import count, money, money_compact, pct
 from planner.forecast import ForecastSettings
 
 ctx, plan = render.title_and_plan("AI portfolio overview")
@@ -11,9 +11,12 @@ request = ctx.request
 
 report = loaders.plan_roi(request.key(), ctx.prices)
 k = tables.kpis(plan, report)
-st.markdown(f"#### {report.headline}")
+st.text(report.headline)  # plain text: it names task classes from the workload
+explain_view.return_tiles(report.vs_today)
+with st.expander("How the net benefit against today adds up", expanded=False):
+    explain_view.decomposition(report.vs_today)
 
-outlook = loaders.plan_forecast(
+forecast = loaders.plan_forecast(
     request.key(),
     ctx.prices,
     loaders.forecast_key(
@@ -22,11 +25,13 @@ outlook = loaders.plan_forecast(
             paths=1,
             annual_price_decline=ctx.price_decline,
             growth_override=ctx.growth_override,
+            monthly_budget_usd=ctx.budget,
         )
     ),
-).deterministic
+)
+outlook = forecast.deterministic
 savings = k.savings_vs_most_accurate_usd
-cols = st.columns(5)
+cols = st.columns(4)
 cols[0].metric(
     "Monthly spend",
     money(k.monthly_cost_usd),
@@ -37,17 +42,17 @@ cols[1].metric(
     "Net value a month",
     money_compact(k.monthly_net_value_usd),
     border=True,
-    help=f"{money(k.monthly_net_value_usd)}: the value of successful tasks, less the cost of "
-    "failures and the spend.",
+    help=f"{money(k.monthly_net_value_usd)}: the gross value of the work (successes less "
+    "failures and spend), much of which today's process may already deliver; not a return.",
 )
-cols[2].metric("ROI", multiple(k.roi), border=True, help="Net value per dollar spent.")
-cols[3].metric(
+cols[2].metric(
     "Value / 1k tokens",
     f"${k.value_per_1k_tokens_usd:,.2f}" if k.value_per_1k_tokens_usd is not None else "–",
     border=True,
     help="Value of successful tasks per 1,000 tokens processed.",
 )
-cols[4].metric(
+same = report.plan_is_most_accurate and abs(savings) < 0.5
+cols[3].metric(
     "Savings",
     money(savings),
     delta=f"{-savings / k.most_accurate_cost_usd:+.0%} spend"
@@ -55,7 +60,9 @@ cols[4].metric(
     else None,
     delta_color="inverse",
     border=True,
-    help="Against running every class on its most accurate model "
+    help="This plan is the most-accurate baseline itself: every class on its most accurate model."
+    if same
+    else "Against running every class on its most accurate model "
     f"({money(k.most_accurate_cost_usd)} a month).",
 )
 month_12 = outlook["spend_usd"].iloc[-1]
@@ -71,6 +78,13 @@ cols[1].metric("Spend, next 12 months", money_compact(outlook["spend_usd"].sum()
 cols[2].metric("Net value, 12 months", money_compact(outlook["net_value_usd"].sum()))
 cols[3].metric("Mean accuracy", pct(k.mean_accuracy), help="Volume-weighted over all classes.")
 cols[4].metric("Tokens a month", count(k.monthly_tokens))
+warning = explain_view.budget_outlook(forecast.budget_exhaustion_month, ctx.budget)
+if warning and forecast.budget_exhaustion_month is not None:
+    st.warning(warning)
+elif warning:
+    st.caption(warning)
+for sentence in explain_view.settings_implications(plan, request, ctx.prices):
+    st.text(sentence)
 
 left, right = st.columns(2)
 left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key="tier_chart")

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app import charts, loaders, render, tables, vendor
+from app import charts, explain_view, loaders, render, tables, vendor
 from app import state as S
 from app.format import money, signed_money
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
@@ -80,12 +80,13 @@ for number, (tab, spec) in enumerate(zip(st.tabs([s.name for s in specs]), specs
                     format="%+.0f%%",
                 ),
                 "cap_pct": st.column_config.NumberColumn(
-                    "Cap on share of spend %",
+                    "Cap %",
                     min_value=0.0,
                     max_value=100.0,
                     step=5.0,
                     format="%.0f%%",
-                    help="Empty: no cap.",
+                    help="Empty: no cap. A share of all tasks or of model spend, as chosen "
+                    "under 'What each vendor must cut to win work'.",
                 ),
             },
         )
@@ -192,4 +193,5 @@ st.markdown(
 )
 if len(diff_rows):
     st.dataframe(vendor.diff_view(diff_rows), hide_index=True)
+explain_view.vendor_section(request, ctx.prices)
 render.sources_caption(request, ctx.catalog)

@@ -10,18 +10,35 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from planner import quality_cli
+from planner.breakeven import break_evens
 from planner.export import plan_to_csv
-from planner.forecast import Forecast, ForecastSettings, forecast
+from planner.forecast import (
+    DEFAULT_ACCURACY_SD,
+    DEFAULT_GROWTH_SD,
+    DEFAULT_PRICE_SD,
+    Forecast,
+    ForecastSettings,
+    forecast,
+)
 from planner.frontier import accuracy_frontier, budget_frontier
+from planner.marginal import budget_marginal, floor_marginals
 from planner.plan import Plan, optimize
-from planner.problem import PlanningProblem, PlanSettings, build_problem
+from planner.problem import (
+    CAP_BASES,
+    CAP_BASIS_WORDS,
+    DEFAULT_CAP_BASIS,
+    PlanningProblem,
+    PlanSettings,
+    build_problem,
+)
 from planner.quality import default_quality, load_quality
-from planner.roi import Baseline, RoiReport, roi_report
+from planner.roi import Baseline, ReturnVsToday, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
@@ -72,8 +89,17 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=float, metavar="USD", help="monthly budget")
     p.add_argument("--objective", choices=("max-value", "min-cost"), default="max-value")
     p.add_argument("--single-model", action="store_true", help="one model per class")
+    p.add_argument(
+        "--self-hosted-replicas", action="store_true",
+        help="price self-hosted models as whole replicas reserved for the month",
+    )  # fmt: skip
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
-    p.add_argument("--vendor-cap", action="append", default=[], metavar="PROVIDER=SHARE")
+    p.add_argument("--vendor-cap", action="append", default=[], metavar="PROVIDER=CAP")
+    p.add_argument(
+        "--cap-basis", choices=CAP_BASES, default=DEFAULT_CAP_BASIS,
+        help="what a vendor cap limits: tasks (share of all tasks, the default), usd (USD a "
+        "month) or spend (share of model spend, which spending more elsewhere can meet)",
+    )  # fmt: skip
     p.add_argument("--discount", action="append", default=[], metavar="PROVIDER=PCT")
     p.add_argument(
         "--commit", action="append", default=[], metavar="PROVIDER=USD",
@@ -101,8 +127,10 @@ def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
         objective=args.objective,
         budget_usd=args.budget,
         vendor_caps={k: float(v) for k, v in _pairs(args.vendor_cap, "--vendor-cap").items()},
+        cap_basis=args.cap_basis,
         commitments_usd={k: float(v) for k, v in _pairs(args.commit, "--commit").items()},
         single_model=args.single_model,
+        self_hosted_replicas=args.self_hosted_replicas,
         include_status_quo=not args.no_status_quo,
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=_pairs(args.discount, "--discount")),
@@ -114,10 +142,11 @@ def run_solve(args) -> int:
     plan = optimize(load_problem(args))
     if args.out and plan.is_optimal:
         args.out.write_text(plan_to_csv(plan), encoding="utf-8")
+    explained = explain_plan(plan) if plan.is_optimal else None
     if args.json:
-        print(json.dumps(plan_json(plan), indent=2))
+        print(json.dumps(plan_json(plan, explained), indent=2))
     else:
-        print(plan_text(plan))
+        print(plan_text(plan, explained))
     if not plan.is_optimal:
         print(f"no feasible plan: {plan.diagnosis.summary}", file=sys.stderr)
         return EXIT_INFEASIBLE
@@ -135,11 +164,32 @@ def run_frontier(args) -> int:
     return EXIT_OK if len(table) else EXIT_INFEASIBLE
 
 
-def plan_json(plan: Plan) -> dict:
+def explain_plan(plan: Plan) -> dict:
+    """The re-solved explanations: exact break-evens, the next $1,000, the floors' price."""
+    assert plan.totals is not None and plan.shares is not None
+    objective = (
+        plan.totals.monthly_cost_usd
+        if plan.problem.settings.objective == "min-cost"
+        else plan.totals.monthly_net_value_usd
+    )
+    return {
+        "break_even": break_evens(plan.problem, plan.shares),
+        "budget": budget_marginal(plan.problem, objective),
+        "floors": floor_marginals(plan.problem, objective, plan.shares),
+    }
+
+
+def plan_json(plan: Plan, explained: dict | None = None) -> dict:
     """The documented JSON shape: status, totals, assignments, explanations, diagnosis."""
     totals = plan.totals
+    explained = explained or {}
+    budget = explained.get("budget")
+    fix = plan.diagnosis.fix if plan.diagnosis is not None else None
     return {
         "status": plan.status.value,
+        "mip_gap": plan.mip_gap if plan.problem.settings.single_model else None,
+        "cap_basis": plan.problem.settings.cap_basis,
+        "replicas": [asdict(r) for r in plan.replicas],
         "totals": None
         if totals is None
         else {
@@ -165,18 +215,49 @@ def plan_json(plan: Plan) -> dict:
             {"name": b.name, "family": b.family, "description": b.description} for b in plan.binding
         ],
         "budget_shadow_price": plan.budget_shadow_price,
+        "break_even": [b.as_json() for b in explained.get("break_even", [])],
+        "budget_marginal": None if budget is None else budget.as_json(),
+        "floor_marginals": [m.as_json() for m in explained.get("floors", [])],
         "diagnosis": None
         if plan.diagnosis is None
         else {
             "summary": plan.diagnosis.summary,
             "findings": [f.__dict__ for f in plan.diagnosis.findings],
+            "fix": None if fix is None else asdict(fix),
         },
     }
 
 
-def plan_text(plan: Plan) -> str:
+def plan_text(plan: Plan, explained: dict | None = None) -> str:
     if not plan.is_optimal:
         return f"No feasible plan ({plan.status.value})."
+    lines = _plan_lines(plan)
+    if plan.problem.settings.single_model and plan.mip_gap > 0:
+        lines.append(f"Time limit reached: this plan is within {plan.mip_gap:.4%} of the best.")
+    if plan.problem.settings.vendor_caps:
+        lines.append(f"Vendor caps are a {CAP_BASIS_WORDS[plan.problem.settings.cap_basis]}.")
+    for r in plan.replicas:
+        lines.append(
+            f"{r.model}: {r.replicas} replica(s) reserved, ${r.monthly_cost_usd:,.0f} a month, "
+            f"{r.utilization:.0%} used ({r.hours_used:,.0f} of {r.replicas * 730:,} hours)"
+        )
+    explained = explained or {}
+    if explained.get("budget") is not None:
+        lines += ["", explained["budget"].sentence]
+    if explained.get("floors"):
+        lines += ["", "Accuracy floors (re-solved):"]
+        lines += [f"  {m.sentence}" for m in explained["floors"]]
+    winnable = [b for b in explained.get("break_even", []) if b.price_cut_pct is not None]
+    if winnable:
+        lines += ["", "Price cut that wins work (re-solved; --json lists every pair):"]
+        lines += [
+            f"  {b.task_class[:34]:<34} {b.kind} {b.subject}: {b.price_cut_pct:.1f}%"
+            for b in sorted(winnable, key=lambda b: (b.task_class, b.price_cut_pct))
+        ]
+    return "\n".join(lines)
+
+
+def _plan_lines(plan: Plan) -> list[str]:
     t = plan.totals
     lines = [
         f"Monthly cost ${t.monthly_cost_usd:,.2f}; net value ${t.monthly_net_value_usd:,.2f}; "
@@ -189,9 +270,9 @@ def plan_text(plan: Plan) -> str:
             f"{a.task_class[:34]:<34} {a.model[:40]:<40} {a.share:>6.1%} {a.accuracy:>8.1%} "
             f"{a.monthly_cost_usd:>12,.2f}"
         )
-    if plan.binding:
+    if plan.binding and not plan.problem.settings.single_model:
         lines += ["", "Binding:"] + [f"  {b.description}" for b in plan.binding]
-    return "\n".join(lines)
+    return lines
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, Decimal]:
@@ -253,18 +334,18 @@ def add_forecast_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--growth-sd",
         type=float,
-        default=0.0,
+        default=DEFAULT_GROWTH_SD,
         metavar="X",
-        help="sd of each class's monthly growth (0.01 = 1 point)",
+        help="sd of each class's monthly growth (0.01 = 1 point; default the app's)",
     )
     p.add_argument(
         "--price-sd",
         type=float,
-        default=0.0,
+        default=DEFAULT_PRICE_SD,
         metavar="X",
         help="sd of the annual price change (0.1 = 10 points)",
     )
-    p.add_argument("--accuracy-sd", type=float, default=0.0, metavar="X",
+    p.add_argument("--accuracy-sd", type=float, default=DEFAULT_ACCURACY_SD, metavar="X",
                    help="sd of each model's accuracy (0.02 = 2 points)")  # fmt: skip
 
 
@@ -358,8 +439,13 @@ def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
 
 
 def roi_json(report: RoiReport) -> dict:
+    """`vs_today` leads: the return against today's process; `gross_value_usd` is the net
+    value of all the work, named as such and never a return."""
     return {
         "headline": report.headline,
+        "vs_today": _vs_today_json(report.vs_today),
+        "gross_value_usd": report.gross_value_usd,
+        "plan_is_most_accurate": report.plan_is_most_accurate,
         "by_tier": _records(report.by_tier),
         "by_provider": _records(report.by_provider),
         "by_class": _records(report.by_class),
@@ -368,6 +454,39 @@ def roi_json(report: RoiReport) -> dict:
             "status_quo": None if report.status_quo is None else _baseline_json(report.status_quo),
         },
     }
+
+
+def _vs_today_json(r: ReturnVsToday) -> dict:
+    keys = (
+        "cost_avoided_usd", "success_value_usd", "new_work_value_usd", "ai_spend_usd",
+        "net_benefit_usd", "incremental_roi", "one_off_cost_usd", "payback_months", "covered",
+        "new_work", "not_covered",
+    )  # fmt: skip
+    return {**{k: getattr(r, k) for k in keys}, "by_class": _records(r.by_class)}
+
+
+def vs_today_text(r: ReturnVsToday) -> list[str]:
+    """The decomposition, one line per term, summing to the net benefit."""
+    lines = [
+        "Against today's process (a month):",
+        f"  today's cost avoided           {_money(r.cost_avoided_usd):>16}",
+        f"  value of the change in successes {_money(r.success_value_usd):>14}",
+        f"  new work today's process does not do {_money(r.new_work_value_usd):>10}",
+        f"  less AI spend                  {_money(-r.ai_spend_usd):>16}",
+        f"  net benefit                    {_money(r.net_benefit_usd):>16}",
+        "  incremental ROI (net benefit / AI spend): "
+        + ("n/a (no AI spend)" if r.incremental_roi is None else f"{r.incremental_roi:,.2f}x"),
+    ]
+    if r.payback_months is not None:
+        lines.append(f"  payback of one-off costs: {r.payback_months:,.1f} months")
+    lines.append(f"  covered: {', '.join(r.covered) or 'none'}")
+    lines.append(
+        f"  new work (no status-quo figures, not covered by the comparison): "
+        f"{', '.join(r.new_work) or 'none'}"
+    )
+    if r.not_covered:
+        lines.append(f"  not covered (one status-quo figure only): {', '.join(r.not_covered)}")
+    return lines
 
 
 def _baseline_json(baseline: Baseline) -> dict:
@@ -382,7 +501,12 @@ def _baseline_json(baseline: Baseline) -> dict:
 
 
 def roi_text(report: RoiReport) -> str:
-    lines = [report.headline]
+    lines = [report.headline, "", *vs_today_text(report.vs_today), ""]
+    lines.append(
+        f"Gross value of the work (not a return): {_money(report.gross_value_usd)} a month, the "
+        "value of every success less failures and spend, most of which today's process may "
+        "already deliver."
+    )
     for title, table in (
         ("By tier", report.by_tier),
         ("By provider", report.by_provider),

@@ -30,6 +30,12 @@ from pricing.catalog import Catalog
 
 BAND_PERCENTILES = (10, 50, 90)
 
+# The uncertainty the app's Forecast page opens with, and `planner forecast` uses when no
+# uncertainty flag is given: one place, so the two tell the same story.
+DEFAULT_GROWTH_SD = 0.01  # 1 point of monthly growth
+DEFAULT_PRICE_SD = 0.10  # 10 points of annual price change
+DEFAULT_ACCURACY_SD = 0.02  # 2 points of accuracy
+
 
 @dataclass(frozen=True)
 class ForecastSettings:
@@ -152,7 +158,7 @@ def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> _Inputs
             for c in classes
         ]
     )
-    has_sq = np.array([c.status_quo_cost_per_task_usd is not None for c in classes])
+    has_sq = np.array([c.has_status_quo for c in classes])
     sq_cost = np.array([c.status_quo_cost_per_task_usd or 0.0 for c in classes])
     sq_acc = np.array([c.status_quo_accuracy or 0.0 for c in classes])
     ai_share = (shares * is_ai[None, :]).sum(axis=1)
@@ -187,7 +193,7 @@ def _repriced_pair_costs(plan: Plan, catalog: Catalog, months: int, t_idx, m_idx
     """
     problem = plan.problem
     as_of, scenario = problem.settings.as_of, problem.settings.scenario
-    plan_cost = problem.cost[t_idx, m_idx]
+    plan_cost = plan.cost_per_task[t_idx, m_idx]
     pairs = list(zip(t_idx.tolist(), m_idx.tolist(), strict=True))
 
     def list_costs(on: date) -> np.ndarray:

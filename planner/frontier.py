@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from planner.model import solve_problem
-from planner.plan import MIN_SHARE, assignments_of, totals_of
+from planner.model import solve_problem, spend_of
+from planner.plan import MIN_SHARE, assignments_of, charged_costs, totals_of
 from planner.problem import PlanningProblem
 from planner.solver import Status
 
@@ -27,7 +27,7 @@ def budget_frontier(problem: PlanningProblem, points: int = 25) -> pd.DataFrame:
     high = _solve(problem, objective="max-value", budget_usd=None)
     if low.status is not Status.OPTIMAL or high.status is not Status.OPTIMAL:
         return pd.DataFrame(columns=FRONTIER_COLUMNS)
-    lo_cost, hi_cost = _spend(problem, low.shares), _spend(problem, high.shares)
+    lo_cost, hi_cost = spend_of(problem, low), spend_of(problem, high)
     budgets = np.linspace(lo_cost, max(hi_cost, lo_cost), points)
     rows = [_row(problem, b, 0.0, _solve(problem, "max-value", float(b))) for b in budgets]
     return pd.DataFrame(rows, columns=FRONTIER_COLUMNS)
@@ -55,7 +55,8 @@ def _row(problem: PlanningProblem, budget, shift: float, solution) -> dict:
     if solution.status is not Status.OPTIMAL:
         return {"budget_usd": budget, "floor_shift": shift, "status": solution.status.value}
     shares = np.where(solution.shares > MIN_SHARE, solution.shares, 0.0)
-    totals = totals_of(problem, assignments_of(problem, shares))
+    unit_costs, _ = charged_costs(problem, shares, solution.replicas)
+    totals = totals_of(problem, assignments_of(problem, shares, unit_costs))
     return {
         "budget_usd": budget,
         "floor_shift": shift,
@@ -64,11 +65,6 @@ def _row(problem: PlanningProblem, budget, shift: float, solution) -> dict:
         "monthly_net_value_usd": totals.monthly_net_value_usd,
         "mean_accuracy": totals.mean_accuracy,
     }
-
-
-def _spend(problem: PlanningProblem, shares: np.ndarray) -> float:
-    cost = np.nan_to_num(problem.cost)
-    return float((problem.volume[:, None] * cost * shares).sum())
 
 
 def _shift_floors(classes, shift: float):

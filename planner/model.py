@@ -21,7 +21,7 @@ import numpy as np
 import pulp
 
 from planner import solver
-from planner.problem import PlanningProblem
+from planner.problem import HOURS_PER_MONTH, PlanningProblem
 from planner.solver import Status
 
 REDUCED_COST_TOL = 1e-7
@@ -49,6 +49,8 @@ class LpSolution:
     rows: dict[str, Row]
     columns: np.ndarray  # T x M mask of the columns in the final program
     rounds: int
+    mip_gap: float = 0.0  # relative gap left when a time limit stopped the MIP search
+    replicas: np.ndarray | None = None  # whole replicas per `problem.replicas`, if any
 
 
 def solve_problem(problem: PlanningProblem, columns: np.ndarray | None = None) -> LpSolution:
@@ -57,6 +59,9 @@ def solve_problem(problem: PlanningProblem, columns: np.ndarray | None = None) -
     mip = problem.settings.single_model
     if columns is not None:
         return _solve_columns(problem, columns & eligible, mip, rounds=1)
+    if problem.replicas:
+        # Whole replicas make it a MIP: no duals to price columns with, so every column.
+        return _solve_columns(problem, eligible, mip, rounds=1)
     if not _has_vendor_rows(problem):
         # Without vendor rows the Pareto columns are exact for optimality and feasibility.
         return _generate_columns(problem, pareto_columns(problem, by_provider=False), mip)
@@ -127,7 +132,14 @@ def _solve_columns(
 ) -> LpSolution:
     t_idx, m_idx = np.nonzero(active)
     lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
-    status = solver.solve(lp, mip=mip)
+    integer = mip or bool(problem.replicas)
+    status = solver.solve(lp, mip=integer)
+    gap = solver.mip_gap(lp) if integer else 0.0
+    replicas = _replica_counts(lp, problem) if status is Status.OPTIMAL else None
+    if status is Status.OPTIMAL and problem.replicas and not mip:
+        # Duals for the explanations: the LP with the replicas fixed at their optimum.
+        _fix_replicas(lp, problem, replicas)
+        status = solver.solve(lp, mip=False)
     shares = np.zeros(problem.cost.shape)
     duals: dict[str, float] = {}
     slacks: dict[str, float] = {}
@@ -141,7 +153,39 @@ def _solve_columns(
             duals = {c.name: float(c.pi or 0.0) for c in constraints}
         sign = -1.0 if problem.settings.objective == "max-value" else 1.0
         objective = sign * float(pulp.value(lp.objective) or 0.0)
-    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
+    return LpSolution(
+        status, shares, objective, duals, slacks, rows, active.copy(), rounds, gap, replicas
+    )
+
+
+def spend_of(problem: PlanningProblem, solution: LpSolution) -> float:
+    """Monthly spend of a solution: sum V c x at variable cost, plus R r for replicas."""
+    cost = np.nan_to_num(problem.variable_cost)
+    spend = float((problem.volume[:, None] * cost * solution.shares).sum())
+    if solution.replicas is not None:
+        spend += sum(
+            r * replica.monthly_cost_usd
+            for r, replica in zip(solution.replicas, problem.replicas, strict=True)
+        )
+    return spend
+
+
+def _replica_counts(lp: pulp.LpProblem, problem: PlanningProblem) -> np.ndarray:
+    found = lp.variablesDict()
+    return np.array(
+        [round(found[f"replicas_{k}"].varValue or 0.0) if f"replicas_{k}" in found else 0
+         for k in range(len(problem.replicas))],
+        dtype=float,
+    )  # fmt: skip
+
+
+def _fix_replicas(lp: pulp.LpProblem, problem: PlanningProblem, counts: np.ndarray) -> None:
+    found = lp.variablesDict()
+    for k in range(len(problem.replicas)):
+        var = found.get(f"replicas_{k}")
+        if var is not None:
+            var.cat = pulp.LpContinuous
+            var.lowBound = var.upBound = float(counts[k])
 
 
 def build_lp(
@@ -156,13 +200,59 @@ def build_lp(
         lp.add_variable(f"x_{t}_{m}", 0, upper, category) for t, m in zip(t_idx, m_idx, strict=True)
     ]
     rows: dict[str, Row] = {}
+    replicas = define_replicas(lp, problem, m_idx)
     define_objective(lp, problem, variables, t_idx, m_idx)
     define_assignment(lp, rows, problem, variables, t_idx)
     define_accuracy_floors(lp, rows, problem, variables, t_idx, m_idx)
     define_budget(lp, rows, problem, variables, t_idx, m_idx)
     define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx)
     define_commitments(lp, rows, problem, variables, t_idx, m_idx)
+    define_capacity(lp, rows, problem, variables, t_idx, m_idx, replicas)
+    _charge_replicas(lp, problem, rows, replicas)
     return lp, variables, rows
+
+
+def define_replicas(lp, problem, m_idx) -> dict[int, pulp.LpVariable]:
+    """r[k] >= 0, whole: replicas of self-hosted model k reserved for the month."""
+    used = set(m_idx.tolist())
+    return {
+        k: lp.add_variable(f"replicas_{k}", 0, None, pulp.LpInteger)
+        for k, replica in enumerate(problem.replicas)
+        if replica.option in used
+    }
+
+
+def define_capacity(lp, rows, problem, variables, t_idx, m_idx, replicas) -> None:
+    """Capacity: sum_t V[t] h[t] x[t,m] - 730 r[k] <= 0 for each replica-priced model k."""
+    for k, var in replicas.items():
+        replica = problem.replicas[k]
+        mine = np.flatnonzero(m_idx == replica.option)
+        hours = problem.volume[t_idx[mine]] * replica.hours_per_task[t_idx[mine]]
+        terms = [(variables[j], float(h)) for j, h in zip(mine, hours, strict=True)]
+        expr = pulp.LpAffineExpression([*terms, (var, -HOURS_PER_MONTH)])
+        name = f"capacity_{k}"
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, 0.0))
+        rows[name] = Row(name, "capacity", provider=problem.providers[replica.option])
+
+
+def _charge_replicas(lp, problem, rows, replicas) -> None:
+    """A replica's monthly cost R r enters the objective and every spend row: the budget,
+    model spend, its provider's USD or spend cap and commitment."""
+    if not replicas:
+        return
+    terms = list(lp.objective.items())
+    for k, var in replicas.items():
+        replica = problem.replicas[k]
+        cost = replica.monthly_cost_usd
+        terms.append((var, cost))
+        provider = problem.providers[replica.option]
+        for name, row in rows.items():
+            spend_row = row.family in ("budget", "definition", "commitment") or (
+                row.family == "vendor_cap" and problem.settings.cap_basis != "tasks"
+            )
+            if spend_row and (row.provider is None or row.provider == provider):
+                lp.get_constraint_by_name(name).expr.addterm(var, cost)
+    lp.setObjective(pulp.LpAffineExpression(terms))
 
 
 def define_objective(lp, problem, variables, t_idx, m_idx) -> None:
@@ -200,35 +290,56 @@ def define_budget(lp, rows, problem, variables, t_idx, m_idx) -> None:
     budget = problem.settings.budget_usd
     if budget is None:
         return
-    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+    spend = problem.volume[t_idx] * problem.variable_cost[t_idx, m_idx]
     expr = pulp.LpAffineExpression(zip(variables, spend.tolist(), strict=True))
     lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "budget", float(budget)))
     rows["budget"] = Row("budget", "budget", bound=float(budget))
 
 
 def define_vendor_caps(lp, rows, problem, variables, t_idx, m_idx) -> None:
-    """Vendor cap: spend with p <= s[p] x model spend S, where S is defined by one row:
-    sum_{t, m model} V[t] c[t,m] x[t,m] - S = 0, then for each capped provider p
-    sum_{t, m sold by p} V[t] c[t,m] x[t,m] - s[p] S <= 0.
-    (S keeps each cap row to its own provider's columns instead of every column.)"""
+    """Vendor cap on provider p, by the settings' basis:
+    - tasks: sum_{t, m sold by p} V[t] x[t,m] <= s[p] sum_t V[t] (share of all tasks);
+    - usd:   sum_{t, m sold by p} V[t] c[t,m] x[t,m] <= U[p] (USD a month);
+    - spend: sum_{t, m sold by p} V[t] c[t,m] x[t,m] - s[p] S <= 0, with model spend S defined
+      by one row sum_{t, m model} V[t] c[t,m] x[t,m] - S = 0 (so each cap row keeps to its
+      own provider's columns). Only this basis can be met by padding spend elsewhere."""
     caps = sorted(problem.settings.vendor_caps.items())
     if not caps:
         return
-    total = lp.add_variable("model_spend", 0)
-    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx] * problem.is_ai[m_idx]
-    terms = [(variables[j], float(spend[j])) for j in np.nonzero(spend)[0]]
-    definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
-    lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
-    rows["model_spend"] = Row("model_spend", "definition")
+    basis = problem.settings.cap_basis
+    coef = _cap_coefficients(problem, t_idx, m_idx)
+    total = None
+    if basis == "spend":
+        total = lp.add_variable("model_spend", 0)
+        terms = [(variables[j], float(coef[j])) for j in np.nonzero(coef)[0]]
+        definition = pulp.LpAffineExpression([*terms, (total, -1.0)])
+        lp.addConstraint(pulp.LpConstraint(definition, pulp.LpConstraintEQ, "model_spend", 0.0))
+        rows["model_spend"] = Row("model_spend", "definition")
     providers = problem.provider_of[m_idx]
-    for k, (provider, share) in enumerate(caps):
+    for k, (provider, cap) in enumerate(caps):
         name = f"vendor_cap_{k}"
-        mine = np.nonzero((providers == provider) & (spend > 0))[0]
-        expr = pulp.LpAffineExpression(
-            [*((variables[j], float(spend[j])) for j in mine), (total, -float(share))]
-        )
-        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, 0.0))
-        rows[name] = Row(name, "vendor_cap", provider=provider, bound=share)
+        mine = np.nonzero((providers == provider) & (coef > 0))[0]
+        terms = [(variables[j], float(coef[j])) for j in mine]
+        if basis == "spend":
+            terms.append((total, -float(cap)))
+        rhs = _cap_rhs(problem, cap)
+        expr = pulp.LpAffineExpression(terms)
+        lp.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, rhs))
+        rows[name] = Row(name, "vendor_cap", provider=provider, bound=cap)
+
+
+def _cap_coefficients(problem: PlanningProblem, t_idx, m_idx) -> np.ndarray:
+    """A column's coefficient in its provider's cap row: tasks (V) or spend (V c), models only."""
+    if problem.settings.cap_basis == "tasks":
+        return problem.volume[t_idx] * problem.is_ai[m_idx]
+    return problem.volume[t_idx] * problem.variable_cost[t_idx, m_idx] * problem.is_ai[m_idx]
+
+
+def _cap_rhs(problem: PlanningProblem, cap: float) -> float:
+    basis = problem.settings.cap_basis
+    if basis == "tasks":
+        return float(cap * problem.volume.sum())
+    return float(cap) if basis == "usd" else 0.0
 
 
 def define_commitments(lp, rows, problem, variables, t_idx, m_idx) -> None:
@@ -252,7 +363,7 @@ def objective_coefficients(problem: PlanningProblem, t_idx, m_idx) -> np.ndarray
     volume = problem.volume[t_idx]
     if problem.settings.objective == "max-value":
         return -volume * problem.net_value_per_task()[t_idx, m_idx]
-    return volume * problem.cost[t_idx, m_idx]
+    return volume * problem.variable_cost[t_idx, m_idx]
 
 
 def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
@@ -265,8 +376,11 @@ def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_id
         - _task_duals(duals, "accuracy", t_idx, len(problem.classes))
         * problem.accuracy[t_idx, m_idx]
     )
-    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
-    return d - spend * _spend_dual_weight(problem, duals, m_idx)
+    spend = problem.volume[t_idx] * problem.variable_cost[t_idx, m_idx]
+    d = d - spend * _spend_dual_weight(problem, duals, m_idx)
+    if problem.settings.cap_basis == "tasks":
+        d = d - problem.volume[t_idx] * _cap_duals(problem, duals, m_idx)
+    return d
 
 
 def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
@@ -280,11 +394,21 @@ def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx)
     providers = problem.provider_of[m_idx]
     weight = np.full(len(m_idx), duals.get("budget", 0.0))
     weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
-    for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
-        weight = weight + duals.get(f"vendor_cap_{k}", 0.0) * (providers == provider)
+    if problem.settings.cap_basis != "tasks":
+        weight = weight + _cap_duals(problem, duals, m_idx)
     for k, (provider, _) in enumerate(sorted(problem.settings.commitments_usd.items())):
         weight = weight + duals.get(f"commitment_{k}", 0.0) * (providers == provider)
     return weight
+
+
+def _cap_duals(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
+    """Each column's own provider's cap dual (zero for uncapped providers and today's process)."""
+    providers = problem.provider_of[m_idx]
+    out = np.zeros(len(m_idx))
+    for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
+        mine = (providers == provider) * problem.is_ai[m_idx]
+        out = out + duals.get(f"vendor_cap_{k}", 0.0) * mine
+    return out
 
 
 def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.ndarray) -> np.ndarray:
@@ -298,7 +422,7 @@ def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.nda
 
 
 def _commit_coefficients(problem, t_idx, m_idx, provider: str) -> np.ndarray:
-    spend = problem.volume[t_idx] * problem.cost[t_idx, m_idx]
+    spend = problem.volume[t_idx] * problem.variable_cost[t_idx, m_idx]
     return spend * (problem.provider_of[m_idx] == provider)
 
 

@@ -15,9 +15,10 @@ from planner.explain import (
     budget_shadow_price,
     diagnose,
     precheck,
+    with_combined_fix,
 )
 from planner.model import LpSolution, solve_problem
-from planner.problem import PlanningProblem
+from planner.problem import HOURS_PER_MONTH, PlanningProblem
 from planner.solver import Status
 
 MIN_SHARE = 1e-7  # shares below this are solver noise, not a decision
@@ -59,6 +60,17 @@ class PlanTotals:
 
 
 @dataclass(frozen=True)
+class ReplicaUse:
+    """A self-hosted model's reserved replicas and how full the plan keeps them."""
+
+    model: str
+    replicas: int
+    monthly_cost_usd: float  # replicas x one replica's monthly cost
+    hours_used: float  # replica-hours of work a month at the sheet's target utilization
+    utilization: float  # hours used / (replicas x 730); 0 with no replica
+
+
+@dataclass(frozen=True)
 class Plan:
     status: Status
     problem: PlanningProblem
@@ -70,6 +82,15 @@ class Plan:
     diagnosis: Diagnosis | None = None
     shares: np.ndarray | None = None
     rounds: int = 0
+    mip_gap: float = 0.0  # relative gap left if a time limit stopped the one-model search
+    replicas: list[ReplicaUse] = field(default_factory=list)
+    unit_costs: np.ndarray | None = None  # cost per task as charged (replicas spread by use)
+
+    @property
+    def cost_per_task(self) -> np.ndarray:
+        """Cost per task as the plan charges it: the problem's, except that replica-priced
+        columns carry their replicas' cost spread over the work in proportion to hours."""
+        return self.problem.cost if self.unit_costs is None else self.unit_costs
 
     @property
     def is_optimal(self) -> bool:
@@ -80,16 +101,18 @@ def optimize(problem: PlanningProblem) -> Plan:
     """Solve the problem; an infeasible one comes back with a diagnosis, never bare."""
     early = precheck(problem)
     if early is not None:
-        return Plan(Status.INFEASIBLE, problem, diagnosis=early)
+        return Plan(Status.INFEASIBLE, problem, diagnosis=with_combined_fix(problem, early))
     solution = solve_problem(problem)
     if solution.status is not Status.OPTIMAL:
-        return Plan(solution.status, problem, diagnosis=diagnose(problem), rounds=solution.rounds)
+        diagnosis = with_combined_fix(problem, diagnose(problem))
+        return Plan(solution.status, problem, diagnosis=diagnosis, rounds=solution.rounds)
     return read_plan(problem, solution)
 
 
 def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
     shares = np.where(solution.shares > MIN_SHARE, solution.shares, 0.0)
-    assignments = assignments_of(problem, shares)
+    unit_costs, uses = charged_costs(problem, shares, solution.replicas)
+    assignments = assignments_of(problem, shares, unit_costs)
     return Plan(
         status=Status.OPTIMAL,
         problem=problem,
@@ -100,15 +123,49 @@ def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
         break_even=break_even_table(problem, solution, shares),
         shares=shares,
         rounds=solution.rounds,
+        mip_gap=solution.mip_gap,
+        replicas=uses,
+        unit_costs=unit_costs,
     )
 
 
-def assignments_of(problem: PlanningProblem, shares: np.ndarray) -> list[Assignment]:
+def charged_costs(
+    problem: PlanningProblem, shares: np.ndarray, counts: np.ndarray | None
+) -> tuple[np.ndarray, list[ReplicaUse]]:
+    """Cost per task as charged, and each replica-priced model's use. Replicas of model k
+    cost R r; class t's task takes h[t] of the H hours used, so it is charged R r h[t] / H."""
+    if not problem.replicas:
+        return problem.cost, []
+    cost = np.array(problem.cost)
+    uses = []
+    for k, replica in enumerate(problem.replicas):
+        m = replica.option
+        r = int(counts[k]) if counts is not None else 0
+        hours_per_task = np.nan_to_num(replica.hours_per_task)
+        used = float((problem.volume * hours_per_task * shares[:, m]).sum())
+        spend = r * replica.monthly_cost_usd
+        cost[:, m] = np.where(
+            np.isnan(cost[:, m]), np.nan, spend * hours_per_task / used if used > 0 else 0.0
+        )
+        if r or used:
+            capacity = r * HOURS_PER_MONTH
+            uses.append(
+                ReplicaUse(problem.options[m], r, spend, used, used / capacity if r else 0.0)
+            )
+    return cost, uses
+
+
+def assignments_of(
+    problem: PlanningProblem, shares: np.ndarray, unit_costs: np.ndarray | None = None
+) -> list[Assignment]:
+    """One row per class and option with a share; cost per task as charged (`unit_costs`,
+    the problem's cost by default)."""
+    unit_costs = problem.cost if unit_costs is None else unit_costs
     out = []
     for t, m in zip(*np.nonzero(shares), strict=True):
         task, share = problem.classes[t], float(shares[t, m])
         tasks = task.monthly_volume * share
-        acc, cost = float(problem.accuracy[t, m]), float(problem.cost[t, m])
+        acc, cost = float(problem.accuracy[t, m]), float(unit_costs[t, m])
         tin, tout = float(problem.input_tokens[t, m]), float(problem.output_tokens[t, m])
         successes = tasks * acc
         value = successes * task.value_per_success_usd

@@ -23,6 +23,17 @@ from pricing.scenario import PriceScenario
 STATUS_QUO = "status-quo"
 STATUS_QUO_PROVIDER = "today's process"
 Objective = Literal["max-value", "min-cost"]
+CapBasis = Literal["tasks", "usd", "spend"]
+CAP_BASES: tuple[str, ...] = ("tasks", "usd", "spend")
+# Share of tasks by default: a share of spend can be met by spending more elsewhere
+# (padding), a share of tasks cannot.
+DEFAULT_CAP_BASIS: CapBasis = "tasks"
+HOURS_PER_MONTH = 730.0  # a replica reserved for a month: 8,760 hours a year / 12
+CAP_BASIS_WORDS = {
+    "tasks": "share of all tasks",
+    "usd": "USD a month",
+    "spend": "share of model spend",
+}
 
 
 @dataclass(frozen=True)
@@ -31,9 +42,11 @@ class PlanSettings:
 
     objective: Objective = "max-value"
     budget_usd: float | None = None
-    vendor_caps: dict[str, float] = field(default_factory=dict)  # provider -> max share
+    vendor_caps: dict[str, float] = field(default_factory=dict)  # provider -> cap (see basis)
+    cap_basis: CapBasis = DEFAULT_CAP_BASIS  # what a cap limits: tasks, USD, or spend share
     commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min spend
     single_model: bool = False
+    self_hosted_replicas: bool = False  # price self-hosted models as whole reserved replicas
     include_status_quo: bool = True
     as_of: date = field(default_factory=date.today)
     scenario: PriceScenario = field(default_factory=PriceScenario)
@@ -43,12 +56,32 @@ class PlanSettings:
             raise ValueError(f"objective must be max-value or min-cost, not {self.objective!r}")
         if self.budget_usd is not None and not self.budget_usd >= 0:
             raise ValueError("budget must be zero or more")
-        for provider, share in self.vendor_caps.items():
-            if not 0 <= share <= 1:
+        if self.cap_basis not in CAP_BASES:
+            raise ValueError(f"cap basis must be one of {', '.join(CAP_BASES)}")
+        for provider, cap in self.vendor_caps.items():
+            if self.cap_basis == "usd" and not 0 <= cap < float("inf"):
+                raise ValueError(f"vendor cap for '{provider}' must be zero or more USD")
+            if self.cap_basis != "usd" and not 0 <= cap <= 1:
                 raise ValueError(f"vendor cap for '{provider}' must be a share from 0 to 1")
         for provider, usd in self.commitments_usd.items():
             if not usd >= 0:
                 raise ValueError(f"committed spend for '{provider}' must be zero or more")
+
+
+@dataclass(frozen=True)
+class Replica:
+    """A self-hosted model priced as capacity: whole replicas reserved for the month.
+
+    A replica costs R = GPU-hour price x GPUs x 730 hours a month, used or not, and gives
+    730 hours of serving at the sheet's throughput and target utilization u. A task takes
+    h[t] = in / (tokens/s in x 3,600 x u) + out / (tokens/s out x 3,600 x u) replica-hours,
+    which is the sheet's derived cost per task divided by the replica's hourly cost.
+    Capacity: sum_t V[t] h[t] x[t,m] <= 730 r, with r whole; spend = R r.
+    """
+
+    option: int  # the model's column
+    monthly_cost_usd: float  # R, with the scenario's discount or price change
+    hours_per_task: np.ndarray  # h[t], NaN where the model may not do the class
 
 
 @dataclass(frozen=True)
@@ -66,6 +99,7 @@ class PlanningProblem:
     output_tokens: np.ndarray
     sources: dict[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
+    replicas: tuple[Replica, ...] = ()  # self-hosted models priced as capacity, if chosen
 
     # Derived arrays, computed once per problem (the optimizer reads them on every pricing
     # round) and read-only, so that no caller can change a cached value under another.
@@ -100,13 +134,22 @@ class PlanningProblem:
         """`providers` as an array, for masks such as provider_of[m_idx] == "openai"."""
         return _frozen(self.providers, dtype=object)
 
+    @cached_property
+    def variable_cost(self) -> np.ndarray:
+        """What a task costs at the margin: `cost`, except zero on replica-priced columns,
+        whose cost is the replicas reserved (see `Replica`)."""
+        cost = np.array(self.cost)
+        for replica in self.replicas:
+            cost[:, replica.option] = np.where(np.isnan(cost[:, replica.option]), np.nan, 0.0)
+        return _frozen(cost)
+
     def net_value_per_task(self) -> np.ndarray:
-        """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and cost."""
+        """u[t,m] = a v - (1 - a) f - c: value of a success, less failures and variable cost."""
         return self._net_value
 
     @cached_property
     def _net_value(self) -> np.ndarray:
-        a, c = self.accuracy, self.cost
+        a, c = self.accuracy, self.variable_cost
         return _frozen(a * self.values[:, None] - (1 - a) * self.failure_costs[:, None] - c)
 
 
@@ -155,11 +198,12 @@ def build_problem(
             )
             acc[t, m] = row.accuracy
             sources[(t, m)] = row.source
-        if settings.include_status_quo and _has_status_quo(task):
+        if settings.include_status_quo and task.has_status_quo:
             cost[t, -1] = task.status_quo_cost_per_task_usd
             acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
             sources[(t, shape[1] - 1)] = "the workload's status-quo figures"
 
+    replicas = _replicas(catalog, options, cost, settings) if settings.self_hosted_replicas else ()
     return PlanningProblem(
         classes=tuple(workload.classes),
         options=(*(q.model_id for q in options), STATUS_QUO),
@@ -172,7 +216,24 @@ def build_problem(
         output_tokens=tokens_out,
         sources=sources,
         settings=settings,
+        replicas=replicas,
     )
+
+
+def _replicas(
+    catalog: Catalog, options: list[Quote], cost: np.ndarray, settings: PlanSettings
+) -> tuple[Replica, ...]:
+    """Every self-hosted option, with its replica's monthly cost and hours per task."""
+    out = []
+    for m, quote in enumerate(options):
+        if quote.kind != "self_hosted":
+            continue
+        sheet = catalog.sheet_on(quote.provider, quote.effective_from).sheet
+        model = next(x for x in sheet.models if x.id == quote.model)
+        factor = float(settings.scenario.factor(quote.provider, quote.model))
+        hourly = float(model.gpu_hour_usd * model.gpus_per_replica) * factor
+        out.append(Replica(m, hourly * HOURS_PER_MONTH, _frozen(cost[:, m] / hourly)))
+    return tuple(out)
 
 
 def cost_per_task(
@@ -208,7 +269,3 @@ def _retired(prices, on) -> bool:
 
 def _allowed(task: TaskClass, provider: str) -> bool:
     return task.allowed_providers is None or provider in task.allowed_providers
-
-
-def _has_status_quo(task: TaskClass) -> bool:
-    return task.status_quo_cost_per_task_usd is not None and task.status_quo_accuracy is not None

@@ -46,6 +46,7 @@ OPTIONAL_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "monthly_growth",
     "status_quo_cost_per_task_usd",
     "status_quo_accuracy",
+    "one_off_cost_usd",
 )
 WORKLOAD_COLUMNS: tuple[str, ...] = REQUIRED_WORKLOAD_COLUMNS + OPTIONAL_WORKLOAD_COLUMNS
 _COLUMNS = Columns(WORKLOAD_COLUMNS, REQUIRED_WORKLOAD_COLUMNS)
@@ -66,6 +67,7 @@ RULES: dict[str, Range] = {
     "monthly_growth": GROWTH,
     "status_quo_cost_per_task_usd": NON_NEGATIVE,
     "status_quo_accuracy": SHARE,
+    "one_off_cost_usd": NON_NEGATIVE,
 }
 
 _TEMPLATE_ROW = {
@@ -83,6 +85,7 @@ _TEMPLATE_ROW = {
     "monthly_growth": 0.02,
     "status_quo_cost_per_task_usd": 1.8,
     "status_quo_accuracy": 0.9,
+    "one_off_cost_usd": "",
 }
 
 
@@ -108,6 +111,14 @@ class TaskClass:
     monthly_growth: float = 0.0
     status_quo_cost_per_task_usd: float | None = None
     status_quo_accuracy: float | None = None
+    one_off_cost_usd: float | None = None  # one-time cost of moving this work (for payback)
+
+    @property
+    def has_status_quo(self) -> bool:
+        """The one definition of "today's process does this work": its cost AND accuracy are
+        both given. Planner, forecast and ROI all use it; one figure alone counts as none."""
+        cost, accuracy = self.status_quo_cost_per_task_usd, self.status_quo_accuracy
+        return cost is not None and accuracy is not None
 
     def __post_init__(self):
         if not self.name.strip():
@@ -245,6 +256,7 @@ def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClas
         monthly_growth=num("monthly_growth", 0.0),
         status_quo_cost_per_task_usd=num("status_quo_cost_per_task_usd", None),
         status_quo_accuracy=num("status_quo_accuracy", None),
+        one_off_cost_usd=num("one_off_cost_usd", None),
     )
 
 

@@ -96,10 +96,14 @@ def test_every_page_renders(app: AppTest, page: str):
 
 def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert metric(app, "Monthly spend") == DEFAULT_SPEND
-    for label in ("Net value a month", "ROI", "Value / 1k tokens", "Savings"):
+    for label in ("Net value a month", "Value / 1k tokens", "Savings", "Net benefit vs today"):
         assert metric(app, label) != "–"
-    assert f"This plan costs {DEFAULT_SPEND} a month, " in text(app)
-    assert "% less than running everything" in text(app)
+    assert metric(app, "Incremental ROI") != "–"
+    headline = "\n".join(t.value for t in app.text)
+    assert headline.startswith("Against today's process the plan")
+    assert f"This plan costs {DEFAULT_SPEND} a month, " in headline
+    assert "% less than running everything" in headline
+    assert "ROI" not in [m.label for m in app.metric]  # gross value is never called ROI
     captions = "\n".join(c.value for c in app.caption)
     assert "illustrative price sheets (assumptions, not list prices): self-hosted" in captions
     charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
@@ -180,17 +184,22 @@ def test_slider_values_survive_a_page_switch(app: AppTest):
     assert metric(app, "Monthly spend") == "$2,500"
 
 
+def plain(at: AppTest) -> str:
+    return "\n".join(t.value for t in at.text)
+
+
 def test_portfolio_explains_the_budget_in_words(app: AppTest):
     app.switch_page("app_pages/portfolio.py").run()
-    assert f"The monthly budget of **{DEFAULT_SPEND}** is fully used" in text(app)
+    assert "The next $1,000 of monthly budget adds" in plain(app)
     app.slider(key=S.BUDGET).set_value(TOP).run()
-    assert "The budget does not bind" in text(app)
+    assert "The budget does not bind: re-solved with $1,000 more" in plain(app)
     app.slider(key=S.BUDGET).set_value(2000).run()
-    words = text(app)
-    assert "The monthly budget of **$2,000** is fully used" in words
-    assert "one more dollar of monthly budget would add about" in words
+    words = plain(app)
+    assert "of net value (re-solved). Each extra dollar adds" in words
+    assert "while the budget is between" in words
+    assert metric(app, "Next $1,000 of budget adds") != "–"
     frames = [f.value for f in app.dataframe]
-    assert any("break_even_cost_per_task_usd" in f.columns for f in frames)
+    assert any("price_cut_pct" in f.columns and "reason" in f.columns for f in frames)
     spec = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     assert any(s["data"][0]["type"] == "sankey" for s in spec)
     assert any(t.get("name") == "This plan" for s in spec for t in s["data"])
@@ -300,3 +309,46 @@ def test_vendor_scenarios_compare_side_by_side(app: AppTest):
     app.button[0].click().run()  # add a scenario
     assert [t.label for t in app.tabs] == ["List prices", "Negotiated", "Scenario 3"]
     assert not app.exception
+
+
+def test_overview_says_when_the_forecast_runs_past_the_annual_budget(app: AppTest):
+    warned = [w.value for w in app.warning]
+    assert any("runs past the annual budget of" in w for w in warned) or any(
+        "stay within the annual budget" in c.value for c in app.caption
+    )
+    app.slider(key=S.GROWTH).set_value(15.0).run()  # fast growth spends past any budget
+    assert any("runs past the annual budget of" in w.value for w in app.warning)
+
+
+def test_a_higher_quality_bar_says_why_the_budget_jumps(app: AppTest):
+    app.slider(key=S.QUALITY_SHIFT).set_value(5).run()
+    words = plain(app)
+    assert "no allowed model reaches the" in words
+    assert "today's process keeps" in words
+    assert "The cheapest plan that meets every floor with the quality bar at +5 points" in words
+
+
+def test_vendor_page_shows_vendor_break_evens_and_the_cap_basis(app: AppTest):
+    app.switch_page("app_pages/vendor_scenarios.py").run()
+    assert "What each vendor must cut to win work" in [s.value for s in app.subheader]
+    captions = "\n".join(c.value for c in app.caption)
+    assert "Caps in force: share of all tasks." in captions
+    app.radio(key=S.CAP_BASIS).set_value("spend").run()
+    assert not app.exception
+    captions = "\n".join(c.value for c in app.caption)
+    assert "Caps in force: share of model spend." in captions
+    frames = [f.value for f in app.dataframe]
+    assert any("subject" in f.columns and "price_cut_pct" in f.columns for f in frames)
+
+
+def test_portfolio_prices_self_hosted_as_replicas_when_asked(app: AppTest):
+    app.switch_page("app_pages/portfolio.py").run()
+    app.toggle(key=S.REPLICAS).set_value(True).run()
+    assert not app.exception
+    frames = [f.value for f in app.dataframe]
+    replicas = [f for f in frames if "utilization" in f.columns]
+    if replicas:
+        table = replicas[0]
+        assert (table["replicas"] >= 0).all() and (table["utilization"] <= 100 + 1e-6).all()
+    else:
+        assert "No replica is worth reserving" in plain(app) or errors(app)

@@ -393,3 +393,26 @@ def test_cli_forecast_text_and_errors(capsys):
     assert "12 to 36 months" in capsys.readouterr().err
     assert cli.main(["forecast", *CLI, "--budget", "100"]) == 3
     assert "Raise the budget" in capsys.readouterr().err
+
+
+def test_a_status_quo_cost_without_accuracy_is_no_process_today(catalog):
+    # One definition everywhere: a cost alone is not "today's process", so the forecast
+    # neither charges it nor counts its tasks as failed; month 0 is the plan.
+    half = task(status_quo_cost_per_task_usd=5.0)
+    plan = hand_plan(catalog, [half], {"Triage": {"acme/fast": 1.0}})
+    assert not half.has_status_quo
+    line = run(plan, catalog, adoption_start=0.5, adoption_months=2).deterministic
+    assert line.spend_usd[0] == pytest.approx(0.5 * plan.totals.monthly_cost_usd, rel=1e-12)
+    assert line.net_value_usd[0] >= 0
+    full = run(plan, catalog).deterministic
+    assert full.net_value_usd[0] == pytest.approx(plan.totals.monthly_net_value_usd, rel=1e-12)
+
+
+def test_cli_forecast_defaults_to_the_apps_uncertainty():
+    from planner import cli
+    from planner.forecast import DEFAULT_ACCURACY_SD, DEFAULT_GROWTH_SD, DEFAULT_PRICE_SD
+
+    args = cli.build_parser().parse_args(["forecast", "--workload", str(EXAMPLE)])
+    assert (args.growth_sd, args.price_sd, args.accuracy_sd) == (
+        DEFAULT_GROWTH_SD, DEFAULT_PRICE_SD, DEFAULT_ACCURACY_SD,
+    )  # fmt: skip

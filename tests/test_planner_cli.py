@@ -70,7 +70,9 @@ def test_discount_lowers_cost_and_vendor_cap_holds(capsys):
         json.loads(cut)["totals"]["monthly_cost_usd"]
         < json.loads(listed)["totals"]["monthly_cost_usd"]
     )
-    _, capped, _ = run(capsys, "solve", *BASE, "--vendor-cap", "openai=0.2", "--json")
+    _, capped, _ = run(
+        capsys, "solve", *BASE, "--vendor-cap", "openai=0.2", "--cap-basis", "spend", "--json"
+    )
     data = json.loads(capped)
     openai = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["provider"] == "openai")
     models = sum(a["monthly_cost_usd"] for a in data["assignments"] if a["tier"] != "status-quo")
@@ -119,3 +121,86 @@ def test_commitment_moves_spend_to_the_vendor(capsys):
     )
     assert anthropic == pytest.approx(500, rel=1e-6)
     assert "commitment" in {b["family"] for b in data["binding_constraints"]}
+
+
+def test_solve_json_carries_exact_break_evens_and_re_solved_marginals(capsys):
+    code, out, _ = run(capsys, "solve", *BASE, "--budget", "2000", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["break_even"], "models outside the plan have break-evens"
+    for item in data["break_even"]:
+        assert set(item) == {"task_class", "price_cut_pct", "reason", "model"} or set(item) == {
+            "task_class", "price_cut_pct", "reason", "provider",
+        }  # fmt: skip
+        assert item["price_cut_pct"] is None or 0 <= item["price_cut_pct"] <= 100
+        assert (item["price_cut_pct"] is None) == item["reason"].startswith("never")
+    assert {"model", "provider"} <= {k for item in data["break_even"] for k in item}
+    budget = data["budget_marginal"]
+    assert budget["current"] == 2000 and budget["step"] == 1000
+    assert budget["range_low"] <= 2000 <= budget["range_high"]
+    assert data["cap_basis"] == "tasks" and data["mip_gap"] is None
+
+
+def test_single_model_reports_its_gap_and_no_dual(capsys):
+    _, out, _ = run(capsys, "solve", *BASE, "--budget", "2000", "--single-model", "--json")
+    data = json.loads(out)
+    assert data["mip_gap"] == 0.0
+    assert data["budget_shadow_price"] is None
+    assert data["budget_marginal"]["rate"] is None
+    assert "re-solved" in data["budget_marginal"]["sentence"]
+
+
+@pytest.mark.parametrize("basis", ["tasks", "usd", "spend"])
+def test_each_cap_basis_holds_and_is_named(capsys, basis):
+    cap = "200" if basis == "usd" else "0.1"
+    args = ["--objective", "min-cost", "--vendor-cap", f"openai={cap}", "--cap-basis", basis]
+    _, out, _ = run(capsys, "solve", *BASE, *args, "--json")
+    data = json.loads(out)
+    assert data["cap_basis"] == basis
+    rows = [a for a in data["assignments"] if a["provider"] == "openai"]
+    spend = sum(a["monthly_cost_usd"] for a in rows)
+    if basis == "usd":
+        assert spend <= 200 + 1e-6
+    elif basis == "spend":
+        models = sum(
+            a["monthly_cost_usd"] for a in data["assignments"] if a["tier"] != "status-quo"
+        )
+        assert spend <= 0.1 * models + 1e-6
+    _, text, _ = run(capsys, "solve", *BASE, *args)
+    assert "Vendor caps are a" in text
+
+
+def test_a_spend_cap_is_met_by_padding_a_task_cap_is_not():
+    # Under a share-of-spend cap the plan buys the capped vendor's volume with extra spend
+    # elsewhere: a share-of-tasks cap at the very task share that plan gives the vendor does
+    # the same work for less. (A task cap fixes volume; spending more cannot loosen it.)
+    from planner.plan import optimize
+    from tests.test_explanations import example
+
+    padded = optimize(
+        example(objective="min-cost", vendor_caps=(("self-hosted", 0.05),), cap_basis="spend")
+    )
+    tasks = sum(a.monthly_tasks for a in padded.assignments if a.provider == "self-hosted")
+    share = tasks / padded.problem.volume.sum()
+    by_tasks = optimize(
+        example(
+            objective="min-cost",
+            vendor_caps=(("self-hosted", share + 1e-9),),
+            cap_basis="tasks",
+        )
+    )
+    assert by_tasks.totals.monthly_cost_usd < padded.totals.monthly_cost_usd - 1.0
+
+
+def test_self_hosted_replicas_are_reported_with_their_utilization(capsys):
+    args = ["--self-hosted-replicas", "--json"]
+    code, out, _ = run(capsys, "solve", *BASE, *args)
+    data = json.loads(out)
+    assert code == 0
+    for use in data["replicas"]:
+        assert use["replicas"] >= 0 and 0 <= use["utilization"] <= 1 + 1e-9
+    cost = sum(a["monthly_cost_usd"] for a in data["assignments"])
+    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-12)
+    _, text, _ = run(capsys, "solve", *BASE, "--self-hosted-replicas")
+    if data["replicas"]:
+        assert "replica(s) reserved" in text and "% used" in text

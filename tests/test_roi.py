@@ -107,7 +107,7 @@ def test_by_tier_by_hand():
     assert frontier.monthly_spend_usd == pytest.approx(5.0)
     assert frontier.monthly_tokens == pytest.approx(250_000)
     assert frontier.monthly_net_value_usd == pytest.approx(800 - 80 - 5)
-    assert frontier.roi == pytest.approx(715 / 5)
+    assert frontier.gross_value_per_usd == pytest.approx(715 / 5)
     assert frontier.cost_per_successful_task_usd == pytest.approx(5 / 80)
     assert frontier.value_per_1k_tokens_usd == pytest.approx(800 / 250_000 * 1000)
     assert math.isnan(frontier.savings_vs_today_usd)  # Drafting has no figures for today
@@ -117,13 +117,13 @@ def test_by_tier_by_hand():
     assert economy.successful_tasks == pytest.approx(510)
     assert economy.monthly_value_usd == pytest.approx(900 + 600)
     assert economy.monthly_failure_cost_usd == pytest.approx(150 + 160)
-    assert economy.roi == pytest.approx((1500 - 310 - 1.7) / 1.7)
+    assert economy.gross_value_per_usd == pytest.approx((1500 - 310 - 1.7) / 1.7)
     assert economy.cost_per_successful_task_usd == pytest.approx(1.7 / 510)
     assert economy.value_per_1k_tokens_usd == pytest.approx(1500 / 910_000 * 1000)
     assert economy.savings_vs_today_usd == pytest.approx(600 * 0.5 - 1.2)  # Triage's share only
     # Today's process on 400 Triage tasks: $200, 360 successes; no tokens, no saving.
     today = row(table, "tier", STATUS_QUO)
-    assert today.roi == pytest.approx((720 - 40 - 200) / 200)
+    assert today.gross_value_per_usd == pytest.approx((720 - 40 - 200) / 200)
     assert math.isnan(today.value_per_1k_tokens_usd)
     assert today.savings_vs_today_usd == 0.0
 
@@ -140,7 +140,7 @@ def test_by_provider_and_by_class_by_hand():
     assert triage.cost_per_successful_task_usd == pytest.approx(201.2 / 810)
     drafting = row(report.by_class, "task_class", "Drafting")
     assert math.isnan(drafting.savings_vs_today_usd)
-    assert drafting.roi == pytest.approx((800 + 600 - 80 - 160 - 5.5) / 5.5)
+    assert drafting.gross_value_per_usd == pytest.approx((800 + 600 - 80 - 160 - 5.5) / 5.5)
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_report_carries_both_baselines_and_the_headline():
     report = roi_report(hand_plan(MIXED))
     assert report.most_accurate.name == "Most accurate model everywhere"
     assert report.status_quo.classes_covered == 1
-    assert report.headline.startswith("This plan costs $207 a month, 1,779% more than")
+    assert "This plan costs $207 a month, 1,779% more than" in report.headline
 
 
 @pytest.mark.parametrize(
@@ -215,8 +215,8 @@ def test_report_carries_both_baselines_and_the_headline():
         (
             {"Triage": {"c/mini": 1.0}, "Drafting": {"a/big": 1.0}},
             None,
-            "This plan costs $11.00 a month, the same as running everything on the most "
-            "accurate model, with every class at or above its accuracy bar.",
+            "This plan costs $11.00 a month, and it is the most-accurate baseline itself (each "
+            "class on its best model), with every class at or above its accuracy bar.",
         ),
         (
             {"Triage": {"c/mini": 1.0}, "Drafting": {"a/big": 1.0}},
@@ -254,9 +254,9 @@ def test_a_zero_cost_plan_has_no_roi():
     prob = problem(table=free)
     report = roi_report(hand_plan({"Triage": {"a/big": 1.0}, "Drafting": {"a/big": 1.0}}, prob))
     frontier = report.by_tier.iloc[0]
-    assert frontier.monthly_spend_usd == 0.0 and math.isnan(frontier.roi)
+    assert frontier.monthly_spend_usd == 0.0 and math.isnan(frontier.gross_value_per_usd)
     assert frontier.cost_per_successful_task_usd == 0.0
-    assert report.headline.startswith("This plan costs $0.00 a month, the same as")
+    assert "This plan costs $0.00 a month, and it is the most-accurate baseline" in report.headline
 
 
 def test_an_infeasible_plan_has_no_report():
@@ -291,10 +291,75 @@ def test_cli_roi_json_matches_the_report(capsys, example_plan):
 def test_cli_roi_text_and_exit_codes(capsys):
     assert cli.main(["roi", *ARGS]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("This plan costs $2,000 a month")
+    assert out.startswith("Against today's process the plan")
+    assert "This plan costs $2,000 a month" in out
+    assert "Gross value of the work (not a return)" in out
     assert "By tier:" in out and "By provider:" in out and "By class:" in out
     assert "Today's process: $2,903,000.00 a month, net value -$1,284,800.00" in out
     assert cli.main(["roi", "--workload", str(EXAMPLE), "--as-of", "2026-11-23",
                      "--budget", "1"]) == 3  # fmt: skip
     assert "no feasible plan" in capsys.readouterr().err
     assert cli.main(["roi", "--workload", str(ROOT / "missing.csv")]) == 2
+
+
+# -- the return against today's process -------------------------------------------------------
+
+
+def test_return_against_today_by_hand():
+    # Triage (covered): 600 tasks on small (75 %, $0.002), 400 kept on today's process.
+    #   cost avoided = 1000 x $0.50 x 0.6 = $300
+    #   plan accuracy = 0.6 x 0.75 + 0.4 x 0.9 = 0.81 against 0.9 today:
+    #   success value = 1000 x (0.81 - 0.9) x ($2 + $1) = -$270
+    # Drafting (no figures at all: new work): 100 on big (80 %), 100 on small (60 %):
+    #   new work value = 200 x (0.7 x $10 - 0.3 x $4) = $1,160
+    # AI spend = 600 x 0.002 + 100 x 0.05 + 100 x 0.005 = $6.70
+    r = roi_report(hand_plan(MIXED)).vs_today
+    assert r.cost_avoided_usd == pytest.approx(300.0, rel=1e-12)
+    assert r.success_value_usd == pytest.approx(-270.0, rel=1e-12)
+    assert r.new_work_value_usd == pytest.approx(1160.0, rel=1e-12)
+    assert r.ai_spend_usd == pytest.approx(6.7, rel=1e-12)
+    assert r.net_benefit_usd == pytest.approx(300 - 270 + 1160 - 6.7, rel=1e-12)
+    assert r.incremental_roi == pytest.approx(r.net_benefit_usd / 6.7, rel=1e-12)
+    assert r.covered == ["Triage"] and r.new_work == ["Drafting"] and r.not_covered == []
+    assert r.payback_months is None  # no one-off costs given
+
+
+def test_net_benefit_is_the_plans_net_value_less_todays():
+    plan = hand_plan(MIXED)
+    report = roi_report(plan)
+    today = status_quo_baseline(plan.problem).monthly_net_value_usd
+    assert report.vs_today.net_benefit_usd == pytest.approx(
+        plan.totals.monthly_net_value_usd - today, rel=1e-12
+    )
+    assert report.gross_value_usd == plan.totals.monthly_net_value_usd
+
+
+def test_one_status_quo_figure_alone_is_not_covered_and_payback_uses_one_off_costs():
+    half = replace(TRIAGE, status_quo_accuracy=None, one_off_cost_usd=500.0)
+    drafting = replace(DRAFTING, one_off_cost_usd=1000.0)
+    plan = hand_plan({"Triage": {"b/small": 1.0}, "Drafting": {"a/big": 1.0}},
+                     problem((half, drafting)))  # fmt: skip
+    r = roi_report(plan).vs_today
+    assert r.not_covered == ["Triage"] and r.covered == []
+    assert r.ai_spend_usd == pytest.approx(200 * 0.05, rel=1e-12)  # Triage left out
+    assert r.one_off_cost_usd == 1000.0  # only the classes in the return
+    assert r.payback_months == pytest.approx(1000.0 / r.net_benefit_usd, rel=1e-12)
+    assert "Not covered (only one status-quo figure): Triage" in roi_report(plan).headline
+    assert not half.has_status_quo
+
+
+def test_roi_json_leads_with_the_return_against_today(capsys):
+    assert cli.main(["roi", *ARGS, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    today = data["vs_today"]
+    assert today["net_benefit_usd"] == pytest.approx(
+        today["cost_avoided_usd"] + today["success_value_usd"] + today["new_work_value_usd"]
+        - today["ai_spend_usd"], rel=1e-9
+    )  # fmt: skip
+    assert data["headline"].startswith("Against today's process")
+    assert "gross_value_usd" in data and "roi" not in data  # gross value is never called ROI
+
+
+def test_the_headline_names_the_classes_the_comparison_does_not_cover():
+    report = roi_report(hand_plan(MIXED))
+    assert "not covered by the comparison and counted as new work: Drafting" in report.headline

@@ -173,13 +173,13 @@ BAD = {
         "csv",
         "row 2",
         "",
-        "16 cells but the header has 14",
+        f"{len(WORKLOAD_COLUMNS) + 2} cells but the header has {len(WORKLOAD_COLUMNS)}",
     ),
     "value under no column": (
         csv_text({**GOOD, "": "x"}, columns=(*WORKLOAD_COLUMNS, "")),
         "csv",
         "row 2",
-        "column 15",
+        f"column {len(WORKLOAD_COLUMNS) + 1}",
         "no name",
     ),
     "cell over the CSV field limit": (

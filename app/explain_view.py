@@ -1,0 +1,287 @@
+"""The re-solved explanations on the pages: exact break-evens, what more budget buys, the
+return against today, what the settings imply, and the vendor caps' basis.
+
+The figures come from planner/breakeven.py, planner/marginal.py and planner/roi.py, cached on
+the request's key; this module only lays them out (text through st.text / st.dataframe or
+escaped markdown, never input as markdown).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import loaders, planning
+from app import state as S
+from app.format import money, multiple, pct
+from planner.breakeven import break_evens
+from planner.marginal import Marginal, budget_marginal, floor_marginals
+from planner.plan import Plan
+from planner.problem import CAP_BASIS_WORDS
+from planner.roi import ReturnVsToday
+
+APP_CAP_BASES = ("tasks", "spend")  # the vendor table's caps are percents
+BREAK_EVEN_COLUMNS = ["task_class", "kind", "subject", "price_cut_pct", "reason"]
+
+
+# -- cached re-solves -----------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def exact_break_evens(request_key: str, prices: str, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Every exact break-even of the request's plan (empty when there is no plan)."""
+    plan = loaders.plan(request_key, prices)
+    if not plan.is_optimal or plan.shares is None:
+        return pd.DataFrame(columns=BREAK_EVEN_COLUMNS)
+    rows = [
+        {
+            "task_class": b.task_class,
+            "kind": b.kind,
+            "subject": b.subject,
+            "price_cut_pct": b.price_cut_pct,
+            "reason": b.reason,
+        }
+        for b in break_evens(plan.problem, plan.shares, kinds)
+    ]
+    return pd.DataFrame(rows, columns=BREAK_EVEN_COLUMNS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def marginals(request_key: str, prices: str) -> tuple[Marginal | None, list[Marginal]]:
+    """The next $1,000 of budget and a point more on each floor that matters, re-solved."""
+    plan = loaders.plan(request_key, prices)
+    if not plan.is_optimal or plan.totals is None:
+        return None, []
+    min_cost = plan.problem.settings.objective == "min-cost"
+    objective = plan.totals.monthly_cost_usd if min_cost else plan.totals.monthly_net_value_usd
+    floors = floor_marginals(plan.problem, objective, plan.shares)
+    return budget_marginal(plan.problem, objective), floors
+
+
+# -- Portfolio ------------------------------------------------------------------------------
+
+
+def why_this_plan(plan: Plan, request: planning.PlanRequest, prices: str) -> None:
+    """What more budget and higher floors would do, each re-solved, with the range a rate
+    holds over; then the settings' consequences in words."""
+    budget, floors = marginals(request.key(), prices)
+    if budget is not None:
+        st.text(budget.sentence)
+    elif request.budget_usd is None:
+        st.text("No budget is set: the plan spends what maximizes net value.")
+    for m in floors:
+        st.text(m.sentence)
+    for sentence in settings_implications(plan, request, prices):
+        st.text(sentence)
+
+
+def break_even_section(request: planning.PlanRequest, prices: str, kind: str) -> None:
+    """The exact break-even table for models (Portfolio) or vendors (Vendor scenarios)."""
+    table = exact_break_evens(request.key(), prices, (kind,))
+    if table.empty:
+        st.text("Every model that may do the work already wins some of it.")
+        return
+    left, right = st.columns([2, 1])
+    classes = ["All classes", *sorted(table["task_class"].unique())]
+    chosen = left.selectbox("Task class", classes, key=f"break_even_class_{kind}")
+    winnable = right.toggle("Only those a price cut can bring in", True, key=f"be_win_{kind}")
+    view = table if chosen == "All classes" else table[table["task_class"] == chosen]
+    if winnable:
+        view = view[view["price_cut_pct"].notna()]
+    view = view.sort_values(["task_class", "price_cut_pct"], na_position="last", kind="stable")
+    st.dataframe(
+        view.drop(columns=["kind"]),
+        hide_index=True,
+        column_config={
+            "task_class": "Task class",
+            "subject": "Model" if kind == "model" else "Vendor (all its models)",
+            "price_cut_pct": st.column_config.NumberColumn(
+                "List-price cut that wins work", format="%.1f%%"
+            ),
+            "reason": st.column_config.TextColumn("Why", width="large"),
+        },
+    )
+    st.caption(
+        "Found by re-solving the whole plan with the list price cut in every class, to 0.1 "
+        "point: the smallest cut at which it takes work in the class (not yet at 0.1 point "
+        "less). Empty cut: it does not win even free, for the reason given."
+    )
+
+
+def settings_implications(plan: Plan, request: planning.PlanRequest, prices: str) -> list[str]:
+    """Why a floor forces work onto today's process, and why the cheapest plan (the budget
+    slider's default and range) moves with the quality bar."""
+    problem = plan.problem
+    out = []
+    shares = np.nan_to_num(plan.shares)
+    ai_best = np.nanmax(
+        np.where(problem.eligible & problem.is_ai[None, :], problem.accuracy, np.nan), axis=1
+    )
+    forced = []
+    for t, task in enumerate(problem.classes):
+        kept = float((shares[t] * ~problem.is_ai).sum())
+        if kept > 1e-6 and not ai_best[t] >= task.min_accuracy:
+            forced.append(task.name)
+            out.append(
+                f"{task.name}: no allowed model reaches the {pct(task.min_accuracy)} floor (the "
+                f"best reaches {pct(ai_best[t])}), so today's process keeps {pct(kept)} of the "
+                "work to lift the average."
+            )
+    cheapest = loaders.cheapest_spend(request.key(), prices)
+    if forced and cheapest is not None:
+        shift = request.floor_shift_pts
+        bar = f" with the quality bar at {shift:+g} points" if shift else ""
+        out.append(
+            f"The cheapest plan that meets every floor{bar} costs {money(cheapest)} a month: "
+            "today's process is far dearer per task than a model, so every floor that only it "
+            "can reach raises that cost, and the budget slider's default and range with it."
+        )
+    return out
+
+
+def replicas_section(plan: Plan) -> None:
+    """The switch for capacity pricing, and each reserved replica's utilization."""
+    st.toggle(
+        "Price self-hosted models as whole replicas",
+        key=S.REPLICAS,
+        help="A replica (the sheet's GPUs, reserved for the month) costs the same used or "
+        "not; the plan reserves one only where the work it carries pays for it. Off: the "
+        "sheet's price per token at its target utilization, whatever the load.",
+    )
+    if not plan.replicas:
+        if plan.problem.settings.self_hosted_replicas:
+            st.text("No replica is worth reserving for this work.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "model": r.model,
+                    "replicas": r.replicas,
+                    "monthly_cost_usd": r.monthly_cost_usd,
+                    "hours_used": r.hours_used,
+                    "utilization": r.utilization * 100,
+                }
+                for r in plan.replicas
+            ]
+        ),
+        hide_index=True,
+        column_config={
+            "model": "Self-hosted model",
+            "replicas": "Replicas reserved",
+            "monthly_cost_usd": st.column_config.NumberColumn("Cost / month", format="$%,.0f"),
+            "hours_used": st.column_config.NumberColumn("Replica-hours used", format="%,.0f"),
+            "utilization": st.column_config.NumberColumn("Utilization", format="%.1f%%"),
+        },
+    )
+
+
+# -- Overview -------------------------------------------------------------------------------
+
+
+def return_tiles(r: ReturnVsToday) -> None:
+    """The return against today's process leads: net benefit, incremental ROI, payback."""
+    cols = st.columns(4)
+    cols[0].metric(
+        "Net benefit vs today",
+        money(r.net_benefit_usd) if r.any_comparison else "–",
+        border=True,
+        help="Today's cost avoided + the value of the change in successes + new work, less "
+        "the AI spend, a month; only classes with today's cost and accuracy, plus new work.",
+    )
+    cols[1].metric(
+        "Incremental ROI",
+        multiple(r.incremental_roi),
+        border=True,
+        help="Net benefit against today's process / AI spend.",
+    )
+    cols[2].metric("AI spend a month", money(r.ai_spend_usd), border=True)
+    cols[3].metric(
+        "Payback",
+        "–" if r.payback_months is None else f"{r.payback_months:,.1f} months",
+        border=True,
+        help="One-off costs (the workload's one_off_cost_usd column) / net benefit a month."
+        if r.one_off_cost_usd is not None
+        else "Add a one_off_cost_usd column to the workload to see the payback.",
+    )
+
+
+def decomposition(r: ReturnVsToday) -> None:
+    """The net benefit term by term, and which classes each part covers."""
+    rows = pd.DataFrame(
+        {
+            "part": [
+                "Today's cost avoided",
+                "Value of the change in successes",
+                "New work today's process does not do",
+                "Less AI spend",
+                "Net benefit against today",
+            ],
+            "usd_a_month": [
+                r.cost_avoided_usd,
+                r.success_value_usd,
+                r.new_work_value_usd,
+                -r.ai_spend_usd,
+                r.net_benefit_usd,
+            ],
+        }
+    )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={
+            "part": "Against today's process",
+            "usd_a_month": st.column_config.NumberColumn("USD a month", format="$%,.0f"),
+        },
+    )
+    st.text(
+        f"Compared with today's process: {', '.join(r.covered) or 'none'}. "
+        f"New work (no status-quo figures, not covered by the comparison): "
+        f"{', '.join(r.new_work) or 'none'}."
+        + (
+            f" Not covered (one status-quo figure only): {', '.join(r.not_covered)}."
+            if r.not_covered
+            else ""
+        )
+    )
+
+
+def budget_outlook(exhaustion_month, budget: float | None) -> str | None:
+    """Whether the 12-month forecast runs past the annual budget (12 x the monthly one)."""
+    if budget is None:
+        return None
+    if exhaustion_month is None:
+        return (
+            f"At these growth and price settings, the next 12 months stay within the annual "
+            f"budget of {money(12 * budget)}."
+        )
+    return (
+        f"At these growth and price settings, spend runs past the annual budget of "
+        f"{money(12 * budget)} in {exhaustion_month:%B %Y}: see the Forecast page."
+    )
+
+
+# -- Vendor scenarios -----------------------------------------------------------------------
+
+
+def cap_basis_selector() -> str:
+    """A small selector for what a vendor cap limits; its value is in force on every page."""
+    basis = st.radio(
+        "Vendor caps limit",
+        APP_CAP_BASES,
+        format_func=lambda b: CAP_BASIS_WORDS[b],
+        horizontal=True,
+        key=S.CAP_BASIS,
+        help="A share of all tasks cannot be met by spending more elsewhere; a share of model "
+        "spend can (a plan may buy dearer models elsewhere to make a vendor's share small).",
+    )
+    return str(basis)
+
+
+def vendor_section(request: planning.PlanRequest, prices: str) -> None:
+    """The cap basis in force, and what each vendor must cut to win work (all its models)."""
+    st.subheader("What each vendor must cut to win work")
+    cap_basis_selector()
+    st.caption(f"Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
+    break_even_section(request, prices, "provider")
