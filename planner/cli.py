@@ -1,7 +1,7 @@
 """Command line for the planner: solve a portfolio, sweep its frontier, forecast, ROI.
 
-Exit codes: 0 a plan, 2 bad input (the message names the file, row and field),
-3 no feasible plan (the diagnosis goes to stderr and into the JSON).
+Exit codes: 0 a plan, 2 bad input (the message names the file, row and field, or the unknown
+id with the nearest ones), 3 no feasible plan (the diagnosis goes to stderr and into the JSON).
 """
 
 from __future__ import annotations
@@ -14,28 +14,40 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from planner.assemble import assemble
 from planner.export import plan_to_csv
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import accuracy_frontier, budget_frontier
 from planner.plan import Plan, optimize
-from planner.problem import PlanningProblem, PlanSettings, build_problem
-from planner.quality import default_quality, load_quality
+from planner.problem import PlanningProblem, PlanSettings
+from planner.quality import load_quality
 from planner.roi import Baseline, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
+from pricing.formatting import clean_float
+from pricing.inputs import FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, finite
 from pricing.scenario import PriceScenario
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
+EXIT_CODES = {EXIT_OK: "a plan", EXIT_BAD_INPUT: "bad input", EXIT_INFEASIBLE: "no feasible plan"}
+MAX_POINTS = 200  # frontier points; each is one solve
+MAX_PATHS = 100_000  # Monte Carlo paths
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the option at fault
+        return EXIT_BAD_INPUT if exc.code else EXIT_OK
     try:
         return args.run(args)
     except (InputError, UnknownIdError, LookupError, ValueError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, LookupError) else exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        print(f"error: the input cannot be read ({type(exc).__name__})", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
@@ -44,11 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     solve = sub.add_parser("solve", help="Find the best portfolio and explain it.")
     add_input_args(solve)
-    solve.add_argument("--out", type=Path, help="write the plan as CSV here")
+    solve.add_argument("--out", type=_out_file, metavar="FILE", help="write the plan as CSV here")
     solve.set_defaults(run=run_solve)
     frontier = sub.add_parser("frontier", help="Sweep the budget (or accuracy bar).")
     add_input_args(frontier)
-    frontier.add_argument("--points", type=int, default=25)
+    frontier.add_argument(
+        "--points", type=_int_in(2, MAX_POINTS), default=25, metavar="N",
+        help=f"points on the frontier, 2 to {MAX_POINTS}",
+    )  # fmt: skip
     frontier.add_argument("--over", choices=("budget", "accuracy"), default="budget")
     frontier.set_defaults(run=run_frontier)
     forecast_cmd = sub.add_parser("forecast", help="Spend and value by month, with P10-P90.")
@@ -67,7 +82,7 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality", type=Path, metavar="FILE", help="your evals; they win")
     p.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, metavar="DIR")
     p.add_argument("--as-of", type=_date, default=date.today(), metavar="DATE")
-    p.add_argument("--budget", type=float, metavar="USD", help="monthly budget")
+    p.add_argument("--budget", type=_usd, metavar="USD", help="monthly budget")
     p.add_argument("--objective", choices=("max-value", "min-cost"), default="max-value")
     p.add_argument("--single-model", action="store_true", help="one model per class")
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
@@ -89,12 +104,11 @@ def load_catalog(args) -> Catalog:
 
 
 def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
-    """Read the files named on the command line into a costed planning problem."""
+    """Read the files named on the command line into a costed planning problem; the classes
+    that cannot be planned are named on stderr (the others are planned)."""
     catalog = catalog or load_catalog(args)
     workload = load_workload(args.workload, known_providers=catalog.providers())
-    quality = default_quality(catalog.model_ids())
-    if args.quality:
-        quality = load_quality(args.quality, catalog.model_ids()).overlaid_on(quality)
+    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
     settings = PlanSettings(
         objective=args.objective,
         budget_usd=args.budget,
@@ -105,13 +119,16 @@ def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=_pairs(args.discount, "--discount")),
     )
-    return build_problem(workload, quality, catalog, settings)
+    assembled = assemble(workload, own, catalog, settings)
+    for error in assembled.unplannable:
+        print(f"warning: {error}", file=sys.stderr)
+    return assembled.problem
 
 
 def run_solve(args) -> int:
     plan = optimize(load_problem(args))
     if args.out and plan.is_optimal:
-        args.out.write_text(plan_to_csv(plan), encoding="utf-8")
+        _write(args.out, plan_to_csv(plan))
     if args.json:
         print(json.dumps(plan_json(plan), indent=2))
     else:
@@ -134,7 +151,24 @@ def run_frontier(args) -> int:
 
 
 def plan_json(plan: Plan) -> dict:
-    """The documented JSON shape: status, totals, assignments, explanations, diagnosis."""
+    """The documented JSON shape: status, totals, assignments, explanations, diagnosis.
+
+    Figures are written as the plan CSV writes them (`clean_float`), so the two agree exactly.
+    """
+    return _cleaned(_plan_dict(plan))
+
+
+def _cleaned(value):
+    if isinstance(value, float):
+        return clean_float(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
+
+
+def _plan_dict(plan: Plan) -> dict:
     totals = plan.totals
     return {
         "status": plan.status.value,
@@ -197,20 +231,76 @@ def _pairs(items: list[str], flag: str) -> dict[str, Decimal]:
     for item in items:
         key, sep, value = item.partition("=")
         try:
-            number = Decimal(value)
+            number = Decimal(value.strip())
         except InvalidOperation:
             number = None
-        if not sep or not key or number is None or not math.isfinite(number):
-            raise ValueError(f"{flag} expects PROVIDER=NUMBER, got '{item}'")
-        out[key] = number
+        if not sep or not key.strip() or number is None or not math.isfinite(number):
+            raise InputError(flag, f"expects PROVIDER=NUMBER, got '{item}'")
+        if abs(number) > Decimal(MAX_MAGNITUDE):
+            raise InputError(flag, f"is too large a number: '{item}'", field=key.strip())
+        out[key.strip()] = number
     return out
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {FIRST_DATE} to {LAST_DATE}")
+    return day
+
+
+def _finite_number(text: str) -> float:
+    """A finite number within the magnitude any input may have (not inf, nan or 1e400)."""
+    try:
+        return finite(float(text), "")
+    except (ValueError, InputError):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a finite number below {MAX_MAGNITUDE:g}"
+        ) from None
+
+
+def _usd(text: str) -> float:
+    value = _finite_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative; a budget is zero or more")
+    return value
+
+
+def _int_in(lo: int, hi: int, unit: str = ""):
+    """An argparse type: a whole number from lo to hi, said so when it is not."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is outside {lo:,} to {hi:,}{unit}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _out_file(text: str) -> Path:
+    """Where to write: a file in a folder that exists (checked before any solving)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder of '{text}' does not exist")
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a file, or say why not (a full disk, no permission) as bad input."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
 
 
 # -- forecast and roi ------------------------------------------------------------------------
@@ -218,51 +308,55 @@ def _date(text: str) -> date:
 
 def add_forecast_args(p: argparse.ArgumentParser) -> None:
     """What to assume about the months ahead; --budget is the monthly budget to test."""
-    p.add_argument("--months", type=int, default=24, metavar="N", help="12 to 36")
-    p.add_argument("--paths", type=int, default=10_000, metavar="N", help="Monte Carlo paths")
-    p.add_argument("--seed", type=int, default=0, metavar="N")
+    months = _int_in(12, 36, " months")
+    p.add_argument("--months", type=months, default=24, metavar="N", help="12 to 36")
+    p.add_argument(
+        "--paths", type=_int_in(1, MAX_PATHS), default=10_000, metavar="N",
+        help=f"Monte Carlo paths, 1 to {MAX_PATHS:,}",
+    )  # fmt: skip
+    p.add_argument("--seed", type=_int_in(0, 2**32 - 1), default=0, metavar="N")
     p.add_argument(
         "--price-decline",
-        type=float,
+        type=_finite_number,
         default=0.0,
         metavar="PCT",
         help="model prices fall this many percent a year (20 = 20 %%)",
     )
     p.add_argument(
         "--growth",
-        type=float,
+        type=_finite_number,
         metavar="X",
         help="monthly growth for every class (0.03 = 3 %%), instead of each class's",
     )
     p.add_argument(
         "--adoption-start",
-        type=float,
+        type=_finite_number,
         default=1.0,
         metavar="SHARE",
         help="share of the planned model volume live in month 1",
     )
     p.add_argument(
         "--adoption-months",
-        type=int,
+        type=_int_in(0, 36),
         default=0,
         metavar="N",
         help="months to ramp linearly to full adoption",
     )
     p.add_argument(
         "--growth-sd",
-        type=float,
+        type=_finite_number,
         default=0.0,
         metavar="X",
         help="sd of each class's monthly growth (0.01 = 1 point)",
     )
     p.add_argument(
         "--price-sd",
-        type=float,
+        type=_finite_number,
         default=0.0,
         metavar="X",
         help="sd of the annual price change (0.1 = 10 points)",
     )
-    p.add_argument("--accuracy-sd", type=float, default=0.0, metavar="X",
+    p.add_argument("--accuracy-sd", type=_finite_number, default=0.0, metavar="X",
                    help="sd of each model's accuracy (0.02 = 2 points)")  # fmt: skip
 
 

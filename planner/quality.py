@@ -28,7 +28,8 @@ from planner.tabular import (
     records_of,
 )
 from planner.workload import TaskClass, Workload
-from pricing.errors import InputError
+from pricing.errors import InputError, raise_all
+from pricing.inputs import safe_cell
 
 REQUIRED_QUALITY_COLUMNS: tuple[str, ...] = ("model", "accuracy")
 QUALITY_COLUMNS: tuple[str, ...] = (
@@ -148,16 +149,24 @@ def parse_quality(
         raise InputError(source, "has no rows (only a header?)")
     known = None if known_models is None else set(known_models)
     first_row: dict[tuple[str, str, str], str] = {}
-    rows = []
+    rows, errors = [], []
     for record in records:
-        row = _quality_row_of(record, known)
+        try:
+            row = _quality_row_of(record, known)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         if row.key in first_row:
-            raise record.error(
-                "task_class" if row.task_class else "category",
-                f"'{row.model}' already has a row for this (on {first_row[row.key]})",
+            errors.append(
+                record.error(
+                    "task_class" if row.task_class else "category",
+                    f"'{row.model}' already has a row for this (on {first_row[row.key]})",
+                )
             )
+            continue
         first_row[row.key] = record.where
         rows.append(row)
+    raise_all(errors)
     return QualityTable(tuple(rows), source)
 
 
@@ -179,7 +188,7 @@ def _quality_row_of(record: Record, known: set[str] | None) -> QualityRow:
         input_tokens=record.number("input_tokens", NON_NEGATIVE, None),
         output_tokens=record.number("output_tokens", NON_NEGATIVE, None),
         cost_per_task_usd=record.number("cost_per_task_usd", NON_NEGATIVE, None),
-        source=record.text("source") or f"{record.source}, {record.where}",
+        source=record.note("source") or f"{record.source}, {record.where}",
     )
 
 
@@ -188,7 +197,7 @@ def quality_template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(QUALITY_COLUMNS)
-    writer.writerows(_TEMPLATE)
+    writer.writerows([[safe_cell(cell) for cell in row] for row in _TEMPLATE])
     return out.getvalue()
 
 

@@ -19,8 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from pricing.errors import InputError
+from pricing.inputs import (
+    MAX_FILE_BYTES,
+    MAX_MAGNITUDE,
+    MAX_NOTE,
+    MAX_TEXT,
+    clean_text,
+    formula_like,
+    read_regular_file,
+)
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = MAX_FILE_BYTES
 MAX_ROWS = 20_000
 FORMATS = ("csv", "json")
 
@@ -85,14 +94,26 @@ class Record:
     def error(self, field: str, message: str) -> InputError:
         return InputError(self.source, message, record=self.where, field=field)
 
-    def text(self, field: str) -> str:
-        """A text cell, stripped; empty when absent."""
+    def text(self, field: str, limit: int = MAX_TEXT) -> str:
+        """A text cell, stripped; empty when absent. Control and invisible characters are
+        refused (a carriage return in a name breaks tables far from where it was typed)."""
         value = self.cells.get(field)
         if value is None:
             return ""
         if not isinstance(value, str):
             raise self.error(field, f"must be text, not {type(value).__name__}")
-        return value.strip()
+        try:
+            text = clean_text(value)
+        except ValueError as exc:
+            raise self.error(field, str(exc)) from None
+        if len(text) > limit:
+            raise self.error(field, f"is {len(text):,} characters long; at most {limit:,}")
+        # The apostrophe our CSV writers put before formula-like text is not part of it.
+        return text[1:] if text.startswith("'") and formula_like(text[1:]) else text
+
+    def note(self, field: str) -> str:
+        """A free-text cell such as a source, allowed to be longer than a name."""
+        return self.text(field, MAX_NOTE)
 
     def number(self, field: str, rule: Range, default: Any = _REQUIRED) -> Any:
         """A number cell checked against its rule; `default` when empty (required without one)."""
@@ -106,6 +127,8 @@ class Record:
         problem = rule.problem(value)
         if problem:
             raise self.error(field, problem)
+        if abs(value) > MAX_MAGNITUDE:
+            raise self.error(field, f"is too large (at most {MAX_MAGNITUDE:g}; got {value:g})")
         return value
 
 
@@ -137,15 +160,8 @@ def _clip(text: str, limit: int = 40) -> str:
 
 
 def read_file(path: Path | str) -> bytes:
-    """A file's bytes, refusing anything over 5 MB before reading it."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(str(path), _too_big(size))
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    """A regular file's bytes, refusing FIFOs, folders and anything over 5 MB before reading."""
+    return read_regular_file(path, MAX_BYTES)
 
 
 def format_of(path: Path | str) -> str:

@@ -27,7 +27,8 @@ from planner.tabular import (
     read_file,
     records_of,
 )
-from pricing.errors import InputError, UnknownIdError
+from pricing.errors import InputError, UnknownIdError, raise_all
+from pricing.inputs import safe_cell
 
 REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "task_class",
@@ -203,20 +204,29 @@ def workload_from_records(
 def _workload_of(
     records: list[Record], source: str, known_providers: Collection[str] | None
 ) -> Workload:
+    """Every row checked; all bad rows reported together, each with its row and column."""
     if not records:
         raise InputError(source, "has no task classes (only a header?)")
     providers = None if known_providers is None else set(known_providers)
     first_row: dict[str, str] = {}
-    classes = []
+    classes, errors = [], []
     for record in records:
-        task = _task_class_of(record, providers)
+        try:
+            task = _task_class_of(record, providers)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         key = task.name.casefold()
         if key in first_row:
-            raise record.error(
-                "task_class", f"duplicate task class '{task.name}' (also on {first_row[key]})"
+            errors.append(
+                record.error(
+                    "task_class", f"duplicate task class '{task.name}' (also on {first_row[key]})"
+                )
             )
+            continue
         first_row[key] = record.where
         classes.append(task)
+    raise_all(errors)
     return Workload(tuple(classes), source)
 
 
@@ -307,9 +317,12 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
 
 
 def _cell(value: Any) -> str:
-    """Numbers written exactly (repr of a float reads back to the same float)."""
+    """Numbers written exactly (repr of a float reads back to the same float); text made safe
+    for spreadsheets (`safe_cell`; the loader takes the guarding apostrophe off again)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(str(value))

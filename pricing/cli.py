@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
 from pricing.errors import InputError, UnknownIdError
+from pricing.inputs import FIRST_DATE, LAST_DATE
 from pricing.sheets import load_sheet
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -61,9 +62,12 @@ def _common(p: argparse.ArgumentParser, on: bool = True) -> None:
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {FIRST_DATE} to {LAST_DATE}")
+    return day
 
 
 def _catalog(args) -> Catalog:
