@@ -24,6 +24,7 @@ __all__ = [
     "clean_float",
     "count",
     "md_escape",
+    "md_unescape",
     "money",
     "money_compact",
     "money_fine",
@@ -34,14 +35,27 @@ __all__ = [
     "tokens",
 ]
 
-# Every character CommonMark (and Streamlit's extensions: $ for math, : for emoji and
-# colours, ~ for strike-through, | for tables) gives a meaning, plus HTML's < and >.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=])")
+# The characters that make markdown do something with text: links and images ([ ] and !),
+# emphasis (* _ ~), code (`), HTML (< > &), math ($), tables (|), Streamlit's colour and
+# icon directives (:name[...] needs the brackets), and the backslash itself.
+_INLINE = re.compile(r"([\\`*_\[\]<>&$|~!])")
+# At the start of a line: headings, quotes, lists and rules.
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def md_escape(text: object) -> str:
-    """Text shown as written inside markdown: every markdown or HTML character escaped, line
-    breaks turned into spaces (an image, a link, a heading or a tag becomes plain text, and
-    the browser fetches nothing)."""
-    flat = " ".join(str(text).split())
-    return _MARKDOWN.sub(r"\\\1", flat)
+    """Text shown as written inside markdown: an image, a link, a heading or a tag becomes
+    plain text, and the browser fetches nothing. Each line is kept as a line."""
+    lines = (" ".join(line.split()) for line in str(text).splitlines())
+    return "  \n".join(_escape_line(line) for line in lines)
+
+
+def _escape_line(line: str) -> str:
+    escaped = _INLINE.sub(r"\\\1", line)
+    return _NUMBERED.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", escaped))
+
+
+def md_unescape(text: str) -> str:
+    """What a reader sees of `md_escape`d text (the backslashes gone), for tests."""
+    return re.sub(r"\\(.)", r"\1", text.replace("  \n", "\n"))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app import charts, loaders, render, tables
-from app.format import money, money_fine, pct
+from app.format import md_escape, money, money_fine, pct
 
 
 def _show_break_even(view: pd.DataFrame) -> None:
@@ -113,7 +113,7 @@ elif budget is not None:
 others = [b.description for b in plan.binding if b.family != "budget"]
 if others:
     st.markdown("What holds the plan where it is:")
-    st.markdown("\n".join(f"- {text}" for text in others))
+    st.markdown("\n".join(f"- {md_escape(text)}" for text in others))
 elif shadow is not None and shadow > 1e-9:
     st.markdown("No accuracy floor or vendor limit binds: the budget alone shapes the plan.")
 else:
