@@ -41,7 +41,7 @@ def clean_text(value: str) -> str:
     """
     text = value.strip()
     for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             raise ValueError(
                 f"contains a control or invisible character (U+{ord(char):04X}); "
                 "type it again without it"
