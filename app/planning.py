@@ -35,6 +35,7 @@ from pricing.inputs import (
 from pricing.scenario import PriceScenario
 
 MAX_SCENARIOS = 4
+MAX_PRICE_CHANGE_PCT = 10_000  # a hundredfold price: beyond any scenario worth comparing
 MIN_SCENARIOS = 2
 
 
@@ -55,7 +56,9 @@ class ScenarioSpec:
         for provider, day in self.provider_dates.items():
             _iso_date(day, f"price-sheet date for '{provider}'")
         _check_numbers(self.discounts_pct, "discount", 0, 100, hi_open=True)
-        _check_numbers(self.price_change_pct, "price change", -100, math.inf, lo_open=True)
+        _check_numbers(
+            self.price_change_pct, "price change", -100, MAX_PRICE_CHANGE_PCT, lo_open=True
+        )
         _check_numbers(self.vendor_caps_pct, "vendor cap", 0, 100)
 
     def price_scenario(self) -> PriceScenario:

@@ -133,10 +133,59 @@ def bench_forecast() -> list[str]:
     ]
 
 
+def scaled_workload(n_classes: int, folder: Path) -> Path:
+    """The example workload's rows repeated (with numbered names) to `n_classes` classes: a
+    valid workload of that size with the example's mix of sizes, floors and categories."""
+    lines = (ROOT / "data/workloads/example_enterprise.csv").read_text().splitlines()
+    rows = [line for line in lines if not line.startswith("#")]
+    header, body = rows[0], rows[1:]
+    out = [header]
+    for n in range(n_classes):
+        name, rest = body[n % len(body)].split(",", 1)
+        out.append(f"{name} {n // len(body) + 1},{rest}")
+    path = folder / f"workload-{n_classes}.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def cli_solve_seconds(workload: Path, repeat: int) -> float:
+    """Median wall time of `python -m planner solve --json` on a workload, process start to
+    exit, as a person running the command sees it."""
+    command = [sys.executable, "-m", "planner", "solve", "--workload", str(workload),
+               "--as-of", AS_OF.isoformat(), "--json"]  # fmt: skip
+
+    def run() -> None:
+        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
+        assert done.returncode == 0, f"solve exited {done.returncode} on {workload.name}"
+
+    seconds, _ = timed(run, repeat)
+    return seconds
+
+
+def bench_workload_size() -> list[str]:
+    import tempfile
+
+    from planner.tabular import MAX_ROWS
+
+    with tempfile.TemporaryDirectory() as folder:
+        example = ROOT / "data/workloads/example_enterprise.csv"
+        base_s = cli_solve_seconds(example, repeat=3)
+        lines = ["planner solve from the command line (process start to exit), by workload size:"]
+        lines.append(f"  example (12 classes, the baseline): {base_s:6.2f} s (median of 3)")
+        for n in (1_000, MAX_ROWS):
+            big_s = cli_solve_seconds(scaled_workload(n, Path(folder)), repeat=3)
+            verdict = "within" if big_s <= 5.0 else "OVER"
+            lines.append(
+                f"  {n:>6,} classes: {big_s:6.2f} s (median of 3; {big_s / base_s:4.1f}x the "
+                f"baseline; {verdict} the 5 s target)"
+            )
+    return lines
+
+
 def main() -> int:
     python = sys.version.split()[0]
     print(f"make bench, {date.today()}, Python {python}, solver {solver.solver_name()}")
-    for section in (bench_optimizer, bench_frontier, bench_forecast):
+    for section in (bench_optimizer, bench_frontier, bench_forecast, bench_workload_size):
         print()
         print("\n".join(section()))
     app_bench = ROOT / "scripts" / "bench_app.py"

@@ -11,7 +11,9 @@ import pytest
 
 from planner import cli as planner_cli
 from planner.export import PLAN_COLUMNS
+from planner.tabular import MAX_ROWS
 from pricing import cli as pricing_cli
+from pricing.inputs import MAX_FILE_BYTES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
@@ -113,5 +115,7 @@ def test_exit_codes_are_the_clis():
 
 
 def test_documented_limits_are_the_enforced_ones():
+    assert f"at most {MAX_ROWS:,} rows" in README
+    assert f"at most {MAX_FILE_BYTES // 1_000_000} MB" in README
     assert f"`--points` is 2 to {planner_cli.MAX_POINTS}" in README
     assert f"`--paths` 1 to {planner_cli.MAX_PATHS:,}" in README
