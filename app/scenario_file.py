@@ -19,7 +19,7 @@ from pydantic import Field, StrictBool, StringConstraints
 from app import state as S
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
 from planner.quality import parse_quality
-from planner.tabular import decode
+from planner.tabular import decode, nearest
 from planner.workload import parse_workload, workload_to_csv, workload_to_records
 from pricing.errors import InputError
 from pricing.inputs import MAX_FILE_BYTES, Day, Note, StrictRecord, Usd, parse_record
@@ -103,7 +103,9 @@ def read_scenario(
         quality_text=None if quality is None else quality.text,
         quality_format="csv" if quality is None else quality.format,
         quality_source="" if quality is None else quality.source,
-        vendor_scenarios=_vendor_scenarios(doc.vendor_scenarios, source),
+        vendor_scenarios=_vendor_scenarios(
+            doc.vendor_scenarios, source, {*known_providers, *known_models}
+        ),
     )
 
 
@@ -232,7 +234,10 @@ def _clip(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _vendor_scenarios(raw: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+def _vendor_scenarios(
+    raw: list[dict[str, Any]], source: str, known_ids: set[str]
+) -> list[dict[str, Any]]:
+    """Two to four vendor scenarios (or none), each with terms for known ids only."""
     if len(raw) == 1:
         raise InputError(
             source,
@@ -242,10 +247,27 @@ def _vendor_scenarios(raw: list[dict[str, Any]], source: str) -> list[dict[str, 
         )
     out = []
     for number, item in enumerate(raw, start=1):
+        where = f"scenario {number}"
         try:
-            out.append(ScenarioSpec.from_dict(item, source).to_dict())
+            spec = ScenarioSpec.from_dict(item, source)
         except ValueError as exc:
             message = exc.message if isinstance(exc, InputError) else str(exc)
             field = exc.field if isinstance(exc, InputError) and exc.field else "vendor_scenarios"
-            raise InputError(source, message, f"scenario {number}", field) from None
+            raise InputError(source, message, where, field) from None
+        _known_ids_only(spec, source, where, known_ids)
+        out.append(spec.to_dict())
     return out
+
+
+def _known_ids_only(spec: ScenarioSpec, source: str, where: str, known_ids: set[str]) -> None:
+    terms = spec.to_dict()
+    for field in ("provider_dates", "discounts_pct", "price_change_pct", "vendor_caps_pct"):
+        for wanted in terms[field]:
+            if wanted not in known_ids:
+                close = ", ".join(nearest(wanted, sorted(known_ids))) or "none close"
+                raise InputError(
+                    source,
+                    f"unknown provider or model '{wanted}' (nearest: {close})",
+                    where,
+                    f"{field}.{wanted}",
+                )
