@@ -18,7 +18,7 @@ from pydantic import Field
 from planner.assemble import Assembled, assemble
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
-from planner.quality import QualityTable, default_quality, parse_quality
+from planner.quality import QualityTable, parse_quality
 from planner.workload import Workload, parse_workload
 from pricing.catalog import Catalog
 from pricing.errors import InputError
@@ -161,13 +161,6 @@ def own_quality_of(request: PlanRequest, catalog: Catalog) -> QualityTable | Non
         catalog.model_ids(),
         request.quality_format,
     )
-
-
-def quality_of(request: PlanRequest, catalog: Catalog) -> QualityTable:
-    """The benchmark default, with the user's own table laid over it when there is one."""
-    default = default_quality(catalog.model_ids())
-    own = own_quality_of(request, catalog)
-    return default if own is None else own.overlaid_on(default)
 
 
 def settings_of(request: PlanRequest) -> PlanSettings:

@@ -75,9 +75,6 @@ class PriceScenario:
         mult = Decimal(self.multipliers.get(model_id, self.multipliers.get(provider, 1)))
         return (1 - discount / 100) * mult
 
-    def is_identity(self) -> bool:
-        return not (self.provider_dates or self.discounts_pct or self.multipliers)
-
     def apply(self, quote: Quote) -> Quote:
         """The quote with this scenario's discount and multiplier applied."""
         factor = self.factor(quote.provider, quote.model)

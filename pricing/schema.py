@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SUPPORTED_CURRENCIES = ("USD",)
-TIERS = ("frontier", "mid", "economy", "self-hosted")
 Tier = Literal["frontier", "mid", "economy", "self-hosted"]
 
 # Bounds no real price sheet comes near, so a typo (1e30) is refused at load, not later.
