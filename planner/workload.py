@@ -23,12 +23,14 @@ from planner.tabular import (
     did_you_mean,
     format_of,
     nearest,
+    number_cell,
     plain_records,
     read_file,
     records_of,
+    text_cell,
 )
 from pricing.errors import InputError, UnknownIdError, raise_all
-from pricing.inputs import safe_cell
+from pricing.inputs import StrictRecord, safe_cell
 
 REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "task_class",
@@ -230,32 +232,62 @@ def _workload_of(
     return Workload(tuple(classes), source)
 
 
+# The type of each column: the same rule for a CSV cell, a JSON value and a table edit.
+_NonNegative = number_cell(NON_NEGATIVE)
+_Share = number_cell(SHARE)
+_OptionalNonNegative = number_cell(NON_NEGATIVE, required=False)
+_OptionalShare = number_cell(SHARE, required=False)
+_Growth = number_cell(GROWTH, required=False)
+_Name = text_cell(empty="is empty; every row needs a task class name")
+_Text = text_cell()
+
+
+class WorkloadRow(StrictRecord):
+    """One row of a workload as read: every column's rule in one frozen pydantic record.
+
+    Optional numbers left empty are None here; `task_class_of` applies their defaults.
+    `allowed_providers` stays raw (text `a;b` or a JSON list): which ids exist is known only
+    to the loader, which checks them against the catalog.
+    """
+
+    task_class: _Name
+    monthly_volume: _NonNegative
+    input_tokens: _NonNegative
+    output_tokens: _NonNegative
+    min_accuracy: _Share
+    value_per_success_usd: _NonNegative
+    cost_per_failure_usd: _NonNegative
+    category: _Text = ""
+    cached_input_share: _OptionalShare = None
+    batch_share: _OptionalShare = None
+    allowed_providers: Any = None
+    monthly_growth: _Growth = None
+    status_quo_cost_per_task_usd: _OptionalNonNegative = None
+    status_quo_accuracy: _OptionalShare = None
+
+
 def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClass:
-    name = record.text("task_class")
-    if not name:
-        raise record.error("task_class", "is empty; every row needs a task class name")
-
-    def num(field: str, default: Any = ...) -> Any:
-        if default is ...:
-            return record.number(field, RULES[field])
-        return record.number(field, RULES[field], default)
-
+    row = record.parse(WorkloadRow)
     return TaskClass(
-        name=name,
-        monthly_volume=num("monthly_volume"),
-        input_tokens=num("input_tokens"),
-        output_tokens=num("output_tokens"),
-        min_accuracy=num("min_accuracy"),
-        value_per_success_usd=num("value_per_success_usd"),
-        cost_per_failure_usd=num("cost_per_failure_usd"),
-        category=record.text("category").lower(),
-        cached_input_share=num("cached_input_share", 0.0),
-        batch_share=num("batch_share", 0.0),
+        name=row.task_class,
+        monthly_volume=row.monthly_volume,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        min_accuracy=row.min_accuracy,
+        value_per_success_usd=row.value_per_success_usd,
+        cost_per_failure_usd=row.cost_per_failure_usd,
+        category=row.category.lower(),
+        cached_input_share=_or(row.cached_input_share, 0.0),
+        batch_share=_or(row.batch_share, 0.0),
         allowed_providers=_allowed_providers(record, known_providers),
-        monthly_growth=num("monthly_growth", 0.0),
-        status_quo_cost_per_task_usd=num("status_quo_cost_per_task_usd", None),
-        status_quo_accuracy=num("status_quo_accuracy", None),
+        monthly_growth=_or(row.monthly_growth, 0.0),
+        status_quo_cost_per_task_usd=row.status_quo_cost_per_task_usd,
+        status_quo_accuracy=row.status_quo_accuracy,
     )
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def _allowed_providers(record: Record, known: set[str] | None) -> frozenset[str] | None:

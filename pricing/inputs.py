@@ -100,6 +100,8 @@ def _plain(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     value = error.get("input")
     shown = _clip(repr(value))
+    if kind == "cell":  # a reading rule's own words (planner.tabular), already complete
+        return error["msg"]
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind == "missing":
