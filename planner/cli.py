@@ -25,7 +25,7 @@ from planner.roi import Baseline, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
-from pricing.formatting import clean_float
+from pricing.formatting import clean_float, money, money_cents, pct
 from pricing.inputs import FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, finite
 from pricing.scenario import PriceScenario
 
@@ -211,8 +211,8 @@ def plan_text(plan: Plan) -> str:
         return f"No feasible plan ({plan.status.value})."
     t = plan.totals
     lines = [
-        f"Monthly cost ${t.monthly_cost_usd:,.2f}; net value ${t.monthly_net_value_usd:,.2f}; "
-        f"mean accuracy {t.mean_accuracy:.1%}",
+        f"Monthly cost {money_cents(t.monthly_cost_usd)}; net value "
+        f"{money_cents(t.monthly_net_value_usd)}; mean accuracy {pct(t.mean_accuracy)}",
         "",
         f"{'task class':<34} {'model':<40} {'share':>6} {'accuracy':>8} {'monthly $':>12}",
     ]
@@ -441,8 +441,8 @@ def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
     annual = 12 * settings.monthly_budget_usd
     month = result.budget_exhaustion_month
     lines += [
-        f"Probability of spending over the annual ${annual:,.0f} in the first 12 months: "
-        f"{result.prob_over_budget:.1%}",
+        f"Probability of spending over the annual {money(annual)} in the first 12 months: "
+        f"{pct(result.prob_over_budget)}",
         "Annual budget runs out (P50): "
         + ("not within the horizon" if month is None else f"{month:%Y-%m}"),
     ]
@@ -485,17 +485,13 @@ def roi_text(report: RoiReport) -> str:
     for baseline in (report.most_accurate, report.status_quo):
         if baseline is not None:
             lines.append(
-                f"  {baseline.name}: {_money(baseline.monthly_cost_usd)} a month, net value "
-                f"{_money(baseline.monthly_net_value_usd)}, mean accuracy "
-                f"{baseline.mean_accuracy:.1%}, {baseline.classes_covered} classes"
+                f"  {baseline.name}: {money_cents(baseline.monthly_cost_usd)} a month, net "
+                f"value {money_cents(baseline.monthly_net_value_usd)}, mean accuracy "
+                f"{pct(baseline.mean_accuracy)}, {baseline.classes_covered} classes"
             )
     if report.status_quo is None:
         lines.append("  Today's process: no class has status-quo figures.")
     return "\n".join(lines)
-
-
-def _money(x: float) -> str:
-    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
 
 
 def _number(x: float) -> str:

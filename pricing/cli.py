@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
 from pricing.errors import InputError, UnknownIdError
+from pricing.formatting import per_mtok
 from pricing.inputs import FIRST_DATE, LAST_DATE
 from pricing.sheets import load_sheet
 
@@ -86,8 +87,8 @@ def _list(args) -> int:
     for q in quotes:
         p = q.prices
         print(
-            f"{q.model_id:<52} {q.tier:<11} {_money(p.input_per_mtok):>8} "
-            f"{_money(p.output_per_mtok):>8} {_money(p.cached_input_per_mtok):>8}  "
+            f"{q.model_id:<52} {q.tier:<11} {per_mtok(p.input_per_mtok):>8} "
+            f"{per_mtok(p.output_per_mtok):>8} {per_mtok(p.cached_input_per_mtok):>8}  "
             f"{q.effective_from}"
         )
     print(f"\n{len(quotes)} models on {args.on}; USD per million tokens.")
@@ -101,15 +102,15 @@ def _price(args) -> int:
         return EXIT_OK
     p = quote.prices
     print(f"{quote.model_id} on {args.on} (sheet {quote.version}, {quote.tier} tier)")
-    print(f"  input   {_money(p.input_per_mtok)} USD per million tokens")
-    print(f"  output  {_money(p.output_per_mtok)}")
-    print(f"  cached  {_money(p.cached_input_per_mtok)}")
+    print(f"  input   {per_mtok(p.input_per_mtok)} USD per million tokens")
+    print(f"  output  {per_mtok(p.output_per_mtok)}")
+    print(f"  cached  {per_mtok(p.cached_input_per_mtok)}")
     if p.batch:
-        print(f"  batch   {_money(p.batch.input_per_mtok)} / {_money(p.batch.output_per_mtok)}")
+        print(f"  batch   {per_mtok(p.batch.input_per_mtok)} / {per_mtok(p.batch.output_per_mtok)}")
     for tier in p.long_context:
         print(
             f"  prompts above {tier.above_input_tokens:,} tokens: "
-            f"{_money(tier.input_per_mtok)} / {_money(tier.output_per_mtok)}"
+            f"{per_mtok(tier.input_per_mtok)} / {per_mtok(tier.output_per_mtok)}"
         )
     if p.alias_of:
         print(f"  alias of {quote.provider}/{p.alias_of}")
@@ -144,7 +145,8 @@ def _diff(args) -> int:
     for change in diff.changed:
         pct = "" if change.pct_change is None else f" ({change.pct_change:+.1f}%)"
         print(
-            f"  * {change.model} {change.field}: {_money(change.old)} -> {_money(change.new)}{pct}"
+            f"  * {change.model} {change.field}: "
+            f"{per_mtok(change.old)} -> {per_mtok(change.new)}{pct}"
         )
     return EXIT_OK
 
@@ -220,10 +222,6 @@ def _quote_json(q: Quote) -> dict:
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _money(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _print_json(data) -> None:

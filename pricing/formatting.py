@@ -25,6 +25,15 @@ def money(x: float | None) -> str:
     return f"{sign}${abs(rounded):,}"
 
 
+def money_cents(x: float | None) -> str:
+    """$1,234.56 and -$4,315.20: dollars and cents, for the command line's totals."""
+    if _bad(x):
+        return "–"
+    cents = round(x, 2)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents):,.2f}"
+
+
 def signed_money(x: float | None) -> str:
     """+$1,234 / -$56 / $0, for changes."""
     if _bad(x):
@@ -76,6 +85,14 @@ def multiple(x: float | None) -> str:
     if _bad(x):
         return "–"
     return f"{x:,.1f}x" if abs(x) < 10 else f"{x:,.0f}x"
+
+
+def per_mtok(x) -> str:
+    """A price per million tokens as written in a sheet: 2.5, 0.075, 15 (up to 4 decimals,
+    no trailing zeros); "-" when there is none."""
+    if x is None:
+        return "-"
+    return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
 UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
