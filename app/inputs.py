@@ -162,6 +162,9 @@ def reset_to_example(state: MutableMapping[str, Any], workload: Workload, source
     session."""
     use_workload(state, workload, source)
     drop_quality(state)
+    # The sliders and settings go back to their defaults too (the pages refill them).
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS, S.BUDGET_DEFAULT, S.GROWTH_DEFAULT):
+        state.pop(key, None)
     for key in (S.PENDING_WORKLOAD, S.PENDING_QUALITY, S.PENDING_SCENARIO):
         state[key] = None
     state[S.SCENARIO_FILE_ERROR] = None

@@ -110,14 +110,27 @@ def test_a_bad_input_breaks_no_page(pending, name, data):
 
 
 def test_the_guard_keeps_reset_reachable_when_a_page_fails():
-    """An as-of date the sidebar could never set, put straight into the session: whatever a
-    page raises, the guard shows it in one line with "Reset to the example"."""
+    """Session state no widget could produce (a slider holding text): the page's failure is
+    shown in one line by the guard, with "Reset to the example", which restores a working
+    session."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state[S.AS_OF] = date(2026, 11, 23)
+    at.session_state[S.QUALITY_SHIFT] = "not a number"
+    at.run()
+    assert not at.exception
+    assert any(GUARD in t for t in shown_text(at))
+    reset = next(b for b in at.button if b.label == "Reset to the example")
+    reset.click().run()
+    assert not at.exception
+    assert not any(GUARD in t for t in shown_text(at))
+    assert any(m.label == "Monthly spend" for m in at.metric)
+
+
+def test_an_out_of_range_date_in_the_session_is_reported_by_the_page():
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state[S.AS_OF] = date(9999, 12, 31)
     at.run()
-    for page in PAGES:
+    for page in ("app_pages/overview.py", "app_pages/forecast.py"):
         at.switch_page(page).run()
         assert not at.exception, page
-        assert any(b.label == "Reset to the example" for b in at.button) or not any(
-            GUARD in t for t in shown_text(at)
-        )
+        assert any("2000-01-01 to 2099-12-31" in e.value for e in at.error), page
