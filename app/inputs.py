@@ -142,7 +142,10 @@ def accept_editor_state(
     changes = state.get(editor_key)
     if not isinstance(changes, Mapping):
         return False
-    rows = apply_editor_changes(state.get(S.EDITOR_BASE) or [], changes)
+    try:
+        rows = apply_editor_changes(state.get(S.EDITOR_BASE) or [], changes)
+    except (TypeError, ValueError, AttributeError):
+        return False  # not the editor's own record of changes; the page re-reads the table
     return accept_table_edits(state, rows, known_providers)
 
 

@@ -26,6 +26,7 @@ from planner.workload import (
     parse_workload,
     workload_from_records,
     workload_to_csv,
+    workload_to_records,
 )
 from pricing.errors import InputError
 from pricing.sheets import load_sheet, parse_sheet
@@ -268,3 +269,57 @@ def test_a_good_workload_with_one_nasty_cell(column, value, fmt):
         raw = csv_of(tuple(row), [row]).encode("utf-8", "surrogatepass")
         loaded = only_input_errors(lambda: parse_workload(raw, "w.csv", "csv", PROVIDERS))
     round_trips(loaded)
+
+
+@FUZZ
+@given(
+    edited=st.dictionaries(
+        st.one_of(st.integers(-3, 30), st.text(max_size=3)),
+        st.dictionaries(st.sampled_from(WORKLOAD_COLUMNS), st.one_of(NUMBER_TEXT, SCALAR)),
+        max_size=3,
+    ),
+    deleted=st.lists(st.one_of(st.integers(-3, 30), SCALAR), max_size=3),
+    added=st.lists(st.dictionaries(st.sampled_from(WORKLOAD_COLUMNS), SCALAR), max_size=2),
+)
+def test_table_edits_as_the_editor_records_them(edited, deleted, added):
+    """Whatever the data editor's state holds, checking it keeps the last good workload or
+    takes a valid new one; nothing is raised."""
+    lines = (ROOT / "data/workloads/example_enterprise.csv").read_text()
+    good = parse_workload(lines, "example.csv", "csv", [*PROVIDERS, "google", "groq"])
+    state: dict = {S.WORKLOAD_CSV: workload_to_csv(good), S.WORKLOAD_DRAFT: []}
+    state[S.EDITOR_BASE] = [
+        {c: str(v) if v is not None else None for c, v in row.items()}
+        for row in workload_to_records(good)
+    ]
+    state["editor"] = {"edited_rows": edited, "deleted_rows": deleted, "added_rows": added}
+    accepted = inputs.accept_editor_state(state, "editor", [*PROVIDERS, "google", "groq"])
+    if accepted:
+        assert state.get(S.WORKLOAD_EDIT_ERROR) is None
+    parse_workload(state[S.WORKLOAD_CSV], "in use", "csv")  # what is in use is always valid
+
+
+CLI_VALUES = st.one_of(
+    NUMBER_TEXT, st.sampled_from(["openai=0.3", "opnai=5", "openai", "=", "openai=nan",
+                                  "openai=1e400", "9999-12-31", "2026-02-30", "\x00"]),
+    st.text(max_size=12),
+)  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, database=None)
+@given(
+    flag=st.sampled_from(["--budget", "--vendor-cap", "--discount", "--commit", "--as-of"]),
+    value=CLI_VALUES,
+)
+def test_command_line_options(flag, value):
+    """An option value is accepted (a plan, exit 0 or 3) or refused with exit 2; never raised."""
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from planner import cli
+
+    args = ["solve", "--workload", str(ROOT / "data/workloads/example_enterprise.csv"),
+            flag, value, "--json"]  # fmt: skip
+    with redirect_stdout(StringIO()), redirect_stderr(StringIO()) as err:
+        code = cli.main(args)
+    assert code in (0, 2, 3)
+    assert "Traceback" not in err.getvalue()
