@@ -97,7 +97,7 @@ def read_scenario(
         parse_quality(quality.text, f"{source} (quality)", known_models, quality.format)
     return LoadedScenario(
         sliders=doc.sliders.model_dump(),
-        settings=doc.settings.model_dump(exclude_unset=True),
+        settings=doc.settings.model_dump(exclude_unset=True, exclude_none=True),
         workload_csv=workload_to_csv(parsed),
         workload_source=doc.workload.source or source,
         quality_text=None if quality is None else quality.text,
@@ -169,7 +169,7 @@ class Sliders(StrictRecord):
 class Settings(StrictRecord):
     """The sidebar's further settings; only the keys present are applied."""
 
-    as_of: Day = None  # type: ignore[assignment]
+    as_of: Day | None = None  # null: today
     objective: Literal["max-value", "min-cost"] = "max-value"
     keep_status_quo: StrictBool = True
     single_model: StrictBool = False

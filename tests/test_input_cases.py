@@ -283,3 +283,11 @@ def test_markdown_from_an_input_is_shown_as_text():
     assert "![" not in escaped and "](" not in escaped.replace("\\]", "")
     assert md_unescape(escaped) == pixel
     assert md_escape("<img src=x onerror=alert(1)>").startswith("\\<img")
+
+
+def test_a_scenario_saved_without_a_price_date_loads_back(catalog):
+    from app import scenario_file
+
+    text = scenario_file.scenario_json({S.WORKLOAD_CSV: EXAMPLE.read_text()}, {})
+    loaded = scenario_file.read_scenario(text, "s.json", catalog.providers(), catalog.model_ids())
+    assert S.AS_OF not in loaded.settings  # the session keeps its own date
