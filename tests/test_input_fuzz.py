@@ -323,3 +323,14 @@ def test_command_line_options(flag, value):
         code = cli.main(args)
     assert code in (0, 2, 3)
     assert "Traceback" not in err.getvalue()
+
+
+@pytest.mark.parametrize("text", ["1e999999", "1e16", "100001"])
+def test_an_absurd_list_price_is_refused_not_dropped_later(tmp_path, text):
+    path = tmp_path / "s.json"
+    raw = json.loads(json.dumps(SHEET))
+    raw["models"][0]["input_per_mtok"] = "PLACEHOLDER"
+    path.write_text(json.dumps(raw).replace('"PLACEHOLDER"', text))
+    with pytest.raises(InputError) as caught:
+        load_sheet(path)
+    assert caught.value.file == str(path)
