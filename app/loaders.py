@@ -103,7 +103,7 @@ def unplannable(request_key: str, prices_fingerprint: str) -> list[str]:
     """Why each class left out of the plan is left out (empty when every class plans)."""
     request = planning.PlanRequest.from_key(request_key)
     try:
-        return planning.unplannable(request, _catalog(prices_fingerprint))
+        return planning.unplannable(request.with_(budget_usd=None), _catalog(prices_fingerprint))
     except (InputError, LookupError):
         return []  # the plan itself reports these
 

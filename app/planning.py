@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from planner.assemble import Assembled, assemble
+from planner.assemble import unplannable as left_out
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
 from planner.quality import QualityTable, parse_quality
@@ -198,7 +199,13 @@ def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
 
 def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:
     """One message per class that is left out of the plan (no rated model can serve it)."""
-    return [str(error) for error in assembled(request, catalog).unplannable]
+    workload = parse_workload(
+        request.workload_csv, request.workload_source, "csv", catalog.providers()
+    )
+    own = own_quality_of(request, catalog)
+    settings = settings_of(request)
+    errors = left_out(workload, own, catalog, settings, request.floor_shift_pts)
+    return [str(error) for error in errors]
 
 
 def solve(request: PlanRequest, catalog: Catalog) -> Plan:

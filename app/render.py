@@ -99,7 +99,8 @@ def solved(request: PlanRequest, prices: str) -> Plan | None:
     except PLANNING_ERRORS as exc:
         st.error(md_escape(input_error_text(exc)))
         return None
-    for message in loaders.unplannable(request.key(), prices):
+    # The classes left out, with their fix; keyed without the budget, which cannot matter.
+    for message in loaders.unplannable(request.with_(budget_usd=None).key(), prices):
         st.warning(md_escape(message))
     if not plan.is_optimal:
         diagnosis(plan)

@@ -41,16 +41,37 @@ def assemble(
     InputError when no class at all can be planned.
     """
     check_ids(settings, catalog)
-    quality = default_quality(catalog.model_ids())
-    if own_quality is not None:
-        quality = own_quality.overlaid_on(quality)
-    if floor_shift_pts:
-        workload = workload.with_floor_shift(floor_shift_pts / 100)
+    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts)
     plannable, left_out = split_plannable(workload, quality, catalog, settings)
     if not plannable:
         raise _none_plannable(workload, left_out)
     kept = Workload(tuple(plannable), workload.source)
     return Assembled(build_problem(kept, quality, catalog, settings), tuple(left_out))
+
+
+def unplannable(
+    workload: Workload,
+    own_quality: QualityTable | None,
+    catalog: Catalog,
+    settings: PlanSettings,
+    floor_shift_pts: float = 0.0,
+) -> list[InputError]:
+    """The classes `assemble` would leave out, with the reason for each, without costing
+    anything (cheap enough to ask on every rerun)."""
+    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts)
+    return split_plannable(workload, quality, catalog, settings)[1]
+
+
+def _prepared(
+    workload: Workload, own_quality: QualityTable | None, catalog: Catalog, shift_pts: float
+) -> tuple[Workload, QualityTable]:
+    """The workload with its floors shifted, and the accuracy table it is planned with."""
+    quality = default_quality(catalog.model_ids())
+    if own_quality is not None:
+        quality = own_quality.overlaid_on(quality)
+    if shift_pts:
+        workload = workload.with_floor_shift(shift_pts / 100)
+    return workload, quality
 
 
 def check_ids(settings: PlanSettings, catalog: Catalog) -> None:
