@@ -168,6 +168,9 @@ def reset_to_example(state: MutableMapping[str, Any], workload: Workload, source
     # The sliders and settings go back to their defaults too (the pages refill them).
     for key in (*S.URL_KEYS, *S.SETTING_KEYS, S.BUDGET_DEFAULT, S.GROWTH_DEFAULT):
         state.pop(key, None)
+    if state.get(S.VENDOR_SCENARIOS):  # the vendor page starts again from its defaults
+        state[S.VENDOR_SCENARIOS] = None
+        state[S.VENDOR_REVISION] = state.get(S.VENDOR_REVISION, 0) + 1
     for key in (S.PENDING_WORKLOAD, S.PENDING_QUALITY, S.PENDING_SCENARIO):
         state[key] = None
     state[S.SCENARIO_FILE_ERROR] = None

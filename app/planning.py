@@ -30,6 +30,7 @@ from pricing.inputs import (
     Day,
     NonEmptyText,
     StrictRecord,
+    clean_text,
     finite,
     parse_record,
 )
@@ -54,6 +55,9 @@ class ScenarioSpec:
     def __post_init__(self):
         if not self.name.strip():
             raise ValueError("a scenario needs a name")
+        for text in (self.name, *self.provider_dates, *self.discounts_pct,
+                     *self.price_change_pct, *self.vendor_caps_pct):  # fmt: skip
+            clean_text(text)  # ValueError naming the control or invisible character
         for provider, day in self.provider_dates.items():
             _iso_date(day, f"price-sheet date for '{provider}'")
         _check_numbers(self.discounts_pct, "discount", 0, 100, hi_open=True)

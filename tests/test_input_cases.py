@@ -291,3 +291,11 @@ def test_a_scenario_saved_without_a_price_date_loads_back(catalog):
     text = scenario_file.scenario_json({S.WORKLOAD_CSV: EXAMPLE.read_text()}, {})
     loaded = scenario_file.read_scenario(text, "s.json", catalog.providers(), catalog.model_ids())
     assert S.AS_OF not in loaded.settings  # the session keeps its own date
+
+
+@pytest.mark.parametrize("name", ["Deal\tQ3", "Deal\u200b", "De\ral"])
+def test_a_vendor_scenario_name_with_a_control_character_is_refused(name):
+    from app.planning import ScenarioSpec
+
+    with pytest.raises(ValueError, match="control or invisible character"):
+        ScenarioSpec(name)
