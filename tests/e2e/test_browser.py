@@ -236,3 +236,25 @@ def test_typed_text_stays_and_a_fixed_volume_is_in_use_at_once(page: Page, app_u
     expect(page.get_by_text(message, exact=False)).to_have_count(0, timeout=TIMEOUT_MS)
     expect(page.get_by_text("not in use yet")).to_have_count(0)
     expect(first_row).to_contain_text("350")
+
+
+def test_an_image_named_in_an_input_is_shown_as_text_and_never_fetched(page: Page, app_url: str):
+    """Issue 9: a workload whose name (its source, shown in captions) is a markdown image is
+    shown as that text, and the browser requests nothing from the address in it."""
+    pixel = "![px](https:tracker.invalid).csv"  # a file name cannot hold "/"
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_page(page, app_url)
+    page.get_by_role("link", name="Data").click()
+    settled(page)
+    workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_bytes()
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": pixel, "mimeType": "text/csv", "buffer": workload}]
+    )
+    shown = page.get_by_text(pixel, exact=False).first
+    expect(shown).to_be_visible(timeout=TIMEOUT_MS)  # "Planning with <name>"
+    page.get_by_role("link", name="Overview").click()
+    settled(page)
+    expect(page.get_by_text(f"Workload: {pixel}", exact=False)).to_be_visible()
+    assert not [url for url in fetched if "tracker.invalid" in url]
+    assert page.locator("img[src*='tracker']").count() == 0
