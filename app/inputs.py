@@ -144,7 +144,7 @@ def accept_editor_state(
         return False
     try:
         rows = apply_editor_changes(state.get(S.EDITOR_BASE) or [], changes)
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, OverflowError):
         return False  # not the editor's own record of changes; the page re-reads the table
     return accept_table_edits(state, rows, known_providers)
 

@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app import inputs
@@ -281,6 +281,8 @@ def test_a_good_workload_with_one_nasty_cell(column, value, fmt):
     deleted=st.lists(st.one_of(st.integers(-3, 30), SCALAR), max_size=3),
     added=st.lists(st.dictionaries(st.sampled_from(WORKLOAD_COLUMNS), SCALAR), max_size=2),
 )
+@example(edited={}, deleted=[math.inf], added=[])  # int(inf) overflows
+@example(edited={"x": {}}, deleted=[], added=[])
 def test_table_edits_as_the_editor_records_them(edited, deleted, added):
     """Whatever the data editor's state holds, checking it keeps the last good workload or
     takes a valid new one; nothing is raised."""
