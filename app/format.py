@@ -1,86 +1,65 @@
-"""How numbers read on screen: whole dollars with thousands separators, one-decimal percents.
-
-The browser test compares the page with the plan CSV through `money`, so the page and the
-test share one rounding rule.
-"""
+"""Formatting for the pages: the one formatting module (`pricing.formatting`), re-exported so
+`from app.format import money` keeps working, and `md_escape` for text shown through
+Streamlit's markdown (st.markdown, st.caption, st.error, ...), which must never format or
+link text that came from an input."""
 
 from __future__ import annotations
 
-import math
+import re
+
+from pricing.formatting import (
+    clean_float,
+    count,
+    money,
+    money_cents,
+    money_compact,
+    money_fine,
+    multiple,
+    pct,
+    per_mtok,
+    signed_money,
+    signed_pct,
+    tokens,
+)
+
+__all__ = [
+    "clean_float",
+    "count",
+    "md_escape",
+    "md_unescape",
+    "money",
+    "money_cents",
+    "money_compact",
+    "money_fine",
+    "multiple",
+    "pct",
+    "per_mtok",
+    "signed_money",
+    "signed_pct",
+    "tokens",
+]
+
+# The characters that make markdown do something with text: links and images ([ ] and !),
+# emphasis (* _ ~), code (`), HTML (< > &), math ($), tables (|), Streamlit's colour and
+# icon directives (:name[...] needs the brackets), and the backslash itself.
+_INLINE = re.compile(r"([\\`*_\[\]<>&$|~!])")
+# At the start of a line: headings, quotes, lists and rules.
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 
 
-def _bad(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and not math.isfinite(x))
+def md_escape(text: object) -> str:
+    """Text shown as written inside markdown: an image, a link, a heading or a tag becomes
+    plain text, and the browser fetches nothing. Each line is kept as a line."""
+    lines = (" ".join(line.split()) for line in str(text).splitlines())
+    return "  \n".join(_escape_line(line) for line in lines)
 
 
-def money(x: float | None) -> str:
-    """$1,234 (whole dollars; a minus sign before the dollar sign)."""
-    if _bad(x):
-        return "–"
-    rounded = round(x)
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,}"
+def _escape_line(line: str) -> str:
+    escaped = _INLINE.sub(r"\\\1", line)
+    return _NUMBERED.sub(r"\1\\\2", _LINE_START.sub(r"\1\\\2", escaped))
 
 
-def signed_money(x: float | None) -> str:
-    """+$1,234 / -$56 / $0, for changes."""
-    if _bad(x):
-        return "–"
-    rounded = round(x)
-    return money(x) if rounded == 0 else ("+" if rounded > 0 else "") + money(x)
-
-
-def money_fine(x: float | None) -> str:
-    """Small amounts with enough digits to compare: $0.0042 per task, $1.25, $1,234."""
-    if _bad(x):
-        return "–"
-    size = abs(x)
-    if size >= 100:
-        return money(x)
-    # Three significant digits below $1 (at most six decimals), cents above.
-    digits = 2 if size >= 1 or size == 0 else min(6, 2 - math.floor(math.log10(size)))
-    sign = "-" if x < 0 else ""
-    return f"{sign}${size:,.{digits}f}"
-
-
-def money_compact(x: float | None) -> str:
-    """$1.13M, $45.3k below a million, $812: for tiles that hold large sums."""
-    if _bad(x):
-        return "–"
-    size, sign = abs(x), "-" if x < 0 else ""
-    for limit, unit, suffix, digits in ((1e9, 1e9, "B", 2), (1e6, 1e6, "M", 2), (1e4, 1e3, "k", 1)):
-        if size >= limit:
-            return f"{sign}${size / unit:,.{digits}f}{suffix}"
-    return money(x)
-
-
-def pct(share: float | None, digits: int = 1) -> str:
-    """A share as a percent: 0.123 -> 12.3%."""
-    if _bad(share):
-        return "–"
-    return f"{share * 100:,.{digits}f}%"
-
-
-def signed_pct(share: float | None, digits: int = 1) -> str:
-    """+12.3% / -4.0%."""
-    if _bad(share):
-        return "–"
-    return f"{share * 100:+,.{digits}f}%"
-
-
-def multiple(x: float | None) -> str:
-    """A ratio such as ROI: 406x; 3.2x below 10."""
-    if _bad(x):
-        return "–"
-    return f"{x:,.1f}x" if abs(x) < 10 else f"{x:,.0f}x"
-
-
-def count(x: float | None) -> str:
-    """1,234 below a million, then 1.23M or 2.49B (tasks, tokens)."""
-    if _bad(x):
-        return "–"
-    size = abs(x)
-    for limit, suffix in ((1e9, "B"), (1e6, "M")):
-        if size >= limit:
-            return f"{x / limit:,.2f}{suffix}"
-    return f"{round(x):,}"
+def md_unescape(text: str) -> str:
+    """What a reader sees of `md_escape`d text (the backslashes gone), for tests."""
+    return re.sub(r"\\(.)", r"\1", text.replace("  \n", "\n"))

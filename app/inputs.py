@@ -7,6 +7,7 @@ the rows a person typed stay in the table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -23,9 +24,10 @@ from planner.workload import (
     workload_to_records,
 )
 from pricing.errors import InputError
+from pricing.inputs import MAX_FILE_BYTES
 
 TABLE_SOURCE = "the workload table"
-MAX_UPLOAD_MB = 50  # the uploader's own limit; the parsers refuse anything over 5 MB
+MAX_UPLOAD_MB = MAX_FILE_BYTES // 1_000_000  # the uploader says the limit the parsers enforce
 
 
 def accept_workload_upload(
@@ -97,8 +99,54 @@ def drop_quality(state: MutableMapping[str, Any]) -> None:
 
 
 def draft_rows(state: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The table's rows, every workload column present (missing ones empty)."""
-    return [{c: row.get(c) for c in WORKLOAD_COLUMNS} for row in state.get(S.WORKLOAD_DRAFT, [])]
+    """The table's rows as text, every workload column present (missing ones empty).
+
+    Every cell is text, so a cell shows what was typed: "abc" in a volume stays "abc" (and
+    is reported) instead of being emptied by a number editor; the loader reads the numbers.
+    """
+    return [
+        {c: _as_text(row.get(c)) for c in WORKLOAD_COLUMNS}
+        for row in state.get(S.WORKLOAD_DRAFT, [])
+    ]
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def apply_editor_changes(
+    base: Sequence[Mapping[str, Any]], changes: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows a data editor shows: its base rows with the edits, deletions and additions
+    Streamlit records in the widget's state ({"edited_rows": {i: {column: value}},
+    "deleted_rows": [i], "added_rows": [{column: value}]})."""
+    edited = {int(i): dict(cells) for i, cells in (changes.get("edited_rows") or {}).items()}
+    deleted = {int(i) for i in changes.get("deleted_rows") or ()}
+    rows = [{**dict(row), **edited.get(i, {})} for i, row in enumerate(base) if i not in deleted]
+    for added in changes.get("added_rows") or ():
+        rows.append({c: added.get(c) for c in WORKLOAD_COLUMNS})
+    return rows
+
+
+def accept_editor_state(
+    state: MutableMapping[str, Any], editor_key: str, known_providers: Collection[str]
+) -> bool:
+    """The data editor's callback: check the edited rows before the page (and the sidebar,
+    which says whether the edits are in use) renders."""
+    changes = state.get(editor_key)
+    if not isinstance(changes, Mapping):
+        return False
+    try:
+        rows = apply_editor_changes(state.get(S.EDITOR_BASE) or [], changes)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return False  # not the editor's own record of changes; the page re-reads the table
+    return accept_table_edits(state, rows, known_providers)
 
 
 def take_pending(state: MutableMapping[str, Any], key: str) -> tuple[str, bytes] | None:
@@ -109,3 +157,21 @@ def take_pending(state: MutableMapping[str, Any], key: str) -> tuple[str, bytes]
     state[key] = None
     name, data = pending
     return str(name), data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def reset_to_example(state: MutableMapping[str, Any], workload: Workload, source: str) -> None:
+    """Back to the shipped example: its workload, the benchmark accuracies, no pending or
+    refused input. Reachable from every page's error display, so no input can strand a
+    session."""
+    use_workload(state, workload, source)
+    drop_quality(state)
+    # The sliders and settings go back to their defaults too (the pages refill them).
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS, S.BUDGET_DEFAULT, S.GROWTH_DEFAULT):
+        state.pop(key, None)
+    if state.get(S.VENDOR_SCENARIOS):  # the vendor page starts again from its defaults
+        state[S.VENDOR_SCENARIOS] = None
+        state[S.VENDOR_REVISION] = state.get(S.VENDOR_REVISION, 0) + 1
+    for key in (S.PENDING_WORKLOAD, S.PENDING_QUALITY, S.PENDING_SCENARIO):
+        state[key] = None
+    state[S.SCENARIO_FILE_ERROR] = None
+    state[S.SCENARIO_FILE_NOTE] = None

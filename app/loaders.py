@@ -24,6 +24,7 @@ from planner.plan import Plan
 from planner.roi import RoiReport, roi_report
 from planner.workload import load_workload, workload_to_csv, workload_to_records
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+from pricing.errors import InputError
 
 EXAMPLE_WORKLOAD = (
     Path(__file__).resolve().parent.parent / "data" / "workloads" / "example_enterprise.csv"
@@ -76,8 +77,7 @@ def plan(request_key: str, prices_fingerprint: str) -> Plan:
 def best_spend(request_key: str, prices_fingerprint: str) -> float | None:
     """What the best plan spends with no budget (None when no plan exists)."""
     request = planning.PlanRequest.from_key(request_key).with_(budget_usd=None)
-    result = planning.solve(request, _catalog(prices_fingerprint))
-    return result.totals.monthly_cost_usd if result.is_optimal and result.totals else None
+    return _spend(request, prices_fingerprint)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -86,8 +86,26 @@ def cheapest_spend(request_key: str, prices_fingerprint: str) -> float | None:
     request = planning.PlanRequest.from_key(request_key).with_(
         budget_usd=None, objective="min-cost"
     )
-    result = planning.solve(request, _catalog(prices_fingerprint))
+    return _spend(request, prices_fingerprint)
+
+
+def _spend(request: planning.PlanRequest, prices_fingerprint: str) -> float | None:
+    """A plan's spend, or None when there is no plan (the page shows why when it plans)."""
+    try:
+        result = planning.solve(request, _catalog(prices_fingerprint))
+    except (InputError, LookupError):
+        return None
     return result.totals.monthly_cost_usd if result.is_optimal and result.totals else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unplannable(request_key: str, prices_fingerprint: str) -> list[str]:
+    """Why each class left out of the plan is left out (empty when every class plans)."""
+    request = planning.PlanRequest.from_key(request_key)
+    try:
+        return planning.unplannable(request.with_(budget_usd=None), _catalog(prices_fingerprint))
+    except (InputError, LookupError):
+        return []  # the plan itself reports these
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

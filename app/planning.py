@@ -11,17 +11,33 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field
+
+from planner.assemble import Assembled, assemble
+from planner.assemble import unplannable as left_out
 from planner.plan import Plan, optimize
-from planner.problem import PlanningProblem, PlanSettings, build_problem
-from planner.quality import QualityTable, default_quality, parse_quality
+from planner.problem import PlanningProblem, PlanSettings
+from planner.quality import QualityTable, parse_quality
 from planner.workload import Workload, parse_workload
 from pricing.catalog import Catalog
 from pricing.errors import InputError
+from pricing.inputs import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_MAGNITUDE,
+    Day,
+    NonEmptyText,
+    StrictRecord,
+    clean_text,
+    finite,
+    parse_record,
+)
 from pricing.scenario import PriceScenario
 
 MAX_SCENARIOS = 4
+MAX_PRICE_CHANGE_PCT = 10_000  # a hundredfold price: beyond any scenario worth comparing
 MIN_SCENARIOS = 2
 
 
@@ -39,10 +55,15 @@ class ScenarioSpec:
     def __post_init__(self):
         if not self.name.strip():
             raise ValueError("a scenario needs a name")
+        for text in (self.name, *self.provider_dates, *self.discounts_pct,
+                     *self.price_change_pct, *self.vendor_caps_pct):  # fmt: skip
+            clean_text(text)  # ValueError naming the control or invisible character
         for provider, day in self.provider_dates.items():
             _iso_date(day, f"price-sheet date for '{provider}'")
         _check_numbers(self.discounts_pct, "discount", 0, 100, hi_open=True)
-        _check_numbers(self.price_change_pct, "price change", -100, math.inf, lo_open=True)
+        _check_numbers(
+            self.price_change_pct, "price change", -100, MAX_PRICE_CHANGE_PCT, lo_open=True
+        )
         _check_numbers(self.vendor_caps_pct, "vendor cap", 0, 100)
 
     def price_scenario(self) -> PriceScenario:
@@ -62,23 +83,33 @@ class ScenarioSpec:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Any) -> ScenarioSpec:
-        """A scenario from saved JSON; ValueError says which key is wrong."""
+    def from_dict(cls, data: Any, source: str = "vendor scenario") -> ScenarioSpec:
+        """A scenario from saved JSON or the session; InputError (a ValueError) names the key."""
         if not isinstance(data, dict):
-            raise ValueError("a scenario must be an object")
-        unknown = sorted(set(data) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ValueError(f"unknown scenario key(s): {', '.join(unknown)}")
-        name = data.get("name", "Scenario")
-        if not isinstance(name, str):
-            raise ValueError("scenario 'name' must be text")
+            raise InputError(source, "a scenario must be an object")
+        terms = parse_record(ScenarioTerms, data, source)
         return cls(
-            name=name,
-            provider_dates=_str_map(data.get("provider_dates", {}), "provider_dates"),
-            discounts_pct=_num_map(data.get("discounts_pct", {}), "discounts_pct"),
-            price_change_pct=_num_map(data.get("price_change_pct", {}), "price_change_pct"),
-            vendor_caps_pct=_num_map(data.get("vendor_caps_pct", {}), "vendor_caps_pct"),
+            name=terms.name,
+            provider_dates={k: v.isoformat() for k, v in terms.provider_dates.items()},
+            discounts_pct=dict(terms.discounts_pct),
+            price_change_pct=dict(terms.price_change_pct),
+            vendor_caps_pct=dict(terms.vendor_caps_pct),
         )
+
+
+MAX_TERMS = 500  # ids a scenario may name in one of its maps
+Pct = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+
+
+class ScenarioTerms(StrictRecord):
+    """A vendor scenario as read from a file or the session: bounded ids, finite numbers,
+    dates within FIRST_DATE..LAST_DATE. The ranges of each figure are ScenarioSpec's."""
+
+    name: NonEmptyText = "Scenario"
+    provider_dates: dict[NonEmptyText, Day] = Field(default_factory=dict, max_length=MAX_TERMS)
+    discounts_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
+    price_change_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
+    vendor_caps_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
 
 
 @dataclass(frozen=True)
@@ -127,38 +158,62 @@ def workload_of(request: PlanRequest, catalog: Catalog) -> Workload:
     return workload
 
 
-def quality_of(request: PlanRequest, catalog: Catalog) -> QualityTable:
-    """The benchmark default, with the user's own table laid over it when there is one."""
-    default = default_quality(catalog.model_ids())
+def own_quality_of(request: PlanRequest, catalog: Catalog) -> QualityTable | None:
+    """The user's own accuracy table, or None when there is none."""
     if not request.quality_text:
-        return default
-    own = parse_quality(
+        return None
+    return parse_quality(
         request.quality_text,
         request.quality_source or "your accuracy table",
         catalog.model_ids(),
         request.quality_format,
     )
-    return own.overlaid_on(default)
 
 
 def settings_of(request: PlanRequest) -> PlanSettings:
+    as_of = date.fromisoformat(request.as_of)
+    if not FIRST_DATE <= as_of <= LAST_DATE:
+        raise InputError("settings", f"must be from {FIRST_DATE} to {LAST_DATE}", field="as_of")
     return PlanSettings(
         objective=request.objective,  # type: ignore[arg-type]
-        budget_usd=request.budget_usd,
+        budget_usd=None if request.budget_usd is None else finite(request.budget_usd, "budget"),
         vendor_caps=request.scenario.vendor_caps(),
         cap_basis=request.cap_basis,  # type: ignore[arg-type]
         self_hosted_replicas=request.self_hosted_replicas,
         single_model=request.single_model,
         include_status_quo=request.include_status_quo,
-        as_of=date.fromisoformat(request.as_of),
+        as_of=as_of,
         scenario=request.scenario.price_scenario(),
     )
 
 
-def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
-    return build_problem(
-        workload_of(request, catalog), quality_of(request, catalog), catalog, settings_of(request)
+def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
+    """The request through `planner.assemble`, the one place the CLI and the app share."""
+    workload = parse_workload(
+        request.workload_csv, request.workload_source, "csv", catalog.providers()
     )
+    return assemble(
+        workload,
+        own_quality_of(request, catalog),
+        catalog,
+        settings_of(request),
+        request.floor_shift_pts,
+    )
+
+
+def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
+    return assembled(request, catalog).problem
+
+
+def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:
+    """One message per class that is left out of the plan (no rated model can serve it)."""
+    workload = parse_workload(
+        request.workload_csv, request.workload_source, "csv", catalog.providers()
+    )
+    own = own_quality_of(request, catalog)
+    settings = settings_of(request)
+    errors = left_out(workload, own, catalog, settings, request.floor_shift_pts)
+    return [str(error) for error in errors]
 
 
 def solve(request: PlanRequest, catalog: Catalog) -> Plan:
@@ -202,9 +257,12 @@ def _iso_date(text: Any, what: str) -> date:
     if not isinstance(text, str):
         raise ValueError(f"{what} must be a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{what} is not a date (YYYY-MM-DD): {text!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{what} must be from {FIRST_DATE} to {LAST_DATE}, not {text}")
+    return day
 
 
 def _check_numbers(
@@ -217,25 +275,6 @@ def _check_numbers(
             upper = "" if math.isinf(hi) else f" and {'under' if hi_open else 'at most'} {hi:g}"
             lower = f"{'above' if lo_open else 'at least'} {lo:g}"
             raise ValueError(f"{what} for '{key}' must be {lower}{upper} %, got {value:g}")
-
-
-def _str_map(raw: Any, name: str) -> dict[str, str]:
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
-        raise ValueError(f"'{name}' must map provider ids to dates written YYYY-MM-DD")
-    return dict(raw)
-
-
-def _num_map(raw: Any, name: str) -> dict[str, float]:
-    if not isinstance(raw, dict):
-        raise ValueError(f"'{name}' must map provider or model ids to numbers")
-    out = {}
-    for key, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"'{name}' for '{key}' must be a number, not {value!r}")
-        out[str(key)] = float(value)
-    return out
 
 
 def input_error_text(exc: BaseException) -> str:

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from app import loaders
-from app.format import money
+from app.format import md_escape, money
 from app.planning import PlanRequest, input_error_text
 from app.sidebar import PlanContext, plan_sidebar
 from planner.export import plan_to_csv
@@ -26,11 +26,13 @@ def sources_caption(
 ) -> None:
     """Where the accuracy figures, the workload and the prices come from, in one line."""
     if request.quality_text:
-        accuracy = f"your own accuracy table ({request.quality_source}), over {BENCHMARK_CITATION}"
+        own = md_escape(request.quality_source)
+        accuracy = f"your own accuracy table ({own}), over {BENCHMARK_CITATION}"
     else:
         accuracy = BENCHMARK_CITATION
-    workload = request.workload_source
-    note = " (an illustrative example, not measured figures)" if workload == example_name else ""
+    workload = md_escape(request.workload_source)
+    illustrative = request.workload_source == example_name
+    note = " (an illustrative example, not measured figures)" if illustrative else ""
     on = date.fromisoformat(str(request.as_of))  # the request keeps plain values
     assumed = catalog.illustrative_providers(on)
     sheets = f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}"
@@ -47,7 +49,7 @@ def diagnosis(plan: Plan) -> None:
     )
     findings = plan.diagnosis.findings if plan.diagnosis else []
     for finding in findings:
-        st.markdown(f"- **{finding.message}** {finding.fix}")
+        st.markdown(f"- **{md_escape(finding.message)}** {md_escape(finding.fix)}")
     if not findings:
         st.markdown("- The solver gave no reason; relax the budget or the floors.")
 
@@ -95,8 +97,11 @@ def solved(request: PlanRequest, prices: str) -> Plan | None:
     try:
         plan = loaders.plan(request.key(), prices)
     except PLANNING_ERRORS as exc:
-        st.error(input_error_text(exc))
+        st.error(md_escape(input_error_text(exc)))
         return None
+    # The classes left out, with their fix; keyed without the budget, which cannot matter.
+    for message in loaders.unplannable(request.with_(budget_usd=None).key(), prices):
+        st.warning(md_escape(message))
     if not plan.is_optimal:
         diagnosis(plan)
         return None

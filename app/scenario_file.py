@@ -12,18 +12,20 @@ import json
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StrictBool, StringConstraints
 
 from app import state as S
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
 from planner.quality import parse_quality
-from planner.tabular import decode
+from planner.tabular import decode, nearest
 from planner.workload import parse_workload, workload_to_csv, workload_to_records
 from pricing.errors import InputError
+from pricing.inputs import MAX_FILE_BYTES, Day, Note, StrictRecord, Usd, parse_record
 
 FORMAT = "portfolio-planner-scenario"
 VERSION = 1
-OBJECTIVES = ("max-value", "min-cost")
 
 
 @dataclass(frozen=True)
@@ -81,38 +83,29 @@ def read_scenario(
     known_models: Collection[str],
 ) -> LoadedScenario:
     """Check a scenario file; InputError names the key (and the workload row) at fault."""
-    doc = _json_object(decode(data, source), source)
-    if doc.get("format") != FORMAT:
+    raw = _json_object(decode(data, source), source)
+    if raw.get("format") != FORMAT:
         raise InputError(source, f"is not a scenario file (format is not '{FORMAT}')", "", "format")
-    if doc.get("version") != VERSION:
+    if raw.get("version") != VERSION:
         raise InputError(
-            source, f"has version {doc.get('version')!r}; expected {VERSION}", "", "version"
+            source, f"has version {_clip(raw.get('version'))}; expected {VERSION}", "", "version"
         )
-    workload = _section(doc, "workload", source)
-    csv_text = workload.get("csv")
-    if not isinstance(csv_text, str):
-        raise InputError(source, "must hold the workload as CSV text", "workload", "csv")
-    inner = f"{source} (workload)"
-    parsed = parse_workload(csv_text, inner, "csv", known_providers)
-    quality = doc.get("quality")
-    q_text, q_format, q_source = None, "csv", ""
+    doc = _parse(ScenarioDoc, raw, source)
+    parsed = parse_workload(doc.workload.csv, f"{source} (workload)", "csv", known_providers)
+    quality = doc.quality
     if quality is not None:
-        if not isinstance(quality, dict) or not isinstance(quality.get("text"), str):
-            raise InputError(source, "must be null or hold the table as text", "quality", "text")
-        q_format = quality.get("format", "csv")
-        if q_format not in ("csv", "json"):
-            raise InputError(source, "must be csv or json", "quality", "format")
-        parse_quality(quality["text"], f"{source} (quality)", known_models, q_format)
-        q_text, q_source = quality["text"], str(quality.get("source", ""))
+        parse_quality(quality.text, f"{source} (quality)", known_models, quality.format)
     return LoadedScenario(
-        sliders=_sliders(_section(doc, "sliders", source), source),
-        settings=_settings(_section(doc, "settings", source), source),
+        sliders=doc.sliders.model_dump(),
+        settings=doc.settings.model_dump(exclude_unset=True, exclude_none=True),
         workload_csv=workload_to_csv(parsed),
-        workload_source=str(workload.get("source") or source),
-        quality_text=q_text,
-        quality_format=q_format,
-        quality_source=q_source,
-        vendor_scenarios=_vendor_scenarios(doc.get("vendor_scenarios", []), source),
+        workload_source=doc.workload.source or source,
+        quality_text=None if quality is None else quality.text,
+        quality_format="csv" if quality is None else quality.format,
+        quality_source="" if quality is None else quality.source,
+        vendor_scenarios=_vendor_scenarios(
+            doc.vendor_scenarios, source, {*known_providers, *known_models}
+        ),
     )
 
 
@@ -157,64 +150,95 @@ def load_into(
     return True
 
 
-# -- checks ----------------------------------------------------------------------------------
+# -- the file's shape -------------------------------------------------------------------------
+
+SliderPoints = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
+# Embedded files keep their text exactly as written (no stripping); their loaders check it.
+FileText = Annotated[str, StringConstraints(strip_whitespace=False, max_length=MAX_FILE_BYTES)]
+
+
+class Sliders(StrictRecord):
+    """The four sliders; null (or absent) follows the data."""
+
+    budget: Usd | None = None
+    quality: SliderPoints | None = None
+    growth: SliderPoints | None = None
+    decline: SliderPoints | None = None
+
+
+class Settings(StrictRecord):
+    """The sidebar's further settings; only the keys present are applied."""
+
+    as_of: Day | None = None  # null: today
+    objective: Literal["max-value", "min-cost"] = "max-value"
+    keep_status_quo: StrictBool = True
+    single_model: StrictBool = False
+
+
+class WorkloadPart(StrictRecord):
+    source: Note = ""
+    csv: FileText
+
+
+class QualityPart(StrictRecord):
+    source: Note = ""
+    format: Literal["csv", "json"] = "csv"
+    text: FileText
+
+
+class ScenarioDoc(StrictRecord):
+    """A whole scenario file, every part bounded: a file that fits is safe to apply."""
+
+    format: Literal["portfolio-planner-scenario"]
+    version: Literal[1]
+    sliders: Sliders
+    settings: Settings
+    workload: WorkloadPart
+    quality: QualityPart | None = None
+    vendor_scenarios: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_SCENARIOS)
+
+
+assert tuple(Sliders.model_fields) == S.URL_KEYS, "slider keys must match app.state"
+assert tuple(Settings.model_fields) == S.SETTING_KEYS, "setting keys must match app.state"
+
+
+def _parse(model: type[ScenarioDoc], raw: dict[str, Any], source: str) -> ScenarioDoc:
+    """The file as its model; the error names the section as the record, the key as field."""
+    try:
+        return parse_record(model, raw, source)
+    except InputError as exc:
+        section, _, rest = exc.field.partition(".")
+        if rest:
+            exc = InputError(exc.file, exc.message, section, rest)
+        raise exc from None
 
 
 def _json_object(text: str, source: str) -> dict[str, Any]:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(source, f"is not valid JSON: {exc.msg}", f"line {exc.lineno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(source, f"is not valid JSON: {_clip(str(exc))}") from None
     if not isinstance(doc, dict):
         raise InputError(source, "must be a JSON object")
     return doc
 
 
-def _section(doc: dict[str, Any], name: str, source: str) -> dict[str, Any]:
-    section = doc.get(name)
-    if not isinstance(section, dict):
-        raise InputError(source, "is missing or not an object", "", name)
-    return section
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a scenario may hold; write a finite number")
 
 
-def _sliders(raw: dict[str, Any], source: str) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for key, value in raw.items():
-        if key not in S.URL_KEYS:
-            raise InputError(
-                source, f"unknown slider (known: {', '.join(S.URL_KEYS)})", "sliders", key
-            )
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise InputError(source, f"must be a number or null, not {value!r}", "sliders", key)
-        out[key] = value
-    return out
+def _clip(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _settings(raw: dict[str, Any], source: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key == S.AS_OF:
-            try:
-                out[key] = date.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise InputError(
-                    source, f"is not a date (YYYY-MM-DD): {value!r}", "settings", key
-                ) from None
-        elif key == S.OBJECTIVE:
-            if value not in OBJECTIVES:
-                raise InputError(source, f"must be one of {', '.join(OBJECTIVES)}", "settings", key)
-            out[key] = value
-        elif key in (S.KEEP_STATUS_QUO, S.SINGLE_MODEL):
-            if not isinstance(value, bool):
-                raise InputError(source, "must be true or false", "settings", key)
-            out[key] = value
-        else:
-            raise InputError(source, "unknown setting", "settings", key)
-    return out
-
-
-def _vendor_scenarios(raw: Any, source: str) -> list[dict[str, Any]]:
-    if not isinstance(raw, list) or len(raw) == 1 or len(raw) > MAX_SCENARIOS:
+def _vendor_scenarios(
+    raw: list[dict[str, Any]], source: str, known_ids: set[str]
+) -> list[dict[str, Any]]:
+    """Two to four vendor scenarios (or none), each with terms for known ids only."""
+    if len(raw) == 1:
         raise InputError(
             source,
             f"must be a list of {MIN_SCENARIOS} to {MAX_SCENARIOS} scenarios (or empty)",
@@ -223,8 +247,27 @@ def _vendor_scenarios(raw: Any, source: str) -> list[dict[str, Any]]:
         )
     out = []
     for number, item in enumerate(raw, start=1):
+        where = f"scenario {number}"
         try:
-            out.append(ScenarioSpec.from_dict(item).to_dict())
+            spec = ScenarioSpec.from_dict(item, source)
         except ValueError as exc:
-            raise InputError(source, str(exc), f"scenario {number}", "vendor_scenarios") from None
+            message = exc.message if isinstance(exc, InputError) else str(exc)
+            field = exc.field if isinstance(exc, InputError) and exc.field else "vendor_scenarios"
+            raise InputError(source, message, where, field) from None
+        _known_ids_only(spec, source, where, known_ids)
+        out.append(spec.to_dict())
     return out
+
+
+def _known_ids_only(spec: ScenarioSpec, source: str, where: str, known_ids: set[str]) -> None:
+    terms = spec.to_dict()
+    for field in ("provider_dates", "discounts_pct", "price_change_pct", "vendor_caps_pct"):
+        for wanted in terms[field]:
+            if wanted not in known_ids:
+                close = ", ".join(nearest(wanted, sorted(known_ids))) or "none close"
+                raise InputError(
+                    source,
+                    f"unknown provider or model '{wanted}' (nearest: {close})",
+                    where,
+                    f"{field}.{wanted}",
+                )

@@ -5,6 +5,7 @@ import streamlit as st
 
 from app import catalog_view, charts, inputs, loaders, scenario_file, tables
 from app import state as S
+from app.format import md_escape
 from app.planning import input_error_text
 from app.sidebar import plan_sidebar
 from planner.quality import BENCHMARK_CITATION, quality_template_csv
@@ -23,7 +24,10 @@ def _uploader(label: str, widget: str, pending: str, error: str, kept: str) -> N
         max_upload_size=inputs.MAX_UPLOAD_MB,
     )  # fmt: skip
     if ss.get(error):
-        st.error(f"The upload was not used: {ss[error]}. The plan still uses the previous {kept}.")
+        st.error(
+            f"The upload was not used: {md_escape(ss[error])}  \nThe plan still uses the "
+            f"previous {kept}."
+        )
 
 
 def _queue(uploader: str, pending: str) -> None:
@@ -36,7 +40,7 @@ def _queue(uploader: str, pending: str) -> None:
 def _reset_to_example() -> None:
     path = loaders.EXAMPLE_WORKLOAD
     text, _ = loaders.example_workload(str(path), path.stat().st_mtime_ns, tuple(providers))
-    inputs.use_workload(ss, parse_workload(text, path.name, "csv", providers), path.name)
+    inputs.reset_to_example(ss, parse_workload(text, path.name, "csv", providers), path.name)
 
 
 # Uploads are checked before the sidebar renders: a scenario file sets the sliders.
@@ -55,7 +59,11 @@ def _workload_section() -> None:
         if source == loaders.EXAMPLE_WORKLOAD.name
         else ""
     )
-    st.markdown(f"Planning with **{source}**{note}. Edit the table, or upload a CSV or JSON file.")
+    st.markdown(
+        f"Planning with **{md_escape(source)}**{note}. Edit the table, or upload a CSV or "
+        "JSON file. Every cell is text, so what you type stays visible; a bad cell is "
+        "reported with its row and column while the last valid table stays in use."
+    )
     _uploader(
         "Upload a workload (CSV or JSON)",
         S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD, S.WORKLOAD_UPLOAD_ERROR, "workload",
@@ -64,17 +72,20 @@ def _workload_section() -> None:
     if key not in ss:  # a fresh table: start from the rows last typed
         ss[S.EDITOR_BASE] = inputs.draft_rows(ss)
     edited = st.data_editor(
-        pd.DataFrame(ss[S.EDITOR_BASE], columns=list(WORKLOAD_COLUMNS)),
+        pd.DataFrame(ss[S.EDITOR_BASE], columns=list(WORKLOAD_COLUMNS), dtype="object"),
         key=key,
+        on_change=inputs.accept_editor_state,
+        args=(ss, key, providers),
         num_rows="dynamic",
         height=35 * (len(ss[S.EDITOR_BASE]) + 2) + 3,
         hide_index=True,
         column_config={
+            **{c: st.column_config.TextColumn(c) for c in WORKLOAD_COLUMNS},
             "task_class": st.column_config.TextColumn("task_class", required=True),
-            "min_accuracy": st.column_config.NumberColumn(
+            "min_accuracy": st.column_config.TextColumn(
                 help="Accuracy floor as a share (0.8 = 80 %)."
             ),
-            "monthly_growth": st.column_config.NumberColumn(
+            "monthly_growth": st.column_config.TextColumn(
                 help="Volume growth per month as a share (0.03 = 3 %)."
             ),
             "allowed_providers": st.column_config.TextColumn(
@@ -85,8 +96,8 @@ def _workload_section() -> None:
     inputs.accept_table_edits(ss, edited.to_dict("records"), providers)
     if ss.get(S.WORKLOAD_EDIT_ERROR):
         st.error(
-            f"Your edits are not in use yet: {ss[S.WORKLOAD_EDIT_ERROR]}. The plan uses the "
-            "last valid table; what you typed is kept."
+            f"Your edits are not in use yet: {md_escape(ss[S.WORKLOAD_EDIT_ERROR])}  \nThe "
+            "plan uses the last valid table; what you typed is kept."
         )
     row = st.container(horizontal=True)
     row.download_button(
@@ -112,7 +123,7 @@ def _quality_section() -> None:
         f"Accuracy figures come from **{BENCHMARK_CITATION}**, mapped to task categories "
         "(see data/benchmarks/MAPPING.md)"
         + (
-            f", with **your own table** ({ss.get(S.QUALITY_SOURCE)}) laid over them."
+            f", with **your own table** ({md_escape(ss.get(S.QUALITY_SOURCE))}) laid over them."
             if own
             else "."
         )
@@ -148,12 +159,12 @@ def _quality_section() -> None:
                 },
             )
         except (ValueError, LookupError) as exc:
-            st.error(input_error_text(exc))
+            st.error(md_escape(input_error_text(exc)))
 
 
 def _prices_section() -> None:
     for error in catalog.errors:
-        st.error(f"Price sheet refused: {error}")
+        st.error(f"Price sheet refused: {md_escape(error)}")
     as_of = ss.get(S.AS_OF)
     quotes = tables.quotes_table(catalog, as_of)
     cols = st.columns(2)
@@ -206,9 +217,12 @@ def _file_section() -> None:
         max_upload_size=inputs.MAX_UPLOAD_MB,
     )
     if ss.get(S.SCENARIO_FILE_ERROR):
-        st.error(f"The scenario file was not loaded: {ss[S.SCENARIO_FILE_ERROR]}. Nothing changed.")
+        st.error(
+            f"The scenario file was not loaded: {md_escape(ss[S.SCENARIO_FILE_ERROR])}  \n"
+            "Nothing changed."
+        )
     elif ss.get(S.SCENARIO_FILE_NOTE):
-        st.success(ss[S.SCENARIO_FILE_NOTE])
+        st.success(md_escape(ss[S.SCENARIO_FILE_NOTE]))
     st.caption("To save, use **Save scenario (JSON)** in the sidebar.")
 
 

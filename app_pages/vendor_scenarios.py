@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables, vendor
 from app import state as S
-from app.format import money, signed_money
+from app.format import md_escape, money, signed_money
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
 from app.sidebar import plan_sidebar
 from planner.export import table_to_csv
@@ -52,7 +52,9 @@ buttons[1].button("Remove the last", on_click=_drop_scenario, disabled=len(specs
 
 revision = ss.get(S.VENDOR_REVISION, 0)
 edited: list[ScenarioSpec] = []
-for number, (tab, spec) in enumerate(zip(st.tabs([s.name for s in specs]), specs, strict=True)):
+for number, (tab, spec) in enumerate(
+    zip(st.tabs([md_escape(s.name) for s in specs]), specs, strict=True)
+):
     with tab:
         name = st.text_input("Name", spec.name, key=f"vendor_name_{revision}_{number}")
         rows = st.data_editor(
@@ -93,7 +95,7 @@ for number, (tab, spec) in enumerate(zip(st.tabs([s.name for s in specs]), specs
         try:
             spec = vendor.spec_from_rows(name, rows, keep=spec)
         except ValueError as exc:
-            st.error(f"{spec.name}: {exc}. The last valid terms are used.")
+            st.error(f"{md_escape(spec.name)}: {md_escape(exc)}  \nThe last valid terms are used.")
         edited.append(spec)
 ss[S.VENDOR_SCENARIOS] = [s.to_dict() for s in edited]
 
@@ -117,7 +119,7 @@ for spec in edited:
     try:
         plans[spec.name] = loaders.plan(compared.with_(scenario=spec).key(), ctx.prices)
     except render.PLANNING_ERRORS as exc:
-        st.error(f"{spec.name}: {input_error_text(exc)}")
+        st.error(f"{md_escape(spec.name)}: {md_escape(input_error_text(exc))}")
 
 with results:
     st.subheader("Side by side")
@@ -136,7 +138,7 @@ with results:
                 else f"Monthly cost {money(plan.totals.monthly_cost_usd)}."
             )
             col.metric(
-                name,
+                md_escape(name),
                 money(shown),
                 delta="the baseline"
                 if name == names[0] or pd.isna(delta)
@@ -147,9 +149,9 @@ with results:
                 help=other,
             )
         else:
-            col.metric(name, "No plan", border=True)
+            col.metric(md_escape(name), "No plan", border=True)
             summary = plan.diagnosis.summary if plan.diagnosis else "No plan meets the limits."
-            col.caption(summary)
+            col.caption(md_escape(summary))
 
     st.dataframe(vendor.comparison_view(totals), hide_index=True)
     if len(shares):

@@ -1,7 +1,7 @@
 """Command line for the planner: solve a portfolio, sweep its frontier, forecast, ROI.
 
-Exit codes: 0 a plan, 2 bad input (the message names the file, row and field),
-3 no feasible plan (the diagnosis goes to stderr and into the JSON).
+Exit codes: 0 a plan, 2 bad input (the message names the file, row and field, or the unknown
+id with the nearest ones), 3 no feasible plan (the diagnosis goes to stderr and into the JSON).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from planner import quality_cli
+from planner.assemble import assemble
 from planner.breakeven import break_evens
 from planner.export import plan_to_csv
 from planner.forecast import (
@@ -35,25 +36,35 @@ from planner.problem import (
     DEFAULT_CAP_BASIS,
     PlanningProblem,
     PlanSettings,
-    build_problem,
 )
-from planner.quality import default_quality, load_quality
+from planner.quality import load_quality
 from planner.roi import Baseline, ReturnVsToday, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
+from pricing.formatting import clean_float, money, money_cents, pct
+from pricing.inputs import FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, finite
 from pricing.scenario import PriceScenario
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
+EXIT_CODES = {EXIT_OK: "a plan", EXIT_BAD_INPUT: "bad input", EXIT_INFEASIBLE: "no feasible plan"}
+MAX_POINTS = 200  # frontier points; each is one solve
+MAX_PATHS = 100_000  # Monte Carlo paths
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the option at fault
+        return EXIT_BAD_INPUT if exc.code else EXIT_OK
     try:
         return args.run(args)
     except (InputError, UnknownIdError, LookupError, ValueError) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, LookupError) else exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        print(f"error: the input cannot be read ({type(exc).__name__})", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
@@ -62,11 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     solve = sub.add_parser("solve", help="Find the best portfolio and explain it.")
     add_input_args(solve)
-    solve.add_argument("--out", type=Path, help="write the plan as CSV here")
+    solve.add_argument("--out", type=_out_file, metavar="FILE", help="write the plan as CSV here")
     solve.set_defaults(run=run_solve)
     frontier = sub.add_parser("frontier", help="Sweep the budget (or accuracy bar).")
     add_input_args(frontier)
-    frontier.add_argument("--points", type=int, default=25)
+    frontier.add_argument(
+        "--points", type=_int_in(2, MAX_POINTS), default=25, metavar="N",
+        help=f"points on the frontier, 2 to {MAX_POINTS}",
+    )  # fmt: skip
     frontier.add_argument("--over", choices=("budget", "accuracy"), default="budget")
     frontier.set_defaults(run=run_frontier)
     forecast_cmd = sub.add_parser("forecast", help="Spend and value by month, with P10-P90.")
@@ -86,7 +100,7 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quality", type=Path, metavar="FILE", help="your evals; they win")
     p.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, metavar="DIR")
     p.add_argument("--as-of", type=_date, default=date.today(), metavar="DATE")
-    p.add_argument("--budget", type=float, metavar="USD", help="monthly budget")
+    p.add_argument("--budget", type=_usd, metavar="USD", help="monthly budget")
     p.add_argument("--objective", choices=("max-value", "min-cost"), default="max-value")
     p.add_argument("--single-model", action="store_true", help="one model per class")
     p.add_argument(
@@ -117,12 +131,11 @@ def load_catalog(args) -> Catalog:
 
 
 def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
-    """Read the files named on the command line into a costed planning problem."""
+    """Read the files named on the command line into a costed planning problem; the classes
+    that cannot be planned are named on stderr (the others are planned)."""
     catalog = catalog or load_catalog(args)
     workload = load_workload(args.workload, known_providers=catalog.providers())
-    quality = default_quality(catalog.model_ids())
-    if args.quality:
-        quality = load_quality(args.quality, catalog.model_ids()).overlaid_on(quality)
+    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
     settings = PlanSettings(
         objective=args.objective,
         budget_usd=args.budget,
@@ -135,13 +148,16 @@ def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=_pairs(args.discount, "--discount")),
     )
-    return build_problem(workload, quality, catalog, settings)
+    assembled = assemble(workload, own, catalog, settings)
+    for error in assembled.unplannable:
+        print(f"warning: {error}", file=sys.stderr)
+    return assembled.problem
 
 
 def run_solve(args) -> int:
     plan = optimize(load_problem(args))
     if args.out and plan.is_optimal:
-        args.out.write_text(plan_to_csv(plan), encoding="utf-8")
+        _write(args.out, plan_to_csv(plan))
     explained = explain_plan(plan) if plan.is_optimal else None
     if args.json:
         print(json.dumps(plan_json(plan, explained), indent=2))
@@ -180,7 +196,24 @@ def explain_plan(plan: Plan) -> dict:
 
 
 def plan_json(plan: Plan, explained: dict | None = None) -> dict:
-    """The documented JSON shape: status, totals, assignments, explanations, diagnosis."""
+    """The documented JSON shape: status, totals, assignments, explanations, diagnosis.
+
+    Figures are written as the plan CSV writes them (`clean_float`), so the two agree exactly.
+    """
+    return _cleaned(_plan_dict(plan, explained))
+
+
+def _cleaned(value):
+    if isinstance(value, float):
+        return clean_float(value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return value
+
+
+def _plan_dict(plan: Plan, explained: dict | None = None) -> dict:
     totals = plan.totals
     explained = explained or {}
     budget = explained.get("budget")
@@ -260,8 +293,8 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
 def _plan_lines(plan: Plan) -> list[str]:
     t = plan.totals
     lines = [
-        f"Monthly cost ${t.monthly_cost_usd:,.2f}; net value ${t.monthly_net_value_usd:,.2f}; "
-        f"mean accuracy {t.mean_accuracy:.1%}",
+        f"Monthly cost {money_cents(t.monthly_cost_usd)}; net value "
+        f"{money_cents(t.monthly_net_value_usd)}; mean accuracy {pct(t.mean_accuracy)}",
         "",
         f"{'task class':<34} {'model':<40} {'share':>6} {'accuracy':>8} {'monthly $':>12}",
     ]
@@ -280,20 +313,76 @@ def _pairs(items: list[str], flag: str) -> dict[str, Decimal]:
     for item in items:
         key, sep, value = item.partition("=")
         try:
-            number = Decimal(value)
+            number = Decimal(value.strip())
         except InvalidOperation:
             number = None
-        if not sep or not key or number is None or not math.isfinite(number):
-            raise ValueError(f"{flag} expects PROVIDER=NUMBER, got '{item}'")
-        out[key] = number
+        if not sep or not key.strip() or number is None or not math.isfinite(number):
+            raise InputError(flag, f"expects PROVIDER=NUMBER, got '{item}'")
+        if abs(number) > Decimal(MAX_MAGNITUDE):
+            raise InputError(flag, f"is too large a number: '{item}'", field=key.strip())
+        out[key.strip()] = number
     return out
 
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {FIRST_DATE} to {LAST_DATE}")
+    return day
+
+
+def _finite_number(text: str) -> float:
+    """A finite number within the magnitude any input may have (not inf, nan or 1e400)."""
+    try:
+        return finite(float(text), "")
+    except (ValueError, InputError):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a finite number below {MAX_MAGNITUDE:g}"
+        ) from None
+
+
+def _usd(text: str) -> float:
+    value = _finite_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative; a budget is zero or more")
+    return value
+
+
+def _int_in(lo: int, hi: int, unit: str = ""):
+    """An argparse type: a whole number from lo to hi, said so when it is not."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is outside {lo:,} to {hi:,}{unit}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def _out_file(text: str) -> Path:
+    """Where to write: a file in a folder that exists (checked before any solving)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder of '{text}' does not exist")
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a file, or say why not (a full disk, no permission) as bad input."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
 
 
 # -- forecast and roi ------------------------------------------------------------------------
@@ -301,51 +390,55 @@ def _date(text: str) -> date:
 
 def add_forecast_args(p: argparse.ArgumentParser) -> None:
     """What to assume about the months ahead; --budget is the monthly budget to test."""
-    p.add_argument("--months", type=int, default=24, metavar="N", help="12 to 36")
-    p.add_argument("--paths", type=int, default=10_000, metavar="N", help="Monte Carlo paths")
-    p.add_argument("--seed", type=int, default=0, metavar="N")
+    months = _int_in(12, 36, " months")
+    p.add_argument("--months", type=months, default=24, metavar="N", help="12 to 36")
+    p.add_argument(
+        "--paths", type=_int_in(1, MAX_PATHS), default=10_000, metavar="N",
+        help=f"Monte Carlo paths, 1 to {MAX_PATHS:,}",
+    )  # fmt: skip
+    p.add_argument("--seed", type=_int_in(0, 2**32 - 1), default=0, metavar="N")
     p.add_argument(
         "--price-decline",
-        type=float,
+        type=_finite_number,
         default=0.0,
         metavar="PCT",
         help="model prices fall this many percent a year (20 = 20 %%)",
     )
     p.add_argument(
         "--growth",
-        type=float,
+        type=_finite_number,
         metavar="X",
         help="monthly growth for every class (0.03 = 3 %%), instead of each class's",
     )
     p.add_argument(
         "--adoption-start",
-        type=float,
+        type=_finite_number,
         default=1.0,
         metavar="SHARE",
         help="share of the planned model volume live in month 1",
     )
     p.add_argument(
         "--adoption-months",
-        type=int,
+        type=_int_in(0, 36),
         default=0,
         metavar="N",
         help="months to ramp linearly to full adoption",
     )
     p.add_argument(
         "--growth-sd",
-        type=float,
+        type=_finite_number,
         default=DEFAULT_GROWTH_SD,
         metavar="X",
         help="sd of each class's monthly growth (0.01 = 1 point; default the app's)",
     )
     p.add_argument(
         "--price-sd",
-        type=float,
+        type=_finite_number,
         default=DEFAULT_PRICE_SD,
         metavar="X",
         help="sd of the annual price change (0.1 = 10 points)",
     )
-    p.add_argument("--accuracy-sd", type=float, default=DEFAULT_ACCURACY_SD, metavar="X",
+    p.add_argument("--accuracy-sd", type=_finite_number, default=DEFAULT_ACCURACY_SD, metavar="X",
                    help="sd of each model's accuracy (0.02 = 2 points)")  # fmt: skip
 
 
@@ -430,8 +523,8 @@ def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
     annual = 12 * settings.monthly_budget_usd
     month = result.budget_exhaustion_month
     lines += [
-        f"Probability of spending over the annual ${annual:,.0f} in the first 12 months: "
-        f"{result.prob_over_budget:.1%}",
+        f"Probability of spending over the annual {money(annual)} in the first 12 months: "
+        f"{pct(result.prob_over_budget)}",
         "Annual budget runs out (P50): "
         + ("not within the horizon" if month is None else f"{month:%Y-%m}"),
     ]
@@ -469,11 +562,11 @@ def vs_today_text(r: ReturnVsToday) -> list[str]:
     """The decomposition, one line per term, summing to the net benefit."""
     lines = [
         "Against today's process (a month):",
-        f"  today's cost avoided           {_money(r.cost_avoided_usd):>16}",
-        f"  value of the change in successes {_money(r.success_value_usd):>14}",
-        f"  new work today's process does not do {_money(r.new_work_value_usd):>10}",
-        f"  less AI spend                  {_money(-r.ai_spend_usd):>16}",
-        f"  net benefit                    {_money(r.net_benefit_usd):>16}",
+        f"  today's cost avoided           {money_cents(r.cost_avoided_usd):>16}",
+        f"  value of the change in successes {money_cents(r.success_value_usd):>14}",
+        f"  new work today's process does not do {money_cents(r.new_work_value_usd):>10}",
+        f"  less AI spend                  {money_cents(-r.ai_spend_usd):>16}",
+        f"  net benefit                    {money_cents(r.net_benefit_usd):>16}",
         "  incremental ROI (net benefit / AI spend): "
         + ("n/a (no AI spend)" if r.incremental_roi is None else f"{r.incremental_roi:,.2f}x"),
     ]
@@ -503,9 +596,9 @@ def _baseline_json(baseline: Baseline) -> dict:
 def roi_text(report: RoiReport) -> str:
     lines = [report.headline, "", *vs_today_text(report.vs_today), ""]
     lines.append(
-        f"Gross value of the work (not a return): {_money(report.gross_value_usd)} a month, the "
-        "value of every success less failures and spend, most of which today's process may "
-        "already deliver."
+        "Gross value of the work (not a return): "
+        f"{money_cents(report.gross_value_usd)} a month, the value of every success less "
+        "failures and spend, most of which today's process may already deliver."
     )
     for title, table in (
         ("By tier", report.by_tier),
@@ -517,17 +610,13 @@ def roi_text(report: RoiReport) -> str:
     for baseline in (report.most_accurate, report.status_quo):
         if baseline is not None:
             lines.append(
-                f"  {baseline.name}: {_money(baseline.monthly_cost_usd)} a month, net value "
-                f"{_money(baseline.monthly_net_value_usd)}, mean accuracy "
-                f"{baseline.mean_accuracy:.1%}, {baseline.classes_covered} classes"
+                f"  {baseline.name}: {money_cents(baseline.monthly_cost_usd)} a month, net "
+                f"value {money_cents(baseline.monthly_net_value_usd)}, mean accuracy "
+                f"{pct(baseline.mean_accuracy)}, {baseline.classes_covered} classes"
             )
     if report.status_quo is None:
         lines.append("  Today's process: no class has status-quo figures.")
     return "\n".join(lines)
-
-
-def _money(x: float) -> str:
-    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
 
 
 def _number(x: float) -> str:

@@ -12,6 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
 from planner.plan import Plan
+from pricing.formatting import clean_float
+from pricing.inputs import safe_cell
+
+__all__ = ["PLAN_COLUMNS", "TOTAL_LABEL", "plan_to_csv", "safe_cell", "table_to_csv"]
 
 PLAN_COLUMNS = (
     "task_class", "model", "provider", "tier", "share", "monthly_tasks",
@@ -20,7 +24,6 @@ PLAN_COLUMNS = (
     "monthly_failure_cost_usd", "monthly_net_value_usd", "accuracy_source",
 )  # fmt: skip
 TOTAL_LABEL = "TOTAL"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plan_to_csv(plan: Plan) -> str:
@@ -46,25 +49,20 @@ def plan_to_csv(plan: Plan) -> str:
 
 
 def table_to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    """Rows as CSV in the given column order, every text cell made safe for spreadsheets."""
+    """Rows as CSV in the given column order, every text cell made safe for spreadsheets
+    (`pricing.inputs.safe_cell`, which sees through invisible and fullwidth prefixes) and
+    every float written without binary noise (`clean_float`: 1300.0, not 1299.9999999999995)."""
     out = io.StringIO()
     # RFC 4180 line ends: with "\n" alone, csv leaves a cell holding "\r" unquoted and a
     # reader would split the row there.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([safe_cell(row.get(column)) for column in columns])
+        writer.writerow([_written(row.get(column)) for column in columns])
     return out.getvalue()
 
 
-def safe_cell(value) -> str | float | int:
-    """A cell a spreadsheet shows as written: text that starts like a formula gets a
-    leading apostrophe (OWASP's advice for CSV injection); numbers are left alone."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        return repr(float(value)) if isinstance(value, float) else value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+def _written(value):
+    if isinstance(value, float):
+        return repr(clean_float(value))
+    return safe_cell(value)

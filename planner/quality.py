@@ -22,11 +22,14 @@ from planner.tabular import (
     check_range,
     did_you_mean,
     format_of,
+    number_cell,
     read_file,
     records_of,
+    text_cell,
 )
 from planner.workload import TaskClass, Workload
-from pricing.errors import InputError
+from pricing.errors import InputError, raise_all
+from pricing.inputs import MAX_NOTE, StrictRecord, safe_cell
 
 REQUIRED_QUALITY_COLUMNS: tuple[str, ...] = ("model", "accuracy")
 QUALITY_COLUMNS: tuple[str, ...] = (
@@ -149,38 +152,66 @@ def parse_quality(
         raise InputError(source, "has no rows (only a header?)")
     known = None if known_models is None else set(known_models)
     first_row: dict[tuple[str, str, str], str] = {}
-    rows = []
+    rows, errors = [], []
     for record in records:
-        row = _quality_row_of(record, known)
+        try:
+            row = _quality_row_of(record, known)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         if row.key in first_row:
-            raise record.error(
-                "task_class" if row.task_class else "category",
-                f"'{row.model}' already has a row for this (on {first_row[row.key]})",
+            errors.append(
+                record.error(
+                    "task_class" if row.task_class else "category",
+                    f"'{row.model}' already has a row for this (on {first_row[row.key]})",
+                )
             )
+            continue
         first_row[row.key] = record.where
         rows.append(row)
+    raise_all(errors)
     return QualityTable(tuple(rows), source)
 
 
+_ModelId = text_cell(empty="is empty; give a catalog id such as 'openai/gpt-5'")
+_Accuracy = number_cell(SHARE)
+_Name = text_cell()
+_Measured = number_cell(NON_NEGATIVE, required=False)
+_Note = text_cell(MAX_NOTE)
+
+
+class QualityRecord(StrictRecord):
+    """One row of an accuracy table as read, every column's rule in one frozen record."""
+
+    model: _ModelId
+    accuracy: _Accuracy
+    task_class: _Name = ""
+    category: _Name = ""
+    input_tokens: _Measured = None
+    output_tokens: _Measured = None
+    cost_per_task_usd: _Measured = None
+    source: _Note = ""
+
+
 def _quality_row_of(record: Record, known: set[str] | None) -> QualityRow:
-    model = record.text("model")
-    if not model:
-        raise record.error("model", "is empty; give a catalog id such as 'openai/gpt-5'")
-    if known is not None and model not in known:
-        raise record.error("model", f"unknown model '{model}'{did_you_mean(model, sorted(known))}")
-    task_class, category = record.text("task_class"), record.text("category").lower()
+    row = record.parse(QualityRecord)
+    if known is not None and row.model not in known:
+        raise record.error(
+            "model", f"unknown model '{row.model}'{did_you_mean(row.model, sorted(known))}"
+        )
+    task_class, category = row.task_class, row.category.lower()
     if bool(task_class) == bool(category):
         both = "both task_class and category are set" if task_class else "neither is set"
         raise record.error("task_class", f"set exactly one of task_class or category ({both})")
     return QualityRow(
-        model=model,
-        accuracy=record.number("accuracy", SHARE),
+        model=row.model,
+        accuracy=row.accuracy,
         task_class=task_class or None,
         category=category or None,
-        input_tokens=record.number("input_tokens", NON_NEGATIVE, None),
-        output_tokens=record.number("output_tokens", NON_NEGATIVE, None),
-        cost_per_task_usd=record.number("cost_per_task_usd", NON_NEGATIVE, None),
-        source=record.text("source") or f"{record.source}, {record.where}",
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        cost_per_task_usd=row.cost_per_task_usd,
+        source=row.source or f"{record.source}, {record.where}",
     )
 
 
@@ -189,7 +220,7 @@ def quality_template_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(QUALITY_COLUMNS)
-    writer.writerows(_TEMPLATE)
+    writer.writerows([[safe_cell(cell) for cell in row] for row in _TEMPLATE])
     return out.getvalue()
 
 

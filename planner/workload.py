@@ -23,11 +23,14 @@ from planner.tabular import (
     did_you_mean,
     format_of,
     nearest,
+    number_cell,
     plain_records,
     read_file,
     records_of,
+    text_cell,
 )
-from pricing.errors import InputError, UnknownIdError
+from pricing.errors import InputError, UnknownIdError, raise_all
+from pricing.inputs import StrictRecord, safe_cell
 
 REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "task_class",
@@ -214,50 +217,89 @@ def workload_from_records(
 def _workload_of(
     records: list[Record], source: str, known_providers: Collection[str] | None
 ) -> Workload:
+    """Every row checked; all bad rows reported together, each with its row and column."""
     if not records:
         raise InputError(source, "has no task classes (only a header?)")
     providers = None if known_providers is None else set(known_providers)
     first_row: dict[str, str] = {}
-    classes = []
+    classes, errors = [], []
     for record in records:
-        task = _task_class_of(record, providers)
+        try:
+            task = _task_class_of(record, providers)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         key = task.name.casefold()
         if key in first_row:
-            raise record.error(
-                "task_class", f"duplicate task class '{task.name}' (also on {first_row[key]})"
+            errors.append(
+                record.error(
+                    "task_class", f"duplicate task class '{task.name}' (also on {first_row[key]})"
+                )
             )
+            continue
         first_row[key] = record.where
         classes.append(task)
+    raise_all(errors)
     return Workload(tuple(classes), source)
 
 
+# The type of each column: the same rule for a CSV cell, a JSON value and a table edit.
+_NonNegative = number_cell(NON_NEGATIVE)
+_Share = number_cell(SHARE)
+_OptionalNonNegative = number_cell(NON_NEGATIVE, required=False)
+_OptionalShare = number_cell(SHARE, required=False)
+_Growth = number_cell(GROWTH, required=False)
+_Name = text_cell(empty="is empty; every row needs a task class name")
+_Text = text_cell()
+
+
+class WorkloadRow(StrictRecord):
+    """One row of a workload as read: every column's rule in one frozen pydantic record.
+
+    Optional numbers left empty are None here; `task_class_of` applies their defaults.
+    `allowed_providers` stays raw (text `a;b` or a JSON list): which ids exist is known only
+    to the loader, which checks them against the catalog.
+    """
+
+    task_class: _Name
+    monthly_volume: _NonNegative
+    input_tokens: _NonNegative
+    output_tokens: _NonNegative
+    min_accuracy: _Share
+    value_per_success_usd: _NonNegative
+    cost_per_failure_usd: _NonNegative
+    category: _Text = ""
+    cached_input_share: _OptionalShare = None
+    batch_share: _OptionalShare = None
+    allowed_providers: Any = None
+    monthly_growth: _Growth = None
+    status_quo_cost_per_task_usd: _OptionalNonNegative = None
+    status_quo_accuracy: _OptionalShare = None
+
+
 def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClass:
-    name = record.text("task_class")
-    if not name:
-        raise record.error("task_class", "is empty; every row needs a task class name")
-
-    def num(field: str, default: Any = ...) -> Any:
-        if default is ...:
-            return record.number(field, RULES[field])
-        return record.number(field, RULES[field], default)
-
+    row = record.parse(WorkloadRow)
     return TaskClass(
-        name=name,
-        monthly_volume=num("monthly_volume"),
-        input_tokens=num("input_tokens"),
-        output_tokens=num("output_tokens"),
-        min_accuracy=num("min_accuracy"),
-        value_per_success_usd=num("value_per_success_usd"),
-        cost_per_failure_usd=num("cost_per_failure_usd"),
-        category=record.text("category").lower(),
-        cached_input_share=num("cached_input_share", 0.0),
-        batch_share=num("batch_share", 0.0),
+        name=row.task_class,
+        monthly_volume=row.monthly_volume,
+        input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens,
+        min_accuracy=row.min_accuracy,
+        value_per_success_usd=row.value_per_success_usd,
+        cost_per_failure_usd=row.cost_per_failure_usd,
+        category=row.category.lower(),
+        cached_input_share=_or(row.cached_input_share, 0.0),
+        batch_share=_or(row.batch_share, 0.0),
         allowed_providers=_allowed_providers(record, known_providers),
-        monthly_growth=num("monthly_growth", 0.0),
-        status_quo_cost_per_task_usd=num("status_quo_cost_per_task_usd", None),
-        status_quo_accuracy=num("status_quo_accuracy", None),
-        one_off_cost_usd=num("one_off_cost_usd", None),
+        monthly_growth=_or(row.monthly_growth, 0.0),
+        status_quo_cost_per_task_usd=row.status_quo_cost_per_task_usd,
+        status_quo_accuracy=row.status_quo_accuracy,
+        one_off_cost_usd=row.one_off_cost_usd,
     )
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def _allowed_providers(record: Record, known: set[str] | None) -> frozenset[str] | None:
@@ -319,9 +361,12 @@ def _csv_text(rows: list[dict[str, Any]]) -> str:
 
 
 def _cell(value: Any) -> str:
-    """Numbers written exactly (repr of a float reads back to the same float)."""
+    """Numbers written exactly (repr of a float reads back to the same float); text made safe
+    for spreadsheets (`safe_cell`; the loader takes the guarding apostrophe off again)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return safe_cell(str(value))

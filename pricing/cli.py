@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
 from pricing.errors import InputError, UnknownIdError
+from pricing.formatting import per_mtok
+from pricing.inputs import FIRST_DATE, LAST_DATE
 from pricing.sheets import load_sheet
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -61,9 +63,12 @@ def _common(p: argparse.ArgumentParser, on: bool = True) -> None:
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside {FIRST_DATE} to {LAST_DATE}")
+    return day
 
 
 def _catalog(args) -> Catalog:
@@ -82,8 +87,8 @@ def _list(args) -> int:
     for q in quotes:
         p = q.prices
         print(
-            f"{q.model_id:<52} {q.tier:<11} {_money(p.input_per_mtok):>8} "
-            f"{_money(p.output_per_mtok):>8} {_money(p.cached_input_per_mtok):>8}  "
+            f"{q.model_id:<52} {q.tier:<11} {per_mtok(p.input_per_mtok):>8} "
+            f"{per_mtok(p.output_per_mtok):>8} {per_mtok(p.cached_input_per_mtok):>8}  "
             f"{q.effective_from}"
         )
     print(f"\n{len(quotes)} models on {args.on}; USD per million tokens.")
@@ -97,20 +102,20 @@ def _price(args) -> int:
         return EXIT_OK
     p = quote.prices
     print(f"{quote.model_id} on {args.on} (sheet {quote.version}, {quote.tier} tier)")
-    print(f"  input   {_money(p.input_per_mtok)} USD per million tokens")
-    print(f"  output  {_money(p.output_per_mtok)}")
-    print(f"  cached  {_money(p.cached_input_per_mtok)}")
+    print(f"  input   {per_mtok(p.input_per_mtok)} USD per million tokens")
+    print(f"  output  {per_mtok(p.output_per_mtok)}")
+    print(f"  cached  {per_mtok(p.cached_input_per_mtok)}")
     if p.batch:
-        print(f"  batch   {_money(p.batch.input_per_mtok)} / {_money(p.batch.output_per_mtok)}")
+        print(f"  batch   {per_mtok(p.batch.input_per_mtok)} / {per_mtok(p.batch.output_per_mtok)}")
     for tier in p.long_context:
         print(
             f"  prompts above {tier.above_input_tokens:,} tokens: "
-            f"{_money(tier.input_per_mtok)} / {_money(tier.output_per_mtok)}"
+            f"{per_mtok(tier.input_per_mtok)} / {per_mtok(tier.output_per_mtok)}"
         )
     for w in p.time_windows:
         print(
             f"  {w.from_utc:%H:%M}-{w.to_utc:%H:%M} UTC: "
-            f"{_money(w.input_per_mtok)} / {_money(w.output_per_mtok)}"
+            f"{per_mtok(w.input_per_mtok)} / {per_mtok(w.output_per_mtok)}"
         )
     if p.alias_of:
         print(f"  alias of {quote.provider}/{p.alias_of}")
@@ -151,7 +156,8 @@ def _diff(args) -> int:
     for change in diff.changed:
         pct = "" if change.pct_change is None else f" ({change.pct_change:+.1f}%)"
         print(
-            f"  * {change.model} {change.field}: {_money(change.old)} -> {_money(change.new)}{pct}"
+            f"  * {change.model} {change.field}: "
+            f"{per_mtok(change.old)} -> {per_mtok(change.new)}{pct}"
         )
     return EXIT_OK
 
@@ -238,10 +244,6 @@ def _quote_json(q: Quote) -> dict:
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _money(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _print_json(data) -> None:

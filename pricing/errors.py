@@ -36,6 +36,39 @@ class InputError(ValueError):
         return hash(self.args)
 
 
+class InputErrors(InputError):
+    """Every bad row of one input, each located; reads as the first when there is one.
+
+    A file with two bad rows gets both named at once, so a person fixes the file in one pass.
+    `errors` holds each row's InputError; the attributes of the first are this error's own.
+    """
+
+    SHOWN = 20  # rows named in the message; the rest are counted
+
+    def __init__(self, errors: list[InputError]):
+        if not errors:
+            raise ValueError("InputErrors needs at least one error")
+        first = errors[0]
+        super().__init__(first.file, first.message, first.record, first.field)
+        self.errors = list(errors)
+
+    def __str__(self) -> str:
+        if len(self.errors) == 1:
+            return super().__str__()
+        lines = [str(error) for error in self.errors[: self.SHOWN]]
+        more = len(self.errors) - self.SHOWN
+        tail = [f"... and {more} more"] if more > 0 else []
+        return f"{len(self.errors)} problems:\n" + "\n".join(["- " + x for x in lines] + tail)
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise every collected error at once (one InputError when there is one); no-op if none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)
+
+
 class UnknownIdError(LookupError):
     """A provider or model id that the catalog does not hold, with the nearest ids."""
 

@@ -15,6 +15,7 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -26,6 +27,10 @@ MAX_TEXT = 200  # characters in a name, id or label
 MAX_NOTE = 2_000  # characters in a free-text note or source
 MAX_MAGNITUDE = 1e15  # no count, token figure or dollar amount an input may carry is larger
 MAX_FILE_BYTES = 5_000_000
+# Dates an input may name: a price date, a sheet date, an as-of date. Forecasts run up to
+# 36 months past it, so the last date keeps every month a calendar can hold.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
 
 
 def clean_text(value: str) -> str:
@@ -36,7 +41,7 @@ def clean_text(value: str) -> str:
     """
     text = value.strip()
     for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             raise ValueError(
                 f"contains a control or invisible character (U+{ord(char):04X}); "
                 "type it again without it"
@@ -51,6 +56,7 @@ Count = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 Usd = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 SignedUsd = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Day = Annotated[date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 
 
 class StrictRecord(BaseModel):
@@ -94,6 +100,8 @@ def _plain(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     value = error.get("input")
     shown = _clip(repr(value))
+    if kind == "cell":  # a reading rule's own words (planner.tabular), already complete
+        return error["msg"]
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind == "missing":
@@ -102,6 +110,10 @@ def _plain(error: Mapping[str, Any]) -> str:
         return f"must be a finite number, not {shown}"
     if kind.startswith(("float_", "int_")) and "parsing" in kind:
         return f"is not a number: {shown}"
+    if kind.startswith("date_"):
+        return f"is not a date (YYYY-MM-DD): {shown}"
+    if kind in ("recursion_loop", "json_invalid"):
+        return "is nested too deeply or is not valid JSON"
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

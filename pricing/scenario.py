@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from pricing.schema import LongContextTier, ModelPrices, TokenPrices
@@ -21,6 +21,20 @@ PRICE_FIELDS = (
     "cached_input_per_mtok",
     "cache_write_per_mtok",
 )
+
+
+MAX_MULTIPLIER = Decimal(1_000)  # a price rise of 99,900 %: beyond any negotiation
+
+
+def _finite(value, what: str) -> Decimal:
+    """A Decimal that is a finite number; NaN, infinities and non-numbers are refused."""
+    try:
+        number = Decimal(value if isinstance(value, Decimal | int | str) else str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -40,11 +54,16 @@ class PriceScenario:
 
     def __post_init__(self):
         for key, pct in self.discounts_pct.items():
-            if not Decimal(0) <= Decimal(pct) < Decimal(100):
+            value = _finite(pct, f"discount for '{key}'")
+            if not Decimal(0) <= value < Decimal(100):
                 raise ValueError(f"discount for '{key}' must be from 0 to under 100 %, got {pct}")
         for key, mult in self.multipliers.items():
-            if Decimal(mult) <= 0:
-                raise ValueError(f"price multiplier for '{key}' must be above 0, got {mult}")
+            value = _finite(mult, f"price multiplier for '{key}'")
+            if not Decimal(0) < value <= MAX_MULTIPLIER:
+                raise ValueError(
+                    f"price multiplier for '{key}' must be above 0 and at most "
+                    f"{MAX_MULTIPLIER}, got {mult}"
+                )
 
     def date_for(self, provider: str, default: date) -> date:
         return self.provider_dates.get(provider, default)
@@ -55,9 +74,6 @@ class PriceScenario:
         discount = Decimal(self.discounts_pct.get(model_id, self.discounts_pct.get(provider, 0)))
         mult = Decimal(self.multipliers.get(model_id, self.multipliers.get(provider, 1)))
         return (1 - discount / 100) * mult
-
-    def is_identity(self) -> bool:
-        return not (self.provider_dates or self.discounts_pct or self.multipliers)
 
     def apply(self, quote: Quote) -> Quote:
         """The quote with this scenario's discount and multiplier applied."""

@@ -13,12 +13,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SUPPORTED_CURRENCIES = ("USD",)
-TIERS = ("frontier", "mid", "economy", "self-hosted")
 Tier = Literal["frontier", "mid", "economy", "self-hosted"]
 
-PricePerMTok = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-PositiveInt = Annotated[int, Field(gt=0)]
-Share = Annotated[float, Field(gt=0, le=1)]
+# Bounds no real price sheet comes near, so a typo (1e30) is refused at load, not later.
+MAX_PRICE_PER_MTOK = Decimal(100_000)  # USD per million tokens
+MAX_GPU_HOUR_USD = Decimal(10_000)
+MAX_TOKENS_PER_SECOND = Decimal(10_000_000)
+MAX_CONTEXT_TOKENS = 1_000_000_000
+MAX_GPUS = 4_096
+
+PricePerMTok = Annotated[Decimal, Field(ge=0, le=MAX_PRICE_PER_MTOK, allow_inf_nan=False)]
+ContextTokens = Annotated[int, Field(gt=0, le=MAX_CONTEXT_TOKENS)]
 
 # The rule that assigns a tier to an API model, applied by the importer to each version.
 # A 3:1 input:output blend is the usual way to compare list prices with one number.
@@ -57,7 +62,7 @@ class TokenPrices(Strict):
 class LongContextTier(TokenPrices):
     """Prices that apply to every token of a request whose prompt exceeds `above_input_tokens`."""
 
-    above_input_tokens: PositiveInt
+    above_input_tokens: ContextTokens
 
 
 class TimeWindow(TokenPrices):
@@ -93,7 +98,7 @@ class ModelPrices(TokenPrices):
     batch: TokenPrices | None = None
     service_tiers: dict[str, TokenPrices] = {}
     long_context: list[LongContextTier] = []
-    context_window_tokens: PositiveInt | None = None
+    context_window_tokens: ContextTokens | None = None
     deprecated: bool = False
     deprecation_date: date | None = None
     alias_of: str | None = None
@@ -116,12 +121,16 @@ class SelfHostedModel(Strict):
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
     gpu: str
-    gpu_hour_usd: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-    gpus_per_replica: PositiveInt
-    input_tokens_per_second: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
-    output_tokens_per_second: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
+    gpu_hour_usd: Annotated[Decimal, Field(gt=0, le=MAX_GPU_HOUR_USD, allow_inf_nan=False)]
+    gpus_per_replica: Annotated[int, Field(gt=0, le=MAX_GPUS)]
+    input_tokens_per_second: Annotated[
+        Decimal, Field(gt=0, le=MAX_TOKENS_PER_SECOND, allow_inf_nan=False)
+    ]
+    output_tokens_per_second: Annotated[
+        Decimal, Field(gt=0, le=MAX_TOKENS_PER_SECOND, allow_inf_nan=False)
+    ]
     target_utilization: Annotated[Decimal, Field(gt=0, le=1, allow_inf_nan=False)]
-    context_window_tokens: PositiveInt | None = None
+    context_window_tokens: ContextTokens | None = None
     notes: str | None = None
 
     def per_mtok(self, tokens_per_second: Decimal) -> Decimal:

@@ -10,10 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from pricing.errors import InputError
+from pricing.inputs import read_regular_file
 from pricing.schema import ApiPriceSheet, PriceSheet, SelfHostedSheet
 
 SHEET_KINDS = {"api": ApiPriceSheet, "self_hosted": SelfHostedSheet}
 MAX_SHEET_BYTES = 5_000_000
+MAX_EXPONENT = 15  # no figure in a sheet reaches 10^16 (prices, token counts, GPU costs)
 
 
 def load_sheet(path: Path) -> PriceSheet:
@@ -45,21 +47,44 @@ def dump_sheet(sheet: PriceSheet) -> str:
 
 
 def _read_json(path: Path) -> Any:
+    """A sheet's JSON: a regular file of at most 5 MB, numbers bounded before they are built."""
+    data = read_regular_file(path, MAX_SHEET_BYTES)
     try:
-        size = path.stat().st_size
-        if size > MAX_SHEET_BYTES:
-            raise InputError(str(path), f"file is {size:,} bytes; a sheet is at most 5 MB")
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(str(path), "not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        return json.loads(
+            text,
+            parse_float=_bounded_decimal,
+            parse_int=_bounded_int,
+            parse_constant=_reject_constant,
+        )
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except _TooLarge as exc:
+        raise InputError(str(path), str(exc)) from None
     except (ValueError, RecursionError) as exc:
         raise InputError(str(path), f"not valid JSON: {exc}") from None
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+def _bounded_decimal(text: str) -> Decimal:
+    """A JSON number as a Decimal, refused when it is absurdly large: 1e9999999 would
+    otherwise take seconds to turn into an integer and slip through as a price."""
+    value = Decimal(text)
+    if value.is_finite() and value != 0 and value.adjusted() > MAX_EXPONENT:
+        raise _TooLarge(f"the number {text[:20]} is too large (at most 1e{MAX_EXPONENT})")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_EXPONENT + 1:
+        raise _TooLarge(f"the number {text[:20]}... is too large (at most 1e{MAX_EXPONENT})")
+    return int(text)
 
 
 def _reject_constant(name: str) -> Any:

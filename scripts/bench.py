@@ -6,6 +6,8 @@ ratios against a baseline measured in this very run.
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -188,10 +190,73 @@ def bench_explanations() -> list[str]:
     return lines
 
 
+def scaled_workload(n_classes: int, folder: Path) -> Path:
+    """The example workload's rows repeated (with numbered names) to `n_classes` classes: a
+    valid workload of that size with the example's mix of sizes, floors and categories."""
+    lines = (ROOT / "data/workloads/example_enterprise.csv").read_text().splitlines()
+    rows = [line for line in lines if not line.startswith("#")]
+    header, body = rows[0], rows[1:]
+    out = [header]
+    for n in range(n_classes):
+        name, rest = body[n % len(body)].split(",", 1)
+        out.append(f"{name} {n // len(body) + 1},{rest}")
+    path = folder / f"workload-{n_classes}.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def cli_solve_seconds(workload: Path, repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system, of the child process) of
+    `python -m planner solve --json` on a workload, process start to exit. The CPU time is
+    what the command costs when the machine is shared; the wall time is what a person waits."""
+    command = [sys.executable, "-m", "planner", "solve", "--workload", str(workload),
+               "--as-of", AS_OF.isoformat(), "--json"]  # fmt: skip
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        assert done.returncode == 0, f"solve exited {done.returncode} on {workload.name}"
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def bench_workload_size() -> list[str]:
+    import tempfile
+
+    from planner.tabular import MAX_ROWS
+
+    with tempfile.TemporaryDirectory() as folder:
+        example = ROOT / "data/workloads/example_enterprise.csv"
+        base_wall, base_cpu = cli_solve_seconds(example, repeat=3)
+        lines = [
+            "planner solve from the command line (process start to exit), by workload size;",
+            f"  load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:",
+            f"  example (12 classes, the baseline): {base_wall:6.2f} s wall, {base_cpu:5.2f} s CPU "
+            "(median of 3)",
+        ]
+        for n in (1_000, MAX_ROWS):
+            wall, cpu = cli_solve_seconds(scaled_workload(n, Path(folder)), repeat=3)
+            verdict = "within" if wall <= 5.0 else "OVER"
+            lines.append(
+                f"  {n:>6,} classes: {wall:6.2f} s wall, {cpu:5.2f} s CPU (median of 3; "
+                f"{cpu / base_cpu:4.1f}x the baseline's CPU; wall {verdict} the 5 s target)"
+            )
+    return lines
+
+
 def main() -> int:
     python = sys.version.split()[0]
     print(f"make bench, {date.today()}, Python {python}, solver {solver.solver_name()}")
-    for section in (bench_optimizer, bench_frontier, bench_forecast, bench_explanations):
+    for section in (
+        bench_optimizer,
+        bench_frontier,
+        bench_forecast,
+        bench_explanations,
+        bench_workload_size,
+    ):
         print()
         print("\n".join(section()))
     app_bench = ROOT / "scripts" / "bench_app.py"

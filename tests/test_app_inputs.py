@@ -256,8 +256,11 @@ def test_scenario_file_round_trip(session, catalog):
         (lambda d: "not json", "saved.json, line 1: is not valid JSON"),
         (lambda d: {**d, "format": "x"}, "field 'format': is not a scenario file"),
         (lambda d: {**d, "version": 9}, "field 'version'"),
-        (lambda d: {**d, "sliders": {"budgt": 1}}, "sliders, field 'budgt': unknown slider"),
-        (lambda d: {**d, "sliders": {"budget": "lots"}}, "field 'budget': must be a number"),
+        (lambda d: {**d, "sliders": {"budgt": 1}}, "sliders, field 'budgt': is not a known field"),
+        (
+            lambda d: {**d, "sliders": {"budget": "lots"}},
+            "sliders, field 'budget': is not a number",
+        ),
         (lambda d: {**d, "settings": {"as_of": "tomorrow"}}, "field 'as_of': is not a date"),
         (
             lambda d: {**d, "workload": {"csv": HEADER + "\nA,x,1,1,0.5,1,1\n"}},

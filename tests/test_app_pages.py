@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import planning
 from app import state as S
+from app.format import md_unescape
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
 
@@ -79,11 +80,12 @@ def totals(at: AppTest) -> str:
 
 
 def errors(at: AppTest) -> str:
-    return "\n".join(e.value for e in at.error)
+    """The error boxes as a reader sees them (input text in them is markdown-escaped)."""
+    return "\n".join(md_unescape(e.value) for e in at.error)
 
 
 def text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(md_unescape(m.value) for m in at.markdown)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -276,7 +278,7 @@ def test_scenario_file_loaded_on_the_data_page_sets_the_sliders(app: AppTest):
     fresh.session_state[S.PENDING_SCENARIO] = ("mine.json", document.encode())
     fresh.run()
     assert not fresh.exception
-    assert "Loaded mine.json." in [s.value for s in fresh.success]
+    assert "Loaded mine.json." in [md_unescape(s.value) for s in fresh.success]
     assert fresh.slider(key=S.BUDGET).value == 2200
     assert fresh.slider(key=S.PRICE_DECLINE).value == 25
     fresh.switch_page("app_pages/overview.py").run()

@@ -160,8 +160,13 @@ def test_numbers_stay_numbers_including_negative_net_values():
         ("a=b", "a=b"),
         ("", ""),
         (None, ""),
-        (-1.5, "-1.5"),
-        (0.1, "0.1"),
+        ("\u200b=cmd", "'\u200b=cmd"),
+        ("\ufeff+1", "'\ufeff+1"),
+        ("＝1+2", "'＝1+2"),
+        ("－cmd", "'－cmd"),
+        ("＠SUM(1)", "'＠SUM(1)"),
+        (-1.5, -1.5),
+        (0.1, 0.1),
         (3, 3),
         (True, "true"),
     ],
@@ -185,6 +190,14 @@ def test_csv_is_utf8_with_a_header_row_in_plan_column_order(tmp_path):
 def test_table_to_csv_keeps_the_given_order_and_blanks_missing_cells():
     text = table_to_csv([{"b": "=x", "a": 1.0}, {"a": -2.0}], ("a", "b"))
     assert read_rows(text) == [["a", "b"], ["1.0", "'=x"], ["-2.0", ""]]
+
+
+def test_floats_are_written_without_binary_noise():
+    noisy = 1299.9999999999995
+    assert read_rows(table_to_csv([{"a": noisy, "b": 0.1 + 0.2}], ("a", "b")))[1] == [
+        "1300.0",
+        "0.3",
+    ]
 
 
 def test_an_infeasible_plan_is_not_exported():

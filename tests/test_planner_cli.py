@@ -83,7 +83,10 @@ def test_discount_lowers_cost_and_vendor_cap_holds(capsys):
     ("args", "message"),
     [
         (["--workload", "missing.csv"], "missing.csv"),
-        (["--workload", EXAMPLE, "--vendor-cap", "openai"], "--vendor-cap expects PROVIDER=NUMBER"),
+        (
+            ["--workload", EXAMPLE, "--vendor-cap", "openai"],
+            "--vendor-cap: expects PROVIDER=NUMBER",
+        ),
         (["--workload", EXAMPLE, "--vendor-cap", "openai=1.5"], "vendor cap for 'openai'"),
         (["--workload", EXAMPLE, "--discount", "openai=120"], "discount for 'openai'"),
         (["--workload", EXAMPLE, "--budget", "-5"], "budget"),

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.tabular import MAX_ROWS
 from planner.workload import (
     REQUIRED_WORKLOAD_COLUMNS,
     WORKLOAD_COLUMNS,
@@ -102,7 +103,7 @@ BAD = {
     "utf-16": (with_().encode("utf-16"), "csv", "", "", "UTF-16"),
     "latin-1": (with_(category="caf\xe9").encode("latin-1"), "csv", "row 2", "", "not UTF-8"),
     "over 5 MB": (b"a" * 5_000_001, "csv", "", "", "5 MB"),
-    "over 20,000 rows": (csv_text(*[GOOD] * 20_001), "csv", "", "", "20,000 rows"),
+    "over the row limit": (csv_text(*[GOOD] * (MAX_ROWS + 1)), "csv", "", "", f"{MAX_ROWS:,} rows"),
     "unknown format": (with_(), "xlsx", "", "", "unsupported format"),
     "missing column": (without("monthly_volume"), "csv", "row 1", "monthly_volume", "missing"),
     "missing two columns": (

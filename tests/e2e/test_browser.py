@@ -183,7 +183,7 @@ def test_a_bad_table_edit_is_reported_and_kept_while_the_plan_stays(page: Page, 
     for _ in range(4):
         page.keyboard.press("ArrowRight")  # to min_accuracy
     page.keyboard.press("Enter")  # open the cell editor
-    editor = page.locator("input.gdg-input")
+    editor = page.locator(".gdg-input")  # every cell is text: a textarea
     expect(editor).to_be_focused()
     expect(editor).to_have_value(re.compile(r"^0\.\d+$"))  # the floor, a share
     editor.fill("95")  # a percentage typed as a whole number
@@ -201,3 +201,60 @@ def test_a_bad_table_edit_is_reported_and_kept_while_the_plan_stays(page: Page, 
     first_row = page.get_by_test_id("stDataFrame").first.locator("tr").nth(1)
     expect(first_row).to_contain_text("95", timeout=TIMEOUT_MS)  # what was typed is still there
     expect(page.get_by_text(message, exact=False)).to_be_visible()
+
+
+def edit_first_row(page: Page, right: int, typed: str) -> None:
+    """Type into the workload table's first row, `right` cells right of task_class."""
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table.locator("tr").nth(1)).to_contain_text("Support ticket", timeout=TIMEOUT_MS)
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 100, box["y"] + 35 + 17)  # row 1, task_class
+    for _ in range(right):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator(".gdg-input")
+    expect(editor).to_be_focused()
+    editor.fill(typed)
+    editor.press("Enter")
+
+
+def test_typed_text_stays_and_a_fixed_volume_is_in_use_at_once(page: Page, app_url: str):
+    """Issue 13: "abc" in a number cell stays visible (the last valid table is used), and
+    once the cell is fixed the sidebar says so on the same rerun."""
+    open_page(page, app_url)
+    page.get_by_role("link", name="Data").click()
+    settled(page)
+    edit_first_row(page, 1, "abc")  # monthly_volume
+    message = "row 1, field 'monthly_volume': is not a number: 'abc'"
+    expect(page.get_by_text(message, exact=False)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("not in use yet").first).to_be_visible()
+    first_row = page.get_by_test_id("stDataFrame").first.locator("tr").nth(1)
+    expect(first_row).to_contain_text("abc")
+
+    edit_first_row(page, 1, "350")
+    expect(page.get_by_text(message, exact=False)).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(page.get_by_text("not in use yet")).to_have_count(0)
+    expect(first_row).to_contain_text("350")
+
+
+def test_an_image_named_in_an_input_is_shown_as_text_and_never_fetched(page: Page, app_url: str):
+    """Issue 9: a workload whose name (its source, shown in captions) is a markdown image is
+    shown as that text, and the browser requests nothing from the address in it."""
+    pixel = "![px](https:tracker.invalid).csv"  # a file name cannot hold "/"
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_page(page, app_url)
+    page.get_by_role("link", name="Data").click()
+    settled(page)
+    workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_bytes()
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": pixel, "mimeType": "text/csv", "buffer": workload}]
+    )
+    shown = page.get_by_text(pixel, exact=False).first
+    expect(shown).to_be_visible(timeout=TIMEOUT_MS)  # "Planning with <name>"
+    page.get_by_role("link", name="Overview").click()
+    settled(page)
+    expect(page.get_by_text(f"Workload: {pixel}", exact=False)).to_be_visible()
+    assert not [url for url in fetched if "tracker.invalid" in url]
+    assert page.locator("img[src*='tracker']").count() == 0
