@@ -78,6 +78,14 @@ def why_this_plan(plan: Plan, request: planning.PlanRequest, prices: str) -> Non
 
 def break_even_section(request: planning.PlanRequest, prices: str, kind: str) -> None:
     """The exact break-even table for models (Portfolio) or vendors (Vendor scenarios)."""
+    if request.self_hosted_replicas:
+        # Whole replicas make every re-solve a MIP: the table would take about a minute.
+        st.text(
+            "Exact break-evens are not computed while self-hosted capacity is priced as whole "
+            "replicas: each price cut would need a mixed-integer re-solve. Switch whole "
+            "replicas off to see them (python -m planner solve computes them either way)."
+        )
+        return
     table = exact_break_evens(request.key(), prices, (kind,))
     if table.empty:
         st.text("Every model that may do the work already wins some of it.")

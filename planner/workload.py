@@ -275,6 +275,7 @@ class WorkloadRow(StrictRecord):
     monthly_growth: _Growth = None
     status_quo_cost_per_task_usd: _OptionalNonNegative = None
     status_quo_accuracy: _OptionalShare = None
+    one_off_cost_usd: _OptionalNonNegative = None
 
 
 def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClass:

@@ -31,7 +31,7 @@ def test_solve_json_has_the_documented_shape(capsys):
         first
     )
     cost = sum(a["monthly_cost_usd"] for a in data["assignments"])
-    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-12)
+    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-10)  # 12 digits
     assert data["diagnosis"] is None
 
 
@@ -203,7 +203,7 @@ def test_self_hosted_replicas_are_reported_with_their_utilization(capsys):
     for use in data["replicas"]:
         assert use["replicas"] >= 0 and 0 <= use["utilization"] <= 1 + 1e-9
     cost = sum(a["monthly_cost_usd"] for a in data["assignments"])
-    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-12)
+    assert cost == pytest.approx(data["totals"]["monthly_cost_usd"], rel=1e-10)  # 12 digits
     _, text, _ = run(capsys, "solve", *BASE, "--self-hosted-replicas")
     if data["replicas"]:
         assert "replica(s) reserved" in text and "% used" in text
