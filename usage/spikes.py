@@ -1,0 +1,279 @@
+"""Spend spikes: a day (or hour) outside its series' usual range, with what drove it.
+
+The detector works on z = log(1 + x), so that noise and growth are multiplicative, as
+spend's are. For the value z_t of one series (spend per team, model, provider, key, ...):
+
+    history   the last W = 4 seasons before t (a season is 7 days, or 168 hours)
+    seasonal  s = median of the W values at the same point of the season (same weekday)
+    trend     g = (median of the last season - median of the oldest season) / (W - 1),
+              clipped to +-log 1.5: the growth per season
+    expected  e = s + g (W + 1) / 2, since the same-weekday values sit (W+1)/2 seasons back
+    noise     sigma = MAD_TO_SIGMA * median |z - its weekday median| over the history, and at
+              least NOISE_FLOOR (5 %), so a perfectly regular series does not alert on cents
+    usual     exp of [e - K sigma, e + K sigma] less 1, with K = 3.5
+    alert     x_t above the usual range by at least MIN_EXCESS_USD
+
+K = 3.5 was chosen on generated series (scripts/bench_governance.py): with 12 % day-to-day
+noise it finds 98 % of 3x spikes with 0.5 false alerts per series per 90 days.
+Medians make one spike in the history harmless to the next days' verdicts. A series needs
+W seasons of history (28 days) before any of its days gets a verdict. Only rises alert: a
+fall in spend is not a risk to a budget. Alerts are ranked by dollars above the usual range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+SEASONS = 4  # W: seasons of history
+BAND = 3.5  # K: noise units above expected
+NOISE_FLOOR = 0.05  # sigma of log spend is at least 0.05 (5 %)
+LOG_MAX_GROWTH = float(np.log(1.5))  # growth per season is clipped to x1.5 either way
+# MAD of deviations from a median of 4 values understates sigma by 1.375 (simulated, normal
+# noise), and the prediction (a median of 4) adds its own error: x sqrt(1 + pi/8).
+MAD_TO_SIGMA = 1.4826 * 1.375 * float(np.sqrt(1 + np.pi / 8))
+MIN_EXCESS_USD = 1.0
+PERIOD = {"day": 7, "hour": 168}
+DIMENSIONS = ("team", "model", "provider", "api_key", "user_id", "project", "task_class")
+DRIVERS = ("model", "api_key", "user_id")
+UNATTRIBUTED = "(unattributed)"
+_CHUNK_ELEMENTS = 20_000_000  # bounds the memory of one batch of sliding windows
+
+
+def min_history(grain: str = "day") -> int:
+    """Points of history a series needs before its first verdict (28 days, or 672 hours)."""
+    return SEASONS * PERIOD[grain]
+
+
+@dataclass(frozen=True)
+class Band:
+    """Per point of every series: expected value and the usual range (NaN without history)."""
+
+    expected: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def usual_range(values: np.ndarray, period: int = 7) -> Band:
+    """The band for every point of an (S series x T points) array, series by series."""
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    centre = np.full(values.shape, np.nan)
+    sigma = np.full(values.shape, np.nan)
+    window = SEASONS * period
+    logs = np.log1p(np.maximum(values, 0.0))
+    if values.shape[1] > window:
+        per_chunk = max(1, _CHUNK_ELEMENTS // (values.shape[1] * window))
+        for start in range(0, values.shape[0], per_chunk):
+            rows = slice(start, start + per_chunk)
+            centre[rows, window:], sigma[rows, window:] = _band(logs[rows], period)
+    return Band(
+        np.expm1(centre),
+        np.maximum(np.expm1(centre - BAND * sigma), 0.0),
+        np.expm1(centre + BAND * sigma),
+    )
+
+
+def _band(logs: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray]:
+    """Expected log1p value and its noise for points window.. of each series."""
+    window = SEASONS * period
+    views = np.lib.stride_tricks.sliding_window_view(logs, window, axis=1)[:, :-1]
+    seasons = views.reshape(*views.shape[:2], SEASONS, period)  # oldest season first
+    seasonal = np.median(seasons[..., 0], axis=-1)  # same point of the season as t
+    recent = np.median(seasons[..., -1, :], axis=-1)
+    oldest = np.median(seasons[..., 0, :], axis=-1)
+    growth = np.clip((recent - oldest) / (SEASONS - 1), -LOG_MAX_GROWTH, LOG_MAX_GROWTH)
+    expected = seasonal + growth * (SEASONS + 1) / 2
+    weekday_median = np.median(seasons, axis=-2, keepdims=True)
+    mad = np.median(np.abs(seasons - weekday_median).reshape(*views.shape[:2], -1), axis=-1)
+    return expected, np.maximum(MAD_TO_SIGMA * mad, NOISE_FLOOR)
+
+
+def flagged(values: np.ndarray, band: Band, min_excess: float = MIN_EXCESS_USD) -> np.ndarray:
+    """True where a point is above its usual range by at least `min_excess`."""
+    with np.errstate(invalid="ignore"):
+        return (values - band.upper) >= min_excess
+
+
+# -- series from the store ---------------------------------------------------------------------
+
+
+def series_sql(by: Sequence[str], grain: str) -> str:
+    """Spend and tokens per series key and day (or hour)."""
+    keys = ", ".join(f"COALESCE({_column(d)}, '{UNATTRIBUTED}') AS {d}" for d in by)
+    bucket = "day" if grain == "day" else "date_trunc('hour', ts)"
+    return (
+        f"SELECT {keys}, {bucket} AS bucket, SUM(cost_usd) AS spend_usd, "
+        "SUM(total_tokens) AS tokens FROM costed_usage "
+        "WHERE day BETWEEN ? AND ? GROUP BY ALL"
+    )
+
+
+def _column(name: str) -> str:
+    if name not in DIMENSIONS:
+        raise ValueError(f"cannot split spend by {name!r}; choose from {', '.join(DIMENSIONS)}")
+    return name
+
+
+def has_hours(con) -> bool:
+    """Whether any stored row carries a time of day (hourly buckets or requests)."""
+    row = con.execute("SELECT bool_or(ts <> date_trunc('day', ts)) FROM costed_usage").fetchone()
+    return bool(row and row[0])
+
+
+def data_span(con) -> tuple[date, date] | None:
+    first, last = con.execute("SELECT MIN(day), MAX(day) FROM costed_usage").fetchone()
+    return (first, last) if first is not None else None
+
+
+@dataclass(frozen=True)
+class SeriesSet:
+    """Dense series: one row per key, one column per bucket (missing buckets are 0)."""
+
+    by: tuple[str, ...]
+    keys: pd.DataFrame  # one row per series, columns `by`
+    buckets: pd.DatetimeIndex
+    spend: np.ndarray  # S x T, USD
+    tokens: np.ndarray  # S x T
+
+
+def load_series(con, by: Sequence[str], start: date, end: date, grain: str = "day") -> SeriesSet:
+    """Every series of `by` between two days, dense from start to end."""
+    by = tuple(by)
+    frame = con.execute(series_sql(by, grain), [start, end]).df()
+    freq = "D" if grain == "day" else "h"
+    last = pd.Timestamp(end) + (pd.Timedelta(hours=23) if grain == "hour" else pd.Timedelta(0))
+    buckets = pd.date_range(pd.Timestamp(start), last, freq=freq)
+    if frame.empty:
+        empty = np.zeros((0, len(buckets)))
+        return SeriesSet(by, pd.DataFrame(columns=list(by)), buckets, empty, empty.copy())
+    keys = frame[list(by)].drop_duplicates().sort_values(list(by)).reset_index(drop=True)
+    series_of = pd.MultiIndex.from_frame(keys).get_indexer(
+        pd.MultiIndex.from_frame(frame[list(by)])
+    )
+    column = buckets.get_indexer(pd.to_datetime(frame["bucket"]))
+    spend = np.zeros((len(keys), len(buckets)))
+    tokens = np.zeros_like(spend)
+    np.add.at(spend, (series_of, column), frame["spend_usd"].fillna(0).to_numpy())
+    np.add.at(tokens, (series_of, column), frame["tokens"].fillna(0).to_numpy())
+    return SeriesSet(by, keys, buckets, spend, tokens)
+
+
+# -- alerts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spike:
+    """One point above its series' usual range."""
+
+    series: dict[str, str]
+    when: datetime
+    grain: str
+    spend_usd: float
+    expected_usd: float
+    usual_low_usd: float
+    usual_high_usd: float
+    excess_usd: float  # dollars above the usual range
+    driver: str = ""  # e.g. "model gpt-4o: $412 of the excess"
+
+    @property
+    def label(self) -> str:
+        return ", ".join(f"{k} {v}" for k, v in self.series.items())
+
+    def sentence(self) -> str:
+        when = self.when.strftime("%Y-%m-%d %H:00" if self.grain == "hour" else "%Y-%m-%d")
+        driver = f"; driven by {self.driver}" if self.driver else ""
+        return (
+            f"{self.label} spent ${self.spend_usd:,.2f} on {when}, ${self.excess_usd:,.2f} above "
+            f"the usual ${self.usual_low_usd:,.2f}-${self.usual_high_usd:,.2f}{driver}"
+        )
+
+
+def find_spikes(
+    con,
+    by: Sequence[str] = ("team",),
+    since: date | None = None,
+    grain: str = "day",
+    limit: int | None = 20,
+    explain: bool = True,
+) -> list[Spike]:
+    """Spikes on or after `since` (every day with a verdict by default), largest excess first;
+    the top `limit` get their driver named."""
+    by = tuple(_column(d) for d in by)
+    span = data_span(con)
+    if span is None:
+        return []
+    series = load_series(con, by, span[0], span[1], grain)
+    spikes = spikes_in(series, grain, since)
+    spikes = spikes[:limit] if limit else spikes
+    if explain:
+        spikes = [with_driver(con, spike) for spike in spikes]
+    return spikes
+
+
+def spikes_in(series: SeriesSet, grain: str = "day", since: date | None = None) -> list[Spike]:
+    """Every flagged point of a SeriesSet, ranked by dollars above the usual range."""
+    band = usual_range(series.spend, PERIOD[grain])
+    hits = flagged(series.spend, band)
+    if since is not None:
+        hits[:, series.buckets < pd.Timestamp(since)] = False
+    out = []
+    for s, t in zip(*np.nonzero(hits), strict=True):
+        key = {d: str(series.keys.iloc[s][d]) for d in series.by}
+        out.append(
+            Spike(
+                series=key,
+                when=series.buckets[t].to_pydatetime(),
+                grain=grain,
+                spend_usd=float(series.spend[s, t]),
+                expected_usd=float(band.expected[s, t]),
+                usual_low_usd=float(band.lower[s, t]),
+                usual_high_usd=float(band.upper[s, t]),
+                excess_usd=float(series.spend[s, t] - band.upper[s, t]),
+            )
+        )
+    return sorted(out, key=lambda spike: -spike.excess_usd)
+
+
+def with_driver(con, spike: Spike) -> Spike:
+    """The spike with the model, key or user that carries most of its excess over the same
+    point of the previous seasons (median), among the rows of its series."""
+    best: tuple[float, str, str] | None = None
+    for dimension in DRIVERS:
+        if dimension in spike.series:
+            continue
+        for value, excess in _excess_by(con, spike, dimension):
+            if best is None or excess > best[0]:
+                best = (excess, dimension, value)
+    if best is None or best[0] <= 0:
+        return spike
+    excess, dimension, value = best
+    share = min(excess / (spike.spend_usd - spike.expected_usd), 1.0) if excess else 0.0
+    driver = f"{dimension} {value} (+${excess:,.2f}, {share:.0%} of the rise)"
+    return Spike(**{**spike.__dict__, "driver": driver})
+
+
+def _excess_by(con, spike: Spike, dimension: str) -> list[tuple[str, float]]:
+    """(value, spend at the spike - median of the same point in the last seasons)."""
+    step = pd.Timedelta(days=7)
+    when = pd.Timestamp(spike.when)
+    points = [when - step * k for k in range(SEASONS + 1)]
+    bucket = "CAST(day AS TIMESTAMP)" if spike.grain == "day" else "date_trunc('hour', ts)"
+    where = " AND ".join(f"COALESCE({_column(k)}, '{UNATTRIBUTED}') = ?" for k in spike.series)
+    sql = (
+        f"SELECT COALESCE({dimension}, '{UNATTRIBUTED}') AS v, {bucket} AS b, "
+        f"SUM(cost_usd) AS usd FROM costed_usage WHERE {where} AND day IN "
+        f"({', '.join('?' for _ in points)}) GROUP BY ALL"
+    )
+    params = [*spike.series.values(), *[p.date() for p in points]]
+    frame = con.execute(sql, params).df()
+    if frame.empty:
+        return []
+    frame = frame[pd.to_datetime(frame["b"]).isin(points)]
+    table = frame.pivot_table(index="v", columns="b", values="usd", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=points, fill_value=0.0)
+    excess = table[points[0]] - table[points[1:]].median(axis=1)
+    return [(str(v), float(x)) for v, x in excess.items()]
