@@ -23,7 +23,7 @@ fall in spend is not a risk to a budget. Alerts are ranked by dollars above the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
@@ -82,13 +82,18 @@ def _band(logs: np.ndarray, period: int) -> tuple[np.ndarray, np.ndarray]:
     window = SEASONS * period
     views = np.lib.stride_tricks.sliding_window_view(logs, window, axis=1)[:, :-1]
     seasons = views.reshape(*views.shape[:2], SEASONS, period)  # oldest season first
-    seasonal = np.median(seasons[..., 0], axis=-1)  # same point of the season as t
+    # The median of the W values at each point of the season, from a sort of 4 (much faster
+    # than np.median on a strided view); point 0 is the same point of the season as t.
+    ordered = np.sort(seasons, axis=-2)
+    mid = SEASONS // 2
+    weekday_median = (ordered[..., mid - 1 + SEASONS % 2, :] + ordered[..., mid, :]) / 2
+    seasonal = weekday_median[..., 0]
     recent = np.median(seasons[..., -1, :], axis=-1)
     oldest = np.median(seasons[..., 0, :], axis=-1)
     growth = np.clip((recent - oldest) / (SEASONS - 1), -LOG_MAX_GROWTH, LOG_MAX_GROWTH)
     expected = seasonal + growth * (SEASONS + 1) / 2
-    weekday_median = np.median(seasons, axis=-2, keepdims=True)
-    mad = np.median(np.abs(seasons - weekday_median).reshape(*views.shape[:2], -1), axis=-1)
+    spread = np.abs(seasons - weekday_median[..., None, :]).reshape(*views.shape[:2], -1)
+    mad = np.median(spread, axis=-1)
     return expected, np.maximum(MAD_TO_SIGMA * mad, NOISE_FLOOR)
 
 
@@ -210,7 +215,7 @@ def find_spikes(
     spikes = spikes_in(series, grain, since)
     spikes = spikes[:limit] if limit else spikes
     if explain:
-        spikes = [with_driver(con, spike) for spike in spikes]
+        spikes = with_drivers(con, spikes)
     return spikes
 
 
@@ -238,42 +243,65 @@ def spikes_in(series: SeriesSet, grain: str = "day", since: date | None = None) 
     return sorted(out, key=lambda spike: -spike.excess_usd)
 
 
-def with_driver(con, spike: Spike) -> Spike:
-    """The spike with the model, key or user that carries most of its excess over the same
-    point of the previous seasons (median), among the rows of its series."""
-    best: tuple[float, str, str] | None = None
-    for dimension in DRIVERS:
-        if dimension in spike.series:
-            continue
-        for value, excess in _excess_by(con, spike, dimension):
-            if best is None or excess > best[0]:
-                best = (excess, dimension, value)
-    if best is None or best[0] <= 0:
-        return spike
-    excess, dimension, value = best
-    share = min(excess / (spike.spend_usd - spike.expected_usd), 1.0) if excess else 0.0
-    driver = f"{dimension} {value} (+${excess:,.2f}, {share:.0%} of the rise)"
-    return Spike(**{**spike.__dict__, "driver": driver})
+def with_drivers(con, found: Sequence[Spike]) -> list[Spike]:
+    """Each spike with the model, key or user that carries most of its excess over the same
+    point of the previous seasons (their median), among the rows of its series.
 
-
-def _excess_by(con, spike: Spike, dimension: str) -> list[tuple[str, float]]:
-    """(value, spend at the spike - median of the same point in the last seasons)."""
-    step = pd.Timedelta(days=7)
-    when = pd.Timestamp(spike.when)
-    points = [when - step * k for k in range(SEASONS + 1)]
-    bucket = "CAST(day AS TIMESTAMP)" if spike.grain == "day" else "date_trunc('hour', ts)"
-    where = " AND ".join(f"COALESCE({_column(k)}, '{UNATTRIBUTED}') = ?" for k in spike.series)
-    sql = (
-        f"SELECT COALESCE({dimension}, '{UNATTRIBUTED}') AS v, {bucket} AS b, "
-        f"SUM(cost_usd) AS usd FROM costed_usage WHERE {where} AND day IN "
-        f"({', '.join('?' for _ in points)}) GROUP BY ALL"
-    )
-    params = [*spike.series.values(), *[p.date() for p in points]]
-    frame = con.execute(sql, params).df()
-    if frame.empty:
+    One query per candidate dimension serves every spike, so naming the drivers of twenty
+    alerts costs three scans of the days involved, not sixty."""
+    if not found:
         return []
-    frame = frame[pd.to_datetime(frame["b"]).isin(points)]
-    table = frame.pivot_table(index="v", columns="b", values="usd", aggfunc="sum", fill_value=0)
+    by = tuple(found[0].series)
+    best: list[tuple[float, str, str] | None] = [None] * len(found)
+    for dimension in DRIVERS:
+        if dimension in by:
+            continue
+        frame = _driver_frame(con, found, by, dimension)
+        for index, spike in enumerate(found):
+            for value, excess in _excess(frame, spike, by):
+                if best[index] is None or excess > best[index][0]:
+                    best[index] = (excess, dimension, value)
+    return [_named(spike, pick) for spike, pick in zip(found, best, strict=True)]
+
+
+def _seasons_back(spike: Spike) -> list[pd.Timestamp]:
+    """The spike's point and the same point in each of the SEASONS seasons before it."""
+    when = pd.Timestamp(spike.when)
+    return [when - pd.Timedelta(days=7) * k for k in range(SEASONS + 1)]
+
+
+def _driver_frame(con, found: Sequence[Spike], by: tuple[str, ...], dimension: str):
+    days = sorted({p.date() for spike in found for p in _seasons_back(spike)})
+    bucket = "CAST(day AS TIMESTAMP)" if found[0].grain == "day" else "date_trunc('hour', ts)"
+    keys = ", ".join(f"COALESCE({_column(k)}, '{UNATTRIBUTED}') AS {k}" for k in by)
+    sql = (
+        f"SELECT {keys}, COALESCE({_column(dimension)}, '{UNATTRIBUTED}') AS v, {bucket} AS b, "
+        f"SUM(cost_usd) AS usd FROM costed_usage WHERE day IN "
+        f"({', '.join('?' for _ in days)}) GROUP BY ALL"
+    )
+    frame = con.execute(sql, days).df()
+    frame["b"] = pd.to_datetime(frame["b"])
+    return frame
+
+
+def _excess(frame: pd.DataFrame, spike: Spike, by: tuple[str, ...]) -> list[tuple[str, float]]:
+    """(value, spend at the spike less the median of the same point in earlier seasons)."""
+    mine = np.logical_and.reduce([frame[k] == spike.series[k] for k in by])
+    points = _seasons_back(spike)
+    rows = frame[mine & frame["b"].isin(points)]
+    if rows.empty:
+        return []
+    table = rows.pivot_table(index="v", columns="b", values="usd", aggfunc="sum", fill_value=0)
     table = table.reindex(columns=points, fill_value=0.0)
     excess = table[points[0]] - table[points[1:]].median(axis=1)
     return [(str(v), float(x)) for v, x in excess.items()]
+
+
+def _named(spike: Spike, pick: tuple[float, str, str] | None) -> Spike:
+    if pick is None or pick[0] <= 0:
+        return spike
+    excess, dimension, value = pick
+    rise = spike.spend_usd - spike.expected_usd
+    share = min(excess / rise, 1.0) if rise > 0 else 1.0
+    driver = f"{dimension} {value} (+${excess:,.2f}, {share:.0%} of the rise)"
+    return replace(spike, driver=driver)
