@@ -17,17 +17,15 @@ query time, so a new rules file re-attributes history without re-importing.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Literal
 
 import duckdb
 
 from pricing.errors import InputError
-from pricing.inputs import NonEmptyText, StrictRecord, Text, parse_rows, read_regular_file
-from usage.formats.common import skip_comments
+from pricing.inputs import NonEmptyText, StrictRecord, Text, parse_rows
 from usage.queries import RULE_FIELDS
+from usage.rows import read_csv_records
 from usage.store import set_attribution_rules
 
 RuleField = Literal["api_key", "project", "user", "workspace", "tag"]
@@ -45,23 +43,6 @@ class RulesRejected(InputError):
     def __init__(self, source: str, errors: list[InputError]):
         super().__init__(source, f"{len(errors)} bad rule(s); the rules were not changed")
         self.errors = errors
-
-
-def read_csv_records(path: str | Path) -> list[tuple[str, dict[str, str]]]:
-    """("row N", cells) for every row of a small CSV file (N as a spreadsheet numbers it)."""
-    source = str(path)
-    data, skipped = skip_comments(read_regular_file(path))
-    try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
-        rows = [(f"row {i}", row) for i, row in enumerate(reader, start=skipped + 2)]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(source, f"cannot be read as UTF-8 CSV: {exc}") from None
-    out = []
-    for where, row in rows:
-        if None in row:
-            raise InputError(source, "has more cells than the header", record=where)
-        out.append((where, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
-    return out
 
 
 def load_rules(path: str | Path) -> list[Rule]:

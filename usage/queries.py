@@ -84,21 +84,48 @@ def list_cost_sql(prompt_condition: str) -> str:
     return f"CASE WHEN p.model IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
 
 
-def _resolved_and_priced(source: str, day_expr: str, prompt_condition: str) -> str:
-    """CTEs `resolved` (catalog ids joined) and `priced` (list cost at the day's price)."""
+COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
+
+
+def _resolved_and_priced(source: str, prompt_condition: str) -> str:
+    """CTEs `resolved` (catalog ids joined), `priced` (list cost at the day's price) and
+    `costed` (what was spent).
+
+    `source` has a `day` column. A cost line (a row of a cost export: money, no tokens) has
+    no list cost. What was spent (`cost_usd`) is the billed cost where the row has one;
+    else, when a cost export covers the row's provider and day, 0, because those cost lines
+    carry that day's spend (counting both would count it twice); else the list cost.
+    """
+    cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
     return f"""
 resolved AS (
-    SELECT s.*, m.provider, m.model
+    SELECT s.*, m.provider, m.model, s.source_format IN ({cost_lines}) AS is_cost_line
     FROM {source} s
     LEFT JOIN model_map m
       ON m.raw_model = s.raw_model AND m.provider_hint = s.provider_hint
 ),
 priced AS (
-    SELECT x.*, {list_cost_sql(prompt_condition)} AS list_cost_usd
+    SELECT x.*,
+           CASE WHEN x.is_cost_line THEN NULL ELSE {list_cost_sql(prompt_condition)} END
+               AS list_cost_usd,
+           p.model IS NOT NULL OR x.is_cost_line AS has_price
     FROM resolved x
     LEFT JOIN price_intervals p
       ON p.provider = x.provider AND p.model = x.model
-     AND {day_expr} >= p.valid_from AND {day_expr} < p.valid_to
+     AND x.day >= p.valid_from AND x.day < p.valid_to
+),
+billing_days AS (
+    SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
+    FROM priced WHERE is_cost_line
+),
+costed AS (
+    SELECT x.*,
+           CASE WHEN x.billed_cost_usd IS NOT NULL THEN x.billed_cost_usd
+                WHEN b.provider IS NOT NULL THEN 0
+                ELSE x.list_cost_usd END AS cost_usd,
+           x.billed_cost_usd IS NOT NULL OR b.provider IS NOT NULL AS billed_scope
+    FROM priced x
+    LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day
 )"""
 
 
@@ -138,21 +165,23 @@ def attr_key_sql(alias: str = "") -> str:
 def costed_usage_sql() -> str:
     """One row per stored usage row, costed at the list price in force on its timestamp,
     attributed by the store's rules (the contract's `costed_usage` columns)."""
-    keyed = f"(SELECT u.*, {attr_key_sql('u')} AS attr_key FROM usage_rows u)"
+    keyed = (
+        f"(SELECT u.*, CAST(u.ts AS DATE) AS day, {attr_key_sql('u')} AS attr_key "
+        "FROM usage_rows u)"
+    )
     return f"""
-WITH {_resolved_and_priced(keyed, "CAST(x.ts AS DATE)", PER_ROW_PROMPT)},
-{_attribution("priced")}
+WITH {_resolved_and_priced(keyed, PER_ROW_PROMPT)},
+{_attribution("costed")}
 SELECT
-    x.row_id, x.import_id, x.ts, CAST(x.ts AS DATE) AS day, x.source_format,
+    x.row_id, x.import_id, x.ts, x.day, x.source_format,
     x.provider, x.model, x.raw_model,
     COALESCE(a.team, x.team) AS team, COALESCE(a.rule_task_class, x.task_class) AS task_class,
     x.project, x.user_id, x.api_key, x.workspace,
     x.requests, x.input_tokens, x.cached_input_tokens, x.cache_write_tokens, x.output_tokens,
     x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens
         AS total_tokens,
-    x.list_cost_usd, x.billed_cost_usd,
-    COALESCE(x.billed_cost_usd, x.list_cost_usd) AS cost_usd
-FROM priced x
+    x.list_cost_usd, x.billed_cost_usd, x.cost_usd
+FROM costed x
 LEFT JOIN attributed a ON a.attr_key = x.attr_key
 """
 
@@ -239,7 +268,11 @@ def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: i
     `source` has the `usage_daily` shape. Parameters, in order: `discounted` pairs of
     (key, factor), key "provider" or "provider/model" (the model key wins; price paid =
     list x factor), then any `?` in `where` (e.g. the date range).
-    `variance_usd` = billed cost - list cost, over the rows that carry a billed cost.
+    `variance_usd` = billed cost - list cost of the usage that bill covers (rows with their
+    own billed cost, and token rows on a provider's day that a cost export covers); NULL
+    when nothing in the group was billed. By provider, model and month it compares what the
+    vendor billed with the catalog's price of the same usage: negotiated discounts, wrong
+    price data and billing errors show up here.
     """
     unknown = [b for b in by if b not in DIMENSIONS]
     if unknown or not by:
@@ -261,12 +294,12 @@ def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: i
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {discounts} {_resolved_and_priced(keyed, "x.day", ROLLUP_PROMPT)},
-{_attribution("priced")},
+WITH {discounts} {_resolved_and_priced(keyed, ROLLUP_PROMPT)},
+{_attribution("costed")},
 rows_out AS (
     SELECT x.*, COALESCE(a.team, x.team) AS team_final,
            COALESCE(a.rule_task_class, x.task_class) AS task_class_final
-    FROM priced x LEFT JOIN attributed a ON a.attr_key = x.attr_key
+    FROM costed x LEFT JOIN attributed a ON a.attr_key = x.attr_key
 )
 SELECT {dims},
     sum(x.requests) AS requests,
@@ -279,10 +312,10 @@ SELECT {dims},
     sum(x.list_cost_usd) AS list_cost_usd,
     {discounted_col}
     sum(x.billed_cost_usd) AS billed_cost_usd,
-    sum(x.billed_cost_usd) - sum(CASE WHEN x.has_billed THEN x.list_cost_usd END)
-        AS variance_usd,
-    sum(COALESCE(x.billed_cost_usd, x.list_cost_usd)) AS cost_usd,
-    sum(CASE WHEN x.list_cost_usd IS NULL THEN x.row_count ELSE 0 END) AS unpriced_rows
+    sum(x.billed_cost_usd)
+        - sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS variance_usd,
+    sum(x.cost_usd) AS cost_usd,
+    sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
 FROM rows_out x
 GROUP BY {", ".join(str(i + 1) for i in range(len(by)))}
 ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
@@ -292,9 +325,8 @@ ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
 def unresolved_sql() -> str:
     """Every exported model name that has no catalog model or no price on its days, with
     its tokens, requests and billed cost (nothing dropped, nothing priced at zero)."""
-    keyed = "(SELECT d.* FROM usage_daily d)"
     return f"""
-WITH {_resolved_and_priced(keyed, "x.day", ROLLUP_PROMPT)}
+WITH {_resolved_and_priced("usage_daily", ROLLUP_PROMPT)}
 SELECT x.raw_model, x.provider_hint, x.source_format,
        CASE WHEN x.model IS NULL THEN 'no catalog model'
             ELSE 'no price for ' || x.provider || '/' || x.model || ' on these days' END
@@ -305,7 +337,7 @@ SELECT x.raw_model, x.provider_hint, x.source_format,
            AS total_tokens,
        sum(x.billed_cost_usd) AS billed_cost_usd
 FROM priced x
-WHERE x.list_cost_usd IS NULL
+WHERE NOT x.has_price
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4
 """

@@ -22,6 +22,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pricing.catalog import Catalog
+from pricing.errors import InputError
+from pricing.inputs import NonEmptyText, StrictRecord, parse_rows
+from usage.rows import read_csv_records
 
 # Route prefixes and export provider names -> catalog provider ("" = says nothing).
 PROVIDER_NAMES = {
@@ -152,3 +155,29 @@ def _variants(name: str) -> Iterator[tuple[str, str]]:
     for form in (base, base + "-0", base.replace(".", "-"), base.replace(".", "-") + "-0"):
         if form != name:
             yield form, "dated snapshot"
+
+
+class MappingRow(StrictRecord):
+    raw_model: NonEmptyText
+    model: NonEmptyText
+
+
+def load_model_mapping(path, catalog: Catalog) -> list[tuple[str, str, str]]:
+    """(raw name, provider, model) for every row of a mapping file with the columns
+    `raw_model,model` (model as `provider/model`, a catalog id). Every bad row is an error;
+    the first one raised names its row and field."""
+    source = str(path)
+    records = read_csv_records(path)
+    rows, errors = parse_rows(MappingRow, records, source)
+    known = set(catalog.model_ids())
+    for (where, _), row in zip(records, rows, strict=False):
+        if not errors and row.model not in known:
+            errors.append(InputError(source, f"'{row.model}' is not a catalog model id "
+                                     "(provider/model)", where, "model"))  # fmt: skip
+    if errors:
+        raise errors[0]
+    out = []
+    for row in rows:
+        provider, _, model = row.model.partition("/")
+        out.append((row.raw_model, provider, model))
+    return out

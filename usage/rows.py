@@ -9,18 +9,21 @@ pydantic-core instead of Python.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any
 
 import pyarrow as pa
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from pricing.errors import InputError
-from pricing.inputs import MAX_TEXT, StrictRecord, describe
+from pricing.inputs import MAX_TEXT, StrictRecord, describe, read_regular_file
 
 # Text as exported: bounded, and without control or invisible characters (checked by a
 # pattern so it runs inside pydantic-core; `pricing.inputs.Text` does the same in Python).
@@ -82,6 +85,13 @@ class Parsed:
 
     columns: dict[str, list[Any]] = field(default_factory=lambda: {n: [] for n in COLUMN_NAMES})
     errors: list[InputError] = field(default_factory=list)
+    notes: dict[str, list[float]] = field(default_factory=dict)  # label -> [rows, USD]
+
+    def note(self, label: str, usd: float | None) -> None:
+        """Count a row that is read but not stored (e.g. a FOCUS commitment purchase)."""
+        entry = self.notes.setdefault(label, [0, 0.0])
+        entry[0] += 1
+        entry[1] += usd or 0.0
 
     def __len__(self) -> int:
         return len(self.columns["natural_key"])
@@ -187,3 +197,35 @@ def parse_columns(
             checked = [info.default if v is None else v for v in checked]
         out[name] = checked
     return out, [bad[i] for i in sorted(bad)]
+
+
+# -- small CSV files (rules, mappings) ---------------------------------------------------
+
+
+def skip_comments(data: bytes) -> tuple[bytes, int]:
+    """The data without leading `#` comment lines (labels such as ILLUSTRATIVE), and how
+    many lines were skipped (so row numbers still match the file)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    skipped = 0
+    while data.startswith(b"#"):
+        end = data.find(b"\n")
+        data = b"" if end < 0 else data[end + 1 :]
+        skipped += 1
+    return data, skipped
+
+
+def read_csv_records(path: str | Path) -> list[tuple[str, dict[str, str]]]:
+    """("row N", cells) for every row of a small CSV file (N as a spreadsheet numbers it)."""
+    source = str(path)
+    data, skipped = skip_comments(read_regular_file(path))
+    try:
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+        rows = [(f"row {i}", row) for i, row in enumerate(reader, start=skipped + 2)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(source, f"cannot be read as UTF-8 CSV: {exc}") from None
+    out = []
+    for where, row in rows:
+        if None in row:
+            raise InputError(source, "has more cells than the header", record=where)
+        out.append((where, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
+    return out

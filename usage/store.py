@@ -32,7 +32,6 @@ from usage.resolve import ModelIndex, resolve_model
 from usage.rows import COLUMN_NAMES, Parsed
 
 DEFAULT_DB_ENV = "PLANNER_USAGE_DB"
-SCHEMA_VERSION = "1"
 OPEN_END = date(9999, 12, 31)
 LOCK_WAIT_SECONDS = 15.0
 
@@ -116,9 +115,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, and the `costed_usage` view when the schema version changed."""
     for statement in SCHEMA:
         con.execute(statement)
-    if _meta(con, "schema_version") != SCHEMA_VERSION:
-        con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {queries.costed_usage_sql()}")
-        _set_meta(con, "schema_version", SCHEMA_VERSION)
+    view = queries.costed_usage_sql()
+    version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces the view
+    if _meta(con, "view_version") != version:
+        con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
+        _set_meta(con, "view_version", version)
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -252,6 +253,7 @@ class ImportResult:
     rows_in_file: int
     rows_added: int
     already_imported: bool = False
+    notes: tuple[tuple[str, int, float], ...] = ()  # rows read but not stored: label, n, USD
 
     @property
     def duplicates(self) -> int:
@@ -268,9 +270,10 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
     overlapping export) or repeated in the file are not added again. A file imported before
     (same hash) adds nothing and says so."""
     ensure_prices(con, catalog)
+    notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
     before = _one(con, "SELECT import_id, rows_in_file FROM imports WHERE file_hash = ?", [digest])
     if before is not None:
-        return ImportResult(before[0], file_name, source_format, len(parsed), 0, True)
+        return ImportResult(before[0], file_name, source_format, len(parsed), 0, True, notes)
     staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
     columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
     with transaction(con):
@@ -290,7 +293,7 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
             [import_id],
         )
         _refresh_model_map(con, catalog)
-    return ImportResult(import_id, file_name, source_format, len(parsed), added)
+    return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
 
 
 def _now() -> datetime:

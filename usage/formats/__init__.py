@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pricing.errors import InputError
-from usage.formats import anthropic, generic, openai
+from usage.formats import anthropic, focus, generic, litellm, openai, openrouter
 from usage.rows import Parsed
 
 
@@ -33,6 +33,14 @@ FORMATS: dict[str, Format] = {
                anthropic.detect_usage, anthropic.parse_usage),
         Format(anthropic.COSTS, "Anthropic cost report pages (JSON)",
                anthropic.detect_costs, anthropic.parse_costs),
+        Format(litellm.SPENDLOGS, "LiteLLM SpendLogs (CSV)",
+               litellm.detect_spendlogs, litellm.parse_spendlogs),
+        Format(litellm.DAILY, "LiteLLM daily user/team/tag spend tables (CSV)",
+               litellm.detect_daily, litellm.parse_daily),
+        Format(openrouter.NAME, "OpenRouter activity export (CSV)",
+               openrouter.detect, openrouter.parse),
+        Format(focus.NAME, "FinOps FOCUS 1.2 / 1.3 billing export, AI rows (CSV or Parquet)",
+               focus.detect, focus.parse),
         Format(generic.NAME, "the documented generic CSV", generic.detect, generic.parse),
     )
 }  # fmt: skip

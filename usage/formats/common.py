@@ -14,21 +14,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pricing.errors import InputError
+from usage.rows import skip_comments
 
 BOM = b"\xef\xbb\xbf"
 PARQUET_MAGIC = b"PAR1"
-
-
-def skip_comments(data: bytes) -> tuple[bytes, int]:
-    """The data without leading `#` comment lines (labels such as ILLUSTRATIVE), and how
-    many lines were skipped (so row numbers still match the file)."""
-    data = data.removeprefix(BOM)
-    skipped = 0
-    while data.startswith(b"#"):
-        end = data.find(b"\n")
-        data = b"" if end < 0 else data[end + 1 :]
-        skipped += 1
-    return data, skipped
 
 
 def csv_header(data: bytes) -> list[str]:
@@ -120,6 +109,8 @@ def _cell_text(value: Any) -> Any:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
     return value if isinstance(value, str) else str(value)
 
 

@@ -67,7 +67,9 @@ def _result_kinds(data: bytes) -> set[str]:
     kinds = set()
     for page in pages:
         for bucket in page["data"][:5]:
-            for result in (bucket.get("results") or [])[:5] if isinstance(bucket, dict) else []:
+            if not isinstance(bucket, dict) or "start_time" not in bucket:
+                continue
+            for result in (bucket.get("results") or [])[:5]:
                 if isinstance(result, dict):
                     kinds.add(str(result.get("object", "")))
                     kinds.update(k for k in ("num_model_requests", "amount") if k in result)
