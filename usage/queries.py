@@ -1,0 +1,343 @@
+"""Every costing and reporting statement of the usage store, in one place, in portable SQL.
+
+The statements use standard SQL (CTEs, window functions, CASE, joins on ranges) plus three
+DuckDB spellings that a warehouse spells differently; docs/notes/usage.md lists them:
+`hash(...)` for the attribution key, `GLOB` for rule patterns and `date_trunc`.
+
+How a row is costed (the math the SQL carries out):
+
+    list_cost = (input x r_in + cached_input x r_cached + cache_write x r_write
+                 + output x r_out) / 1e6
+
+with the rates of the price-sheet version in force on the row's day
+(`valid_from <= day < valid_to`, one interval per provider, model and version). The rate set
+is the batch one when the row is batch, the long-context one when the row says so or when a
+single request's prompt (input + cached + cache-write tokens) exceeds the model's threshold,
+and both combined when both hold (batch scaled by the long-context factor, as
+`pricing.costing.rates_for` does). Missing cached or cache-write prices fall back to the input
+price, as in `pricing.costing`. A row whose model is not resolved, or has no price on its
+day, gets NULL, never 0.
+
+Speed: rows are first summed per day and group (`usage_daily`, kept by the store at import;
+or computed on the fly from a Parquet file), then the sums are priced. A sum of costs at one
+rate is the cost of the sum, so pricing aggregates is exact; the one per-request rule (the
+long-context cliff) is kept exact by grouping on `prompt_over`, the largest catalog threshold
+that a single request's prompt exceeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+RATE_KINDS = ("in", "out", "cr", "cw")  # input, output, cache read, cache write
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+)
+ATTRIBUTE_COLUMNS = ("project", "user_id", "api_key", "workspace", "team", "tags", "task_class")
+RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
+UNATTRIBUTED = "(unattributed)"
+UNRESOLVED = "(unresolved)"
+
+# The dimensions a summary can be grouped by, as SQL over the attributed, priced rows.
+DIMENSIONS = {
+    "team": f"COALESCE(x.team_final, '{UNATTRIBUTED}')",
+    "task_class": f"COALESCE(x.task_class_final, '{UNATTRIBUTED}')",
+    "project": "COALESCE(x.project, '')",
+    "user": "COALESCE(x.user_id, '')",
+    "api_key": "COALESCE(x.api_key, '')",
+    "workspace": "COALESCE(x.workspace, '')",
+    "provider": f"COALESCE(x.provider, '{UNRESOLVED}')",
+    "model": f"COALESCE(x.provider || '/' || x.model, '{UNRESOLVED} ' || x.raw_model)",
+    "day": "CAST(x.day AS VARCHAR)",
+    "month": "strftime(x.day, '%Y-%m')",
+}
+
+
+def _long(prompt_condition: str) -> str:
+    return f"(p.lc_above IS NOT NULL AND (x.long_context OR {prompt_condition}))"
+
+
+PER_ROW_PROMPT = (
+    "(x.requests = 1 AND x.input_tokens + x.cached_input_tokens + x.cache_write_tokens"
+    " > p.lc_above)"
+)
+ROLLUP_PROMPT = "(x.prompt_over >= p.lc_above)"
+
+
+def list_cost_sql(prompt_condition: str) -> str:
+    """The list cost of the row `x` at the price interval `p` (NULL when there is none)."""
+    long = _long(prompt_condition)
+
+    def rate(kind: str) -> str:
+        return (
+            f"CASE WHEN x.batch AND {long} THEN p.lcb_{kind} WHEN x.batch THEN p.bat_{kind} "
+            f"WHEN {long} THEN p.lc_{kind} ELSE p.std_{kind} END"
+        )
+
+    terms = " + ".join(
+        f"x.{col} * {rate(kind)}"
+        for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
+    )
+    return f"CASE WHEN p.model IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
+
+
+COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
+
+
+def _resolved_and_priced(source: str, prompt_condition: str) -> str:
+    """CTEs `resolved` (catalog ids joined), `priced` (list cost at the day's price) and
+    `costed` (what was spent).
+
+    `source` has a `day` column. A cost line (a row of a cost export: money, no tokens) has
+    no list cost. What was spent (`cost_usd`) is the billed cost where the row has one;
+    else, when a cost export covers the row's provider and day, 0, because those cost lines
+    carry that day's spend (counting both would count it twice); else the list cost.
+    """
+    cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
+    return f"""
+resolved AS (
+    SELECT s.*, m.provider, m.model, s.source_format IN ({cost_lines}) AS is_cost_line
+    FROM {source} s
+    LEFT JOIN model_map m
+      ON m.raw_model = s.raw_model AND m.provider_hint = s.provider_hint
+),
+priced AS (
+    SELECT x.*,
+           CASE WHEN x.is_cost_line THEN NULL ELSE {list_cost_sql(prompt_condition)} END
+               AS list_cost_usd,
+           p.model IS NOT NULL OR x.is_cost_line AS has_price
+    FROM resolved x
+    LEFT JOIN price_intervals p
+      ON p.provider = x.provider AND p.model = x.model
+     AND x.day >= p.valid_from AND x.day < p.valid_to
+),
+billing_days AS (
+    SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
+    FROM priced WHERE is_cost_line
+),
+costed AS (
+    SELECT x.*,
+           CASE WHEN x.billed_cost_usd IS NOT NULL THEN x.billed_cost_usd
+                WHEN b.provider IS NOT NULL THEN 0
+                ELSE x.list_cost_usd END AS cost_usd,
+           x.billed_cost_usd IS NOT NULL OR b.provider IS NOT NULL AS billed_scope
+    FROM priced x
+    LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day
+)"""
+
+
+def _attribution(source: str) -> str:
+    """CTEs giving each attribute combination its team: the first rule (lowest priority
+    number) that matches; exact rules compare, glob rules use GLOB; tags match one tag."""
+    columns = ", ".join(f"any_value({c}) AS {c}" for c in ATTRIBUTE_COLUMNS)
+    value = (
+        "CASE r.field WHEN 'api_key' THEN k.api_key WHEN 'project' THEN k.project "
+        "WHEN 'user' THEN k.user_id WHEN 'workspace' THEN k.workspace END"
+    )
+    return f"""
+attr_keys AS (
+    SELECT attr_key, {columns} FROM {source} GROUP BY attr_key
+),
+rule_matches AS (
+    SELECT k.attr_key, r.team, r.task_class,
+           row_number() OVER (PARTITION BY k.attr_key ORDER BY r.priority) AS rank
+    FROM attr_keys k
+    JOIN attribution_rules r ON CASE
+        WHEN r.field = 'tag' AND r.is_glob THEN k.tags GLOB '*,' || r.pattern || ',*'
+        WHEN r.field = 'tag' THEN k.tags LIKE '%,' || r.pattern || ',%'
+        WHEN r.is_glob THEN {value} GLOB r.pattern
+        ELSE {value} = r.pattern END
+),
+attributed AS (
+    SELECT attr_key, team, task_class AS rule_task_class FROM rule_matches WHERE rank = 1
+)"""
+
+
+def attr_key_sql(alias: str = "") -> str:
+    """The attribution key: a hash of the attribute columns (NULLs included)."""
+    dot = f"{alias}." if alias else ""
+    return "hash(" + ", ".join(f"{dot}{c}" for c in ATTRIBUTE_COLUMNS) + ")"
+
+
+def costed_usage_sql() -> str:
+    """One row per stored usage row, costed at the list price in force on its timestamp,
+    attributed by the store's rules (the contract's `costed_usage` columns)."""
+    keyed = (
+        f"(SELECT u.*, CAST(u.ts AS DATE) AS day, {attr_key_sql('u')} AS attr_key "
+        "FROM usage_rows u)"
+    )
+    return f"""
+WITH {_resolved_and_priced(keyed, PER_ROW_PROMPT)},
+{_attribution("costed")}
+SELECT
+    x.row_id, x.import_id, x.ts, x.day, x.source_format,
+    x.provider, x.model, x.raw_model,
+    COALESCE(a.team, x.team) AS team, COALESCE(a.rule_task_class, x.task_class) AS task_class,
+    x.project, x.user_id, x.api_key, x.workspace,
+    x.requests, x.input_tokens, x.cached_input_tokens, x.cache_write_tokens, x.output_tokens,
+    x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens
+        AS total_tokens,
+    x.list_cost_usd, x.billed_cost_usd, x.cost_usd
+FROM costed x
+LEFT JOIN attributed a ON a.attr_key = x.attr_key
+"""
+
+
+def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
+    """The largest threshold a single request's prompt exceeds (0 for none, and for rows
+    that sum several requests or do not count them: their prompts are not known one by one;
+    such rows are long-context only where the export says so)."""
+    prompt = f"{prefix}input_tokens + {prefix}cached_input_tokens + {prefix}cache_write_tokens"
+    cases = " ".join(
+        f"WHEN {prefix}requests = 1 AND {prompt} > {int(t)} THEN {int(t)}"
+        for t in sorted(set(thresholds), reverse=True)
+    )
+    return f"CASE {cases} ELSE 0 END" if cases else "0"
+
+
+DAILY_GROUP = (
+    "source_format",
+    "raw_model",
+    "provider_hint",
+    *ATTRIBUTE_COLUMNS,
+    "batch",
+    "long_context",
+)
+
+
+def daily_select_sql(source: str, thresholds: Iterable[int], day_expr: str = "CAST(ts AS DATE)",
+                     extra_group: Sequence[str] = ()) -> str:  # fmt: skip
+    """Rows summed per day and group: the shape of the `usage_daily` table."""
+    group = ", ".join((*extra_group, *DAILY_GROUP))
+    sums = ", ".join(f"sum({c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
+    prompt_over = prompt_over_sql(thresholds)
+    return f"""
+SELECT {day_expr} AS day, {group}, {prompt_over} AS prompt_over,
+       billed_cost_usd IS NOT NULL AS has_billed, count(*) AS row_count,
+       {sums}, sum(billed_cost_usd) AS billed_cost_usd
+FROM {source}
+GROUP BY {day_expr}, {group}, {prompt_over}, billed_cost_usd IS NOT NULL
+"""
+
+
+def rollup_insert_sql(thresholds: Iterable[int], source: str = "usage_rows") -> str:
+    """Sum stored rows (e.g. `usage_rows WHERE import_id = ?`) into `usage_daily`."""
+    select = daily_select_sql(source, thresholds, extra_group=("import_id",))
+    return f"INSERT INTO usage_daily {select}"
+
+
+def insert_new_rows_sql(columns: str) -> str:
+    """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
+
+    A row's natural key is the one its format gives (e.g. bucket + group-by fields), or,
+    when the format has none (the generic CSV), a hash of all its values numbered by
+    occurrence: two identical rows in one file are two uses, and importing the file again
+    gives them the same two keys. Parameters: import id, source format.
+    """
+    names = [c.strip() for c in columns.split(",")]
+    values = (
+        "concat_ws('|', $2, "
+        + ", ".join(f"COALESCE(CAST({c} AS VARCHAR), '~')" for c in names)
+        + ")"
+    )
+    return f"""
+INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, {columns})
+SELECT nextval('usage_row_ids'), $1, $2, d.final_key, {columns}
+FROM (
+    SELECT k.*, row_number() OVER (PARTITION BY k.final_key ORDER BY k.ordinal) AS seen
+    FROM (
+        SELECT b.*,
+               CASE WHEN b.natural_key IS NOT NULL THEN b.natural_key
+                    ELSE b.base_key || '#' || CAST(row_number() OVER (
+                        PARTITION BY b.base_key ORDER BY b.ordinal) AS VARCHAR) END AS final_key
+        FROM (SELECT s.*, md5({values}) AS base_key FROM staged_rows s) b
+    ) k
+) d
+WHERE d.seen = 1
+  AND NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key)
+"""
+
+
+def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: int = 0,
+                where: str = "") -> str:  # fmt: skip
+    """Tokens, requests, list cost at date, billed cost and variance grouped by `by`.
+
+    `source` has the `usage_daily` shape. Parameters, in order: `discounted` pairs of
+    (key, factor), key "provider" or "provider/model" (the model key wins; price paid =
+    list x factor), then any `?` in `where` (e.g. the date range).
+    `variance_usd` = billed cost - list cost of the usage that bill covers (rows with their
+    own billed cost, and token rows on a provider's day that a cost export covers); NULL
+    when nothing in the group was billed. By provider, model and month it compares what the
+    vendor billed with the catalog's price of the same usage: negotiated discounts, wrong
+    price data and billing errors show up here.
+    """
+    unknown = [b for b in by if b not in DIMENSIONS]
+    if unknown or not by:
+        raise ValueError(f"cannot group by {unknown or by}; choose from {', '.join(DIMENSIONS)}")
+    keyed = f"(SELECT d.*, {attr_key_sql('d')} AS attr_key FROM {source} d {where})"
+    dims = ", ".join(f"{DIMENSIONS[b]} AS {b}" for b in by)
+    factor = (
+        "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
+        "|| x.model), (SELECT f.factor FROM discount_factors f WHERE f.key = x.provider), 1)"
+    )
+    discounts = (
+        "discount_factors(key, factor) AS (VALUES "
+        + ", ".join(["(CAST(? AS VARCHAR), CAST(? AS DOUBLE))"] * discounted)
+        + "),"
+        if discounted
+        else ""
+    )
+    discounted_col = (
+        f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
+    )
+    return f"""
+WITH {discounts} {_resolved_and_priced(keyed, ROLLUP_PROMPT)},
+{_attribution("costed")},
+rows_out AS (
+    SELECT x.*, COALESCE(a.team, x.team) AS team_final,
+           COALESCE(a.rule_task_class, x.task_class) AS task_class_final
+    FROM costed x LEFT JOIN attributed a ON a.attr_key = x.attr_key
+)
+SELECT {dims},
+    sum(x.requests) AS requests,
+    sum(x.input_tokens) AS input_tokens,
+    sum(x.cached_input_tokens) AS cached_input_tokens,
+    sum(x.cache_write_tokens) AS cache_write_tokens,
+    sum(x.output_tokens) AS output_tokens,
+    sum(x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens)
+        AS total_tokens,
+    sum(x.list_cost_usd) AS list_cost_usd,
+    {discounted_col}
+    sum(x.billed_cost_usd) AS billed_cost_usd,
+    sum(x.billed_cost_usd)
+        - sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS variance_usd,
+    sum(x.cost_usd) AS cost_usd,
+    sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
+FROM rows_out x
+GROUP BY {", ".join(str(i + 1) for i in range(len(by)))}
+ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
+"""
+
+
+def unresolved_sql() -> str:
+    """Every exported model name that has no catalog model or no price on its days, with
+    its tokens, requests and billed cost (nothing dropped, nothing priced at zero)."""
+    return f"""
+WITH {_resolved_and_priced("usage_daily", ROLLUP_PROMPT)}
+SELECT x.raw_model, x.provider_hint, x.source_format,
+       CASE WHEN x.model IS NULL THEN 'no catalog model'
+            ELSE 'no price for ' || x.provider || '/' || x.model || ' on these days' END
+           AS reason,
+       min(x.day) AS first_day, max(x.day) AS last_day,
+       sum(x.row_count) AS rows, sum(x.requests) AS requests,
+       sum(x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens)
+           AS total_tokens,
+       sum(x.billed_cost_usd) AS billed_cost_usd
+FROM priced x
+WHERE NOT x.has_price
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
+"""
