@@ -46,11 +46,12 @@ def usage_row(row_id: int, **given: Any) -> dict[str, Any]:
     ts = given.pop("ts", datetime(2026, 10, 1))
     if isinstance(ts, date) and not isinstance(ts, datetime):
         ts = datetime(ts.year, ts.month, ts.day)
-    model = given.pop("model", "openai/gpt-4o")
+    # Tests name models as the catalog does (provider/model); the store keeps the two apart.
+    provider, _, model = (given.pop("model", "openai/gpt-4o") or "").rpartition("/")
     row = {name: None for name in COLUMNS}
     row.update(
         row_id=row_id, import_id=1, ts=ts, day=ts.date(), source_format="generic",
-        provider=model.partition("/")[0] if model else None, model=model, raw_model=model,
+        provider=provider or None, model=model or None, raw_model=model or "unknown",
         requests=1.0,
         input_tokens=0.0, cached_input_tokens=0.0, cache_write_tokens=0.0, output_tokens=0.0,
         list_cost_usd=0.0,

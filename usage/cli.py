@@ -31,7 +31,7 @@ import duckdb
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError
 from pricing.inputs import finite, safe_cell
-from usage import formats, queries, store
+from usage import formats, governance_cli, queries, store
 from usage.attribution import RulesRejected, apply_rules, load_rules
 from usage.importer import ImportRejected, import_file
 from usage.resolve import load_model_mapping
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("file", type=Path, metavar="FILE")
     models = _command(sub, "models", "Replace the model mapping file.", run_models)
     models.add_argument("file", type=Path, metavar="FILE")
+    governance_cli.register(sub)  # value, spikes, budgets, plan-vs-actual, workload, alerts
     return parser
 
 

@@ -35,7 +35,7 @@ from pricing.errors import UnknownIdError
 
 ACTUAL_SQL = """
 SELECT COALESCE(task_class, '') AS task_class, COALESCE(team, '') AS team,
-       model, SUM(requests) AS tasks, SUM(input_tokens) AS input_tokens,
+       provider || '/' || model AS model, SUM(requests) AS tasks, SUM(input_tokens) AS input_tokens,
        SUM(cached_input_tokens) AS cached_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
        SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
 FROM costed_usage WHERE strftime(day, '%Y-%m') = ?
@@ -87,11 +87,12 @@ class PlanVsActual:
 def plan_vs_actual(con, plan: Plan, catalog: Catalog, month: str) -> PlanVsActual:
     """The comparison for one month (YYYY-MM) against an optimal plan."""
     actual = con.execute(ACTUAL_SQL, [month]).df()
-    names = {c.name for c in plan.problem.classes}
-    inside = actual[actual["task_class"].isin(names)].copy()
+    reason = _left_out(actual, {c.name for c in plan.problem.classes})
+    inside = actual[reason == ""].copy()
     outside = (
-        actual[~actual["task_class"].isin(names)]
-        .groupby("task_class", as_index=False)["cost_usd"]
+        actual[reason != ""]
+        .assign(reason=reason[reason != ""], cost_usd=actual["cost_usd"].fillna(0.0))
+        .groupby(["task_class", "team", "reason"], as_index=False)["cost_usd"]
         .sum()
     )
     as_of = plan.problem.settings.as_of
@@ -108,6 +109,20 @@ def plan_vs_actual(con, plan: Plan, catalog: Catalog, month: str) -> PlanVsActua
     )
 
 
+def _left_out(actual: pd.DataFrame, classes: set[str]) -> pd.Series:
+    """Why a row group cannot be compared with the plan ('' when it can)."""
+    reasons = pd.Series("", index=actual.index)
+    reasons[actual["tasks"].fillna(0) <= 0] = "no task count (requests) in the export"
+    reasons[actual["model"].isna()] = "model not resolved to a priced catalog model"
+    reasons[~actual["task_class"].isin(classes)] = "not a class of the plan"
+    reasons[actual["task_class"] == ""] = "no task class (see the attribution rules)"
+    return reasons
+
+
+def _usd(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
 def floors_met(plan: Plan) -> bool:
     """Whether every class's volume-weighted accuracy in the plan is at its floor or above."""
     for t, task in enumerate(plan.problem.classes):
@@ -120,13 +135,11 @@ def floors_met(plan: Plan) -> bool:
 
 def _repriced(catalog: Catalog, row, as_of: date) -> float:
     """A1 for one (class, team, model) group: its tokens at the model's price on `as_of`."""
-    if not row.model:
-        return float(row.cost_usd or 0.0)
     try:
         quote = catalog.quote(row.model, as_of)
     except (UnknownIdError, LookupError):
-        return float(row.cost_usd or 0.0)
-    tasks = row.tasks if row.tasks and row.tasks > 0 else 1.0
+        return _usd(row.cost_usd)
+    tasks = row.tasks
     usage = Usage(
         input_tokens=Decimal(str((row.input_tokens + row.cached_tokens) / tasks)),
         cached_input_tokens=Decimal(str(row.cached_tokens / tasks)),

@@ -38,7 +38,17 @@ LOG_MAX_GROWTH = float(np.log(1.5))  # growth per season is clipped to x1.5 eith
 MAD_TO_SIGMA = 1.4826 * 1.375 * float(np.sqrt(1 + np.pi / 8))
 MIN_EXCESS_USD = 1.0
 PERIOD = {"day": 7, "hour": 168}
-DIMENSIONS = ("team", "model", "provider", "api_key", "user_id", "project", "task_class")
+# The SQL of each dimension a series may be split by; a model is named as the catalog names
+# it (provider/model), an unresolved one by its exported name.
+DIMENSIONS = {
+    "team": "team",
+    "model": "COALESCE(provider || '/' || model, '(unresolved) ' || raw_model)",
+    "provider": "provider",
+    "api_key": "api_key",
+    "user_id": "user_id",
+    "project": "project",
+    "task_class": "task_class",
+}
 DRIVERS = ("model", "api_key", "user_id")
 UNATTRIBUTED = "(unattributed)"
 _CHUNK_ELEMENTS = 20_000_000  # bounds the memory of one batch of sliding windows
@@ -118,9 +128,10 @@ def series_sql(by: Sequence[str], grain: str) -> str:
 
 
 def _column(name: str) -> str:
+    """The SQL of a dimension; only the known ones, so no text reaches the SQL unchecked."""
     if name not in DIMENSIONS:
         raise ValueError(f"cannot split spend by {name!r}; choose from {', '.join(DIMENSIONS)}")
-    return name
+    return DIMENSIONS[name]
 
 
 def has_hours(con) -> bool:
@@ -207,7 +218,9 @@ def find_spikes(
 ) -> list[Spike]:
     """Spikes on or after `since` (every day with a verdict by default), largest excess first;
     the top `limit` get their driver named."""
-    by = tuple(_column(d) for d in by)
+    for dimension in by:
+        _column(dimension)
+    by = tuple(by)
     span = data_span(con)
     if span is None:
         return []
@@ -281,7 +294,7 @@ def _driver_frame(con, found: Sequence[Spike], by: tuple[str, ...], dimension: s
     )
     frame = con.execute(sql, days).df()
     frame["b"] = pd.to_datetime(frame["b"])
-    return frame
+    return frame[frame["v"] != UNATTRIBUTED]  # "no user" is not a user that drove a spike
 
 
 def _excess(frame: pd.DataFrame, spike: Spike, by: tuple[str, ...]) -> list[tuple[str, float]]:
