@@ -23,6 +23,7 @@ from pricing.errors import InputError
 from tests.usage_governance_fixtures import costed_con, daily_rows, numbered, usage_row
 from usage import alerts as alerting
 from usage.budgets import budget_status, parse_budgets, projection_line
+from usage.daily import load_daily
 from usage.measured import differences, measure, workload_csv
 from usage.outcomes import parse_outcomes
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
@@ -287,7 +288,7 @@ def budget_con():
 
 def test_budget_projection_run_out_and_interval():
     budget = parse_budgets(BUDGETS_CSV, "b.csv", "csv").rows[0]
-    status = budget_status(budget_con(), budget, date(2026, 10, 20))
+    status = budget_status(load_daily(budget_con()), budget, date(2026, 10, 20))
     assert status.spent_usd == pytest.approx(4000)
     assert status.run_rate_usd == pytest.approx(200)
     assert status.projected_usd == pytest.approx(4000 + 200 * 11)
@@ -301,8 +302,8 @@ def test_budget_projection_run_out_and_interval():
 
 def test_budget_alerts_at_thresholds_and_projected_overrun():
     budgets = parse_budgets(BUDGETS_CSV, "b.csv", "csv").rows
-    con = budget_con()
-    found = alerting.budget_alerts(budget_status(con, b, date(2026, 10, 20)) for b in budgets)
+    daily = load_daily(budget_con())
+    found = alerting.budget_alerts(budget_status(daily, b, date(2026, 10, 20)) for b in budgets)
     kinds = sorted((a.subject, a.severity) for a in found)
     assert ("team Support", "warning") in kinds  # 80 % passed, and projected overrun
     assert ("whole organisation", "critical") in kinds  # 4000 of 3000
@@ -311,7 +312,7 @@ def test_budget_alerts_at_thresholds_and_projected_overrun():
 
 def test_budget_spend_that_crossed_reports_the_day_it_crossed():
     budget = parse_budgets(BUDGETS_CSV, "b.csv", "csv").rows[2]
-    status = budget_status(budget_con(), budget, date(2026, 10, 31))
+    status = budget_status(load_daily(budget_con()), budget, date(2026, 10, 31))
     assert status.run_out == date(2026, 10, 15)  # 15 x 200 = 3000
     assert status.projected_usd == pytest.approx(4000)  # nothing after day 20
 

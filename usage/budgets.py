@@ -129,27 +129,23 @@ def month_bounds(month: str) -> tuple[date, date]:
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
-def daily_spend(con, budget: Budget, first: date, last: date) -> pd.Series:
-    """Spend per day of the budget's scope from first to last, missing days as 0."""
-    where, params = "day BETWEEN ? AND ?", [first, last]
-    if budget.scope in SCOPE_COLUMN:
-        where += f" AND {SCOPE_COLUMN[budget.scope]} = ?"
-        params.append(budget.name)
-    frame = con.execute(
-        f"SELECT day, SUM(cost_usd) AS usd FROM costed_usage WHERE {where} GROUP BY day", params
-    ).df()
+def daily_spend(daily: pd.DataFrame, budget: Budget, first: date, last: date) -> pd.Series:
+    """Spend per day of the budget's scope from first to last, missing days as 0.
+
+    `daily` is `usage.daily.load_daily`'s table (day, team, provider, ..., spend_usd)."""
     days = pd.date_range(first, last, freq="D")
-    if frame.empty:
-        return pd.Series(0.0, index=days)
-    spend = frame.set_index(pd.to_datetime(frame["day"]))["usd"].fillna(0.0)
-    return spend.reindex(days, fill_value=0.0)
+    mine = daily[(daily["day"] >= days[0]) & (daily["day"] <= days[-1])] if len(days) else daily
+    if budget.scope in SCOPE_COLUMN:
+        mine = mine[mine[SCOPE_COLUMN[budget.scope]] == budget.name]
+    spend = mine.groupby("day")["spend_usd"].sum()
+    return spend.reindex(days, fill_value=0.0).astype(float)
 
 
-def budget_status(con, budget: Budget, as_of: date) -> BudgetStatus:
+def budget_status(daily: pd.DataFrame, budget: Budget, as_of: date) -> BudgetStatus:
     """Spend to `as_of` (clipped to the month) and the projection to the month's end."""
     first, last = month_bounds(budget.month)
     seen_to = min(max(as_of, first - timedelta(days=1)), last)
-    spend = daily_spend(con, budget, first, seen_to) if seen_to >= first else pd.Series([], float)
+    spend = daily_spend(daily, budget, first, seen_to)
     spent = float(spend.sum())
     remaining_days = (last - seen_to).days
     recent = spend.to_numpy()[-RUN_RATE_DAYS:]
@@ -208,5 +204,5 @@ def projection_line(status: BudgetStatus) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def statuses(con, budgets: tuple[Budget, ...] | list[Budget], as_of: date) -> list[BudgetStatus]:
-    return [budget_status(con, budget, as_of) for budget in budgets]
+def statuses(daily: pd.DataFrame, budgets, as_of: date) -> list[BudgetStatus]:
+    return [budget_status(daily, budget, as_of) for budget in budgets]

@@ -33,6 +33,7 @@ from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
 from usage import alerts as alerting
 from usage.budgets import Budgets, load_budgets, statuses
+from usage.daily import load_daily
 from usage.measured import differences, measure, workload_csv
 from usage.outcomes import Outcomes, load_outcomes
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
@@ -167,7 +168,7 @@ def run_budgets(args) -> int:
     budgets = _budgets(args.budgets)
 
     def query(con):
-        return statuses(con, budgets.rows, args.as_of or _last_day(con))
+        return statuses(load_daily(con), budgets.rows, args.as_of or _last_day(con))
 
     found = _with_store(args, query)
     rows = [_status_dict(s) for s in found]
@@ -250,7 +251,8 @@ def run_alerts(args) -> int:
         last = _last_day(con)
         since = args.since or last - timedelta(days=ALERT_DAYS - 1)
         found = alerting.spike_alerts(find_spikes(con, ("team",), since=since, limit=None))
-        found += alerting.budget_alerts(statuses(con, budgets.rows, args.as_of or last))
+        daily = load_daily(con) if budgets.rows else None
+        found += alerting.budget_alerts(statuses(daily, budgets.rows, args.as_of or last))
         if outcomes.rows:
             found += _tokenmaxxing(con, outcomes)
         return alerting.ordered(found)
