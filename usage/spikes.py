@@ -318,3 +318,24 @@ def _named(spike: Spike, pick: tuple[float, str, str] | None) -> Spike:
     share = min(excess / rise, 1.0) if rise > 0 else 1.0
     driver = f"{dimension} {value} (+${excess:,.2f}, {share:.0%} of the rise)"
     return replace(spike, driver=driver)
+
+
+def spikes_frame(found: Sequence[Spike]) -> pd.DataFrame:
+    """One row per spike: when, the series, spend, usual range, excess, driver, sentence."""
+    rows = [
+        {
+            "day": pd.Timestamp(s.when),
+            "series": s.label,
+            **s.series,
+            "spend_usd": s.spend_usd,
+            "usual_low_usd": s.usual_low_usd,
+            "usual_high_usd": s.usual_high_usd,
+            "excess_usd": s.excess_usd,
+            "driver": s.driver,
+            "label": s.sentence(),
+        }
+        for s in found
+    ]
+    columns = ["day", "series", "spend_usd", "usual_low_usd", "usual_high_usd", "excess_usd",
+               "driver", "label"]  # fmt: skip
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
