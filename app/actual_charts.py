@@ -38,7 +38,8 @@ def spend_over_time(
         height,
         barmode="stack",
         bargap=0.1,
-        xaxis={"title": {"text": "day"}},
+        # Below the plot: a long list of teams above it would run into the title.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
         yaxis={"title": {"text": "USD a day"}, "tickprefix": "$", "tickformat": ",.0f"},
     )
 

@@ -37,9 +37,7 @@ if actuals.only_example(path):
 # -- filters -------------------------------------------------------------------------------
 first, last = daily["day"].min().date(), daily["day"].max().date()
 row = st.columns([1, 2, 2, 2])
-by = row[0].segmented_control(
-    "Split by", ["team", "provider", "model"], default="team", key=S.ACTUALS_BY, required=True
-)
+by = row[0].selectbox("Split by", ["team", "provider", "model"], key=S.ACTUALS_BY)
 teams = row[1].multiselect("Teams", sorted(daily["team"].cat.categories), key=S.ACTUALS_TEAMS)
 providers = row[2].multiselect(
     "Providers", sorted(daily["provider"].cat.categories), key=S.ACTUALS_PROVIDERS
@@ -70,7 +68,10 @@ tiles[2].metric(
     f"series needs {min_history()} days of history.",
 )
 tiles[3].metric(
-    "Dollars above the usual range", money(team_spikes["excess_usd"].sum()), border=True
+    "Above usual range",
+    money(team_spikes["excess_usd"].sum()),
+    border=True,
+    help="Dollars the spikes in these days spent above their usual range.",
 )
 
 st.plotly_chart(
