@@ -138,8 +138,11 @@ elif budgets.rows:
                for c in ("budget_usd", "spent_usd", "projected_usd")},
         },
     )  # fmt: skip
-    for alert in budget_alerts(seen):
-        (st.error if alert.severity == "critical" else st.warning)(plain(alert.message))
+    found = budget_alerts(seen)
+    for severity, show in (("critical", st.error), ("warning", st.warning)):
+        lines = [plain(a.message) for a in found if a.severity == severity]
+        if lines:
+            show("  \n".join(lines))
     marks = ", ".join(f"{share:.0%}" for share, _ in reversed(THRESHOLDS))
     st.caption(f"Alerts at {marks} of a budget and on a projected overrun.")
 for error in budgets.errors if budgets else ():
@@ -159,13 +162,14 @@ elif outcomes.rows:
         f"Teams ranked by value per 1,000 tokens, with the rank by cost per successful task "
         f"beside it; tokens are shown but never rank anyone. Tokenmaxxing: tokens per successful "
         f"task up {TOKENS_RISE:.0%} or more on the month before while successes grew "
-        f"{SUCCESS_FLAT:.0%} or less. Outcomes: {plain(name)}."
+        f"{SUCCESS_FLAT:.0%} or less. Cost figures are left empty where some spend is on "
+        f"models the catalog cannot price (unpriced_tokens). Outcomes: {plain(name)}."
     )
     st.dataframe(
-        board[["rank_value_per_token", "team", "period", "value_per_1k_tokens_usd",
-               "rank_cost_per_success", "cost_per_success_usd", "tokens_per_success",
-               "tokens", "tasks_succeeded", "spend_usd", "value_usd", "net_value_usd",
-               "tokenmaxxing"]],
+        board[["rank_value_per_token", "team", "tokenmaxxing", "period",
+               "value_per_1k_tokens_usd", "rank_cost_per_success", "cost_per_success_usd",
+               "tokens_per_success", "tokens", "tasks_succeeded", "spend_usd", "value_usd",
+               "net_value_usd", "unpriced_tokens"]],
         hide_index=True,
         column_config={
             "value_per_1k_tokens_usd": st.column_config.NumberColumn(format="$%.3f"),

@@ -150,17 +150,19 @@ def test_tokenmaxxing_not_flagged_when_successes_grow_with_tokens():
 def test_rollup_uses_a_whole_team_row_alone_and_sums_parts_otherwise():
     table = pd.DataFrame(
         [
-            ("A", "", "2026-10", 10, 8, 5.0, 100.0, 16.0),
-            ("A", "x", "2026-10", 4, 3, 2.0, 40.0, 6.0),
-            ("B", "x", "2026-10", 4, 3, 2.0, 40.0, 6.0),
-            ("B", "y", "2026-10", 6, 5, 3.0, 60.0, 10.0),
+            ("A", "", "2026-10", 10, 8, 5.0, 100.0, 16.0, 0.0),
+            ("A", "x", "2026-10", 4, 3, 2.0, 40.0, 6.0, 0.0),
+            ("B", "x", "2026-10", 4, 3, 2.0, 40.0, 6.0, 0.0),
+            ("B", "y", "2026-10", 6, 5, 3.0, 60.0, 10.0, 7.0),
         ],
         columns=["team", "task_class", "period", "tasks_attempted", "tasks_succeeded",
-                 "spend_usd", "tokens", "value_usd"],
+                 "spend_usd", "tokens", "value_usd", "unpriced_tokens"],
     )  # fmt: skip
     teams = rollup(table, "team").set_index("team")
     assert teams.loc["A", "tasks_succeeded"] == 8  # the whole-team row, not 8 + 3
     assert teams.loc["B", "tasks_succeeded"] == 8  # 3 + 5
+    assert math.isnan(teams.loc["B", "cost_per_success_usd"])  # some of B's spend unpriced
+    assert teams.loc["A", "cost_per_success_usd"] == pytest.approx(5 / 8)
     classes = rollup(table, "task_class").set_index("task_class")
     assert classes.loc["x", "spend_usd"] == pytest.approx(4.0)
 

@@ -35,7 +35,8 @@ SUCCESS_FLAT = 0.05
 
 SPEND_SQL = """
 SELECT team, task_class, strftime(day, '%Y-%m') AS period,
-       SUM(cost_usd) AS spend_usd, SUM(total_tokens) AS tokens, SUM(requests) AS requests
+       SUM(cost_usd) AS spend_usd, SUM(total_tokens) AS tokens, SUM(requests) AS requests,
+       SUM(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END) AS unpriced_tokens
 FROM costed_usage
 GROUP BY ALL
 """
@@ -70,6 +71,7 @@ VALUE_COLUMNS = [
     "tokens_per_success",
     "net_value_usd",
     "return_vs_today_usd",
+    "unpriced_tokens",
 ]
 
 
@@ -88,8 +90,11 @@ def _value_row(spend: pd.DataFrame, outcome: Outcome, workload: Workload | None)
         "spend_usd": float(mine["spend_usd"].sum()),
         "tokens": float(mine["tokens"].sum()),
         "value_usd": outcome.value_usd,
+        "unpriced_tokens": float(mine["unpriced_tokens"].sum()),
     }
     row.update(measures(row["spend_usd"], row["tokens"], outcome.tasks_succeeded, row["value_usd"]))
+    if row["unpriced_tokens"]:  # some spend could not be priced: cost figures unknown
+        row["cost_per_success_usd"] = row["net_value_usd"] = np.nan
     row["return_vs_today_usd"] = _return_vs_today(outcome, row["net_value_usd"], workload)
     return row
 
@@ -124,7 +129,8 @@ def _return_vs_today(outcome: Outcome, net_value: float, workload: Workload | No
 
 # -- the board --------------------------------------------------------------------------------
 
-SUMMED = ["tasks_attempted", "tasks_succeeded", "spend_usd", "tokens", "value_usd"]
+SUMMED = ["tasks_attempted", "tasks_succeeded", "spend_usd", "tokens", "value_usd",
+          "unpriced_tokens"]  # fmt: skip
 
 
 def rollup(table: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -156,6 +162,9 @@ def _with_measures(frame: pd.DataFrame) -> pd.DataFrame:
     for name in ("cost_per_success_usd", "value_per_1k_tokens_usd", "tokens_per_success"):
         frame[name] = [c[name] for c in computed]
     frame["net_value_usd"] = [c["net_value_usd"] for c in computed]
+    # Spend on models the catalog cannot price is unknown, not zero: no cost figures then.
+    unpriced = frame["unpriced_tokens"] > 0
+    frame.loc[unpriced, ["cost_per_success_usd", "net_value_usd"]] = np.nan
     return frame
 
 

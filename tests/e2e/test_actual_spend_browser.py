@@ -30,7 +30,9 @@ def test_actual_spend_opens_populated_and_is_captured(page: Page, app_url: str, 
     page.set_viewport_size({"width": 1280, "height": 720})
     page.wait_for_timeout(500)
     page.screenshot(path=tmp_path / "actual_spend_1280.png")  # looked at, not kept
-    page.screenshot(path=tmp_path / "actual_spend_full.png", full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 4200})  # the whole page, looked at
+    page.wait_for_timeout(800)
+    page.screenshot(path=tmp_path / "actual_spend_whole.png")
 
 
 def test_a_team_filter_changes_the_spend_shown(page: Page, app_url: str):
