@@ -17,19 +17,20 @@ def spend_over_time(
     """Stacked daily spend per group, with each spike marked where the day's total stands.
 
     `long` has day, group, spend_usd; `spikes` has day, label (the alert sentence)."""
-    groups = long.groupby("group", observed=True)["spend_usd"].sum().sort_values(ascending=False)
-    names = [str(g) for g in groups.index]
+    # Plain lists, not Series: Plotly validates every value it is given, and lists of
+    # numbers and ISO dates are the cheapest for it (a filter change redraws this chart).
+    parts = {str(name): part for name, part in long.groupby("group", observed=True)}
+    names = sorted(parts, key=lambda name: -parts[name]["spend_usd"].sum())
     bars = [
         {
             "type": "bar",
             "name": name,
-            "x": part["day"],
-            "y": part["spend_usd"],
+            "x": parts[name]["day"].dt.strftime("%Y-%m-%d").tolist(),
+            "y": parts[name]["spend_usd"].round(2).tolist(),
             "marker": {"color": color_for(name, names), "line": {"width": 0}},
-            "hovertemplate": f"{_escape(name)}<br>%{{x|%Y-%m-%d}}: $%{{y:,.2f}}<extra></extra>",
+            "hovertemplate": f"{_escape(name)}<br>%{{x}}: $%{{y:,.2f}}<extra></extra>",
         }
         for name in names
-        for part in [long[long["group"].astype(str) == name]]
     ]
     data = [*bars, *_spike_markers(long, spikes)]
     return _figure(

@@ -129,23 +129,37 @@ def month_bounds(month: str) -> tuple[date, date]:
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
-def daily_spend(daily: pd.DataFrame, budget: Budget, first: date, last: date) -> pd.Series:
-    """Spend per day of the budget's scope from first to last, missing days as 0.
+def scope_table(daily: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Spend per day (rows) and team or provider (columns; one column '' for the org), from
+    `usage.daily.load_daily`'s table: summed once, then every budget is a column of it."""
+    if scope not in SCOPE_COLUMN:
+        return daily.groupby("day")[["spend_usd"]].sum().set_axis([""], axis=1)
+    table = daily.pivot_table(
+        index="day", columns=SCOPE_COLUMN[scope], values="spend_usd", aggfunc="sum",
+        observed=True, fill_value=0.0,
+    )  # fmt: skip
+    table.columns = table.columns.astype(str)
+    return table
 
-    `daily` is `usage.daily.load_daily`'s table (day, team, provider, ..., spend_usd)."""
+
+def daily_spend(table: pd.DataFrame, budget: Budget, first: date, last: date) -> pd.Series:
+    """Spend per day of the budget's scope from first to last, missing days as 0."""
     days = pd.date_range(first, last, freq="D")
-    mine = daily[(daily["day"] >= days[0]) & (daily["day"] <= days[-1])] if len(days) else daily
-    if budget.scope in SCOPE_COLUMN:
-        mine = mine[mine[SCOPE_COLUMN[budget.scope]] == budget.name]
-    spend = mine.groupby("day")["spend_usd"].sum()
-    return spend.reindex(days, fill_value=0.0).astype(float)
+    name = budget.name if budget.scope in SCOPE_COLUMN else ""
+    if name not in table.columns:
+        return pd.Series(0.0, index=days)
+    return table[name].reindex(days, fill_value=0.0).astype(float)
 
 
 def budget_status(daily: pd.DataFrame, budget: Budget, as_of: date) -> BudgetStatus:
     """Spend to `as_of` (clipped to the month) and the projection to the month's end."""
+    return _status(scope_table(daily, budget.scope), budget, as_of)
+
+
+def _status(table: pd.DataFrame, budget: Budget, as_of: date) -> BudgetStatus:
     first, last = month_bounds(budget.month)
     seen_to = min(max(as_of, first - timedelta(days=1)), last)
-    spend = daily_spend(daily, budget, first, seen_to)
+    spend = daily_spend(table, budget, first, seen_to)
     spent = float(spend.sum())
     remaining_days = (last - seen_to).days
     recent = spend.to_numpy()[-RUN_RATE_DAYS:]
@@ -167,11 +181,11 @@ def budget_status(daily: pd.DataFrame, budget: Budget, as_of: date) -> BudgetSta
 
 
 def _run_out(spend: pd.Series, budget: float, rate: float, seen_to: date, last: date):
-    cumulative = spend.cumsum()
-    crossed = cumulative[cumulative >= budget] if budget else cumulative
+    cumulative = np.cumsum(spend.to_numpy())
+    crossed = np.nonzero(cumulative >= budget)[0]
     if len(crossed):
-        return crossed.index[0].date()
-    spent = float(cumulative.iloc[-1]) if len(cumulative) else 0.0
+        return spend.index[crossed[0]].date()
+    spent = float(cumulative[-1]) if len(cumulative) else 0.0
     if rate <= 0:
         return None
     day = seen_to + timedelta(days=math.ceil((budget - spent) / rate))
@@ -205,4 +219,6 @@ def projection_line(status: BudgetStatus) -> pd.DataFrame:
 
 
 def statuses(daily: pd.DataFrame, budgets, as_of: date) -> list[BudgetStatus]:
-    return [budget_status(daily, budget, as_of) for budget in budgets]
+    """Every budget's status; the daily table is summed per scope once, not per budget."""
+    tables = {scope: scope_table(daily, scope) for scope in {b.scope for b in budgets}}
+    return [_status(tables[budget.scope], budget, as_of) for budget in budgets]

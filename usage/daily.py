@@ -58,10 +58,18 @@ def filtered(
     return daily[keep]
 
 
-def over_time(daily: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Spend and tokens per day and group (team, provider or model), in long form."""
-    grouped = daily.groupby(["day", by], observed=True, as_index=False)[["spend_usd", "tokens"]]
-    return grouped.sum().rename(columns={by: "group"})
+TOP_GROUPS = 8  # a chart shows this many groups by name, the rest as one "others"
+
+
+def over_time(daily: pd.DataFrame, by: str, top: int = TOP_GROUPS) -> pd.DataFrame:
+    """Spend and tokens per day and group (team, provider or model), in long form; groups
+    beyond the `top` largest spenders are summed as "others"."""
+    spend = daily.groupby(by, observed=True)["spend_usd"].sum().sort_values(ascending=False)
+    keep = set(spend.index[:top])
+    group = daily[by].astype(str).where(daily[by].isin(keep), "others")
+    frame = daily.assign(group=group)
+    grouped = frame.groupby(["day", "group"], as_index=False)[["spend_usd", "tokens"]]
+    return grouped.sum()
 
 
 def totals(daily: pd.DataFrame, by: str) -> pd.DataFrame:
