@@ -23,7 +23,7 @@ from pricing.errors import InputError
 from tests.usage_governance_fixtures import costed_con, daily_rows, numbered, usage_row
 from usage import alerts as alerting
 from usage.budgets import budget_status, parse_budgets, projection_line
-from usage.daily import load_daily
+from usage.daily import filtered, load_daily, over_time
 from usage.measured import differences, measure, workload_csv
 from usage.outcomes import parse_outcomes
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
@@ -473,3 +473,27 @@ def test_measured_csv_neutralises_formula_like_names():
 def test_usage_row_defaults_follow_the_contract():
     row = usage_row(1, billed_cost_usd=2.0, list_cost_usd=3.0, input_tokens=5.0)
     assert row["cost_usd"] == 2.0 and row["total_tokens"] == 5.0
+
+
+# -- the daily table the page reads ------------------------------------------------------------
+
+
+def test_daily_table_filters_and_groups_beyond_the_top_as_others():
+    rows = []
+    for number in range(10):
+        rows += daily_rows(
+            date(2026, 10, 1),
+            3,
+            float(number + 1),
+            team=f"t{number}",
+            model="openai/gpt-4o" if number % 2 else "anthropic/claude-sonnet-4-5",
+        )
+    rows.append(dict(ts=datetime(2026, 10, 2), team=None, list_cost_usd=1.0, model=None))
+    table = load_daily(costed_con(numbered(rows)))
+    assert set(table["provider"].cat.categories) == {"openai", "anthropic", "(unresolved)"}
+    assert "(unattributed)" in set(table["team"].cat.categories)
+    shown = filtered(table, ["t9", "t8"], ["openai"], date(2026, 10, 2), date(2026, 10, 3))
+    assert shown["spend_usd"].sum() == pytest.approx(2 * 10.0)  # t9 only (t8 is anthropic)
+    long = over_time(table, "team", top=3)
+    assert set(long["group"]) == {"t9", "t8", "t7", "others"}
+    assert long["spend_usd"].sum() == pytest.approx(table["spend_usd"].sum())

@@ -131,3 +131,23 @@ def test_workload_writes_a_csv_the_planner_reads(capsys, tmp_path):
 def test_empty_store_is_bad_input_not_a_traceback(capsys):
     code, _, err = run(capsys, ["plan-vs-actual"], costed_con([]))
     assert code == 2 and "holds no usage yet" in err
+
+
+def test_alerts_are_posted_to_a_configured_webhook(capsys, tmp_path, monkeypatch):
+    from http.server import HTTPServer
+    from threading import Thread
+
+    from tests.test_usage_governance import Recorder
+
+    server = HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    monkeypatch.setenv(alerting.WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/hook")
+    try:
+        con = costed_con(numbered(spike_rows()[0]))
+        code, out, _ = run(capsys, ["alerts", "--since", "2026-10-01", "--json"], con)
+    finally:
+        thread.join(5)
+        server.server_close()
+    assert code == 1 and json.loads(out)["sent"] is True
+    assert "team Support spent $520.00 on 2026-10-05" in Recorder.bodies[-1]["text"]
