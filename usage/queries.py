@@ -1,28 +1,28 @@
 """Every costing and reporting statement of the usage store, in one place, in portable SQL.
 
-The statements use standard SQL (CTEs, window functions, CASE, joins on ranges) plus three
+The statements are standard SQL (CTEs, window functions, CASE, equality joins) plus a few
 DuckDB spellings that a warehouse spells differently; docs/notes/usage.md lists them:
-`hash(...)` for the attribution key, `GLOB` for rule patterns and `date_trunc`.
+`hash(...)` for the attribute id, `GLOB` for rule patterns, `strftime` for the month.
 
 How a row is costed (the math the SQL carries out):
 
     list_cost = (input x r_in + cached_input x r_cached + cache_write x r_write
                  + output x r_out) / 1e6
 
-with the rates of the price-sheet version in force on the row's day
-(`valid_from <= day < valid_to`, one interval per provider, model and version). The rate set
-is the batch one when the row is batch, the long-context one when the row says so or when a
-single request's prompt (input + cached + cache-write tokens) exceeds the model's threshold,
-and both combined when both hold (batch scaled by the long-context factor, as
-`pricing.costing.rates_for` does). Missing cached or cache-write prices fall back to the input
-price, as in `pricing.costing`. A row whose model is not resolved, or has no price on its
-day, gets NULL, never 0.
+with the rates of the price-sheet version in force on the row's day (`price_days`: one row
+per provider, model and day, expanded from the sheets' effective dates, so that the lookup is
+an equality join). The rate set is the batch one when the row is batch, the long-context one
+when the row says so or when a single request's prompt (input + cached + cache-write tokens)
+exceeds the model's threshold, and both combined when both hold (batch scaled by the
+long-context factor, as `pricing.costing.rates_for` does). Missing cached or cache-write
+prices fall back to the input price, as in `pricing.costing`. A row whose model is not
+resolved, or has no price on its day, gets NULL, never 0.
 
-Speed: rows are first summed per day and group (`usage_daily`, kept by the store at import;
-or computed on the fly from a Parquet file), then the sums are priced. A sum of costs at one
-rate is the cost of the sum, so pricing aggregates is exact; the one per-request rule (the
-long-context cliff) is kept exact by grouping on `prompt_over`, the largest catalog threshold
-that a single request's prompt exceeds.
+Speed: per-row costing joins each row to two small tables by equality (model names, prices
+of the day) and to the attribute combinations (few), then groups once. Stored rows are also
+summed per day at import (`usage_daily`); a sum of costs at one rate is the cost of the sum,
+so pricing the sums is exact, and the one per-request rule (the long-context cliff) stays
+exact through `prompt_over`, the largest catalog threshold a single request's prompt exceeds.
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ UNRESOLVED = "(unresolved)"
 DIMENSIONS = {
     "team": f"COALESCE(x.team_final, '{UNATTRIBUTED}')",
     "task_class": f"COALESCE(x.task_class_final, '{UNATTRIBUTED}')",
-    "project": "COALESCE(x.project, '')",
-    "user": "COALESCE(x.user_id, '')",
-    "api_key": "COALESCE(x.api_key, '')",
-    "workspace": "COALESCE(x.workspace, '')",
+    "project": "COALESCE(x.a_project, '')",
+    "user": "COALESCE(x.a_user_id, '')",
+    "api_key": "COALESCE(x.a_api_key, '')",
+    "workspace": "COALESCE(x.a_workspace, '')",
     "provider": f"COALESCE(x.provider, '{UNRESOLVED}')",
     "model": f"COALESCE(x.provider || '/' || x.model, '{UNRESOLVED} ' || x.raw_model)",
     "day": "CAST(x.day AS VARCHAR)",
@@ -110,9 +110,8 @@ priced AS (
                AS list_cost_usd,
            p.model IS NOT NULL OR x.is_cost_line AS has_price
     FROM resolved x
-    LEFT JOIN price_intervals p
-      ON p.provider = x.provider AND p.model = x.model
-     AND x.day >= p.valid_from AND x.day < p.valid_to
+    LEFT JOIN price_days p
+      ON p.provider = x.provider AND p.model = x.model AND p.day = x.day
 ),
 billing_days AS (
     SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
@@ -129,22 +128,22 @@ costed AS (
 )"""
 
 
-def _attribution(source: str) -> str:
-    """CTEs giving each attribute combination its team: the first rule (lowest priority
-    number) that matches; exact rules compare, glob rules use GLOB; tags match one tag."""
-    columns = ", ".join(f"any_value({c}) AS {c}" for c in ATTRIBUTE_COLUMNS)
+def _attribution(attributes: str) -> str:
+    """CTE `attributed`: for each attribute combination (`attributes`: attr_id and the
+    attribute columns), its team and task class. The first rule (lowest priority number)
+    that matches wins; exact rules compare, glob rules use GLOB, a tag rule matches one
+    whole tag. Without a matching rule (or where the rule leaves it empty) the export's own
+    team and task class stay; NULL is unattributed."""
     value = (
         "CASE r.field WHEN 'api_key' THEN k.api_key WHEN 'project' THEN k.project "
         "WHEN 'user' THEN k.user_id WHEN 'workspace' THEN k.workspace END"
     )
     return f"""
-attr_keys AS (
-    SELECT attr_key, {columns} FROM {source} GROUP BY attr_key
-),
+attribute_rows AS (SELECT * FROM {attributes}),
 rule_matches AS (
-    SELECT k.attr_key, r.team, r.task_class,
-           row_number() OVER (PARTITION BY k.attr_key ORDER BY r.priority) AS rank
-    FROM attr_keys k
+    SELECT k.attr_id, r.team, r.task_class,
+           row_number() OVER (PARTITION BY k.attr_id ORDER BY r.priority) AS rank
+    FROM attribute_rows k
     JOIN attribution_rules r ON CASE
         WHEN r.field = 'tag' AND r.is_glob THEN k.tags GLOB '*,' || r.pattern || ',*'
         WHEN r.field = 'tag' THEN k.tags LIKE '%,' || r.pattern || ',%'
@@ -152,12 +151,17 @@ rule_matches AS (
         ELSE {value} = r.pattern END
 ),
 attributed AS (
-    SELECT attr_key, team, task_class AS rule_task_class FROM rule_matches WHERE rank = 1
+    SELECT k.attr_id, k.project AS a_project, k.user_id AS a_user_id, k.api_key AS a_api_key,
+           k.workspace AS a_workspace,
+           COALESCE(m.team, k.team) AS team_final,
+           COALESCE(m.task_class, k.task_class) AS task_class_final
+    FROM attribute_rows k
+    LEFT JOIN rule_matches m ON m.attr_id = k.attr_id AND m.rank = 1
 )"""
 
 
-def attr_key_sql(alias: str = "") -> str:
-    """The attribution key: a hash of the attribute columns (NULLs included)."""
+def attr_id_sql(alias: str = "") -> str:
+    """The attribute id: a hash of the attribute columns (NULLs included)."""
     dot = f"{alias}." if alias else ""
     return "hash(" + ", ".join(f"{dot}{c}" for c in ATTRIBUTE_COLUMNS) + ")"
 
@@ -165,24 +169,21 @@ def attr_key_sql(alias: str = "") -> str:
 def costed_usage_sql() -> str:
     """One row per stored usage row, costed at the list price in force on its timestamp,
     attributed by the store's rules (the contract's `costed_usage` columns)."""
-    keyed = (
-        f"(SELECT u.*, CAST(u.ts AS DATE) AS day, {attr_key_sql('u')} AS attr_key "
-        "FROM usage_rows u)"
-    )
+    keyed = "(SELECT u.*, CAST(u.ts AS DATE) AS day FROM usage_rows u)"
     return f"""
 WITH {_resolved_and_priced(keyed, PER_ROW_PROMPT)},
-{_attribution("costed")}
+{_attribution("attributes")}
 SELECT
     x.row_id, x.import_id, x.ts, x.day, x.source_format,
     x.provider, x.model, x.raw_model,
-    COALESCE(a.team, x.team) AS team, COALESCE(a.rule_task_class, x.task_class) AS task_class,
+    a.team_final AS team, a.task_class_final AS task_class,
     x.project, x.user_id, x.api_key, x.workspace,
     x.requests, x.input_tokens, x.cached_input_tokens, x.cache_write_tokens, x.output_tokens,
     x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens
         AS total_tokens,
     x.list_cost_usd, x.billed_cost_usd, x.cost_usd
 FROM costed x
-LEFT JOIN attributed a ON a.attr_key = x.attr_key
+LEFT JOIN attributed a ON a.attr_id = x.attr_id
 """
 
 
@@ -202,7 +203,7 @@ DAILY_GROUP = (
     "source_format",
     "raw_model",
     "provider_hint",
-    *ATTRIBUTE_COLUMNS,
+    "attr_id",
     "batch",
     "long_context",
 )
@@ -232,42 +233,50 @@ def rollup_insert_sql(thresholds: Iterable[int], source: str = "usage_rows") -> 
 def insert_new_rows_sql(columns: str) -> str:
     """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
 
-    A row's natural key is the one its format gives (e.g. bucket + group-by fields), or,
-    when the format has none (the generic CSV), a hash of all its values numbered by
-    occurrence: two identical rows in one file are two uses, and importing the file again
-    gives them the same two keys. Parameters: import id, source format.
+    A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
+    within the file are dropped), or, when the format has none (the generic CSV), a 128-bit
+    hash of all its values numbered by occurrence: two identical rows in one file are two
+    uses, and importing the file again gives them the same two keys. Stored keys are only
+    compared within the file's time span and format. Parameters: import id, source format.
     """
     names = [c.strip() for c in columns.split(",")]
-    values = (
-        "concat_ws('|', $2, "
-        + ", ".join(f"COALESCE(CAST({c} AS VARCHAR), '~')" for c in names)
-        + ")"
-    )
+    values = ", ".join(names)
     return f"""
-INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, {columns})
-SELECT nextval('usage_row_ids'), $1, $2, d.final_key, {columns}
+INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, attr_id, {columns})
+SELECT nextval('usage_row_ids'), $1, $2, d.final_key, {attr_id_sql("d")}, {columns}
 FROM (
-    SELECT k.*, row_number() OVER (PARTITION BY k.final_key ORDER BY k.ordinal) AS seen
+    SELECT k.*,
+           CASE WHEN k.natural_key IS NOT NULL THEN k.natural_key
+                ELSE k.base_key || '#' || CAST(k.seen AS VARCHAR) END AS final_key
     FROM (
-        SELECT b.*,
-               CASE WHEN b.natural_key IS NOT NULL THEN b.natural_key
-                    ELSE b.base_key || '#' || CAST(row_number() OVER (
-                        PARTITION BY b.base_key ORDER BY b.ordinal) AS VARCHAR) END AS final_key
-        FROM (SELECT s.*, md5({values}) AS base_key FROM staged_rows s) b
+        SELECT b.*, row_number() OVER (
+                   PARTITION BY COALESCE(b.natural_key, b.base_key) ORDER BY b.ordinal) AS seen
+        FROM (SELECT s.*, CAST(hash($2, {values}) AS VARCHAR) || '-'
+                          || CAST(hash({values}, $2) AS VARCHAR) AS base_key
+              FROM staged_rows s) b
     ) k
+    WHERE k.natural_key IS NULL OR k.seen = 1
 ) d
-WHERE d.seen = 1
-  AND NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key)
+WHERE NOT EXISTS (
+    SELECT 1 FROM usage_rows u
+    WHERE u.natural_key = d.final_key AND u.source_format = $2
+      AND u.ts BETWEEN (SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)
+)
 """
 
 
 def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: int = 0,
-                where: str = "") -> str:  # fmt: skip
+                where: str = "", attributes: str = "attributes",
+                prompt_condition: str = ROLLUP_PROMPT) -> str:  # fmt: skip
     """Tokens, requests, list cost at date, billed cost and variance grouped by `by`.
 
-    `source` has the `usage_daily` shape. Parameters, in order: `discounted` pairs of
-    (key, factor), key "provider" or "provider/model" (the model key wins; price paid =
-    list x factor), then any `?` in `where` (e.g. the date range).
+    `source` has the `usage_daily` columns (day, source_format, raw_model, provider_hint,
+    attr_id, batch, long_context, prompt_over, has_billed, row_count, requests, the token
+    sums, billed_cost_usd), or is per-row (with `prompt_condition=PER_ROW_PROMPT`);
+    `attributes` gives each attr_id its attribute columns. Parameters, in order:
+    `discounted` pairs of (key, factor), key "provider" or "provider/model" (the model key
+    wins; price paid = list x factor), then any `?` in `where` (e.g. the date range).
+
     `variance_usd` = billed cost - list cost of the usage that bill covers (rows with their
     own billed cost, and token rows on a provider's day that a cost export covers); NULL
     when nothing in the group was billed. By provider, model and month it compares what the
@@ -277,7 +286,7 @@ def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: i
     unknown = [b for b in by if b not in DIMENSIONS]
     if unknown or not by:
         raise ValueError(f"cannot group by {unknown or by}; choose from {', '.join(DIMENSIONS)}")
-    keyed = f"(SELECT d.*, {attr_key_sql('d')} AS attr_key FROM {source} d {where})"
+    keyed = f"(SELECT d.* FROM {source} d {where})"
     dims = ", ".join(f"{DIMENSIONS[b]} AS {b}" for b in by)
     factor = (
         "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
@@ -294,12 +303,12 @@ def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: i
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {discounts} {_resolved_and_priced(keyed, ROLLUP_PROMPT)},
-{_attribution("costed")},
+WITH {discounts} {_resolved_and_priced(keyed, prompt_condition)},
+{_attribution(attributes)},
 rows_out AS (
-    SELECT x.*, COALESCE(a.team, x.team) AS team_final,
-           COALESCE(a.rule_task_class, x.task_class) AS task_class_final
-    FROM costed x LEFT JOIN attributed a ON a.attr_key = x.attr_key
+    SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
+           a.task_class_final
+    FROM costed x LEFT JOIN attributed a ON a.attr_id = x.attr_id
 )
 SELECT {dims},
     sum(x.requests) AS requests,
@@ -340,4 +349,34 @@ FROM priced x
 WHERE NOT x.has_price
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4
+"""
+
+
+def attributes_insert_sql() -> str:
+    """Record the attribute combinations of one import (parameter) not recorded yet."""
+    columns = ", ".join(ATTRIBUTE_COLUMNS)
+    return f"""
+INSERT INTO attributes (attr_id, {columns})
+SELECT attr_id, {", ".join(f"any_value({c})" for c in ATTRIBUTE_COLUMNS)}
+FROM usage_rows u
+WHERE u.import_id = ? AND NOT EXISTS (SELECT 1 FROM attributes a WHERE a.attr_id = u.attr_id)
+GROUP BY attr_id
+"""
+
+
+RATE_COLUMNS = tuple(f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in RATE_KINDS)
+
+
+def price_days_sql() -> str:
+    """Expand `price_intervals` to one row per provider, model and day from the first
+    sheet to `?` (the last day any stored or future usage is priced)."""
+    rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
+    return f"""
+INSERT INTO price_days
+SELECT p.provider, p.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
+FROM price_intervals p
+JOIN (SELECT unnest(generate_series(
+          (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
+      AS day) d
+  ON d.day >= p.valid_from AND d.day < p.valid_to
 """

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,20 +46,23 @@ SCHEMA = [
         imported_at TIMESTAMP NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS usage_rows (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
-        natural_key VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, raw_model VARCHAR NOT NULL,
-        provider_hint VARCHAR NOT NULL, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
-        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR, service_tier VARCHAR,
+        natural_key VARCHAR NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
+        raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
+        user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
+        task_class VARCHAR, service_tier VARCHAR,
         batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
         input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
         cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
         billed_cost_usd DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS usage_daily (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
-        provider_hint VARCHAR, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
-        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR, batch BOOLEAN,
-        long_context BOOLEAN, prompt_over BIGINT, has_billed BOOLEAN, row_count BIGINT,
-        requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
-        cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
+        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        prompt_over BIGINT, has_billed BOOLEAN, row_count BIGINT, requests DOUBLE,
+        input_tokens DOUBLE, cached_input_tokens DOUBLE, cache_write_tokens DOUBLE,
+        output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS attributes (
+        attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
+        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS model_map (
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, provider VARCHAR,
         model VARCHAR, how VARCHAR NOT NULL)""",
@@ -70,7 +74,12 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS price_intervals (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
         valid_to DATE NOT NULL, lc_above BIGINT, """
-    + ", ".join(f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in queries.RATE_KINDS)
+    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
+    + ")",
+    """CREATE TABLE IF NOT EXISTS price_days (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
+        lc_above BIGINT, """
+    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
     + ")",
 ]
 
@@ -175,11 +184,27 @@ def price_interval_rows(catalog: Catalog) -> list[tuple]:
     return rows
 
 
+def price_horizon(catalog: Catalog) -> date:
+    """The last day priced: New Year's Day three years after the later of today and the
+    newest sheet (usage after it, or before the first sheet, has no price and is listed as
+    unpriced)."""
+    newest = max(v.effective_from for p in catalog.providers() for v in catalog.versions(p))
+    return date(max(newest, date.today()).year + 3, 1, 1)
+
+
+_FINGERPRINTS: weakref.WeakKeyDictionary[Catalog, str] = weakref.WeakKeyDictionary()
+
+
 def catalog_fingerprint(catalog: Catalog) -> str:
+    """A digest of every price interval (computed once per loaded catalog)."""
+    if catalog in _FINGERPRINTS:
+        return _FINGERPRINTS[catalog]
     digest = hashlib.sha256()
     for row in price_interval_rows(catalog):
         digest.update(repr(row).encode())
-    return digest.hexdigest()
+    digest.update(str(price_horizon(catalog)).encode())
+    _FINGERPRINTS[catalog] = digest.hexdigest()
+    return _FINGERPRINTS[catalog]
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -188,12 +213,16 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     if _meta(con, "prices") == fingerprint:
         return
     rows = price_interval_rows(catalog)
+    thresholds_before = _thresholds(con)
     with transaction(con):
         con.execute("DELETE FROM price_intervals")
         con.executemany(
             f"INSERT INTO price_intervals VALUES ({', '.join(['?'] * len(rows[0]))})", rows
         )
-        _rebuild_daily(con)
+        con.execute("DELETE FROM price_days")
+        con.execute(queries.price_days_sql(), [price_horizon(catalog)])
+        if _thresholds(con) != thresholds_before:  # prompt_over is cut at the thresholds
+            _rebuild_daily(con)
         _refresh_model_map(con, catalog)
         _set_meta(con, "prices", fingerprint)
 
@@ -292,6 +321,7 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
             queries.rollup_insert_sql(_thresholds(con), "usage_rows WHERE import_id = ?"),
             [import_id],
         )
+        con.execute(queries.attributes_insert_sql(), [import_id])
         _refresh_model_map(con, catalog)
     return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
 
