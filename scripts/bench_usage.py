@@ -220,9 +220,9 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
             "SELECT DISTINCT lc_above FROM price_intervals WHERE lc_above IS NOT NULL"
         ).fetchall()
     ]
-    con.execute(queries.rollup_insert_sql(thresholds))
     con.execute(queries.attributes_insert_sql(), [1])
     store._refresh_model_map(con, catalog)
+    con.execute(queries.rollup_insert_sql(thresholds))
     load_s = time.perf_counter() - load_start
     stored = con.execute("SELECT count(*) FROM usage_rows").fetchall()[0][0]
     sql = queries.summary_sql(["team"])
@@ -232,7 +232,7 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
         start = time.perf_counter()
         con.execute(sql).fetchall()
         times.append(time.perf_counter() - start)
-    daily = con.execute("SELECT count(*) FROM usage_daily").fetchall()[0][0]
+    daily = con.execute("SELECT count(*) FROM usage_periods").fetchall()[0][0]
     per_row = time_it(lambda: con.execute(
         "SELECT COALESCE(team, '(unattributed)'), sum(cost_usd) FROM costed_usage GROUP BY 1"
     ).fetchall(), 1)  # fmt: skip
@@ -343,7 +343,7 @@ def main() -> int:
               f"${fast['total']:,.2f} (relative gap {gap:.1e})")  # fmt: skip
         summ, summ_mb = run_phase("summary", folder)
         print(f"summary by team over {summ['stored_rows']:,} stored rows "
-              f"({summ['daily_rows']:,} day sums, kept at import):")  # fmt: skip
+              f"({summ['daily_rows']:,} price-period sums, kept at import):")  # fmt: skip
         print(f"  python -m usage summary query: {summ['summary_s'] * 1000:6.1f} ms (median of 7)")
         print(f"  baseline, the per-row costed_usage view grouped by team: "
               f"{summ['view_s'] * 1000:8.1f} ms; storing the rows took {summ['load_s']:.1f} s; "

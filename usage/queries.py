@@ -20,9 +20,11 @@ resolved, or has no price on its day, gets NULL, never 0.
 
 Speed: per-row costing joins each row to two small tables by equality (model names, prices
 of the day) and to the attribute combinations (few), then groups once. Stored rows are also
-summed per day at import (`usage_daily`); a sum of costs at one rate is the cost of the sum,
-so pricing the sums is exact, and the one per-request rule (the long-context cliff) stays
-exact through `prompt_over`, the largest catalog threshold a single request's prompt exceeds.
+summed per price period at import (`usage_periods`: days of one month between price-sheet
+changes); a sum of costs at one rate is the cost of the sum, so pricing the sums is exact,
+and the one per-request rule (the long-context cliff) stays exact through `prompt_over`, the
+largest catalog threshold a single request's prompt exceeds. Reports by day, or over dates
+that cut a period, read the rows instead.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def list_cost_sql(prompt_condition: str) -> str:
 COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
 
 
-def _resolved_and_priced(source: str, prompt_condition: str) -> str:
+def _resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
     """CTEs `resolved` (catalog ids joined), `priced` (list cost at the day's price) and
     `costed` (what was spent).
 
@@ -97,6 +99,16 @@ def _resolved_and_priced(source: str, prompt_condition: str) -> str:
     carry that day's spend (counting both would count it twice); else the list cost.
     """
     cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
+    if precovered:  # the source says which rows a cost export covers (usage_periods)
+        billing, covered, join = "", "x.covered", ""
+    else:
+        billing = """
+billing_days AS (
+    SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
+    FROM priced WHERE is_cost_line
+),"""
+        covered = "b.provider IS NOT NULL"
+        join = "LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day"
     return f"""
 resolved AS (
     SELECT s.*, m.provider, m.model, s.source_format IN ({cost_lines}) AS is_cost_line
@@ -112,19 +124,15 @@ priced AS (
     FROM resolved x
     LEFT JOIN price_days p
       ON p.provider = x.provider AND p.model = x.model AND p.day = x.day
-),
-billing_days AS (
-    SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
-    FROM priced WHERE is_cost_line
-),
+),{billing}
 costed AS (
     SELECT x.*,
            CASE WHEN x.billed_cost_usd IS NOT NULL THEN x.billed_cost_usd
-                WHEN b.provider IS NOT NULL THEN 0
+                WHEN {covered} THEN 0
                 ELSE x.list_cost_usd END AS cost_usd,
-           x.billed_cost_usd IS NOT NULL OR b.provider IS NOT NULL AS billed_scope
+           x.billed_cost_usd IS NOT NULL OR {covered} AS billed_scope
     FROM priced x
-    LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day
+    {join}
 )"""
 
 
@@ -199,7 +207,7 @@ def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
     return f"CASE {cases} ELSE 0 END" if cases else "0"
 
 
-DAILY_GROUP = (
+PERIOD_GROUP = (
     "source_format",
     "raw_model",
     "provider_hint",
@@ -209,25 +217,63 @@ DAILY_GROUP = (
 )
 
 
-def daily_select_sql(source: str, thresholds: Iterable[int], day_expr: str = "CAST(ts AS DATE)",
-                     extra_group: Sequence[str] = ()) -> str:  # fmt: skip
-    """Rows summed per day and group: the shape of the `usage_daily` table."""
-    group = ", ".join((*extra_group, *DAILY_GROUP))
-    sums = ", ".join(f"sum({c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
-    prompt_over = prompt_over_sql(thresholds)
+def periods_select_sql(thresholds: Iterable[int], where: str = "") -> str:
+    """Stored rows (`usage_rows u`, filtered by `where`) summed per price period and group:
+    the shape of the `usage_periods` table.
+
+    A price period is a stretch of days within one month with no price-sheet change (table
+    `periods`), so one price applies to the whole sum and `month` stays exact; a day outside
+    the priced range is its own period. `covered` marks token rows on a provider's day that
+    a cost export covers (see `_resolved_and_priced`).
+    """
+    group = ", ".join(f"u.{c}" for c in PERIOD_GROUP)
+    sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
+    prompt_over = prompt_over_sql(thresholds, prefix="u.")
+    day = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
+    covered = "bd.provider IS NOT NULL"
     return f"""
-SELECT {day_expr} AS day, {group}, {prompt_over} AS prompt_over,
-       billed_cost_usd IS NOT NULL AS has_billed, count(*) AS row_count,
-       {sums}, sum(billed_cost_usd) AS billed_cost_usd
-FROM {source}
-GROUP BY {day_expr}, {group}, {prompt_over}, billed_cost_usd IS NOT NULL
+WITH billing_days AS ({billing_days_sql()})
+SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
+       u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
+       count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd
+FROM usage_rows u
+LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
+LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
+LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
+{where}
+GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered}
 """
 
 
-def rollup_insert_sql(thresholds: Iterable[int], source: str = "usage_rows") -> str:
-    """Sum stored rows (e.g. `usage_rows WHERE import_id = ?`) into `usage_daily`."""
-    select = daily_select_sql(source, thresholds, extra_group=("import_id",))
-    return f"INSERT INTO usage_daily {select}"
+def billing_days_sql() -> str:
+    """The (provider, day) pairs that a cost export's lines cover."""
+    cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
+    return f"""
+SELECT DISTINCT COALESCE(m.provider, NULLIF(c.provider_hint, '')) AS provider,
+       CAST(c.ts AS DATE) AS day
+FROM usage_rows c
+LEFT JOIN model_map m ON m.raw_model = c.raw_model AND m.provider_hint = c.provider_hint
+WHERE c.source_format IN ({cost_lines})
+"""
+
+
+def rollup_insert_sql(thresholds: Iterable[int], where: str = "") -> str:
+    """Sum stored rows (e.g. `WHERE u.import_id = ?`) into `usage_periods`."""
+    return f"INSERT INTO usage_periods {periods_select_sql(thresholds, where)}"
+
+
+def periods_sql() -> str:
+    """One row per day from the first sheet to `?` (the horizon) with the start of its price
+    period: the latest month start or price-sheet change on or before it."""
+    return """
+INSERT INTO periods
+SELECT CAST(d.day AS DATE) AS day,
+       greatest(CAST(date_trunc('month', d.day) AS DATE),
+                (SELECT max(c.valid_from) FROM price_intervals c WHERE c.valid_from <= d.day))
+FROM (SELECT unnest(generate_series(
+          (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
+      AS day) d
+"""
 
 
 def insert_new_rows_sql(columns: str) -> str:
@@ -265,14 +311,15 @@ WHERE NOT EXISTS (
 """
 
 
-def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: int = 0,
+def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted: int = 0,
                 where: str = "", attributes: str = "attributes",
-                prompt_condition: str = ROLLUP_PROMPT) -> str:  # fmt: skip
+                prompt_condition: str = ROLLUP_PROMPT, precovered: bool = True) -> str:  # fmt: skip
     """Tokens, requests, list cost at date, billed cost and variance grouped by `by`.
 
-    `source` has the `usage_daily` columns (day, source_format, raw_model, provider_hint,
-    attr_id, batch, long_context, prompt_over, has_billed, row_count, requests, the token
-    sums, billed_cost_usd), or is per-row (with `prompt_condition=PER_ROW_PROMPT`);
+    `source` has the `usage_periods` columns (day = period start, source_format, raw_model,
+    provider_hint, attr_id, batch, long_context, prompt_over, has_billed, covered,
+    row_count, requests, the token sums, billed_cost_usd), or is per-row (`per_row_source`
+    gives it, with `prompt_condition=PER_ROW_PROMPT, precovered=False`);
     `attributes` gives each attr_id its attribute columns. Parameters, in order:
     `discounted` pairs of (key, factor), key "provider" or "provider/model" (the model key
     wins; price paid = list x factor), then any `?` in `where` (e.g. the date range).
@@ -303,7 +350,7 @@ def summary_sql(by: Sequence[str], source: str = "usage_daily", *, discounted: i
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {discounts} {_resolved_and_priced(keyed, prompt_condition)},
+WITH {discounts} {_resolved_and_priced(keyed, prompt_condition, precovered)},
 {_attribution(attributes)},
 rows_out AS (
     SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
@@ -331,11 +378,19 @@ ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
 """
 
 
+def per_row_source(table: str = "usage_rows") -> str:
+    """Stored rows in the shape `summary_sql` reads (each row its own sum)."""
+    return (
+        f"(SELECT u.*, CAST(u.ts AS DATE) AS day, 1 AS row_count, "
+        f"u.billed_cost_usd IS NOT NULL AS has_billed FROM {table} u)"
+    )
+
+
 def unresolved_sql() -> str:
     """Every exported model name that has no catalog model or no price on its days, with
     its tokens, requests and billed cost (nothing dropped, nothing priced at zero)."""
     return f"""
-WITH {_resolved_and_priced("usage_daily", ROLLUP_PROMPT)}
+WITH {_resolved_and_priced(per_row_source(), PER_ROW_PROMPT)}
 SELECT x.raw_model, x.provider_hint, x.source_format,
        CASE WHEN x.model IS NULL THEN 'no catalog model'
             ELSE 'no price for ' || x.provider || '/' || x.model || ' on these days' END
