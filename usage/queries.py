@@ -83,14 +83,15 @@ def list_cost_sql(prompt_condition: str) -> str:
         f"x.{col} * {rate(kind)}"
         for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
     )
-    return f"CASE WHEN p.model IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
+    return f"CASE WHEN p.std_in IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
 
 
 COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
 
 
 def _resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
-    """CTEs `resolved` (catalog ids joined), `priced` (list cost at the day's price) and
+    """CTEs `name_prices` (each exported name's catalog model and its prices by day),
+    `priced` (catalog ids and list cost at the day's price; one equality join per row) and
     `costed` (what was spent).
 
     `source` has a `day` column. A cost line (a row of a cost export: money, no tokens) has
@@ -102,28 +103,31 @@ def _resolved_and_priced(source: str, prompt_condition: str, precovered: bool = 
     if precovered:  # the source says which rows a cost export covers (usage_periods)
         billing, covered, join = "", "x.covered", ""
     else:
-        billing = """
+        billing = f"""
 billing_days AS (
-    SELECT DISTINCT COALESCE(provider, NULLIF(provider_hint, '')) AS provider, day
-    FROM priced WHERE is_cost_line
-),"""
+    SELECT DISTINCT COALESCE(m.provider, NULLIF(c.provider_hint, '')) AS provider, c.day
+    FROM {source} c
+    LEFT JOIN model_map m ON m.raw_model = c.raw_model AND m.provider_hint = c.provider_hint
+    WHERE c.source_format IN ({cost_lines})
+),"""  # read from the source, so that `priced` is used once and streams
         covered = "b.provider IS NOT NULL"
         join = "LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day"
     return f"""
-resolved AS (
-    SELECT s.*, m.provider, m.model, s.source_format IN ({cost_lines}) AS is_cost_line
-    FROM {source} s
-    LEFT JOIN model_map m
-      ON m.raw_model = s.raw_model AND m.provider_hint = s.provider_hint
+name_prices AS (
+    SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
+           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}
+    FROM model_map m
+    JOIN price_days p ON p.provider = m.provider AND p.model = m.model
 ),
 priced AS (
-    SELECT x.*,
-           CASE WHEN x.is_cost_line THEN NULL ELSE {list_cost_sql(prompt_condition)} END
-               AS list_cost_usd,
-           p.model IS NOT NULL OR x.is_cost_line AS has_price
-    FROM resolved x
-    LEFT JOIN price_days p
-      ON p.provider = x.provider AND p.model = x.model AND p.day = x.day
+    SELECT x.*, p.provider, p.model,
+           CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
+                ELSE {list_cost_sql(prompt_condition)} END AS list_cost_usd,
+           p.std_in IS NOT NULL OR x.source_format IN ({cost_lines}) AS has_price,
+           x.source_format IN ({cost_lines}) AS is_cost_line
+    FROM {source} x
+    LEFT JOIN name_prices p
+      ON p.raw_model = x.raw_model AND p.provider_hint = x.provider_hint AND p.day = x.day
 ),{billing}
 costed AS (
     SELECT x.*,
@@ -333,7 +337,9 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     unknown = [b for b in by if b not in DIMENSIONS]
     if unknown or not by:
         raise ValueError(f"cannot group by {unknown or by}; choose from {', '.join(DIMENSIONS)}")
-    keyed = f"(SELECT d.* FROM {source} d {where})"
+    # A filter is written once (its `?` bound once); the filtered rows are then read twice.
+    filtered = f"filtered AS (SELECT d.* FROM {source} d {where})," if where else ""
+    keyed = "filtered" if where else source
     dims = ", ".join(f"{DIMENSIONS[b]} AS {b}" for b in by)
     factor = (
         "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
@@ -350,7 +356,7 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {discounts} {_resolved_and_priced(keyed, prompt_condition, precovered)},
+WITH {discounts} {filtered} {_resolved_and_priced(keyed, prompt_condition, precovered)},
 {_attribution(attributes)},
 rows_out AS (
     SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
@@ -423,15 +429,18 @@ RATE_COLUMNS = tuple(f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in RA
 
 
 def price_days_sql() -> str:
-    """Expand `price_intervals` to one row per provider, model and day from the first
-    sheet to `?` (the last day any stored or future usage is priced)."""
+    """One row per catalog model and day from the first sheet to `?` (the horizon): the
+    rates in force that day, or NULL rates on days the model has no price (before its
+    first sheet, or after a sheet dropped it)."""
     rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
     return f"""
 INSERT INTO price_days
-SELECT p.provider, p.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
-FROM price_intervals p
-JOIN (SELECT unnest(generate_series(
+SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
+FROM (SELECT DISTINCT provider, model FROM price_intervals) k
+CROSS JOIN (SELECT unnest(generate_series(
           (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
       AS day) d
-  ON d.day >= p.valid_from AND d.day < p.valid_to
+LEFT JOIN price_intervals p
+  ON p.provider = k.provider AND p.model = k.model
+ AND d.day >= p.valid_from AND d.day < p.valid_to
 """

@@ -218,9 +218,14 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     rows = price_interval_rows(catalog)
     with transaction(con):
         con.execute("DELETE FROM price_intervals")
-        con.executemany(
-            f"INSERT INTO price_intervals VALUES ({', '.join(['?'] * len(rows[0]))})", rows
-        )
+        names = ["provider", "model", "valid_from", "valid_to", "lc_above",
+                 *queries.RATE_COLUMNS]  # fmt: skip
+        intervals = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+        con.register("catalog_intervals", intervals)  # one insert, not one per row
+        try:
+            con.execute("INSERT INTO price_intervals SELECT * FROM catalog_intervals")
+        finally:
+            con.unregister("catalog_intervals")
         con.execute("DELETE FROM price_days")
         con.execute(queries.price_days_sql(), [price_horizon(catalog)])
         con.execute("DELETE FROM periods")
