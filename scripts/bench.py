@@ -139,6 +139,12 @@ def main() -> int:
     for section in (bench_optimizer, bench_frontier, bench_forecast):
         print()
         print("\n".join(section()))
+    usage_bench = ROOT / "scripts" / "bench_usage.py"
+    if usage_bench.exists():
+        print()
+        code = subprocess.call([sys.executable, str(usage_bench)])
+        if code:
+            return code
     app_bench = ROOT / "scripts" / "bench_app.py"
     if app_bench.exists():
         print()

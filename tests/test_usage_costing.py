@@ -170,3 +170,58 @@ def test_unresolved_models_are_listed_with_tokens_and_billed_cost(catalog):
     unresolved = [dict(zip(names, r, strict=True)) for r in table if r[0].startswith(UNRESOLVED)]
     assert {r["model"] for r in unresolved} >= {f"{UNRESOLVED} mystery-model-x"}
     assert all(r["list_cost_usd"] is None and r["unpriced_rows"] >= 1 for r in unresolved)
+
+
+ALL_FIXTURES = ("anthropic_cost.json", "anthropic_usage.json", "openai_costs.json",
+                "openai_usage.json", "generic.csv", "litellm_spendlogs.csv",
+                "litellm_daily_team.csv", "openrouter_activity.csv", "focus_1_2.csv",
+                "focus_1_3.csv")  # fmt: skip
+
+
+def _per_row(con, by, start=None, end=None):
+    from usage import queries
+
+    where = "WHERE d.day BETWEEN ? AND ?" if start else ""
+    sql = queries.summary_sql(
+        by,
+        source=queries.per_row_source(),
+        where=where,
+        prompt_condition=queries.PER_ROW_PROMPT,
+        precovered=False,
+    )
+    cursor = con.execute(sql, [start, end] if start else [])
+    names = [d[0] for d in cursor.description]
+    return cursor.fetchall(), names
+
+
+def _same(a: list[tuple], b: list[tuple]) -> None:
+    assert len(a) == len(b) > 0
+    for left, right in zip(a, b, strict=True):
+        for x, y in zip(left, right, strict=True):
+            assert x == pytest.approx(y, rel=1e-9, abs=1e-12) if isinstance(y, float) else x == y
+
+
+@pytest.mark.parametrize("by", [["team", "month"], ["model", "month"], ["provider"],
+                                ["project", "task_class"]])  # fmt: skip
+def test_period_sums_answer_exactly_as_the_rows(catalog, by):
+    """Every fixture, cost lines included: the summary from the price-period sums kept at
+    import equals the summary priced row by row."""
+    con = store_with(catalog, *ALL_FIXTURES)
+    _same(summary(con, by)[0], _per_row(con, by)[0])
+
+
+def test_a_date_range_that_cuts_a_period_reads_the_rows(catalog):
+    con = store_with(catalog, *ALL_FIXTURES)
+    start, end = date(2026, 10, 2), date(2026, 10, 13)
+    _same(summary(con, ["model"], start, end)[0], _per_row(con, ["model"], start, end)[0])
+
+
+def test_removing_a_cost_export_uncovers_its_days(catalog):
+    from usage import store
+
+    con = store_with(catalog, "openai_usage.json", "openai_costs.json")
+    costs = next(i for i in store.list_imports(con) if i.source_format == "openai_costs")
+    store.remove_import(con, costs.import_id)
+    _same(summary(con, ["model", "month"])[0], _per_row(con, ["model", "month"])[0])
+    listed = rows(con, "SELECT sum(list_cost_usd), sum(cost_usd) FROM costed_usage")[0]
+    assert listed[0] == pytest.approx(listed[1])

@@ -65,7 +65,7 @@ def test_removing_an_import_removes_its_rows_and_allows_reimport(catalog):
     generic = next(i for i in store.list_imports(con) if i.file_name == "generic.csv")
     assert store.remove_import(con, generic.import_id)
     assert rows(con, "SELECT DISTINCT source_format FROM costed_usage") == [("openai_usage",)]
-    assert rows(con, "SELECT count(*) FROM usage_daily WHERE import_id = ?",
+    assert rows(con, "SELECT count(*) FROM usage_periods WHERE import_id = ?",
                 [generic.import_id]) == [(0,)]  # fmt: skip
     assert not store.remove_import(con, generic.import_id)
     again = import_file(con, FIXTURES / "generic.csv", catalog)

@@ -22,7 +22,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -197,13 +197,30 @@ def summary(con: duckdb.DuckDBPyConnection, by: Sequence[str], start: date | Non
     if end:
         where.append("d.day <= ?")
         params.append(end)
+    if "day" in by or not _on_period_bounds(con, start, end):
+        shape = {"source": queries.per_row_source(), "precovered": False,
+                 "prompt_condition": queries.PER_ROW_PROMPT}  # fmt: skip
+    else:
+        shape = {}  # the price-period sums kept at import
     sql = queries.summary_sql(
-        by, discounted=len(discounts), where=("WHERE " + " AND ".join(where)) if where else ""
-    )
+        by, discounted=len(discounts), where=("WHERE " + " AND ".join(where)) if where else "",
+        **shape,
+    )  # fmt: skip
     flat = [v for key, pct in discounts for v in (key, 1 - pct / 100)]
     result = con.execute(sql, flat + params)
     names = [d[0] for d in result.description]
     return result.fetchall(), names
+
+
+def _on_period_bounds(con: duckdb.DuckDBPyConnection, start: date | None,
+                      end: date | None) -> bool:  # fmt: skip
+    """Whether [start, end] holds whole price periods, so the period sums answer exactly."""
+    bounds = [d for d in (start, end and end + timedelta(days=1)) if d is not None]
+    for day in bounds:
+        found = con.execute("SELECT period_start FROM periods WHERE day = ?", [day]).fetchall()
+        if found and found[0][0] != day:
+            return False
+    return True
 
 
 def _discount(text: str) -> tuple[str, float]:

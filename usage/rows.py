@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from pricing.errors import InputError
@@ -86,6 +87,7 @@ class Parsed:
     columns: dict[str, list[Any]] = field(default_factory=lambda: {n: [] for n in COLUMN_NAMES})
     errors: list[InputError] = field(default_factory=list)
     notes: dict[str, list[float]] = field(default_factory=dict)  # label -> [rows, USD]
+    arrays: dict[str, pa.Array] = field(default_factory=dict)  # columns built by Arrow
 
     def note(self, label: str, usd: float | None) -> None:
         """Count a row that is read but not stored (e.g. a FOCUS commitment purchase)."""
@@ -111,6 +113,8 @@ class Parsed:
                 self.columns[name].extend([_default(name)] * count)
 
     def to_arrow(self) -> pa.Table:
+        """The rows as an Arrow table; an aware `ts` is converted to UTC, a naive one is
+        taken as UTC."""
         return pa.table({name: pa.array(self.columns[name], type=kind) for name, kind in COLUMNS})
 
 
@@ -134,6 +138,20 @@ def utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def timestamp_array(texts: Sequence[str | None], moments: Sequence[datetime]) -> pa.Array:
+    """Naive UTC timestamps for a column of ISO 8601 texts, parsed by Arrow when the whole
+    column has one form (all with an offset, or all without), else from the datetimes
+    pydantic validated (slower, any form it accepts)."""
+    column = pa.array(texts, pa.string())
+    for zoned in (True, False):
+        try:
+            parsed = pc.cast(column, pa.timestamp("us", "UTC" if zoned else None))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        return parsed.cast(pa.timestamp("us"))
+    return pa.array([utc_naive(m) for m in moments], pa.timestamp("us"))
 
 
 def from_unix(seconds: float) -> datetime:
@@ -176,7 +194,8 @@ def parse_columns(
                 return {}, [InputError(source, "column is missing; it is required", field=name)]
             out[name] = [info.default] * count
             continue
-        values = [None if v == "" else v for v in values]
+        if "" in values:
+            values = [None if v == "" else v for v in values]
         try:
             checked = _column_adapter(model, name).validate_python(values)
         except ValidationError as exc:
@@ -187,7 +206,7 @@ def parse_columns(
                 index = error["loc"][0]
                 if isinstance(index, int) and index not in bad:
                     bad[index] = InputError(source, message, record=row_label(index), field=name)
-        missing = [i for i, v in enumerate(checked) if v is None]
+        missing = [i for i, v in enumerate(checked) if v is None] if None in checked else []
         if missing and info.is_required():
             for i in missing:
                 bad.setdefault(

@@ -5,10 +5,12 @@ a short-lived connection (open, query, close) and `connect` retries briefly whil
 process holds the file. An import is one transaction: all of a file's rows or none.
 
 Tables: `imports` (one per imported file), `usage_rows` (every row as exported, normalised),
-`usage_daily` (rows summed per day and group at import, what reports read), `model_map`
+`usage_periods` (rows summed per price period and group, what reports read), `periods`
+(each day's price period), `attributes` (each attribute combination once), `model_map`
 (exported model name -> catalog model), `model_aliases` (the user's mapping file),
 `attribution_rules` (the team rules, applied at query time), `price_intervals` (the catalog as
-one row per provider, model and sheet version), `store_meta`. The view `costed_usage` is the
+one row per provider, model and sheet version) and `price_days` (the same per day),
+`store_meta`. The view `costed_usage` is the
 contract with the app (see `usage.queries.costed_usage_sql`).
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,20 +48,24 @@ SCHEMA = [
         imported_at TIMESTAMP NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS usage_rows (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
-        natural_key VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, raw_model VARCHAR NOT NULL,
-        provider_hint VARCHAR NOT NULL, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
-        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR, service_tier VARCHAR,
+        natural_key VARCHAR NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
+        raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
+        user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
+        task_class VARCHAR, service_tier VARCHAR,
         batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
         input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
         cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
         billed_cost_usd DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS usage_daily (
+    """CREATE TABLE IF NOT EXISTS usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
-        provider_hint VARCHAR, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
-        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR, batch BOOLEAN,
-        long_context BOOLEAN, prompt_over BIGINT, has_billed BOOLEAN, row_count BIGINT,
+        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, row_count BIGINT,
         requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
         cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS attributes (
+        attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
+        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS model_map (
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, provider VARCHAR,
         model VARCHAR, how VARCHAR NOT NULL)""",
@@ -70,7 +77,12 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS price_intervals (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
         valid_to DATE NOT NULL, lc_above BIGINT, """
-    + ", ".join(f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in queries.RATE_KINDS)
+    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
+    + ")",
+    """CREATE TABLE IF NOT EXISTS price_days (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
+        lc_above BIGINT, """
+    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
     + ")",
 ]
 
@@ -175,11 +187,27 @@ def price_interval_rows(catalog: Catalog) -> list[tuple]:
     return rows
 
 
+def price_horizon(catalog: Catalog) -> date:
+    """The last day priced: New Year's Day three years after the later of today and the
+    newest sheet (usage after it, or before the first sheet, has no price and is listed as
+    unpriced)."""
+    newest = max(v.effective_from for p in catalog.providers() for v in catalog.versions(p))
+    return date(max(newest, date.today()).year + 3, 1, 1)
+
+
+_FINGERPRINTS: weakref.WeakKeyDictionary[Catalog, str] = weakref.WeakKeyDictionary()
+
+
 def catalog_fingerprint(catalog: Catalog) -> str:
+    """A digest of every price interval (computed once per loaded catalog)."""
+    if catalog in _FINGERPRINTS:
+        return _FINGERPRINTS[catalog]
     digest = hashlib.sha256()
     for row in price_interval_rows(catalog):
         digest.update(repr(row).encode())
-    return digest.hexdigest()
+    digest.update(str(price_horizon(catalog)).encode())
+    _FINGERPRINTS[catalog] = digest.hexdigest()
+    return _FINGERPRINTS[catalog]
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -190,11 +218,20 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     rows = price_interval_rows(catalog)
     with transaction(con):
         con.execute("DELETE FROM price_intervals")
-        con.executemany(
-            f"INSERT INTO price_intervals VALUES ({', '.join(['?'] * len(rows[0]))})", rows
-        )
-        _rebuild_daily(con)
+        names = ["provider", "model", "valid_from", "valid_to", "lc_above",
+                 *queries.RATE_COLUMNS]  # fmt: skip
+        intervals = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+        con.register("catalog_intervals", intervals)  # one insert, not one per row
+        try:
+            con.execute("INSERT INTO price_intervals SELECT * FROM catalog_intervals")
+        finally:
+            con.unregister("catalog_intervals")
+        con.execute("DELETE FROM price_days")
+        con.execute(queries.price_days_sql(), [price_horizon(catalog)])
+        con.execute("DELETE FROM periods")
+        con.execute(queries.periods_sql(), [price_horizon(catalog)])
         _refresh_model_map(con, catalog)
+        rebuild_periods(con)  # thresholds, periods and model names may all have moved
         _set_meta(con, "prices", fingerprint)
 
 
@@ -205,14 +242,16 @@ def _thresholds(con: duckdb.DuckDBPyConnection) -> list[int]:
     return sorted(int(r[0]) for r in found)
 
 
-def _rebuild_daily(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM usage_daily")
-    con.execute(queries.rollup_insert_sql(_thresholds(con), "usage_rows"))
+def rebuild_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-sum every stored row into `usage_periods` (after a price, mapping or cost-export
+    change; an ordinary import only adds its own sums)."""
+    con.execute("DELETE FROM usage_periods")
+    con.execute(queries.rollup_insert_sql(_thresholds(con)))
 
 
 def _refresh_model_map(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Resolve every exported model name the store holds (the names are few)."""
-    names = con.execute("SELECT DISTINCT raw_model, provider_hint FROM usage_daily").fetchall()
+    names = con.execute("SELECT DISTINCT raw_model, provider_hint FROM usage_rows").fetchall()
     aliases = {
         raw: (provider, model)
         for raw, provider, model in con.execute("SELECT * FROM model_aliases").fetchall()
@@ -288,11 +327,15 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
             [import_id, file_name, digest, source_format, len(parsed), added, _now()],
         )
-        con.execute(
-            queries.rollup_insert_sql(_thresholds(con), "usage_rows WHERE import_id = ?"),
-            [import_id],
-        )
+        con.execute(queries.attributes_insert_sql(), [import_id])
         _refresh_model_map(con, catalog)
+        if source_format in queries.COST_LINE_FORMATS:  # it covers days of stored rows
+            rebuild_periods(con)
+        else:
+            con.execute(
+                queries.rollup_insert_sql(_thresholds(con), "WHERE u.import_id = ?"),
+                [import_id],
+            )
     return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
 
 
@@ -322,11 +365,13 @@ def list_imports(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
 def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     """Delete an import and every row it added; False when there is no such import."""
     with transaction(con):
-        found = _one(con, "SELECT 1 FROM imports WHERE import_id = ?", [import_id])
+        found = _one(con, "SELECT source_format FROM imports WHERE import_id = ?", [import_id])
         if found is None:
             return False
-        for table in ("usage_rows", "usage_daily", "imports"):
+        for table in ("usage_rows", "usage_periods", "imports"):
             con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+        if found[0] in queries.COST_LINE_FORMATS:  # the days it covered are uncovered now
+            rebuild_periods(con)
     return True
 
 
@@ -357,6 +402,7 @@ def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[st
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
         _refresh_model_map(con, catalog)
+        rebuild_periods(con)  # which provider a cost export covers may have changed
 
 
 def has_imports(con: duckdb.DuckDBPyConnection) -> bool:

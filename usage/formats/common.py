@@ -35,7 +35,7 @@ def csv_header(data: bytes) -> list[str]:
 
 
 def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], int, int]:
-    """Every column of a CSV file as text ("" for an empty cell), the row count, and the
+    """Every column of a CSV file as text (None for an empty cell), the row count, and the
     file line of the first data row (after any leading `#` comment lines and the header).
 
     Read by Arrow's CSV reader (fast on a million rows); a file that is not UTF-8, or whose
@@ -54,8 +54,8 @@ def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], in
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                strings_can_be_null=True,  # an empty cell is None (the field's default)
+                quoted_strings_can_be_null=True,
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
         )
@@ -104,9 +104,9 @@ def read_parquet_columns(data: bytes, source: str) -> tuple[dict[str, list[Any]]
 
 
 def _cell_text(value: Any) -> Any:
-    """Parquet cells as the CSV reader would give them: text, "" for null."""
+    """Parquet cells as the CSV reader would give them: text, None for null."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, dict | list):

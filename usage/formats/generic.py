@@ -33,7 +33,14 @@ from pydantic import Field
 
 from pricing.inputs import Count, Usd
 from usage.formats.common import csv_header, read_csv_columns
-from usage.rows import ExportRecord, ExportText, Parsed, TagsText, parse_columns, utc_naive
+from usage.rows import (
+    ExportRecord,
+    ExportText,
+    Parsed,
+    TagsText,
+    parse_columns,
+    timestamp_array,
+)
 
 NAME = "generic"
 REQUIRED = {"timestamp", "model"}
@@ -80,11 +87,11 @@ def parse(data: bytes, source: str) -> Parsed:
     parsed = Parsed(errors=errors)
     if errors:
         return parsed
-    stamps = [utc_naive(t) for t in cols["timestamp"]]
-    tags = [tag_list(t) for t in cols["tags"]]
+    parsed.arrays["ts"] = timestamp_array(raw["timestamp"], cols["timestamp"])
+    tags = [tag_list(t) for t in cols["tags"]] if any(cols["tags"]) else cols["tags"]
     parsed.extend(  # no natural key: the store keys each row by all its values
         {
-            "ts": stamps,
+            "ts": cols["timestamp"],
             "raw_model": cols["model"],
             "provider_hint": cols["provider"],
             "project": cols["project"],
