@@ -139,12 +139,13 @@ def main() -> int:
     for section in (bench_optimizer, bench_frontier, bench_forecast):
         print()
         print("\n".join(section()))
-    usage_bench = ROOT / "scripts" / "bench_usage.py"
-    if usage_bench.exists():
-        print()
-        code = subprocess.call([sys.executable, str(usage_bench)])
-        if code:
-            return code
+    for name in ("bench_usage.py", "bench_governance.py"):
+        script = ROOT / "scripts" / name
+        if script.exists():
+            print()
+            code = subprocess.call([sys.executable, str(script)])
+            if code:
+                return code
     app_bench = ROOT / "scripts" / "bench_app.py"
     if app_bench.exists():
         print()
