@@ -27,7 +27,7 @@ from usage.daily import filtered, load_daily, over_time
 from usage.measured import differences, measure, workload_csv
 from usage.outcomes import parse_outcomes
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
-from usage.spikes import find_spikes, flagged, min_history, usual_range
+from usage.spikes import find_spikes, flagged, has_hours, min_history, usual_range
 from usage.value import TOKENS_RISE, monthly_spend, rollup, value_board, value_table
 
 AS_OF = date(2026, 11, 23)
@@ -497,3 +497,22 @@ def test_daily_table_filters_and_groups_beyond_the_top_as_others():
     long = over_time(table, "team", top=3)
     assert set(long["group"]) == {"t9", "t8", "t7", "others"}
     assert long["spend_usd"].sum() == pytest.approx(table["spend_usd"].sum())
+
+
+def test_hourly_spike_found_against_the_same_hour_of_past_weeks():
+    start = datetime(2026, 9, 1)
+    rows = []
+    for hour in range(24 * 7 * 5):
+        ts = start + timedelta(hours=hour)
+        usd = 10.0 if 9 <= ts.hour < 18 else 1.0  # office hours
+        rows.append(dict(ts=ts, team="Ops", list_cost_usd=usd, api_key="k"))
+    burst = start + timedelta(days=33, hours=3)  # 3 a.m., where $1 is usual
+    for model in ("openai/gpt-4o", "anthropic/claude-sonnet-4-5"):  # one key, two models
+        rows.append(dict(ts=burst, team="Ops", list_cost_usd=20.0, api_key="night-job",
+                         model=model))  # fmt: skip
+    con = costed_con(numbered(rows))
+    assert has_hours(con) and min_history("hour") == 672
+    (spike,) = find_spikes(con, ("team",), grain="hour")
+    assert spike.when == burst and spike.grain == "hour"
+    assert spike.driver.startswith("api_key night-job")
+    assert "03:00" in spike.sentence()

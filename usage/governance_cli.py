@@ -32,6 +32,7 @@ from planner.workload import Workload, load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.errors import InputError, UnknownIdError
 from usage import alerts as alerting
+from usage import store
 from usage.budgets import Budgets, load_budgets, statuses
 from usage.daily import load_daily
 from usage.measured import differences, measure, workload_csv
@@ -125,9 +126,7 @@ def _with_store(args, query: Callable[[Any], Any]) -> Any:
     """Run `query` on the store: the given connection, or a short-lived one to --db."""
     if args.connection is not None:
         return query(args.connection)
-    from usage.store import connect  # the usage branch's store; imported when needed
-
-    con = connect(args.db)
+    con = store.connect(args.db)
     try:
         return query(con)
     finally:
