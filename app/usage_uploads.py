@@ -35,6 +35,7 @@ def usage_section() -> None:
     ss = st.session_state
     st.subheader("Actual usage")
     path = actuals.db_path()
+    actuals.prepared(path, loaders.catalog()[1])  # an empty store starts with the example
     st.caption(
         f"The usage store is {plain(path)}; `python -m usage import FILE` adds to the same "
         "store. Outcomes and budgets feed the Actual spend page."

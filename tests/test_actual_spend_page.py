@@ -116,3 +116,16 @@ def test_bad_usage_export_imports_nothing_and_names_the_row():
     assert "nothing was imported" in at.error[0].value
     assert any("row 2" in t.value and "input_tokens" in t.value for t in at.text)
     assert spend_between("2026-01-01", "2026-12-31") == pytest.approx(before)
+
+
+def test_use_measured_volumes_replaces_the_typed_volumes_of_measured_classes():
+    at = page("app_pages/data.py")
+    diff = next(df.value for df in at.dataframe if "measured" in df.value.columns)
+    volume = diff[(diff["field"] == "monthly_volume") & (diff["task_class"] == "Code review")]
+    measured = float(volume["measured"].iloc[0])
+    at.button(key="use_measured_volumes").click().run()
+    assert not at.exception
+    assert at.session_state[S.WORKLOAD_SOURCE] == "measured usage (2026-11)"
+    rows = {r["task_class"]: r for r in at.session_state[S.WORKLOAD_DRAFT]}
+    assert rows["Code review"]["monthly_volume"] == pytest.approx(measured)
+    assert rows["Marketing drafts"]["monthly_volume"] == 3000  # not in the usage: as typed

@@ -12,6 +12,8 @@ Where the workload gives today's process for the class (cost per task c0 and acc
 and the value of one success v is known, the same A tasks done today would return
 A a0 v - A c0, so the return against today's process is (V - S) - (A a0 v - A c0).
 Failure costs are left out on both sides: actual failures are not in the outcomes file.
+Spend on a model the catalog cannot price is unknown, not zero: where a team's month has such
+tokens (`unpriced_tokens`), its cost per successful task and net value are left empty (NaN).
 
 The value board ranks by value per token and by cost per successful task; token volume is
 shown beside them and never ranks anyone: more tokens is neither better nor worse.
