@@ -339,7 +339,14 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
         import_id = _one(con, "SELECT nextval('import_ids')")[0]
         con.register("staged_rows", staged)
         try:
-            con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format])
+            overlap = _one(
+                con,
+                "SELECT count(*) FROM usage_rows WHERE source_format = ? AND ts BETWEEN "
+                "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)",
+                [source_format],
+            )[0]
+            sql = queries.insert_new_rows_sql(columns, overlap=overlap > 0)
+            con.execute(sql, [import_id, source_format])
         finally:
             con.unregister("staged_rows")
         added = _one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
