@@ -299,20 +299,30 @@ FROM (SELECT unnest(generate_series(
 """
 
 
-def insert_new_rows_sql(columns: str) -> str:
+def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
     """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
 
     A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
     within the file are dropped), or, when the format has none (the generic CSV), a 128-bit
     hash of all its values numbered by occurrence: two identical rows in one file are two
     uses, and importing the file again gives them the same two keys. Stored keys are only
-    compared within the file's time span and format. Parameters: import id, source format.
+    compared within the file's time span and format, and not at all when the store holds
+    no row of that format in that span (`overlap=False`). Row ids continue from the
+    largest stored one (one writer at a time; a sequence is slow per row). Parameters:
+    import id, format.
     """
-    names = [c.strip() for c in columns.split(",")]
-    values = ", ".join(names)
+    values = ", ".join(c.strip() for c in columns.split(","))
+    span = "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)"
+    existing = (
+        "WHERE NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key "
+        f"AND u.source_format = $2 AND u.ts BETWEEN {span})"
+        if overlap
+        else ""
+    )
     return f"""
 INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, attr_id, {columns})
-SELECT nextval('usage_row_ids'), $1, $2, d.final_key, {attr_id_sql("d")}, {columns}
+SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_rows) + d.ordinal + 1, $1, $2,
+       d.final_key, {attr_id_sql("d")}, {columns}
 FROM (
     SELECT k.*,
            CASE WHEN k.natural_key IS NOT NULL THEN k.natural_key
@@ -326,11 +336,7 @@ FROM (
     ) k
     WHERE k.natural_key IS NULL OR k.seen = 1
 ) d
-WHERE NOT EXISTS (
-    SELECT 1 FROM usage_rows u
-    WHERE u.natural_key = d.final_key AND u.source_format = $2
-      AND u.ts BETWEEN (SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)
-)
+{existing}
 """
 
 

@@ -123,15 +123,35 @@ def _open_with_retry(target: str) -> duckdb.DuckDBPyConnection:
             pause = min(pause * 2, 0.25)
 
 
+STORE_SCHEMA = "3"  # raise when a table's columns change
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, and the `costed_usage` view when the schema version changed."""
+    """Create missing tables, and the `costed_usage` view when its query changed.
+
+    A store written by an older layout (before STORE_SCHEMA) is emptied and rebuilt: its
+    tables lack columns the queries need. Only stores from development builds can be in
+    that state; their data is the example, which `ensure_example` loads again.
+    """
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "usage_rows" in tables and _schema_of(con, tables) != STORE_SCHEMA:
+        con.execute("DROP VIEW IF EXISTS costed_usage")
+        for table in sorted(tables):
+            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        for sequence in ("import_ids", "usage_row_ids"):
+            con.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
     for statement in SCHEMA:
         con.execute(statement)
+    _set_meta(con, "store_schema", STORE_SCHEMA)
     view = queries.costed_usage_sql()
     version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces the view
     if _meta(con, "view_version") != version:
         con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
         _set_meta(con, "view_version", version)
+
+
+def _schema_of(con: duckdb.DuckDBPyConnection, tables: set[str]) -> str | None:
+    return _meta(con, "store_schema") if "store_meta" in tables else None
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -319,7 +339,14 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
         import_id = _one(con, "SELECT nextval('import_ids')")[0]
         con.register("staged_rows", staged)
         try:
-            con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format])
+            overlap = _one(
+                con,
+                "SELECT count(*) FROM usage_rows WHERE source_format = ? AND ts BETWEEN "
+                "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)",
+                [source_format],
+            )[0]
+            sql = queries.insert_new_rows_sql(columns, overlap=overlap > 0)
+            con.execute(sql, [import_id, source_format])
         finally:
             con.unregister("staged_rows")
         added = _one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
