@@ -42,6 +42,7 @@ pages = [
     st.Page("app_pages/portfolio.py", title="Portfolio"),
     st.Page("app_pages/forecast.py", title="Forecast"),
     st.Page("app_pages/vendor_scenarios.py", title="Vendor scenarios"),
+    st.Page("app_pages/actual_spend.py", title="Actual spend"),
     st.Page("app_pages/data.py", title="Data"),
 ]
 try:

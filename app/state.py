@@ -58,6 +58,22 @@ SCENARIO_UPLOADER = "scenario_uploader"
 EDITOR_PREFIX = "workload_editor_"  # + revision
 DATA_TAB = "data_tab"  # which tab of the Data page is open
 
+# -- actual spend (the usage store): page filters and the governance files in use ---------
+ACTUALS_BY = "actuals_by"  # spend over time split by "team", "provider" or "model"
+ACTUALS_TEAMS = "actuals_teams"  # teams shown (empty: all)
+ACTUALS_PROVIDERS = "actuals_providers"  # providers shown (empty: all)
+ACTUALS_RANGE = "actuals_range"  # (first day, last day) shown
+ACTUALS_BUDGET = "actuals_budget"  # which budget's burn-down is drawn
+ACTUALS_AS_OF = "actuals_as_of"  # the day budgets are seen from
+OUTCOMES_FILE = "outcomes_file"  # (name, bytes) of the outcomes file in use, None: example
+BUDGETS_FILE = "budgets_file"  # (name, bytes) of the budgets file in use, None: example
+USAGE_UPLOAD_RESULT = "usage_upload_result"  # {kind: (message, [located errors])} last uploads
+USAGE_UPLOADS_SEEN = "usage_uploads_seen"  # {uploader: file id} already handled
+USAGE_UPLOADER = "usage_uploader"
+RULES_UPLOADER = "rules_uploader"
+OUTCOMES_UPLOADER = "outcomes_uploader"
+BUDGETS_UPLOADER = "budgets_uploader"
+
 # -- bookkeeping -----------------------------------------------------------------------------
 URL_READ = "_url_read"  # the query parameters were read into the sliders (first run only)
 BUDGET_DEFAULT = "_budget_default"  # the budget slider's default, to follow it when data change

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import catalog_view, charts, inputs, loaders, scenario_file, tables
+from app import catalog_view, charts, inputs, loaders, scenario_file, tables, usage_uploads
 from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
@@ -241,3 +241,4 @@ for tab, section in (
     if tab.open is not False:  # None when tabs do not track state: render them all
         with tab:
             section()
+usage_uploads.usage_section()  # usage, rules, outcomes, budgets; the measured workload

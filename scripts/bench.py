@@ -259,6 +259,13 @@ def main() -> int:
     ):
         print()
         print("\n".join(section()))
+    for name in ("bench_usage.py", "bench_governance.py"):
+        script = ROOT / "scripts" / name
+        if script.exists():
+            print()
+            code = subprocess.call([sys.executable, str(script)])
+            if code:
+                return code
     app_bench = ROOT / "scripts" / "bench_app.py"
     if app_bench.exists():
         print()

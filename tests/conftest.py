@@ -75,3 +75,12 @@ def browser(launch_browser):
         pytest.fail(f"{NO_BROWSER}\n(Playwright said: {str(exc).splitlines()[0]})")
     yield launched
     launched.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_usage_store(tmp_path_factory):
+    """Every test, and every app a test starts, uses a usage store of the session's own
+    (PLANNER_USAGE_DB), never the user's ~/.local/share one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PLANNER_USAGE_DB", str(tmp_path_factory.mktemp("usage") / "usage.duckdb"))
+        yield

@@ -1,0 +1,168 @@
+"""The Data page's actual-usage section: usage exports, attribution rules, outcomes, budgets,
+and the measured workload beside the typed one.
+
+Every upload is checked in full first: a usage export with a bad row imports nothing and
+lists its bad rows (file, row, field); a bad outcomes or budgets file is not used and the
+previous one stays in use; what was fine before keeps working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app import actuals, inputs, loaders
+from app import state as S
+from app.actuals import plain
+from planner.workload import Workload, parse_workload
+from pricing.errors import InputError
+from usage.attribution import RulesRejected, apply_rules, load_rules
+from usage.importer import ImportRejected, import_file
+from usage.measured import differences, measure
+from usage.store import list_imports
+
+SHOWN_ERRORS = 20
+
+
+def usage_section() -> None:
+    """The whole section (one call from the Data page)."""
+    ss = st.session_state
+    st.subheader("Actual usage")
+    path = actuals.db_path()
+    actuals.prepared(path, loaders.catalog()[1])  # an empty store starts with the example
+    st.caption(
+        f"The usage store is {plain(path)}; `python -m usage import FILE` adds to the same "
+        "store. Outcomes and budgets feed the Actual spend page."
+    )
+    row = st.columns(2)
+    with row[0]:
+        _upload(ss, "Usage export (OpenAI, Anthropic, LiteLLM, OpenRouter, FOCUS, generic CSV)",
+                S.USAGE_UPLOADER, "usage", lambda n, d: _import(path, n, d))  # fmt: skip
+        _upload(ss, "Attribution rules (CSV: field, pattern, team, task_class)",
+                S.RULES_UPLOADER, "rules", lambda n, d: _rules(path, n, d))  # fmt: skip
+    with row[1]:
+        _upload(ss, "Outcomes (CSV or JSON)", S.OUTCOMES_UPLOADER, "outcomes",
+                lambda n, d: _keep(ss, S.OUTCOMES_FILE, actuals.outcomes_of, n, d))  # fmt: skip
+        _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
+                lambda n, d: _keep(ss, S.BUDGETS_FILE, actuals.budgets_of, n, d))  # fmt: skip
+    imports = actuals.with_store(path, list_imports)
+    if imports:
+        with st.expander(f"Imports in the store ({len(imports)})"):
+            st.dataframe(pd.DataFrame([vars(i) for i in imports]), hide_index=True)
+    _measured_section(ss, path)
+
+
+def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str]) -> None:
+    """An uploader whose file is handled once; its outcome stays shown under it."""
+    file = st.file_uploader(label, key=widget, max_upload_size=inputs.MAX_UPLOAD_MB)
+    seen = ss.setdefault(S.USAGE_UPLOADS_SEEN, {})
+    results = ss.setdefault(S.USAGE_UPLOAD_RESULT, {})
+    if file is not None:
+        data = file.getvalue()
+        stamp = hashlib.sha256(data).hexdigest() + file.name
+        if seen.get(widget) != stamp:
+            seen[widget] = stamp
+            results[kind] = _outcome(handle, Path(file.name).name, data)
+    if kind in results:
+        message, errors = results[kind]
+        (st.error if errors else st.success)(plain(message))
+        for error in errors[:SHOWN_ERRORS]:
+            st.text(str(error))
+        if len(errors) > SHOWN_ERRORS:
+            st.text(f"... and {len(errors) - SHOWN_ERRORS:,} more")
+
+
+def _outcome(handle, name: str, data: bytes) -> tuple[str, list[str]]:
+    """(what happened, every located error) for one uploaded file."""
+    try:
+        return handle(name, data), []
+    except _Refused as exc:
+        return exc.message, [str(e) for e in exc.errors]
+    except (ImportRejected, RulesRejected) as exc:
+        return f"Not used: {exc}", [str(e) for e in exc.errors]
+    except InputError as exc:
+        return f"Not used: {exc}", [str(exc)]
+
+
+def _as_file(name: str, data: bytes, use: Callable[[Path], Any]) -> Any:
+    """Run `use` on the bytes saved under their own (base) name in a private folder: the
+    importers detect formats by name and read regular files only."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / (Path(name).name or "upload")
+        target.write_bytes(data)
+        return use(target)
+
+
+def _import(path: str, name: str, data: bytes) -> str:
+    catalog, _ = loaders.catalog()
+    result = _as_file(
+        name, data, lambda f: actuals.with_store(path, lambda con: import_file(con, f, catalog))
+    )
+    return f"Imported {name}: {result}"
+
+
+def _rules(path: str, name: str, data: bytes) -> str:
+    rules = _as_file(name, data, load_rules)
+    actuals.with_store(path, lambda con: apply_rules(con, rules))
+    return f"{len(rules)} attribution rules from {name} now attribute all stored usage."
+
+
+def _keep(ss: MutableMapping, key: str, parse, name: str, data: bytes) -> str:
+    """Use the file when every row is good; otherwise the previous one stays in use."""
+    parsed = parse(name, data)
+    if parsed.errors:
+        raise _Refused(f"{name} was not used: {len(parsed.errors)} bad rows; "
+                       "the previous file stays in use.", parsed.errors)  # fmt: skip
+    ss[key] = (name, data)
+    return f"Using {name} ({len(parsed.rows)} rows)."
+
+
+class _Refused(Exception):
+    """A file with bad rows: not used; `errors` locates each of them."""
+
+    def __init__(self, message: str, errors):
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors)
+
+
+# -- measured workload -----------------------------------------------------------------------
+
+
+def _measured_section(ss, path: str) -> None:
+    """The typed workload beside the volumes measured from actual usage, and a button to
+    plan with the measured volumes."""
+    catalog, _ = loaders.catalog()
+    text = ss.get(S.WORKLOAD_CSV)
+    if not text:
+        return
+    typed = parse_workload(text, ss.get(S.WORKLOAD_SOURCE) or "workload", "csv",
+                           catalog.providers())  # fmt: skip
+    measured = actuals.with_store(path, lambda con: measure(con, typed))
+    if measured.workload is None:
+        return
+    with st.expander(f"Measured workload ({measured.month}) against the typed one"):
+        st.caption(
+            "Monthly volume (requests), tokens per task, cached share and growth measured "
+            "from the store; floors, values and today's process stay as typed."
+            + (f" In the usage but not in the workload: {plain(', '.join(measured.missing))}."
+               if measured.missing else "")
+        )  # fmt: skip
+        st.dataframe(differences(typed, measured.workload), hide_index=True)
+        if st.button("Use measured volumes", key="use_measured_volumes"):
+            merged = _merged(typed, measured.workload)
+            inputs.use_workload(ss, merged, f"measured usage ({measured.month})")
+            ss[S.EDITOR_REVISION] = ss.get(S.EDITOR_REVISION, 0) + 1
+            st.rerun()
+
+
+def _merged(typed: Workload, measured: Workload) -> Workload:
+    """The typed classes, each replaced by its measured version where there is one."""
+    found = {task.name: task for task in measured.classes}
+    return Workload(tuple(found.get(t.name, t) for t in typed.classes), measured.source)

@@ -1,0 +1,5 @@
+import sys
+
+from usage.cli import main
+
+sys.exit(main())

@@ -1,0 +1,125 @@
+"""What the format readers share: reading CSV, JSON pages and Parquet into plain columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from pricing.errors import InputError
+from usage.rows import skip_comments
+
+BOM = b"\xef\xbb\xbf"
+PARQUET_MAGIC = b"PAR1"
+
+
+def csv_header(data: bytes) -> list[str]:
+    """The header row of a CSV file ([] when the data is not text with a header)."""
+    head = skip_comments(data[:65536])[0][:8192]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("utf-8", errors="ignore")
+    line = text.splitlines()[0] if text.strip() else ""
+    try:
+        return [c.strip() for c in next(csv.reader([line]))] if line else []
+    except (csv.Error, StopIteration):
+        return []
+
+
+def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], int, int]:
+    """Every column of a CSV file as text (None for an empty cell), the row count, and the
+    file line of the first data row (after any leading `#` comment lines and the header).
+
+    Read by Arrow's CSV reader (fast on a million rows); a file that is not UTF-8, or whose
+    rows do not have the header's number of cells, is refused with the line it fails on.
+    """
+    data, skipped = skip_comments(data)
+    names = csv_header(data)
+    if not names or not any(names):
+        raise InputError(source, "is empty or has no header row")
+    duplicated = [n for n, k in Counter(names).items() if k > 1]
+    if duplicated:
+        raise InputError(source, "header names a column twice", field=duplicated[0])
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,  # an empty cell is None (the field's default)
+                quoted_strings_can_be_null=True,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
+        raise InputError(source, f"cannot be read as UTF-8 CSV: {_first_line(exc)}") from None
+    columns = {n.strip(): table.column(n).to_pylist() for n in names}
+    return columns, table.num_rows, skipped + 2
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
+def read_json(data: bytes, source: str) -> Any:
+    try:
+        return json.loads(data.removeprefix(BOM).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(source, f"is not valid JSON: {_first_line(exc)}") from None
+
+
+def json_pages(document: Any, source: str) -> list[dict[str, Any]]:
+    """The pages of a saved API listing: one page object, a list of pages, or {"pages": [...]}."""
+    if isinstance(document, dict) and isinstance(document.get("pages"), list):
+        document = document["pages"]
+    pages = document if isinstance(document, list) else [document]
+    for number, page in enumerate(pages, start=1):
+        if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+            raise InputError(source, "is not a page with a 'data' list", record=f"page {number}")
+    return pages
+
+
+def read_parquet_columns(data: bytes, source: str) -> tuple[dict[str, list[Any]], int]:
+    """Every column of a Parquet file as Python values (text, numbers, datetimes)."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+        raise InputError(source, f"cannot be read as Parquet: {_first_line(exc)}") from None
+    columns = {}
+    for name in table.column_names:
+        values = table.column(name).to_pylist()
+        columns[name] = [_cell_text(v) for v in values]
+    return columns, table.num_rows
+
+
+def _cell_text(value: Any) -> Any:
+    """Parquet cells as the CSV reader would give them: text, None for null."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, default=str)
+    return value if isinstance(value, str) else str(value)
+
+
+def occurrences(keys: Sequence[str]) -> list[str]:
+    """Keys made unique by their occurrence number: two identical rows in one file are two
+    uses, and re-importing the file (or an overlapping one) gives them the same keys again."""
+    seen: Counter[str] = Counter()
+    out = []
+    for key in keys:
+        seen[key] += 1
+        out.append(f"{key}#{seen[key]}")
+    return out

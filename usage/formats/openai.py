@@ -1,0 +1,170 @@
+"""OpenAI organization Usage API (completions) and Costs API pages, as saved from the API.
+
+A file holds one page (`{"object": "page", "data": [bucket, ...], ...}`), a list of pages, or
+`{"pages": [...]}`. Every result of every bucket becomes one store row at the bucket's
+`start_time`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from pricing.errors import InputError
+from pricing.inputs import Count, SignedUsd, parse_record
+from usage.formats.common import json_pages, read_json
+from usage.resolve import provider_of
+from usage.rows import ExportRecord, ExportText, Parsed, from_unix, natural_key
+
+USAGE = "openai_usage"
+COSTS = "openai_costs"
+NOT_GROUPED = "(not grouped by model)"
+UnixSeconds = Annotated[int, Field(ge=0, le=32_503_680_000)]
+
+
+class Bucket(ExportRecord):
+    start_time: UnixSeconds
+    end_time: UnixSeconds | None = None
+    results: list[Any]
+
+
+class UsageResult(ExportRecord):
+    input_tokens: Count
+    output_tokens: Count
+    input_cached_tokens: Count = 0.0
+    input_uncached_tokens: Count | None = None
+    input_audio_tokens: Count = 0.0
+    output_audio_tokens: Count = 0.0
+    num_model_requests: Count = 0.0
+    project_id: ExportText | None = None
+    user_id: ExportText | None = None
+    api_key_id: ExportText | None = None
+    model: ExportText | None = None
+    batch: bool | None = None
+    service_tier: ExportText | None = None
+
+
+class Amount(ExportRecord):
+    value: SignedUsd
+    currency: Annotated[str, Field(pattern=r"^(?i:usd)$")] = "usd"
+
+
+class CostResult(ExportRecord):
+    amount: Amount
+    line_item: ExportText | None = None
+    project_id: ExportText | None = None
+    api_key_id: ExportText | None = None
+    quantity: float | None = None
+
+
+def _result_kinds(data: bytes) -> set[str]:
+    try:
+        pages = json_pages(read_json(data, ""), "")
+    except InputError:
+        return set()
+    kinds = set()
+    for page in pages:
+        for bucket in page["data"][:5]:
+            if not isinstance(bucket, dict) or "start_time" not in bucket:
+                continue
+            for result in (bucket.get("results") or [])[:5]:
+                if isinstance(result, dict):
+                    kinds.add(str(result.get("object", "")))
+                    kinds.update(k for k in ("num_model_requests", "amount") if k in result)
+    return kinds
+
+
+def detect_usage(data: bytes, file_name: str) -> bool:
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return False
+    kinds = _result_kinds(data)
+    return "organization.usage.completions.result" in kinds or "num_model_requests" in kinds
+
+
+def detect_costs(data: bytes, file_name: str) -> bool:
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return False
+    kinds = _result_kinds(data)
+    return "organization.costs.result" in kinds or (
+        "amount" in kinds and "num_model_requests" not in kinds
+    )
+
+
+def _results(data: bytes, source: str, parsed: Parsed) -> Iterator[tuple[str, Bucket, Any]]:
+    """(where, bucket, raw result) for every result; bad buckets go to `parsed.errors`."""
+    for p, page in enumerate(json_pages(read_json(data, source), source), start=1):
+        for b, raw_bucket in enumerate(page["data"], start=1):
+            where = f"page {p}, bucket {b}"
+            try:
+                bucket = parse_record(Bucket, _mapping(raw_bucket), source, where, strict=True)
+            except InputError as exc:
+                parsed.errors.append(exc)
+                continue
+            for r, result in enumerate(bucket.results, start=1):
+                yield f"{where}, result {r}", bucket, result
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {"(item)": value}
+
+
+def parse_usage(data: bytes, source: str) -> Parsed:
+    """input_tokens includes the cached ones: uncached = input - cached (or
+    `input_uncached_tokens` where the export has it)."""
+    parsed = Parsed()
+    for where, bucket, raw in _results(data, source, parsed):
+        try:
+            row = parse_record(UsageResult, _mapping(raw), source, where, strict=True)
+        except InputError as exc:
+            parsed.errors.append(exc)
+            continue
+        if row.input_cached_tokens > row.input_tokens:
+            message = "is larger than input_tokens, which includes it"
+            parsed.errors.append(InputError(source, message, where, "input_cached_tokens"))
+            continue
+        uncached = row.input_uncached_tokens
+        if uncached is None:
+            uncached = row.input_tokens - row.input_cached_tokens
+        group = (row.project_id, row.user_id, row.api_key_id, row.model, row.batch)
+        parsed.add(
+            natural_key(USAGE, bucket.start_time, bucket.end_time, *group, row.service_tier),
+            ts=from_unix(bucket.start_time),
+            raw_model=row.model or NOT_GROUPED,
+            provider_hint="openai",
+            project=row.project_id,
+            user_id=row.user_id,
+            api_key=row.api_key_id,
+            service_tier=row.service_tier,
+            batch=bool(row.batch),
+            requests=row.num_model_requests,
+            input_tokens=uncached,
+            cached_input_tokens=row.input_cached_tokens,
+            output_tokens=row.output_tokens,
+        )
+    return parsed
+
+
+def parse_costs(data: bytes, source: str) -> Parsed:
+    """A cost line carries money, not tokens: it is stored with zero tokens and its amount as
+    the billed cost; the model is read from the line item ("gpt-4o-2024-08-06, input")."""
+    parsed = Parsed()
+    for where, bucket, raw in _results(data, source, parsed):
+        try:
+            row = parse_record(CostResult, _mapping(raw), source, where, strict=True)
+        except InputError as exc:
+            parsed.errors.append(exc)
+            continue
+        model = (row.line_item or "").partition(",")[0].strip() or NOT_GROUPED
+        parsed.add(
+            natural_key(COSTS, bucket.start_time, row.line_item, row.project_id, row.api_key_id),
+            ts=from_unix(bucket.start_time),
+            raw_model=model,
+            provider_hint=provider_of("openai"),
+            project=row.project_id,
+            api_key=row.api_key_id,
+            requests=0.0,
+            billed_cost_usd=row.amount.value,
+        )
+    return parsed

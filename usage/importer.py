@@ -1,0 +1,42 @@
+"""Import one export file into the store: read, detect, parse every row strictly, store.
+
+All or nothing: a file with any bad row imports nothing, and the error lists every bad row
+with its field (`ImportRejected.errors`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pricing.catalog import Catalog
+from pricing.errors import InputError
+from pricing.inputs import read_regular_file
+from usage import formats
+from usage.store import ImportResult, file_hash, store_rows
+
+MAX_IMPORT_BYTES = 2_000_000_000  # a year of per-request logs of a large team fits
+
+
+class ImportRejected(InputError):
+    """A file with bad rows: nothing of it was imported; `errors` locates each bad row."""
+
+    def __init__(self, source: str, errors: list[InputError]):
+        noun = "row is" if len(errors) == 1 else "rows are"
+        super().__init__(source, f"{len(errors)} {noun} bad; nothing was imported")
+        self.errors = errors
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, catalog: Catalog,
+                fmt: str | None = None) -> ImportResult:  # fmt: skip
+    """Import `path` (format detected unless given); raises InputError / ImportRejected."""
+    source = str(path)
+    data = read_regular_file(path, MAX_IMPORT_BYTES)
+    name, parsed = formats.parse(data, source, fmt)
+    if parsed.errors:
+        raise ImportRejected(source, parsed.errors)
+    return store_rows(
+        con, parsed, file_name=Path(path).name, digest=file_hash(data), source_format=name,
+        catalog=catalog,
+    )  # fmt: skip
