@@ -35,6 +35,7 @@ class ScenarioSpec:
     discounts_pct: dict[str, float] = field(default_factory=dict)  # 15 = 15 % off list
     price_change_pct: dict[str, float] = field(default_factory=dict)  # +10 rise, -20 cut
     vendor_caps_pct: dict[str, float] = field(default_factory=dict)  # 40 = at most 40 %
+    commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min USD/month
 
     def __post_init__(self):
         if not self.name.strip():
@@ -44,6 +45,7 @@ class ScenarioSpec:
         _check_numbers(self.discounts_pct, "discount", 0, 100, hi_open=True)
         _check_numbers(self.price_change_pct, "price change", -100, math.inf, lo_open=True)
         _check_numbers(self.vendor_caps_pct, "vendor cap", 0, 100)
+        _check_numbers(self.commitments_usd, "committed spend", 0, math.inf, unit=" USD")
 
     def price_scenario(self) -> PriceScenario:
         return PriceScenario(
@@ -78,6 +80,7 @@ class ScenarioSpec:
             discounts_pct=_num_map(data.get("discounts_pct", {}), "discounts_pct"),
             price_change_pct=_num_map(data.get("price_change_pct", {}), "price_change_pct"),
             vendor_caps_pct=_num_map(data.get("vendor_caps_pct", {}), "vendor_caps_pct"),
+            commitments_usd=_num_map(data.get("commitments_usd", {}), "commitments_usd"),
         )
 
 
@@ -144,6 +147,7 @@ def settings_of(request: PlanRequest) -> PlanSettings:
         objective=request.objective,  # type: ignore[arg-type]
         budget_usd=request.budget_usd,
         vendor_caps=request.scenario.vendor_caps(),
+        commitments_usd={p: v for p, v in request.scenario.commitments_usd.items() if v},
         single_model=request.single_model,
         include_status_quo=request.include_status_quo,
         as_of=date.fromisoformat(request.as_of),
@@ -204,7 +208,14 @@ def _iso_date(text: Any, what: str) -> date:
 
 
 def _check_numbers(
-    values: dict[str, float], what: str, lo: float, hi: float, *, lo_open=False, hi_open=False
+    values: dict[str, float],
+    what: str,
+    lo: float,
+    hi: float,
+    *,
+    lo_open=False,
+    hi_open=False,
+    unit: str = " %",
 ) -> None:
     for key, value in values.items():
         too_low = value <= lo if lo_open else value < lo
@@ -212,7 +223,7 @@ def _check_numbers(
         if not math.isfinite(value) or too_low or too_high:
             upper = "" if math.isinf(hi) else f" and {'under' if hi_open else 'at most'} {hi:g}"
             lower = f"{'above' if lo_open else 'at least'} {lo:g}"
-            raise ValueError(f"{what} for '{key}' must be {lower}{upper} %, got {value:g}")
+            raise ValueError(f"{what} for '{key}' must be {lower}{upper}{unit}, got {value:g}")
 
 
 def _str_map(raw: Any, name: str) -> dict[str, str]:

@@ -52,11 +52,16 @@ def diagnosis(plan: Plan) -> None:
         st.markdown("- The solver gave no reason; relax the budget or the floors.")
 
 
+def csv_bytes(text: str) -> bytes:
+    """CSV text as UTF-8 with a byte-order mark, so Excel reads accented names right."""
+    return ("\ufeff" + text).encode("utf-8")
+
+
 def plan_download(plan: Plan, key: str) -> None:
     """The plan CSV (with its TOTAL row), as the command line writes it."""
     st.download_button(
         "Download plan (CSV)",
-        plan_to_csv(plan),
+        csv_bytes(plan_to_csv(plan)),
         file_name=PLAN_FILE,
         mime="text/csv",
         key=key,

@@ -12,7 +12,7 @@ from app.format import money, pct, signed_money
 from app.planning import ScenarioSpec
 
 AS_OF_LABEL = "as of date"
-COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct")
+COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct", "commit_usd")
 
 
 def default_scenarios() -> list[dict[str, Any]]:
@@ -37,11 +37,12 @@ def scenario_rows(spec: ScenarioSpec, providers: Sequence[str]) -> pd.DataFrame:
             "discount_pct": spec.discounts_pct.get(p, 0.0),
             "price_change_pct": spec.price_change_pct.get(p, 0.0),
             "cap_pct": spec.vendor_caps_pct.get(p),
+            "commit_usd": spec.commitments_usd.get(p),
         }
         for p in providers
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
-        {"discount_pct": float, "price_change_pct": float, "cap_pct": float}
+        {"discount_pct": float, "price_change_pct": float, "cap_pct": float, "commit_usd": float}
     )
 
 
@@ -54,6 +55,7 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
     discounts: dict[str, float] = {}
     changes: dict[str, float] = {}
     caps: dict[str, float] = {}
+    commits: dict[str, float] = {}
     for row in rows.to_dict("records"):
         provider = str(row["provider"])
         day = row.get("sheet_date")
@@ -66,15 +68,23 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
         cap = _number(row.get("cap_pct"))
         if cap is not None:
             caps[provider] = cap
+        commit = _number(row.get("commit_usd"))
+        if commit:
+            commits[provider] = commit
     if keep is not None:  # terms keyed by model id have no row here
         discounts = {**_model_keys(keep.discounts_pct), **discounts}
         changes = {**_model_keys(keep.price_change_pct), **changes}
-    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps)
+    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps, commits)
 
 
-def comparison_view(totals: pd.DataFrame) -> pd.DataFrame:
-    """The comparison with money and percents written out, for reading (not for the CSV)."""
-    status = totals["status"].map(lambda s: "plan found" if s == "optimal" else f"no plan ({s})")
+def comparison_view(totals: pd.DataFrame, notes: dict[str, str] | None = None) -> pd.DataFrame:
+    """The comparison with money and percents written out, for reading (not for the CSV).
+    `notes` gives, per scenario without a plan, the reason its tile shows."""
+    notes = notes or {}
+    status = [
+        "plan found" if s == "optimal" else notes.get(name, f"no plan ({s})")
+        for name, s in zip(totals["scenario"], totals["status"], strict=True)
+    ]
     out = pd.DataFrame({"Scenario": totals["scenario"], "Status": status})
     out["Spend a month"] = totals["monthly_cost_usd"].map(money)
     out["Net value a month"] = totals["monthly_net_value_usd"].map(money)
@@ -84,6 +94,7 @@ def comparison_view(totals: pd.DataFrame) -> pd.DataFrame:
     out["Classes that move"] = totals["classes_moved"].map(
         lambda n: "–" if pd.isna(n) else f"{int(n)}"
     )
+    out["Vendor shares"] = totals["vendor_shares"].fillna("–")
     return out
 
 

@@ -65,6 +65,7 @@ def safe_cell(value) -> str | float | int:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        return repr(float(value)) if isinstance(value, float) else value
+        # Twelve significant digits: 1299.9999999999995 (float noise) is written 1300.0.
+        return repr(float(f"{value:.12g}")) if isinstance(value, float) else value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
