@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from app import loaders
-from app.format import money
-from app.planning import PlanRequest, input_error_text
+from app import loaders, tables
+from app import state as S
+from app.format import money, pct
+from app.planning import PlanRequest, input_error_text, workload_of
+from app.shared_scenarios import plain
 from app.sidebar import PlanContext, plan_sidebar
 from planner.export import plan_to_csv
 from planner.plan import Plan
@@ -40,16 +44,107 @@ def sources_caption(
     )
 
 
-def diagnosis(plan: Plan) -> None:
-    """Why there is no plan, finding by finding, each with its fix."""
+def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") -> None:
+    """Why there is no plan, finding by finding, each with its fix; a button that applies
+    the budget fix; and what the budget would buy with the floors relaxed."""
     st.error(
         f"No plan meets every limit ({plan.status.value}). Here is why, and what would fix it."
     )
     findings = plan.diagnosis.findings if plan.diagnosis else []
     for finding in findings:
-        st.markdown(f"- **{finding.message}** {finding.fix}")
+        st.markdown(f"- **{plain(finding.message)}** {plain(finding.fix)}")
     if not findings:
         st.markdown("- The solver gave no reason; relax the budget or the floors.")
+    _fix_buttons(findings)
+    if request is not None and request.budget_usd is not None:
+        relaxed_view(request, prices)
+
+
+def _fix_buttons(findings: list) -> None:
+    ss = st.session_state
+    for finding in findings:
+        if finding.constraint == "budget" and finding.value is not None:
+            target = math.ceil(finding.value - 1e-6)
+            st.button(
+                f"Apply the fix: set the budget to {money(target)}",
+                on_click=_set_budget,
+                args=(target,),
+                type="primary",
+                key="fix_budget",
+            )
+            return
+    if ss.get(S.QUALITY_SHIFT):
+        st.button(
+            "Apply a fix: put the quality bar back at +0 pts",
+            on_click=_set_quality,
+            type="primary",
+            key="fix_quality",
+        )
+
+
+def _set_budget(value: int) -> None:
+    ss = st.session_state
+    ss[S.BUDGET] = value
+    ss[S.BUDGET_TYPED] = value
+
+
+def _set_quality() -> None:
+    st.session_state[S.QUALITY_SHIFT] = 0
+
+
+def relaxed_view(request: PlanRequest, prices: str) -> None:
+    """What the budget buys when no accuracy floor binds: the best net value within it; or,
+    when even the cheapest models cost more than the budget, what the work costs at least
+    and the share of it the budget covers."""
+    budget = request.budget_usd
+    relaxed = request.with_(floor_shift_pts=-100.0, objective="max-value")
+    try:
+        plan = loaders.plan(relaxed.key(), prices)
+        if not plan.is_optimal:
+            plan = loaders.plan(relaxed.with_(objective="min-cost", budget_usd=None).key(), prices)
+    except PLANNING_ERRORS:
+        return
+    if not plan.is_optimal or plan.totals is None or budget is None:
+        return
+    totals = plan.totals
+    st.subheader(f"What {money(budget)} a month buys with the floors relaxed")
+    if totals.monthly_cost_usd <= budget + 0.5:
+        st.caption(
+            f"The best plan within the budget when no class must reach its accuracy floor: "
+            f"it spends {money(totals.monthly_cost_usd)} for "
+            f"{money(totals.monthly_net_value_usd)} net value a month at "
+            f"{pct(totals.mean_accuracy)} mean accuracy. The classes short of their floor are "
+            "the ones this budget cannot cover."
+        )
+    else:
+        st.caption(
+            f"Not all of this work: even on the cheapest models, with no floor at all, it "
+            f"costs {money(totals.monthly_cost_usd)} a month, so {money(budget)} covers about "
+            f"{pct(budget / totals.monthly_cost_usd, 0)} of it. The cheapest plan is below."
+        )
+    st.dataframe(relaxed_table(plan, request), hide_index=True)
+
+
+def relaxed_table(plan: Plan, request: PlanRequest) -> pd.DataFrame:
+    """Per class: the main model the relaxed plan picks, its accuracy, the request's own
+    floor (quality bar applied) and the points it falls short by."""
+    floors = {t.name: t.min_accuracy for t in workload_of(request, loaders.catalog()[0]).classes}
+    rows = []
+    for task, (model, _) in tables.main_models(plan).items():
+        mine = [a for a in plan.assignments if a.task_class == task]
+        accuracy = sum(a.share * a.accuracy for a in mine)
+        short = max(floors.get(task, 0.0) - accuracy, 0.0)
+        rows.append(
+            {
+                "Task class": task,
+                "Main model": model,
+                "Accuracy": pct(accuracy),
+                "Floor": pct(floors.get(task)),
+                "Short of the floor": "–" if short < 5e-4 else f"{short * 100:.1f} pts",
+                "Spend a month": money(sum(a.monthly_cost_usd for a in mine)),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def csv_bytes(text: str) -> bytes:
@@ -103,6 +198,6 @@ def solved(request: PlanRequest, prices: str) -> Plan | None:
         st.error(input_error_text(exc))
         return None
     if not plan.is_optimal:
-        diagnosis(plan)
+        diagnosis(plan, request, prices)
         return None
     return plan

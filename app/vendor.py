@@ -94,7 +94,6 @@ def comparison_view(totals: pd.DataFrame, notes: dict[str, str] | None = None) -
     out["Classes that move"] = totals["classes_moved"].map(
         lambda n: "–" if pd.isna(n) else f"{int(n)}"
     )
-    out["Vendor shares"] = totals["vendor_shares"].fillna("–")
     return out
 
 
