@@ -235,6 +235,36 @@ def _rounded(column: str, value):
     return round(value, 4)
 
 
+FORECAST_LABELS = {
+    "month": "Month",
+    "spend_usd": "Spend",
+    "value_usd": "Value",
+    "net_value_usd": "Net value",
+    "cumulative_spend_usd": "Spend so far",
+    "spend_p10": "Spend P10",
+    "spend_p50": "Spend P50",
+    "spend_p90": "Spend P90",
+    "value_p10": "Value P10",
+    "value_p50": "Value P50",
+    "value_p90": "Value P90",
+    "net_value_p10": "Net value P10",
+    "net_value_p50": "Net value P50",
+    "net_value_p90": "Net value P90",
+    "prob_over_budget": "Chance over budget",
+}
+
+
+def forecast_table(deterministic: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+    """Month by month: the expected path, then the bands; money in whole cents (what the
+    CSV holds), chances as shares. Columns keep their machine names (see FORECAST_LABELS)."""
+    table = deterministic.merge(bands, on="month")
+    money_columns = [c for c in table.columns if c not in ("month", "prob_over_budget")]
+    table[money_columns] = table[money_columns].round(2)
+    if "prob_over_budget" in table:
+        table["prob_over_budget"] = table["prob_over_budget"].round(4)
+    return table
+
+
 def accuracy_matrix(problem: PlanningProblem) -> pd.DataFrame:
     """Accuracy of every option on every class (NaN: no figure, or the provider is not allowed)."""
     return pd.DataFrame(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, loaders, render
+from app import charts, loaders, render, tables
 from app.format import money, pct
 from planner.export import table_to_csv
 from planner.forecast import ForecastSettings
@@ -118,11 +118,21 @@ st.caption(
     "held fixed."
 )
 with st.expander("Month by month"):
-    table = result.deterministic.merge(bands, on="month")
-    st.dataframe(table, hide_index=True)
+    table = tables.forecast_table(result.deterministic, bands)
+    formats = {"month": None, "prob_over_budget": "percent"}
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            column: label
+            if formats.get(column, "dollar") is None
+            else st.column_config.NumberColumn(label, format=formats.get(column, "dollar"))
+            for column, label in tables.FORECAST_LABELS.items()
+        },
+    )
     st.download_button(
         "Download forecast (CSV)",
-        table_to_csv(table.to_dict("records"), list(table.columns)),
+        render.csv_bytes(table_to_csv(table.to_dict("records"), list(table.columns))),
         file_name="portfolio-forecast.csv",
         mime="text/csv",
         on_click="ignore",
