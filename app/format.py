@@ -76,11 +76,11 @@ def multiple(x: float | None) -> str:
 
 
 def count(x: float | None) -> str:
-    """1,234 below a million, then 1.23M or 2.49B (tasks, tokens)."""
+    """12,345 below a million, then 1.23M, 2.49B, 830.00T (tasks, tokens)."""
     if _bad(x):
         return "–"
     size = abs(x)
-    for limit, suffix in ((1e9, "B"), (1e6, "M")):
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
         if size >= limit:
             return f"{x / limit:,.2f}{suffix}"
     return f"{round(x):,}"

@@ -25,7 +25,7 @@ from planner.workload import (
 from pricing.errors import InputError
 
 TABLE_SOURCE = "the workload table"
-MAX_UPLOAD_MB = 50  # the uploader's own limit; the parsers refuse anything over 5 MB
+MAX_UPLOAD_MB = 5  # the uploader says what the parsers enforce (pricing.inputs.MAX_FILE_BYTES)
 
 
 def accept_workload_upload(

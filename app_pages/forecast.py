@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import charts, loaders, render, tables
-from app.format import money, pct
+from app.format import money, money_compact, pct
 from planner.export import table_to_csv
 from planner.forecast import ForecastSettings
 
@@ -62,16 +62,18 @@ last = bands.iloc[-1]
 runs_out = result.budget_exhaustion_month
 cols = st.columns(4)
 cols[0].metric(
-    f"Spend in month {settings.months} (P50)",
-    money(last["spend_p50"]),
+    f"Spend, month {settings.months}",
+    money_compact(last["spend_p50"]),
     border=True,
-    help=f"P10 {money(last['spend_p10'])} to P90 {money(last['spend_p90'])} a month.",
+    help=f"Median (P50) {money(last['spend_p50'])}; P10 {money(last['spend_p10'])} to P90 "
+    f"{money(last['spend_p90'])} a month.",
 )
 cols[1].metric(
-    f"Net value in month {settings.months} (P50)",
-    money(last["net_value_p50"]),
+    f"Net value, month {settings.months}",
+    money_compact(last["net_value_p50"]),
     border=True,
-    help=f"P10 {money(last['net_value_p10'])} to P90 {money(last['net_value_p90'])} a month.",
+    help=f"Median (P50) {money(last['net_value_p50'])}; P10 {money(last['net_value_p10'])} "
+    f"to P90 {money(last['net_value_p90'])} a month.",
 )
 cols[2].metric(
     "Annual budget runs out",
