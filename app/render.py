@@ -7,11 +7,12 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import loaders, tables
+from app import excel, loaders, tables, vendor
 from app import state as S
 from app.format import money, pct
-from app.planning import PlanRequest, input_error_text, workload_of
+from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
 from app.shared_scenarios import plain
 from app.sidebar import PlanContext, plan_sidebar
 from planner.export import plan_to_csv
@@ -153,7 +154,20 @@ def csv_bytes(text: str) -> bytes:
 
 
 def plan_download(plan: Plan, key: str) -> None:
-    """The plan CSV (with its TOTAL row), as the command line writes it."""
+    """The plan CSV (with its TOTAL row), as the command line writes it, and the Excel
+    workbook (plan, ROI tables, forecast, vendor comparison), built when clicked."""
+    ctx = st.session_state.get(S.PLAN_CONTEXT)
+    if ctx is not None:
+        st.download_button(
+            "Download workbook (Excel)",
+            _workbook(plan, ctx),
+            file_name=excel.FILE_NAME,
+            mime=excel.MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            help="One .xlsx: the settings, the plan, ROI by class, tier and provider, the "
+            "24-month forecast and the vendor comparison, each on its own sheet.",
+        )
     st.download_button(
         "Download plan (CSV)",
         csv_bytes(plan_to_csv(plan)),
@@ -164,6 +178,26 @@ def plan_download(plan: Plan, key: str) -> None:
         help="One row per task class and model, then a TOTAL row; the same file "
         "`python -m planner solve --out` writes.",
     )
+
+
+def _workbook(plan: Plan, ctx: PlanContext):
+    """The workbook as a callable: built on the click (it solves the vendor scenarios and
+    simulates the forecast), not on every slider move. Outside a server, built now."""
+    saved = st.session_state.get(S.VENDOR_SCENARIOS) or vendor.default_scenarios()
+    specs = [ScenarioSpec.from_dict(d) for d in saved]
+
+    def build() -> bytes:
+        return excel.plan_workbook(
+            plan,
+            ctx.request,
+            ctx.catalog,
+            excel.forecast_settings(ctx.budget, ctx.growth_override, ctx.price_decline),
+            specs,
+            ctx.growth_override,
+            ctx.price_decline,
+        )
+
+    return build if get_script_run_ctx() is not None else build()
 
 
 def totals_line(plan: Plan) -> None:
@@ -183,6 +217,7 @@ def title_and_plan(title: str) -> tuple[PlanContext, Plan]:
     ctx = plan_sidebar()
     if ctx is None:
         st.stop()
+    st.session_state[S.PLAN_CONTEXT] = ctx
     plan = solved(ctx.request, ctx.prices)
     if plan is None:
         sources_caption(ctx.request, ctx.catalog)

@@ -55,6 +55,7 @@ SHARED_PICK = "shared_pick"  # the stored scenario picked in the list (its id)
 SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
+PLAN_CONTEXT = "_plan_context"  # this run's PlanContext, for downloads built on click
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 
 # -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page

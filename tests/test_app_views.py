@@ -67,6 +67,7 @@ def plan(request_, catalog):
         (multiple, 3.21, "3.2x"),
         (count, 2.48565e9, "2.49B"),
         (count, 12_345, "12,345"),
+        (count, 8.3000016e14, "830.00T"),  # not "830,000.02B"
     ],
 )
 def test_formatting(fn, value, expected):
