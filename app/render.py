@@ -7,9 +7,8 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import excel, loaders, tables, vendor
+from app import deferred, excel, loaders, tables, vendor
 from app import state as S
 from app.format import money, pct
 from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
@@ -181,8 +180,8 @@ def plan_download(plan: Plan, key: str) -> None:
 
 
 def _workbook(plan: Plan, ctx: PlanContext):
-    """The workbook as a callable: built on the click (it solves the vendor scenarios and
-    simulates the forecast), not on every slider move. Outside a server, built now."""
+    """The workbook, built on the click (it solves the vendor scenarios and simulates the
+    forecast), not on every slider move; see app.deferred."""
     saved = st.session_state.get(S.VENDOR_SCENARIOS) or vendor.default_scenarios()
     specs = [ScenarioSpec.from_dict(d) for d in saved]
 
@@ -197,7 +196,7 @@ def _workbook(plan: Plan, ctx: PlanContext):
             ctx.price_decline,
         )
 
-    return build if get_script_run_ctx() is not None else build()
+    return deferred.on_click(build)
 
 
 def totals_line(plan: Plan) -> None:

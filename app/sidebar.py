@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import loaders, planning, shared_scenarios
+from app import deferred, loaders, planning, shared_scenarios
 from app import state as S
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
@@ -241,17 +241,13 @@ def _copy(source: str, target: str) -> None:
 
 
 def _scenario_file(defaults: dict[str, float]):
-    """The scenario JSON, built when the button is clicked, not when it is drawn.
-
-    The sidebar is drawn before the page, and the page may still change the state in this
-    run (a vendor-scenario edit, a workload-table edit), so text built here would be one
-    edit behind. The click comes after the run has finished; by then the session holds
-    every edit. Outside a server (AppTest) the text is built now."""
+    """The scenario JSON, built on the click from the state after the last edit (see
+    app.deferred): text built here would miss an edit the page applies later in this run."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return scenario_json(st.session_state, defaults)
-    live = ctx.session_state
-    return lambda: scenario_json(live.filtered_state(), defaults)
+    live = ctx.session_state  # the session's own state object, readable from another thread
+    return deferred.on_click(lambda: scenario_json(live.filtered_state, defaults))
 
 
 def base_request(ss: Any, prices: str) -> planning.PlanRequest:

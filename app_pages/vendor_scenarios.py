@@ -82,7 +82,7 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
             key=f"{S.VENDOR_TABLE_PREFIX}{revision}_{number}",
             hide_index=True,
             disabled=["provider"],
-            placeholder="no cap",
+            placeholder="none",
             column_config={
                 "provider": "Provider",
                 "sheet_date": st.column_config.SelectboxColumn(
