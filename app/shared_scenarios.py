@@ -42,6 +42,21 @@ def store() -> ScenarioStore:
     return _store(database_url())
 
 
+@st.cache_data(ttl=5, show_spinner=False, max_entries=8)
+def _entries(url: str) -> list:
+    """The list, at most 5 s old for scenarios others save (this session's own actions clear
+    it): a database round trip on every slider move would cost each re-plan."""
+    return _store(url).entries()
+
+
+def entries() -> list:
+    return _entries(database_url())
+
+
+def _changed() -> None:
+    _entries.clear()
+
+
 def slider_defaults(ss: MutableMapping[str, Any]) -> dict[str, float]:
     """The sliders' data defaults as the sidebar last computed them (saved as null)."""
     return {
@@ -85,6 +100,7 @@ def open_from_link(ss: MutableMapping[str, Any], params: dict[str, str]) -> None
 
 def _save() -> None:
     ss = st.session_state
+    _changed()
     try:
         saved = store().save(
             ss.get(S.SHARED_NAME, ""),
@@ -108,6 +124,7 @@ def _open() -> None:
 
 def _rename() -> None:
     ss = st.session_state
+    _changed()
     try:
         done = store().rename(ss.get(S.SHARED_PICK, ""), ss.get(S.SHARED_RENAME, ""))
     except STORE_ERRORS as exc:
@@ -119,6 +136,7 @@ def _rename() -> None:
 
 def _delete() -> None:
     ss = st.session_state
+    _changed()
     try:
         done = store().delete(ss.get(S.SHARED_PICK, ""))
     except STORE_ERRORS as exc:
@@ -151,7 +169,7 @@ def panel() -> None:
     ss = st.session_state
     with st.sidebar.expander("Shared scenarios", expanded=bool(ss.get(S.SHARED_ERROR))):
         try:
-            entries = store().entries()
+            listed = entries()
         except STORE_ERRORS as exc:
             st.error(plain(f"The scenario store cannot be reached: {input_error_text(exc)}"))
             return
@@ -162,12 +180,12 @@ def panel() -> None:
             st.error(plain(ss[S.SHARED_ERROR]))
         elif ss.get(S.SHARED_NOTE):
             st.success(plain(ss[S.SHARED_NOTE]))
-        if not entries:
+        if not listed:
             st.caption("No scenario saved yet.")
         else:
-            st.dataframe(entries_table(entries), hide_index=True)
-            ids = [e.id for e in entries]
-            labels = {e.id: f"{e.name} ({e.saved_by})" for e in entries}
+            st.dataframe(entries_table(listed), hide_index=True)
+            ids = [e.id for e in listed]
+            labels = {e.id: f"{e.name} ({e.saved_by})" for e in listed}
             if ss.get(S.SHARED_PICK) not in ids:
                 ss[S.SHARED_PICK] = ids[0]
             st.selectbox("Scenario", ids, key=S.SHARED_PICK, format_func=labels.get)
