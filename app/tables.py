@@ -291,13 +291,31 @@ def quotes_table(catalog: Catalog, on: date) -> pd.DataFrame:
                 "batch_input_per_mtok": _f(p.batch.input_per_mtok) if p.batch else None,
                 "batch_output_per_mtok": _f(p.batch.output_per_mtok) if p.batch else None,
                 "context_window_tokens": p.context_window_tokens,
-                "deprecated": p.deprecated,
+                "deprecated": bool(p.deprecated),  # unknown reads as not deprecated
                 "sheet_version": q.version,
                 "effective_from": q.effective_from,
                 "source": q.source,
             }
         )
     return pd.DataFrame(rows)
+
+
+QUOTE_LABELS = {
+    "provider": "Provider",
+    "model": "Model id",
+    "name": "Name",
+    "tier": "Tier",
+    "input_per_mtok": "Input $/1M tokens",
+    "output_per_mtok": "Output $/1M tokens",
+    "cached_input_per_mtok": "Cached input $/1M",
+    "batch_input_per_mtok": "Batch input $/1M",
+    "batch_output_per_mtok": "Batch output $/1M",
+    "context_window_tokens": "Context window (tokens)",
+    "deprecated": "Deprecated",
+    "sheet_version": "Sheet version",
+    "effective_from": "In force from",
+    "source": "Source",
+}
 
 
 def history_table(catalog: Catalog, model_ids: list[str]) -> pd.DataFrame:

@@ -125,6 +125,7 @@ with st.expander("Month by month"):
     st.dataframe(
         table,
         hide_index=True,
+        placeholder="–",  # the chance of overrun is for year ends only
         column_config={
             column: label
             if formats.get(column, "dollar") is None
