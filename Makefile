@@ -30,7 +30,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The scenario-store tests need a real PostgreSQL: ensure_postgres.sh installs Debian's
+# (as root) and starts a throwaway server for this run, stopped again however pytest ends.
 test: lint browser
+	@pg="$$(bash scripts/ensure_postgres.sh start)" && eval "$$pg" && \
+	trap 'bash scripts/ensure_postgres.sh stop "$${PLANNER_TEST_POSTGRES_DIR:-}"' EXIT && \
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev

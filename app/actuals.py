@@ -9,7 +9,6 @@ change re-reads only the cached tables, never the store.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -132,15 +131,6 @@ def file_in_use(state, key: str, example: Path) -> tuple[str, bytes]:
     if chosen:
         return chosen
     return example.name, example.read_bytes()
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:=^])")
-
-
-def plain(text: object) -> str:
-    """Text for st.error / st.markdown shown as written: every character Markdown, LaTeX
-    ($) or Streamlit's directives (:red[...], :icon:) would act on is escaped."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def checked(parse: Callable[[str, bytes], Any], name: str, data: bytes) -> tuple[Any, str]:

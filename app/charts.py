@@ -46,6 +46,9 @@ SPEND = "#2F80ED"
 VALUE = "#27AE60"
 BUDGET = "#EB5757"
 FONT = {"family": "sans-serif", "size": 13}
+# Money on an axis: $650B, $1.2M, $45k (Plotly's "B" exponent format; d3's "~s" writes
+# billions as G, which reads as nothing to a finance reader).
+MONEY_AXIS = {"tickprefix": "$", "exponentformat": "B", "separatethousands": True}
 
 
 def _figure(data: list, title: str, height: int, **layout) -> go.Figure:
@@ -176,7 +179,7 @@ def frontier_chart(
         "Cost versus value: the best plan at each budget",
         height,
         xaxis={"title": {"text": "Monthly spend"}, "tickprefix": "$", "tickformat": ",.0f"},
-        yaxis={"title": {"text": "Monthly net value"}, "tickprefix": "$", "tickformat": ".3~s"},
+        yaxis={"title": {"text": "Monthly net value"}, **MONEY_AXIS},
     )
 
 
@@ -207,13 +210,12 @@ def fan_chart(
     ]  # fmt: skip
     shapes, notes = [], []
     if budget is not None:
-        shapes.append(
-            {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": budget, "y1": budget,
-             "line": {"color": BUDGET, "dash": "dash", "width": 2}}
-        )  # fmt: skip
-        notes.append(
-            {"xref": "paper", "x": 0, "y": budget, "text": f"Monthly budget ${budget:,.0f}",
-             "showarrow": False, "xanchor": "left", "yanchor": "bottom"}
+        # A legend entry, not a label on the chart: a label sits on the spend line whenever
+        # spend runs near the budget, which is where the budget starts.
+        traces.append(
+            {"type": "scatter", "x": [months[0], months[-1]], "y": [budget, budget],
+             "mode": "lines", "line": {"color": BUDGET, "dash": "dash", "width": 2},
+             "name": f"Monthly budget {_money(budget)}", "hoverinfo": "skip"}
         )  # fmt: skip
     if marker_month is not None:
         shapes.append(
@@ -231,8 +233,7 @@ def fan_chart(
         shapes=shapes,
         annotations=notes,
         xaxis={"dtick": "M3" if len(months) <= 12 else "M6", "tickformat": "%b %Y"},
-        yaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": "~s",
-               "rangemode": "tozero"},
+        yaxis={"title": {"text": "USD a month"}, **MONEY_AXIS, "rangemode": "tozero"},
     )  # fmt: skip
 
 
@@ -293,6 +294,11 @@ def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
         xaxis={"title": {"text": "Share of model spend"}, "tickformat": ".0%", "range": [0, 1]},
         yaxis={"automargin": True, "categoryorder": "array", "categoryarray": order[::-1]},
     )
+
+
+def _money(x: float) -> str:
+    """$1,300; -$45 (the sign before the dollar)."""
+    return f"{'-' if x < 0 else ''}${abs(x):,.0f}"
 
 
 def _fade(hex_color: str, alpha: float = 0.45) -> str:

@@ -42,7 +42,7 @@ __all__ = [
 # The characters that make markdown do something with text: links and images ([ ] and !),
 # emphasis (* _ ~), code (`), HTML (< > &), math ($), tables (|), Streamlit's colour and
 # icon directives (:name[...] needs the brackets), and the backslash itself.
-_INLINE = re.compile(r"([\\`*_\[\]<>&$|~!])")
+_INLINE = re.compile(r"([\\`*_\[\]<>&$|~!:])")  # ":" so ":icon:" stays as typed
 # At the start of a line: headings, quotes, lists and rules.
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")

@@ -30,6 +30,7 @@ from pricing.inputs import (
     Day,
     NonEmptyText,
     StrictRecord,
+    Usd,
     clean_text,
     finite,
     parse_record,
@@ -51,6 +52,7 @@ class ScenarioSpec:
     discounts_pct: dict[str, float] = field(default_factory=dict)  # 15 = 15 % off list
     price_change_pct: dict[str, float] = field(default_factory=dict)  # +10 rise, -20 cut
     vendor_caps_pct: dict[str, float] = field(default_factory=dict)  # 40 = at most 40 %
+    commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min USD/month
 
     def __post_init__(self):
         if not self.name.strip():
@@ -65,6 +67,7 @@ class ScenarioSpec:
             self.price_change_pct, "price change", -100, MAX_PRICE_CHANGE_PCT, lo_open=True
         )
         _check_numbers(self.vendor_caps_pct, "vendor cap", 0, 100)
+        _check_numbers(self.commitments_usd, "committed spend", 0, math.inf, unit=" USD")
 
     def price_scenario(self) -> PriceScenario:
         return PriceScenario(
@@ -94,6 +97,7 @@ class ScenarioSpec:
             discounts_pct=dict(terms.discounts_pct),
             price_change_pct=dict(terms.price_change_pct),
             vendor_caps_pct=dict(terms.vendor_caps_pct),
+            commitments_usd=dict(terms.commitments_usd),
         )
 
 
@@ -110,6 +114,7 @@ class ScenarioTerms(StrictRecord):
     discounts_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
     price_change_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
     vendor_caps_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
+    commitments_usd: dict[NonEmptyText, Usd] = Field(default_factory=dict, max_length=MAX_TERMS)
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,7 @@ def settings_of(request: PlanRequest) -> PlanSettings:
         vendor_caps=request.scenario.vendor_caps(),
         cap_basis=request.cap_basis,  # type: ignore[arg-type]
         self_hosted_replicas=request.self_hosted_replicas,
+        commitments_usd={p: v for p, v in request.scenario.commitments_usd.items() if v},
         single_model=request.single_model,
         include_status_quo=request.include_status_quo,
         as_of=as_of,
@@ -266,7 +272,14 @@ def _iso_date(text: Any, what: str) -> date:
 
 
 def _check_numbers(
-    values: dict[str, float], what: str, lo: float, hi: float, *, lo_open=False, hi_open=False
+    values: dict[str, float],
+    what: str,
+    lo: float,
+    hi: float,
+    *,
+    lo_open=False,
+    hi_open=False,
+    unit: str = " %",
 ) -> None:
     for key, value in values.items():
         too_low = value <= lo if lo_open else value < lo
@@ -274,7 +287,7 @@ def _check_numbers(
         if not math.isfinite(value) or too_low or too_high:
             upper = "" if math.isinf(hi) else f" and {'under' if hi_open else 'at most'} {hi:g}"
             lower = f"{'above' if lo_open else 'at least'} {lo:g}"
-            raise ValueError(f"{what} for '{key}' must be {lower}{upper} %, got {value:g}")
+            raise ValueError(f"{what} for '{key}' must be {lower}{upper}{unit}, got {value:g}")
 
 
 def input_error_text(exc: BaseException) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from app import loaders
-from app.format import md_escape, money
-from app.planning import PlanRequest, input_error_text
+from app import deferred, excel, loaders, tables, vendor
+from app import state as S
+from app.format import md_escape, money, pct
+from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
 from app.sidebar import PlanContext, plan_sidebar
 from planner.export import plan_to_csv
 from planner.plan import Plan
@@ -42,8 +45,9 @@ def sources_caption(
     )
 
 
-def diagnosis(plan: Plan) -> None:
-    """Why there is no plan, finding by finding, each with its fix."""
+def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") -> None:
+    """Why there is no plan, finding by finding, each with its fix; a button that applies
+    the budget fix; and what the budget would buy with the floors relaxed."""
     st.error(
         f"No plan meets every limit ({plan.status.value}). Here is why, and what would fix it."
     )
@@ -52,13 +56,121 @@ def diagnosis(plan: Plan) -> None:
         st.markdown(f"- **{md_escape(finding.message)}** {md_escape(finding.fix)}")
     if not findings:
         st.markdown("- The solver gave no reason; relax the budget or the floors.")
+    _fix_buttons(findings)
+    if request is not None and request.budget_usd is not None:
+        relaxed_view(request, prices)
+
+
+def _fix_buttons(findings: list) -> None:
+    ss = st.session_state
+    for finding in findings:
+        if finding.constraint == "budget" and finding.value is not None:
+            target = math.ceil(finding.value - 1e-6)
+            st.button(
+                f"Apply the fix: set the budget to {money(target)}",
+                on_click=_set_budget,
+                args=(target,),
+                type="primary",
+                key="fix_budget",
+            )
+            return
+    if ss.get(S.QUALITY_SHIFT):
+        st.button(
+            "Apply a fix: put the quality bar back at +0 pts",
+            on_click=_set_quality,
+            type="primary",
+            key="fix_quality",
+        )
+
+
+def _set_budget(value: int) -> None:
+    ss = st.session_state
+    ss[S.BUDGET] = value
+    ss[S.BUDGET_TYPED] = value
+
+
+def _set_quality() -> None:
+    st.session_state[S.QUALITY_SHIFT] = 0
+
+
+def relaxed_view(request: PlanRequest, prices: str) -> None:
+    """What the budget buys when no accuracy floor binds: the best net value within it; or,
+    when even the cheapest models cost more than the budget, what the work costs at least
+    and the share of it the budget covers."""
+    budget = request.budget_usd
+    relaxed = request.with_(floor_shift_pts=-100.0, objective="max-value")
+    try:
+        plan = loaders.plan(relaxed.key(), prices)
+        if not plan.is_optimal:
+            plan = loaders.plan(relaxed.with_(objective="min-cost", budget_usd=None).key(), prices)
+    except PLANNING_ERRORS:
+        return
+    if not plan.is_optimal or plan.totals is None or budget is None:
+        return
+    totals = plan.totals
+    st.subheader(f"What {money(budget)} a month buys with the floors relaxed")
+    if totals.monthly_cost_usd <= budget + 0.5:
+        st.caption(
+            f"The best plan within the budget when no class must reach its accuracy floor: "
+            f"it spends {money(totals.monthly_cost_usd)} for "
+            f"{money(totals.monthly_net_value_usd)} net value a month at "
+            f"{pct(totals.mean_accuracy)} mean accuracy. The classes short of their floor are "
+            "the ones this budget cannot cover."
+        )
+    else:
+        st.caption(
+            f"Not all of this work: even on the cheapest models, with no floor at all, it "
+            f"costs {money(totals.monthly_cost_usd)} a month, so {money(budget)} covers about "
+            f"{pct(budget / totals.monthly_cost_usd, 0)} of it. The cheapest plan is below."
+        )
+    st.dataframe(relaxed_table(plan, request), hide_index=True)
+
+
+def relaxed_table(plan: Plan, request: PlanRequest) -> pd.DataFrame:
+    """Per class: the main model the relaxed plan picks, its accuracy, the request's own
+    floor (quality bar applied) and the points it falls short by."""
+    floors = {t.name: t.min_accuracy for t in workload_of(request, loaders.catalog()[0]).classes}
+    rows = []
+    for task, (model, _) in tables.main_models(plan).items():
+        mine = [a for a in plan.assignments if a.task_class == task]
+        accuracy = sum(a.share * a.accuracy for a in mine)
+        short = max(floors.get(task, 0.0) - accuracy, 0.0)
+        rows.append(
+            {
+                "Task class": task,
+                "Main model": model,
+                "Accuracy": pct(accuracy),
+                "Floor": pct(floors.get(task)),
+                "Short of the floor": "–" if short < 5e-4 else f"{short * 100:.1f} pts",
+                "Spend a month": money(sum(a.monthly_cost_usd for a in mine)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def csv_bytes(text: str) -> bytes:
+    """CSV text as UTF-8 with a byte-order mark, so Excel reads accented names right."""
+    return ("\ufeff" + text).encode("utf-8")
 
 
 def plan_download(plan: Plan, key: str) -> None:
-    """The plan CSV (with its TOTAL row), as the command line writes it."""
+    """The plan CSV (with its TOTAL row), as the command line writes it, and the Excel
+    workbook (plan, ROI tables, forecast, vendor comparison), built when clicked."""
+    ctx = st.session_state.get(S.PLAN_CONTEXT)
+    if ctx is not None:
+        st.download_button(
+            "Download workbook (Excel)",
+            _workbook(plan, ctx),
+            file_name=excel.FILE_NAME,
+            mime=excel.MIME,
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            help="One .xlsx: the settings, the plan, ROI by class, tier and provider, the "
+            "24-month forecast and the vendor comparison, each on its own sheet.",
+        )
     st.download_button(
         "Download plan (CSV)",
-        plan_to_csv(plan),
+        csv_bytes(plan_to_csv(plan)),
         file_name=PLAN_FILE,
         mime="text/csv",
         key=key,
@@ -66,6 +178,26 @@ def plan_download(plan: Plan, key: str) -> None:
         help="One row per task class and model, then a TOTAL row; the same file "
         "`python -m planner solve --out` writes.",
     )
+
+
+def _workbook(plan: Plan, ctx: PlanContext):
+    """The workbook, built on the click (it solves the vendor scenarios and simulates the
+    forecast), not on every slider move; see app.deferred."""
+    saved = st.session_state.get(S.VENDOR_SCENARIOS) or vendor.default_scenarios()
+    specs = [ScenarioSpec.from_dict(d) for d in saved]
+
+    def build() -> bytes:
+        return excel.plan_workbook(
+            plan,
+            ctx.request,
+            ctx.catalog,
+            excel.forecast_settings(ctx.budget, ctx.growth_override, ctx.price_decline),
+            specs,
+            ctx.growth_override,
+            ctx.price_decline,
+        )
+
+    return deferred.on_click(build)
 
 
 def totals_line(plan: Plan) -> None:
@@ -85,6 +217,7 @@ def title_and_plan(title: str) -> tuple[PlanContext, Plan]:
     ctx = plan_sidebar()
     if ctx is None:
         st.stop()
+    st.session_state[S.PLAN_CONTEXT] = ctx
     plan = solved(ctx.request, ctx.prices)
     if plan is None:
         sources_caption(ctx.request, ctx.catalog)
@@ -103,6 +236,6 @@ def solved(request: PlanRequest, prices: str) -> Plan | None:
     for message in loaders.unplannable(request.with_(budget_usd=None).key(), prices):
         st.warning(md_escape(message))
     if not plan.is_optimal:
-        diagnosis(plan)
+        diagnosis(plan, request, prices)
         return None
     return plan

@@ -261,7 +261,9 @@ def _vendor_scenarios(
 
 def _known_ids_only(spec: ScenarioSpec, source: str, where: str, known_ids: set[str]) -> None:
     terms = spec.to_dict()
-    for field in ("provider_dates", "discounts_pct", "price_change_pct", "vendor_caps_pct"):
+    fields = ("provider_dates", "discounts_pct", "price_change_pct", "vendor_caps_pct",
+              "commitments_usd")  # fmt: skip
+    for field in fields:
         for wanted in terms[field]:
             if wanted not in known_ids:
                 close = ", ".join(nearest(wanted, sorted(known_ids))) or "none close"

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import loaders, planning
+from app import deferred, loaders, planning, shared_scenarios
 from app import state as S
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
@@ -64,15 +65,29 @@ class Ranges:
         }
 
 
+# Tiles that fit a 1280 x 720 screen: five to a row leaves about 150 px a tile, where
+# Streamlit's 36 px figures cut "$267,518" to "$267,...". The figure shrinks with the window
+# (never below 22 px) and a long label wraps instead of ending in "...".
+TILE_STYLE = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.4rem, 2.3vw, 2.25rem); }
+[data-testid="stMetricValue"] > div { overflow: visible; text-overflow: clip; }
+[data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetricLabel"] > div { overflow: visible; }
+</style>"""
+
+
 def plan_sidebar() -> PlanContext | None:
     """Render the sidebar; None when there is no usable workload (the page says why)."""
+    st.html(TILE_STYLE)
     catalog, prices = loaders.catalog()
     ss = st.session_state
     if not ss.get(S.WORKLOAD_CSV):
         st.sidebar.warning("No workload yet: load one on the Data page.")
         return None
     if not ss.get(S.URL_READ):
-        read_url(ss, dict(st.query_params))
+        params = dict(st.query_params)
+        shared_scenarios.open_from_link(ss, params)  # the whole view, then the sliders' own
+        read_url(ss, params)
         ss[S.URL_READ] = True
     for key, (lo, hi) in ((S.QUALITY_SHIFT, QUALITY_RANGE), (S.PRICE_DECLINE, DECLINE_RANGE)):
         value = ss.get(key)
@@ -140,11 +155,26 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         step=ranges.budget_step,
         key=S.BUDGET,
         format="$%,d",
+        on_change=_copy,
+        args=(S.BUDGET, S.BUDGET_TYPED),
         help=f"Starts at the cheapest plan that meets every accuracy floor (about "
         f"${ranges.cheapest_spend or 0:,.0f} a month); more budget buys accuracy where it is "
         f"worth most. At the right end (${ranges.budget_top:,}) the budget does not bind: the "
         f"best plan spends about ${ranges.best_spend or 0:,.0f}. Below the cheapest plan there "
         "is no plan, and the pages say what would fix it.",
+    )
+    # The exact budget, typed: one state key (the slider's) holds the budget; this box
+    # shows it and writes to it.
+    ss[S.BUDGET_TYPED] = round(ss[S.BUDGET])
+    bar.number_input(
+        "Monthly budget, exact (USD)",
+        min_value=0,
+        max_value=ranges.budget_top,
+        step=1,
+        key=S.BUDGET_TYPED,
+        on_change=_copy,
+        args=(S.BUDGET_TYPED, S.BUDGET),
+        help="Type a budget to the dollar; the slider above moves with it.",
     )
     bar.slider(
         "Quality bar (accuracy points)",
@@ -188,13 +218,36 @@ def _more_settings(ss: Any, ranges: Ranges) -> None:
         st.toggle("One model per task class", key=S.SINGLE_MODEL)
     bar.download_button(
         "Save scenario (JSON)",
-        scenario_json(ss, ranges.defaults()),
+        _scenario_file(ranges.defaults()),
         file_name="portfolio-scenario.json",
         mime="application/json",
         on_click="ignore",
         help="Inputs and settings in one file; load it back on the Data page.",
     )
-    bar.caption("The sliders are in the page address: copy it to share this view.")
+    shared_scenarios.panel()
+    bar.caption(
+        "The sliders are in the page address. To share everything (your workload, accuracy "
+        "table, settings and vendor scenarios), save the view under Shared scenarios: the "
+        "address then names it."
+    )
+
+
+def _copy(source: str, target: str) -> None:
+    """Keep the budget slider and the typed budget on one value (a widget callback)."""
+    ss = st.session_state
+    value = ss.get(source)
+    if value is not None:
+        ss[target] = value
+
+
+def _scenario_file(defaults: dict[str, float]):
+    """The scenario JSON, built on the click from the state after the last edit (see
+    app.deferred): text built here would miss an edit the page applies later in this run."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return scenario_json(st.session_state, defaults)
+    live = ctx.session_state  # the session's own state object, readable from another thread
+    return deferred.on_click(lambda: scenario_json(live.filtered_state, defaults))
 
 
 def base_request(ss: Any, prices: str) -> planning.PlanRequest:

@@ -17,6 +17,8 @@ GROWTH = "growth"  # monthly volume growth, percent per month
 PRICE_DECLINE = "decline"  # expected price decline, percent per year
 URL_KEYS: tuple[str, ...] = (BUDGET, QUALITY_SHIFT, GROWTH, PRICE_DECLINE)
 
+SCENARIO_PARAM = "scenario"  # ?scenario=<id>: a stored scenario, opened on the first run
+
 # -- the sidebar's further settings (widget keys) --------------------------------------------
 AS_OF = "as_of"  # price date, a datetime.date
 OBJECTIVE = "objective"  # "max-value" or "min-cost"
@@ -44,6 +46,19 @@ VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed 
 VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
 CAP_BASIS = "cap_basis"  # what a vendor cap limits: "tasks" (share of all tasks) or "spend"
 REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved replicas
+VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (a widget key)
+VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
+VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
+
+# -- shared scenarios (the store's panel in the sidebar) -------------------------------------
+SHARED_NAME = "shared_name"  # the name to save the view under
+SHARED_AUTHOR = "shared_author"  # who is saving
+SHARED_PICK = "shared_pick"  # the stored scenario picked in the list (its id)
+SHARED_RENAME = "shared_rename"  # the new name typed for it
+SHARED_NOTE = "shared_note"  # what the last store action did
+SHARED_ERROR = "shared_error"  # why the last store action failed, or None
+PLAN_CONTEXT = "_plan_context"  # this run's PlanContext, for downloads built on click
+BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 
 # -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
 PENDING_WORKLOAD = "pending_workload"
@@ -97,6 +112,8 @@ DEFAULTS: dict[str, Any] = {
     QUALITY_UPLOAD_ERROR: None,
     SCENARIO_FILE_ERROR: None,
     SCENARIO_FILE_NOTE: None,
+    SHARED_NOTE: None,
+    SHARED_ERROR: None,
 }
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -104,86 +107,162 @@ def spend_share_by_provider(plan: Plan) -> pd.DataFrame:
     return grouped.sort_values("monthly_cost_usd", ascending=False, ignore_index=True)
 
 
+def main_models(plan: Plan) -> dict[str, tuple[str, float]]:
+    """Each class's largest-share option and that share."""
+    best: dict[str, tuple[str, float]] = {}
+    for a in plan.assignments:
+        if a.share > best.get(a.task_class, ("", 0.0))[1]:
+            best[a.task_class] = (a.model, a.share)
+    return best
+
+
 def main_model(plan: Plan) -> dict[str, str]:
     """Each class's largest-share option, with the share when it is split."""
-    best: dict[str, tuple[float, str]] = {}
-    for a in plan.assignments:
-        if a.share > best.get(a.task_class, (0.0, ""))[0]:
-            best[a.task_class] = (a.share, a.model)
     return {
         task: model if share > 0.995 else f"{model} ({share:.0%})"
-        for task, (share, model) in best.items()
+        for task, (model, share) in main_models(plan).items()
     }
 
 
-def compare_scenarios(plans: dict[str, Plan]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def compare_scenarios(
+    plans: dict[str, Plan], specs: Sequence[ScenarioTerms] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Side by side: totals (changes against the first scenario), vendor shares, and each
-    class's main model per scenario with whether it moved."""
+    class's main model per scenario with whether it moved.
+
+    A class *moves* when its main (largest-share) model differs from the first scenario's;
+    a change in how a class is split between the same models is not a move."""
     names = list(plans)
     first = plans[names[0]]
-    base_models = main_model(first) if first.is_optimal else {}
-    totals, shares, moves = [], [], {}
+    base_main = {t: m for t, (m, _) in main_models(first).items()} if first.is_optimal else {}
+    base = first.totals if first.is_optimal else None
+    totals, shares, moves, mains = [], [], {}, {}
     for name, plan in plans.items():
         if not plan.is_optimal or plan.totals is None:
             totals.append({"scenario": name, "status": plan.status.value})
             continue
-        models = main_model(plan)
-        moves[name] = models
+        moves[name] = main_model(plan)
+        mains[name] = {t: m for t, (m, _) in main_models(plan).items()}
         by_provider = spend_share_by_provider(plan)
-        shares += [
-            {"scenario": name, "provider": p, "share": s}
-            for p, s in zip(by_provider["provider"], by_provider["share"], strict=True)
-        ]
-        base = first.totals if first.is_optimal and first.totals else None
+        pairs = list(zip(by_provider["provider"], by_provider["share"], strict=True))
+        shares += [{"scenario": name, "provider": p, "share": s} for p, s in pairs]
+        cost, value = plan.totals.monthly_cost_usd, plan.totals.monthly_net_value_usd
         totals.append(
             {
                 "scenario": name,
                 "status": plan.status.value,
-                "monthly_cost_usd": plan.totals.monthly_cost_usd,
-                "monthly_net_value_usd": plan.totals.monthly_net_value_usd,
+                "monthly_cost_usd": cost,
+                "monthly_net_value_usd": value,
                 "mean_accuracy": plan.totals.mean_accuracy,
-                "cost_change_usd": plan.totals.monthly_cost_usd - base.monthly_cost_usd
-                if base
+                "cost_change_usd": cost - base.monthly_cost_usd if base else np.nan,
+                "net_value_change_usd": value - base.monthly_net_value_usd if base else np.nan,
+                "classes_moved": sum(mains[name].get(c) != m for c, m in base_main.items())
+                if base_main
                 else np.nan,
-                "net_value_change_usd": plan.totals.monthly_net_value_usd
-                - base.monthly_net_value_usd
-                if base
-                else np.nan,
-                "classes_moved": sum(models.get(c) != base_models.get(c) for c in base_models)
-                if base_models
-                else np.nan,
-                "vendor_shares": "; ".join(
-                    f"{p} {s:.0%}"
-                    for p, s in zip(by_provider["provider"], by_provider["share"], strict=True)
-                ),
+                "vendor_shares": "; ".join(f"{p} {s:.0%}" for p, s in pairs),
             }
         )
     classes = [c.name for c in first.problem.classes]
     move_table = pd.DataFrame({"task_class": classes})
     for name, models in moves.items():
         move_table[name] = [models.get(c, "") for c in classes]
-    if len(moves) > 1:
-        cols = list(moves)
-        move_table["moves"] = move_table[cols].nunique(axis=1) > 1
-    return (
-        pd.DataFrame(totals, columns=list(COMPARISON_COLUMNS)),
-        pd.DataFrame(shares, columns=["scenario", "provider", "share"]),
-        move_table,
+    if len(mains) > 1:
+        move_table["moves"] = [len({m.get(c) for m in mains.values()}) > 1 for c in classes]
+    table = pd.DataFrame(totals, columns=list(COMPARISON_COLUMNS))
+    if specs:
+        table = table.join(_terms_columns(specs, shares))
+    return (table, pd.DataFrame(shares, columns=["scenario", "provider", "share"]), move_table)
+
+
+class ScenarioTerms(Protocol):
+    """What the comparison records of a scenario (app.planning.ScenarioSpec has these)."""
+
+    name: str
+    discounts_pct: dict[str, float]
+    price_change_pct: dict[str, float]
+    vendor_caps_pct: dict[str, float]
+
+
+def _terms_columns(specs: Sequence[ScenarioTerms], shares: list[dict]) -> pd.DataFrame:
+    """One column per provider and term that any scenario sets, and one per provider's share
+    of model spend: "discount % openai", "price change % deepseek", "cap % fireworks",
+    "share % google". A term a scenario leaves unset is empty; a share it does not use is 0."""
+    terms = (
+        ("discount %", "discounts_pct"),
+        ("price change %", "price_change_pct"),
+        ("cap %", "vendor_caps_pct"),
     )
+    columns: dict[str, list] = {}
+    for label, attr in terms:
+        keys = sorted({k for s in specs for k in getattr(s, attr)})
+        for key in keys:
+            columns[f"{label} {key}"] = [getattr(s, attr).get(key) for s in specs]
+    used = sorted({row["provider"] for row in shares})
+    by = {(row["scenario"], row["provider"]): row["share"] for row in shares}
+    solved = {row["scenario"] for row in shares}
+    for provider in used:
+        columns[f"share % {provider}"] = [
+            round(100 * by.get((s.name, provider), 0.0), 2) if s.name in solved else None
+            for s in specs
+        ]
+    return pd.DataFrame(columns, index=range(len(specs)))
 
 
 def comparison_rows(totals: pd.DataFrame, moves: pd.DataFrame) -> tuple[list[str], list[dict]]:
-    """The comparison as one table: a row per scenario, its totals, then each class's model."""
+    """The comparison as one table: a row per scenario, its totals, its terms and vendor
+    shares, then each class's model. Money is rounded to cents, shares to 0.01 points."""
     columns = list(totals.columns)
     classes = list(moves["task_class"]) if "task_class" in moves else []
     rows = []
     for record in totals.to_dict("records"):
+        record = {k: _rounded(k, v) for k, v in record.items()}
         name = record["scenario"]
         if name in moves:
             for task, model in zip(classes, moves[name], strict=True):
                 record[f"model: {task}"] = model
         rows.append(record)
     return columns + [f"model: {task}" for task in classes], rows
+
+
+def _rounded(column: str, value):
+    """Cents for money, four decimals for shares: a CSV without float noise."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return None if isinstance(value, float) else value
+    if column.endswith("_usd"):
+        return round(value, 2)
+    if column == "classes_moved":
+        return int(value)
+    return round(value, 4)
+
+
+FORECAST_LABELS = {
+    "month": "Month",
+    "spend_usd": "Spend",
+    "value_usd": "Value",
+    "net_value_usd": "Net value",
+    "cumulative_spend_usd": "Spend so far",
+    "spend_p10": "Spend P10",
+    "spend_p50": "Spend P50",
+    "spend_p90": "Spend P90",
+    "value_p10": "Value P10",
+    "value_p50": "Value P50",
+    "value_p90": "Value P90",
+    "net_value_p10": "Net value P10",
+    "net_value_p50": "Net value P50",
+    "net_value_p90": "Net value P90",
+    "prob_over_budget": "Chance over budget",
+}
+
+
+def forecast_table(deterministic: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+    """Month by month: the expected path, then the bands; money in whole cents (what the
+    CSV holds), chances as shares. Columns keep their machine names (see FORECAST_LABELS)."""
+    table = deterministic.merge(bands, on="month")
+    money_columns = [c for c in table.columns if c not in ("month", "prob_over_budget")]
+    table[money_columns] = table[money_columns].round(2)
+    if "prob_over_budget" in table:
+        table["prob_over_budget"] = table["prob_over_budget"].round(4)
+    return table
 
 
 def accuracy_matrix(problem: PlanningProblem) -> pd.DataFrame:
@@ -212,13 +291,31 @@ def quotes_table(catalog: Catalog, on: date) -> pd.DataFrame:
                 "batch_input_per_mtok": _f(p.batch.input_per_mtok) if p.batch else None,
                 "batch_output_per_mtok": _f(p.batch.output_per_mtok) if p.batch else None,
                 "context_window_tokens": p.context_window_tokens,
-                "deprecated": p.deprecated,
+                "deprecated": bool(p.deprecated),  # unknown reads as not deprecated
                 "sheet_version": q.version,
                 "effective_from": q.effective_from,
                 "source": q.source,
             }
         )
     return pd.DataFrame(rows)
+
+
+QUOTE_LABELS = {
+    "provider": "Provider",
+    "model": "Model id",
+    "name": "Name",
+    "tier": "Tier",
+    "input_per_mtok": "Input $/1M tokens",
+    "output_per_mtok": "Output $/1M tokens",
+    "cached_input_per_mtok": "Cached input $/1M",
+    "batch_input_per_mtok": "Batch input $/1M",
+    "batch_output_per_mtok": "Batch output $/1M",
+    "context_window_tokens": "Context window (tokens)",
+    "deprecated": "Deprecated",
+    "sheet_version": "Sheet version",
+    "effective_from": "In force from",
+    "source": "Source",
+}
 
 
 def history_table(catalog: Catalog, model_ids: list[str]) -> pd.DataFrame:

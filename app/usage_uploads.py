@@ -19,7 +19,7 @@ import streamlit as st
 
 from app import actuals, inputs, loaders
 from app import state as S
-from app.actuals import plain
+from app.format import md_escape
 from planner.workload import Workload, parse_workload
 from pricing.errors import InputError
 from usage.attribution import RulesRejected, apply_rules, load_rules
@@ -37,7 +37,7 @@ def usage_section() -> None:
     path = actuals.db_path()
     actuals.prepared(path, loaders.catalog()[1])  # an empty store starts with the example
     st.caption(
-        f"The usage store is {plain(path)}; `python -m usage import FILE` adds to the same "
+        f"The usage store is {md_escape(path)}; `python -m usage import FILE` adds to the same "
         "store. Outcomes and budgets feed the Actual spend page."
     )
     row = st.columns(2)
@@ -71,7 +71,7 @@ def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes
             results[kind] = _outcome(handle, Path(file.name).name, data)
     if kind in results:
         message, errors = results[kind]
-        (st.error if errors else st.success)(plain(message))
+        (st.error if errors else st.success)(md_escape(message))
         for error in errors[:SHOWN_ERRORS]:
             st.text(str(error))
         if len(errors) > SHOWN_ERRORS:
@@ -151,7 +151,7 @@ def _measured_section(ss, path: str) -> None:
         st.caption(
             "Monthly volume (requests), tokens per task, cached share and growth measured "
             "from the store; floors, values and today's process stay as typed."
-            + (f" In the usage but not in the workload: {plain(', '.join(measured.missing))}."
+            + (f" In the usage but not in the workload: {md_escape(', '.join(measured.missing))}."
                if measured.missing else "")
         )  # fmt: skip
         st.dataframe(differences(typed, measured.workload), hide_index=True)

@@ -12,7 +12,7 @@ from app.format import money, pct, signed_money
 from app.planning import ScenarioSpec
 
 AS_OF_LABEL = "as of date"
-COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct")
+COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct", "commit_usd")
 
 
 def default_scenarios() -> list[dict[str, Any]]:
@@ -37,11 +37,12 @@ def scenario_rows(spec: ScenarioSpec, providers: Sequence[str]) -> pd.DataFrame:
             "discount_pct": spec.discounts_pct.get(p, 0.0),
             "price_change_pct": spec.price_change_pct.get(p, 0.0),
             "cap_pct": spec.vendor_caps_pct.get(p),
+            "commit_usd": spec.commitments_usd.get(p),
         }
         for p in providers
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
-        {"discount_pct": float, "price_change_pct": float, "cap_pct": float}
+        {"discount_pct": float, "price_change_pct": float, "cap_pct": float, "commit_usd": float}
     )
 
 
@@ -54,6 +55,7 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
     discounts: dict[str, float] = {}
     changes: dict[str, float] = {}
     caps: dict[str, float] = {}
+    commits: dict[str, float] = {}
     for row in rows.to_dict("records"):
         provider = str(row["provider"])
         day = row.get("sheet_date")
@@ -66,15 +68,23 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
         cap = _number(row.get("cap_pct"))
         if cap is not None:
             caps[provider] = cap
+        commit = _number(row.get("commit_usd"))
+        if commit:
+            commits[provider] = commit
     if keep is not None:  # terms keyed by model id have no row here
         discounts = {**_model_keys(keep.discounts_pct), **discounts}
         changes = {**_model_keys(keep.price_change_pct), **changes}
-    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps)
+    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps, commits)
 
 
-def comparison_view(totals: pd.DataFrame) -> pd.DataFrame:
-    """The comparison with money and percents written out, for reading (not for the CSV)."""
-    status = totals["status"].map(lambda s: "plan found" if s == "optimal" else f"no plan ({s})")
+def comparison_view(totals: pd.DataFrame, notes: dict[str, str] | None = None) -> pd.DataFrame:
+    """The comparison with money and percents written out, for reading (not for the CSV).
+    `notes` gives, per scenario without a plan, the reason its tile shows."""
+    notes = notes or {}
+    status = [
+        "plan found" if s == "optimal" else notes.get(name, f"no plan ({s})")
+        for name, s in zip(totals["scenario"], totals["status"], strict=True)
+    ]
     out = pd.DataFrame({"Scenario": totals["scenario"], "Status": status})
     out["Spend a month"] = totals["monthly_cost_usd"].map(money)
     out["Net value a month"] = totals["monthly_net_value_usd"].map(money)
@@ -88,12 +98,42 @@ def comparison_view(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def diff_view(diff: pd.DataFrame) -> pd.DataFrame:
-    """A sheet diff with prices and changes written out; empty cells stay empty."""
-    out = diff[["change", "model", "field"]].fillna("").copy()
-    out["old"] = diff["old"].map(_price)
-    out["new"] = diff["new"].map(_price)
-    out["change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else f"{x:+.1f}%")
+    """A sheet diff for reading: human names for the price fields, prices per million
+    tokens written out; empty cells stay empty."""
+    out = pd.DataFrame(
+        {
+            "Change": diff["change"].fillna(""),
+            "Model": diff["model"].fillna(""),
+            "Price": diff["field"].map(field_label),
+        }
+    )
+    out["Old ($ per 1M tokens)"] = diff["old"].map(_price)
+    out["New ($ per 1M tokens)"] = diff["new"].map(_price)
+    out["Change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else f"{x:+.1f}%")
     return out
+
+
+PRICE_FIELDS = {
+    "input_per_mtok": "input",
+    "output_per_mtok": "output",
+    "cached_input_per_mtok": "cached input",
+    "cache_write_per_mtok": "cache write",
+    "long_context": "long-context prices",
+}
+SERVICE_TIERS = {"batch": "Batch", "flex": "Flex tier", "priority": "Priority tier", "fast": "Fast"}
+
+
+def field_label(field: Any) -> str:
+    """ "batch.cached_input_per_mtok" -> "Batch: cached input"; an alias move's text as is."""
+    if not isinstance(field, str) or not field:
+        return ""
+    tier, _, name = field.rpartition(".")
+    if name not in PRICE_FIELDS:
+        return field  # e.g. "gpt-5 → gpt-5.1" for an alias that moved
+    label = PRICE_FIELDS[name]
+    if not tier:
+        return label[0].upper() + label[1:]
+    return f"{SERVICE_TIERS.get(tier, tier.capitalize())}: {label}"
 
 
 def _price(value: Any) -> str:

@@ -7,8 +7,7 @@ import streamlit as st
 
 from app import actual_charts, actuals, render
 from app import state as S
-from app.actuals import plain
-from app.format import money
+from app.format import md_escape, money
 from app.sidebar import plan_sidebar
 from usage.alerts import budget_alerts
 from usage.budgets import THRESHOLDS, projection_line, statuses
@@ -101,7 +100,7 @@ st.subheader("Budgets")
 name, data = actuals.file_in_use(ss, S.BUDGETS_FILE, actuals.EXAMPLE_BUDGETS)
 budgets, problem = actuals.checked(actuals.budgets_of, name, data)
 if problem:
-    st.error(f"The budgets file cannot be read: {plain(problem)}")
+    st.error(f"The budgets file cannot be read: {md_escape(problem)}")
 elif budgets.rows:
     as_of = st.date_input(
         "Seen as of", last, min_value=first, max_value=last, key=S.ACTUALS_AS_OF,
@@ -140,13 +139,13 @@ elif budgets.rows:
     )  # fmt: skip
     found = budget_alerts(seen)
     for severity, show in (("critical", st.error), ("warning", st.warning)):
-        lines = [plain(a.message) for a in found if a.severity == severity]
+        lines = [md_escape(a.message) for a in found if a.severity == severity]
         if lines:
             show("  \n".join(lines))
     marks = ", ".join(f"{share:.0%}" for share, _ in reversed(THRESHOLDS))
     st.caption(f"Alerts at {marks} of a budget and on a projected overrun.")
 for error in budgets.errors if budgets else ():
-    st.error(f"Budget row not used: {plain(error)}")
+    st.error(f"Budget row not used: {md_escape(error)}")
 
 
 # -- value board --------------------------------------------------------------------------------
@@ -154,7 +153,7 @@ st.subheader("Value board")
 name, data = actuals.file_in_use(ss, S.OUTCOMES_FILE, actuals.EXAMPLE_OUTCOMES)
 outcomes, problem = actuals.checked(actuals.outcomes_of, name, data)
 if problem:
-    st.error(f"The outcomes file cannot be read: {plain(problem)}")
+    st.error(f"The outcomes file cannot be read: {md_escape(problem)}")
 elif outcomes.rows:
     table = value_table(actuals.monthly(path, version), outcomes.rows)
     board = value_board(table, "team")
@@ -163,7 +162,7 @@ elif outcomes.rows:
         f"beside it; tokens are shown but never rank anyone. Tokenmaxxing: tokens per successful "
         f"task up {TOKENS_RISE:.0%} or more on the month before while successes grew "
         f"{SUCCESS_FLAT:.0%} or less. Cost figures are left empty where some spend is on "
-        f"models the catalog cannot price (unpriced_tokens). Outcomes: {plain(name)}."
+        f"models the catalog cannot price (unpriced_tokens). Outcomes: {md_escape(name)}."
     )
     st.dataframe(
         board[["rank_value_per_token", "team", "tokenmaxxing", "period",
@@ -181,7 +180,7 @@ elif outcomes.rows:
         },
     )  # fmt: skip
 for error in outcomes.errors if outcomes else ():
-    st.error(f"Outcome row not used: {plain(error)}")
+    st.error(f"Outcome row not used: {md_escape(error)}")
 
 
 # -- plan against actual ------------------------------------------------------------------------
@@ -189,7 +188,7 @@ st.subheader("Plan against actual")
 plan = render.solved(ctx.request, ctx.prices) if ctx else None
 result = actuals.comparison(path, version, ctx.request.key(), ctx.prices) if plan else None
 if result is not None and not result.by_class.empty:
-    st.markdown(plain(result.headline()))
+    st.markdown(md_escape(result.headline()))
     st.plotly_chart(
         actual_charts.gap_waterfall(
             result.by_class, f"From {result.month}'s actual spend to the plan's monthly cost"

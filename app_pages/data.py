@@ -185,7 +185,12 @@ def _prices_section() -> None:
     st.dataframe(
         shown,
         hide_index=True,
-        column_config={c: st.column_config.NumberColumn(format="$%.3f") for c in money_cols},
+        placeholder="–",  # no price of that kind, not "None"
+        column_config=tables.QUOTE_LABELS
+        | {
+            c: st.column_config.NumberColumn(tables.QUOTE_LABELS[c], format="$%.3f")
+            for c in money_cols
+        },
     )
     in_plan = []
     if ctx is not None:

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app import charts, loaders, render
-from app.format import money, pct
+from app import charts, loaders, render, tables
+from app.format import money, money_compact, pct
 from planner.export import table_to_csv
 from planner.forecast import ForecastSettings
 
@@ -62,16 +62,18 @@ last = bands.iloc[-1]
 runs_out = result.budget_exhaustion_month
 cols = st.columns(4)
 cols[0].metric(
-    f"Spend in month {settings.months} (P50)",
-    money(last["spend_p50"]),
+    f"Spend, month {settings.months}",
+    money_compact(last["spend_p50"]),
     border=True,
-    help=f"P10 {money(last['spend_p10'])} to P90 {money(last['spend_p90'])} a month.",
+    help=f"Median (P50) {money(last['spend_p50'])}; P10 {money(last['spend_p10'])} to P90 "
+    f"{money(last['spend_p90'])} a month.",
 )
 cols[1].metric(
-    f"Net value in month {settings.months} (P50)",
-    money(last["net_value_p50"]),
+    f"Net value, month {settings.months}",
+    money_compact(last["net_value_p50"]),
     border=True,
-    help=f"P10 {money(last['net_value_p10'])} to P90 {money(last['net_value_p90'])} a month.",
+    help=f"Median (P50) {money(last['net_value_p50'])}; P10 {money(last['net_value_p10'])} "
+    f"to P90 {money(last['net_value_p90'])} a month.",
 )
 cols[2].metric(
     "Annual budget runs out",
@@ -118,11 +120,22 @@ st.caption(
     "held fixed."
 )
 with st.expander("Month by month"):
-    table = result.deterministic.merge(bands, on="month")
-    st.dataframe(table, hide_index=True)
+    table = tables.forecast_table(result.deterministic, bands)
+    formats = {"month": None, "prob_over_budget": "percent"}
+    st.dataframe(
+        table,
+        hide_index=True,
+        placeholder="–",  # the chance of overrun is for year ends only
+        column_config={
+            column: label
+            if formats.get(column, "dollar") is None
+            else st.column_config.NumberColumn(label, format=formats.get(column, "dollar"))
+            for column, label in tables.FORECAST_LABELS.items()
+        },
+    )
     st.download_button(
         "Download forecast (CSV)",
-        table_to_csv(table.to_dict("records"), list(table.columns)),
+        render.csv_bytes(table_to_csv(table.to_dict("records"), list(table.columns))),
         file_name="portfolio-forecast.csv",
         mime="text/csv",
         on_click="ignore",

@@ -62,7 +62,7 @@ st.dataframe(
             "Spend / month", format="$%,.0f", width=95
         ),
         "monthly_net_value_usd": st.column_config.NumberColumn(
-            "Net value / month", format="$%,.0f", width=115
+            "Net value / month", format="dollar", width=115
         ),
         "monthly_tasks": st.column_config.NumberColumn("Tasks / month", format="%,.0f"),
         "accuracy_source": st.column_config.TextColumn("Accuracy source", width="large"),

@@ -44,6 +44,18 @@ def _drop_scenario() -> None:
     ss[S.VENDOR_REVISION] = ss.get(S.VENDOR_REVISION, 0) + 1
 
 
+def _rename(number: int, widget: str) -> None:
+    """Rename before the page runs, so the tab's label is new in this very run and the open
+    tab follows its scenario (tabs are identified by their labels)."""
+    scenarios = ss[S.VENDOR_SCENARIOS]
+    new, old = str(ss[widget]).strip(), scenarios[number]["name"]
+    if not new or new == old or new in {s["name"] for s in scenarios}:
+        return  # an empty or duplicate name is refused below, where the box is shown
+    scenarios[number] = {**scenarios[number], "name": new}
+    if ss.get(S.VENDOR_TAB) in (md_escape(old), None):
+        ss[S.VENDOR_TAB] = md_escape(new)  # tab labels are markdown: the name as typed
+
+
 results = st.container()  # filled below, once the scenarios are read from their tables
 st.subheader("The scenarios")
 buttons = st.columns([1, 1, 4])
@@ -51,18 +63,26 @@ buttons[0].button("Add a scenario", on_click=_add_scenario, disabled=len(specs) 
 buttons[1].button("Remove the last", on_click=_drop_scenario, disabled=len(specs) <= MIN_SCENARIOS)
 
 revision = ss.get(S.VENDOR_REVISION, 0)
+labels = [md_escape(s.name) for s in specs]
+if ss.get(S.VENDOR_TAB) not in labels:
+    ss[S.VENDOR_TAB] = labels[0]
+tabs = st.tabs(labels, key=S.VENDOR_TAB, default=ss[S.VENDOR_TAB], on_change="rerun")
 edited: list[ScenarioSpec] = []
-for number, (tab, spec) in enumerate(
-    zip(st.tabs([md_escape(s.name) for s in specs]), specs, strict=True)
-):
+for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
     with tab:
-        name = st.text_input("Name", spec.name, key=f"vendor_name_{revision}_{number}")
+        name_key = f"{S.VENDOR_NAME_PREFIX}{revision}_{number}"
+        name = st.text_input(
+            "Name", spec.name, key=name_key, on_change=_rename, args=(number, name_key)
+        )
+        if name.strip() != spec.name:
+            st.warning("Each scenario needs a name of its own; the old name is kept.")
+            name = spec.name
         rows = st.data_editor(
             vendor.scenario_rows(spec, providers),
-            key=f"vendor_table_{revision}_{number}",
+            key=f"{S.VENDOR_TABLE_PREFIX}{revision}_{number}",
             hide_index=True,
             disabled=["provider"],
-            placeholder="no cap",
+            placeholder="none",
             column_config={
                 "provider": "Provider",
                 "sheet_date": st.column_config.SelectboxColumn(
@@ -90,6 +110,14 @@ for number, (tab, spec) in enumerate(
                     help="Empty: no cap. A share of all tasks or of model spend, as chosen "
                     "under 'What each vendor must cut to win work'.",
                 ),
+                "commit_usd": st.column_config.NumberColumn(
+                    "Committed spend $/month",
+                    min_value=0.0,
+                    step=100.0,
+                    format="$%,.0f",
+                    help="A minimum monthly spend with this provider (a contract commitment); "
+                    "empty: none. The plan spends at least this much there.",
+                ),
             },
         )
         try:
@@ -113,19 +141,40 @@ basis = st.radio(
     "at the same quality. Net value: the best plan within the budget, as on the other pages.",
 )
 by_cost = basis != "value"
-compared = request.with_(objective="min-cost", budget_usd=None) if by_cost else request
-plans = {}
+costed = request.with_(objective="min-cost", budget_usd=None)
+plans, cost_plans = {}, {}
 for spec in edited:
     try:
-        plans[spec.name] = loaders.plan(compared.with_(scenario=spec).key(), ctx.prices)
+        # One solve path: the cost plan (every floor met, no budget) is solved for every
+        # scenario, and a scenario without a plan within the budget is explained by it.
+        cost_plans[spec.name] = loaders.plan(costed.with_(scenario=spec).key(), ctx.prices)
+        plans[spec.name] = (
+            cost_plans[spec.name]
+            if by_cost
+            else loaders.plan(request.with_(scenario=spec).key(), ctx.prices)
+        )
     except render.PLANNING_ERRORS as exc:
         st.error(f"{md_escape(spec.name)}: {md_escape(input_error_text(exc))}")
+
+
+def _no_plan_reason(name: str) -> str:
+    """Why a scenario has no plan, consistent with its cost plan."""
+    cheapest = cost_plans[name]
+    if cheapest.is_optimal and cheapest.totals is not None and request.budget_usd is not None:
+        return (
+            f"No plan within the {money(request.budget_usd)} budget: meeting every floor "
+            f"under these terms costs {money(cheapest.totals.monthly_cost_usd)} a month."
+        )
+    diagnosis = cheapest.diagnosis or plans[name].diagnosis
+    return diagnosis.summary if diagnosis else "No plan meets the limits."
+
 
 with results:
     st.subheader("Side by side")
     if len(plans) < len(edited):
         st.stop()
-    totals, shares, moves = tables.compare_scenarios(plans)
+    totals, shares, moves = tables.compare_scenarios(plans, edited)
+    reasons = {n: _no_plan_reason(n) for n, p in plans.items() if not p.is_optimal}
     cols = st.columns(len(plans))
     for col, (name, plan) in zip(cols, plans.items(), strict=True):
         if plan.is_optimal and plan.totals is not None:
@@ -150,13 +199,12 @@ with results:
             )
         else:
             col.metric(md_escape(name), "No plan", border=True)
-            summary = plan.diagnosis.summary if plan.diagnosis else "No plan meets the limits."
-            col.caption(md_escape(summary))
+            col.caption(md_escape(reasons[name]))
 
-    st.dataframe(vendor.comparison_view(totals), hide_index=True)
+    st.dataframe(vendor.comparison_view(totals, reasons), hide_index=True)
     if len(shares):
         st.plotly_chart(charts.vendor_share_chart(shares), key="vendor_share_chart")
-    st.markdown("**Which classes move**: each class's main model in each scenario")
+    st.markdown("**Which classes move**: each class's main (largest-share) model per scenario")
     moving = moves[moves["moves"]] if "moves" in moves else moves
     if len(moving):
         st.dataframe(
@@ -166,16 +214,17 @@ with results:
             hide_index=True,
         )
     else:
-        st.markdown("No class changes model between these scenarios.")
+        st.markdown("No class changes its main model between these scenarios.")
 
     columns, rows = tables.comparison_rows(totals, moves)
     st.download_button(
         "Download comparison (CSV)",
-        table_to_csv(rows, columns),
+        render.csv_bytes(table_to_csv(rows, columns)),
         file_name="vendor-scenarios.csv",
         mime="text/csv",
         on_click="ignore",
-        help="One row per scenario: totals, vendor shares and each class's main model.",
+        help="One row per scenario: totals, each scenario's terms (discounts, price changes, "
+        "caps), vendor shares and each class's main model.",
     )
 
 st.subheader("What changed between two versions of a price sheet")

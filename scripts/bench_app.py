@@ -2,12 +2,14 @@
 
 (a) The median time of a budget-slider rerun over 20 AppTest reruns on the example workload,
     each at a budget not seen before (so every rerun re-plans), on Overview and Portfolio.
-    Target: at most 300 ms.
+    Target: at most 150 ms. Baseline, same run: a rerun that re-plans nothing (the same
+    budget again), i.e. what Streamlit and the pages cost around the solve.
 (b) Each page's first full render in Chromium against `streamlit run`: from navigation until
     the network is idle, the page's main element is visible and the script has finished.
     Measured for a visitor whose browser has the app's scripts cached (the usual case), and
     for a first-ever visit (nothing cached; the figure includes loading Streamlit's and
-    Plotly's JavaScript). Target: at most 3 s.
+    Plotly's JavaScript). Target: at most 2 s for a browser that has loaded the app before.
+    Baseline, same run: the Data page (no plan drawn, one table).
 
 Usage: .venv/bin/python scripts/bench_app.py [--reruns N] [--no-browser]
 """
@@ -29,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import CHROMIUM_ARGS, NO_BROWSER, VIEWPORT, chromium_executable  # noqa: E402
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy  # noqa: E402
 
-RERUN_TARGET_S = 0.300
-RENDER_TARGET_S = 3.0
+RERUN_TARGET_S = 0.150
+RENDER_TARGET_S = 2.0
 AS_OF = date(2026, 11, 23)
 PAGES = {
     "overview": ("", "stMetric"),
@@ -41,8 +43,9 @@ PAGES = {
 }
 
 
-def slider_reruns(page: str, reruns: int) -> list[float]:
-    """Seconds per budget-slider rerun, each at a new budget (a fresh plan every time)."""
+def slider_reruns(page: str, reruns: int) -> tuple[list[float], list[float]]:
+    """Seconds per budget-slider rerun, each at a new budget (a fresh plan every time), and
+    per rerun at the same budget (the baseline: nothing re-planned)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
@@ -50,7 +53,7 @@ def slider_reruns(page: str, reruns: int) -> list[float]:
     at.run()
     if page != "app_pages/overview.py":
         at.switch_page(page).run()
-    times = []
+    times, baseline = [], []
     for i in range(reruns):
         budget = 5950 - 50 * i  # every value new to the plan cache; all above the cheapest plan
         slider = at.slider(key="budget").set_value(budget)
@@ -59,7 +62,10 @@ def slider_reruns(page: str, reruns: int) -> list[float]:
         times.append(time.perf_counter() - start)
         if at.exception:
             raise RuntimeError(f"{page} raised: {at.exception[0].message}")
-    return times
+        start = time.perf_counter()
+        at.run()  # the same budget again: every plan cached
+        baseline.append(time.perf_counter() - start)
+    return times, baseline
 
 
 def page_renders(url: str) -> dict[str, tuple[float, float]]:
@@ -102,15 +108,17 @@ def main() -> int:
     args = parser.parse_args()
     os.chdir(ROOT)
 
-    print(f"Budget-slider rerun, median of {args.reruns} AppTest reruns (target <= 300 ms):")
+    os.environ.setdefault("PLANNER_SCENARIO_DB", str(Path(tempfile.mkdtemp()) / "bench.db"))
+    print(f"Budget-slider rerun, median of {args.reruns} AppTest reruns (target <= 150 ms):")
     missed = False
     for page in ("app_pages/overview.py", "app_pages/portfolio.py"):
-        times = slider_reruns(page, args.reruns)
+        times, baseline = slider_reruns(page, args.reruns)
         median = statistics.median(times)
         missed |= median > RERUN_TARGET_S
         print(
             f"  {page:<22} median {median * 1000:6.0f} ms   "
-            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); baseline, nothing "
+            f"re-planned: median {statistics.median(baseline) * 1000:.0f} ms"
         )
     if args.no_browser:
         return 1 if missed else 0
@@ -123,7 +131,7 @@ def main() -> int:
             renders = page_renders(f"http://localhost:{port}")
         finally:
             stop_app(server)
-    print("First full render in Chromium (target <= 3 s; navigation to network idle,")
+    print("First full render in Chromium (target <= 2 s; navigation to network idle,")
     print("main element visible, script finished):")
     print(f"  {'page':<18} {'scripts cached':>15} {'first visit ever':>17}")
     cold_over = 0

@@ -84,3 +84,18 @@ def private_usage_store(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PLANNER_USAGE_DB", str(tmp_path_factory.mktemp("usage") / "usage.duckdb"))
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scenario_store_in_a_temp_file(tmp_path_factory):
+    """The app's shared scenarios go to a throwaway SQLite file, not the user's own store
+    (the page tests run in this process; the browser tests' server inherits the variable)."""
+    saved = {key: os.environ.get(key) for key in ("PLANNER_SCENARIO_DB", "PLANNER_DATABASE_URL")}
+    os.environ["PLANNER_SCENARIO_DB"] = str(tmp_path_factory.mktemp("store") / "scenarios.db")
+    os.environ.pop("PLANNER_DATABASE_URL", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -213,8 +213,8 @@ def test_forecast_shows_the_budget_line_and_when_it_runs_out(app: AppTest):
     assert not app.exception
     assert metric(app, "Annual budget runs out") != "Not in horizon"
     spend_fan = json.loads(app.get("plotly_chart")[0].proto.spec)
-    shapes = spend_fan["layout"].get("shapes", [])
-    assert any(s.get("y0") == 3000 for s in shapes)  # the budget line
+    budget = [t for t in spend_fan["data"] if t.get("name") == "Monthly budget $3,000"]
+    assert budget and set(budget[0]["y"]) == {3000}  # the budget line, named in the legend
 
 
 def test_bad_upload_shows_its_error_and_keeps_the_previous_workload(app: AppTest):

@@ -67,6 +67,7 @@ def plan(request_, catalog):
         (multiple, 3.21, "3.2x"),
         (count, 2.48565e9, "2.49B"),
         (count, 12_345, "12,345"),
+        (count, 8.3000016e14, "830.00T"),  # not "830,000.02B"
     ],
 )
 def test_formatting(fn, value, expected):
@@ -262,8 +263,13 @@ def test_fan_chart_draws_the_band_the_median_and_the_budget(plan, catalog):
         result.bands, "spend", "Spend", charts.SPEND, budget=2000.0,
         marker_month=result.budget_exhaustion_month, marker_text="out",
     )  # fmt: skip
-    assert [t.name for t in fig.data] == ["P90", "P10 to P90", "P50 (median)"]
-    assert fig.layout.shapes[0].y0 == 2000.0
+    names = [t.name for t in fig.data]
+    assert names == ["P90", "P10 to P90", "P50 (median)", "Monthly budget $2,000"]
+    assert set(fig.data[3].y) == {2000.0}
+    # The budget is named in the legend, never by a label drawn over the spend line.
+    assert not any("budget" in (note.text or "").lower() for note in fig.layout.annotations)
+    # Money axes read $650B, not d3's $650G.
+    assert fig.layout.yaxis.exponentformat == "B" and fig.layout.yaxis.tickformat is None
 
 
 def test_price_history_is_a_step_chart(catalog):

@@ -78,7 +78,7 @@ def plan_csv_totals(page: Page, tmp_path: Path) -> dict[str, str]:
         button.click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     return next(row for row in rows if row["task_class"] == "TOTAL")
 
 

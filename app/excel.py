@@ -1,0 +1,178 @@
+"""The Excel download: the plan, its ROI tables, the forecast and the vendor comparison in one
+workbook, with the settings that produced them on the first sheet (no Streamlit here).
+
+Everything is solved from plain values (`PlanRequest`, the vendor scenarios), so the file can
+be built when the button is clicked rather than on every slider move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from app import tables
+from app.planning import PlanRequest, ScenarioSpec, solve
+from planner.export import PLAN_COLUMNS
+from planner.forecast import ForecastSettings, forecast
+from planner.plan import Plan
+from planner.roi import roi_report
+from planner.workbook import Sheet, build_workbook
+from pricing.catalog import Catalog
+
+FILE_NAME = "portfolio-plan.xlsx"
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OBJECTIVES = {"max-value": "Most net value", "min-cost": "Lowest cost"}
+LABELS = {
+    "task_class": "Task class",
+    "model": "Model",
+    "provider": "Provider",
+    "tier": "Tier",
+    "share": "Share of the class",
+    "monthly_tasks": "Tasks a month",
+    "input_tokens_per_task": "Input tokens / task",
+    "output_tokens_per_task": "Output tokens / task",
+    "monthly_tokens": "Tokens a month",
+    "cost_per_task_usd": "Cost / task",
+    "monthly_cost_usd": "Spend a month",
+    "monthly_spend_usd": "Spend a month",
+    "accuracy": "Accuracy",
+    "successful_tasks": "Successful tasks",
+    "monthly_value_usd": "Value a month",
+    "monthly_failure_cost_usd": "Cost of failures a month",
+    "monthly_net_value_usd": "Net value a month",
+    "accuracy_source": "Accuracy from",
+    "roi": "ROI (net value per $)",
+    "cost_per_successful_task_usd": "Cost / successful task",
+    "value_per_1k_tokens_usd": "Value / 1k tokens",
+    "savings_vs_today_usd": "Savings vs today",
+    "scenario": "Scenario",
+    "status": "Status",
+    "mean_accuracy": "Mean accuracy",
+    "cost_change_usd": "Spend vs first",
+    "net_value_change_usd": "Net value vs first",
+    "classes_moved": "Classes that move",
+    "vendor_shares": "Vendor shares",
+    **tables.FORECAST_LABELS,
+}
+
+
+def settings_rows(
+    request: PlanRequest, growth_override: float | None, price_decline: float
+) -> list[tuple[str, object]]:
+    """What produced the numbers, as (setting, value) rows for the first sheet."""
+    quality = (request.quality_source or "your own table") if request.quality_text else "benchmark"
+    return [
+        ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M")),
+        ("Workload", request.workload_source),
+        ("Accuracy figures", quality),
+        ("Prices as of", request.as_of),
+        ("Objective", OBJECTIVES.get(request.objective, request.objective)),
+        ("Monthly budget (USD)", request.budget_usd),
+        ("Quality bar (accuracy points)", request.floor_shift_pts),
+        (
+            "Monthly volume growth",
+            "each class's own" if growth_override is None else f"{growth_override:.1%}",
+        ),
+        ("Expected price decline a year", f"{price_decline:.0%}"),
+        ("Today's process may keep work", "yes" if request.include_status_quo else "no"),
+        ("One model per task class", "yes" if request.single_model else "no"),
+    ]
+
+
+def plan_sheet(plan: Plan) -> Sheet:
+    rows = pd.DataFrame([asdict(a) for a in plan.assignments], columns=list(PLAN_COLUMNS))
+    return Sheet("Plan", rows, LABELS)
+
+
+def roi_sheets(plan: Plan) -> list[Sheet]:
+    report = roi_report(plan)
+    baselines = [report.most_accurate, *([report.status_quo] if report.status_quo else [])]
+    summary = pd.DataFrame(
+        {
+            "scenario": ["This plan", *(b.name for b in baselines)],
+            "monthly_cost_usd": [
+                plan.totals.monthly_cost_usd,
+                *(b.monthly_cost_usd for b in baselines),
+            ],
+            "monthly_net_value_usd": [
+                plan.totals.monthly_net_value_usd,
+                *(b.monthly_net_value_usd for b in baselines),
+            ],
+            "mean_accuracy": [plan.totals.mean_accuracy, *(b.mean_accuracy for b in baselines)],
+        }
+    )
+    return [
+        Sheet("ROI by class", report.by_class, LABELS),
+        Sheet("ROI by tier", report.by_tier, LABELS),
+        Sheet("ROI by provider", report.by_provider, LABELS),
+        Sheet("Against baselines", summary, {**LABELS, "scenario": "Done by"}),
+    ]
+
+
+def forecast_sheet(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> Sheet:
+    result = forecast(plan, catalog, settings)
+    return Sheet("Forecast", tables.forecast_table(result.deterministic, result.bands), LABELS)
+
+
+def vendor_sheet(request: PlanRequest, catalog: Catalog, specs: Sequence[ScenarioSpec]) -> Sheet:
+    """The vendor comparison by cost (every floor met), as on the Vendor scenarios page."""
+    costed = request.with_(objective="min-cost", budget_usd=None)
+    plans = {spec.name: solve(costed.with_(scenario=spec), catalog) for spec in specs}
+    totals, _, moves = tables.compare_scenarios(plans, specs)
+    columns, rows = tables.comparison_rows(totals, moves)
+    return Sheet("Vendor comparison", pd.DataFrame(rows, columns=columns), LABELS)
+
+
+def forecast_settings(
+    budget: float | None, growth_override: float | None, price_decline: float
+) -> ForecastSettings:
+    """The Forecast page's defaults: 24 months, growth ±1 point a month, prices ±10 points a
+    year, accuracy ±2 points, 4,000 paths, seed 0."""
+    return ForecastSettings(
+        months=24,
+        annual_price_decline=price_decline,
+        growth_override=growth_override,
+        growth_sd=0.01,
+        price_sd=0.10,
+        accuracy_sd=0.02,
+        paths=4000,
+        seed=0,
+        monthly_budget_usd=budget,
+    )
+
+
+def plan_workbook(
+    plan: Plan,
+    request: PlanRequest,
+    catalog: Catalog,
+    forecast_settings: ForecastSettings,
+    vendor_specs: Sequence[ScenarioSpec],
+    growth_override: float | None,
+    price_decline: float,
+) -> bytes:
+    """The whole workbook: Settings, Plan, four ROI sheets, Forecast, Vendor comparison."""
+    sheets = [plan_sheet(plan), *roi_sheets(plan), forecast_sheet(plan, catalog, forecast_settings)]
+    if len(vendor_specs) >= 2:
+        sheets.append(vendor_sheet(request, catalog, vendor_specs))
+    settings = settings_rows(request, growth_override, price_decline)
+    settings += [
+        ("Forecast", f"{forecast_settings.months} months, {forecast_settings.paths:,} paths"),
+    ]
+    settings += [
+        (f"Vendor scenario {i}", describe_spec(spec)) for i, spec in enumerate(vendor_specs, 1)
+    ]
+    return build_workbook(settings, sheets)
+
+
+def describe_spec(spec: ScenarioSpec) -> str:
+    """A vendor scenario's terms in one line: name, sheet dates, discounts, changes, caps."""
+    parts = [spec.name]
+    parts += [f"{p} sheet of {d}" for p, d in sorted(spec.provider_dates.items())]
+    parts += [f"{k} {v:g}% off" for k, v in sorted(spec.discounts_pct.items())]
+    parts += [f"{k} {v:+g}% price" for k, v in sorted(spec.price_change_pct.items())]
+    parts += [f"{k} cap {v:g}%" for k, v in sorted(spec.vendor_caps_pct.items())]
+    parts += [f"{k} commits ${v:,.0f}/month" for k, v in sorted(spec.commitments_usd.items())]
+    return "; ".join(parts)

@@ -1,0 +1,194 @@
+"""The shared scenario store in the sidebar: save this view under a name, list, open, rename,
+delete; and `?scenario=<id>`, which opens a stored scenario for anyone with the link.
+
+Every action is a button callback: callbacks run before the page's script, so a save reads
+the state after the last edit, and an opened scenario is in place before any widget renders.
+The store itself is `planner.scenario_store` (no Streamlit there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import loaders
+from app import state as S
+from app.format import md_escape
+from app.planning import input_error_text
+from app.scenario_file import apply_scenario, read_scenario, scenario_json
+from planner.scenario_store import ScenarioStore, database_url, describe
+from pricing.errors import InputError
+
+STORE_ERRORS = (InputError, ValueError, OSError, SQLAlchemyError)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> ScenarioStore:
+    """One engine (and connection pool) per database URL for the whole server."""
+    return ScenarioStore(url)
+
+
+def store() -> ScenarioStore:
+    return _store(database_url())
+
+
+@st.cache_data(ttl=5, show_spinner=False, max_entries=8)
+def _entries(url: str) -> list:
+    """The list, at most 5 s old for scenarios others save (this session's own actions clear
+    it): a database round trip on every slider move would cost each re-plan."""
+    return _store(url).entries()
+
+
+def entries() -> list:
+    return _entries(database_url())
+
+
+def _changed() -> None:
+    _entries.clear()
+
+
+def slider_defaults(ss: MutableMapping[str, Any]) -> dict[str, float]:
+    """The sliders' data defaults as the sidebar last computed them (saved as null)."""
+    return {
+        S.BUDGET: ss.get(S.BUDGET_DEFAULT),
+        S.QUALITY_SHIFT: S.DEFAULTS[S.QUALITY_SHIFT],
+        S.GROWTH: ss.get(S.GROWTH_DEFAULT),
+        S.PRICE_DECLINE: S.DEFAULTS[S.PRICE_DECLINE],
+    }
+
+
+def open_scenario(ss: MutableMapping[str, Any], scenario_id: str) -> bool:
+    """Put a stored scenario into the session; on failure keep everything and say why."""
+    catalog, _ = loaders.catalog()
+    try:
+        found = store().get(scenario_id)
+        if found is None:
+            raise InputError("shared scenarios", "no scenario has this id", scenario_id, "id")
+        loaded = read_scenario(
+            found.body, f"scenario '{found.name}'", catalog.providers(), catalog.model_ids()
+        )
+    except STORE_ERRORS as exc:
+        ss[S.SHARED_ERROR] = input_error_text(exc)
+        return False
+    apply_scenario(ss, loaded)
+    ss[S.SHARED_ERROR] = None
+    ss[S.SHARED_NOTE] = f"Opened '{found.name}', saved by {found.saved_by}."
+    ss[S.SHARED_PICK] = found.id
+    st.query_params[S.SCENARIO_PARAM] = found.id
+    return True
+
+
+def open_from_link(ss: MutableMapping[str, Any], params: dict[str, str]) -> None:
+    """On a session's first run: the scenario the link names, before the sliders read theirs."""
+    scenario_id = params.get(S.SCENARIO_PARAM)
+    if scenario_id:
+        open_scenario(ss, scenario_id)
+
+
+# -- actions (button callbacks) -------------------------------------------------------------
+
+
+def _save() -> None:
+    ss = st.session_state
+    _changed()
+    try:
+        saved = store().save(
+            ss.get(S.SHARED_NAME, ""),
+            ss.get(S.SHARED_AUTHOR, ""),
+            scenario_json(ss, slider_defaults(ss)),
+        )
+    except STORE_ERRORS as exc:
+        ss[S.SHARED_ERROR] = input_error_text(exc)
+        return
+    ss[S.SHARED_ERROR] = None
+    ss[S.SHARED_NOTE] = f"Saved '{saved.name}'. The page address now opens it for anyone."
+    ss[S.SHARED_PICK] = saved.id
+    st.query_params[S.SCENARIO_PARAM] = saved.id
+
+
+def _open() -> None:
+    ss = st.session_state
+    if ss.get(S.SHARED_PICK):
+        open_scenario(ss, ss[S.SHARED_PICK])
+
+
+def _rename() -> None:
+    ss = st.session_state
+    _changed()
+    try:
+        done = store().rename(ss.get(S.SHARED_PICK, ""), ss.get(S.SHARED_RENAME, ""))
+    except STORE_ERRORS as exc:
+        ss[S.SHARED_ERROR] = input_error_text(exc)
+        return
+    ss[S.SHARED_ERROR] = None if done else "That scenario no longer exists."
+    ss[S.SHARED_NOTE] = "Renamed." if done else None
+
+
+def _delete() -> None:
+    ss = st.session_state
+    _changed()
+    try:
+        done = store().delete(ss.get(S.SHARED_PICK, ""))
+    except STORE_ERRORS as exc:
+        ss[S.SHARED_ERROR] = input_error_text(exc)
+        return
+    if st.query_params.get(S.SCENARIO_PARAM) == ss.get(S.SHARED_PICK):
+        del st.query_params[S.SCENARIO_PARAM]
+    ss[S.SHARED_PICK] = None
+    ss[S.SHARED_ERROR] = None if done else "That scenario no longer exists."
+    ss[S.SHARED_NOTE] = "Deleted." if done else None
+
+
+# -- the panel -------------------------------------------------------------------------------
+
+
+def entries_table(entries: list) -> pd.DataFrame:
+    """The stored scenarios for reading: name, who saved it, when (UTC, to the minute)."""
+    return pd.DataFrame(
+        {
+            "Name": [e.name for e in entries],
+            "Saved by": [e.saved_by for e in entries],
+            "Saved (UTC)": [e.saved_at.strftime("%Y-%m-%d %H:%M") for e in entries],
+            "Changed (UTC)": [e.updated_at.strftime("%Y-%m-%d %H:%M") for e in entries],
+        }
+    )
+
+
+def panel() -> None:
+    """The sidebar's "Shared scenarios" expander."""
+    ss = st.session_state
+    with st.sidebar.expander("Shared scenarios", expanded=bool(ss.get(S.SHARED_ERROR))):
+        try:
+            listed = entries()
+        except STORE_ERRORS as exc:
+            st.error(md_escape(f"The scenario store cannot be reached: {input_error_text(exc)}"))
+            return
+        st.text_input("Name for this view", key=S.SHARED_NAME, max_chars=120)
+        st.text_input("Your name", key=S.SHARED_AUTHOR, max_chars=80)
+        st.button("Save this view", on_click=_save, key="shared_save")
+        if ss.get(S.SHARED_ERROR):
+            st.error(md_escape(ss[S.SHARED_ERROR]))
+        elif ss.get(S.SHARED_NOTE):
+            st.success(md_escape(ss[S.SHARED_NOTE]))
+        if not listed:
+            st.caption("No scenario saved yet.")
+        else:
+            st.dataframe(entries_table(listed), hide_index=True)
+            ids = [e.id for e in listed]
+            labels = {e.id: f"{e.name} ({e.saved_by})" for e in listed}
+            if ss.get(S.SHARED_PICK) not in ids:
+                ss[S.SHARED_PICK] = ids[0]
+            st.selectbox("Scenario", ids, key=S.SHARED_PICK, format_func=labels.get)
+            cols = st.columns(2)
+            cols[0].button("Open", on_click=_open, key="shared_open")
+            cols[1].button("Delete", on_click=_delete, key="shared_delete")
+            st.text_input("New name", key=S.SHARED_RENAME, max_chars=120)
+            st.button("Rename", on_click=_rename, key="shared_rename_button")
+        st.caption(
+            f"Stored in {describe(store().url)}. A link with ?scenario=<id> opens that "
+            "scenario: inputs, sliders, settings and vendor scenarios."
+        )

@@ -1,0 +1,179 @@
+"""Named scenarios in a database that a team shares (no Streamlit here).
+
+A scenario is the whole view as the JSON the app exports (workload, accuracy table, sliders,
+settings, vendor scenarios), stored with a name, who saved it and when. One table, written
+through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
+
+- by default SQLite in a file outside the repository's data/ folder:
+  `~/.local/share/portfolio-planner/scenarios.db`, or the path in `PLANNER_SCENARIO_DB`;
+- PostgreSQL (or any SQLAlchemy URL) when `PLANNER_DATABASE_URL` is set, e.g.
+  `postgresql://user:pass@host:5432/planner` (the psycopg 3 driver is used).
+
+Ids are random (12 URL-safe characters), so a link `?scenario=<id>` can be shared but not
+guessed from another one. Names and authors are checked like every other input: text, not
+empty where required, bounded in length; a bad one is an InputError naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from pricing.errors import InputError
+
+URL_ENV = "PLANNER_DATABASE_URL"
+PATH_ENV = "PLANNER_SCENARIO_DB"
+DEFAULT_PATH = Path.home() / ".local" / "share" / "portfolio-planner" / "scenarios.db"
+SOURCE = "shared scenarios"
+MAX_NAME = 120
+MAX_AUTHOR = 80
+MAX_BODY = 5_000_000  # characters of JSON: the upload limit's order of size
+ID_BYTES = 9  # 12 URL-safe characters
+
+metadata = sa.MetaData()
+scenarios = sa.Table(
+    "planner_scenarios",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(MAX_NAME), nullable=False),
+    sa.Column("saved_by", sa.String(MAX_AUTHOR), nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """One stored scenario without its body: what the list shows."""
+
+    id: str
+    name: str
+    saved_by: str
+    saved_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredScenario(ScenarioEntry):
+    body: str  # the scenario JSON, as app.scenario_file writes it
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """The configured URL: PLANNER_DATABASE_URL, else SQLite at PLANNER_SCENARIO_DB or the
+    default path. A bare postgres:// or postgresql:// URL is given the psycopg 3 driver."""
+    env = os.environ if env is None else env
+    url = env.get(URL_ENV, "").strip()
+    if url:
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    path = Path(env.get(PATH_ENV, "").strip() or DEFAULT_PATH).expanduser()
+    return f"sqlite:///{path}"
+
+
+def describe(url: str) -> str:
+    """The store for a caption: the backend and where, never a password."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"SQLite file {parsed.database}"
+    return f"{parsed.get_backend_name()} at {parsed.host}:{parsed.port or ''}/{parsed.database}"
+
+
+class ScenarioStore:
+    """Save, list, load, rename and delete named scenarios in one table."""
+
+    def __init__(self, url: str):
+        parsed = sa.engine.make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = sa.create_engine(url, pool_pre_ping=True)
+        metadata.create_all(self.engine)  # idempotent: creates the table once
+
+    def save(self, name: str, saved_by: str, body: str) -> StoredScenario:
+        """Store a new scenario; its id is new and random."""
+        now = datetime.now(UTC)
+        row = {
+            "id": secrets.token_urlsafe(ID_BYTES),
+            "name": _text(name, "name", MAX_NAME),
+            "saved_by": _text(saved_by, "saved_by", MAX_AUTHOR, required=False) or "anonymous",
+            "saved_at": now,
+            "updated_at": now,
+            "body": _body(body),
+        }
+        with self.engine.begin() as conn:
+            conn.execute(scenarios.insert().values(**row))
+        return StoredScenario(**row)
+
+    def entries(self) -> list[ScenarioEntry]:
+        """Every scenario, the most recently changed first."""
+        columns = [c for c in scenarios.c if c.name != "body"]
+        query = sa.select(*columns).order_by(scenarios.c.updated_at.desc(), scenarios.c.id)
+        with self.engine.connect() as conn:
+            return [ScenarioEntry(**_aware(row._mapping)) for row in conn.execute(query)]
+
+    def get(self, scenario_id: str) -> StoredScenario | None:
+        query = sa.select(scenarios).where(scenarios.c.id == str(scenario_id)[:32])
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else StoredScenario(**_aware(row._mapping))
+
+    def rename(self, scenario_id: str, name: str) -> bool:
+        """True if the scenario exists (and now has the new name)."""
+        values = {"name": _text(name, "name", MAX_NAME), "updated_at": datetime.now(UTC)}
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                scenarios.update().where(scenarios.c.id == scenario_id).values(**values)
+            )
+        return done.rowcount == 1
+
+    def delete(self, scenario_id: str) -> bool:
+        """True if the scenario existed."""
+        with self.engine.begin() as conn:
+            done = conn.execute(scenarios.delete().where(scenarios.c.id == scenario_id))
+        return done.rowcount == 1
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _text(value: object, field: str, limit: int, *, required: bool = True) -> str:
+    if not isinstance(value, str):
+        raise InputError(SOURCE, "must be text", "", field)
+    text = " ".join(value.split())  # one line: no control characters, no runs of spaces
+    if required and not text:
+        raise InputError(SOURCE, "must not be empty", "", field)
+    if len(text) > limit:
+        raise InputError(SOURCE, f"must be at most {limit} characters, not {len(text)}", "", field)
+    return text
+
+
+def _body(body: object) -> str:
+    if not isinstance(body, str) or len(body) > MAX_BODY:
+        raise InputError(
+            SOURCE, f"must be JSON text of at most {MAX_BODY:,} characters", "", "body"
+        )
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise InputError(SOURCE, f"is not valid JSON: {exc.msg}", "", "body") from None
+    return body
+
+
+def _aware(row: Mapping) -> dict:
+    """SQLite hands datetimes back without a zone; they were written in UTC."""
+    out = dict(row)
+    for key in ("saved_at", "updated_at"):
+        value = out[key]
+        if isinstance(value, datetime) and value.tzinfo is None:
+            out[key] = value.replace(tzinfo=UTC)
+    return out

@@ -1,0 +1,166 @@
+"""Issue 13 headless (AppTest): the shared store behind a link, the vendor page agreeing with
+itself, the no-plan page's fix, the typed budget, commitments, and CSVs without noise."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import shared_scenarios, tables
+from app import state as S
+from app.planning import PlanRequest, ScenarioSpec, solve
+from app.scenario_file import scenario_json
+from planner.export import plan_to_csv, table_to_csv
+from planner.workload import load_workload, workload_to_csv
+from pricing.catalog import Catalog
+from tests.test_app_pages import AS_OF, metric, new_app
+
+VENDOR = "app_pages/vendor_scenarios.py"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="module")
+def request_(catalog) -> PlanRequest:
+    workload = load_workload("data/workloads/example_enterprise.csv", catalog.providers())
+    return PlanRequest(
+        workload_csv=workload_to_csv(workload), as_of=AS_OF.isoformat(), budget_usd=2000.0
+    )
+
+
+def test_a_link_with_a_scenario_id_opens_the_whole_view():
+    base = new_app()
+    state = {key: base.session_state[key] for key in (S.WORKLOAD_CSV, S.WORKLOAD_SOURCE)}
+    state |= {
+        S.BUDGET: 1700,
+        S.QUALITY_SHIFT: -2,
+        S.OBJECTIVE: "min-cost",
+        S.AS_OF: AS_OF,
+        S.VENDOR_SCENARIOS: [
+            ScenarioSpec("List prices").to_dict(),
+            ScenarioSpec("Deal", commitments_usd={"anthropic": 100.0}).to_dict(),
+        ],
+    }
+    saved = shared_scenarios.store().save("For the board", "Ana", scenario_json(state, {}))
+    at = new_app(scenario=saved.id)
+    assert not at.exception
+    assert at.session_state[S.OBJECTIVE] == "min-cost"
+    assert at.slider(key=S.QUALITY_SHIFT).value == -2
+    assert at.slider(key=S.BUDGET).value == 1700
+    assert at.session_state[S.VENDOR_SCENARIOS][1]["commitments_usd"] == {"anthropic": 100.0}
+    assert "Opened 'For the board', saved by Ana" in re.sub(
+        r"\\(.)", r"\1", " ".join(s.value for s in at.success)
+    )
+
+
+def test_an_unknown_scenario_id_is_reported_and_the_example_stays():
+    at = new_app(scenario="no-such-id")
+    assert not at.exception
+    assert any("no scenario has this id" in e.value for e in at.error)
+    assert metric(at, "Monthly spend") == "$1,300"
+
+
+def test_the_apply_fix_button_sets_the_budget_it_names():
+    at = new_app(budget="1000")
+    button = next(b for b in at.button if b.label.startswith("Apply the fix"))
+    assert button.label == "Apply the fix: set the budget to $1,256"
+    button.click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key=S.BUDGET).value == 1256
+    assert at.number_input(key=S.BUDGET_TYPED).value == 1256
+
+
+def test_the_typed_budget_is_the_slider_budget():
+    at = new_app()
+    at.number_input(key=S.BUDGET_TYPED).set_value(1437).run()
+    assert at.slider(key=S.BUDGET).value == 1437
+    assert metric(at, "Monthly spend") == "$1,437"
+
+
+def test_vendor_tiles_explain_no_plan_by_the_cost_plan():
+    at = new_app(budget="1200")
+    at.switch_page(VENDOR).run()
+    at.radio(key=S.VENDOR_BASIS).set_value("value").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    # The cost comparison finds a plan at $1,255 for list prices: the tile says so.
+    assert "No plan within the $1,200 budget: meeting every floor under these terms costs " in (
+        captions
+    )
+    assert "$1,255 a month" in captions
+    assert "leaves no feasible plan" not in captions
+
+
+def test_commitments_reach_the_plan(request_, catalog):
+    committed = ScenarioSpec("Commit", commitments_usd={"anthropic": 300.0})
+    plan = solve(request_.with_(scenario=committed), catalog)
+    spend = sum(a.monthly_cost_usd for a in plan.assignments if a.provider == "anthropic")
+    assert plan.is_optimal and spend >= 300 - 1e-6
+    free = solve(request_, catalog)
+    assert sum(a.monthly_cost_usd for a in free.assignments if a.provider == "anthropic") < 300
+
+
+def test_classes_move_only_when_their_main_model_changes(request_, catalog):
+    plan = solve(request_, catalog)
+    plans = {"A": plan, "B": plan}
+    totals, _, moves = tables.compare_scenarios(plans)
+    assert totals["classes_moved"].tolist() == [0, 0] and not moves["moves"].any()
+    mains = tables.main_models(plan)
+    split = [t for t, (_, share) in mains.items() if share < 0.995]
+    # A split class shows its share but counts as a move only if its main model changes.
+    for task in split:
+        assert re.search(r"\(\d+%\)$", moves.set_index("task_class").loc[task, "A"])
+
+
+def test_the_comparison_csv_has_terms_and_shares_in_columns(request_, catalog):
+    specs = [
+        ScenarioSpec("List prices"),
+        ScenarioSpec(
+            "Deal",
+            discounts_pct={"openai": 15.0},
+            price_change_pct={"deepseek": 25.0},
+            vendor_caps_pct={"fireworks": 30.0},
+        ),
+    ]
+    costed = request_.with_(objective="min-cost", budget_usd=None)
+    plans = {s.name: solve(costed.with_(scenario=s), catalog) for s in specs}
+    totals, _, moves = tables.compare_scenarios(plans, specs)
+    columns, rows = tables.comparison_rows(totals, moves)
+    for column in ("discount % openai", "price change % deepseek", "cap % fireworks"):
+        assert column in columns
+    read = list(csv.DictReader(io.StringIO(table_to_csv(rows, columns))))
+    assert read[1]["discount % openai"] == "15.0" and read[0]["discount % openai"] == ""
+    share_columns = [c for c in columns if c.startswith("share % ")]
+    for row in read:
+        assert sum(float(row[c]) for c in share_columns) == pytest.approx(100, abs=0.1)
+        assert not re.search(r"\.\d{5,}", ",".join(row.values()))  # no float noise
+
+
+def test_plan_csv_has_no_float_noise(request_, catalog):
+    plan = solve(request_.with_(budget_usd=1300.0), catalog)
+    text = plan_to_csv(plan)
+    numbers = re.findall(r"-?\d+\.\d+(?:e-?\d+)?", text)
+    assert numbers and all(
+        len(n.split("e")[0].replace("-", "").replace(".", "")) <= 13 for n in numbers
+    )
+    total = next(r for r in csv.DictReader(io.StringIO(text)) if r["task_class"] == "TOTAL")
+    assert math.isclose(float(total["monthly_cost_usd"]), plan.totals.monthly_cost_usd)
+
+
+def test_every_page_renders_with_a_saved_store_panel():
+    at: AppTest = new_app()
+    at.text_input(key=S.SHARED_NAME).set_value("Mine").run()
+    next(b for b in at.button if b.label == "Save this view").click().run()
+    assert not at.exception and not [e.value for e in at.error]
+    assert at.query_params[S.SCENARIO_PARAM]
+    for page in ("app_pages/portfolio.py", "app_pages/forecast.py", VENDOR, "app_pages/data.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page

@@ -1,0 +1,134 @@
+"""The Excel workbook: one sheet per table, formats, frozen headers, settings, safe cells."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from app import excel, tables
+from app.planning import PlanRequest, ScenarioSpec, solve
+from planner.export import plan_to_csv
+from planner.workbook import Sheet, build_workbook, column_kind
+from planner.workload import load_workload, workload_to_csv
+from pricing.catalog import Catalog
+
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="module")
+def request_(catalog) -> PlanRequest:
+    workload = load_workload("data/workloads/example_enterprise.csv", catalog.providers())
+    return PlanRequest(workload_csv=workload_to_csv(workload), as_of=AS_OF, budget_usd=2000.0)
+
+
+@pytest.fixture(scope="module")
+def book(request_, catalog):
+    plan = solve(request_, catalog)
+    specs = [
+        ScenarioSpec("List prices"),
+        ScenarioSpec("Deal", discounts_pct={"openai": 20.0}, vendor_caps_pct={"google": 30.0}),
+    ]
+    data = excel.plan_workbook(
+        plan,
+        request_,
+        catalog,
+        excel.forecast_settings(2000.0, None, 0.2),
+        specs,
+        None,
+        0.2,
+    )
+    return plan, openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_a_sheet_per_table_after_the_settings(book):
+    _, wb = book
+    assert wb.sheetnames == [
+        "Settings", "Plan", "ROI by class", "ROI by tier", "ROI by provider",
+        "Against baselines", "Forecast", "Vendor comparison",
+    ]  # fmt: skip
+    settings = {row[0]: row[1] for row in wb["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["Prices as of"] == AS_OF
+    assert settings["Monthly budget (USD)"] == 2000
+    assert settings["Expected price decline a year"] == "20%"
+    assert "openai 20% off" in settings["Vendor scenario 2"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title  # the header row stays in view
+
+
+def test_the_plan_sheet_holds_the_plan_with_money_and_percent_formats(book):
+    plan, wb = book
+    ws = wb["Plan"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["Task class", "Model", "Provider", "Tier"]
+    spend = header.index("Spend a month") + 1
+    share = header.index("Share of the class") + 1
+    cells = [ws.cell(row=r, column=spend) for r in range(2, ws.max_row + 1)]
+    assert sum(c.value for c in cells) == pytest.approx(plan.totals.monthly_cost_usd)
+    assert cells[0].number_format.startswith('"$"#,##0')
+    assert ws.cell(row=2, column=share).number_format == "0.0%"
+    # The same rows as the CSV, less its TOTAL row.
+    assert ws.max_row - 1 == plan_to_csv(plan).count("\r\n") - 2
+
+
+def test_vendor_comparison_records_terms_and_shares(book):
+    _, wb = book
+    ws = wb["Vendor comparison"]
+    header = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["List prices", "Deal"]
+    assert rows[1][header.index("discount % openai")] == 20
+    assert rows[0][header.index("discount % openai")] is None
+    assert rows[1][header.index("cap % google")] == 30
+    assert rows[1][header.index("share % google")] <= 30 + 1e-6
+    assert ws.cell(row=3, column=header.index("discount % openai") + 1).number_format == '0.0"%"'
+
+
+def test_text_cells_cannot_run_as_formulas():
+    table = pd.DataFrame({"task_class": ['=HYPERLINK("http://x")', "@SUM(A1)", "ok"]})
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook([("Who", "=1+1")], [Sheet("T", table)])))
+    values = [c.value for c in wb["T"]["A"][1:]]
+    assert values == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "ok"]
+    assert wb["Settings"]["B2"].value == "'=1+1"
+    assert all(c.data_type == "s" for c in wb["T"]["A"])
+
+
+def test_sheet_names_are_made_valid_and_unique():
+    table = pd.DataFrame({"a": [1]})
+    sheets = [Sheet("a/b: [c]", table), Sheet("a/b: [c]", table), Sheet("x" * 40, table)]
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook([], sheets)))
+    assert wb.sheetnames == ["Settings", "a-b- -c-", "a-b- -c- (2)", "x" * 31]
+
+
+@pytest.mark.parametrize(
+    ("column", "kind"),
+    [
+        ("monthly_cost_usd", "usd"),
+        ("cost_per_task_usd", "usd_fine"),
+        ("accuracy", "share"),
+        ("share % openai", "points"),
+        ("discount % openai", "points"),
+        ("monthly_tokens", "count"),
+        ("model", None),
+    ],
+)
+def test_column_kinds(column, kind):
+    assert column_kind(column) == kind
+
+
+def test_the_forecast_table_is_rounded(request_, catalog):
+    from planner.forecast import ForecastSettings, forecast
+
+    result = forecast(solve(request_, catalog), catalog, ForecastSettings(months=12, paths=50))
+    table = tables.forecast_table(result.deterministic, result.bands)
+    money = table["spend_usd"].tolist() + table["net_value_p50"].tolist()
+    assert all(round(x, 2) == x for x in money)
+    assert isinstance(table["month"].iloc[0], date)
