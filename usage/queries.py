@@ -249,25 +249,6 @@ GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NU
 """
 
 
-def sums_select_sql(source: str, thresholds: Iterable[int]) -> str:
-    """Rows of any source with the store's columns (e.g. a Parquet file) summed per day and
-    group, attribute columns kept: what `summary_sql` reads when it is given `ctes=` this
-    as `sums` (see scripts/bench_usage.py). Summing first and pricing the sums is exact."""
-    attr_id = attr_id_sql("u")
-    group = ", ".join(f"u.{c}" for c in ("source_format", "raw_model", "provider_hint",
-                                         "batch", "long_context"))  # fmt: skip
-    sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
-    attributes = ", ".join(f"any_value(u.{c}) AS {c}" for c in ATTRIBUTE_COLUMNS)
-    prompt_over = prompt_over_sql(thresholds, prefix="u.")
-    return f"""
-SELECT CAST(u.ts AS DATE) AS day, {group}, {attr_id} AS attr_id, {prompt_over} AS prompt_over,
-       u.billed_cost_usd IS NOT NULL AS has_billed, count(*) AS row_count, {sums},
-       sum(u.billed_cost_usd) AS billed_cost_usd, {attributes}
-FROM {source} u
-GROUP BY CAST(u.ts AS DATE), {group}, {attr_id}, {prompt_over}, u.billed_cost_usd IS NOT NULL
-"""
-
-
 def billing_days_sql() -> str:
     """The (provider, day) pairs that a cost export's lines cover."""
     cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
@@ -342,8 +323,7 @@ FROM (
 
 def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted: int = 0,
                 where: str = "", attributes: str = "attributes",
-                prompt_condition: str = ROLLUP_PROMPT, precovered: bool = True,
-                ctes: str = "") -> str:  # fmt: skip
+                prompt_condition: str = ROLLUP_PROMPT, precovered: bool = True) -> str:  # fmt: skip
     """Tokens, requests, list cost at date, billed cost and variance grouped by `by`.
 
     `source` has the `usage_periods` columns (day = period start, source_format, raw_model,
@@ -353,7 +333,6 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     `attributes` gives each attr_id its attribute columns. Parameters, in order:
     `discounted` pairs of (key, factor), key "provider" or "provider/model" (the model key
     wins; price paid = list x factor), then any `?` in `where` (e.g. the date range).
-    `ctes` ("name AS (...),") are placed first, for a source that is read twice.
 
     `variance_usd` = billed cost - list cost of the usage that bill covers (rows with their
     own billed cost, and token rows on a provider's day that a cost export covers); NULL
@@ -383,7 +362,7 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {ctes} {discounts} {filtered} {_resolved_and_priced(keyed, prompt_condition, precovered)},
+WITH {discounts} {filtered} {_resolved_and_priced(keyed, prompt_condition, precovered)},
 {_attribution(attributes)},
 rows_out AS (
     SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
