@@ -219,7 +219,7 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
     load_start = time.perf_counter()
     con.execute("INSERT INTO imports VALUES (1, 'bench.parquet', '-', 'generic', 0, 0, now())")
     con.execute(f"""INSERT INTO usage_rows (row_id, import_id, natural_key, attr_id, {columns})
-        SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS VARCHAR),
+        SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS UHUGEINT),
                {queries.attr_id_sql()}, {columns}
         FROM read_parquet('{path}')""")
     thresholds = [

@@ -284,9 +284,10 @@ def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
     """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
 
     A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
-    within the file are dropped), or, when the format has none (the generic CSV), a 128-bit
-    hash of all its values numbered by occurrence: two identical rows in one file are two
-    uses, and importing the file again gives them the same two keys. Stored keys are only
+    within the file are dropped), or, when the format has none (the generic CSV), all its
+    values numbered by occurrence: two identical rows in one file are two uses, and
+    importing the file again gives them the same two keys. Either is stored as a 128-bit
+    hash. Stored keys are only
     compared within the file's time span and format, and not at all when the store holds
     no row of that format in that span (`overlap=False`). Row ids continue from the
     largest stored one (one writer at a time; a sequence is slow per row). Parameters:
@@ -306,19 +307,25 @@ SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_rows) + d.ordinal + 1, $1, $2
        d.final_key, {attr_id_sql("d")}, {columns}
 FROM (
     SELECT k.*,
-           CASE WHEN k.natural_key IS NOT NULL THEN k.natural_key
-                ELSE k.base_key || '#' || CAST(k.seen AS VARCHAR) END AS final_key
+           CASE WHEN k.natural_key IS NOT NULL THEN k.base_key
+                ELSE {_key128("k.base_key, k.seen", "k.seen, k.base_key")} END AS final_key
     FROM (
-        SELECT b.*, row_number() OVER (
-                   PARTITION BY COALESCE(b.natural_key, b.base_key) ORDER BY b.ordinal) AS seen
-        FROM (SELECT s.*, CAST(hash($2, {values}) AS VARCHAR) || '-'
-                          || CAST(hash({values}, $2) AS VARCHAR) AS base_key
+        SELECT b.*, row_number() OVER (PARTITION BY b.base_key ORDER BY b.ordinal) AS seen
+        FROM (SELECT s.*,
+                     CASE WHEN s.natural_key IS NOT NULL
+                          THEN {_key128("$2, s.natural_key", "s.natural_key, $2")}
+                          ELSE {_key128(f"$2, {values}", f"{values}, $2")} END AS base_key
               FROM staged_rows s) b
     ) k
     WHERE k.natural_key IS NULL OR k.seen = 1
 ) d
 {existing}
 """
+
+
+def _key128(first: str, second: str) -> str:
+    """A 128-bit key from two 64-bit hashes of the same values in two orders."""
+    return f"((CAST(hash({first}) AS UHUGEINT) << 64) | CAST(hash({second}) AS UHUGEINT))"
 
 
 def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted: int = 0,
