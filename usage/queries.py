@@ -43,18 +43,22 @@ RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
 UNATTRIBUTED = "(unattributed)"
 UNRESOLVED = "(unresolved)"
 
-# The dimensions a summary can be grouped by, as SQL over the attributed, priced rows.
-DIMENSIONS = {
-    "team": f"COALESCE(x.team_final, '{UNATTRIBUTED}')",
-    "task_class": f"COALESCE(x.task_class_final, '{UNATTRIBUTED}')",
-    "project": "COALESCE(x.a_project, '')",
-    "user": "COALESCE(x.a_user_id, '')",
-    "api_key": "COALESCE(x.a_api_key, '')",
-    "workspace": "COALESCE(x.a_workspace, '')",
-    "provider": f"COALESCE(x.provider, '{UNRESOLVED}')",
-    "model": f"COALESCE(x.provider || '/' || x.model, '{UNRESOLVED} ' || x.raw_model)",
-    "day": "CAST(x.day AS VARCHAR)",
-    "month": "strftime(x.day, '%Y-%m')",
+# The dimensions a summary can be grouped by: the raw columns the rows are grouped on (cheap
+# to hash), and how the groups are shown ({0}, {1}: those columns, formatted once per group).
+DIMENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "team": (("x.team_final",), f"COALESCE({{0}}, '{UNATTRIBUTED}')"),
+    "task_class": (("x.task_class_final",), f"COALESCE({{0}}, '{UNATTRIBUTED}')"),
+    "project": (("x.a_project",), "COALESCE({0}, '')"),
+    "user": (("x.a_user_id",), "COALESCE({0}, '')"),
+    "api_key": (("x.a_api_key",), "COALESCE({0}, '')"),
+    "workspace": (("x.a_workspace",), "COALESCE({0}, '')"),
+    "provider": (("x.provider",), f"COALESCE({{0}}, '{UNRESOLVED}')"),
+    "model": (
+        ("x.provider", "x.model", "CASE WHEN x.model IS NULL THEN x.raw_model END"),
+        f"COALESCE({{0}} || '/' || {{1}}, '{UNRESOLVED} ' || {{2}})",
+    ),
+    "day": (("x.day",), "CAST({0} AS VARCHAR)"),
+    "month": (("date_trunc('month', x.day)",), "strftime({0}, '%Y-%m')"),
 }
 
 
@@ -353,7 +357,12 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     # A filter is written once (its `?` bound once); the filtered rows are then read twice.
     filtered = f"filtered AS (SELECT d.* FROM {source} d {where})," if where else ""
     keyed = "filtered" if where else source
-    dims = ", ".join(f"{DIMENSIONS[b]} AS {b}" for b in by)
+    raw, shown = [], []
+    for name in by:
+        columns, display = DIMENSIONS[name]
+        keys = [f"k{len(raw) + i}" for i in range(len(columns))]
+        raw += [f"{column} AS {key}" for column, key in zip(columns, keys, strict=True)]
+        shown.append(display.format(*(f"g.{key}" for key in keys)) + f" AS {name}")
     factor = (
         "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
         "|| x.model), (SELECT f.factor FROM discount_factors f WHERE f.key = x.provider), 1)"
@@ -375,23 +384,38 @@ rows_out AS (
     SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
            a.task_class_final
     FROM costed x LEFT JOIN attributed a ON a.attr_id = x.attr_id
+),
+grouped AS (
+    SELECT {", ".join(raw)},
+        sum(x.requests) AS requests,
+        sum(x.input_tokens) AS input_tokens,
+        sum(x.cached_input_tokens) AS cached_input_tokens,
+        sum(x.cache_write_tokens) AS cache_write_tokens,
+        sum(x.output_tokens) AS output_tokens,
+        sum(x.list_cost_usd) AS list_cost_usd,
+        {discounted_col}
+        sum(x.billed_cost_usd) AS billed_cost_usd,
+        sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS billed_list_usd,
+        sum(x.cost_usd) AS cost_usd,
+        sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
+    FROM rows_out x
+    GROUP BY {", ".join(str(i + 1) for i in range(len(raw)))}
 )
-SELECT {dims},
-    sum(x.requests) AS requests,
-    sum(x.input_tokens) AS input_tokens,
-    sum(x.cached_input_tokens) AS cached_input_tokens,
-    sum(x.cache_write_tokens) AS cache_write_tokens,
-    sum(x.output_tokens) AS output_tokens,
-    sum(x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens)
+SELECT {", ".join(shown)},
+    sum(g.requests) AS requests,
+    sum(g.input_tokens) AS input_tokens,
+    sum(g.cached_input_tokens) AS cached_input_tokens,
+    sum(g.cache_write_tokens) AS cache_write_tokens,
+    sum(g.output_tokens) AS output_tokens,
+    sum(g.input_tokens + g.cached_input_tokens + g.cache_write_tokens + g.output_tokens)
         AS total_tokens,
-    sum(x.list_cost_usd) AS list_cost_usd,
-    {discounted_col}
-    sum(x.billed_cost_usd) AS billed_cost_usd,
-    sum(x.billed_cost_usd)
-        - sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS variance_usd,
-    sum(x.cost_usd) AS cost_usd,
-    sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
-FROM rows_out x
+    sum(g.list_cost_usd) AS list_cost_usd,
+    {"sum(g.discounted_cost_usd) AS discounted_cost_usd," if discounted else ""}
+    sum(g.billed_cost_usd) AS billed_cost_usd,
+    sum(g.billed_cost_usd) - sum(g.billed_list_usd) AS variance_usd,
+    sum(g.cost_usd) AS cost_usd,
+    sum(g.unpriced_rows) AS unpriced_rows
+FROM grouped g
 GROUP BY {", ".join(str(i + 1) for i in range(len(by)))}
 ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
 """
