@@ -132,18 +132,18 @@ def duckdb_team_month(path: Path, catalog: Catalog) -> tuple[float, float, float
     start = time.perf_counter()
     source = f"read_parquet('{path}')"
     _resolve_names(con, catalog, source)
-    thresholds = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT lc_above FROM price_intervals WHERE lc_above IS NOT NULL"
-        ).fetchall()
-    ]
-    columns = ", ".join(f"any_value({c}) AS {c}" for c in queries.ATTRIBUTE_COLUMNS)
-    sql = queries.summary_sql(
-        ["team", "month"], source="sums", prompt_condition=queries.ROLLUP_PROMPT,
-        precovered=False, ctes=f"sums AS ({queries.sums_select_sql(source, thresholds)}),",
-        attributes=f"(SELECT attr_id, {columns} FROM sums GROUP BY attr_id)",
-    )  # fmt: skip
+    attr_id = queries.attr_id_sql("s")
+    keyed = (
+        f"(SELECT s.*, CAST(s.ts AS DATE) AS day, {attr_id} AS attr_id, 1 AS row_count, "
+        f"s.billed_cost_usd IS NOT NULL AS has_billed FROM {source} s)"
+    )
+    attributes = (
+        f"(SELECT DISTINCT {attr_id} AS attr_id, "
+        f"{', '.join(f's.{c}' for c in queries.ATTRIBUTE_COLUMNS)} FROM {source} s)"
+    )
+    sql = queries.summary_sql(["team", "month"], source=keyed, attributes=attributes,
+                              prompt_condition=queries.PER_ROW_PROMPT,
+                              precovered=False)  # fmt: skip
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     result = cursor.fetchall()
@@ -219,7 +219,7 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
     load_start = time.perf_counter()
     con.execute("INSERT INTO imports VALUES (1, 'bench.parquet', '-', 'generic', 0, 0, now())")
     con.execute(f"""INSERT INTO usage_rows (row_id, import_id, natural_key, attr_id, {columns})
-        SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS VARCHAR),
+        SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS UHUGEINT),
                {queries.attr_id_sql()}, {columns}
         FROM read_parquet('{path}')""")
     thresholds = [

@@ -14,7 +14,7 @@ from pricing.catalog import Catalog
 from pricing.errors import InputError
 from pricing.inputs import read_regular_file
 from usage import formats
-from usage.store import ImportResult, file_hash, store_rows
+from usage.store import ImportResult, file_hash, previous_import, store_rows
 
 MAX_IMPORT_BYTES = 2_000_000_000  # a year of per-request logs of a large team fits
 
@@ -33,10 +33,15 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, catalog: Catal
     """Import `path` (format detected unless given); raises InputError / ImportRejected."""
     source = str(path)
     data = read_regular_file(path, MAX_IMPORT_BYTES)
+    digest = file_hash(data)
+    before = previous_import(con, digest)
+    if before is not None:  # the same bytes again: nothing to read
+        return ImportResult(before.import_id, Path(path).name, before.source_format,
+                            before.rows_in_file, 0, already_imported=True)  # fmt: skip
     name, parsed = formats.parse(data, source, fmt)
     if parsed.errors:
         raise ImportRejected(source, parsed.errors)
     return store_rows(
-        con, parsed, file_name=Path(path).name, digest=file_hash(data), source_format=name,
+        con, parsed, file_name=Path(path).name, digest=digest, source_format=name,
         catalog=catalog,
     )  # fmt: skip

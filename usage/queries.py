@@ -43,18 +43,22 @@ RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
 UNATTRIBUTED = "(unattributed)"
 UNRESOLVED = "(unresolved)"
 
-# The dimensions a summary can be grouped by, as SQL over the attributed, priced rows.
-DIMENSIONS = {
-    "team": f"COALESCE(x.team_final, '{UNATTRIBUTED}')",
-    "task_class": f"COALESCE(x.task_class_final, '{UNATTRIBUTED}')",
-    "project": "COALESCE(x.a_project, '')",
-    "user": "COALESCE(x.a_user_id, '')",
-    "api_key": "COALESCE(x.a_api_key, '')",
-    "workspace": "COALESCE(x.a_workspace, '')",
-    "provider": f"COALESCE(x.provider, '{UNRESOLVED}')",
-    "model": f"COALESCE(x.provider || '/' || x.model, '{UNRESOLVED} ' || x.raw_model)",
-    "day": "CAST(x.day AS VARCHAR)",
-    "month": "strftime(x.day, '%Y-%m')",
+# The dimensions a summary can be grouped by: the raw columns the rows are grouped on (cheap
+# to hash), and how the groups are shown ({0}, {1}: those columns, formatted once per group).
+DIMENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "team": (("x.team_final",), f"COALESCE({{0}}, '{UNATTRIBUTED}')"),
+    "task_class": (("x.task_class_final",), f"COALESCE({{0}}, '{UNATTRIBUTED}')"),
+    "project": (("x.a_project",), "COALESCE({0}, '')"),
+    "user": (("x.a_user_id",), "COALESCE({0}, '')"),
+    "api_key": (("x.a_api_key",), "COALESCE({0}, '')"),
+    "workspace": (("x.a_workspace",), "COALESCE({0}, '')"),
+    "provider": (("x.provider",), f"COALESCE({{0}}, '{UNRESOLVED}')"),
+    "model": (
+        ("x.provider", "x.model", "CASE WHEN x.model IS NULL THEN x.raw_model END"),
+        f"COALESCE({{0}} || '/' || {{1}}, '{UNRESOLVED} ' || {{2}})",
+    ),
+    "day": (("x.day",), "CAST({0} AS VARCHAR)"),
+    "month": (("date_trunc('month', x.day)",), "strftime({0}, '%Y-%m')"),
 }
 
 
@@ -249,25 +253,6 @@ GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NU
 """
 
 
-def sums_select_sql(source: str, thresholds: Iterable[int]) -> str:
-    """Rows of any source with the store's columns (e.g. a Parquet file) summed per day and
-    group, attribute columns kept: what `summary_sql` reads when it is given `ctes=` this
-    as `sums` (see scripts/bench_usage.py). Summing first and pricing the sums is exact."""
-    attr_id = attr_id_sql("u")
-    group = ", ".join(f"u.{c}" for c in ("source_format", "raw_model", "provider_hint",
-                                         "batch", "long_context"))  # fmt: skip
-    sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
-    attributes = ", ".join(f"any_value(u.{c}) AS {c}" for c in ATTRIBUTE_COLUMNS)
-    prompt_over = prompt_over_sql(thresholds, prefix="u.")
-    return f"""
-SELECT CAST(u.ts AS DATE) AS day, {group}, {attr_id} AS attr_id, {prompt_over} AS prompt_over,
-       u.billed_cost_usd IS NOT NULL AS has_billed, count(*) AS row_count, {sums},
-       sum(u.billed_cost_usd) AS billed_cost_usd, {attributes}
-FROM {source} u
-GROUP BY CAST(u.ts AS DATE), {group}, {attr_id}, {prompt_over}, u.billed_cost_usd IS NOT NULL
-"""
-
-
 def billing_days_sql() -> str:
     """The (provider, day) pairs that a cost export's lines cover."""
     cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
@@ -303,9 +288,10 @@ def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
     """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
 
     A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
-    within the file are dropped), or, when the format has none (the generic CSV), a 128-bit
-    hash of all its values numbered by occurrence: two identical rows in one file are two
-    uses, and importing the file again gives them the same two keys. Stored keys are only
+    within the file are dropped), or, when the format has none (the generic CSV), all its
+    values numbered by occurrence: two identical rows in one file are two uses, and
+    importing the file again gives them the same two keys. Either is stored as a 128-bit
+    hash. Stored keys are only
     compared within the file's time span and format, and not at all when the store holds
     no row of that format in that span (`overlap=False`). Row ids continue from the
     largest stored one (one writer at a time; a sequence is slow per row). Parameters:
@@ -325,13 +311,14 @@ SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_rows) + d.ordinal + 1, $1, $2
        d.final_key, {attr_id_sql("d")}, {columns}
 FROM (
     SELECT k.*,
-           CASE WHEN k.natural_key IS NOT NULL THEN k.natural_key
-                ELSE k.base_key || '#' || CAST(k.seen AS VARCHAR) END AS final_key
+           CASE WHEN k.natural_key IS NOT NULL THEN k.base_key
+                ELSE {_key128("k.base_key, k.seen", "k.seen, k.base_key")} END AS final_key
     FROM (
-        SELECT b.*, row_number() OVER (
-                   PARTITION BY COALESCE(b.natural_key, b.base_key) ORDER BY b.ordinal) AS seen
-        FROM (SELECT s.*, CAST(hash($2, {values}) AS VARCHAR) || '-'
-                          || CAST(hash({values}, $2) AS VARCHAR) AS base_key
+        SELECT b.*, row_number() OVER (PARTITION BY b.base_key ORDER BY b.ordinal) AS seen
+        FROM (SELECT s.*,
+                     CASE WHEN s.natural_key IS NOT NULL
+                          THEN {_key128("$2, s.natural_key", "s.natural_key, $2")}
+                          ELSE {_key128(f"$2, {values}", f"{values}, $2")} END AS base_key
               FROM staged_rows s) b
     ) k
     WHERE k.natural_key IS NULL OR k.seen = 1
@@ -340,10 +327,14 @@ FROM (
 """
 
 
+def _key128(first: str, second: str) -> str:
+    """A 128-bit key from two 64-bit hashes of the same values in two orders."""
+    return f"((CAST(hash({first}) AS UHUGEINT) << 64) | CAST(hash({second}) AS UHUGEINT))"
+
+
 def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted: int = 0,
                 where: str = "", attributes: str = "attributes",
-                prompt_condition: str = ROLLUP_PROMPT, precovered: bool = True,
-                ctes: str = "") -> str:  # fmt: skip
+                prompt_condition: str = ROLLUP_PROMPT, precovered: bool = True) -> str:  # fmt: skip
     """Tokens, requests, list cost at date, billed cost and variance grouped by `by`.
 
     `source` has the `usage_periods` columns (day = period start, source_format, raw_model,
@@ -353,7 +344,6 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     `attributes` gives each attr_id its attribute columns. Parameters, in order:
     `discounted` pairs of (key, factor), key "provider" or "provider/model" (the model key
     wins; price paid = list x factor), then any `?` in `where` (e.g. the date range).
-    `ctes` ("name AS (...),") are placed first, for a source that is read twice.
 
     `variance_usd` = billed cost - list cost of the usage that bill covers (rows with their
     own billed cost, and token rows on a provider's day that a cost export covers); NULL
@@ -367,7 +357,12 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     # A filter is written once (its `?` bound once); the filtered rows are then read twice.
     filtered = f"filtered AS (SELECT d.* FROM {source} d {where})," if where else ""
     keyed = "filtered" if where else source
-    dims = ", ".join(f"{DIMENSIONS[b]} AS {b}" for b in by)
+    raw, shown = [], []
+    for name in by:
+        columns, display = DIMENSIONS[name]
+        keys = [f"k{len(raw) + i}" for i in range(len(columns))]
+        raw += [f"{column} AS {key}" for column, key in zip(columns, keys, strict=True)]
+        shown.append(display.format(*(f"g.{key}" for key in keys)) + f" AS {name}")
     factor = (
         "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
         "|| x.model), (SELECT f.factor FROM discount_factors f WHERE f.key = x.provider), 1)"
@@ -383,29 +378,44 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""
     )
     return f"""
-WITH {ctes} {discounts} {filtered} {_resolved_and_priced(keyed, prompt_condition, precovered)},
+WITH {discounts} {filtered} {_resolved_and_priced(keyed, prompt_condition, precovered)},
 {_attribution(attributes)},
 rows_out AS (
     SELECT x.*, a.a_project, a.a_user_id, a.a_api_key, a.a_workspace, a.team_final,
            a.task_class_final
     FROM costed x LEFT JOIN attributed a ON a.attr_id = x.attr_id
+),
+grouped AS (
+    SELECT {", ".join(raw)},
+        sum(x.requests) AS requests,
+        sum(x.input_tokens) AS input_tokens,
+        sum(x.cached_input_tokens) AS cached_input_tokens,
+        sum(x.cache_write_tokens) AS cache_write_tokens,
+        sum(x.output_tokens) AS output_tokens,
+        sum(x.list_cost_usd) AS list_cost_usd,
+        {discounted_col}
+        sum(x.billed_cost_usd) AS billed_cost_usd,
+        sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS billed_list_usd,
+        sum(x.cost_usd) AS cost_usd,
+        sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
+    FROM rows_out x
+    GROUP BY {", ".join(str(i + 1) for i in range(len(raw)))}
 )
-SELECT {dims},
-    sum(x.requests) AS requests,
-    sum(x.input_tokens) AS input_tokens,
-    sum(x.cached_input_tokens) AS cached_input_tokens,
-    sum(x.cache_write_tokens) AS cache_write_tokens,
-    sum(x.output_tokens) AS output_tokens,
-    sum(x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens)
+SELECT {", ".join(shown)},
+    sum(g.requests) AS requests,
+    sum(g.input_tokens) AS input_tokens,
+    sum(g.cached_input_tokens) AS cached_input_tokens,
+    sum(g.cache_write_tokens) AS cache_write_tokens,
+    sum(g.output_tokens) AS output_tokens,
+    sum(g.input_tokens + g.cached_input_tokens + g.cache_write_tokens + g.output_tokens)
         AS total_tokens,
-    sum(x.list_cost_usd) AS list_cost_usd,
-    {discounted_col}
-    sum(x.billed_cost_usd) AS billed_cost_usd,
-    sum(x.billed_cost_usd)
-        - sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS variance_usd,
-    sum(x.cost_usd) AS cost_usd,
-    sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
-FROM rows_out x
+    sum(g.list_cost_usd) AS list_cost_usd,
+    {"sum(g.discounted_cost_usd) AS discounted_cost_usd," if discounted else ""}
+    sum(g.billed_cost_usd) AS billed_cost_usd,
+    sum(g.billed_cost_usd) - sum(g.billed_list_usd) AS variance_usd,
+    sum(g.cost_usd) AS cost_usd,
+    sum(g.unpriced_rows) AS unpriced_rows
+FROM grouped g
 GROUP BY {", ".join(str(i + 1) for i in range(len(by)))}
 ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
 """

@@ -145,7 +145,9 @@ def timestamp_array(texts: Sequence[str | None], moments: Sequence[datetime]) ->
     column has one form (all with an offset, or all without), else from the datetimes
     pydantic validated (slower, any form it accepts)."""
     column = pa.array(texts, pa.string())
-    for zoned in (True, False):
+    first = next((t for t in texts if t), "")
+    offset = first.endswith(("Z", "z")) or (len(first) > 19 and first[-6] in "+-")
+    for zoned in (offset, not offset):  # the likely form first: a failed cast costs a pass
         try:
             parsed = pc.cast(column, pa.timestamp("us", "UTC" if zoned else None))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

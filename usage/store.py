@@ -40,7 +40,6 @@ LOCK_WAIT_SECONDS = 15.0
 
 SCHEMA = [
     "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
-    "CREATE SEQUENCE IF NOT EXISTS usage_row_ids START 1",
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS imports (
         import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,
@@ -48,7 +47,7 @@ SCHEMA = [
         imported_at TIMESTAMP NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS usage_rows (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
-        natural_key VARCHAR NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
+        natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
         user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
         task_class VARCHAR, service_tier VARCHAR,
@@ -123,7 +122,7 @@ def _open_with_retry(target: str) -> duckdb.DuckDBPyConnection:
             pause = min(pause * 2, 0.25)
 
 
-STORE_SCHEMA = "3"  # raise when a table's columns change
+STORE_SCHEMA = "4"  # raise when a table's columns change
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -379,6 +378,11 @@ class ImportRecord:
     rows_in_file: int
     rows_added: int
     imported_at: datetime
+
+
+def previous_import(con: duckdb.DuckDBPyConnection, digest: str) -> ImportRecord | None:
+    """The import of a file with these exact bytes (SHA-256), if any."""
+    return next((r for r in list_imports(con) if r.file_hash == digest), None)
 
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
