@@ -431,15 +431,15 @@ def test_plan_same_work_reprices_actual_tokens_on_the_plans_models(plan, catalog
     mix = result.mix.set_index("model")
     assert mix.loc["openai/gpt-4o", "actual_share"] == pytest.approx(1.0)
     t = [c.name for c in plan.problem.classes].index("Support ticket triage")
-    (m,) = np.nonzero(plan.shares[t])[0]
-    model = plan.problem.options[m]
-    assert mix.loc[model, "plan_share"] == pytest.approx(1.0)
-    quote = catalog.quote(model, AS_OF)
-    rates = quote.prices
-    per_task = (
-        600 * float(rates.input_per_mtok) + 300 * float(rates.cached_input_per_mtok)
-        + 50 * float(rates.output_per_mtok)
-    ) / 1e6  # fmt: skip
+    per_task = 0.0  # the plan's mix of models for the class, each at its own rates
+    for m in np.flatnonzero(plan.shares[t] > 1e-9):
+        model = plan.problem.options[m]
+        assert mix.loc[model, "plan_share"] == pytest.approx(plan.shares[t, m])
+        rates = catalog.quote(model, AS_OF).prices
+        per_task += plan.shares[t, m] * (
+            600 * float(rates.input_per_mtok) + 300 * float(rates.cached_input_per_mtok)
+            + 50 * float(rates.output_per_mtok)
+        ) / 1e6  # fmt: skip
     assert result.same_work_usd == pytest.approx(31 * 4000 * per_task, rel=1e-6)
 
 

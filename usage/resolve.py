@@ -9,8 +9,8 @@ Tried in order, the first hit wins:
 4. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`),
    a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` -> `claude-sonnet-4-0`)
    or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
-A name is looked up at the provider the route, the export or the format names; a name no
-provider claims is looked up across the catalog and taken only when one provider has it
+A name is looked up, in every form, at the provider the route, the export or the format
+names first; a name that provider does not have is then looked up across the catalog and taken only when one provider has it
 (first-party providers win a tie, e.g. `gpt-oss-120b` is openai's before a host's).
 Everything else is unresolved and listed by `python -m usage unresolved`.
 """
@@ -87,10 +87,13 @@ class ModelIndex:
             index.by_name.setdefault(model.lower(), []).append((provider, model))
         return index
 
-    def find(self, name: str, provider: str) -> tuple[str, str] | None:
+    def at(self, name: str, provider: str) -> tuple[str, str] | None:
+        """The name at the provider the route or the export names, if it has it."""
         at_provider = self.by_provider.get(provider, {})
-        if name in at_provider:
-            return provider, at_provider[name]
+        return (provider, at_provider[name]) if name in at_provider else None
+
+    def anywhere(self, name: str) -> tuple[str, str] | None:
+        """The name across the catalog, when one provider (or one first party) has it."""
         hits = self.by_name.get(name, [])
         if len(hits) == 1:
             return hits[0]
@@ -118,9 +121,16 @@ def resolve_model(raw: str, hint: str, index: ModelIndex,
     if model and model in index.by_provider.get(provider, {}):
         return Resolution(provider, index.by_provider[provider][model], "exact")
     default = provider_of(hint)
+    # Every form at the named provider first: OpenAI's `o3-2025-04-16` is openai's o3, even
+    # though a reseller (Azure) lists that exact snapshot id.
     for name, route_provider, how in _candidates(lower):
         for variant, variant_how in _variants(name):
-            found = index.find(variant, route_provider or default)
+            found = index.at(variant, route_provider or default)
+            if found:
+                return Resolution(found[0], found[1], variant_how or how)
+    for name, _, how in _candidates(lower):
+        for variant, variant_how in _variants(name):
+            found = index.anywhere(variant)
             if found:
                 return Resolution(found[0], found[1], variant_how or how)
     return UNRESOLVED
