@@ -10,8 +10,9 @@ Tried in order, the first hit wins:
    a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` -> `claude-sonnet-4-0`)
    or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
 A name is looked up, in every form, at the provider the route, the export or the format
-names first; a name that provider does not have is then looked up across the catalog and taken only when one provider has it
-(first-party providers win a tie, e.g. `gpt-oss-120b` is openai's before a host's).
+names first; a name that provider does not have is then looked up across the catalog and
+taken only when one provider has it (first-party providers win a tie, e.g. `gpt-oss-120b`
+is openai's before a host's).
 Everything else is unresolved and listed by `python -m usage unresolved`.
 """
 
