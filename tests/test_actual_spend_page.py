@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import actuals
 from app import state as S
+from app.format import md_unescape
 from usage.store import connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ def test_value_board_flags_the_example_tokenmaxxing_team(opened: AppTest):
 
 def test_budget_alerts_and_plan_headline_on_the_example(opened: AppTest):
     errors = "\n".join(e.value for e in opened.error)
-    assert "customer\\-support 2026\\-11" in errors  # $1,470 spent of $1,380
+    assert "customer-support 2026-11" in md_unescape(errors)  # $1,470 spent of $1,380
     headline = next(m.value for m in opened.markdown if "the plan does the same work" in m.value)
     assert "at or above its floor" in headline
 
@@ -91,7 +92,8 @@ def test_bad_outcomes_upload_is_located_and_the_example_stays_in_use():
     assert "mine.csv, row 2, field 'period'" in shown
     assert S.OUTCOMES_FILE not in at.session_state  # the page keeps the example outcomes
     at.switch_page(PAGE).run()
-    assert "Outcomes: illustrative\\_outcomes\\.csv" in "\n".join(c.value for c in at.caption)
+    captions = md_unescape("\n".join(c.value for c in at.caption))
+    assert "Outcomes: illustrative_outcomes.csv" in captions
 
 
 def test_good_budgets_upload_is_used_by_the_page():
@@ -127,5 +129,5 @@ def test_use_measured_volumes_replaces_the_typed_volumes_of_measured_classes():
     assert not at.exception
     assert at.session_state[S.WORKLOAD_SOURCE] == "measured usage (2026-11)"
     rows = {r["task_class"]: r for r in at.session_state[S.WORKLOAD_DRAFT]}
-    assert rows["Code review"]["monthly_volume"] == pytest.approx(measured)
-    assert rows["Marketing drafts"]["monthly_volume"] == 3000  # not in the usage: as typed
+    assert float(rows["Code review"]["monthly_volume"]) == pytest.approx(measured)
+    assert float(rows["Marketing drafts"]["monthly_volume"]) == 3000  # not in the usage: as typed
