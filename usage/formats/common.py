@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pricing.errors import InputError
-from usage.rows import skip_comments
+from usage.rows import Parsed, parse_columns, skip_comments
 
 BOM = b"\xef\xbb\xbf"
 PARQUET_MAGIC = b"PAR1"
@@ -63,6 +63,19 @@ def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], in
         raise InputError(source, f"cannot be read as UTF-8 CSV: {_first_line(exc)}") from None
     columns = {n.strip(): table.column(n).to_pylist() for n in names}
     return columns, table.num_rows, skipped + 2
+
+
+def checked_csv(model, data: bytes, source: str) -> tuple[Parsed, dict, dict, int]:
+    """A CSV export validated down its columns against `model`: the Parsed to fill (holding
+    one located error per bad row), the raw and the checked columns, and the row count."""
+    raw, count, first = read_csv_columns(data, source)
+    cols, errors = parse_columns(model, raw, count, source, first)
+    return Parsed(errors=errors), raw, cols, count
+
+
+def row_dicts(cols: dict[str, list[Any]], count: int) -> list[dict[str, Any]]:
+    """Checked columns as one dict a row."""
+    return [{name: values[i] for name, values in cols.items()} for i in range(count)]
 
 
 def _first_line(exc: Exception) -> str:

@@ -25,6 +25,7 @@ from usage.formats.common import (
     occurrences,
     read_csv_columns,
     read_parquet_columns,
+    row_dicts,
 )
 from usage.resolve import provider_of
 from usage.rows import (
@@ -160,7 +161,7 @@ def parse(data: bytes, source: str) -> Parsed:
     parsed = Parsed(errors=errors)
     if errors:
         return parsed
-    rows = [{name: values[i] for name, values in cols.items()} for i in range(count)]
+    rows = row_dicts(cols, count)
     keys = occurrences([natural_key(NAME, *row.values()) for row in rows])
     for key, row in zip(keys, rows, strict=True):
         details = _details(row["SkuPriceDetails"])

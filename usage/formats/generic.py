@@ -32,13 +32,12 @@ from typing import Annotated
 from pydantic import Field
 
 from pricing.inputs import Count, Usd
-from usage.formats.common import csv_header, read_csv_columns
+from usage.formats.common import checked_csv, csv_header
 from usage.rows import (
     ExportRecord,
     ExportText,
     Parsed,
     TagsText,
-    parse_columns,
     timestamp_array,
 )
 
@@ -82,10 +81,8 @@ def tag_list(text: str | None, separator: str = ";") -> str | None:
 
 
 def parse(data: bytes, source: str) -> Parsed:
-    raw, count, first = read_csv_columns(data, source)
-    cols, errors = parse_columns(GenericRow, raw, count, source, first)
-    parsed = Parsed(errors=errors)
-    if errors:
+    parsed, raw, cols, count = checked_csv(GenericRow, data, source)
+    if parsed.errors:
         return parsed
     parsed.arrays["ts"] = timestamp_array(raw["timestamp"], cols["timestamp"])
     tags = [tag_list(t) for t in cols["tags"]] if any(cols["tags"]) else cols["tags"]

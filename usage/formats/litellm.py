@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pricing.inputs import Count, SignedUsd
-from usage.formats.common import csv_header, read_csv_columns
+from usage.formats.common import checked_csv, csv_header, row_dicts
 from usage.formats.generic import tag_list
 from usage.rows import (
     ExportRecord,
@@ -21,7 +21,6 @@ from usage.rows import (
     Parsed,
     TagsText,
     natural_key,
-    parse_columns,
     utc_naive,
 )
 
@@ -127,13 +126,10 @@ def _tags(text: str | None) -> str | None:
 
 
 def parse_spendlogs(data: bytes, source: str) -> Parsed:
-    raw, count, first = read_csv_columns(data, source)
-    cols, errors = parse_columns(SpendLogRow, raw, count, source, first)
-    parsed = Parsed(errors=errors)
-    if errors:
+    parsed, _, cols, count = checked_csv(SpendLogRow, data, source)
+    if parsed.errors:
         return parsed
-    for i in range(count):
-        row = {name: values[i] for name, values in cols.items()}
+    for row in row_dicts(cols, count):
         metadata = _json(row["metadata"])
         read, written = cache_tokens(metadata)
         team = _text(metadata, "user_api_key_team_alias") or row["team_id"]
@@ -158,13 +154,10 @@ def parse_spendlogs(data: bytes, source: str) -> Parsed:
 
 
 def parse_daily(data: bytes, source: str) -> Parsed:
-    raw, count, first = read_csv_columns(data, source)
-    cols, errors = parse_columns(DailyRow, raw, count, source, first)
-    parsed = Parsed(errors=errors)
-    if errors:
+    parsed, _, cols, count = checked_csv(DailyRow, data, source)
+    if parsed.errors:
         return parsed
-    for i in range(count):
-        row = {name: values[i] for name, values in cols.items()}
+    for row in row_dicts(cols, count):
         read, written = row["cache_read_input_tokens"], row["cache_creation_input_tokens"]
         group = (row["api_key"], row["model"], row["model_group"], row["custom_llm_provider"])
         owner = (row["user_id"], row["team_id"], row["tag"])

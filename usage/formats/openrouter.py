@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from pricing.inputs import Count, Usd
-from usage.formats.common import csv_header, occurrences, read_csv_columns
-from usage.rows import ExportRecord, ExportText, Parsed, natural_key, parse_columns, utc_naive
+from usage.formats.common import checked_csv, csv_header, occurrences
+from usage.rows import ExportRecord, ExportText, Parsed, natural_key, utc_naive
 
 NAME = "openrouter"
 
@@ -38,10 +38,8 @@ def detect(data: bytes, file_name: str) -> bool:
 
 
 def parse(data: bytes, source: str) -> Parsed:
-    raw, count, first = read_csv_columns(data, source)
-    cols, errors = parse_columns(ActivityRow, raw, count, source, first)
-    parsed = Parsed(errors=errors)
-    if errors:
+    parsed, _, cols, count = checked_csv(ActivityRow, data, source)
+    if parsed.errors:
         return parsed
     keys = occurrences(
         [
