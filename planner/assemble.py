@@ -111,7 +111,7 @@ def split_plannable(
     plannable, left_out = [], []
     for task in workload.classes:
         rated = [m for m in quality.for_class(task) if m in priced and task.allows(m)]
-        keeps_process = settings.include_status_quo and _has_status_quo(task)
+        keeps_process = settings.include_status_quo and task.has_status_quo
         if rated or keeps_process:
             plannable.append(task)
         else:
@@ -156,7 +156,3 @@ def _none_plannable(workload: Workload, left_out: list[InputError]) -> InputErro
         record=left_out[0].record,
         field=left_out[0].field,
     )
-
-
-def _has_status_quo(task: TaskClass) -> bool:
-    return task.status_quo_cost_per_task_usd is not None and task.status_quo_accuracy is not None

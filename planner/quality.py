@@ -27,7 +27,7 @@ from planner.tabular import (
     records_of,
     text_cell,
 )
-from planner.workload import TaskClass, Workload
+from planner.workload import TaskClass
 from pricing.errors import InputError, raise_all
 from pricing.inputs import MAX_NOTE, StrictRecord, safe_cell
 
@@ -222,47 +222,6 @@ def quality_template_csv() -> str:
     writer.writerow(QUALITY_COLUMNS)
     writer.writerows([[safe_cell(cell) for cell in row] for row in _TEMPLATE])
     return out.getvalue()
-
-
-# -- coverage --------------------------------------------------------------------------------
-
-
-def check_coverage(
-    workload: Workload, quality: QualityTable, available_models: Collection[str]
-) -> None:
-    """Refuse a table that leaves a class with no usable model that has an accuracy for it.
-
-    A model is usable for a class when it is available (priced) and its provider is allowed.
-    """
-    available = set(available_models)
-    bare = [t for t in workload.classes if not _usable_models(t, quality, available)]
-    if not bare:
-        return
-    task = bare[0]
-    others = f" (also: {', '.join(t.name for t in bare[1:])})" if bare[1:] else ""
-    raise InputError(
-        quality.source,
-        f"no available model has an accuracy for this class{_why(task, quality, available)}"
-        f"{others}; add rows for it to the quality file, give the class a category the table "
-        f"covers, or allow more providers",
-        record=f"task class '{task.name}'",
-        field="task_class",
-    )
-
-
-def _usable_models(task: TaskClass, quality: QualityTable, available: set[str]) -> list[str]:
-    return [m for m in quality.for_class(task) if m in available and task.allows(m)]
-
-
-def _why(task: TaskClass, quality: QualityTable, available: set[str]) -> str:
-    """The reason in brackets: no rows at all, or rows only for providers it may not use."""
-    category = f"category '{task.category}'" if task.category else "no category"
-    rated = sorted(m for m in quality.for_class(task) if m in available)
-    if not rated:
-        return f" ({category}; no row names the class or its category)"
-    allowed = ", ".join(sorted(task.allowed_providers or ()))
-    shown = ", ".join(rated[:4]) + (" ..." if len(rated) > 4 else "")
-    return f" ({category}; rated models {shown} are not from its allowed providers: {allowed})"
 
 
 # -- the sourced default ---------------------------------------------------------------------

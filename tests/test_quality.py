@@ -5,18 +5,20 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.assemble import split_plannable
+from planner.problem import PlanSettings
 from planner.quality import (
     BENCHMARK_DIR,
     QUALITY_COLUMNS,
     QualityRow,
     QualityTable,
-    check_coverage,
     default_quality,
     load_quality,
     parse_quality,
@@ -246,7 +248,10 @@ def test_every_default_model_is_a_catalog_id(catalog_ids):
 def test_the_example_workload_is_covered_and_its_floors_reachable(catalog_ids):
     workload = load_workload(EXAMPLE, Catalog.load().providers())
     quality = default_quality(catalog_ids)
-    check_coverage(workload, quality, catalog_ids)
+    plannable, left_out = split_plannable(
+        workload, quality, Catalog.load(), PlanSettings(as_of=date(2026, 11, 23))
+    )
+    assert not left_out and len(plannable) == len(workload.classes)
     best = {
         t.name: max(r.accuracy for m, r in quality.for_class(t).items() if t.allows(m))
         for t in workload.classes
@@ -257,25 +262,16 @@ def test_the_example_workload_is_covered_and_its_floors_reachable(catalog_ids):
     assert best["Internal knowledge Q&A"] == pytest.approx((73.07 + 82.77) / 200)
 
 
-def test_coverage_names_the_class_without_any_model():
-    quality = QualityTable((QualityRow("openai/gpt-5", 0.9, category="code", source="x"),), "q.csv")
-    workload = Workload((task("Coding", "code"), task("Triage"), task("Other", "")), "w.csv")
-    with pytest.raises(InputError) as caught:
-        check_coverage(workload, quality, ["openai/gpt-5"])
-    error = caught.value
-    assert (error.file, error.record) == ("q.csv", "task class 'Triage'")
-    assert "category 'classification'" in error.message and "(also: Other)" in error.message
-
-
-def test_coverage_counts_only_allowed_and_available_models():
-    quality = QualityTable((QualityRow("openai/gpt-5", 0.9, category="code", source="x"),), "q.csv")
-    resident = Workload((task("Coding", "code", allowed_providers=frozenset({"mistral"})),), "w")
-    with pytest.raises(InputError, match="not from its allowed providers: mistral"):
-        check_coverage(resident, quality, ["openai/gpt-5"])
-    free = Workload((task("Coding", "code"),), "w")
-    with pytest.raises(InputError, match="task class 'Coding'"):
-        check_coverage(free, quality, ["mistral/mistral-small-latest"])
-    check_coverage(free, quality, ["openai/gpt-5"])
+def test_a_class_whose_allowed_providers_have_no_rated_model_is_named():
+    catalog = Catalog.load()
+    quality = default_quality(catalog.model_ids())
+    resident = task("Resident coding", "code", allowed_providers=frozenset({"mistral"}))
+    rated = Workload((task("Coding", "code"), resident), "w.csv")
+    settings = PlanSettings(as_of=date(2026, 11, 23), include_status_quo=False)
+    plannable, left_out = split_plannable(rated, quality, catalog, settings)
+    assert plannable == [rated.classes[0]]
+    (error,) = left_out
+    assert (error.record, error.field) == ("task class 'Resident coding'", "allowed_providers")
 
 
 def test_the_template_parses_against_the_catalog(catalog_ids):
