@@ -15,7 +15,7 @@ import streamlit as st
 from app import loaders, planning
 from app import state as S
 from app.format import money, multiple, pct
-from planner.breakeven import break_evens
+from planner.breakeven import MIP_NOTE, break_evens
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
 from planner.problem import CAP_BASIS_WORDS
@@ -78,13 +78,8 @@ def why_this_plan(plan: Plan, request: planning.PlanRequest, prices: str) -> Non
 
 def break_even_section(request: planning.PlanRequest, prices: str, kind: str) -> None:
     """The exact break-even table for models (Portfolio) or vendors (Vendor scenarios)."""
-    if request.self_hosted_replicas:
-        # Whole replicas make every re-solve a MIP: the table would take about a minute.
-        st.text(
-            "Exact break-evens are not computed while self-hosted capacity is priced as whole "
-            "replicas: each price cut would need a mixed-integer re-solve. Switch whole "
-            "replicas off to see them (python -m planner solve computes them either way)."
-        )
+    if request.self_hosted_replicas or request.single_model:
+        st.text(MIP_NOTE)  # every cut would be a MIP re-solve: about 100 s for the table
         return
     table = exact_break_evens(request.key(), prices, (kind,))
     if table.empty:

@@ -50,6 +50,19 @@ class BreakEven:
         }
 
 
+MIP_NOTE = (
+    "Exact break-evens are computed for the linear plan only: with one model per class or "
+    "self-hosted capacity priced as whole replicas, every price cut would need a "
+    "mixed-integer re-solve (on the example about 100 s for the whole table). Solve without "
+    "those options to see them."
+)
+
+
+def needs_mip(problem: PlanningProblem) -> bool:
+    """Whether re-solving this problem means a MIP (one model per class or whole replicas)."""
+    return bool(problem.settings.single_model or problem.replicas)
+
+
 def break_evens(
     problem: PlanningProblem,
     shares: np.ndarray,

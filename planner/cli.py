@@ -17,7 +17,7 @@ from pathlib import Path
 
 from planner import quality_cli
 from planner.assemble import assemble
-from planner.breakeven import break_evens
+from planner.breakeven import MIP_NOTE, break_evens, needs_mip
 from planner.export import plan_to_csv
 from planner.forecast import (
     DEFAULT_ACCURACY_SD,
@@ -188,8 +188,10 @@ def explain_plan(plan: Plan) -> dict:
         if plan.problem.settings.objective == "min-cost"
         else plan.totals.monthly_net_value_usd
     )
+    mip = needs_mip(plan.problem)
     return {
-        "break_even": break_evens(plan.problem, plan.shares),
+        "break_even": [] if mip else break_evens(plan.problem, plan.shares),
+        "break_even_note": MIP_NOTE if mip else None,
         "budget": budget_marginal(plan.problem, objective),
         "floors": floor_marginals(plan.problem, objective, plan.shares),
     }
@@ -249,6 +251,7 @@ def _plan_dict(plan: Plan, explained: dict | None = None) -> dict:
         ],
         "budget_shadow_price": plan.budget_shadow_price,
         "break_even": [b.as_json() for b in explained.get("break_even", [])],
+        "break_even_note": explained.get("break_even_note"),
         "budget_marginal": None if budget is None else budget.as_json(),
         "floor_marginals": [m.as_json() for m in explained.get("floors", [])],
         "diagnosis": None
@@ -280,6 +283,8 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
     if explained.get("floors"):
         lines += ["", "Accuracy floors (re-solved):"]
         lines += [f"  {m.sentence}" for m in explained["floors"]]
+    if explained.get("break_even_note"):
+        lines += ["", explained["break_even_note"]]
     winnable = [b for b in explained.get("break_even", []) if b.price_cut_pct is not None]
     if winnable:
         lines += ["", "Price cut that wins work (re-solved; --json lists every pair):"]

@@ -151,6 +151,8 @@ def test_single_model_reports_its_gap_and_no_dual(capsys):
     assert data["budget_shadow_price"] is None
     assert data["budget_marginal"]["rate"] is None
     assert "re-solved" in data["budget_marginal"]["sentence"]
+    # Exact break-evens would be a MIP per cut: none are claimed, and the note says why.
+    assert data["break_even"] == [] and "mixed-integer" in data["break_even_note"]
 
 
 @pytest.mark.parametrize("basis", ["tasks", "usd", "spend"])
