@@ -239,3 +239,32 @@ def solved(request: PlanRequest, prices: str) -> Plan | None:
         diagnosis(plan, request, prices)
         return None
     return plan
+
+
+def heading(column: str) -> str:
+    """A column name in words, its unit in brackets: usual_low_usd -> 'Usual low ($)'."""
+    text, unit = column, ""
+    for suffix, shown in (("_usd", " ($)"), ("_pct", " (%)")):
+        if text.endswith(suffix):
+            text, unit = text[: -len(suffix)], shown
+    words = text.replace("_", " ").replace("per 1k", "per 1,000")
+    return words[:1].upper() + words[1:] + unit
+
+
+def frame(table: pd.DataFrame, formats: dict[str, str] | None = None, **config) -> None:
+    """A table headed in words: dollar columns (`*_usd`) as money, other numbers with
+    thousands separators, `formats` (printf or Streamlit presets) where a column needs its
+    own; `config` passes column configs that replace these."""
+    formats = formats or {}
+    columns: dict = {}
+    for column in table.columns:
+        name = heading(str(column))
+        if column in formats:
+            columns[column] = st.column_config.NumberColumn(name, format=formats[column])
+        elif str(column).endswith("_usd"):
+            columns[column] = st.column_config.NumberColumn(name, format="dollar")
+        elif pd.api.types.is_numeric_dtype(table[column]) and table[column].dtype != bool:
+            columns[column] = st.column_config.NumberColumn(name, format="localized")
+        else:
+            columns[column] = name
+    st.dataframe(table, hide_index=True, column_config=columns | config)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import actual_charts, actuals, render
 from app import state as S
-from app.format import md_escape, money
+from app.format import count, md_escape, money
 from app.sidebar import plan_sidebar
 from usage.alerts import budget_alerts
 from usage.budgets import THRESHOLDS, projection_line, statuses
@@ -57,7 +57,7 @@ if not team_spikes.empty:
 
 tiles = st.columns(4)
 tiles[0].metric("Spend in these days", money(shown["spend_usd"].sum()), border=True)
-tiles[1].metric("Tokens", f"{shown['tokens'].sum() / 1e6:,.0f} M", border=True)
+tiles[1].metric("Tokens", count(shown["tokens"].sum()), border=True)
 tiles[2].metric(
     "Spend spikes",
     f"{len(team_spikes)}",
@@ -81,18 +81,13 @@ st.plotly_chart(
 )
 if not team_spikes.empty:
     st.caption("Spikes, largest first: dollars above the usual range and what drove them.")
-    st.dataframe(
+    render.frame(
         team_spikes[["day", "series", "spend_usd", "usual_low_usd", "usual_high_usd",
                      "excess_usd", "driver"]],
-        hide_index=True,
-        column_config={
-            "day": st.column_config.DateColumn("day"),
-            **{c: st.column_config.NumberColumn(c, format="$%.2f")
-               for c in ("spend_usd", "usual_low_usd", "usual_high_usd", "excess_usd")},
-        },
+        day=st.column_config.DateColumn("Day"),
     )  # fmt: skip
 with st.expander(f"Totals by {by} in these days"):
-    st.dataframe(totals(shown, by), hide_index=True)
+    render.frame(totals(shown, by), tokens="compact")
 
 
 # -- budgets ---------------------------------------------------------------------------------
@@ -128,15 +123,9 @@ elif budgets.rows:
             "runs_out": [s.run_out for s in seen],
         }
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "used": st.column_config.ProgressColumn("used", format="percent", max_value=1.5),
-            **{c: st.column_config.NumberColumn(c, format="$%.0f")
-               for c in ("budget_usd", "spent_usd", "projected_usd")},
-        },
-    )  # fmt: skip
+    render.frame(
+        table, used=st.column_config.ProgressColumn("Used", format="percent", max_value=1.5)
+    )
     found = budget_alerts(seen)
     for severity, show in (("critical", st.error), ("warning", st.warning)):
         lines = [md_escape(a.message) for a in found if a.severity == severity]
@@ -164,20 +153,13 @@ elif outcomes.rows:
         f"{SUCCESS_FLAT:.0%} or less. Cost figures are left empty where some spend is on "
         f"models the catalog cannot price (unpriced_tokens). Outcomes: {md_escape(name)}."
     )
-    st.dataframe(
+    render.frame(
         board[["rank_value_per_token", "team", "tokenmaxxing", "period",
                "value_per_1k_tokens_usd", "rank_cost_per_success", "cost_per_success_usd",
                "tokens_per_success", "tokens", "tasks_succeeded", "spend_usd", "value_usd",
                "net_value_usd", "unpriced_tokens"]],
-        hide_index=True,
-        column_config={
-            "value_per_1k_tokens_usd": st.column_config.NumberColumn(format="$%.3f"),
-            "cost_per_success_usd": st.column_config.NumberColumn(format="$%.4f"),
-            "tokens_per_success": st.column_config.NumberColumn(format="%.0f"),
-            "tokens": st.column_config.NumberColumn(format="%.3e"),
-            **{c: st.column_config.NumberColumn(c, format="$%.0f")
-               for c in ("spend_usd", "value_usd", "net_value_usd")},
-        },
+        {"value_per_1k_tokens_usd": "$%.3f", "cost_per_success_usd": "$%.4f",
+         "tokens_per_success": "localized", "tokens": "compact", "unpriced_tokens": "compact"},
     )  # fmt: skip
 for error in outcomes.errors if outcomes else ():
     st.error(f"Outcome row not used: {md_escape(error)}")
@@ -195,10 +177,10 @@ if result is not None and not result.by_class.empty:
         ),
         key="gap_chart",
     )
-    st.dataframe(result.by_class, hide_index=True)
+    render.frame(result.by_class)
     with st.expander("By team, model mix, and spend the comparison leaves out"):
-        st.dataframe(result.by_team, hide_index=True)
-        st.dataframe(result.mix, hide_index=True)
-        st.dataframe(result.outside, hide_index=True)
+        render.frame(result.by_team)
+        render.frame(result.mix)
+        render.frame(result.outside)
 elif plan is not None:
     st.info("No usage in the last full month maps to a task class of the plan.")
