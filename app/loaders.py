@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import planning
+from planner.explain import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
 from planner.plan import Plan
@@ -106,6 +107,17 @@ def unplannable(request_key: str, prices_fingerprint: str) -> list[str]:
         return planning.unplannable(request.with_(budget_usd=None), _catalog(prices_fingerprint))
     except (InputError, LookupError):
         return []  # the plan itself reports these
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def settings_fix(request_key: str, prices_fingerprint: str) -> dict | None:
+    """The smallest change of the sidebar's settings that makes a plan exist
+    (`planner.explain.fix_as_settings`); None when no change helps or the request is bad."""
+    request = planning.PlanRequest.from_key(request_key)
+    try:
+        return fix_as_settings(planning.problem_of(request, _catalog(prices_fingerprint)))
+    except (InputError, LookupError, ValueError):
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -12,7 +12,7 @@ from app import deferred, excel, loaders, tables, vendor
 from app import state as S
 from app.format import md_escape, money, pct
 from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
-from app.sidebar import PlanContext, plan_sidebar
+from app.sidebar import QUALITY_RANGE, PlanContext, plan_sidebar
 from planner.export import plan_to_csv
 from planner.plan import Plan
 from planner.quality import BENCHMARK_CITATION
@@ -47,7 +47,8 @@ def sources_caption(
 
 def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") -> None:
     """Why there is no plan, finding by finding, each with its fix; a button that applies
-    the budget fix; and what the budget would buy with the floors relaxed."""
+    the smallest fix the sidebar can make; and what the budget would buy with the floors
+    relaxed."""
     st.error(
         f"No plan meets every limit ({plan.status.value}). Here is why, and what would fix it."
     )
@@ -56,9 +57,58 @@ def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") 
         st.markdown(f"- **{md_escape(finding.message)}** {md_escape(finding.fix)}")
     if not findings:
         st.markdown("- The solver gave no reason; relax the budget or the floors.")
-    _fix_buttons(findings)
+    if not _settings_fix_button(request, prices):
+        _fix_buttons(findings)
     if request is not None and request.budget_usd is not None:
         relaxed_view(request, prices)
+
+
+def _settings_fix_button(request: PlanRequest | None, prices: str) -> bool:
+    """The combined smallest fix (`planner.explain.fix_as_settings`: a whole-point lower
+    quality bar and/or a budget) as one button; False when there is none the sidebar can
+    apply (it needs a vendor cap or commitment changed, or a bar below the slider's range)."""
+    change = _sidebar_change(request, prices)
+    if change is None:
+        return False
+    shift, budget = change
+    words = []
+    if shift is not None:
+        words.append(f"lower the quality bar to {shift:+d} pts")
+    if budget is not None:
+        words.append(f"set the budget to {money(budget)}")
+    st.button(
+        f"Apply the fix: {' and '.join(words)}",
+        on_click=_set_settings,
+        args=(shift, budget),
+        type="primary",
+        key="fix_settings",
+    )
+    return True
+
+
+def _sidebar_change(
+    request: PlanRequest | None, prices: str
+) -> tuple[int | None, int | None] | None:
+    """(new quality bar, new budget) of the smallest fix, None for a setting it leaves;
+    None when the sidebar cannot apply it."""
+    if request is None:
+        return None
+    fix = loaders.settings_fix(request.key(), prices)
+    if fix is None or fix["vendor_caps"] or fix["commitments_usd"]:
+        return None
+    lower = round(fix["floor_shift_pts"])  # whole points, <= 0
+    shift = round(request.floor_shift_pts) + lower if lower else None
+    budget = None if fix["budget_usd"] is None else math.ceil(fix["budget_usd"])
+    if (shift is not None and shift < QUALITY_RANGE[0]) or (shift is None and budget is None):
+        return None
+    return shift, budget
+
+
+def _set_settings(shift: int | None, budget: int | None) -> None:
+    if shift is not None:
+        st.session_state[S.QUALITY_SHIFT] = shift
+    if budget is not None:
+        _set_budget(budget)
 
 
 def _fix_buttons(findings: list) -> None:
