@@ -94,6 +94,19 @@ def spec_from_rows(
     )
 
 
+def idle_caps_note(specs: Sequence[ScenarioSpec], cap_basis: str) -> str | None:
+    """Which scenarios hold caps in the other unit, kept but not in force (None: none)."""
+    usd = cap_basis == "usd"
+    idle = [s.name for s in specs if (s.vendor_caps_pct if usd else s.vendor_caps_usd)]
+    if not idle:
+        return None
+    unit, basis = ("percents", "USD a month") if usd else ("USD a month", "a share")
+    return (
+        f"Caps in {unit} in {', '.join(idle)} are kept but not in force while caps are "
+        f"{basis}; switch the basis back to use them."
+    )
+
+
 def _caps_of(spec: ScenarioSpec, cap_basis: str) -> dict[str, float]:
     """The caps the table shows: USD a month, or percents of tasks or spend."""
     return spec.vendor_caps_usd if cap_basis == "usd" else spec.vendor_caps_pct

@@ -63,6 +63,8 @@ buttons[0].button("Add a scenario", on_click=_add_scenario, disabled=len(specs) 
 buttons[1].button("Remove the last", on_click=_drop_scenario, disabled=len(specs) <= MIN_SCENARIOS)
 
 cap_basis = explain_view.cap_basis_selector()
+if idle_caps := vendor.idle_caps_note(specs, cap_basis):
+    st.caption(md_escape(idle_caps))
 revision = ss.get(S.VENDOR_REVISION, 0)
 labels = [md_escape(s.name) for s in specs]
 if ss.get(S.VENDOR_TAB) not in labels:

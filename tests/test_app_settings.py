@@ -64,6 +64,10 @@ def test_a_usd_cap_is_dollars_and_the_other_unit_is_kept():
     assert edited.vendor_caps_usd == {"openai": 200.0, "google": 150.0}
     assert edited.vendor_caps_pct == {"openai": 40.0}  # the percents wait for their basis
     assert planning.ScenarioSpec.from_dict(edited.to_dict()) == edited
+    assert "Caps in percents in Both are kept but not in force" in vendor.idle_caps_note(
+        [edited], "usd"
+    )
+    assert vendor.idle_caps_note([planning.ScenarioSpec("None")], "usd") is None
     with pytest.raises(ValueError, match="vendor cap for 'google' must be at least 0"):
         planning.ScenarioSpec("Bad", vendor_caps_usd={"google": -1.0})
 
@@ -73,6 +77,8 @@ def test_the_vendor_page_caps_a_provider_in_usd_a_month(app: AppTest, catalog):
     app.radio(key=S.CAP_BASIS).set_value("usd").run()
     assert not app.exception
     assert "Caps in force: USD a month." in captions(app)
+    # The example's "Negotiated" caps fireworks at a percent: kept, said to be idle.
+    assert "are kept but not in force while caps are USD a month" in captions(app)
     # The page compares scenarios by the cheapest plan that meets every floor.
     costed = example_request(objective="min-cost", cap_basis="usd")
     uncapped = spend_by_provider(planning.solve(costed, catalog))
