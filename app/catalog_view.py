@@ -130,16 +130,18 @@ def _report_cached(path: str, mtime_ns: int) -> pd.DataFrame:
     return crosscheck_table(Path(path))
 
 
-def render_accuracy_coverage(model_ids: list[str]) -> None:
-    """How many catalog models have a default accuracy, the fits, and those with none."""
-    estimates = estimates_enabled()
+def render_accuracy_coverage(model_ids: list[str], estimates: bool | None = None) -> None:
+    """How many catalog models have a default accuracy, the fits, and those with none;
+    `estimates` is the sidebar's switch (None: PLANNER_ESTIMATES)."""
+    estimates = estimates_enabled() if estimates is None else estimates
+    state = "on" if estimates else "off (More settings in the sidebar, or PLANNER_ESTIMATES=0)"
     table = _coverage_cached(tuple(model_ids), estimates)
     covered = table[(table["measured"] + table["estimated"]) > 0]
     missing = table[table["note"] == NO_PUBLIC_FIGURE]
     st.caption(
         f"{len(covered)} of {len(table)} catalog models have a default accuracy for at least "
         f"one category. Estimates (labelled 'estimated from ...' with their held-out error) are "
-        f"{'on' if estimates else 'off (PLANNER_ESTIMATES=0)'}. {len(missing)} models have "
+        f"{state}. {len(missing)} models have "
         f"{NO_PUBLIC_FIGURE}."
     )
     with st.expander(f"Models with {NO_PUBLIC_FIGURE} ({len(missing)})"):

@@ -174,5 +174,6 @@ def describe_spec(spec: ScenarioSpec) -> str:
     parts += [f"{k} {v:g}% off" for k, v in sorted(spec.discounts_pct.items())]
     parts += [f"{k} {v:+g}% price" for k, v in sorted(spec.price_change_pct.items())]
     parts += [f"{k} cap {v:g}%" for k, v in sorted(spec.vendor_caps_pct.items())]
+    parts += [f"{k} cap ${v:,.0f}/month" for k, v in sorted(spec.vendor_caps_usd.items())]
     parts += [f"{k} commits ${v:,.0f}/month" for k, v in sorted(spec.commitments_usd.items())]
     return "; ".join(parts)

@@ -18,10 +18,11 @@ from app.format import money, multiple, pct
 from planner.breakeven import MIP_NOTE, break_evens
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
-from planner.problem import CAP_BASIS_WORDS
+from planner.problem import CAP_BASES, CAP_BASIS_WORDS
 from planner.roi import ReturnVsToday
 
-APP_CAP_BASES = ("tasks", "spend")  # the vendor table's caps are percents
+CAP_LABELS = {"tasks": "Cap % of tasks", "usd": "Cap USD a month", "spend": "Cap % of spend"}
+CAP_SHARE_OF = {"tasks": "all tasks", "spend": "model spend"}
 BREAK_EVEN_COLUMNS = ["task_class", "kind", "subject", "price_cut_pct", "reason"]
 
 
@@ -269,22 +270,51 @@ def budget_outlook(exhaustion_month, budget: float | None) -> str | None:
 
 
 def cap_basis_selector() -> str:
-    """A small selector for what a vendor cap limits; its value is in force on every page."""
+    """A small selector for what a vendor cap limits; its value is in force on every page.
+    A change re-mounts the scenario tables, whose cap column then holds the new unit."""
     basis = st.radio(
         "Vendor caps limit",
-        APP_CAP_BASES,
+        CAP_BASES,
         format_func=lambda b: CAP_BASIS_WORDS[b],
         horizontal=True,
         key=S.CAP_BASIS,
-        help="A share of all tasks cannot be met by spending more elsewhere; a share of model "
-        "spend can (a plan may buy dearer models elsewhere to make a vendor's share small).",
+        on_change=_new_tables,
+        help="A share of all tasks, or USD a month, cannot be met by spending more elsewhere; "
+        "a share of model spend can (a plan may buy dearer models elsewhere to make a "
+        "vendor's share small). Caps typed under one unit are kept, not converted.",
     )
+    st.caption(f"Caps in force: {CAP_BASIS_WORDS[str(basis)]}.")
     return str(basis)
+
+
+def _new_tables() -> None:
+    st.session_state[S.VENDOR_REVISION] = st.session_state.get(S.VENDOR_REVISION, 0) + 1
+
+
+def cap_column(basis: str):
+    """The scenario table's cap column, labelled and bounded in the unit in force."""
+    if basis == "usd":
+        return st.column_config.NumberColumn(
+            CAP_LABELS[basis],
+            min_value=0.0,
+            step=100.0,
+            format="$%,.0f",
+            help="Empty: no cap. At most this many US dollars a month with the provider "
+            "(all its models); 200 means $200 a month.",
+        )
+    return st.column_config.NumberColumn(
+        CAP_LABELS[basis],
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        format="%.0f%%",
+        help=f"Empty: no cap. At most this percent of {CAP_SHARE_OF[basis]} goes to the "
+        "provider (all its models).",
+    )
 
 
 def vendor_section(request: planning.PlanRequest, prices: str) -> None:
     """The cap basis in force, and what each vendor must cut to win work (all its models)."""
     st.subheader("What each vendor must cut to win work")
-    cap_basis_selector()
     st.caption(f"Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
     break_even_section(request, prices, "provider")

@@ -53,12 +53,14 @@ class ScenarioSpec:
     price_change_pct: dict[str, float] = field(default_factory=dict)  # +10 rise, -20 cut
     vendor_caps_pct: dict[str, float] = field(default_factory=dict)  # 40 = at most 40 %
     commitments_usd: dict[str, float] = field(default_factory=dict)  # provider -> min USD/month
+    vendor_caps_usd: dict[str, float] = field(default_factory=dict)  # provider -> max USD/month
 
     def __post_init__(self):
         if not self.name.strip():
             raise ValueError("a scenario needs a name")
         for text in (self.name, *self.provider_dates, *self.discounts_pct,
-                     *self.price_change_pct, *self.vendor_caps_pct):  # fmt: skip
+                     *self.price_change_pct, *self.vendor_caps_pct,
+                     *self.vendor_caps_usd):  # fmt: skip
             clean_text(text)  # ValueError naming the control or invisible character
         for provider, day in self.provider_dates.items():
             _iso_date(day, f"price-sheet date for '{provider}'")
@@ -68,6 +70,7 @@ class ScenarioSpec:
         )
         _check_numbers(self.vendor_caps_pct, "vendor cap", 0, 100)
         _check_numbers(self.commitments_usd, "committed spend", 0, math.inf, unit=" USD")
+        _check_numbers(self.vendor_caps_usd, "vendor cap", 0, math.inf, unit=" USD a month")
 
     def price_scenario(self) -> PriceScenario:
         return PriceScenario(
@@ -79,7 +82,13 @@ class ScenarioSpec:
             },
         )
 
-    def vendor_caps(self) -> dict[str, float]:
+    def vendor_caps(self, basis: str = "tasks") -> dict[str, float]:
+        """The caps in force for the basis, as planner.problem.PlanSettings reads them: USD a
+        month from `vendor_caps_usd` (200 means $200), else a share from `vendor_caps_pct`
+        (40 means 0.4; 100 is no cap). The other basis's caps are kept but not in force, so
+        a percent never turns into dollars when the basis changes."""
+        if basis == "usd":
+            return dict(self.vendor_caps_usd)
         return {p: v / 100 for p, v in self.vendor_caps_pct.items() if v < 100}
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +107,7 @@ class ScenarioSpec:
             price_change_pct=dict(terms.price_change_pct),
             vendor_caps_pct=dict(terms.vendor_caps_pct),
             commitments_usd=dict(terms.commitments_usd),
+            vendor_caps_usd=dict(terms.vendor_caps_usd),
         )
 
 
@@ -115,6 +125,7 @@ class ScenarioTerms(StrictRecord):
     price_change_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
     vendor_caps_pct: dict[NonEmptyText, Pct] = Field(default_factory=dict, max_length=MAX_TERMS)
     commitments_usd: dict[NonEmptyText, Usd] = Field(default_factory=dict, max_length=MAX_TERMS)
+    vendor_caps_usd: dict[NonEmptyText, Usd] = Field(default_factory=dict, max_length=MAX_TERMS)
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,7 @@ class PlanRequest:
     single_model: bool = False
     cap_basis: str = "tasks"  # what a vendor cap limits (planner.problem.CAP_BASES)
     self_hosted_replicas: bool = False  # self-hosted priced as whole reserved replicas
+    estimates: bool = True  # estimated accuracy figures fill gaps (planner.benchmarks)
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
 
     def key(self) -> str:
@@ -182,7 +194,7 @@ def settings_of(request: PlanRequest) -> PlanSettings:
     return PlanSettings(
         objective=request.objective,  # type: ignore[arg-type]
         budget_usd=None if request.budget_usd is None else finite(request.budget_usd, "budget"),
-        vendor_caps=request.scenario.vendor_caps(),
+        vendor_caps=request.scenario.vendor_caps(request.cap_basis),
         cap_basis=request.cap_basis,  # type: ignore[arg-type]
         self_hosted_replicas=request.self_hosted_replicas,
         commitments_usd={p: v for p, v in request.scenario.commitments_usd.items() if v},
@@ -204,6 +216,7 @@ def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
         catalog,
         settings_of(request),
         request.floor_shift_pts,
+        estimates=request.estimates,
     )
 
 
@@ -218,7 +231,9 @@ def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:
     )
     own = own_quality_of(request, catalog)
     settings = settings_of(request)
-    errors = left_out(workload, own, catalog, settings, request.floor_shift_pts)
+    errors = left_out(
+        workload, own, catalog, settings, request.floor_shift_pts, estimates=request.estimates
+    )
     return [str(error) for error in errors]
 
 

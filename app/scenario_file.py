@@ -12,12 +12,13 @@ import json
 from collections.abc import Collection, MutableMapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StrictBool, StringConstraints
 
 from app import state as S
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
+from planner.problem import CAP_BASES
 from planner.quality import parse_quality
 from planner.tabular import decode, nearest
 from planner.workload import parse_workload, workload_to_csv, workload_to_records
@@ -65,6 +66,8 @@ def scenario_json(state: MutableMapping[str, Any], defaults: dict[str, float]) -
             S.OBJECTIVE: state.get(S.OBJECTIVE, "max-value"),
             S.KEEP_STATUS_QUO: bool(state.get(S.KEEP_STATUS_QUO, True)),
             S.SINGLE_MODEL: bool(state.get(S.SINGLE_MODEL, False)),
+            S.CAP_BASIS: state.get(S.CAP_BASIS, "tasks"),
+            S.ESTIMATES: bool(state.get(S.ESTIMATES, True)),
         },
         "workload": {
             "source": state.get(S.WORKLOAD_SOURCE, ""),
@@ -173,6 +176,8 @@ class Settings(StrictRecord):
     objective: Literal["max-value", "min-cost"] = "max-value"
     keep_status_quo: StrictBool = True
     single_model: StrictBool = False
+    cap_basis: Literal["tasks", "usd", "spend"] = "tasks"  # planner.problem.CAP_BASES
+    estimates: StrictBool = True  # estimated accuracy figures fill the default's gaps
 
 
 class WorkloadPart(StrictRecord):
@@ -200,6 +205,7 @@ class ScenarioDoc(StrictRecord):
 
 assert tuple(Sliders.model_fields) == S.URL_KEYS, "slider keys must match app.state"
 assert tuple(Settings.model_fields) == S.SETTING_KEYS, "setting keys must match app.state"
+assert get_args(Settings.model_fields["cap_basis"].annotation) == CAP_BASES, "cap bases"
 
 
 def _parse(model: type[ScenarioDoc], raw: dict[str, Any], source: str) -> ScenarioDoc:
@@ -262,7 +268,7 @@ def _vendor_scenarios(
 def _known_ids_only(spec: ScenarioSpec, source: str, where: str, known_ids: set[str]) -> None:
     terms = spec.to_dict()
     fields = ("provider_dates", "discounts_pct", "price_change_pct", "vendor_caps_pct",
-              "commitments_usd")  # fmt: skip
+              "commitments_usd", "vendor_caps_usd")  # fmt: skip
     for field in fields:
         for wanted in terms[field]:
             if wanted not in known_ids:

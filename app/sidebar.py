@@ -216,6 +216,15 @@ def _more_settings(ss: Any, ranges: Ranges) -> None:
         )
         st.toggle("Today's process may keep work", key=S.KEEP_STATUS_QUO)
         st.toggle("One model per task class", key=S.SINGLE_MODEL)
+        st.toggle(
+            "Use estimated accuracy figures",
+            key=S.ESTIMATES,
+            help="Where a model has no figure on a category's reference benchmark but has "
+            "one on a related benchmark, an estimate carries it onto the reference scale (a "
+            "fit on the models that have both). Each is labelled 'estimated from ...' with "
+            "its error on held-out models (leave-one-out; see the Data page). Off: only "
+            "measured reference figures are used, and fewer models can be planned.",
+        )
     bar.download_button(
         "Save scenario (JSON)",
         _scenario_file(ranges.defaults()),
@@ -265,6 +274,7 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         single_model=bool(ss.get(S.SINGLE_MODEL, False)),
         cap_basis=str(ss.get(S.CAP_BASIS, "tasks")),
         self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),
+        estimates=bool(ss.get(S.ESTIMATES, True)),
     )
 
 

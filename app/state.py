@@ -10,6 +10,8 @@ from collections.abc import MutableMapping
 from datetime import date
 from typing import Any
 
+from planner.benchmarks import estimates_enabled
+
 # -- the main sliders: widget keys, which are also the URL's query-parameter names ----------
 BUDGET = "budget"  # monthly budget, USD
 QUALITY_SHIFT = "quality"  # points added to every class's accuracy floor
@@ -24,7 +26,16 @@ AS_OF = "as_of"  # price date, a datetime.date
 OBJECTIVE = "objective"  # "max-value" or "min-cost"
 KEEP_STATUS_QUO = "keep_status_quo"  # today's process may keep some of the work
 SINGLE_MODEL = "single_model"  # one model per task class
-SETTING_KEYS: tuple[str, ...] = (AS_OF, OBJECTIVE, KEEP_STATUS_QUO, SINGLE_MODEL)
+CAP_BASIS = "cap_basis"  # what a vendor cap limits: "tasks", "usd" or "spend" (Vendor scenarios)
+ESTIMATES = "estimates"  # estimated accuracy figures fill gaps (planner.benchmarks)
+SETTING_KEYS: tuple[str, ...] = (
+    AS_OF,
+    OBJECTIVE,
+    KEEP_STATUS_QUO,
+    SINGLE_MODEL,
+    CAP_BASIS,
+    ESTIMATES,
+)
 
 # -- inputs ----------------------------------------------------------------------------------
 WORKLOAD_CSV = "workload_csv"  # the last good workload, as CSV text (what every plan uses)
@@ -44,7 +55,6 @@ SCENARIO_FILE_NOTE = "scenario_file_note"  # what a loaded scenario file changed
 VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
 VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
 VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
-CAP_BASIS = "cap_basis"  # what a vendor cap limits: "tasks" (share of all tasks) or "spend"
 REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved replicas
 VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (a widget key)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
@@ -102,6 +112,7 @@ DEFAULTS: dict[str, Any] = {
     KEEP_STATUS_QUO: True,
     SINGLE_MODEL: False,
     CAP_BASIS: "tasks",
+    ESTIMATES: estimates_enabled(),  # on unless PLANNER_ESTIMATES=0 (the CLI's setting)
     REPLICAS: False,
     WORKLOAD_EDIT_ERROR: None,
     WORKLOAD_UPLOAD_ERROR: None,

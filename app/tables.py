@@ -181,6 +181,7 @@ class ScenarioTerms(Protocol):
     discounts_pct: dict[str, float]
     price_change_pct: dict[str, float]
     vendor_caps_pct: dict[str, float]
+    vendor_caps_usd: dict[str, float]
 
 
 def _terms_columns(specs: Sequence[ScenarioTerms], shares: list[dict]) -> pd.DataFrame:
@@ -191,6 +192,7 @@ def _terms_columns(specs: Sequence[ScenarioTerms], shares: list[dict]) -> pd.Dat
         ("discount %", "discounts_pct"),
         ("price change %", "price_change_pct"),
         ("cap %", "vendor_caps_pct"),
+        ("cap USD a month", "vendor_caps_usd"),
     )
     columns: dict[str, list] = {}
     for label, attr in terms:

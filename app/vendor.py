@@ -12,7 +12,7 @@ from app.format import money, pct, signed_money
 from app.planning import ScenarioSpec
 
 AS_OF_LABEL = "as of date"
-COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap_pct", "commit_usd")
+COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap", "commit_usd")
 
 
 def default_scenarios() -> list[dict[str, Any]]:
@@ -28,26 +28,33 @@ def default_scenarios() -> list[dict[str, Any]]:
     ]
 
 
-def scenario_rows(spec: ScenarioSpec, providers: Sequence[str]) -> pd.DataFrame:
-    """The scenario as a table: every provider, its sheet date and its terms."""
+def scenario_rows(
+    spec: ScenarioSpec, providers: Sequence[str], cap_basis: str = "tasks"
+) -> pd.DataFrame:
+    """The scenario as a table: every provider, its sheet date and its terms. The cap
+    column holds the caps of the basis in force: USD a month for "usd", else percents."""
+    caps = _caps_of(spec, cap_basis)
     rows = [
         {
             "provider": p,
             "sheet_date": spec.provider_dates.get(p, AS_OF_LABEL),
             "discount_pct": spec.discounts_pct.get(p, 0.0),
             "price_change_pct": spec.price_change_pct.get(p, 0.0),
-            "cap_pct": spec.vendor_caps_pct.get(p),
+            "cap": caps.get(p),
             "commit_usd": spec.commitments_usd.get(p),
         }
         for p in providers
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
-        {"discount_pct": float, "price_change_pct": float, "cap_pct": float, "commit_usd": float}
+        {"discount_pct": float, "price_change_pct": float, "cap": float, "commit_usd": float}
     )
 
 
-def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = None) -> ScenarioSpec:
-    """A scenario from its edited table; model-level terms of `keep` (from a file) are kept.
+def spec_from_rows(
+    name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = None, cap_basis: str = "tasks"
+) -> ScenarioSpec:
+    """A scenario from its edited table; model-level terms of `keep` (from a file) are kept,
+    and so are its caps of the other unit (percents while the basis is USD, and back).
 
     ValueError names the provider and the term that is out of range.
     """
@@ -65,7 +72,7 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
             value = _number(row.get(column))
             if value:
                 target[provider] = value
-        cap = _number(row.get("cap_pct"))
+        cap = _number(row.get("cap"))
         if cap is not None:
             caps[provider] = cap
         commit = _number(row.get("commit_usd"))
@@ -74,7 +81,35 @@ def spec_from_rows(name: str, rows: pd.DataFrame, keep: ScenarioSpec | None = No
     if keep is not None:  # terms keyed by model id have no row here
         discounts = {**_model_keys(keep.discounts_pct), **discounts}
         changes = {**_model_keys(keep.price_change_pct), **changes}
-    return ScenarioSpec(name.strip() or "Scenario", dates, discounts, changes, caps, commits)
+    usd = cap_basis == "usd"
+    other = keep or ScenarioSpec()
+    return ScenarioSpec(
+        name.strip() or "Scenario",
+        dates,
+        discounts,
+        changes,
+        other.vendor_caps_pct if usd else caps,
+        commits,
+        vendor_caps_usd=caps if usd else other.vendor_caps_usd,
+    )
+
+
+def idle_caps_note(specs: Sequence[ScenarioSpec], cap_basis: str) -> str | None:
+    """Which scenarios hold caps in the other unit, kept but not in force (None: none)."""
+    usd = cap_basis == "usd"
+    idle = [s.name for s in specs if (s.vendor_caps_pct if usd else s.vendor_caps_usd)]
+    if not idle:
+        return None
+    unit, basis = ("percents", "USD a month") if usd else ("USD a month", "a share")
+    return (
+        f"Caps in {unit} in {', '.join(idle)} are kept but not in force while caps are "
+        f"{basis}; switch the basis back to use them."
+    )
+
+
+def _caps_of(spec: ScenarioSpec, cap_basis: str) -> dict[str, float]:
+    """The caps the table shows: USD a month, or percents of tasks or spend."""
+    return spec.vendor_caps_usd if cap_basis == "usd" else spec.vendor_caps_pct
 
 
 def comparison_view(totals: pd.DataFrame, notes: dict[str, str] | None = None) -> pd.DataFrame:

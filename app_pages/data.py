@@ -144,7 +144,7 @@ def _quality_section() -> None:
     )
     if own:
         row.button("Use the benchmark only", on_click=inputs.drop_quality, args=(ss,))
-    catalog_view.render_accuracy_coverage(model_ids)
+    catalog_view.render_accuracy_coverage(model_ids, bool(ss.get(S.ESTIMATES, True)))
     if ctx is not None:
         try:
             problem = loaders.plan(ctx.request.key(), ctx.prices).problem

@@ -62,6 +62,9 @@ buttons = st.columns([1, 1, 4])
 buttons[0].button("Add a scenario", on_click=_add_scenario, disabled=len(specs) >= MAX_SCENARIOS)
 buttons[1].button("Remove the last", on_click=_drop_scenario, disabled=len(specs) <= MIN_SCENARIOS)
 
+cap_basis = explain_view.cap_basis_selector()
+if idle_caps := vendor.idle_caps_note(specs, cap_basis):
+    st.caption(md_escape(idle_caps))
 revision = ss.get(S.VENDOR_REVISION, 0)
 labels = [md_escape(s.name) for s in specs]
 if ss.get(S.VENDOR_TAB) not in labels:
@@ -78,7 +81,7 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
             st.warning("Each scenario needs a name of its own; the old name is kept.")
             name = spec.name
         rows = st.data_editor(
-            vendor.scenario_rows(spec, providers),
+            vendor.scenario_rows(spec, providers, cap_basis),
             key=f"{S.VENDOR_TABLE_PREFIX}{revision}_{number}",
             hide_index=True,
             disabled=["provider"],
@@ -101,15 +104,7 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
                     step=1.0,
                     format="%+.0f%%",
                 ),
-                "cap_pct": st.column_config.NumberColumn(
-                    "Cap %",
-                    min_value=0.0,
-                    max_value=100.0,
-                    step=5.0,
-                    format="%.0f%%",
-                    help="Empty: no cap. A share of all tasks or of model spend, as chosen "
-                    "under 'What each vendor must cut to win work'.",
-                ),
+                "cap": explain_view.cap_column(cap_basis),
                 "commit_usd": st.column_config.NumberColumn(
                     "Committed spend $/month",
                     min_value=0.0,
@@ -121,7 +116,7 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
             },
         )
         try:
-            spec = vendor.spec_from_rows(name, rows, keep=spec)
+            spec = vendor.spec_from_rows(name, rows, keep=spec, cap_basis=cap_basis)
         except ValueError as exc:
             st.error(f"{md_escape(spec.name)}: {md_escape(exc)}  \nThe last valid terms are used.")
         edited.append(spec)

@@ -34,14 +34,17 @@ def assemble(
     catalog: Catalog,
     settings: PlanSettings,
     floor_shift_pts: float = 0.0,
+    *,
+    estimates: bool | None = None,
 ) -> Assembled:
-    """The planning problem for these inputs.
+    """The planning problem for these inputs. `estimates` (None: PLANNER_ESTIMATES) says
+    whether estimated accuracy figures fill the default table's gaps.
 
     Raises UnknownIdError for an id in the settings that the catalog does not hold, and
     InputError when no class at all can be planned.
     """
     check_ids(settings, catalog)
-    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts)
+    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts, estimates)
     plannable, left_out = split_plannable(workload, quality, catalog, settings)
     if not plannable:
         raise _none_plannable(workload, left_out)
@@ -55,18 +58,24 @@ def unplannable(
     catalog: Catalog,
     settings: PlanSettings,
     floor_shift_pts: float = 0.0,
+    *,
+    estimates: bool | None = None,
 ) -> list[InputError]:
     """The classes `assemble` would leave out, with the reason for each, without costing
     anything (cheap enough to ask on every rerun)."""
-    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts)
+    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts, estimates)
     return split_plannable(workload, quality, catalog, settings)[1]
 
 
 def _prepared(
-    workload: Workload, own_quality: QualityTable | None, catalog: Catalog, shift_pts: float
+    workload: Workload,
+    own_quality: QualityTable | None,
+    catalog: Catalog,
+    shift_pts: float,
+    estimates: bool | None = None,
 ) -> tuple[Workload, QualityTable]:
     """The workload with its floors shifted, and the accuracy table it is planned with."""
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), estimates=estimates)
     if own_quality is not None:
         quality = own_quality.overlaid_on(quality)
     if shift_pts:

@@ -219,7 +219,7 @@ def test_vendor_table_round_trips_a_scenario(catalog):
         vendor_caps_pct={"google": 40.0},
     )
     rows = vendor.scenario_rows(spec, catalog.providers())
-    assert rows["cap_pct"].isna().sum() == len(catalog.providers()) - 1
+    assert rows["cap"].isna().sum() == len(catalog.providers()) - 1
     assert vendor.spec_from_rows("Deal", rows, keep=spec) == spec
 
 
