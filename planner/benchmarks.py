@@ -718,10 +718,11 @@ class SourceFactors:
     factors: dict[str, TokenFactor]
 
 
+@cache
 def cost_sources() -> tuple[CostSource, ...]:
     """The cost sources in order of preference: where an earlier one measured a model, a later
     one is not asked (SWE-bench bash-only first: 500 tasks, one agent, a mean cost per task;
-    Aider is one run of 225 exercises per model)."""
+    Aider is one run of 225 exercises per model). Cached, so `source_factors` is too."""
     return (
         CostSource(SWE_BASH, EPOCH, _swe_bash_runs, lambda name: bool(_EFFORT.search(name))),
         CostSource(AIDER_POLYGLOT, AIDER, _aider_runs, _aider_reasoning),
