@@ -30,11 +30,13 @@ import math
 import os
 import re
 import statistics
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
+
+import yaml
 
 from planner.quality import BENCHMARK_CITATION, BENCHMARK_DIR, QualityRow, QualityTable
 from pricing.errors import InputError
@@ -666,17 +668,33 @@ def covered_models(model_ids: Iterable[str], estimates: bool | None = None) -> s
     return {c.model for c in coverage(model_ids, estimates) if c.accuracy is not None}
 
 
-# -- reasoning models' token overhead, from SWE-bench bash-only cost per task --------------------
+# -- reasoning models' token overhead, from benchmarks that record a run's cost ------------------
 
 SWE_BASH_FILE = EPOCH / "swe_bench_bash.csv"
 SWE_BASH = "SWE-bench bash-only (Epoch)"
+AIDER = DATA_DIR / "aider"
+AIDER_FILE = AIDER / "polyglot_leaderboard.yml"
+AIDER_POLYGLOT = "Aider polyglot"
+AIDER_FIELDS = {"model", "date", "test_cases"}
 TOKEN_CATEGORIES = ("code", "agentic")
 # Makers priced on their own API: the run's cost is at that price. Open-weights runs are left
-# out, since the host Epoch's harness paid is not recorded (DeepSeek V3.2's $0.45 a task would
+# out, since the host the harness paid is not recorded (DeepSeek V3.2's $0.45 a task would
 # be 1.7M tokens at DeepSeek's own price).
 FIRST_PARTY = ("openai", "anthropic", "google", "x-ai")
 # An Epoch model version with an effort or thinking-budget suffix is a reasoning run.
 _EFFORT = re.compile(r"_(minimal|low|medium|high|xhigh|\d+K)$")
+
+
+@dataclass(frozen=True)
+class CostSource:
+    """A benchmark that ran every model on the same tasks with the same harness and recorded
+    what each run cost: `runs()` gives source model -> (USD per task, date run), `reasoning`
+    says whether a source model name is a reasoning run, `folder` holds its model_map.csv."""
+
+    name: str
+    folder: Path
+    runs: Callable[[], dict[str, tuple[float, date]]]
+    reasoning: Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -689,27 +707,77 @@ class TokenFactor:
     cost_usd: float
     implied_mtok: float
     baseline_mtok: float
+    source: str = SWE_BASH
+
+
+@dataclass(frozen=True)
+class SourceFactors:
+    """One source's verdict: the models it measured (`covered`) and those above its baseline."""
+
+    covered: frozenset[str]
+    factors: dict[str, TokenFactor]
+
+
+@cache
+def cost_sources() -> tuple[CostSource, ...]:
+    """The cost sources in order of preference: where an earlier one measured a model, a later
+    one is not asked (SWE-bench bash-only first: 500 tasks, one agent, a mean cost per task;
+    Aider is one run of 225 exercises per model). Cached, so `source_factors` is too."""
+    return (
+        CostSource(SWE_BASH, EPOCH, _swe_bash_runs, lambda name: bool(_EFFORT.search(name))),
+        CostSource(AIDER_POLYGLOT, AIDER, _aider_runs, _aider_reasoning),
+    )
 
 
 @cache
 def token_factors() -> dict[str, TokenFactor]:
-    """Catalog id -> output-token factor, for reasoning models that SWE-bench bash-only shows
-    spending more tokens per task than other models.
+    """Catalog id -> output-token factor, for reasoning models that a cost source shows
+    spending more tokens per task than other models (`source_factors` has the method).
 
-    Every model ran the same 500 tasks with the same agent, so cost per task / blended list
-    price (3 x input + output) / 4, at the prices in force on the run date, is the tokens (in
-    millions) a task took; only models on their maker's own API (FIRST_PARTY) count. The
-    baseline is the median of those run without an effort setting. A reasoning run (an effort
-    suffix such as `_medium`) above it gets factor = its tokens / baseline, applied to the
-    class's output tokens (reasoning tokens bill as output) in the categories this benchmark
-    stands for (code, agentic). Models below the baseline keep the class's nominal tokens.
+    Sources are asked in `cost_sources` order; a model one source measured is settled there,
+    whether it got a factor or not, so a later source never overrides an earlier verdict.
     """
+    settled: set[str] = set()
+    out: dict[str, TokenFactor] = {}
+    for source in cost_sources():
+        found = source_factors(source)
+        out.update({m: f for m, f in found.factors.items() if m not in settled})
+        settled |= found.covered
+    return dict(sorted(out.items()))
+
+
+@cache
+def source_factors(source: CostSource) -> SourceFactors:
+    """One source's factors. Every model ran the same tasks with the same harness, so cost per
+    task / blended list price (3 x input + output) / 4, at the prices in force on the run date,
+    is the tokens (in millions) a task took; only models on their maker's own API
+    (FIRST_PARTY) count. The baseline is the median of those run without reasoning. A
+    reasoning run above it gets factor = its tokens / baseline, applied to the class's output
+    tokens (reasoning tokens bill as output) in the categories these benchmarks stand for
+    (code, agentic). Models below the baseline keep the class's nominal tokens.
+    """
+    implied = _implied_tokens(source)
+    plain = [mtok for name, _, mtok in implied.values() if not source.reasoning(name)]
+    if not plain:
+        return SourceFactors(frozenset(), {})
+    baseline = statistics.median(plain)
+    factors = {
+        model: TokenFactor(model, mtok / baseline, name, cost, mtok, baseline, source.name)
+        for model, (name, cost, mtok) in sorted(implied.items())
+        if source.reasoning(name) and mtok > baseline
+    }
+    return SourceFactors(frozenset(implied), factors)
+
+
+def _implied_tokens(source: CostSource) -> dict[str, tuple[str, float, float]]:
+    """Catalog id -> (source model, USD per task, millions of tokens a task took), for the
+    first-party models whose preferred run with a cost has a list price on its run date."""
     from pricing.catalog import Catalog  # the planner's own price files
 
     catalog = Catalog.load()
-    runs = _swe_bash_runs()
+    runs = source.runs()
     implied: dict[str, tuple[str, float, float]] = {}
-    for catalog_id, names in model_map(EPOCH).items():
+    for catalog_id, names in model_map(source.folder).items():
         name = next((n for n in names if n in runs), None)
         if name is None or catalog_id.partition("/")[0] not in FIRST_PARTY:
             continue
@@ -721,15 +789,7 @@ def token_factors() -> dict[str, TokenFactor]:
         blended = (3 * float(prices.input_per_mtok) + float(prices.output_per_mtok)) / 4
         if blended > 0:
             implied[catalog_id] = (name, cost, cost / blended)
-    plain = {name: mtok for name, _, mtok in implied.values() if not _EFFORT.search(name)}
-    if not plain:
-        return {}
-    baseline = statistics.median(plain.values())
-    return {
-        model: TokenFactor(model, mtok / baseline, name, cost, mtok, baseline)
-        for model, (name, cost, mtok) in sorted(implied.items())
-        if _EFFORT.search(name) and mtok > baseline
-    }
+    return implied
 
 
 def _swe_bash_runs() -> dict[str, tuple[float, date]]:
@@ -747,12 +807,56 @@ def _swe_bash_runs() -> dict[str, tuple[float, date]]:
     return out
 
 
+@cache
+def _aider_runs() -> dict[str, tuple[float, date]]:
+    """Aider model name -> (total_cost / test_cases, date), runs with a cost only.
+
+    A `total_cost` of 0 or none means unknown or free (the file says so): such runs are left out;
+    where one name was run twice, the later run counts.
+    """
+    try:
+        entries = yaml.safe_load(read_regular_file(AIDER_FILE).decode("utf-8"))
+    except yaml.YAMLError as error:
+        raise InputError(str(AIDER_FILE), f"is not YAML: {error}") from None
+    if not isinstance(entries, list):
+        raise InputError(str(AIDER_FILE), "is not a list of runs")
+    out: dict[str, tuple[float, date]] = {}
+    for n, entry in enumerate(entries, start=1):
+        where = f"run {n}"
+        if not isinstance(entry, dict) or not AIDER_FIELDS.issubset(entry):
+            raise InputError(str(AIDER_FILE), "needs model, date and test_cases", where)
+        if "total_cost" not in entry:
+            continue  # a run without a recorded cost
+        cost = _number(str(entry["total_cost"]), AIDER_FILE, where, "total_cost", 10_000)
+        cases = _number(str(entry["test_cases"]), AIDER_FILE, where, "test_cases", 10_000)
+        run = entry["date"]
+        if not isinstance(run, date):
+            raise InputError(str(AIDER_FILE), "not a date", where, "date")
+        name = str(entry["model"])
+        if cost > 0 and cases >= 1 and (name not in out or out[name][1] <= run):
+            out[name] = (cost / cases, run)
+    return out
+
+
+@cache
+def _aider_efforts() -> dict[str, str]:
+    """Aider model name -> its effort variant as the written mapping names it."""
+    path = AIDER / "model_map.csv"
+    return {r["source_model"]: r["effort"].strip() for r, _ in _rows(path, ("effort",))}
+
+
+def _aider_reasoning(name: str) -> bool:
+    """Aider's names say effort loosely ("o3", "gpt-5 (medium)", "(no think)"): the mapping's
+    `effort` column says it; "none" is a run without reasoning."""
+    return _aider_efforts().get(name, "none") != "none"
+
+
 def _with_token_factor(figure: DefaultFigure) -> DefaultFigure:
     found = token_factors().get(figure.model) if figure.category in TOKEN_CATEGORIES else None
     if found is None:
         return figure
     note = (
-        f"; output tokens x{found.factor:.2f}: {SWE_BASH} {found.source_model} cost "
+        f"; output tokens x{found.factor:.2f}: {found.source} {found.source_model} cost "
         f"${found.cost_usd:.2f} a task = {found.implied_mtok * 1000:.0f}k tokens at list price, "
         f"against a median of {found.baseline_mtok * 1000:.0f}k for models without reasoning"
     )

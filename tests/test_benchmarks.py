@@ -19,7 +19,7 @@ from planner.quality_cli import quality_report
 from planner.workload import TaskClass
 from pricing.catalog import Catalog
 
-SOURCES = {"livebench": B.LIVEBENCH, "epoch": B.EPOCH, "tau2": B.TAU2}
+SOURCES = {"livebench": B.LIVEBENCH, "epoch": B.EPOCH, "tau2": B.TAU2, "aider": B.AIDER}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,9 @@ def test_every_mapping_row_resolves_on_both_sides(source, catalog_ids):
     elif source == "epoch":
         files = [*B.EPOCH_FILES.values(), B.SWE_BASH_FILE.name]
         names = {r["Model version"] for f in files for r in _csv(folder / f)}
+    elif source == "aider":
+        names = {run["model"] for run in _aider_by_hand()}
+        assert all(r["effort"].strip() for r in rows)  # every variant is named
     else:
         names = {r["submission"] for r in _csv(folder / "tau2_results_flat.csv")}
     assert {r["source_model"] for r in rows} <= names
@@ -52,6 +55,17 @@ def test_every_mapping_row_resolves_on_both_sides(source, catalog_ids):
         "Citation" in (folder / "SOURCE.md").read_text()
         or "citation" in (folder / "SOURCE.md").read_text().lower()
     )
+
+
+def _aider_by_hand() -> list[dict[str, str]]:
+    """The Aider leaderboard's runs read as text, without a YAML parser: one dict per
+    `- dirname:` block of `key: value` lines (a trailing `# comment` dropped)."""
+    text = B.AIDER_FILE.read_text(encoding="utf-8")
+    runs = []
+    for block in re.split(r"^- dirname:", text, flags=re.M)[1:]:
+        fields = re.findall(r"^  (\w+): *(.*?)\s*(?:#.*)?$", block, flags=re.M)
+        runs.append({key: value for key, value in fields})
+    return runs
 
 
 def _livebench_by_hand(model: str, category: str) -> float:
@@ -338,3 +352,68 @@ def test_a_token_factor_raises_the_output_tokens_the_plan_costs():
     rows = default_quality().for_class(TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code"))
     with_factor = [m for m in B.token_factors() if m in rows]
     assert with_factor and all("output tokens x" in rows[m].source for m in with_factor)
+
+
+def test_aider_costs_equal_the_source_file():
+    runs = B._aider_runs()
+    by_hand: dict[str, tuple[float, date]] = {}
+    for run in _aider_by_hand():
+        cost = float(run.get("total_cost") or 0)
+        when = date.fromisoformat(run["date"])
+        if cost > 0 and (run["model"] not in by_hand or by_hand[run["model"]][1] <= when):
+            by_hand[run["model"]] = (cost / int(run["test_cases"]), when)
+    assert runs.keys() == by_hand.keys() and len(runs) > 40
+    for name, (cost, when) in by_hand.items():
+        assert runs[name][0] == pytest.approx(cost) and runs[name][1] == when, name
+    # A cost of 0 is "unknown or free" in the file (one even says "incorrect"): not a run.
+    assert "Gemini 2.5 Pro Preview 03-25" not in runs
+
+
+def _aider_mtok(catalog: Catalog, model: str, name: str) -> float:
+    run = next(r for r in _aider_by_hand() if r["model"] == name)
+    prices = catalog.quote(model, date.fromisoformat(run["date"])).prices
+    blended = (3 * float(prices.input_per_mtok) + float(prices.output_per_mtok)) / 4
+    return float(run["total_cost"]) / int(run["test_cases"]) / blended
+
+
+def test_an_aider_factor_equals_a_hand_computation_from_its_rows():
+    catalog = Catalog.load()
+    plain = {  # the first-party runs without reasoning that have a price on their run date
+        "anthropic/claude-3-7-sonnet-latest": "claude-3-7-sonnet-20250219 (no thinking)",
+        "anthropic/claude-opus-4-0": "claude-opus-4-20250514 (no think)",
+        "anthropic/claude-sonnet-4-0": "claude-sonnet-4-20250514 (no thinking)",
+        "google/gemini-2.5-flash": "gemini-2.5-flash-preview-05-20 (no think)",
+        "openai/chatgpt-4o-latest": "chatgpt-4o-latest (2025-03-29)",
+        "openai/gpt-4.1": "gpt-4.1",
+        "openai/gpt-4.1-mini": "gpt-4.1-mini",
+        "openai/gpt-4.1-nano": "gpt-4.1-nano",
+        "openai/gpt-4.5-preview": "gpt-4.5-preview",
+        "x-ai/grok-3": "Grok 3 Beta",
+    }
+    baseline = statistics.median(_aider_mtok(catalog, m, n) for m, n in plain.items())
+    aider = B.source_factors(B.cost_sources()[1])
+    grok = aider.factors["x-ai/grok-4-0709"]
+    assert grok.source == B.AIDER_POLYGLOT and grok.source_model == "grok-4 (high)"
+    assert grok.baseline_mtok == pytest.approx(baseline)
+    expected = _aider_mtok(catalog, "x-ai/grok-4-0709", "grok-4 (high)") / baseline
+    assert grok.factor == pytest.approx(expected)
+    assert all(f.factor > 1 for f in aider.factors.values())
+    assert not any(m.startswith(("fireworks/", "groq/")) for m in aider.covered)
+
+
+def test_a_model_only_aider_covers_gets_its_factor_from_aider():
+    swe, aider = (B.source_factors(s) for s in B.cost_sources())
+    factors = B.token_factors()
+    only_aider = aider.covered - swe.covered
+    assert "x-ai/grok-4-0709" in only_aider
+    for model in only_aider & set(factors):
+        assert factors[model] == aider.factors[model]
+    # Where both measured a model, SWE-bench bash-only's verdict stands (factor or none).
+    both = aider.covered & swe.covered
+    assert "openai/o3" in both and "openai/o3" in aider.factors
+    for model in both:
+        assert factors.get(model) == swe.factors.get(model)
+    rows = default_quality().for_class(TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code"))
+    grok = rows["x-ai/grok-4-0709"]
+    assert grok.output_tokens_factor == factors["x-ai/grok-4-0709"].factor
+    assert f"output tokens x{grok.output_tokens_factor:.2f}: {B.AIDER_POLYGLOT}" in grok.source
