@@ -15,7 +15,7 @@ import streamlit as st
 from app import loaders, planning
 from app import state as S
 from app.format import money, multiple, pct
-from planner.breakeven import MIP_NOTE, break_evens
+from planner.breakeven import break_evens, not_explained
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
 from planner.problem import CAP_BASES, CAP_BASIS_WORDS
@@ -56,7 +56,8 @@ def marginals(request_key: str, prices: str) -> tuple[Marginal | None, list[Marg
         return None, []
     min_cost = plan.problem.settings.objective == "min-cost"
     objective = plan.totals.monthly_cost_usd if min_cost else plan.totals.monthly_net_value_usd
-    floors = floor_marginals(plan.problem, objective, plan.shares)
+    skipped = not_explained(plan.problem)
+    floors = [] if skipped else floor_marginals(plan.problem, objective, plan.shares)
     return budget_marginal(plan.problem, objective), floors
 
 
@@ -79,8 +80,10 @@ def why_this_plan(plan: Plan, request: planning.PlanRequest, prices: str) -> Non
 
 def break_even_section(request: planning.PlanRequest, prices: str, kind: str) -> None:
     """The exact break-even table for models (Portfolio) or vendors (Vendor scenarios)."""
-    if request.self_hosted_replicas or request.single_model:
-        st.text(MIP_NOTE)  # every cut would be a MIP re-solve: about 100 s for the table
+    plan = loaders.plan(request.key(), prices)
+    skipped = not_explained(plan.problem) if plan.is_optimal else None
+    if skipped:  # MIP re-solves per cut, or more classes than a page should wait for
+        st.text(skipped)
         return
     table = exact_break_evens(request.key(), prices, (kind,))
     if table.empty:

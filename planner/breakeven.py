@@ -56,11 +56,25 @@ MIP_NOTE = (
     "mixed-integer re-solve (on the example about 100 s for the whole table). Solve without "
     "those options to see them."
 )
+MAX_EXPLAINED_CLASSES = 200  # break-evens and floor re-solves: work grows with classes x models
 
 
 def needs_mip(problem: PlanningProblem) -> bool:
     """Whether re-solving this problem means a MIP (one model per class or whole replicas)."""
     return bool(problem.settings.single_model or problem.replicas)
+
+
+def not_explained(problem: PlanningProblem) -> str | None:
+    """Why the per-class re-solves (break-evens, floors) are not computed, or None."""
+    if needs_mip(problem):
+        return MIP_NOTE
+    if len(problem.classes) > MAX_EXPLAINED_CLASSES:
+        return (
+            f"Exact break-evens and per-class floor re-solves are computed for workloads of up "
+            f"to {MAX_EXPLAINED_CLASSES} classes (each is a re-solve per class and model); "
+            f"this one has {len(problem.classes):,}."
+        )
+    return None
 
 
 def break_evens(

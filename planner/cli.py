@@ -17,7 +17,7 @@ from pathlib import Path
 
 from planner import quality_cli
 from planner.assemble import assemble
-from planner.breakeven import MIP_NOTE, break_evens, needs_mip
+from planner.breakeven import break_evens, not_explained
 from planner.export import plan_to_csv
 from planner.forecast import (
     DEFAULT_ACCURACY_SD,
@@ -188,12 +188,12 @@ def explain_plan(plan: Plan) -> dict:
         if plan.problem.settings.objective == "min-cost"
         else plan.totals.monthly_net_value_usd
     )
-    mip = needs_mip(plan.problem)
+    skipped = not_explained(plan.problem)
     return {
-        "break_even": [] if mip else break_evens(plan.problem, plan.shares),
-        "break_even_note": MIP_NOTE if mip else None,
+        "break_even": [] if skipped else break_evens(plan.problem, plan.shares),
+        "break_even_note": skipped,
         "budget": budget_marginal(plan.problem, objective),
-        "floors": floor_marginals(plan.problem, objective, plan.shares),
+        "floors": [] if skipped else floor_marginals(plan.problem, objective, plan.shares),
     }
 
 

@@ -178,6 +178,7 @@ def build_problem(
     cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
     tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
     sources: dict[tuple[int, int], str] = {}
+    rates_seen: dict = {}
     for t, (task, rows) in enumerate(zip(workload.classes, per_class, strict=True)):
         for m, quote in enumerate(options):
             row = rows.get(quote.model_id)
@@ -194,7 +195,7 @@ def build_problem(
             cost[t, m] = (
                 row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))
                 if row.cost_per_task_usd is not None
-                else cost_per_task(quote, task, tin, tout)
+                else cost_per_task(quote, task, tin, tout, rates_seen)
             )
             acc[t, m] = row.accuracy
             sources[(t, m)] = row.source
@@ -237,22 +238,35 @@ def _replicas(
 
 
 def cost_per_task(
-    quote: Quote, task: TaskClass, input_tokens: float, output_tokens: float
+    quote: Quote,
+    task: TaskClass,
+    input_tokens: float,
+    output_tokens: float,
+    rates_seen: dict | None = None,
 ) -> float:
     """USD per task: the batch share at batch rates, the rest at standard rates.
 
     c = (1 - b) * r_std + b * r_batch, where r = in * (1 - s) * p_in + in * s * p_cached
     + out * p_out, per million tokens; s is the cached share and b the batch share.
-    The prompt size picks the long-context tier.
+    The prompt size picks the long-context tier. `rates_seen` keeps each model's rates per
+    (tier, batch) across calls: a 10,000-class workload would otherwise look them up per pair.
     """
+    seen = {} if rates_seen is None else rates_seen
+    prompt = int(input_tokens)
+    tier = tuple(prompt > t.above_input_tokens for t in quote.prices.long_context)
 
     def at(batch: bool) -> float:
-        rates = rates_for(quote.prices, int(input_tokens), batch)
+        key = (quote.model_id, tier, batch)
+        if key not in seen:
+            rates = rates_for(quote.prices, prompt, batch)
+            seen[key] = tuple(
+                float(r)
+                for r in (rates.input_per_mtok, rates.cached_input_per_mtok, rates.output_per_mtok)
+            )
+        p_in, p_cached, p_out = seen[key]
         s = task.cached_input_share
         per_mtok = (
-            input_tokens * (1 - s) * float(rates.input_per_mtok)
-            + input_tokens * s * float(rates.cached_input_per_mtok)
-            + output_tokens * float(rates.output_per_mtok)
+            input_tokens * (1 - s) * p_in + input_tokens * s * p_cached + output_tokens * p_out
         )
         return per_mtok / 1_000_000
 
