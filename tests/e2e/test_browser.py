@@ -117,6 +117,10 @@ def test_budget_slider_moves_spend_and_the_csv_matches_the_page(
     after = spend.inner_text()
     assert after != before and after == budget
     assert "budget=" in page.url  # the slider is in the link
+    # The totals line is drawn after the download button: once it shows this plan, the
+    # button holds this plan's file too (a loaded machine can show the metric first).
+    caption = page.get_by_text(re.compile(r"^Plan totals:"))
+    expect(caption).to_contain_text(f"monthly cost {after}", timeout=TIMEOUT_MS)
 
     total = plan_csv_totals(page, tmp_path)
     cost, net = float(total["monthly_cost_usd"]), float(total["monthly_net_value_usd"])
