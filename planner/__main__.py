@@ -1,5 +1,4 @@
-import sys
-
 from planner.cli import main
+from pricing.entry import run
 
-sys.exit(main())
+run(main)

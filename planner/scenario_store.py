@@ -5,7 +5,7 @@ settings, vendor scenarios), stored with a name, who saved it and when. One tabl
 through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
 
 - by default SQLite in a file outside the repository's data/ folder:
-  `~/.local/share/portfolio-planner/scenarios.db`, or the path in `PLANNER_SCENARIO_DB`;
+  `~/.local/share/ai-spend-planner/scenarios.db`, or the path in `PLANNER_SCENARIO_DB`;
 - PostgreSQL (or any SQLAlchemy URL) when `PLANNER_DATABASE_URL` is set, e.g.
   `postgresql://user:pass@host:5432/planner` (the psycopg 3 driver is used).
 
@@ -30,7 +30,7 @@ from pricing.errors import InputError
 
 URL_ENV = "PLANNER_DATABASE_URL"
 PATH_ENV = "PLANNER_SCENARIO_DB"
-DEFAULT_PATH = Path.home() / ".local" / "share" / "portfolio-planner" / "scenarios.db"
+DEFAULT_PATH = Path.home() / ".local" / "share" / "ai-spend-planner" / "scenarios.db"
 SOURCE = "shared scenarios"
 MAX_NAME = 120
 MAX_AUTHOR = 80

@@ -74,3 +74,23 @@ def test_bad_date_is_a_usage_error():
     )
     assert result.returncode == 2
     assert "not a date" in result.stderr
+
+
+@pytest.mark.parametrize("program", ["pricing", "planner", "usage"])
+def test_a_reader_that_stops_early_gets_no_traceback(program):
+    """`... --json | head`: the closed pipe ends the command quietly."""
+    import subprocess
+    import sys
+
+    argv = {"pricing": ["list", "--json"], "planner": ["quality", "--json"],
+            "usage": ["--help"]}[program]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", program, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    process.stdout.read(10)
+    process.stdout.close()  # the reader goes away before the command has written it all
+    _, err = process.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

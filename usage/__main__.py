@@ -1,5 +1,4 @@
-import sys
-
+from pricing.entry import run
 from usage.cli import main
 
-sys.exit(main())
+run(main)
