@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import actual_charts  # noqa: E402
+from scripts.bench import timed  # noqa: E402
 from usage import daily, spikes  # noqa: E402
 from usage.budgets import Budget, projection_line, statuses  # noqa: E402
 
@@ -28,15 +29,6 @@ WEEK = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.5, 0.45])  # weekdays busy, weeken
 DAYS = 208  # 28 days of history, then 180 judged days
 SERIES = 500
 SHIFT_GRACE = 14  # days after a level shift during which alerts are that shift's, not false
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def generated(rng, noise: float) -> np.ndarray:

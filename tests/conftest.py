@@ -99,3 +99,24 @@ def scenario_store_in_a_temp_file(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The committed price catalog (a module may override it with its own)."""
+    from pricing.catalog import Catalog
+
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def request_(catalog):
+    """The example workload at a $2,000 budget on 2026-11-23, as the app asks for a plan."""
+    from app.planning import PlanRequest
+    from planner.workload import load_workload, workload_to_csv
+
+    example = Path(__file__).resolve().parents[1] / "data/workloads/example_enterprise.csv"
+    workload = load_workload(example, catalog.providers())
+    return PlanRequest(
+        workload_csv=workload_to_csv(workload), as_of="2026-11-23", budget_usd=2000.0
+    )

@@ -18,7 +18,6 @@ from app.planning import PlanRequest, ScenarioSpec, solve
 from app.scenario_file import scenario_json
 from planner.explain import fix_as_settings
 from planner.export import plan_to_csv, table_to_csv
-from planner.workload import load_workload, workload_to_csv
 from pricing.catalog import Catalog
 from tests.test_app_pages import (
     AS_OF,
@@ -33,19 +32,6 @@ from tests.test_app_pages import (
 )
 
 VENDOR = "app_pages/vendor_scenarios.py"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load()
-
-
-@pytest.fixture(scope="module")
-def request_(catalog) -> PlanRequest:
-    workload = load_workload("data/workloads/example_enterprise.csv", catalog.providers())
-    return PlanRequest(
-        workload_csv=workload_to_csv(workload), as_of=AS_OF.isoformat(), budget_usd=2000.0
-    )
 
 
 def test_a_link_with_a_scenario_id_opens_the_whole_view():

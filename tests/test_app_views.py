@@ -17,21 +17,8 @@ from planner.export import plan_to_csv
 from planner.forecast import ForecastSettings, forecast
 from planner.frontier import budget_frontier
 from planner.roi import roi_report
-from planner.workload import load_workload, workload_to_csv
-from pricing.catalog import Catalog
 
 AS_OF = "2026-11-23"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load()
-
-
-@pytest.fixture(scope="module")
-def request_(catalog) -> PlanRequest:
-    workload = load_workload("data/workloads/example_enterprise.csv", catalog.providers())
-    return PlanRequest(workload_csv=workload_to_csv(workload), as_of=AS_OF, budget_usd=2000.0)
 
 
 @pytest.fixture(scope="module")

@@ -10,24 +10,11 @@ import pandas as pd
 import pytest
 
 from app import excel, tables
-from app.planning import PlanRequest, ScenarioSpec, solve
+from app.planning import ScenarioSpec, solve
 from planner.export import plan_to_csv
 from planner.workbook import Sheet, build_workbook, column_kind
-from planner.workload import load_workload, workload_to_csv
-from pricing.catalog import Catalog
 
 AS_OF = "2026-11-23"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return Catalog.load()
-
-
-@pytest.fixture(scope="module")
-def request_(catalog) -> PlanRequest:
-    workload = load_workload("data/workloads/example_enterprise.csv", catalog.providers())
-    return PlanRequest(workload_csv=workload_to_csv(workload), as_of=AS_OF, budget_usd=2000.0)
 
 
 @pytest.fixture(scope="module")
