@@ -95,6 +95,7 @@ def test_page_renders_and_is_captured(page: Page, app_url: str, name: str):
     expect(
         page.get_by_test_id("stMetric").or_(page.get_by_test_id("stDataFrame")).first
     ).to_be_visible()
+    settled(page)  # every tile and chart of the run drawn, no placeholder left
     page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
