@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from pricing.errors import InputError
-from pricing.inputs import MAX_MAGNITUDE, Count, parse_record
-from usage.formats.common import json_pages, read_json
+from pricing.inputs import MAX_MAGNITUDE, Count
+from usage.formats.common import bucket_results, json_pages, json_record, read_json
 from usage.rows import ExportRecord, ExportText, Parsed, natural_key, utc_naive
 
 USAGE = "anthropic_usage"
@@ -83,34 +83,14 @@ def detect_costs(data: bytes, file_name: str) -> bool:
     return "amount" in result and ("cost_type" in result or "token_type" in result)
 
 
-def _results(data: bytes, source: str, parsed: Parsed):
-    for p, page in enumerate(json_pages(read_json(data, source), source), start=1):
-        for b, raw_bucket in enumerate(page["data"], start=1):
-            where = f"page {p}, bucket {b}"
-            values = raw_bucket if isinstance(raw_bucket, dict) else {"(item)": raw_bucket}
-            try:
-                bucket = parse_record(Bucket, values, source, where)
-            except InputError as exc:
-                parsed.errors.append(exc)
-                continue
-            for r, result in enumerate(bucket.results, start=1):
-                yield f"{where}, result {r}", bucket, result
-
-
-def _record(model: type, raw: Any, source: str, where: str):
-    values = raw if isinstance(raw, dict) else {"(item)": raw}
-    return parse_record(model, values, source, where, strict=True)
-
-
 def parse_usage(data: bytes, source: str) -> Parsed:
     """Cache writes are the 5-minute plus the 1-hour ones (the catalog has one cache-write
     price; a 1-hour write costs more at Anthropic, so those rows are costed low)."""
     parsed = Parsed()
-    for where, bucket, raw in _results(data, source, parsed):
-        try:
-            row = _record(UsageResult, raw, source, where)
-        except InputError as exc:
-            parsed.errors.append(exc)
+    # The buckets' RFC 3339 times are text, so buckets are read in lax mode.
+    for where, bucket, raw in bucket_results(data, source, parsed, Bucket, strict=False):
+        row = json_record(UsageResult, raw, source, where, parsed)
+        if row is None:
             continue
         start = utc_naive(bucket.starting_at)
         writes = row.cache_creation.ephemeral_5m_input_tokens
@@ -150,13 +130,12 @@ def parse_costs(data: bytes, source: str) -> Parsed:
     """A cost line carries money, not tokens: stored with zero tokens, its amount (cents in
     the export) as the billed cost in USD."""
     parsed = Parsed()
-    for where, bucket, raw in _results(data, source, parsed):
-        try:
-            row = _record(CostResult, raw, source, where)
-            usd = cents_to_usd(row.amount)
-        except InputError as exc:
-            parsed.errors.append(exc)
+    for where, bucket, raw in bucket_results(data, source, parsed, Bucket, strict=False):
+        row = json_record(CostResult, raw, source, where, parsed)
+        if row is None:
             continue
+        try:
+            usd = cents_to_usd(row.amount)
         except ValueError as exc:
             parsed.errors.append(InputError(source, str(exc), where, "amount"))
             continue

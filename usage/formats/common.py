@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pricing.errors import InputError
+from pricing.inputs import parse_record
 from usage.rows import Parsed, parse_columns, skip_comments
 
 BOM = b"\xef\xbb\xbf"
@@ -99,6 +100,31 @@ def json_pages(document: Any, source: str) -> list[dict[str, Any]]:
         if not isinstance(page, dict) or not isinstance(page.get("data"), list):
             raise InputError(source, "is not a page with a 'data' list", record=f"page {number}")
     return pages
+
+
+def json_record(model, raw: Any, source: str, where: str, parsed: Parsed, strict: bool = True):
+    """One JSON item as `model`, or None with its located error added to `parsed` (the rest
+    of the file is still read, so every bad item is reported)."""
+    values = raw if isinstance(raw, dict) else {"(item)": raw}
+    try:
+        return parse_record(model, values, source, where, strict=strict)
+    except InputError as exc:
+        parsed.errors.append(exc)
+        return None
+
+
+def bucket_results(data: bytes, source: str, parsed: Parsed, bucket_model,
+                   strict: bool = True) -> Iterator[tuple[str, Any, Any]]:  # fmt: skip
+    """(where, bucket, raw result) for every result of every bucket of the saved API pages
+    (OpenAI's and Anthropic's share this shape); bad buckets go to `parsed.errors`."""
+    for p, page in enumerate(json_pages(read_json(data, source), source), start=1):
+        for b, raw_bucket in enumerate(page["data"], start=1):
+            where = f"page {p}, bucket {b}"
+            bucket = json_record(bucket_model, raw_bucket, source, where, parsed, strict)
+            if bucket is None:
+                continue
+            for r, result in enumerate(bucket.results, start=1):
+                yield f"{where}, result {r}", bucket, result
 
 
 def read_parquet_columns(data: bytes, source: str) -> tuple[dict[str, list[Any]], int]:

@@ -7,14 +7,13 @@ A file holds one page (`{"object": "page", "data": [bucket, ...], ...}`), a list
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import Field
 
 from pricing.errors import InputError
-from pricing.inputs import Count, SignedUsd, parse_record
-from usage.formats.common import json_pages, read_json
+from pricing.inputs import Count, SignedUsd
+from usage.formats.common import bucket_results, json_pages, json_record, read_json
 from usage.resolve import provider_of
 from usage.rows import ExportRecord, ExportText, Parsed, from_unix, natural_key
 
@@ -92,33 +91,13 @@ def detect_costs(data: bytes, file_name: str) -> bool:
     )
 
 
-def _results(data: bytes, source: str, parsed: Parsed) -> Iterator[tuple[str, Bucket, Any]]:
-    """(where, bucket, raw result) for every result; bad buckets go to `parsed.errors`."""
-    for p, page in enumerate(json_pages(read_json(data, source), source), start=1):
-        for b, raw_bucket in enumerate(page["data"], start=1):
-            where = f"page {p}, bucket {b}"
-            try:
-                bucket = parse_record(Bucket, _mapping(raw_bucket), source, where, strict=True)
-            except InputError as exc:
-                parsed.errors.append(exc)
-                continue
-            for r, result in enumerate(bucket.results, start=1):
-                yield f"{where}, result {r}", bucket, result
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {"(item)": value}
-
-
 def parse_usage(data: bytes, source: str) -> Parsed:
     """input_tokens includes the cached ones: uncached = input - cached (or
     `input_uncached_tokens` where the export has it)."""
     parsed = Parsed()
-    for where, bucket, raw in _results(data, source, parsed):
-        try:
-            row = parse_record(UsageResult, _mapping(raw), source, where, strict=True)
-        except InputError as exc:
-            parsed.errors.append(exc)
+    for where, bucket, raw in bucket_results(data, source, parsed, Bucket):
+        row = json_record(UsageResult, raw, source, where, parsed)
+        if row is None:
             continue
         if row.input_cached_tokens > row.input_tokens:
             message = "is larger than input_tokens, which includes it"
@@ -150,11 +129,9 @@ def parse_costs(data: bytes, source: str) -> Parsed:
     """A cost line carries money, not tokens: it is stored with zero tokens and its amount as
     the billed cost; the model is read from the line item ("gpt-4o-2024-08-06, input")."""
     parsed = Parsed()
-    for where, bucket, raw in _results(data, source, parsed):
-        try:
-            row = parse_record(CostResult, _mapping(raw), source, where, strict=True)
-        except InputError as exc:
-            parsed.errors.append(exc)
+    for where, bucket, raw in bucket_results(data, source, parsed, Bucket):
+        row = json_record(CostResult, raw, source, where, parsed)
+        if row is None:
             continue
         model = (row.line_item or "").partition(",")[0].strip() or NOT_GROUPED
         parsed.add(
