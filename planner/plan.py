@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -78,13 +79,22 @@ class Plan:
     totals: PlanTotals | None = None
     binding: list[BindingConstraint] = field(default_factory=list)
     budget_shadow_price: float | None = None
-    break_even: pd.DataFrame | None = None
     diagnosis: Diagnosis | None = None
     shares: np.ndarray | None = None
     rounds: int = 0
     mip_gap: float = 0.0  # relative gap left if a time limit stopped the one-model search
     replicas: list[ReplicaUse] = field(default_factory=list)
     unit_costs: np.ndarray | None = None  # cost per task as charged (replicas spread by use)
+    solution: LpSolution | None = field(default=None, repr=False)  # what the solver returned
+
+    @cached_property
+    def break_even(self) -> pd.DataFrame | None:
+        """The first-order break-even table (from the LP's duals), built when first asked:
+        no page shows it (they show the exact, re-solved break-evens), so the many solves
+        behind the frontier and the marginals need not pay for it."""
+        if self.solution is None or self.shares is None:
+            return None
+        return break_even_table(self.problem, self.solution, self.shares)
 
     @property
     def cost_per_task(self) -> np.ndarray:
@@ -120,12 +130,12 @@ def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
         totals=totals_of(problem, assignments),
         binding=binding_constraints(problem, solution),
         budget_shadow_price=budget_shadow_price(problem, solution),
-        break_even=break_even_table(problem, solution, shares),
         shares=shares,
         rounds=solution.rounds,
         mip_gap=solution.mip_gap,
         replicas=uses,
         unit_costs=unit_costs,
+        solution=solution,
     )
 
 
