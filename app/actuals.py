@@ -17,8 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from app import loaders
-from planner.tabular import format_of
-from pricing.errors import InputError
+from foundation.errors import InputError
+from foundation.tables import format_of
 from usage import store
 from usage.budgets import Budgets, parse_budgets
 from usage.daily import load_daily

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from foundation.inputs import read_regular_file
 from planner.benchmarks import NO_PUBLIC_FIGURE, all_fits, coverage, estimates_enabled, fitted
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
-from pricing.inputs import read_regular_file
 
 CROSSCHECK_PATH = DEFAULT_PRICE_DIR / "CROSSCHECK.csv"
 PRICE_FIELDS = ("input", "output", "cached input", "batch input", "batch output")

@@ -1,4 +1,4 @@
-"""Formatting for the pages: the one formatting module (`pricing.formatting`), re-exported so
+"""Formatting for the pages: the one formatting module (`foundation.formatting`), re-exported so
 `from app.format import money` keeps working, and `md_escape` for text shown through
 Streamlit's markdown (st.markdown, st.caption, st.error, ...), which must never format or
 link text that came from an input."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pricing.formatting import (
+from foundation.formatting import (
     clean_float,
     count,
     money,

@@ -13,8 +13,10 @@ from typing import Any
 
 from app import state as S
 from app.planning import input_error_text
+from foundation.errors import InputError
+from foundation.inputs import MAX_FILE_BYTES
+from foundation.tables import format_of
 from planner.quality import parse_quality
-from planner.tabular import format_of
 from planner.workload import (
     WORKLOAD_COLUMNS,
     Workload,
@@ -23,8 +25,6 @@ from planner.workload import (
     workload_to_csv,
     workload_to_records,
 )
-from pricing.errors import InputError
-from pricing.inputs import MAX_FILE_BYTES
 
 TABLE_SOURCE = "the workload table"
 MAX_UPLOAD_MB = MAX_FILE_BYTES // 1_000_000  # the uploader says the limit the parsers enforce

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import planning
+from foundation.errors import InputError
 from planner.explain import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
@@ -25,7 +26,6 @@ from planner.plan import Plan
 from planner.roi import RoiReport, roi_report
 from planner.workload import load_workload, workload_to_csv, workload_to_records
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
-from pricing.errors import InputError
 
 EXAMPLE_WORKLOAD = (
     Path(__file__).resolve().parent.parent / "data" / "workloads" / "example_enterprise.csv"

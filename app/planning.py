@@ -15,15 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from planner.assemble import Assembled, assemble
-from planner.assemble import unplannable as left_out
-from planner.plan import Plan, optimize
-from planner.problem import PlanningProblem, PlanSettings
-from planner.quality import QualityTable, parse_quality
-from planner.workload import Workload, parse_workload
-from pricing.catalog import Catalog
-from pricing.errors import InputError
-from pricing.inputs import (
+from foundation.errors import InputError
+from foundation.inputs import (
     FIRST_DATE,
     LAST_DATE,
     MAX_MAGNITUDE,
@@ -35,6 +28,13 @@ from pricing.inputs import (
     finite,
     parse_record,
 )
+from planner.assemble import Assembled, assemble
+from planner.assemble import unplannable as left_out
+from planner.plan import Plan, optimize
+from planner.problem import PlanningProblem, PlanSettings
+from planner.quality import QualityTable, parse_quality
+from planner.workload import Workload, parse_workload
+from pricing.catalog import Catalog
 from pricing.scenario import PriceScenario
 
 MAX_SCENARIOS = 4

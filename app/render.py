@@ -13,11 +13,11 @@ from app import state as S
 from app.format import md_escape, money, pct
 from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
 from app.sidebar import QUALITY_RANGE, PlanContext, plan_sidebar
+from foundation.errors import InputError
 from planner.export import plan_to_csv
 from planner.plan import Plan
 from planner.quality import BENCHMARK_CITATION
 from pricing.catalog import Catalog
-from pricing.errors import InputError
 
 PLANNING_ERRORS = (InputError, ValueError, LookupError)
 

@@ -18,12 +18,12 @@ from pydantic import Field, StrictBool, StringConstraints
 
 from app import state as S
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
+from foundation.errors import InputError
+from foundation.inputs import MAX_FILE_BYTES, Day, Note, StrictRecord, Usd, parse_record
+from foundation.tables import decode, nearest
 from planner.problem import CAP_BASES
 from planner.quality import parse_quality
-from planner.tabular import decode, nearest
 from planner.workload import parse_workload, workload_to_csv, workload_to_records
-from pricing.errors import InputError
-from pricing.inputs import MAX_FILE_BYTES, Day, Note, StrictRecord, Usd, parse_record
 
 FORMAT = "portfolio-planner-scenario"
 VERSION = 1

@@ -20,8 +20,8 @@ from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
 from app.scenario_file import apply_scenario, read_scenario, scenario_json
+from foundation.errors import InputError
 from planner.scenario_store import ScenarioStore, database_url, describe
-from pricing.errors import InputError
 
 STORE_ERRORS = (InputError, ValueError, OSError, SQLAlchemyError)
 

@@ -20,8 +20,8 @@ import streamlit as st
 from app import actuals, inputs, loaders
 from app import state as S
 from app.format import md_escape
+from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
-from pricing.errors import InputError
 from usage.attribution import RulesRejected, apply_rules, load_rules
 from usage.importer import ImportRejected, import_file
 from usage.measured import differences, measure

@@ -1,4 +1,4 @@
+from foundation.cli import run
 from planner.cli import main
-from pricing.entry import run
 
 run(main)

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from foundation.errors import InputError, UnknownIdError
+from foundation.tables import nearest
 from planner.problem import PlanningProblem, PlanSettings, build_problem
 from planner.quality import QualityTable, default_quality
-from planner.tabular import nearest
 from planner.workload import TaskClass, Workload
 from pricing.catalog import Catalog
-from pricing.errors import InputError, UnknownIdError
 
 
 @dataclass(frozen=True)

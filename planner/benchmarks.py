@@ -38,9 +38,9 @@ from pathlib import Path
 
 import yaml
 
+from foundation.errors import InputError
+from foundation.inputs import read_regular_file
 from planner.quality import BENCHMARK_CITATION, BENCHMARK_DIR, QualityRow, QualityTable
-from pricing.errors import InputError
-from pricing.inputs import read_regular_file
 
 DATA_DIR = BENCHMARK_DIR.parent
 MIN_PAIRS = 5

@@ -15,6 +15,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from foundation.errors import InputError, UnknownIdError
+from foundation.formatting import clean_float, money, money_cents, pct
+from foundation.inputs import FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, finite
 from planner import quality_cli
 from planner.assemble import assemble
 from planner.breakeven import break_evens, not_explained
@@ -41,9 +44,6 @@ from planner.quality import load_quality
 from planner.roi import Baseline, ReturnVsToday, RoiReport, roi_report
 from planner.workload import load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
-from pricing.errors import InputError, UnknownIdError
-from pricing.formatting import clean_float, money, money_cents, pct
-from pricing.inputs import FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, finite
 from pricing.scenario import PriceScenario
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3

@@ -11,9 +11,9 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
+from foundation.formatting import clean_float
+from foundation.inputs import safe_cell
 from planner.plan import Plan
-from pricing.formatting import clean_float
-from pricing.inputs import safe_cell
 
 __all__ = ["PLAN_COLUMNS", "TOTAL_LABEL", "plan_to_csv", "safe_cell", "table_to_csv"]
 
@@ -50,7 +50,7 @@ def plan_to_csv(plan: Plan) -> str:
 
 def table_to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
     """Rows as CSV in the given column order, every text cell made safe for spreadsheets
-    (`pricing.inputs.safe_cell`, which sees through invisible and fullwidth prefixes) and
+    (`foundation.inputs.safe_cell`, which sees through invisible and fullwidth prefixes) and
     every float written without binary noise (`clean_float`: 1300.0, not 1299.9999999999995)."""
     out = io.StringIO()
     # RFC 4180 line ends: with "\n" alone, csv leaves a cell holding "\r" unquoted and a

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from planner.tabular import (
+from foundation.errors import InputError, raise_all
+from foundation.inputs import MAX_NOTE, StrictRecord, safe_cell
+from foundation.tables import (
     NON_NEGATIVE,
     SHARE,
     Columns,
@@ -28,8 +30,6 @@ from planner.tabular import (
     text_cell,
 )
 from planner.workload import TaskClass
-from pricing.errors import InputError, raise_all
-from pricing.inputs import MAX_NOTE, StrictRecord, safe_cell
 
 REQUIRED_QUALITY_COLUMNS: tuple[str, ...] = ("model", "accuracy")
 QUALITY_COLUMNS: tuple[str, ...] = (

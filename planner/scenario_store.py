@@ -5,7 +5,8 @@ settings, vendor scenarios), stored with a name, who saved it and when. One tabl
 through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
 
 - by default SQLite in a file outside the repository's data/ folder:
-  `~/.local/share/ai-spend-planner/scenarios.db`, or the path in `PLANNER_SCENARIO_DB`;
+  `$XDG_DATA_HOME/ai-spend-planner/scenarios.db` (default `~/.local/share/...`), or the path
+  in `PLANNER_SCENARIO_DB`;
 - PostgreSQL (or any SQLAlchemy URL) when `PLANNER_DATABASE_URL` is set, e.g.
   `postgresql://user:pass@host:5432/planner` (the psycopg 3 driver is used).
 
@@ -26,11 +27,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pricing.errors import InputError
+from foundation.errors import InputError
+from foundation.paths import data_dir, user_file
 
 URL_ENV = "PLANNER_DATABASE_URL"
 PATH_ENV = "PLANNER_SCENARIO_DB"
-DEFAULT_PATH = Path.home() / ".local" / "share" / "ai-spend-planner" / "scenarios.db"
 SOURCE = "shared scenarios"
 MAX_NAME = 120
 MAX_AUTHOR = 80
@@ -76,7 +77,7 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
-    path = Path(env.get(PATH_ENV, "").strip() or DEFAULT_PATH).expanduser()
+    path = user_file(PATH_ENV, data_dir(env) / "scenarios.db", env)
     return f"sqlite:///{path}"
 
 

@@ -3,7 +3,7 @@
 `build_workbook(settings, sheets)` writes a first sheet with the settings that produced the
 numbers, then one sheet per table: a bold header row that stays in view (frozen) with a
 filter, money as currency, shares as percents, counts with thousands separators, and
-columns wide enough to read. Text cells go through `pricing.inputs.safe_cell`, so a name
+columns wide enough to read. Text cells go through `foundation.inputs.safe_cell`, so a name
 such as `=HYPERLINK(...)` is shown as written, never run as a formula. Numbers stay numbers
 (a spreadsheet can sum them). No Streamlit here.
 """
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from pricing.inputs import safe_cell
+from foundation.inputs import safe_cell
 
 # Excel number formats by kind of column.
 FORMATS = {

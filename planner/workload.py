@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from planner.tabular import (
+from foundation.errors import InputError, UnknownIdError, raise_all
+from foundation.inputs import StrictRecord, safe_cell
+from foundation.tables import (
     NON_NEGATIVE,
     SHARE,
     Columns,
@@ -29,8 +31,6 @@ from planner.tabular import (
     records_of,
     text_cell,
 )
-from pricing.errors import InputError, UnknownIdError, raise_all
-from pricing.inputs import StrictRecord, safe_cell
 
 REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "task_class",

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from pricing.errors import InputError, UnknownIdError
+from foundation.errors import InputError, UnknownIdError
 from pricing.scenario import PRICE_FIELDS, PriceScenario
 from pricing.schema import ModelPrices, PriceSheet, model_prices_of
 from pricing.sheets import load_sheet

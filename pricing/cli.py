@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from foundation.errors import InputError, UnknownIdError
+from foundation.formatting import per_mtok
+from foundation.inputs import FIRST_DATE, LAST_DATE
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
-from pricing.errors import InputError, UnknownIdError
-from pricing.formatting import per_mtok
-from pricing.inputs import FIRST_DATE, LAST_DATE
 from pricing.sheets import load_sheet
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2

@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pricing.inputs import safe_cell
+from foundation.inputs import safe_cell
 from pricing.schema import (
     ApiPriceSheet,
     LongContextTier,

@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pricing.errors import InputError
-from pricing.inputs import read_regular_file
+from foundation.errors import InputError
+from foundation.inputs import read_regular_file
 from pricing.schema import ApiPriceSheet, PriceSheet, SelfHostedSheet
 
 SHEET_KINDS = {"api": ApiPriceSheet, "self_hosted": SelfHostedSheet}

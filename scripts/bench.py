@@ -233,7 +233,7 @@ def cli_solve_seconds(workload: Path, repeat: int) -> tuple[float, float]:
 def bench_workload_size() -> list[str]:
     import tempfile
 
-    from planner.tabular import MAX_ROWS
+    from foundation.tables import MAX_ROWS
 
     with tempfile.TemporaryDirectory() as folder:
         example = ROOT / "data/workloads/example_enterprise.csv"

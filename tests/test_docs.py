@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from foundation.inputs import MAX_FILE_BYTES
+from foundation.tables import MAX_ROWS
 from planner import cli as planner_cli
 from planner.export import PLAN_COLUMNS
-from planner.tabular import MAX_ROWS
 from pricing import cli as pricing_cli
-from pricing.inputs import MAX_FILE_BYTES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")

@@ -1,4 +1,4 @@
-from pricing.entry import run
+from foundation.cli import run
 from usage.cli import main
 
 run(main)

@@ -16,15 +16,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pricing.errors import InputError
-from pricing.inputs import read_regular_file
+from foundation.errors import InputError
+from foundation.inputs import read_regular_file
+from foundation.paths import config_dir, user_file
 from usage.budgets import BudgetStatus
 from usage.spikes import Spike
 
 SEVERITIES = ("info", "warning", "critical")
 WEBHOOK_ENV = "PLANNER_ALERT_WEBHOOK"
 CONFIG_ENV = "PLANNER_ALERT_CONFIG"
-DEFAULT_CONFIG = Path("~/.config/ai-spend-planner/alerts.json")
 SPIKE_CRITICAL_RATIO = 3.0  # a spend at 3x its expected value or more is critical
 
 
@@ -111,7 +111,7 @@ def webhook_url(environ: dict[str, str] | None = None) -> str | None:
     url = environ.get(WEBHOOK_ENV, "").strip()
     source = WEBHOOK_ENV
     if not url:
-        config = Path(environ.get(CONFIG_ENV, str(DEFAULT_CONFIG))).expanduser()
+        config = user_file(CONFIG_ENV, config_dir(environ) / "alerts.json", environ)
         if not config.exists():
             return None
         url, source = _url_from_config(config), str(config)

@@ -22,8 +22,8 @@ from typing import Literal
 
 import duckdb
 
-from pricing.errors import InputError
-from pricing.inputs import NonEmptyText, StrictRecord, Text, parse_rows
+from foundation.errors import InputError
+from foundation.inputs import NonEmptyText, StrictRecord, Text, parse_rows
 from usage.queries import RULE_FIELDS
 from usage.rows import read_csv_records
 from usage.store import set_attribution_rules

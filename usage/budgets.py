@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
-from planner.tabular import Columns, format_of, records_of
-from pricing.errors import InputError
-from pricing.inputs import StrictRecord, Text, Usd, parse_rows, read_regular_file
+from foundation.errors import InputError
+from foundation.inputs import StrictRecord, Text, Usd, parse_rows, read_regular_file
+from foundation.tables import Columns, format_of, records_of
 from usage.outcomes import Month, detached
 
 RUN_RATE_DAYS = 14

@@ -28,9 +28,9 @@ from typing import Any
 
 import duckdb
 
+from foundation.errors import InputError
+from foundation.inputs import finite, safe_cell
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
-from pricing.errors import InputError
-from pricing.inputs import finite, safe_cell
 from usage import formats, governance_cli, queries, store
 from usage.attribution import RulesRejected, apply_rules, load_rules
 from usage.importer import ImportRejected, import_file

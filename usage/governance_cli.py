@@ -25,12 +25,12 @@ from typing import Any
 
 import pandas as pd
 
+from foundation.errors import InputError, UnknownIdError
 from planner.plan import Plan, optimize
 from planner.problem import PlanSettings, build_problem
 from planner.quality import default_quality, load_quality
 from planner.workload import Workload, load_workload
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
-from pricing.errors import InputError, UnknownIdError
 from usage import alerts as alerting
 from usage import store
 from usage.budgets import Budgets, load_budgets, statuses

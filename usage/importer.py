@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 
+from foundation.errors import InputError
+from foundation.inputs import read_regular_file
 from pricing.catalog import Catalog
-from pricing.errors import InputError
-from pricing.inputs import read_regular_file
 from usage import formats
 from usage.store import ImportResult, file_hash, previous_import, store_rows
 

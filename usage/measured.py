@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from foundation.inputs import safe_cell
 from planner.workload import WORKLOAD_COLUMNS, TaskClass, Workload, workload_to_records
-from pricing.inputs import safe_cell
 from usage.plan_vs_actual import last_full_month
 
 GROWTH_MONTHS = 6

@@ -21,9 +21,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, model_validator
 
-from planner.tabular import Columns, format_of, records_of
-from pricing.errors import InputError
-from pricing.inputs import Count, StrictRecord, Text, Usd, parse_rows, read_regular_file
+from foundation.errors import InputError
+from foundation.inputs import Count, StrictRecord, Text, Usd, parse_rows, read_regular_file
+from foundation.tables import Columns, format_of, records_of
 
 OUTCOME_COLUMNS = (
     "team",

@@ -27,11 +27,11 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from foundation.errors import UnknownIdError
 from planner.plan import Plan
 from planner.problem import STATUS_QUO, cost_per_task
 from pricing.catalog import Catalog
 from pricing.costing import Usage, usage_cost
-from pricing.errors import UnknownIdError
 
 ACTUAL_SQL = """
 SELECT COALESCE(task_class, '') AS task_class, COALESCE(team, '') AS team,

@@ -22,9 +22,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from foundation.errors import InputError
+from foundation.inputs import NonEmptyText, StrictRecord, parse_rows
 from pricing.catalog import Catalog
-from pricing.errors import InputError
-from pricing.inputs import NonEmptyText, StrictRecord, parse_rows
 from usage.rows import read_csv_records
 
 # Route prefixes and export provider names -> catalog provider ("" = says nothing).

@@ -23,11 +23,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
-from pricing.errors import InputError
-from pricing.inputs import MAX_TEXT, StrictRecord, describe, read_regular_file
+from foundation.errors import InputError
+from foundation.inputs import MAX_TEXT, StrictRecord, describe, read_regular_file
 
 # Text as exported: bounded, and without control or invisible characters (checked by a
-# pattern so it runs inside pydantic-core; `pricing.inputs.Text` does the same in Python).
+# pattern so it runs inside pydantic-core; `foundation.inputs.Text` does the same in Python).
 INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
 ExportText = Annotated[str, Field(max_length=MAX_TEXT, pattern=rf"^[^{INVISIBLE}]*$")]
 TagsText = Annotated[str, Field(max_length=2_000, pattern=rf"^[^{INVISIBLE}]*$")]

@@ -17,7 +17,6 @@ contract with the app (see `usage.queries.costed_usage_sql`).
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 import weakref
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
 from pricing.costing import rates_for
 from usage import queries
@@ -88,11 +88,7 @@ SCHEMA = [
 
 def default_db_path() -> Path:
     """$PLANNER_USAGE_DB, else the user's data folder (outside the repository's data/)."""
-    override = os.environ.get(DEFAULT_DB_ENV)
-    if override:
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "ai-spend-planner" / "usage.duckdb"
+    return user_file(DEFAULT_DB_ENV, data_dir() / "usage.duckdb")
 
 
 def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pricing.errors import InputError
+from foundation.errors import InputError
 from usage.formats import anthropic, focus, generic, litellm, openai, openrouter
 from usage.rows import Parsed
 

@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from pricing.errors import InputError
-from pricing.inputs import MAX_MAGNITUDE, Count
+from foundation.errors import InputError
+from foundation.inputs import MAX_MAGNITUDE, Count
 from usage.formats.common import bucket_results, json_pages, json_record, read_json
 from usage.rows import ExportRecord, ExportText, Parsed, natural_key, utc_naive
 

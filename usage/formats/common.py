@@ -13,8 +13,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pricing.errors import InputError
-from pricing.inputs import parse_record
+from foundation.errors import InputError
+from foundation.inputs import parse_record
 from usage.rows import Parsed, parse_columns, skip_comments
 
 BOM = b"\xef\xbb\xbf"

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field
 
-from pricing.inputs import MAX_MAGNITUDE, SignedUsd
+from foundation.inputs import MAX_MAGNITUDE, SignedUsd
 from usage.formats.common import (
     PARQUET_MAGIC,
     csv_header,

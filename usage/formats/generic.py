@@ -31,7 +31,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from pricing.inputs import Count, Usd
+from foundation.inputs import Count, Usd
 from usage.formats.common import checked_csv, csv_header
 from usage.rows import (
     ExportRecord,

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pricing.inputs import Count, SignedUsd
+from foundation.inputs import Count, SignedUsd
 from usage.formats.common import checked_csv, csv_header, row_dicts
 from usage.formats.generic import tag_list
 from usage.rows import (

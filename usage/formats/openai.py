@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from pricing.errors import InputError
-from pricing.inputs import Count, SignedUsd
+from foundation.errors import InputError
+from foundation.inputs import Count, SignedUsd
 from usage.formats.common import bucket_results, json_pages, json_record, read_json
 from usage.resolve import provider_of
 from usage.rows import ExportRecord, ExportText, Parsed, from_unix, natural_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pricing.inputs import Count, Usd
+from foundation.inputs import Count, Usd
 from usage.formats.common import checked_csv, csv_header, occurrences
 from usage.rows import ExportRecord, ExportText, Parsed, natural_key, utc_naive
 
