@@ -78,3 +78,22 @@ class UnknownIdError(LookupError):
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"Unknown {kind} '{wanted}'.{hint}")
+
+
+class StoreError(RuntimeError):
+    """A store (usage or scenarios) that cannot be opened or used as it is.
+
+    `where` names the store (its file, or its URL without a password); `remedy` is the way
+    out a person can take (restore the backup beside it, start a new store, upgrade the app).
+    Shown as one plain line on a page and on the command line, never as a traceback.
+    """
+
+    def __init__(self, where: str, message: str, remedy: str = ""):
+        super().__init__(where, message, remedy)
+        self.where = where
+        self.message = message
+        self.remedy = remedy
+
+    def __str__(self) -> str:
+        tail = f" {self.remedy}" if self.remedy else ""
+        return f"{self.where}: {self.message}.{tail}"

@@ -1,17 +1,16 @@
 """The plan as CSV: one row per task class and model with a share above zero, then a total.
 
+Written through `foundation.csvfile`, the one CSV writer.
+
 Column order is stable (PLAN_COLUMNS, documented in the README). Text cells that a
 spreadsheet would run as a formula are neutralized; numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
-from foundation.formatting import clean_float
+from foundation.csvfile import table_to_csv
 from foundation.inputs import safe_cell
 from planner.plan import Plan
 
@@ -46,23 +45,3 @@ def plan_to_csv(plan: Plan) -> str:
         }
     )
     return table_to_csv(rows, PLAN_COLUMNS)
-
-
-def table_to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
-    """Rows as CSV in the given column order, every text cell made safe for spreadsheets
-    (`foundation.inputs.safe_cell`, which sees through invisible and fullwidth prefixes) and
-    every float written without binary noise (`clean_float`: 1300.0, not 1299.9999999999995)."""
-    out = io.StringIO()
-    # RFC 4180 line ends: with "\n" alone, csv leaves a cell holding "\r" unquoted and a
-    # reader would split the row there.
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_written(row.get(column)) for column in columns])
-    return out.getvalue()
-
-
-def _written(value):
-    if isinstance(value, float):
-        return repr(clean_float(value))
-    return safe_cell(value)
