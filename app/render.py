@@ -13,6 +13,7 @@ from app import state as S
 from app.format import md_escape, money, pct
 from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
 from app.sidebar import QUALITY_RANGE, PlanContext, plan_sidebar
+from foundation.csvfile import for_a_person
 from foundation.errors import InputError
 from planner.export import plan_to_csv
 from planner.plan import Plan
@@ -198,11 +199,6 @@ def relaxed_table(plan: Plan, request: PlanRequest) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def csv_bytes(text: str) -> bytes:
-    """CSV text as UTF-8 with a byte-order mark, so Excel reads accented names right."""
-    return ("\ufeff" + text).encode("utf-8")
-
-
 def plan_download(plan: Plan, key: str) -> None:
     """The plan CSV (with its TOTAL row), as the command line writes it, and the Excel
     workbook (plan, ROI tables, forecast, vendor comparison), built when clicked."""
@@ -220,7 +216,7 @@ def plan_download(plan: Plan, key: str) -> None:
         )
     st.download_button(
         "Download plan (CSV)",
-        csv_bytes(plan_to_csv(plan)),
+        for_a_person(plan_to_csv(plan)),
         file_name=PLAN_FILE,
         mime="text/csv",
         key=key,

@@ -10,7 +10,7 @@ from app import state as S
 from app.format import md_escape, money, signed_money
 from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error_text
 from app.sidebar import plan_sidebar
-from planner.export import table_to_csv
+from foundation.csvfile import for_a_person, table_to_csv
 
 st.title("Vendor scenarios")
 st.caption(
@@ -214,7 +214,7 @@ with results:
     columns, rows = tables.comparison_rows(totals, moves)
     st.download_button(
         "Download comparison (CSV)",
-        render.csv_bytes(table_to_csv(rows, columns)),
+        for_a_person(table_to_csv(rows, columns)),
         file_name="vendor-scenarios.csv",
         mime="text/csv",
         on_click="ignore",
