@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.usage.helpers import FIXTURES
 
 from foundation.errors import InputError
+from tests.usage.helpers import FIXTURES
 from usage import formats
 from usage.formats.common import skip_comments
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from planner.workload import parse_workload
+from tests.usage.governance_fixtures import costed_con, daily_rows, numbered
 from tests.usage.test_governance import (
     BUDGETS_CSV,
     OUTCOMES_CSV,
@@ -15,7 +16,6 @@ from tests.usage.test_governance import (
     spike_rows,
     value_con,
 )
-from tests.usage.governance_fixtures import costed_con, daily_rows, numbered
 from usage import alerts as alerting
 from usage.governance_cli import main
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from tests.usage.helpers import FIXTURES, rows, store_with
 
 from foundation.errors import InputError
 from pricing.catalog import Catalog
+from tests.usage.helpers import FIXTURES, rows, store_with
 from usage import store
 from usage.attribution import RulesRejected, apply_rules, load_rules
 from usage.importer import ImportRejected, import_file
