@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables
+from app import state as S
 from app.format import count, money, money_compact, pct
 from planner.forecast import ForecastSettings
 
@@ -87,11 +88,11 @@ for sentence in explain_view.settings_implications(plan, request, ctx.prices):
     st.text(sentence)
 
 left, right = st.columns(2)
-left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key="tier_chart")
+left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key=S.TIER_CHART)
 right.plotly_chart(
-    charts.spend_bars(report.by_provider, "provider", "Spend by provider"), key="provider_chart"
+    charts.spend_bars(report.by_provider, "provider", "Spend by provider"), key=S.PROVIDER_CHART
 )
 
-render.plan_download(plan, key="overview_download")
+render.plan_download(plan, key=S.OVERVIEW_DOWNLOAD)
 render.totals_line(plan)
 render.sources_caption(request, ctx.catalog)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables
+from app import state as S
 from app.format import money, pct
 
 ctx, plan = render.title_and_plan("Portfolio: who does which work")
@@ -25,7 +26,7 @@ cols[3].metric(
 )
 
 assignments = tables.assignment_table(plan)
-st.plotly_chart(charts.flow_sankey(assignments), key="flow_chart")
+st.plotly_chart(charts.flow_sankey(assignments), key=S.FLOW_CHART)
 
 st.subheader("The assignment")
 shown = assignments.assign(
@@ -88,8 +89,8 @@ frontier = loaders.frontier(request.with_(budget_usd=None).key(), ctx.prices)
 if len(frontier):
     st.plotly_chart(
         charts.frontier_chart(frontier, totals.monthly_cost_usd, totals.monthly_net_value_usd),
-        key="frontier_chart",
+        key=S.FRONTIER_CHART,
     )
-render.plan_download(plan, key="portfolio_download")
+render.plan_download(plan, key=S.PORTFOLIO_DOWNLOAD)
 render.totals_line(plan)
 render.sources_caption(request, ctx.catalog)
