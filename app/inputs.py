@@ -150,6 +150,15 @@ def accept_editor_state(
     return accept_table_edits(state, rows, known_providers)
 
 
+def editor_rows(state: MutableMapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The workload table's widget key and the rows it starts from: a new table (a new key,
+    after its base rows were replaced) starts from the rows last typed."""
+    key = S.editor_key(state)
+    if key not in state:
+        state[S.EDITOR_BASE] = draft_rows(state)
+    return key, state[S.EDITOR_BASE]
+
+
 def queue_upload(state: MutableMapping[str, Any], uploader: str, pending: str) -> None:
     """An uploader's callback: keep the file (name, bytes) under `pending`, to be checked by
     `accept_pending` before the sidebar draws (a scenario file sets the sliders)."""

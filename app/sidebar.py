@@ -84,7 +84,7 @@ def draw() -> PlanContext | None:
     the sidebar says so). Cleared first: a sidebar that fails leaves no stale context."""
     ss = st.session_state
     ss[S.PLAN_CONTEXT] = None
-    ss[S.PLAN_CONTEXT] = plan_sidebar()
+    ss[S.PLAN_CONTEXT] = _plan_sidebar()
     return ss[S.PLAN_CONTEXT]
 
 
@@ -93,7 +93,7 @@ def context() -> PlanContext | None:
     return st.session_state.get(S.PLAN_CONTEXT)
 
 
-def plan_sidebar() -> PlanContext | None:
+def _plan_sidebar() -> PlanContext | None:
     """Render the sidebar; None when there is no usable workload (the page says why)."""
     st.html(TILE_STYLE)
     catalog, prices = loaders.catalog()

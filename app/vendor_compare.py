@@ -154,7 +154,7 @@ def moving_classes(moves: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def comparison_csv(totals: pd.DataFrame, moves: pd.DataFrame) -> str:
+def comparison_csv(totals: pd.DataFrame, moves: pd.DataFrame) -> bytes:
     """The download: one row per scenario with its totals, terms, vendor shares and each
     class's main model."""
     columns, rows = tables.comparison_rows(totals, moves)

@@ -42,10 +42,10 @@ def scenario_columns(cap_basis: str, catalog: Catalog) -> dict:
     }
 
 
-def comparison_download(csv_text: str) -> None:
+def comparison_download(data: bytes) -> None:
     st.download_button(
         "Download comparison (CSV)",
-        csv_text,
+        data,
         file_name="vendor-scenarios.csv",
         mime="text/csv",
         on_click="ignore",

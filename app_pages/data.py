@@ -37,13 +37,11 @@ def _workload_section() -> None:
         "Upload a workload (CSV or JSON)",
         S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD, S.WORKLOAD_UPLOAD_ERROR, "workload",
     )  # fmt: skip
-    key = S.editor_key(ss)
-    if key not in ss:  # a fresh table: start from the rows last typed
-        ss[S.EDITOR_BASE] = inputs.draft_rows(ss)
+    key, base = inputs.editor_rows(ss)
     edited = st.data_editor(
-        pd.DataFrame(ss[S.EDITOR_BASE], columns=list(WORKLOAD_COLUMNS), dtype="object"),
+        pd.DataFrame(base, columns=list(WORKLOAD_COLUMNS), dtype="object"),
         key=key, on_change=inputs.accept_editor_state, args=(ss, key, providers),
-        num_rows="dynamic", height=35 * (len(ss[S.EDITOR_BASE]) + 2) + 3, hide_index=True,
+        num_rows="dynamic", height=35 * (len(base) + 2) + 3, hide_index=True,
         column_config={
             **{c: st.column_config.TextColumn(c) for c in WORKLOAD_COLUMNS},
             "task_class": st.column_config.TextColumn("task_class", required=True),
