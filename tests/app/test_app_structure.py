@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "streamlit_app.py", *sorted((ROOT / "app").glob("*.py")),
            *sorted((ROOT / "app_pages").glob("*.py"))]  # fmt: skip
 PURE = ["app.actual_view", "app.data_view", "app.forecast_view", "app.overview_view",
-        "app.tiles", "app.vendor", "app.vendor_compare", "app.inputs"]  # fmt: skip
+        "app.portfolio_view", "app.tiles", "app.vendor", "app.vendor_compare",
+        "app.inputs"]  # fmt: skip
 PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 GUARD = "This page could not be shown"
 

@@ -10,11 +10,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from app import data_view, forecast_view, overview_view
+from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
 from app.format import money, money_compact
 from app.tables import Kpis
 from planner.forecast import Forecast
+from planner.marginal import Marginal
+from planner.plan import PlanTotals
 
 # -- Forecast --------------------------------------------------------------------------------
 
@@ -106,6 +108,40 @@ def test_the_outlook_tiles_read_month_12_and_the_year():
     assert accuracy.value == "91.0%" and tokens.label == "Tokens a month"
     settings = overview_view.outlook_settings(0.1, None, 2000.0)
     assert (settings.months, settings.paths, settings.monthly_budget_usd) == (12, 1, 2000.0)
+
+
+# -- Portfolio -------------------------------------------------------------------------------
+
+TOTALS = PlanTotals(1234.4, 1000.0, 5000.0, 6500.0, 265.6, 0.873, 10_000, 2e6)
+
+
+def test_the_portfolio_tiles_and_what_more_budget_adds():
+    step = Marginal("budget", 2000.0, 1000.0, 812.0, 0.812, None, None, "")
+    tiles = portfolio_view.tiles(TOTALS, step)
+    assert [t.value for t in tiles] == ["$1,234", "$5,000", "87.3%", "$812"]
+    assert portfolio_view.tiles(TOTALS, None)[3].value == "–"
+    no_plan_after = Marginal("budget", 2000.0, 1000.0, None, None, None, None, "")
+    assert portfolio_view.tiles(TOTALS, no_plan_after)[3].value == "–"
+
+
+def test_the_portfolio_says_what_it_leaves_of_the_budget_and_what_holds_it():
+    assert (
+        portfolio_view.budget_line(TOTALS, 2000.0) == "The plan spends $1,234 of the $2,000 budget."
+    )
+    assert portfolio_view.budget_line(TOTALS, 1234.8) is None  # within half a dollar: all of it
+    assert portfolio_view.budget_line(TOTALS, None) is None
+    binding = [SimpleNamespace(family="budget", description="the budget"),
+               SimpleNamespace(family="floor", description="Triage's floor of 80%")]  # fmt: skip
+    plan = SimpleNamespace(
+        binding=binding, problem=SimpleNamespace(settings=SimpleNamespace(single_model=False))
+    )
+    assert portfolio_view.holding_text(plan) == (
+        "What holds the plan where it is:\n- Triage's floor of 80%"
+    )
+    plan.problem.settings.single_model = True
+    assert portfolio_view.holding_text(plan) is None
+    shares = pd.DataFrame({"share": [0.25], "accuracy": [0.9], "floor": [0.8], "model": ["m"]})
+    assert portfolio_view.in_percents(shares).iloc[0].tolist() == [25.0, 90.0, 80.0, "m"]
 
 
 # -- Data ------------------------------------------------------------------------------------
