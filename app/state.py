@@ -70,7 +70,8 @@ SHARED_ERROR = "shared_error"  # why the last store action failed, or None
 PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 
-# -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
+# -- uploads waiting to be checked: (file name, bytes), set by an uploader's callback and
+# checked by the router before the sidebar (app.inputs.accept_pending)
 PENDING_WORKLOAD = "pending_workload"
 PENDING_QUALITY = "pending_quality"
 PENDING_SCENARIO = "pending_scenario"
