@@ -91,8 +91,12 @@ def break_even_section(request: planning.PlanRequest, prices: str, kind: str) ->
         return
     left, right = st.columns([2, 1])
     classes = ["All classes", *sorted(table["task_class"].unique())]
-    chosen = left.selectbox("Task class", classes, key=f"break_even_class_{kind}")
-    winnable = right.toggle("Only those a price cut can bring in", True, key=f"be_win_{kind}")
+    chosen = left.selectbox("Task class", classes, key=f"{S.BREAK_EVEN_CLASS_PREFIX}{kind}")
+    winnable = right.toggle(
+        "Only those a price cut can bring in",
+        S.WIDGET_DEFAULTS[S.BREAK_EVEN_WINNABLE_PREFIX],
+        key=f"{S.BREAK_EVEN_WINNABLE_PREFIX}{kind}",
+    )
     view = table if chosen == "All classes" else table[table["task_class"] == chosen]
     if winnable:
         view = view[view["price_cut_pct"].notna()]

@@ -13,6 +13,7 @@ from typing import Any
 
 from app import state as S
 from app.planning import input_error_text
+from app.scenario_file import load_into
 from foundation.errors import InputError
 from foundation.inputs import MAX_FILE_BYTES
 from foundation.tables import format_of
@@ -147,6 +148,36 @@ def accept_editor_state(
     except (TypeError, ValueError, AttributeError, OverflowError):
         return False  # not the editor's own record of changes; the page re-reads the table
     return accept_table_edits(state, rows, known_providers)
+
+
+def editor_rows(state: MutableMapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The workload table's widget key and the rows it starts from: a new table (a new key,
+    after its base rows were replaced) starts from the rows last typed."""
+    key = S.editor_key(state)
+    if key not in state:
+        state[S.EDITOR_BASE] = draft_rows(state)
+    return key, state[S.EDITOR_BASE]
+
+
+def queue_upload(state: MutableMapping[str, Any], uploader: str, pending: str) -> None:
+    """An uploader's callback: keep the file (name, bytes) under `pending`, to be checked by
+    `accept_pending` before the sidebar draws (a scenario file sets the sliders)."""
+    file = state.get(uploader)
+    if file is not None:
+        state[pending] = (file.name, file.getvalue())
+
+
+def accept_pending(
+    state: MutableMapping[str, Any], providers: Collection[str], model_ids: Collection[str]
+) -> None:
+    """Check and use the uploads waiting in the state (the router calls this every run,
+    before the sidebar); a refused one leaves its error for the Data page to show."""
+    if upload := take_pending(state, S.PENDING_WORKLOAD):
+        accept_workload_upload(state, upload[1], upload[0], providers)
+    if upload := take_pending(state, S.PENDING_QUALITY):
+        accept_quality_upload(state, upload[1], upload[0], model_ids)
+    if upload := take_pending(state, S.PENDING_SCENARIO):
+        load_into(state, upload[1], upload[0], providers, model_ids)
 
 
 def take_pending(state: MutableMapping[str, Any], key: str) -> tuple[str, bytes] | None:

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from app import planning
+from app import inputs, planning
 from foundation.errors import InputError
 from planner.explain import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
 from planner.plan import Plan
 from planner.roi import RoiReport, roi_report
-from planner.workload import load_workload, workload_to_csv, workload_to_records
+from planner.workload import load_workload, parse_workload, workload_to_csv, workload_to_records
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 
 EXAMPLE_WORKLOAD = (
@@ -66,6 +67,25 @@ def example_workload(
     """The shipped example as CSV text and table rows (InputError if it is broken)."""
     workload = load_workload(path, known_providers=providers)
     return workload_to_csv(workload), workload_to_records(workload)
+
+
+def example() -> tuple[str, list[dict]]:
+    """The shipped example workload as CSV text and table rows (InputError if it is broken)."""
+    providers = tuple(catalog()[0].providers())
+    return example_workload(str(EXAMPLE_WORKLOAD), EXAMPLE_WORKLOAD.stat().st_mtime_ns, providers)
+
+
+def reset_to_example() -> None:
+    """The "Reset to the example" buttons' callback (the Data page and the page guard). With
+    the example itself broken there is nothing to reset to: the failure is logged."""
+    providers = catalog()[0].providers()
+    try:
+        text, _ = example()
+    except (InputError, OSError):
+        logging.getLogger("planner.app").exception("The example workload could not be loaded")
+        return
+    workload = parse_workload(text, EXAMPLE_WORKLOAD.name, "csv", providers)
+    inputs.reset_to_example(st.session_state, workload, EXAMPLE_WORKLOAD.name)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

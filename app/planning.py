@@ -40,6 +40,8 @@ from pricing.scenario import PriceScenario
 MAX_SCENARIOS = 4
 MAX_PRICE_CHANGE_PCT = 10_000  # a hundredfold price: beyond any scenario worth comparing
 MIN_SCENARIOS = 2
+# What planning a person's data may raise: each is shown as one line on the page.
+PLANNING_ERRORS = (InputError, ValueError, LookupError)
 
 
 @dataclass(frozen=True)

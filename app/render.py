@@ -8,19 +8,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app import deferred, excel, loaders, tables, vendor
+from app import deferred, excel, loaders, sidebar, tables, vendor
 from app import state as S
 from app.format import md_escape, money, pct
-from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_of
-from app.sidebar import QUALITY_RANGE, PlanContext, plan_sidebar
+from app.planning import (
+    PLANNING_ERRORS,
+    PlanRequest,
+    ScenarioSpec,
+    input_error_text,
+    workload_of,
+)
+from app.sidebar import QUALITY_RANGE, PlanContext
+from app.tiles import Tile
 from foundation.csvfile import for_a_person
-from foundation.errors import InputError
 from planner.export import plan_to_csv
 from planner.plan import Plan
 from planner.quality import BENCHMARK_CITATION
 from pricing.catalog import Catalog
-
-PLANNING_ERRORS = (InputError, ValueError, LookupError)
 
 PLAN_FILE = "portfolio-plan.csv"
 
@@ -82,7 +86,7 @@ def _settings_fix_button(request: PlanRequest | None, prices: str) -> bool:
         on_click=_set_settings,
         args=(shift, budget),
         type="primary",
-        key="fix_settings",
+        key=S.FIX_SETTINGS,
     )
     return True
 
@@ -122,7 +126,7 @@ def _fix_buttons(findings: list) -> None:
                 on_click=_set_budget,
                 args=(target,),
                 type="primary",
-                key="fix_budget",
+                key=S.FIX_BUDGET,
             )
             return
     if ss.get(S.QUALITY_SHIFT):
@@ -130,7 +134,7 @@ def _fix_buttons(findings: list) -> None:
             "Apply a fix: put the quality bar back at +0 pts",
             on_click=_set_quality,
             type="primary",
-            key="fix_quality",
+            key=S.FIX_QUALITY,
         )
 
 
@@ -209,7 +213,7 @@ def plan_download(plan: Plan, key: str) -> None:
             _workbook(plan, ctx),
             file_name=excel.FILE_NAME,
             mime=excel.MIME,
-            key=f"{key}_xlsx",
+            key=f"{key}{S.WORKBOOK_SUFFIX}",
             on_click="ignore",
             help="One .xlsx: the settings, the plan, ROI by class, tier and provider, the "
             "24-month forecast and the vendor comparison, each on its own sheet.",
@@ -257,13 +261,13 @@ def totals_line(plan: Plan) -> None:
 
 
 def title_and_plan(title: str) -> tuple[PlanContext, Plan]:
-    """A planning page's start: its title, the sidebar and the solved plan. When there is no
-    workload or no plan the page says why (the diagnosis, the sources) and stops there."""
+    """A planning page's start: its title, the sidebar's context and the solved plan. When
+    there is no workload or no plan the page says why (the diagnosis, the sources) and stops
+    there."""
     st.title(title)
-    ctx = plan_sidebar()
+    ctx = sidebar.context()
     if ctx is None:
         st.stop()
-    st.session_state[S.PLAN_CONTEXT] = ctx
     plan = solved(ctx.request, ctx.prices)
     if plan is None:
         sources_caption(ctx.request, ctx.catalog)
@@ -314,3 +318,19 @@ def frame(table: pd.DataFrame, formats: dict[str, str] | None = None, **config) 
         else:
             columns[column] = name
     st.dataframe(table, hide_index=True, column_config=columns | config)
+
+
+def tiles(shown: list[Tile], border: bool = True) -> None:
+    """A row of tiles, one column each, and a tile's note as a caption under it."""
+    for col, tile in zip(st.columns(len(shown)), shown, strict=True):
+        col.metric(
+            tile.label,
+            tile.value,
+            delta=tile.delta,
+            delta_color=tile.delta_color,  # type: ignore[arg-type]
+            delta_arrow=tile.delta_arrow,  # type: ignore[arg-type]
+            border=border,
+            help=tile.help,
+        )
+        if tile.note:
+            col.caption(tile.note)

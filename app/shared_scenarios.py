@@ -169,7 +169,7 @@ def panel() -> None:
             return
         st.text_input("Name for this view", key=S.SHARED_NAME, max_chars=120)
         st.text_input("Your name", key=S.SHARED_AUTHOR, max_chars=80)
-        st.button("Save this view", on_click=_save, key="shared_save")
+        st.button("Save this view", on_click=_save, key=S.SHARED_SAVE)
         if ss.get(S.SHARED_ERROR):
             st.error(md_escape(ss[S.SHARED_ERROR]))
         elif ss.get(S.SHARED_NOTE):
@@ -184,10 +184,10 @@ def panel() -> None:
                 ss[S.SHARED_PICK] = ids[0]
             st.selectbox("Scenario", ids, key=S.SHARED_PICK, format_func=labels.get)
             cols = st.columns(2)
-            cols[0].button("Open", on_click=_open, key="shared_open")
-            cols[1].button("Delete", on_click=_delete, key="shared_delete")
+            cols[0].button("Open", on_click=_open, key=S.SHARED_OPEN)
+            cols[1].button("Delete", on_click=_delete, key=S.SHARED_DELETE)
             st.text_input("New name", key=S.SHARED_RENAME, max_chars=120)
-            st.button("Rename", on_click=_rename, key="shared_rename_button")
+            st.button("Rename", on_click=_rename, key=S.SHARED_RENAME_BUTTON)
         st.caption(
             f"Stored in {describe(store().url)}. A link with ?scenario=<id> opens that "
             "scenario: inputs, sliders, settings and vendor scenarios."

@@ -1,9 +1,12 @@
 """The shared sidebar: the four main sliders (mirrored in the URL) and the plan settings.
 
-Every page calls `plan_sidebar()` first; it returns the `PlanContext` the page plans with.
-Slider values live in `st.session_state` under the keys in `app.state`, and the ones that
-differ from their default are written to the URL's query parameters, so a copied link
-reproduces the view. On a session's first run the query parameters are read back.
+The router (streamlit_app.py) draws it once per run, before the page, with `draw()`; the page
+then reads the `PlanContext` it plans with from `context()`. No page draws into the sidebar
+(a page that needs its own sidebar part would draw it first thing, under a heading of its
+own, in one function named `page_sidebar`). Slider values live in `st.session_state` under
+the keys in `app.state`, and the ones that differ from their default are written to the
+URL's query parameters, so a copied link reproduces the view. On a session's first run the
+query parameters are read back.
 """
 
 from __future__ import annotations
@@ -76,7 +79,21 @@ TILE_STYLE = """<style>
 </style>"""
 
 
-def plan_sidebar() -> PlanContext | None:
+def draw() -> PlanContext | None:
+    """Draw the sidebar and keep this run's context for the page (None: no usable workload;
+    the sidebar says so). Cleared first: a sidebar that fails leaves no stale context."""
+    ss = st.session_state
+    ss[S.PLAN_CONTEXT] = None
+    ss[S.PLAN_CONTEXT] = _plan_sidebar()
+    return ss[S.PLAN_CONTEXT]
+
+
+def context() -> PlanContext | None:
+    """What the router's sidebar drew in this run: the catalog, the request, the sliders."""
+    return st.session_state.get(S.PLAN_CONTEXT)
+
+
+def _plan_sidebar() -> PlanContext | None:
     """Render the sidebar; None when there is no usable workload (the page says why)."""
     st.html(TILE_STYLE)
     catalog, prices = loaders.catalog()

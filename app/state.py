@@ -56,21 +56,22 @@ VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
 VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
 VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
 REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved replicas
-VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (a widget key)
+VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (default: the first scenario's)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
 VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
 
 # -- shared scenarios (the store's panel in the sidebar) -------------------------------------
 SHARED_NAME = "shared_name"  # the name to save the view under
 SHARED_AUTHOR = "shared_author"  # who is saving
-SHARED_PICK = "shared_pick"  # the stored scenario picked in the list (its id)
+SHARED_PICK = "shared_pick"  # the stored scenario picked (its id; default: the first listed)
 SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
-PLAN_CONTEXT = "_plan_context"  # this run's PlanContext, for downloads built on click
+PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 
-# -- uploads waiting to be checked: (file name, bytes), set by an uploader, read by the page
+# -- uploads waiting to be checked: (file name, bytes), set by an uploader's callback and
+# checked by the router before the sidebar (app.inputs.accept_pending)
 PENDING_WORKLOAD = "pending_workload"
 PENDING_QUALITY = "pending_quality"
 PENDING_SCENARIO = "pending_scenario"
@@ -81,15 +82,16 @@ WORKLOAD_UPLOADER = "workload_uploader"
 QUALITY_UPLOADER = "quality_uploader"
 SCENARIO_UPLOADER = "scenario_uploader"
 EDITOR_PREFIX = "workload_editor_"  # + revision
-DATA_TAB = "data_tab"  # which tab of the Data page is open
+DATA_TAB = "data_tab"  # which tab of the Data page is open (default: the first, Workload)
 
 # -- actual spend (the usage store): page filters and the governance files in use ---------
 ACTUALS_BY = "actuals_by"  # spend over time split by "team", "provider" or "model"
 ACTUALS_TEAMS = "actuals_teams"  # teams shown (empty: all)
 ACTUALS_PROVIDERS = "actuals_providers"  # providers shown (empty: all)
-ACTUALS_RANGE = "actuals_range"  # (first day, last day) shown
-ACTUALS_BUDGET = "actuals_budget"  # which budget's burn-down is drawn
-ACTUALS_AS_OF = "actuals_as_of"  # the day budgets are seen from
+ACTUALS_RANGE = "actuals_range"  # (first day, last day) shown; default: the last ACTUALS_DAYS
+ACTUALS_DAYS = 90  # days shown at first, ending on the store's last day
+ACTUALS_BUDGET = "actuals_budget"  # which budget's burn-down is drawn (default: the first)
+ACTUALS_AS_OF = "actuals_as_of"  # the day budgets are seen from (default: the store's last)
 OUTCOMES_FILE = "outcomes_file"  # (name, bytes) of the outcomes file in use, None: example
 BUDGETS_FILE = "budgets_file"  # (name, bytes) of the budgets file in use, None: example
 USAGE_UPLOAD_RESULT = "usage_upload_result"  # {kind: (message, [located errors])} last uploads
@@ -98,6 +100,42 @@ USAGE_UPLOADER = "usage_uploader"
 RULES_UPLOADER = "rules_uploader"
 OUTCOMES_UPLOADER = "outcomes_uploader"
 BUDGETS_UPLOADER = "budgets_uploader"
+
+# -- the Forecast page's controls (defaults in WIDGET_DEFAULTS) -----------------------------
+FORECAST_MONTHS = "forecast_months"  # horizon, months
+FORECAST_GROWTH_SD = "forecast_growth_sd"  # growth uncertainty, points a month
+FORECAST_PRICE_SD = "forecast_price_sd"  # price uncertainty, points a year
+FORECAST_RAMP = "forecast_ramp"  # adoption ramp, months (0: live in full at once)
+
+# -- the break-even tables (Portfolio: kind "model"; Vendor scenarios: kind "provider") ------
+BREAK_EVEN_CLASS_PREFIX = "break_even_class_"  # + kind: the class shown (default: all)
+BREAK_EVEN_WINNABLE_PREFIX = "be_win_"  # + kind: only the cuts that win work
+
+# -- keys of buttons, downloads and charts: no state of their own, a stable identity --------
+GUARD_RESET = "guard_reset"  # the page guard's "Reset to the example"
+FIX_SETTINGS = "fix_settings"  # the no-plan page's "Apply the fix" (quality bar and budget)
+FIX_BUDGET = "fix_budget"  # ... the budget alone
+FIX_QUALITY = "fix_quality"  # ... the quality bar back at +0
+OVERVIEW_DOWNLOAD = "overview_download"  # the plan CSV on the Overview
+PORTFOLIO_DOWNLOAD = "portfolio_download"  # the plan CSV on the Portfolio page
+WORKBOOK_SUFFIX = "_xlsx"  # appended to a plan download's key: its Excel workbook
+QUALITY_TEMPLATE = "quality_template"  # the accuracy table's template (Data page)
+SHARED_SAVE = "shared_save"
+SHARED_OPEN = "shared_open"
+SHARED_DELETE = "shared_delete"
+SHARED_RENAME_BUTTON = "shared_rename_button"
+USE_MEASURED = "use_measured_volumes"  # plan with the volumes measured from actual usage
+TIER_CHART = "tier_chart"
+PROVIDER_CHART = "provider_chart"
+FLOW_CHART = "flow_chart"
+FRONTIER_CHART = "frontier_chart"
+SPEND_FAN = "spend_fan"
+VALUE_FAN = "value_fan"
+VENDOR_SHARE_CHART = "vendor_share_chart"
+HISTORY_CHART = "history_chart"
+ACTUAL_SPEND_CHART = "actual_spend_chart"
+BUDGET_CHART = "budget_chart"
+GAP_CHART = "gap_chart"
 
 # -- bookkeeping -----------------------------------------------------------------------------
 URL_READ = "_url_read"  # the query parameters were read into the sliders (first run only)
@@ -125,6 +163,19 @@ DEFAULTS: dict[str, Any] = {
     SCENARIO_FILE_NOTE: None,
     SHARED_NOTE: None,
     SHARED_ERROR: None,
+}
+
+# What a page's own widget starts at, passed as the widget's value (or index) argument and
+# never written into the state: a widget a page switch leaves unrendered starts there again.
+# (The data-dependent defaults are beside their keys above.)
+WIDGET_DEFAULTS: dict[str, Any] = {
+    FORECAST_MONTHS: 24,
+    FORECAST_GROWTH_SD: 1.0,
+    FORECAST_PRICE_SD: 10,
+    FORECAST_RAMP: 0,
+    VENDOR_BASIS: "cost",
+    ACTUALS_BY: "team",
+    BREAK_EVEN_WINNABLE_PREFIX: True,
 }
 
 

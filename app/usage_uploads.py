@@ -155,7 +155,7 @@ def _measured_section(ss, path: str) -> None:
                if measured.missing else "")
         )  # fmt: skip
         st.dataframe(differences(typed, measured.workload), hide_index=True)
-        if st.button("Use measured volumes", key="use_measured_volumes"):
+        if st.button("Use measured volumes", key=S.USE_MEASURED):
             merged = _merged(typed, measured.workload)
             inputs.use_workload(ss, merged, f"measured usage ({measured.month})")
             ss[S.EDITOR_REVISION] = ss.get(S.EDITOR_REVISION, 0) + 1

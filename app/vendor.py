@@ -1,15 +1,19 @@
-"""Vendor scenarios as editable tables: one row per provider (no Streamlit here)."""
+"""Vendor scenarios as editable tables, one row per provider, and the list of scenarios in
+the session: added, removed, renamed, each with its tab (no Streamlit here; the functions
+that change the list take the session state as a plain mapping, as widget callbacks)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from app.format import money, pct, signed_money
+from app import state as S
+from app.format import md_escape, money, pct, signed_money
 from app.planning import ScenarioSpec
+from pricing.catalog import Catalog
 
 AS_OF_LABEL = "as of date"
 COLUMNS = ("provider", "sheet_date", "discount_pct", "price_change_pct", "cap", "commit_usd")
@@ -26,6 +30,89 @@ def default_scenarios() -> list[dict[str, Any]]:
             vendor_caps_pct={"fireworks": 30.0},
         ).to_dict(),
     ]
+
+
+# -- the list of scenarios in the session ---------------------------------------------------
+
+
+def scenarios_in(state: MutableMapping[str, Any]) -> list[ScenarioSpec]:
+    """The session's scenarios; the two defaults when it has none yet."""
+    if not state.get(S.VENDOR_SCENARIOS):
+        state[S.VENDOR_SCENARIOS] = default_scenarios()
+    return [ScenarioSpec.from_dict(d) for d in state[S.VENDOR_SCENARIOS]]
+
+
+def keep_scenarios(state: MutableMapping[str, Any], specs: Sequence[ScenarioSpec]) -> None:
+    """The scenarios as edited in this run become the session's."""
+    state[S.VENDOR_SCENARIOS] = [s.to_dict() for s in specs]
+
+
+def add_scenario(state: MutableMapping[str, Any]) -> None:
+    """A new scenario at list prices, named by its number (a button callback)."""
+    scenarios = state[S.VENDOR_SCENARIOS]
+    scenarios.append(ScenarioSpec(f"Scenario {len(scenarios) + 1}").to_dict())
+    state[S.VENDOR_REVISION] = state.get(S.VENDOR_REVISION, 0) + 1
+
+
+def drop_scenario(state: MutableMapping[str, Any]) -> None:
+    """The last scenario goes (a button callback)."""
+    state[S.VENDOR_SCENARIOS] = state[S.VENDOR_SCENARIOS][:-1]
+    state[S.VENDOR_REVISION] = state.get(S.VENDOR_REVISION, 0) + 1
+
+
+def rename_scenario(state: MutableMapping[str, Any], number: int, widget: str) -> None:
+    """The name box's callback: rename before the page runs, so the tab's label is new in
+    this very run and the open tab follows its scenario (tabs are identified by their
+    labels). An empty or duplicate name is left for `checked_name` to refuse."""
+    scenarios = state[S.VENDOR_SCENARIOS]
+    new, old = str(state[widget]).strip(), scenarios[number]["name"]
+    if not new or new == old or new in {s["name"] for s in scenarios}:
+        return
+    scenarios[number] = {**scenarios[number], "name": new}
+    if state.get(S.VENDOR_TAB) in (md_escape(old), None):
+        state[S.VENDOR_TAB] = md_escape(new)  # tab labels are markdown: the name as typed
+
+
+def tab_labels(state: MutableMapping[str, Any], specs: Sequence[ScenarioSpec]) -> list[str]:
+    """One tab label per scenario (its name, escaped); the open tab is kept on a scenario
+    that exists, the first when its own was removed."""
+    labels = [md_escape(s.name) for s in specs]
+    if state.get(S.VENDOR_TAB) not in labels:
+        state[S.VENDOR_TAB] = labels[0]
+    return labels
+
+
+def name_key(state: MutableMapping[str, Any], number: int) -> str:
+    """The name box's widget key: new tables (another revision) get new boxes."""
+    return f"{S.VENDOR_NAME_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}"
+
+
+def table_key(state: MutableMapping[str, Any], number: int) -> str:
+    return f"{S.VENDOR_TABLE_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}"
+
+
+NAME_TAKEN = "Each scenario needs a name of its own; the old name is kept."
+
+
+def checked_name(typed: str, spec: ScenarioSpec) -> tuple[str, str | None]:
+    """The name in force and, when the box holds one the callback refused (empty or another
+    scenario's), the warning to show."""
+    if typed.strip() != spec.name:
+        return spec.name, NAME_TAKEN
+    return typed, None
+
+
+def edited_spec(
+    name: str, rows: pd.DataFrame, spec: ScenarioSpec, cap_basis: str
+) -> tuple[ScenarioSpec, str | None]:
+    """The scenario from its edited table, or the last valid one and why (markdown)."""
+    try:
+        return spec_from_rows(name, rows, keep=spec, cap_basis=cap_basis), None
+    except ValueError as exc:
+        return spec, f"{md_escape(spec.name)}: {md_escape(exc)}  \nThe last valid terms are used."
+
+
+# -- one scenario as a table -----------------------------------------------------------------
 
 
 def scenario_rows(
@@ -177,6 +264,11 @@ def _price(value: Any) -> str:
 
 def sheet_date_options(change_dates: Sequence[Any]) -> list[str]:
     return [AS_OF_LABEL, *(d.isoformat() for d in change_dates)]
+
+
+def change_dates(catalog: Catalog) -> list[Any]:
+    """Every date on which some provider's sheet changed, oldest first."""
+    return sorted({d for p in catalog.providers() for d in catalog.change_dates(p)})
 
 
 def _number(value: Any) -> float | None:

@@ -1,10 +1,12 @@
-"""Overview: the return against today's process first, then what the portfolio costs."""
+"""Overview: the return against today's process first, then what the portfolio costs.
+
+The tiles come from app/overview_view.py; this page renders."""
 
 import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables
-from app.format import count, money, money_compact, pct
-from planner.forecast import ForecastSettings
+from app import overview_view as view
+from app import state as S
 
 ctx, plan = render.title_and_plan("AI portfolio overview")
 request = ctx.request
@@ -16,68 +18,10 @@ explain_view.return_tiles(report.vs_today)
 with st.expander("How the net benefit against today adds up", expanded=False):
     explain_view.decomposition(report.vs_today)
 
-forecast = loaders.plan_forecast(
-    request.key(),
-    ctx.prices,
-    loaders.forecast_key(
-        ForecastSettings(
-            months=12,
-            paths=1,
-            annual_price_decline=ctx.price_decline,
-            growth_override=ctx.growth_override,
-            monthly_budget_usd=ctx.budget,
-        )
-    ),
-)
-outlook = forecast.deterministic
-savings = k.savings_vs_most_accurate_usd
-cols = st.columns(4)
-cols[0].metric(
-    "Monthly spend",
-    money(k.monthly_cost_usd),
-    border=True,
-    help="Models, plus any work today's process keeps.",
-)
-cols[1].metric(
-    "Net value a month",
-    money_compact(k.monthly_net_value_usd),
-    border=True,
-    help=f"{money(k.monthly_net_value_usd)}: the gross value of the work (successes less "
-    "failures and spend), much of which today's process may already deliver; not a return.",
-)
-cols[2].metric(
-    "Value / 1k tokens",
-    f"${k.value_per_1k_tokens_usd:,.2f}" if k.value_per_1k_tokens_usd is not None else "–",
-    border=True,
-    help="Value of successful tasks per 1,000 tokens processed.",
-)
-same = report.plan_is_most_accurate and abs(savings) < 0.5
-cols[3].metric(
-    "Savings",
-    money(savings),
-    delta=f"{-savings / k.most_accurate_cost_usd:+.0%} spend"
-    if k.most_accurate_cost_usd and abs(savings) >= 0.5
-    else None,
-    delta_color="inverse",
-    border=True,
-    help="This plan is the most-accurate baseline itself: every class on its most accurate model."
-    if same
-    else "Against running every class on its most accurate model "
-    f"({money(k.most_accurate_cost_usd)} a month).",
-)
-month_12 = outlook["spend_usd"].iloc[-1]
-cols = st.columns(5)
-cols[0].metric(
-    "Spend in month 12",
-    money(month_12),
-    delta=f"{month_12 / k.monthly_cost_usd - 1:+.0%}" if k.monthly_cost_usd else None,
-    delta_color="inverse",
-    help="With the volume growth and price decline set in the sidebar.",
-)
-cols[1].metric("Spend, next 12 months", money_compact(outlook["spend_usd"].sum()))
-cols[2].metric("Net value, 12 months", money_compact(outlook["net_value_usd"].sum()))
-cols[3].metric("Mean accuracy", pct(k.mean_accuracy), help="Volume-weighted over all classes.")
-cols[4].metric("Tokens a month", count(k.monthly_tokens))
+settings = view.outlook_settings(ctx.price_decline, ctx.growth_override, ctx.budget)
+forecast = loaders.plan_forecast(request.key(), ctx.prices, loaders.forecast_key(settings))
+render.tiles(view.plan_tiles(k, report.plan_is_most_accurate))
+render.tiles(view.outlook_tiles(k, forecast.deterministic), border=False)
 warning = explain_view.budget_outlook(forecast.budget_exhaustion_month, ctx.budget)
 if warning and forecast.budget_exhaustion_month is not None:
     st.warning(warning)
@@ -87,11 +31,11 @@ for sentence in explain_view.settings_implications(plan, request, ctx.prices):
     st.text(sentence)
 
 left, right = st.columns(2)
-left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key="tier_chart")
+left.plotly_chart(charts.spend_bars(report.by_tier, "tier", "Spend by tier"), key=S.TIER_CHART)
 right.plotly_chart(
-    charts.spend_bars(report.by_provider, "provider", "Spend by provider"), key="provider_chart"
+    charts.spend_bars(report.by_provider, "provider", "Spend by provider"), key=S.PROVIDER_CHART
 )
 
-render.plan_download(plan, key="overview_download")
+render.plan_download(plan, key=S.OVERVIEW_DOWNLOAD)
 render.totals_line(plan)
 render.sources_caption(request, ctx.catalog)

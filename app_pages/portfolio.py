@@ -1,38 +1,26 @@
-"""Portfolio: which model does which work, why, and what a price cut would change."""
+"""Portfolio: which model does which work, why, and what a price cut would change.
+
+The tiles and sentences come from app/portfolio_view.py; this page renders."""
 
 import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables
-from app.format import money, pct
+from app import portfolio_view as view
+from app import state as S
 
 ctx, plan = render.title_and_plan("Portfolio: who does which work")
 request = ctx.request
 totals = plan.totals
 assert totals is not None
 
-cols = st.columns(4)
-cols[0].metric("Monthly spend", money(totals.monthly_cost_usd), border=True)
-cols[1].metric("Net value a month", money(totals.monthly_net_value_usd), border=True)
-cols[2].metric("Mean accuracy", pct(totals.mean_accuracy), border=True)
 budget_step, _ = explain_view.marginals(request.key(), ctx.prices)
-cols[3].metric(
-    "Next $1,000 of budget adds",
-    "–"
-    if budget_step is None or budget_step.step_change is None
-    else money(budget_step.step_change),
-    border=True,
-    help="Re-solved: the best plan with $1,000 more monthly budget, less this one.",
-)
+render.tiles(view.tiles(totals, budget_step))
 
 assignments = tables.assignment_table(plan)
-st.plotly_chart(charts.flow_sankey(assignments), key="flow_chart")
+st.plotly_chart(charts.flow_sankey(assignments), key=S.FLOW_CHART)
 
 st.subheader("The assignment")
-shown = assignments.assign(
-    share=assignments["share"] * 100,
-    accuracy=assignments["accuracy"] * 100,
-    floor=assignments["floor"] * 100,
-)
+shown = view.in_percents(assignments)
 st.dataframe(
     shown,
     hide_index=True,
@@ -70,13 +58,11 @@ st.dataframe(
 )
 
 st.subheader("Why this plan")
-budget = request.budget_usd
-if budget is not None and totals.monthly_cost_usd < budget - 0.5:
-    st.text(f"The plan spends {money(totals.monthly_cost_usd)} of the {money(budget)} budget.")
+if unspent := view.budget_line(totals, request.budget_usd):
+    st.text(unspent)
 explain_view.why_this_plan(plan, request, ctx.prices)
-others = [b.description for b in plan.binding if b.family != "budget"]
-if others and not plan.problem.settings.single_model:
-    st.text("What holds the plan where it is:\n" + "\n".join(f"- {t}" for t in others))
+if holding := view.holding_text(plan):
+    st.text(holding)
 
 st.subheader("Self-hosted capacity")
 explain_view.replicas_section(plan)
@@ -88,8 +74,8 @@ frontier = loaders.frontier(request.with_(budget_usd=None).key(), ctx.prices)
 if len(frontier):
     st.plotly_chart(
         charts.frontier_chart(frontier, totals.monthly_cost_usd, totals.monthly_net_value_usd),
-        key="frontier_chart",
+        key=S.FRONTIER_CHART,
     )
-render.plan_download(plan, key="portfolio_download")
+render.plan_download(plan, key=S.PORTFOLIO_DOWNLOAD)
 render.totals_line(plan)
 render.sources_caption(request, ctx.catalog)

@@ -198,6 +198,52 @@ def test_pending_upload_is_taken_once(session):
     assert inputs.take_pending(session, S.PENDING_WORKLOAD) is None
 
 
+class Uploaded:
+    """What st.file_uploader keeps in the state: a name and the bytes."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self._data = name, data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_an_upload_waits_until_the_router_checks_it_then_replaces_the_workload(session, catalog):
+    good = csv_bytes("Triage,1000,900,40,0.8,1.5,3").replace(b"usd\n", b"usd,category\n")
+    session[S.WORKLOAD_UPLOADER] = Uploaded("small.csv", good.replace(b",3", b",3,support"))
+    inputs.queue_upload(session, S.WORKLOAD_UPLOADER, S.PENDING_WORKLOAD)
+    assert session[S.PENDING_WORKLOAD][0] == "small.csv"
+    assert session[S.WORKLOAD_SOURCE] == "example_enterprise.csv"  # not yet
+    inputs.accept_pending(session, catalog.providers(), catalog.model_ids())
+    assert session[S.PENDING_WORKLOAD] is None
+    assert session[S.WORKLOAD_SOURCE] == "small.csv"
+    assert session[S.WORKLOAD_UPLOAD_ERROR] is None
+
+
+def test_a_refused_pending_upload_leaves_its_error_and_the_workload(session, catalog):
+    before = session[S.WORKLOAD_CSV]
+    session[S.PENDING_WORKLOAD] = ("bad.csv", b"task,volume\nTriage,100\n")
+    session[S.PENDING_SCENARIO] = ("s.json", b"[")
+    inputs.accept_pending(session, catalog.providers(), catalog.model_ids())
+    assert session[S.WORKLOAD_CSV] == before
+    assert session[S.WORKLOAD_UPLOAD_ERROR].startswith("bad.csv")
+    assert session[S.SCENARIO_FILE_ERROR].startswith("s.json")
+    inputs.queue_upload(session, S.QUALITY_UPLOADER, S.PENDING_QUALITY)  # no file: nothing
+    assert session.get(S.PENDING_QUALITY) is None
+
+
+def test_a_new_table_starts_from_the_rows_last_typed(session):
+    key, rows = inputs.editor_rows(session)
+    assert key == S.editor_key(session) and rows == inputs.draft_rows(session)
+    assert len(rows) > 1
+    session[key] = {"edited_rows": {}}  # the mounted table's own state
+    session[S.WORKLOAD_DRAFT] = session[S.WORKLOAD_DRAFT][:1]
+    assert inputs.editor_rows(session)[1] == rows  # the mounted table keeps its base
+    session[S.EDITOR_REVISION] += 1
+    key, fresh = inputs.editor_rows(session)
+    assert key == S.editor_key(session) and fresh == rows[:1]
+
+
 # -- the scenario file -----------------------------------------------------------------------
 
 DEFAULTS = {S.BUDGET: 6000, S.QUALITY_SHIFT: 0, S.GROWTH: 2.5, S.PRICE_DECLINE: 0}
