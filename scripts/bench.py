@@ -1,5 +1,4 @@
-"""`make bench`: the speed figures, each against a baseline in the same run, printed and
-written to docs/performance.md.
+"""`make bench`: the speed figures, printed and written to docs/performance.md.
 
 These machines are noisy, so every figure is a median of repeated runs and the claims are
 ratios against a baseline measured in this very run. Each section adds its rows to a
