@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint bench refresh-prices browser clean
+.PHONY: run test lint bench screenshots refresh-prices browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,16 @@ lint: $(VENV)/.dev
 
 # The scenario-store tests need a real PostgreSQL: ensure_postgres.sh installs Debian's
 # (as root) and starts a throwaway server for this run, stopped again however pytest ends.
+# The browser tests' screenshots go to a temporary folder, so the work tree stays clean.
 test: lint browser
 	@pg="$$(bash scripts/ensure_postgres.sh start)" && eval "$$pg" && \
 	trap 'bash scripts/ensure_postgres.sh stop "$${PLANNER_TEST_POSTGRES_DIR:-}"' EXIT && \
-	$(BIN)/python -m pytest
+	env -u PLANNER_SCREENSHOTS $(BIN)/python -m pytest
+
+# Refresh the README's images: the browser tests that take screenshots, writing them into
+# docs/screenshots (they need no database).
+screenshots: browser
+	PLANNER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m screenshots tests/e2e
 
 bench: $(VENV)/.dev
 	$(BIN)/python scripts/bench.py

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pricing.catalog import Catalog  # noqa: E402
+from scripts.bench_page import Table, at_least, at_most, ms, save  # noqa: E402
 from usage import queries, store  # noqa: E402
 from usage.resolve import ModelIndex, resolve_model  # noqa: E402
 
@@ -67,7 +68,7 @@ def _dictionary(indices: np.ndarray, values: list[str]) -> pa.DictionaryArray:
 
 
 def write_usage_parquet(path: Path, rows: int) -> None:
-    """`rows` single requests with the store's columns: 380 keys, each calling its own model
+    """`rows` single requests with the store's columns: 340 keys, each calling its own model
     80 % of the time and any of 15 models otherwise; prompts of a few thousand tokens, 1 in
     1,000 above 200,000 (long context), 10 % batch. Deterministic (SEED)."""
     rng = np.random.default_rng(SEED)
@@ -329,6 +330,7 @@ def main() -> int:
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--phase")
     parser.add_argument("--folder", type=Path)
+    parser.add_argument("--page-json", type=Path, help="hand the figures to scripts/bench.py")
     args = parser.parse_args()
     if args.phase:
         return phase(args.phase, args.folder)
@@ -363,7 +365,47 @@ def main() -> int:
         if gap > 1e-9:
             print("ERROR: DuckDB and pandas totals differ")
             return 1
+    if args.page_json:
+        figures = {"fast": fast, "fast_mb": fast_mb, "slow": slow, "slow_mb": slow_mb,
+                   "summary": summ, "import": imp, "import_mb": imp_mb}  # fmt: skip
+        save([usage_table(args.rows, figures)], args.page_json)
     return 0
+
+
+def usage_table(rows: int, f: dict) -> Table:
+    """The figures of one run as the performance page's table."""
+    keys_in_teams = TEAMS * KEYS_PER_TEAM
+    table = Table(
+        "Actual usage (`scripts/bench_usage.py`)",
+        f"Data generated at bench time with a fixed seed: {keys_in_teams} API keys of {TEAMS} "
+        f"teams plus {UNMATCHED_KEYS} keys no rule matches, {len(MODELS)} model names as "
+        "exports spell them, 10 % batch, 2026-01-01 to 2026-11-30.",
+    )
+    fast, slow, summ, imp = f["fast"], f["slow"], f["summary"], f["import"]
+    table.add(
+        f"{rows:,} Parquet rows costed at their date, spend by team and month, end to end "
+        "(`usage.queries` on DuckDB)",
+        f"{fast['seconds']:.2f} s; peak memory {f['fast_mb']:,.0f} MB",
+        f"pandas (read, sort, `merge_asof`, `groupby`): {slow['seconds']:.2f} s, peak "
+        f"{f['slow_mb']:,.0f} MB; same total list cost, ${fast['total']:,.2f}",
+        at_most(fast["seconds"], 2.0, "2 s"),
+    )
+    speed_up = slow["seconds"] / fast["seconds"]
+    table.add("speed-up over pandas", f"{speed_up:.1f}x", "", at_least(speed_up, 4, "4x"))
+    table.add(
+        f"`summary --by team` over {summ['stored_rows']:,} stored rows ({summ['daily_rows']:,} "
+        "price-period sums kept at import)",
+        f"{ms(summ['summary_s'])} (median of 7)",
+        f"the per-row `costed_usage` view grouped by team: {ms(summ['view_s'])}",
+        at_most(summ["summary_s"], 0.150, "150 ms"),
+    )
+    table.add(
+        f"import of a {imp['rows']:,}-row generic CSV ({imp['mb']:.0f} MB) into a store file",
+        f"{imp['import_s']:.2f} s; peak memory {f['import_mb']:,.0f} MB",
+        "",
+        at_most(imp["import_s"], 5.0, "5 s"),
+    )
+    return table
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
-"""A real `streamlit run` of the app for the browser tests, on a free port."""
+"""A real `streamlit run` of the app for the browser tests, on a free port, and the folder
+their screenshots go to."""
 
 from __future__ import annotations
 
+import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +15,34 @@ from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
 # A cold machine (fresh clone, first server start, both cores busy) can take well over
 # Playwright's default 5 s to draw a page that solves several plans; wait up to 30 s.
 expect.set_options(timeout=30_000)
+
+
+SCREENSHOTS_ENV = "PLANNER_SCREENSHOTS"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "screenshots: takes a README screenshot (`make screenshots` runs these)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """A test that asks for the `screenshots` folder takes a README picture: mark it, so
+    `make screenshots` can run just those (`-m screenshots`)."""
+    for item in items:
+        if "screenshots" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.screenshots)
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the browser tests save their screenshots: the folder PLANNER_SCREENSHOTS names
+    (`make screenshots` sets docs/screenshots, the README's images), else a temporary one,
+    so a test run never changes a committed file."""
+    chosen = os.environ.get(SCREENSHOTS_ENV, "").strip()
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

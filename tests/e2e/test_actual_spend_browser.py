@@ -1,6 +1,6 @@
 """The Actual spend page in a real Chromium: it opens populated on the illustrative example,
-its charts draw, a team filter re-renders the totals, and its screenshot is saved for the
-README (docs/screenshots/actual_spend.png, 1400 x 1000)."""
+its charts draw, a team filter re-renders the totals, and its screenshot is taken for the
+README (actual_spend.png, 1400 x 1000; `make screenshots` writes it into docs/screenshots)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import SCREENSHOTS, metric_value, open_page, settled
+from tests.e2e.test_browser import metric_value, open_page, settled
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Actual spend"
 
 
-def test_actual_spend_opens_populated_and_is_captured(page: Page, app_url: str, tmp_path: Path):
+def test_actual_spend_opens_populated_and_is_captured(
+    page: Page, app_url: str, tmp_path: Path, screenshots: Path
+):
     open_page(page, f"{app_url}/actual_spend")
     expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -25,8 +27,7 @@ def test_actual_spend_opens_populated_and_is_captured(page: Page, app_url: str, 
     expect(metric_value(page, "Spend in these days")).to_have_text(re.compile(r"^\$[\d,]+$"))
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     page.wait_for_timeout(800)  # let Plotly finish drawing before the picture
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "actual_spend.png")
+    page.screenshot(path=screenshots / "actual_spend.png")
     page.set_viewport_size({"width": 1280, "height": 720})
     page.wait_for_timeout(500)
     page.screenshot(path=tmp_path / "actual_spend_1280.png")  # looked at, not kept

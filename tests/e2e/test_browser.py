@@ -22,7 +22,6 @@ from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 PAGES = {
     "overview": ("", "AI portfolio overview"),
     "portfolio": ("portfolio", "Portfolio: who does which work"),
@@ -87,7 +86,7 @@ def totals_caption(page: Page) -> str:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_renders_and_is_captured(page: Page, app_url: str, name: str):
+def test_page_renders_and_is_captured(page: Page, app_url: str, name: str, screenshots: Path):
     path, title = PAGES[name]
     open_page(page, f"{app_url}/{path}")
     expect(page.get_by_role("heading", name=title)).to_be_visible()
@@ -97,8 +96,7 @@ def test_page_renders_and_is_captured(page: Page, app_url: str, name: str):
     ).to_be_visible()
     settled(page)  # every tile and chart of the run drawn, no placeholder left
     page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.screenshot(path=screenshots / f"{name}.png")
 
 
 def test_budget_slider_moves_spend_and_the_csv_matches_the_page(

@@ -24,7 +24,6 @@ from planner.explain import fix_as_settings
 from pricing.catalog import Catalog
 from tests.e2e.test_browser import (
     ROOT,
-    SCREENSHOTS,
     TIMEOUT_MS,
     metric_value,
     open_page,
@@ -298,7 +297,7 @@ def test_plan_csv_and_workbook_downloads(page: Page, app_url, tmp_path):
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1400, 1000)])
-def test_tiles_are_not_cut(page: Page, app_url, size):
+def test_tiles_are_not_cut(page: Page, app_url, size, screenshots: Path):
     width, height = size
     page.set_viewport_size({"width": width, "height": height})
     for path, name in (("", "overview"), ("forecast", "forecast")):
@@ -313,8 +312,7 @@ def test_tiles_are_not_cut(page: Page, app_url, size):
         )
         assert cut == [], f"cut at {width}x{height} on {name}: {cut}"
         if width < 1400:  # test_browser.py takes the 1400 x 1000 pictures
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / f"{name}-{width}x{height}.png")
+            page.screenshot(path=screenshots / f"{name}-{width}x{height}.png")
 
 
 def test_the_uploader_states_the_real_limit(page: Page, app_url):
