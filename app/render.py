@@ -15,9 +15,9 @@ from app.planning import PlanRequest, ScenarioSpec, input_error_text, workload_o
 from app.sidebar import QUALITY_RANGE, PlanContext, plan_sidebar
 from foundation.csvfile import for_a_person
 from foundation.errors import InputError
+from planner.accuracy import BENCHMARK_CITATION
 from planner.export import plan_to_csv
 from planner.plan import Plan
-from planner.quality import BENCHMARK_CITATION
 from pricing.catalog import Catalog
 
 PLANNING_ERRORS = (InputError, ValueError, LookupError)

@@ -8,7 +8,8 @@ from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
 from app.sidebar import plan_sidebar
-from planner.quality import BENCHMARK_CITATION, quality_template_csv
+from planner.accuracy import BENCHMARK_CITATION
+from planner.quality import quality_template_csv
 from planner.workload import WORKLOAD_COLUMNS, parse_workload, workload_template_csv
 
 ss = st.session_state
