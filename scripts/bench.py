@@ -102,7 +102,7 @@ def bench_optimizer() -> list[str]:
 def bench_frontier() -> list[str]:
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     problem = build_problem(workload, quality, catalog, PlanSettings(as_of=AS_OF))
     single_s, _ = timed(lambda: optimize(problem), repeat=7)
     sweep_s, table = timed(lambda: budget_frontier(problem, points=25), repeat=5)
@@ -121,7 +121,7 @@ def bench_forecast() -> list[str]:
         return ["forecast: planner.forecast not available"]
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     plan = optimize(build_problem(workload, quality, catalog, PlanSettings(as_of=AS_OF)))
     deterministic = ForecastSettings(months=36, paths=1, monthly_budget_usd=3_000.0)
     uncertain = ForecastSettings(
@@ -146,7 +146,7 @@ def bench_explanations() -> list[str]:
 
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     lines = ["explanations on the example workload (re-solved):"]
     for label, settings in (
         ("budget $2,000, max-value", PlanSettings(as_of=AS_OF, budget_usd=2000.0)),
