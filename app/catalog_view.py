@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from foundation.inputs import read_regular_file
-from planner.benchmarks import NO_PUBLIC_FIGURE, all_fits, coverage, estimates_enabled, fitted
+from planner.accuracy import NO_PUBLIC_FIGURE, all_fits, coverage, estimates_enabled, fitted
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 
 CROSSCHECK_PATH = DEFAULT_PRICE_DIR / "CROSSCHECK.csv"

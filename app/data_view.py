@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 
 from app.format import md_escape
+from planner.accuracy import BENCHMARK_CITATION
 from planner.plan import Plan
-from planner.quality import BENCHMARK_CITATION
 
 TABS = ("Workload", "Accuracy", "Price catalog", "Scenario file")
 HISTORY_MODELS = 3  # the price history opens on this many of the plan's models

@@ -21,9 +21,9 @@ from app.planning import (
 from app.sidebar import QUALITY_RANGE, PlanContext
 from app.tiles import Tile
 from foundation.csvfile import for_a_person
+from planner.accuracy import BENCHMARK_CITATION
 from planner.export import plan_to_csv
 from planner.plan import Plan
-from planner.quality import BENCHMARK_CITATION
 from pricing.catalog import Catalog
 
 PLAN_FILE = "portfolio-plan.csv"

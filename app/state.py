@@ -10,7 +10,7 @@ from collections.abc import MutableMapping
 from datetime import date
 from typing import Any
 
-from planner.benchmarks import estimates_enabled
+from planner.accuracy import estimates_enabled
 
 # -- the main sliders: widget keys, which are also the URL's query-parameter names ----------
 BUDGET = "budget"  # monthly budget, USD

@@ -75,7 +75,7 @@ def _prepared(
     estimates: bool | None = None,
 ) -> tuple[Workload, QualityTable]:
     """The workload with its floors shifted, and the accuracy table it is planned with."""
-    quality = default_quality(catalog.model_ids(), estimates=estimates)
+    quality = default_quality(catalog.model_ids(), estimates=estimates, catalog=catalog)
     if own_quality is not None:
         quality = own_quality.overlaid_on(quality)
     if shift_pts:

@@ -22,8 +22,9 @@ from typing import Literal
 import numpy as np
 
 from planner import solver
-from planner.model import build_lp, objective_coefficients, solve_problem
+from planner.model import solve_problem
 from planner.problem import PlanningProblem
+from planner.program import build_lp, objective_coefficients
 from planner.solver import Status, highspy
 
 GRID = 1000  # steps of 0.1 point between no cut and free

@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from planner import solver
-from planner.model import build_lp, solve_problem, spend_of
+from planner.model import solve_problem, spend_of
 from planner.problem import PlanningProblem
+from planner.program import build_lp
 from planner.solver import Status, highspy
 
 BUDGET_STEP_USD = 1000.0

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from foundation.errors import InputError, raise_all
@@ -29,7 +29,16 @@ from foundation.tables import (
     records_of,
     text_cell,
 )
+from planner.accuracy import (
+    BENCHMARK_DIR,
+    TokenFactor,
+    default_figures,
+    estimates_enabled,
+    shipped_catalog,
+    token_factors,
+)
 from planner.workload import TaskClass
+from pricing.catalog import Catalog
 
 REQUIRED_QUALITY_COLUMNS: tuple[str, ...] = ("model", "accuracy")
 QUALITY_COLUMNS: tuple[str, ...] = (
@@ -43,11 +52,6 @@ QUALITY_COLUMNS: tuple[str, ...] = (
     "source",
 )
 _COLUMNS = Columns(QUALITY_COLUMNS, REQUIRED_QUALITY_COLUMNS, one_of=("task_class", "category"))
-
-BENCHMARK_DIR = (
-    Path(__file__).resolve().parent.parent / "data" / "benchmarks" / "llmrouterbench-2026"
-)
-BENCHMARK_CITATION = "LLMRouterBench (Li et al., arXiv 2601.07206, 2026)"
 
 _TEMPLATE = [
     ["openai/gpt-5-mini", "0.93", "Support ticket triage", "", "", "", "", "our eval, 400 tickets"],
@@ -73,7 +77,7 @@ class QualityRow:
     cost_per_task_usd: float | None = None
     source: str = ""
     # Sourced defaults only: a reasoning model's measured token overhead multiplies the class's
-    # nominal output tokens (planner.benchmarks.token_factors).
+    # nominal output tokens (planner.accuracy.tokens).
     output_tokens_factor: float | None = None
 
     def __post_init__(self):
@@ -231,8 +235,45 @@ def default_quality(
     known_models: Collection[str] | None = None,
     folder: Path | str = BENCHMARK_DIR,
     estimates: bool | None = None,
+    catalog: Catalog | None = None,
 ) -> QualityTable:
-    """The sourced default table (reference figures and estimates): see planner.benchmarks."""
-    from planner.benchmarks import default_quality as sourced  # benchmarks imports this module
+    """Category accuracies for every model a source covers, as a quality table (the figures
+    and their method: planner.accuracy).
 
-    return sourced(known_models, folder, estimates)
+    Rows for catalog ids not in `known_models` (when given) are left out. `catalog` prices
+    the reasoning models' token factors (None: the shipped price sheets; pass the catalog the
+    plan is priced with). `estimates` None follows PLANNER_ESTIMATES.
+    """
+    with_estimates = estimates_enabled() if estimates is None else estimates
+    known = None if known_models is None else frozenset(known_models)
+    factors = token_factors(shipped_catalog() if catalog is None else catalog)
+    key = tuple(sorted(factors.values(), key=lambda f: f.model))
+    return _default_table(known, str(Path(folder)), with_estimates, key)
+
+
+@cache
+def _default_table(
+    known: frozenset[str] | None, folder: str, estimates: bool, factors: tuple[TokenFactor, ...]
+) -> QualityTable:
+    """The table for one set of known ids and factors (cached: every re-plan asks for it)."""
+    figures = default_figures(folder, estimates, {f.model: f for f in factors})
+    rows = tuple(
+        QualityRow(
+            model=f.model,
+            category=f.category,
+            accuracy=f.accuracy,
+            source=f.source,
+            output_tokens_factor=f.output_tokens_factor,
+        )
+        for f in figures
+        if known is None or f.model in known
+    )
+    return QualityTable(rows, _shown(Path(folder)))
+
+
+def _shown(folder: Path) -> str:
+    """The folder relative to the project, as people see it in the repository."""
+    try:
+        return str(folder.resolve().relative_to(BENCHMARK_DIR.parent.parent.parent))
+    except ValueError:
+        return str(folder)

@@ -136,7 +136,7 @@ def binding_words(plan) -> str:
 def bench_frontier(table: Table) -> list[str]:
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     problem = build_problem(workload, quality, catalog, PlanSettings(as_of=AS_OF))
     single_s, _ = timed(lambda: optimize(problem), repeat=7)
     sweep_s, sweep = timed(lambda: budget_frontier(problem, points=25), repeat=5)
@@ -157,7 +157,7 @@ def bench_forecast(table: Table) -> list[str]:
         return ["forecast: planner.forecast not available"]
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     plan = optimize(build_problem(workload, quality, catalog, PlanSettings(as_of=AS_OF)))
     deterministic = ForecastSettings(months=36, paths=1, monthly_budget_usd=3_000.0)
     uncertain = ForecastSettings(
@@ -222,7 +222,7 @@ def bench_explanations(table: Table) -> list[str]:
     """Exact break-evens and the re-solved marginals on the example, against one plan."""
     catalog = Catalog.load()
     workload = load_workload(ROOT / "data/workloads/example_enterprise.csv")
-    quality = default_quality(catalog.model_ids())
+    quality = default_quality(catalog.model_ids(), catalog=catalog)
     lines = ["explanations on the example workload (re-solved):"]
     results = []
     for label, settings in CASES:

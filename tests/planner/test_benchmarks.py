@@ -9,22 +9,84 @@ import math
 import re
 import statistics
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from planner import benchmarks as B
+from planner.accuracy.coverage import (
+    NO_PUBLIC_FIGURE,
+    coverage,
+    covered_models,
+)
+from planner.accuracy.defaults import (
+    ESTIMATES_ENV,
+    default_figures,
+    estimates_enabled,
+    rated_figures,
+)
+from planner.accuracy.estimates import (
+    CLIP,
+    MAX_HELD_OUT_PTS,
+    MIN_PAIRS,
+    all_fits,
+    fitted,
+    training_pairs,
+)
+from planner.accuracy.mapping import (
+    PREDICTORS,
+    model_map,
+    predictor_figures,
+)
+from planner.accuracy.reference import (
+    reference_figures,
+)
+from planner.accuracy.same_model import (
+    SAME_MODEL_FILE,
+    same_model_csv,
+    same_model_name,
+)
+from planner.accuracy.sources import (
+    AIDER,
+    AIDER_FILE,
+    EPOCH,
+    EPOCH_FILES,
+    LIVEBENCH,
+    LIVEBENCH_CATEGORIES,
+    SWE_BASH_FILE,
+    TAU2,
+    TAU2_BENCHMARK,
+    TAU2_DOMAINS,
+    aider_runs,
+)
+from planner.accuracy.tokens import (
+    AIDER_POLYGLOT,
+    TOKEN_CATEGORIES,
+    cost_sources,
+    source_factors,
+    token_factors,
+)
 from planner.quality import BENCHMARK_DIR, default_quality
 from planner.quality_cli import quality_report
 from planner.workload import TaskClass
 from pricing.catalog import Catalog
 
-SOURCES = {"livebench": B.LIVEBENCH, "epoch": B.EPOCH, "tau2": B.TAU2, "aider": B.AIDER}
+SOURCES = {"livebench": LIVEBENCH, "epoch": EPOCH, "tau2": TAU2, "aider": AIDER}
 
 
 @pytest.fixture(scope="module")
-def catalog_ids() -> list[str]:
-    return Catalog.load().model_ids()
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="module")
+def catalog_ids(catalog) -> list[str]:
+    return catalog.model_ids()
+
+
+def _figures(catalog: Catalog):
+    """The default figures with estimates, token factors at the shipped prices."""
+    return default_figures(str(BENCHMARK_DIR), True, token_factors(catalog))
 
 
 def _csv(path) -> list[dict[str, str]]:
@@ -41,7 +103,7 @@ def test_every_mapping_row_resolves_on_both_sides(source, catalog_ids):
     if source == "livebench":
         names = {r["model"] for r in _csv(folder / "table_2026_01_08.csv")}
     elif source == "epoch":
-        files = [*B.EPOCH_FILES.values(), B.SWE_BASH_FILE.name]
+        files = [*EPOCH_FILES.values(), SWE_BASH_FILE.name]
         names = {r["Model version"] for f in files for r in _csv(folder / f)}
     elif source == "aider":
         names = {run["model"] for run in _aider_by_hand()}
@@ -60,7 +122,7 @@ def test_every_mapping_row_resolves_on_both_sides(source, catalog_ids):
 def _aider_by_hand() -> list[dict[str, str]]:
     """The Aider leaderboard's runs read as text, without a YAML parser: one dict per
     `- dirname:` block of `key: value` lines (a trailing `# comment` dropped)."""
-    text = B.AIDER_FILE.read_text(encoding="utf-8")
+    text = AIDER_FILE.read_text(encoding="utf-8")
     runs = []
     for block in re.split(r"^- dirname:", text, flags=re.M)[1:]:
         fields = re.findall(r"^  (\w+): *(.*?)\s*(?:#.*)?$", block, flags=re.M)
@@ -69,18 +131,18 @@ def _aider_by_hand() -> list[dict[str, str]]:
 
 
 def _livebench_by_hand(model: str, category: str) -> float:
-    tasks = json.loads((B.LIVEBENCH / "categories_2026_01_08.json").read_text())[category]
-    row = next(r for r in _csv(B.LIVEBENCH / "table_2026_01_08.csv") if r["model"] == model)
+    tasks = json.loads((LIVEBENCH / "categories_2026_01_08.json").read_text())[category]
+    row = next(r for r in _csv(LIVEBENCH / "table_2026_01_08.csv") if r["model"] == model)
     return statistics.fmean(float(row[t]) for t in tasks if row[t].strip()) / 100
 
 
 def test_livebench_figures_equal_the_source_table():
-    figures = B.predictor_figures()
+    figures = predictor_figures()
     checked = 0
     for catalog_id, by_benchmark in figures.items():
         for benchmark, figure in by_benchmark.items():
-            if benchmark in B.LIVEBENCH_CATEGORIES:
-                category = B.LIVEBENCH_CATEGORIES[benchmark]
+            if benchmark in LIVEBENCH_CATEGORIES:
+                category = LIVEBENCH_CATEGORIES[benchmark]
                 assert figure.value == pytest.approx(
                     _livebench_by_hand(figure.source_model, category)
                 ), (catalog_id, benchmark)
@@ -89,9 +151,9 @@ def test_livebench_figures_equal_the_source_table():
 
 
 def test_epoch_and_tau2_figures_equal_the_source_rows():
-    figures = B.predictor_figures()
-    epoch_rows = {benchmark: _csv(B.EPOCH / name) for benchmark, name in B.EPOCH_FILES.items()}
-    tau2 = _csv(B.TAU2 / "tau2_results_flat.csv")
+    figures = predictor_figures()
+    epoch_rows = {benchmark: _csv(EPOCH / name) for benchmark, name in EPOCH_FILES.items()}
+    tau2 = _csv(TAU2 / "tau2_results_flat.csv")
     for catalog_id, by_benchmark in figures.items():
         for benchmark, figure in by_benchmark.items():
             if benchmark in epoch_rows:
@@ -100,19 +162,19 @@ def test_epoch_and_tau2_figures_equal_the_source_rows():
                 ]
                 latest = max(runs, key=lambda r: r["Started at"])
                 assert figure.value == float(latest["mean_score"]), catalog_id
-            elif benchmark == B.TAU2_BENCHMARK:
+            elif benchmark == TAU2_BENCHMARK:
                 scores = [
                     float(r["pass_1"])
                     for r in tau2
-                    if r["submission"] == figure.source_model and r["domain"] in B.TAU2_DOMAINS
+                    if r["submission"] == figure.source_model and r["domain"] in TAU2_DOMAINS
                 ]
                 assert len(scores) == 3
                 assert figure.value == pytest.approx(statistics.fmean(scores) / 100)
 
 
 def test_the_preferred_variant_is_used_where_it_has_a_figure():
-    mapping = B.model_map(B.LIVEBENCH)
-    figure = B.predictor_figures()["anthropic/claude-haiku-4-5"]["LiveBench coding"]
+    mapping = model_map(LIVEBENCH)
+    figure = predictor_figures()["anthropic/claude-haiku-4-5"]["LiveBench coding"]
     assert figure.source_model == mapping["anthropic/claude-haiku-4-5"][0]
 
 
@@ -131,7 +193,7 @@ def _loo_by_hand(pairs: list[tuple[float, float]]) -> float:
     """Leave-one-out RMS error in points, with numpy's polyfit as an independent fit."""
 
     def logit(p):
-        p = min(max(p, B.CLIP), 1 - B.CLIP)
+        p = min(max(p, CLIP), 1 - CLIP)
         return math.log(p / (1 - p))
 
     errors = []
@@ -144,20 +206,20 @@ def _loo_by_hand(pairs: list[tuple[float, float]]) -> float:
 
 
 def test_held_out_error_is_reported_recomputed_and_bounded():
-    fits = B.all_fits()
+    fits = all_fits()
     assert fits
     for fit in fits:
-        pairs = B.training_pairs(str(BENCHMARK_DIR), fit.category, fit.benchmark)
-        assert fit.pairs == len(pairs) >= B.MIN_PAIRS
+        pairs = training_pairs(str(BENCHMARK_DIR), fit.category, fit.benchmark)
+        assert fit.pairs == len(pairs) >= MIN_PAIRS
         assert fit.held_out_pts == pytest.approx(_loo_by_hand(pairs), rel=1e-6)
-    used = B.fitted()
-    assert used and all(f.held_out_pts <= B.MAX_HELD_OUT_PTS and f.slope > 0 for f in used.values())
+    used = fitted()
+    assert used and all(f.held_out_pts <= MAX_HELD_OUT_PTS and f.slope > 0 for f in used.values())
     assert set(used) < {(f.category, f.benchmark) for f in fits}  # some are refused
 
 
-def test_every_estimate_is_labelled_with_its_benchmark_and_error():
-    fits = B.fitted()
-    estimated = [f for f in B.default_figures(str(BENCHMARK_DIR)) if f.estimated]
+def test_every_estimate_is_labelled_with_its_benchmark_and_error(catalog):
+    fits = fitted()
+    estimated = [f for f in _figures(catalog) if f.estimated]
     assert len(estimated) > 100
     label = re.compile(r"^estimated from (.+?) \(±(\d+\.\d) pts held-out\)")
     for figure in estimated:
@@ -168,24 +230,22 @@ def test_every_estimate_is_labelled_with_its_benchmark_and_error():
         assert 0 < figure.accuracy < 1
 
 
-def test_estimates_never_replace_or_mix_with_a_reference_figure():
-    figures = B.default_figures(str(BENCHMARK_DIR))
+def test_estimates_never_replace_or_mix_with_a_reference_figure(catalog):
+    figures = _figures(catalog)
     keys = [(f.model, f.category) for f in figures]
     assert len(keys) == len(set(keys))  # one figure per model and category, one scale
-    reference = {(f.model, f.category): f for f in B.reference_figures(str(BENCHMARK_DIR))}
+    reference = {(f.model, f.category): f for f in reference_figures(str(BENCHMARK_DIR))}
     for figure in figures:
         if (figure.model, figure.category) in reference:
             assert not figure.estimated
             assert figure.accuracy == reference[figure.model, figure.category].accuracy
 
 
-def test_an_estimate_re_solves_from_its_fit():
-    figure = next(
-        f for f in B.default_figures(str(BENCHMARK_DIR)) if f.estimated and f.category == "code"
-    )
+def test_an_estimate_re_solves_from_its_fit(catalog):
+    figure = next(f for f in _figures(catalog) if f.estimated and f.category == "code")
     benchmark = re.match(r"estimated from (.+?) \(", figure.source).group(1)
-    related = B.predictor_figures()[figure.model][benchmark]
-    assert figure.accuracy == pytest.approx(B.fitted()[("code", benchmark)].predict(related.value))
+    related = predictor_figures()[figure.model][benchmark]
+    assert figure.accuracy == pytest.approx(fitted()[("code", benchmark)].predict(related.value))
 
 
 def test_estimates_switch_off(monkeypatch):
@@ -193,30 +253,30 @@ def test_estimates_switch_off(monkeypatch):
     on = default_quality(estimates=True)
     assert not any(r.source.startswith("estimated") for r in off.rows)
     assert len(on.models()) > len(off.models())
-    monkeypatch.setenv(B.ESTIMATES_ENV, "0")
-    assert not B.estimates_enabled()
+    monkeypatch.setenv(ESTIMATES_ENV, "0")
+    assert not estimates_enabled()
     assert default_quality().rows == off.rows
-    monkeypatch.setenv(B.ESTIMATES_ENV, "1")
+    monkeypatch.setenv(ESTIMATES_ENV, "1")
     assert default_quality().rows == on.rows
 
 
 def test_coverage_names_every_model_and_why_some_have_none(catalog_ids):
-    cells = B.coverage(catalog_ids, estimates=True)
-    assert len(cells) == len(set(catalog_ids)) * len(B.PREDICTORS)
+    cells = coverage(catalog_ids, estimates=True)
+    assert len(cells) == len(set(catalog_ids)) * len(PREDICTORS)
     covered = {c.model for c in cells if c.accuracy is not None}
     assert len(covered) >= 55  # the sources cover about 60 of the original 87 models
-    assert B.covered_models(catalog_ids, estimates=True) == covered
+    assert covered_models(catalog_ids, estimates=True) == covered
     for cell in cells:
         assert (cell.accuracy is None) == bool(cell.reason)
     mistral = [c for c in cells if c.model == "mistral/mistral-large-4"]
-    assert {c.reason for c in mistral} == {B.NO_PUBLIC_FIGURE}
+    assert {c.reason for c in mistral} == {NO_PUBLIC_FIGURE}
     gpt41 = {c.category: c for c in cells if c.model == "openai/gpt-4.1"}
-    assert gpt41["agentic"].reason.startswith(f"fewer than {B.MIN_PAIRS} reference models")
+    assert gpt41["agentic"].reason.startswith(f"fewer than {MIN_PAIRS} reference models")
     assert gpt41["writing"].reason.startswith("no figure on a benchmark related to writing")
 
 
 def test_quality_report_counts_match_its_rows(catalog_ids):
-    report = quality_report(B.coverage(catalog_ids[:200], estimates=True))
+    report = quality_report(coverage(catalog_ids[:200], estimates=True))
     summary = report["summary"]
     assert summary["models"] == len(report["models"]) == len(set(catalog_ids[:200]))
     assert summary["with_a_figure"] == sum(m["has_figure"] for m in report["models"])
@@ -253,8 +313,6 @@ def test_quality_command_json_and_switch(capsys):
 
 
 def test_data_page_shows_coverage_and_the_cross_check():
-    from pathlib import Path
-
     from streamlit.testing.v1 import AppTest
 
     from app import state as S
@@ -267,7 +325,7 @@ def test_data_page_shows_coverage_and_the_cross_check():
     at.session_state[S.DATA_TAB] = "Accuracy"
     at.run()
     assert not at.exception
-    assert f"models have {B.NO_PUBLIC_FIGURE}" in "\n".join(c.value for c in at.caption)
+    assert f"models have {NO_PUBLIC_FIGURE}" in "\n".join(c.value for c in at.caption)
     assert any("held-out error (pts)" in f.value.columns for f in at.dataframe)
     at.session_state[S.DATA_TAB] = "Price catalog"
     at.run()
@@ -280,12 +338,14 @@ def test_data_page_shows_coverage_and_the_cross_check():
 
 
 def test_same_model_list_regenerates_and_matches_by_name(catalog_ids):
-    assert B.same_model_csv(catalog_ids) == B.SAME_MODEL_FILE.read_text(encoding="utf-8")
-    name = B.same_model_name
+    rated = rated_figures(str(BENCHMARK_DIR))
+    # Written through the one CSV writer (CRLF line ends), byte for byte the committed file.
+    assert same_model_csv(catalog_ids, rated).encode() == SAME_MODEL_FILE.read_bytes()
+    name = same_model_name
     assert name("aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0") == "claude-sonnet-4-5"
     assert name("huggingface_nebius/deepseek-ai/DeepSeek-R1-0528") == "deepseek-r1-0528"
     assert name("google/claude-haiku-4-5") == name("anthropic/claude-haiku-4-5")
-    rows = {r["catalog_model"]: r["same_as"] for r in _csv(B.SAME_MODEL_FILE)}
+    rows = {r["catalog_model"]: r["same_as"] for r in _csv(SAME_MODEL_FILE)}
     assert rows["aws/global.anthropic.claude-haiku-4-5-20251001-v1:0"] == (
         "anthropic/claude-haiku-4-5"
     )
@@ -299,11 +359,10 @@ def test_same_model_list_regenerates_and_matches_by_name(catalog_ids):
     assert "same model as anthropic/claude-haiku-4-5 (matched by name" in bedrock.source
 
 
-def test_reasoning_token_factors_follow_from_swe_bench_costs():
-    catalog = Catalog.load()
+def test_reasoning_token_factors_follow_from_swe_bench_costs(catalog):
     runs = {
         r["Model version"]: (float(r["Avg. Cost ($)"]), date.fromisoformat(r["Date run"]))
-        for r in _csv(B.SWE_BASH_FILE)
+        for r in _csv(SWE_BASH_FILE)
         if r["Avg. Cost ($)"].strip()
     }
 
@@ -319,7 +378,7 @@ def test_reasoning_token_factors_follow_from_swe_bench_costs():
         "openai/gpt-4.1-mini": "gpt-4.1-mini-2025-04-14",
     }
     baseline = statistics.median(mtok(m, n) for m, n in plain.items())
-    factors = B.token_factors()
+    factors = token_factors(catalog)
     o3 = factors["openai/o3"]
     assert o3.baseline_mtok == pytest.approx(baseline)
     assert o3.factor == pytest.approx(mtok("openai/o3", "o3-2025-04-16_medium") / baseline)
@@ -328,34 +387,31 @@ def test_reasoning_token_factors_follow_from_swe_bench_costs():
     assert not any(m.startswith(("deepseek/", "fireworks/", "groq/")) for m in factors)
 
 
-def test_a_token_factor_raises_the_output_tokens_the_plan_costs():
-    from pathlib import Path
-
+def test_a_token_factor_raises_the_output_tokens_the_plan_costs(catalog):
     from planner.problem import PlanSettings, build_problem
     from planner.workload import load_workload
 
-    catalog = Catalog.load()
     root = Path(__file__).resolve().parents[2]
     workload = load_workload(root / "data" / "workloads" / "example_enterprise.csv")
     problem = build_problem(
         workload,
-        default_quality(catalog.model_ids()),
+        default_quality(catalog.model_ids(), catalog=catalog),
         catalog,
         PlanSettings(as_of=date(2026, 11, 23)),
     )
-    factor = B.token_factors()["openai/o3"].factor
+    factor = token_factors(catalog)["openai/o3"].factor
     m = problem.options.index("openai/o3")
     for t, task in enumerate(problem.classes):
-        expected = task.output_tokens * (factor if task.category in B.TOKEN_CATEGORIES else 1)
+        expected = task.output_tokens * (factor if task.category in TOKEN_CATEGORIES else 1)
         if not np.isnan(problem.accuracy[t, m]):
             assert problem.output_tokens[t, m] == pytest.approx(expected), task.name
     rows = default_quality().for_class(TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code"))
-    with_factor = [m for m in B.token_factors() if m in rows]
+    with_factor = [m for m in token_factors(catalog) if m in rows]
     assert with_factor and all("output tokens x" in rows[m].source for m in with_factor)
 
 
 def test_aider_costs_equal_the_source_file():
-    runs = B._aider_runs()
+    runs = aider_runs()
     by_hand: dict[str, tuple[float, date]] = {}
     for run in _aider_by_hand():
         cost = float(run.get("total_cost") or 0)
@@ -376,8 +432,7 @@ def _aider_mtok(catalog: Catalog, model: str, name: str) -> float:
     return float(run["total_cost"]) / int(run["test_cases"]) / blended
 
 
-def test_an_aider_factor_equals_a_hand_computation_from_its_rows():
-    catalog = Catalog.load()
+def test_an_aider_factor_equals_a_hand_computation_from_its_rows(catalog):
     plain = {  # the first-party runs without reasoning that have a price on their run date
         "anthropic/claude-3-7-sonnet-latest": "claude-3-7-sonnet-20250219 (no thinking)",
         "anthropic/claude-opus-4-0": "claude-opus-4-20250514 (no think)",
@@ -391,9 +446,9 @@ def test_an_aider_factor_equals_a_hand_computation_from_its_rows():
         "x-ai/grok-3": "Grok 3 Beta",
     }
     baseline = statistics.median(_aider_mtok(catalog, m, n) for m, n in plain.items())
-    aider = B.source_factors(B.cost_sources()[1])
+    aider = source_factors(cost_sources()[1], catalog)
     grok = aider.factors["x-ai/grok-4-0709"]
-    assert grok.source == B.AIDER_POLYGLOT and grok.source_model == "grok-4 (high)"
+    assert grok.source == AIDER_POLYGLOT and grok.source_model == "grok-4 (high)"
     assert grok.baseline_mtok == pytest.approx(baseline)
     expected = _aider_mtok(catalog, "x-ai/grok-4-0709", "grok-4 (high)") / baseline
     assert grok.factor == pytest.approx(expected)
@@ -401,9 +456,9 @@ def test_an_aider_factor_equals_a_hand_computation_from_its_rows():
     assert not any(m.startswith(("fireworks/", "groq/")) for m in aider.covered)
 
 
-def test_a_model_only_aider_covers_gets_its_factor_from_aider():
-    swe, aider = (B.source_factors(s) for s in B.cost_sources())
-    factors = B.token_factors()
+def test_a_model_only_aider_covers_gets_its_factor_from_aider(catalog):
+    swe, aider = (source_factors(s, catalog) for s in cost_sources())
+    factors = token_factors(catalog)
     only_aider = aider.covered - swe.covered
     assert "x-ai/grok-4-0709" in only_aider
     for model in only_aider & set(factors):
@@ -416,4 +471,57 @@ def test_a_model_only_aider_covers_gets_its_factor_from_aider():
     rows = default_quality().for_class(TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code"))
     grok = rows["x-ai/grok-4-0709"]
     assert grok.output_tokens_factor == factors["x-ai/grok-4-0709"].factor
-    assert f"output tokens x{grok.output_tokens_factor:.2f}: {B.AIDER_POLYGLOT}" in grok.source
+    assert f"output tokens x{grok.output_tokens_factor:.2f}: {AIDER_POLYGLOT}" in grok.source
+
+
+def _catalog_with_gpt5_at(tmp_path, scale: float) -> Catalog:
+    """A catalog of OpenAI's and Anthropic's sheets only, gpt-5's list prices times `scale` in
+    every version (the other models, the baseline among them, keep theirs)."""
+    from pricing.catalog import DEFAULT_PRICE_DIR
+
+    for provider in ("openai", "anthropic"):
+        folder = tmp_path / provider
+        folder.mkdir()
+        for path in sorted((DEFAULT_PRICE_DIR / provider).glob("*.json")):
+            sheet = json.loads(path.read_text(encoding="utf-8"))
+            for model in sheet["models"]:
+                if model["id"] == "gpt-5":
+                    for price in ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok"):
+                        if model.get(price) is not None:
+                            model[price] *= scale
+            (folder / path.name).write_text(json.dumps(sheet), encoding="utf-8")
+    return Catalog.load(tmp_path)
+
+
+def test_token_factors_follow_the_catalog_passed_in(tmp_path, catalog):
+    """`--prices DIR`: gpt-5 at half its list price must have taken twice the tokens for the
+    same cost a task, so its factor doubles; models whose sheets are not there get none."""
+    from planner.assemble import assemble
+    from planner.problem import PlanSettings
+    from planner.workload import load_workload
+
+    gpt5 = "openai/gpt-5"
+    other = _catalog_with_gpt5_at(tmp_path, 0.5)
+    assert not other.errors
+    shipped, moved = token_factors(catalog), token_factors(other)
+    assert moved[gpt5].baseline_mtok == pytest.approx(shipped[gpt5].baseline_mtok)
+    assert moved[gpt5].factor == pytest.approx(2 * shipped[gpt5].factor)
+    assert "x-ai/grok-4-0709" in shipped and "x-ai/grok-4-0709" not in moved
+    assert {m.partition("/")[0] for m in moved} <= {"openai", "anthropic"}
+    # The planner's accuracy table and the planned tokens use the catalog they are given.
+    code = TaskClass("x", 1, 100, 10, 0.1, 1.0, 1.0, category="code")
+    row = default_quality(other.model_ids(), catalog=other).for_class(code)[gpt5]
+    assert row.output_tokens_factor == moved[gpt5].factor != shipped[gpt5].factor
+    cells = {c.category: c for c in coverage([gpt5], estimates=True, catalog=other)}
+    assert f"output tokens x{moved[gpt5].factor:.2f}" in cells["code"].source
+    root = Path(__file__).resolve().parents[2]
+    workload = load_workload(root / "data" / "workloads" / "example_enterprise.csv")
+    problem = assemble(workload, None, other, PlanSettings(as_of=date(2026, 11, 23))).problem
+    m = problem.options.index(gpt5)
+    checked = 0
+    for t, task in enumerate(problem.classes):
+        if task.category in TOKEN_CATEGORIES and not np.isnan(problem.accuracy[t, m]):
+            expected = task.output_tokens * moved[gpt5].factor
+            assert problem.output_tokens[t, m] == pytest.approx(expected), task.name
+            checked += 1
+    assert checked

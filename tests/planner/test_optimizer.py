@@ -254,7 +254,7 @@ def _brute_force(problem: PlanningProblem) -> float | None:
 
 
 def _over_cap(problem, choice, spend, total, provider, cap) -> bool:
-    """The cap row checked independently of planner/model.py, for each basis."""
+    """The cap row checked independently of planner/program.py, for each basis."""
     basis = problem.settings.cap_basis
     if basis == "spend":
         return spend.get(provider, 0) > cap * total + 1e-9

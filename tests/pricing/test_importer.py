@@ -12,14 +12,23 @@ from decimal import Decimal
 
 import pytest
 
-from pricing import importer
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from pricing.costing import Usage, cost_at, rates_at, rates_for, usage_cost, window_at
+from pricing.genai_read import checked_date
+from pricing.genai_sheets import EXCLUDED_PROVIDERS
+from pricing.importer import refresh
 from pricing.schema import ModelPrices, TimeWindow
+from pricing.second_source import (
+    CROSSCHECK_FILE,
+    DISAGREES_ABOVE,
+    crosscheck_csv,
+    disagree,
+    second_source,
+)
 from pricing.sheets import load_sheet
 
 D = Decimal
-REPORT = DEFAULT_PRICE_DIR / importer.CROSSCHECK_FILE
+REPORT = DEFAULT_PRICE_DIR / CROSSCHECK_FILE
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +45,7 @@ def imported_on() -> date:
 def refreshed(tmp_path_factory, imported_on):
     """`python -m pricing refresh` into a scratch folder, on the committed import date."""
     out = tmp_path_factory.mktemp("sheets")
-    importer.refresh(out, imported_on)
+    refresh(out, imported_on)
     return out
 
 
@@ -53,8 +62,10 @@ def test_the_committed_sheets_are_what_refresh_writes(refreshed):
 
 
 def test_the_crosscheck_report_regenerates_identically():
-    again = importer.crosscheck_csv(DEFAULT_PRICE_DIR, importer.second_source())
-    assert again == REPORT.read_text(encoding="utf-8")
+    again = crosscheck_csv(DEFAULT_PRICE_DIR, second_source())
+    # Through the one CSV writer (CRLF line ends, the comment line too): byte for byte.
+    assert again.encode("utf-8") == REPORT.read_bytes()
+    assert again.count("\r\n") == again.count("\n")
 
 
 def test_the_report_lists_both_values_of_every_disagreement():
@@ -67,7 +78,7 @@ def test_the_report_lists_both_values_of_every_disagreement():
         assert ours or theirs
         if ours and theirs:
             gap = abs(D(ours) - D(theirs)) / D(theirs) if D(theirs) else D(1)
-            assert gap > importer.DISAGREES_ABOVE
+            assert gap > DISAGREES_ABOVE
     # The disagreements the issue names are in it, with both values.
     chat = {
         r["price"]: r for r in rows if (r["provider"], r["model"]) == ("deepseek", "deepseek-chat")
@@ -80,17 +91,17 @@ def test_the_report_lists_both_values_of_every_disagreement():
 
 
 def test_disagreement_rule():
-    assert importer._disagree(D("1.02"), D("1"))
-    assert not importer._disagree(D("1.01"), D("1"))
-    assert importer._disagree(None, D("2")) and importer._disagree(D("2"), None)
-    assert not importer._disagree(None, None)
-    assert importer._disagree(D("0.1"), D("0"))
+    assert disagree(D("1.02"), D("1"))
+    assert not disagree(D("1.01"), D("1"))
+    assert disagree(None, D("2")) and disagree(D("2"), None)
+    assert not disagree(None, None)
+    assert disagree(D("0.1"), D("0"))
 
 
 def test_every_provider_of_the_package_is_imported_but_the_router(catalog):
     from genai_prices.data import providers
 
-    expected = {p.id for p in providers} - set(importer.EXCLUDED_PROVIDERS)
+    expected = {p.id for p in providers} - set(EXCLUDED_PROVIDERS)
     imported = set(catalog.providers()) - {"self-hosted"}
     # Providers whose every model lacks an input and output token price have no sheet.
     assert imported <= expected
@@ -112,11 +123,9 @@ def test_retired_models_are_flagged_and_left_out(catalog):
 
 
 def test_price_checked_dates_come_from_the_package_comments(catalog):
-    assert importer._checked_date("Prices checked against the docs on 2026-08-25.") == date(
-        2026, 8, 25
-    )
-    assert importer._checked_date("no longer listed (checked 2026-10-09)") == date(2026, 10, 9)
-    assert importer._checked_date("cache prices as documented") is None
+    assert checked_date("Prices checked against the docs on 2026-08-25.") == date(2026, 8, 25)
+    assert checked_date("no longer listed (checked 2026-10-09)") == date(2026, 10, 9)
+    assert checked_date("cache prices as documented") is None
     checked = [q for q in catalog.quotes(date(2026, 12, 1)) if q.prices.prices_checked_on]
     assert checked and all(q.prices.prices_checked_on <= date(2026, 12, 1) for q in checked)
 

@@ -1,0 +1,182 @@
+"""The statements the store runs as data comes in: new rows (each once), their attribute
+combinations, the per-period sums, and the day-by-day tables of prices and price periods.
+
+Speed: per-row costing joins each row to two small tables by equality (model names, prices
+of the day) and to the attribute combinations (few), then groups once. Stored rows are also
+summed per price period at import (`usage_periods`: days of one month between price-sheet
+changes); a sum of costs at one rate is the cost of the sum, so pricing the sums is exact,
+and the one per-request rule (the long-context cliff) stays exact through `prompt_over`, the
+largest catalog threshold a single request's prompt exceeds. Reports by day, or over dates
+that cut a period, read the rows instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from usage.queries.costing import (
+    ATTRIBUTE_COLUMNS,
+    COST_LINE_FORMATS,
+    RATE_COLUMNS,
+    TOKEN_COLUMNS,
+    attr_id_sql,
+)
+
+
+def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
+    """The largest threshold a single request's prompt exceeds (0 for none, and for rows
+    that sum several requests or do not count them: their prompts are not known one by one;
+    such rows are long-context only where the export says so)."""
+    prompt = f"{prefix}input_tokens + {prefix}cached_input_tokens + {prefix}cache_write_tokens"
+    cases = " ".join(
+        f"WHEN {prefix}requests = 1 AND {prompt} > {int(t)} THEN {int(t)}"
+        for t in sorted(set(thresholds), reverse=True)
+    )
+    return f"CASE {cases} ELSE 0 END" if cases else "0"
+
+
+PERIOD_GROUP = (
+    "source_format",
+    "raw_model",
+    "provider_hint",
+    "attr_id",
+    "batch",
+    "long_context",
+)
+
+
+def periods_select_sql(thresholds: Iterable[int], where: str = "") -> str:
+    """Stored rows (`usage_rows u`, filtered by `where`) summed per price period and group:
+    the shape of the `usage_periods` table.
+
+    A price period is a stretch of days within one month with no price-sheet change (table
+    `periods`), so one price applies to the whole sum and `month` stays exact; a day outside
+    the priced range is its own period. `covered` marks token rows on a provider's day that
+    a cost export covers (see `resolved_and_priced`).
+    """
+    group = ", ".join(f"u.{c}" for c in PERIOD_GROUP)
+    sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
+    prompt_over = prompt_over_sql(thresholds, prefix="u.")
+    day = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
+    covered = "bd.provider IS NOT NULL"
+    return f"""
+WITH billing_days AS ({billing_days_sql()})
+SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
+       u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
+       count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd
+FROM usage_rows u
+LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
+LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
+LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
+{where}
+GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered}
+"""
+
+
+def billing_days_sql() -> str:
+    """The (provider, day) pairs that a cost export's lines cover."""
+    cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
+    return f"""
+SELECT DISTINCT COALESCE(m.provider, NULLIF(c.provider_hint, '')) AS provider,
+       CAST(c.ts AS DATE) AS day
+FROM usage_rows c
+LEFT JOIN model_map m ON m.raw_model = c.raw_model AND m.provider_hint = c.provider_hint
+WHERE c.source_format IN ({cost_lines})
+"""
+
+
+def rollup_insert_sql(thresholds: Iterable[int], where: str = "") -> str:
+    """Sum stored rows (e.g. `WHERE u.import_id = ?`) into `usage_periods`."""
+    return f"INSERT INTO usage_periods {periods_select_sql(thresholds, where)}"
+
+
+def periods_sql() -> str:
+    """One row per day from the first sheet to `?` (the horizon) with the start of its price
+    period: the latest month start or price-sheet change on or before it."""
+    return """
+INSERT INTO periods
+SELECT CAST(d.day AS DATE) AS day,
+       greatest(CAST(date_trunc('month', d.day) AS DATE),
+                (SELECT max(c.valid_from) FROM price_intervals c WHERE c.valid_from <= d.day))
+FROM (SELECT unnest(generate_series(
+          (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
+      AS day) d
+"""
+
+
+def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
+    """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
+
+    A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
+    within the file are dropped), or, when the format has none (the generic CSV), all its
+    values numbered by occurrence: two identical rows in one file are two uses, and
+    importing the file again gives them the same two keys. Either is stored as a 128-bit
+    hash. Stored keys are only
+    compared within the file's time span and format, and not at all when the store holds
+    no row of that format in that span (`overlap=False`). Row ids continue from the
+    largest stored one (one writer at a time; a sequence is slow per row). Parameters:
+    import id, format.
+    """
+    values = ", ".join(c.strip() for c in columns.split(","))
+    span = "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)"
+    existing = (
+        "WHERE NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key "
+        f"AND u.source_format = $2 AND u.ts BETWEEN {span})"
+        if overlap
+        else ""
+    )
+    return f"""
+INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, attr_id, {columns})
+SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_rows) + d.ordinal + 1, $1, $2,
+       d.final_key, {attr_id_sql("d")}, {columns}
+FROM (
+    SELECT k.*,
+           CASE WHEN k.natural_key IS NOT NULL THEN k.base_key
+                ELSE {_key128("k.base_key, k.seen", "k.seen, k.base_key")} END AS final_key
+    FROM (
+        SELECT b.*, row_number() OVER (PARTITION BY b.base_key ORDER BY b.ordinal) AS seen
+        FROM (SELECT s.*,
+                     CASE WHEN s.natural_key IS NOT NULL
+                          THEN {_key128("$2, s.natural_key", "s.natural_key, $2")}
+                          ELSE {_key128(f"$2, {values}", f"{values}, $2")} END AS base_key
+              FROM staged_rows s) b
+    ) k
+    WHERE k.natural_key IS NULL OR k.seen = 1
+) d
+{existing}
+"""
+
+
+def _key128(first: str, second: str) -> str:
+    """A 128-bit key from two 64-bit hashes of the same values in two orders."""
+    return f"((CAST(hash({first}) AS UHUGEINT) << 64) | CAST(hash({second}) AS UHUGEINT))"
+
+
+def attributes_insert_sql() -> str:
+    """Record the attribute combinations of one import (parameter) not recorded yet."""
+    columns = ", ".join(ATTRIBUTE_COLUMNS)
+    return f"""
+INSERT INTO attributes (attr_id, {columns})
+SELECT attr_id, {", ".join(f"any_value({c})" for c in ATTRIBUTE_COLUMNS)}
+FROM usage_rows u
+WHERE u.import_id = ? AND NOT EXISTS (SELECT 1 FROM attributes a WHERE a.attr_id = u.attr_id)
+GROUP BY attr_id
+"""
+
+
+def price_days_sql() -> str:
+    """One row per catalog model and day from the first sheet to `?` (the horizon): the
+    rates in force that day, or NULL rates on days the model has no price (before its
+    first sheet, or after a sheet dropped it)."""
+    rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
+    return f"""
+INSERT INTO price_days
+SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
+FROM (SELECT DISTINCT provider, model FROM price_intervals) k
+CROSS JOIN (SELECT unnest(generate_series(
+          (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
+      AS day) d
+LEFT JOIN price_intervals p
+  ON p.provider = k.provider AND p.model = k.model
+ AND d.day >= p.valid_from AND d.day < p.valid_to
+"""
