@@ -14,21 +14,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from foundation.cells import NON_NEGATIVE, SHARE, Record, check_range, number_cell, text_cell
 from foundation.errors import InputError, raise_all
 from foundation.inputs import MAX_NOTE, StrictRecord, safe_cell
-from foundation.tables import (
-    NON_NEGATIVE,
-    SHARE,
-    Columns,
-    Record,
-    check_range,
-    did_you_mean,
-    format_of,
-    number_cell,
-    read_file,
-    records_of,
-    text_cell,
-)
+from foundation.tables import Columns, did_you_mean, format_of, read_file, records_of
 from planner.accuracy import (
     BENCHMARK_DIR,
     TokenFactor,

@@ -13,23 +13,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from foundation.cells import NON_NEGATIVE, SHARE, Range, Record, check_range, number_cell, text_cell
 from foundation.errors import InputError, UnknownIdError, raise_all
 from foundation.inputs import StrictRecord, safe_cell
 from foundation.tables import (
-    NON_NEGATIVE,
-    SHARE,
     Columns,
-    Range,
-    Record,
-    check_range,
     did_you_mean,
     format_of,
     nearest,
-    number_cell,
     plain_records,
     read_file,
     records_of,
-    text_cell,
 )
 
 REQUIRED_WORKLOAD_COLUMNS: tuple[str, ...] = (

@@ -26,7 +26,6 @@ BEING_SPLIT = {
     "planner/cli.py",  # being split (one module per command, on another branch)
     "planner/explain.py",  # being split (on another branch)
     "usage/store.py",  # being split (on another branch)
-    "foundation/tables.py",  # being split (not yet assigned)
 }
 
 
