@@ -65,7 +65,7 @@ def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") 
 
 
 def _settings_fix_button(request: PlanRequest | None, prices: str) -> bool:
-    """The combined smallest fix (`planner.explain.fix_as_settings`: a whole-point lower
+    """The combined smallest fix (`planner.fix.fix_as_settings`: a whole-point lower
     quality bar and/or a budget) as one button; False when there is none the sidebar can
     apply (it needs a vendor cap or commitment changed, or a bar below the slider's range)."""
     change = _sidebar_change(request, prices)

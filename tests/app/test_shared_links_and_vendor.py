@@ -16,8 +16,8 @@ from app import state as S
 from app.format import md_unescape
 from app.planning import PlanRequest, ScenarioSpec, solve
 from app.scenario_file import scenario_json
-from planner.explain import fix_as_settings
 from planner.export import plan_to_csv, table_to_csv
+from planner.fix import fix_as_settings
 from pricing.catalog import Catalog
 from tests.app.test_pages import (
     AS_OF,
@@ -71,7 +71,7 @@ def test_an_unknown_scenario_id_is_reported_and_the_example_stays():
 
 
 def smallest_fix_at(budget: int) -> tuple[int | None, int | None]:
-    """(quality bar, budget) that `planner.explain.fix_as_settings` gives for the example at
+    """(quality bar, budget) that `planner.fix.fix_as_settings` gives for the example at
     this budget, None for a setting the fix leaves alone."""
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
     request = PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(), budget_usd=budget)
