@@ -172,7 +172,7 @@ def relaxed_view(request: PlanRequest, prices: str) -> None:
         st.caption(
             f"Not all of this work: even on the cheapest models, with no floor at all, it "
             f"costs {money(totals.monthly_cost_usd)} a month, so {money(budget)} covers about "
-            f"{pct(budget / totals.monthly_cost_usd, 0)} of it. The cheapest plan is below."
+            f"{pct(budget / totals.monthly_cost_usd)} of it. The cheapest plan is below."
         )
     st.dataframe(relaxed_table(plan, request), hide_index=True)
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import actual_charts, actuals, render
 from app import state as S
-from app.format import count, md_escape, money
+from app.format import count, md_escape, money, pct
 from app.sidebar import plan_sidebar
 from usage.alerts import budget_alerts
 from usage.budgets import THRESHOLDS, projection_line, statuses
@@ -131,7 +131,7 @@ elif budgets.rows:
         lines = [md_escape(a.message) for a in found if a.severity == severity]
         if lines:
             show("  \n".join(lines))
-    marks = ", ".join(f"{share:.0%}" for share, _ in reversed(THRESHOLDS))
+    marks = ", ".join(pct(share) for share, _ in reversed(THRESHOLDS))
     st.caption(f"Alerts at {marks} of a budget and on a projected overrun.")
 for error in budgets.errors if budgets else ():
     st.error(f"Budget row not used: {md_escape(error)}")
@@ -149,8 +149,8 @@ elif outcomes.rows:
     st.caption(
         f"Teams ranked by value per 1,000 tokens, with the rank by cost per successful task "
         f"beside it; tokens are shown but never rank anyone. Tokenmaxxing: tokens per successful "
-        f"task up {TOKENS_RISE:.0%} or more on the month before while successes grew "
-        f"{SUCCESS_FLAT:.0%} or less. Cost figures are left empty where some spend is on "
+        f"task up {pct(TOKENS_RISE)} or more on the month before while successes grew "
+        f"{pct(SUCCESS_FLAT)} or less. Cost figures are left empty where some spend is on "
         f"models the catalog cannot price (unpriced_tokens). Outcomes: {md_escape(name)}."
     )
     render.frame(

@@ -85,7 +85,7 @@ cols[2].metric(
 )
 cols[3].metric(
     "Year-1 overrun risk",
-    pct(result.prob_over_budget, 0) if result.prob_over_budget is not None else "–",
+    pct(result.prob_over_budget) if result.prob_over_budget is not None else "–",
     border=True,
     help="Share of simulated paths whose first 12 months cost more than the annual budget.",
 )
@@ -111,10 +111,10 @@ right.plotly_chart(
 growth = (
     "each class's own growth rate"
     if ctx.growth_override is None
-    else f"{ctx.growth_override:.1%} a month for every class"
+    else f"{pct(ctx.growth_override)} a month for every class"
 )
 st.caption(
-    f"Volumes grow at {growth}; model prices fall {ctx.price_decline:.0%} a year, and the "
+    f"Volumes grow at {growth}; model prices fall {pct(ctx.price_decline)} a year, and the "
     "price sheets already dated for the coming months apply from their dates. The bands come "
     f"from {settings.paths:,} simulated paths (seed {settings.seed}); the plan's shares are "
     "held fixed."

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import charts, explain_view, loaders, render, tables
-from app.format import count, money, money_compact, pct
+from app.format import count, money, money_compact, money_fine, pct, signed_pct
 from planner.forecast import ForecastSettings
 
 ctx, plan = render.title_and_plan("AI portfolio overview")
@@ -47,7 +47,7 @@ cols[1].metric(
 )
 cols[2].metric(
     "Value / 1k tokens",
-    f"${k.value_per_1k_tokens_usd:,.2f}" if k.value_per_1k_tokens_usd is not None else "–",
+    money_fine(k.value_per_1k_tokens_usd),
     border=True,
     help="Value of successful tasks per 1,000 tokens processed.",
 )
@@ -55,7 +55,7 @@ same = report.plan_is_most_accurate and abs(savings) < 0.5
 cols[3].metric(
     "Savings",
     money(savings),
-    delta=f"{-savings / k.most_accurate_cost_usd:+.0%} spend"
+    delta=f"{signed_pct(-savings / k.most_accurate_cost_usd)} spend"
     if k.most_accurate_cost_usd and abs(savings) >= 0.5
     else None,
     delta_color="inverse",
@@ -70,7 +70,7 @@ cols = st.columns(5)
 cols[0].metric(
     "Spend in month 12",
     money(month_12),
-    delta=f"{month_12 / k.monthly_cost_usd - 1:+.0%}" if k.monthly_cost_usd else None,
+    delta=signed_pct(month_12 / k.monthly_cost_usd - 1) if k.monthly_cost_usd else None,
     delta_color="inverse",
     help="With the volume growth and price decline set in the sidebar.",
 )
