@@ -8,6 +8,7 @@ from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
 from app.sidebar import plan_sidebar
+from foundation.csvfile import for_a_person
 from planner.quality import BENCHMARK_CITATION, quality_template_csv
 from planner.workload import WORKLOAD_COLUMNS, parse_workload, workload_template_csv
 
@@ -102,14 +103,14 @@ def _workload_section() -> None:
     row = st.container(horizontal=True)
     row.download_button(
         "Download workload (CSV)",
-        ss.get(S.WORKLOAD_CSV) or "",
+        for_a_person(ss.get(S.WORKLOAD_CSV) or ""),
         file_name="workload.csv",
         mime="text/csv",
         on_click="ignore",
     )
     row.download_button(
         "Download template (CSV)",
-        workload_template_csv(),
+        for_a_person(workload_template_csv()),
         file_name="workload-template.csv",
         mime="text/csv",
         on_click="ignore",
@@ -136,7 +137,7 @@ def _quality_section() -> None:
     row = st.container(horizontal=True)
     row.download_button(
         "Download template (CSV)",
-        quality_template_csv(),
+        for_a_person(quality_template_csv()),
         file_name="quality-template.csv",
         mime="text/csv",
         on_click="ignore",

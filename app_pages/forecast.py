@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import charts, loaders, render, tables
 from app.format import money, money_compact, pct
-from foundation.csvfile import for_a_person, table_to_csv
+from foundation.csvfile import for_a_person, frame_to_csv
 from planner.forecast import ForecastSettings
 
 ctx, plan = render.title_and_plan("Forecast: spend and value ahead")
@@ -135,7 +135,7 @@ with st.expander("Month by month"):
     )
     st.download_button(
         "Download forecast (CSV)",
-        for_a_person(table_to_csv(table.to_dict("records"), list(table.columns))),
+        for_a_person(frame_to_csv(table)),
         file_name="portfolio-forecast.csv",
         mime="text/csv",
         on_click="ignore",
