@@ -48,8 +48,8 @@ def _day_bars(name: str, part: pd.DataFrame, color: str) -> dict:
         "x": part["day"].dt.strftime("%Y-%m-%d").tolist(),
         "y": spend,
         "marker": {"color": color, "line": {"width": 0}},
-        "customdata": [f"{label}<br>{money(v)}" for v in spend],
-        "hovertemplate": "%{customdata}<br>%{x}<extra></extra>",
+        "customdata": [[label, money(v)] for v in spend],
+        "hovertemplate": "%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
     }
 
 
