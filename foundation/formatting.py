@@ -4,9 +4,10 @@ percents, counts and token figures as text.
 The rules, chosen once:
 - Money: the minus before the dollar sign ("-$4,315"). Cents show below $100, whole dollars from
   $100 up ("$42.50", "$1,234"); the rule looks at the amount rounded to the cent, so $99.996
-  reads "$100". This is the rule the plan's explanations and break-evens already used, and it
-  matches `planner.diagnosis`, which rounds a budget up to the cent below $100 and to the
-  dollar above: the amount a fix names is the amount to type in.
+  reads "$100". This is the rule the plan's explanations and ROI sentences already used, and
+  it matches `planner.fix.round_up`, which rounds a budget up to the cent below $100 and to
+  the dollar above: the amount a fix names is the amount to type in. (`money_cents`, always to
+  the cent, is kept for the command line's aligned columns of totals.)
 - Compact money for tiles ("$41.0k", "$1.13M"), signed money for changes ("+$61", "-$15,773"),
   fine money for per-task costs and prices (three significant digits below $1: "$0.000918").
 - Percents: one decimal, a whole number without its ".0" ("12.3%", "80%").
