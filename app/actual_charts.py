@@ -1,4 +1,5 @@
-"""Charts of actual spend as pure functions: DataFrames in, Plotly figures out."""
+"""Charts of actual spend as pure functions: DataFrames in, Plotly figures out. Names from the
+usage files go through `chart_text`, amounts through `app.format` (see `app.charts`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.charts import BUDGET, PALETTE, SPEND, _figure, color_for
+from app.format import chart_text, money, signed_money
 
 SPIKE = "#EB5757"
 PROJECTION = "#9B51E0"
@@ -21,17 +23,7 @@ def spend_over_time(
     # numbers and ISO dates are the cheapest for it (a filter change redraws this chart).
     parts = {str(name): part for name, part in long.groupby("group", observed=True)}
     names = sorted(parts, key=lambda name: -parts[name]["spend_usd"].sum())
-    bars = [
-        {
-            "type": "bar",
-            "name": name,
-            "x": parts[name]["day"].dt.strftime("%Y-%m-%d").tolist(),
-            "y": parts[name]["spend_usd"].round(2).tolist(),
-            "marker": {"color": color_for(name, names), "line": {"width": 0}},
-            "hovertemplate": f"{_escape(name)}<br>%{{x}}: $%{{y:,.2f}}<extra></extra>",
-        }
-        for name in names
-    ]
+    bars = [_day_bars(name, parts[name], color_for(name, names)) for name in names]
     data = [*bars, *_spike_markers(long, spikes)]
     return _figure(
         data,
@@ -43,6 +35,22 @@ def spend_over_time(
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
         yaxis={"title": {"text": "USD a day"}, "tickprefix": "$", "tickformat": ",.0f"},
     )
+
+
+def _day_bars(name: str, part: pd.DataFrame, color: str) -> dict:
+    """One group's daily spend; its name (from a usage file) rides in the hover text, so a
+    name such as "%{y}" is shown as written rather than read as a template."""
+    label = chart_text(name)
+    spend = part["spend_usd"].round(2).tolist()
+    return {
+        "type": "bar",
+        "name": label,
+        "x": part["day"].dt.strftime("%Y-%m-%d").tolist(),
+        "y": spend,
+        "marker": {"color": color, "line": {"width": 0}},
+        "customdata": [[label, money(v)] for v in spend],
+        "hovertemplate": "%{customdata[0]}<br>%{x}: %{customdata[1]}<extra></extra>",
+    }
 
 
 def _spike_markers(long: pd.DataFrame, spikes: pd.DataFrame) -> list[dict]:
@@ -60,7 +68,7 @@ def _spike_markers(long: pd.DataFrame, spikes: pd.DataFrame) -> list[dict]:
             "y": heights,
             "marker": {"symbol": "triangle-down", "size": 13, "color": SPIKE,
                        "line": {"width": 1, "color": "white"}},
-            "text": [_escape(label) for label in spikes["label"]],
+            "text": [chart_text(label) for label in spikes["label"]],
             "hovertemplate": "%{text}<extra></extra>",
         }
     ]  # fmt: skip
@@ -76,19 +84,19 @@ def burn_down(
          "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"},
         {"type": "scatter", "x": projection["day"], "y": projection["low_usd"], "mode": "lines",
          "line": {"width": 0}, "fill": "tonexty", "fillcolor": "rgba(155, 81, 224, 0.15)",
-         "name": "90 % interval", "hovertemplate": "%{x|%Y-%m-%d}: low $%{y:,.0f}<extra></extra>"},
+         "name": "90 % interval", **_hover(projection["low_usd"], "low ", "")},
         {"type": "scatter", "x": projection["day"], "y": projection["p50_usd"], "mode": "lines",
          "line": {"color": PROJECTION, "dash": "dash"}, "name": "projected",
-         "hovertemplate": "%{x|%Y-%m-%d}: $%{y:,.0f} projected<extra></extra>"},
+         **_hover(projection["p50_usd"], "", " projected")},
         {"type": "scatter", "x": burn["day"], "y": burn["cumulative_usd"], "mode": "lines+markers",
          "line": {"color": SPEND}, "marker": {"size": 4}, "name": "spent",
-         "hovertemplate": "%{x|%Y-%m-%d}: $%{y:,.0f} spent<extra></extra>"},
+         **_hover(burn["cumulative_usd"], "", " spent")},
     ]  # fmt: skip
     days = pd.concat([burn["day"], projection["day"]])
     data.append(
         {"type": "scatter", "x": [days.min(), days.max()], "y": [budget_usd, budget_usd],
          "mode": "lines", "line": {"color": BUDGET}, "name": "budget",
-         "hovertemplate": "budget $%{y:,.0f}<extra></extra>"}
+         "hovertemplate": f"budget {money(budget_usd)}<extra></extra>"}
     )  # fmt: skip
     return _figure(
         data,
@@ -97,6 +105,14 @@ def burn_down(
         yaxis={"title": {"text": "USD this month"}, "tickprefix": "$", "tickformat": ",.0f",
                "rangemode": "tozero"},
     )  # fmt: skip
+
+
+def _hover(values: pd.Series, before: str, after: str) -> dict:
+    """A day's amount written out in the hover text: "2026-10-05: low $1,234"."""
+    return {
+        "customdata": [money(v) for v in values],
+        "hovertemplate": f"%{{x|%Y-%m-%d}}: {before}%{{customdata}}{after}<extra></extra>",
+    }
 
 
 GAP_STEPS = [
@@ -111,19 +127,21 @@ def gap_waterfall(by_class: pd.DataFrame, title: str, height: int = 340) -> go.F
     """From last month's actual spend to the plan's monthly cost, step by step."""
     actual = float(by_class["actual_usd"].sum())
     steps = [-float(by_class[column].sum()) for column, _ in GAP_STEPS]
+    plan = actual + sum(steps)  # where the waterfall's total bar ends
     labels = ["actual", *(label for _, label in GAP_STEPS), "plan"]
     waterfall = {
         "type": "waterfall",
         "x": labels,
         "measure": ["absolute", "relative", "relative", "relative", "relative", "total"],
         "y": [actual, *steps, 0],
-        "text": [f"${actual:,.0f}", *(f"{s:+,.0f}" for s in steps), ""],
+        "text": [money(actual), *(signed_money(s) for s in steps), ""],
         "textposition": "outside",
+        "customdata": [money(actual), *(signed_money(s) for s in steps), money(plan)],
         "connector": {"line": {"color": "#BDBDBD"}},
         "increasing": {"marker": {"color": SPIKE}},
         "decreasing": {"marker": {"color": PALETTE[2]}},
         "totals": {"marker": {"color": SPEND}},
-        "hovertemplate": "%{x}: $%{y:,.0f}<extra></extra>",
+        "hovertemplate": "%{x}: %{customdata}<extra></extra>",
     }
     return _figure(
         [waterfall],
@@ -132,8 +150,3 @@ def gap_waterfall(by_class: pd.DataFrame, title: str, height: int = 340) -> go.F
         yaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": ",.0f"},
         showlegend=False,
     )
-
-
-def _escape(text: str) -> str:
-    """Plotly renders a subset of HTML in labels; names from files are shown as written."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

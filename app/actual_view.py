@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from app import state as S
-from app.format import count, md_escape, money
+from app.format import count, md_escape, money, pct
 from app.tiles import Tile
 from usage.alerts import Alert
 from usage.budgets import THRESHOLDS, BudgetStatus
@@ -174,7 +174,7 @@ def alert_blocks(found: Sequence[Alert]) -> list[tuple[str, str]]:
 
 
 def alerts_caption() -> str:
-    marks = ", ".join(f"{share:.0%}" for share, _ in reversed(THRESHOLDS))
+    marks = ", ".join(pct(share) for share, _ in reversed(THRESHOLDS))
     return f"Alerts at {marks} of a budget and on a projected overrun."
 
 
@@ -190,8 +190,8 @@ def board_caption(outcomes_name: str) -> str:
     return (
         f"Teams ranked by value per 1,000 tokens, with the rank by cost per successful task "
         f"beside it; tokens are shown but never rank anyone. Tokenmaxxing: tokens per successful "
-        f"task up {TOKENS_RISE:.0%} or more on the month before while successes grew "
-        f"{SUCCESS_FLAT:.0%} or less. Cost figures are left empty where some spend is on "
+        f"task up {pct(TOKENS_RISE)} or more on the month before while successes grew "
+        f"{pct(SUCCESS_FLAT)} or less. Cost figures are left empty where some spend is on "
         f"models the catalog cannot price (unpriced_tokens). Outcomes: {md_escape(outcomes_name)}."
     )
 

@@ -1,4 +1,9 @@
-"""Charts as pure functions: a DataFrame in, a Plotly figure out (no Streamlit here)."""
+"""Charts as pure functions: a DataFrame in, a Plotly figure out (no Streamlit here).
+
+Every text a chart shows that came from an input (task classes, models, providers, scenario
+names, titles) goes through `chart_text`, and every amount through `app.format`: hover texts
+carry the written figure in `customdata` rather than a Plotly number format, so a negative
+reads "-$1,234" and cents show by the one rule."""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from app.format import chart_text, money, money_fine, pct
 
 TIER_COLORS = {
     "frontier": "#4C3F91",
@@ -55,7 +62,7 @@ def _figure(data: list, title: str, height: int, **layout) -> go.Figure:
     """One figure built in one go: Plotly's `update_*` calls cost ~5 ms each, a slider
     move re-draws every chart, and the whole rerun has 300 ms."""
     base = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "title": {"text": chart_text(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 48, "b": 10},
         "font": FONT,
@@ -91,12 +98,13 @@ def spend_bars(table: pd.DataFrame, by: str, title: str, height: int = 260) -> g
     bar = {
         "type": "bar",
         "x": spend,
-        "y": groups,
+        "y": [chart_text(g) for g in groups],
         "orientation": "h",
         "marker": {"color": [color_for(n, names) for n in groups]},
-        "text": [f"${v:,.0f} ({v / total:.0%})" for v in spend],
+        "text": [f"{money(v)} ({pct(v / total)})" for v in spend],
         "textposition": "auto",
-        "hovertemplate": "%{y}: $%{x:,.0f} a month<extra></extra>",
+        "customdata": [money(v) for v in spend],
+        "hovertemplate": "%{y}: %{customdata} a month<extra></extra>",
     }
     return _figure(
         [bar],
@@ -117,26 +125,33 @@ def flow_sankey(assignments: pd.DataFrame, height: int = 520) -> go.Figure:
     index.update({name: len(classes) + i for i, name in enumerate(models)})
     colors = ["#BDBDBD"] * len(classes) + [TIER_COLORS.get(tiers[m], PALETTE[0]) for m in models]
     links = assignments[assignments["monthly_cost_usd"] > 0]
+    # A node's size is the larger of what flows in and out: a class's spend, a model's spend.
+    out_of = links.groupby("task_class")["monthly_cost_usd"].sum()
+    into = links.groupby("model")["monthly_cost_usd"].sum()
+    node_spend = [out_of.get(c, 0.0) for c in classes] + [into.get(m, 0.0) for m in models]
     sankey = {
         "type": "sankey",
         "arrangement": "snap",
         "textfont": {"size": 13, "color": "#262730", "shadow": "none"},
         "node": {
-            "label": classes + models,
+            "label": [chart_text(name) for name in classes + models],
             "color": colors,
             "pad": 12,
             "thickness": 14,
             "line": {"width": 0},
-            "hovertemplate": "%{label}: $%{value:,.0f} a month<extra></extra>",
+            "customdata": [f"{money(v)} a month" for v in node_spend],
+            "hovertemplate": "%{label}: %{customdata}<extra></extra>",
         },
         "link": {
             "source": [index[c] for c in links["task_class"]],
             "target": [index[m] for m in links["model"]],
             "value": links["monthly_cost_usd"].tolist(),
             "color": [_fade(TIER_COLORS.get(t, PALETTE[0])) for t in links["tier"]],
-            "customdata": [f"{s:.0%}" for s in links["share"]],
-            "hovertemplate": "%{source.label} → %{target.label}<br>"
-            "$%{value:,.0f} a month, %{customdata} of the class<extra></extra>",
+            "customdata": [
+                f"{money(v)} a month, {pct(s)} of the class"
+                for v, s in zip(links["monthly_cost_usd"], links["share"], strict=True)
+            ],
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{customdata}<extra></extra>",
         },
     }
     return _figure([sankey], "Which work goes to which model (band width = monthly spend)", height)
@@ -156,7 +171,8 @@ def frontier_chart(
             "name": "Best plan at each budget",
             "line": {"color": SPEND, "width": 2},
             "marker": {"size": 5},
-            "hovertemplate": "Spend $%{x:,.0f}<br>Net value $%{y:,.0f}<extra></extra>",
+            "customdata": _spend_and_value(ok["monthly_cost_usd"], ok["monthly_net_value_usd"]),
+            "hovertemplate": "%{customdata}<extra></extra>",
         }
     ]
     if cost is not None and net_value is not None:
@@ -170,8 +186,8 @@ def frontier_chart(
                 "marker": {"color": BUDGET, "size": 14, "symbol": "diamond"},
                 "text": ["This plan"],
                 "textposition": "bottom left",
-                "hovertemplate": "This plan<br>Spend $%{x:,.0f}<br>Net value $%{y:,.0f}"
-                "<extra></extra>",
+                "customdata": _spend_and_value([cost], [net_value]),
+                "hovertemplate": "This plan<br>%{customdata}<extra></extra>",
             }
         )
     return _figure(
@@ -196,17 +212,17 @@ def fan_chart(
     """P10-P90 band and P50 line of `series` ("spend", "value" or "net_value") by month."""
     months = list(bands["month"])
 
-    def line(pct: int, **style) -> dict:
-        return {"type": "scatter", "x": months, "y": bands[f"{series}_p{pct}"].tolist(),
-                "mode": "lines", **style}  # fmt: skip
+    def line(p: int, hover: str, **style) -> dict:
+        values = bands[f"{series}_p{p}"].tolist()
+        return {"type": "scatter", "x": months, "y": values, "mode": "lines",
+                "customdata": [money(v) for v in values],
+                "hovertemplate": hover + " %{customdata}<extra></extra>", **style}  # fmt: skip
 
     traces = [
-        line(90, line={"width": 0}, name="P90", showlegend=False,
-             hovertemplate="P90 $%{y:,.0f}<extra></extra>"),
-        line(10, line={"width": 0}, fill="tonexty", fillcolor=_fade(color, 0.22),
-             name="P10 to P90", hovertemplate="P10 $%{y:,.0f}<extra></extra>"),
-        line(50, line={"color": color, "width": 3}, name="P50 (median)",
-             hovertemplate="%{x|%b %Y}: P50 $%{y:,.0f}<extra></extra>"),
+        line(90, "P90", line={"width": 0}, name="P90", showlegend=False),
+        line(10, "P10", line={"width": 0}, fill="tonexty", fillcolor=_fade(color, 0.22),
+             name="P10 to P90"),
+        line(50, "%{x|%b %Y}: P50", line={"color": color, "width": 3}, name="P50 (median)"),
     ]  # fmt: skip
     shapes, notes = [], []
     if budget is not None:
@@ -215,7 +231,7 @@ def fan_chart(
         traces.append(
             {"type": "scatter", "x": [months[0], months[-1]], "y": [budget, budget],
              "mode": "lines", "line": {"color": BUDGET, "dash": "dash", "width": 2},
-             "name": f"Monthly budget {_money(budget)}", "hoverinfo": "skip"}
+             "name": f"Monthly budget {money(budget)}", "hoverinfo": "skip"}
         )  # fmt: skip
     if marker_month is not None:
         shapes.append(
@@ -223,7 +239,7 @@ def fan_chart(
              "x1": marker_month, "line": {"color": BUDGET, "dash": "dot", "width": 2}}
         )  # fmt: skip
         notes.append(
-            {"x": marker_month, "y": 1, "yref": "paper", "text": marker_text,
+            {"x": marker_month, "y": 1, "yref": "paper", "text": chart_text(marker_text),
              "showarrow": False, "xanchor": "left", "yanchor": "top", "font": {"color": BUDGET}}
         )  # fmt: skip
     return _figure(
@@ -251,9 +267,11 @@ def price_history_chart(history: pd.DataFrame, until: date, height: int = 380) -
                     "y": [*rows[field], rows[field].iloc[-1]],
                     "mode": "lines+markers",
                     "line": {"shape": "hv", "color": color_for(model, keys), "dash": dash},
-                    "name": f"{model} ({field.split('_')[0]})",
+                    "name": chart_text(f"{model} ({field.split('_')[0]})"),
                     "marker": {"size": 6},
-                    "hovertemplate": "%{x|%d %b %Y}: $%{y:,.2f} per million tokens<extra></extra>",
+                    "customdata": [money_fine(v) for v in [*rows[field], rows[field].iloc[-1]]],
+                    "hovertemplate": "%{x|%d %b %Y}: %{customdata} per million tokens"
+                    "<extra></extra>",
                 }
             )
     return _figure(
@@ -275,17 +293,20 @@ def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
         traces.append(
             {
                 "type": "bar",
-                "y": rows["scenario"].tolist(),
+                "y": [chart_text(s) for s in rows["scenario"]],
                 "x": rows["share"].tolist(),
-                "name": provider,
+                "name": chart_text(provider),
                 "orientation": "h",
                 "marker": {"color": color_for(provider, providers)},
-                "text": [f"{s:.0%}" if s >= 0.06 else "" for s in rows["share"]],
+                "text": [pct(s) if s >= 0.06 else "" for s in rows["share"]],
                 "textposition": "inside",
-                "hovertemplate": f"{provider}: " + "%{x:.1%} of model spend<extra></extra>",
+                "customdata": [
+                    f"{chart_text(provider)}: {pct(s)} of model spend" for s in rows["share"]
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
-    order = list(dict.fromkeys(shares["scenario"]))
+    order = [chart_text(s) for s in dict.fromkeys(shares["scenario"])]
     return _figure(
         traces,
         "Vendor shares of model spend",
@@ -296,9 +317,11 @@ def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
     )
 
 
-def _money(x: float) -> str:
-    """$1,300; -$45 (the sign before the dollar)."""
-    return f"{'-' if x < 0 else ''}${abs(x):,.0f}"
+def _spend_and_value(spend, net_value) -> list[str]:
+    """Hover text of a point on the frontier: its spend and net value, written out."""
+    return [
+        f"Spend {money(s)}<br>Net value {money(v)}" for s, v in zip(spend, net_value, strict=True)
+    ]
 
 
 def _fade(hex_color: str, alpha: float = 0.45) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from app import tables
+from app.format import money, pct, signed_pct
 from app.planning import PlanRequest, ScenarioSpec, solve
 from planner.export import PLAN_COLUMNS
 from planner.forecast import ForecastSettings, forecast
@@ -61,8 +62,9 @@ LABELS = {
 
 def settings_rows(
     request: PlanRequest, growth_override: float | None, price_decline: float
-) -> list[tuple[str, object]]:
-    """What produced the numbers, as (setting, value) rows for the first sheet."""
+) -> list[tuple]:
+    """What produced the numbers, as (setting, value) or (setting, value, format kind) rows
+    for the first sheet: money and percents are numbers with their format."""
     quality = (request.quality_source or "your own table") if request.quality_text else "benchmark"
     return [
         ("Built (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M")),
@@ -70,13 +72,14 @@ def settings_rows(
         ("Accuracy figures", quality),
         ("Prices as of", request.as_of),
         ("Objective", OBJECTIVES.get(request.objective, request.objective)),
-        ("Monthly budget (USD)", request.budget_usd),
+        ("Monthly budget (USD)", request.budget_usd, "usd"),
         ("Quality bar (accuracy points)", request.floor_shift_pts),
         (
             "Monthly volume growth",
-            "each class's own" if growth_override is None else f"{growth_override:.1%}",
+            "each class's own" if growth_override is None else growth_override,
+            "share",
         ),
-        ("Expected price decline a year", f"{price_decline:.0%}"),
+        ("Expected price decline a year", price_decline, "share"),
         ("Today's process may keep work", "yes" if request.include_status_quo else "no"),
         ("One model per task class", "yes" if request.single_model else "no"),
     ]
@@ -171,9 +174,9 @@ def describe_spec(spec: ScenarioSpec) -> str:
     """A vendor scenario's terms in one line: name, sheet dates, discounts, changes, caps."""
     parts = [spec.name]
     parts += [f"{p} sheet of {d}" for p, d in sorted(spec.provider_dates.items())]
-    parts += [f"{k} {v:g}% off" for k, v in sorted(spec.discounts_pct.items())]
-    parts += [f"{k} {v:+g}% price" for k, v in sorted(spec.price_change_pct.items())]
-    parts += [f"{k} cap {v:g}%" for k, v in sorted(spec.vendor_caps_pct.items())]
-    parts += [f"{k} cap ${v:,.0f}/month" for k, v in sorted(spec.vendor_caps_usd.items())]
-    parts += [f"{k} commits ${v:,.0f}/month" for k, v in sorted(spec.commitments_usd.items())]
+    parts += [f"{k} {pct(v / 100)} off" for k, v in sorted(spec.discounts_pct.items())]
+    parts += [f"{k} {signed_pct(v / 100)} price" for k, v in sorted(spec.price_change_pct.items())]
+    parts += [f"{k} cap {pct(v / 100)}" for k, v in sorted(spec.vendor_caps_pct.items())]
+    parts += [f"{k} cap {money(v)}/month" for k, v in sorted(spec.vendor_caps_usd.items())]
+    parts += [f"{k} commits {money(v)}/month" for k, v in sorted(spec.commitments_usd.items())]
     return "; ".join(parts)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app import loaders, planning
 from app import state as S
-from app.format import money, multiple, pct
+from app.format import money, multiple, number, pct
 from planner.breakeven import break_evens, not_explained
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
@@ -210,7 +210,7 @@ def return_tiles(r: ReturnVsToday) -> None:
     cols[2].metric("AI spend a month", money(r.ai_spend_usd), border=True)
     cols[3].metric(
         "Payback",
-        "–" if r.payback_months is None else f"{r.payback_months:,.1f} months",
+        "–" if r.payback_months is None else f"{number(r.payback_months)} months",
         border=True,
         help="One-off costs (the workload's one_off_cost_usd column) / net benefit a month."
         if r.one_off_cost_usd is not None

@@ -82,10 +82,10 @@ def caption(settings: ForecastSettings) -> str:
     growth = (
         "each class's own growth rate"
         if settings.growth_override is None
-        else f"{settings.growth_override:.1%} a month for every class"
+        else f"{pct(settings.growth_override)} a month for every class"
     )
     return (
-        f"Volumes grow at {growth}; model prices fall {settings.annual_price_decline:.0%} a "
+        f"Volumes grow at {growth}; model prices fall {pct(settings.annual_price_decline)} a "
         "year, and the price sheets already dated for the coming months apply from their "
         f"dates. The bands come from {settings.paths:,} simulated paths (seed {settings.seed}); "
         "the plan's shares are held fixed."

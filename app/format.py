@@ -1,7 +1,7 @@
 """Formatting for the pages: the one formatting module (`foundation.formatting`), re-exported so
-`from app.format import money` keeps working, and `md_escape` for text shown through
-Streamlit's markdown (st.markdown, st.caption, st.error, ...), which must never format or
-link text that came from an input."""
+`from app.format import money` keeps working; `md_escape` for text shown through Streamlit's
+markdown (st.markdown, st.caption, st.error, ...), which must never format or link text that
+came from an input; and `chart_text`, the same guarantee for every text a chart shows."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from foundation.formatting import (
     money_compact,
     money_fine,
     multiple,
+    number,
     pct,
     per_mtok,
     signed_money,
@@ -23,6 +24,7 @@ from foundation.formatting import (
 )
 
 __all__ = [
+    "chart_text",
     "clean_float",
     "count",
     "md_escape",
@@ -32,6 +34,7 @@ __all__ = [
     "money_compact",
     "money_fine",
     "multiple",
+    "number",
     "pct",
     "per_mtok",
     "signed_money",
@@ -63,3 +66,11 @@ def _escape_line(line: str) -> str:
 def md_unescape(text: str) -> str:
     """What a reader sees of `md_escape`d text (the backslashes gone), for tests."""
     return re.sub(r"\\(.)", r"\1", text.replace("  \n", "\n"))
+
+
+def chart_text(text: object) -> str:
+    """Text from an input as a chart shows it. Plotly reads a subset of HTML in titles, axis
+    and tick labels, legend names, node labels, bar texts and hover texts (`<b>`, `<br>`,
+    `<a href>`): with &, < and > as entities, which it draws as the characters, a name such
+    as `<a href="...">` is shown as written and links nowhere."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -20,7 +20,7 @@ import streamlit as st
 
 from app import inputs, planning
 from foundation.errors import InputError
-from planner.explain import fix_as_settings
+from planner.fix import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
 from planner.plan import Plan
@@ -132,7 +132,7 @@ def unplannable(request_key: str, prices_fingerprint: str) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def settings_fix(request_key: str, prices_fingerprint: str) -> dict | None:
     """The smallest change of the sidebar's settings that makes a plan exist
-    (`planner.explain.fix_as_settings`); None when no change helps or the request is bad."""
+    (`planner.fix.fix_as_settings`); None when no change helps or the request is bad."""
     request = planning.PlanRequest.from_key(request_key)
     try:
         return fix_as_settings(planning.problem_of(request, _catalog(prices_fingerprint)))

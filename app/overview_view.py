@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.format import count, money, money_compact, pct
+from app.format import count, money, money_compact, money_fine, pct, signed_pct
 from app.tables import Kpis
 from app.tiles import Tile
 from planner.forecast import ForecastSettings
@@ -47,13 +47,13 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
         ),
         Tile(
             "Value / 1k tokens",
-            f"${k.value_per_1k_tokens_usd:,.2f}" if k.value_per_1k_tokens_usd is not None else "–",
+            money_fine(k.value_per_1k_tokens_usd),
             help="Value of successful tasks per 1,000 tokens processed.",
         ),
         Tile(
             "Savings",
             money(savings),
-            delta=f"{-savings / k.most_accurate_cost_usd:+.0%} spend"
+            delta=f"{signed_pct(-savings / k.most_accurate_cost_usd)} spend"
             if k.most_accurate_cost_usd and abs(savings) >= SAME_USD
             else None,
             delta_color="inverse",
@@ -74,7 +74,7 @@ def outlook_tiles(k: Kpis, outlook: pd.DataFrame) -> list[Tile]:
         Tile(
             "Spend in month 12",
             money(month_12),
-            delta=f"{month_12 / k.monthly_cost_usd - 1:+.0%}" if k.monthly_cost_usd else None,
+            delta=signed_pct(month_12 / k.monthly_cost_usd - 1) if k.monthly_cost_usd else None,
             delta_color="inverse",
             help="With the volume growth and price decline set in the sidebar.",
         ),

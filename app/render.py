@@ -69,7 +69,7 @@ def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") 
 
 
 def _settings_fix_button(request: PlanRequest | None, prices: str) -> bool:
-    """The combined smallest fix (`planner.explain.fix_as_settings`: a whole-point lower
+    """The combined smallest fix (`planner.fix.fix_as_settings`: a whole-point lower
     quality bar and/or a budget) as one button; False when there is none the sidebar can
     apply (it needs a vendor cap or commitment changed, or a bar below the slider's range)."""
     change = _sidebar_change(request, prices)
@@ -176,7 +176,7 @@ def relaxed_view(request: PlanRequest, prices: str) -> None:
         st.caption(
             f"Not all of this work: even on the cheapest models, with no floor at all, it "
             f"costs {money(totals.monthly_cost_usd)} a month, so {money(budget)} covers about "
-            f"{pct(budget / totals.monthly_cost_usd, 0)} of it. The cheapest plan is below."
+            f"{pct(budget / totals.monthly_cost_usd)} of it. The cheapest plan is below."
         )
     st.dataframe(relaxed_table(plan, request), hide_index=True)
 

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import deferred, loaders, planning, shared_scenarios
 from app import state as S
+from app.format import money, pct
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
 
@@ -175,10 +176,10 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         on_change=_copy,
         args=(S.BUDGET, S.BUDGET_TYPED),
         help=f"Starts at the cheapest plan that meets every accuracy floor (about "
-        f"${ranges.cheapest_spend or 0:,.0f} a month); more budget buys accuracy where it is "
-        f"worth most. At the right end (${ranges.budget_top:,}) the budget does not bind: the "
-        f"best plan spends about ${ranges.best_spend or 0:,.0f}. Below the cheapest plan there "
-        "is no plan, and the pages say what would fix it.",
+        f"{money(ranges.cheapest_spend or 0)} a month); more budget buys accuracy where it is "
+        f"worth most. At the right end ({money(ranges.budget_top)}) the budget does not bind: "
+        f"the best plan spends about {money(ranges.best_spend or 0)}. Below the cheapest plan "
+        "there is no plan, and the pages say what would fix it.",
     )
     # The exact budget, typed: one state key (the slider's) holds the budget; this box
     # shows it and writes to it.
@@ -207,8 +208,9 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         step=0.5,
         key=S.GROWTH,
         format="%.1f%%",
-        help=f"Starts at the workload's own average ({ranges.growth_default:.1f}%/month), where "
-        "each class keeps its own growth rate; any other value applies to every class.",
+        help=f"Starts at the workload's own average ({pct(ranges.growth_default / 100)} a "
+        "month), where each class keeps its own growth rate; any other value applies to every "
+        "class.",
     )
     bar.slider(
         "Expected price decline per year",

@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from foundation.formatting import pct
 from planner.plan import Plan
 from planner.problem import PlanningProblem
 from planner.roi import RoiReport
@@ -119,7 +120,7 @@ def main_models(plan: Plan) -> dict[str, tuple[str, float]]:
 def main_model(plan: Plan) -> dict[str, str]:
     """Each class's largest-share option, with the share when it is split."""
     return {
-        task: model if share > 0.995 else f"{model} ({share:.0%})"
+        task: model if share > 0.995 else f"{model} ({pct(share)})"
         for task, (model, share) in main_models(plan).items()
     }
 
@@ -159,7 +160,7 @@ def compare_scenarios(
                 "classes_moved": sum(mains[name].get(c) != m for c, m in base_main.items())
                 if base_main
                 else np.nan,
-                "vendor_shares": "; ".join(f"{p} {s:.0%}" for p, s in pairs),
+                "vendor_shares": "; ".join(f"{p} {pct(s)}" for p, s in pairs),
             }
         )
     classes = [c.name for c in first.problem.classes]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from app import state as S
-from app.format import md_escape, money, pct, signed_money
+from app.format import md_escape, money, money_fine, pct, signed_money, signed_pct
 from app.planning import ScenarioSpec
 from pricing.catalog import Catalog
 
@@ -231,7 +231,7 @@ def diff_view(diff: pd.DataFrame) -> pd.DataFrame:
     )
     out["Old ($ per 1M tokens)"] = diff["old"].map(_price)
     out["New ($ per 1M tokens)"] = diff["new"].map(_price)
-    out["Change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else f"{x:+.1f}%")
+    out["Change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else signed_pct(x / 100))
     return out
 
 
@@ -259,7 +259,7 @@ def field_label(field: Any) -> str:
 
 
 def _price(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"${float(value):,.4g}"
+    return "" if value is None or pd.isna(value) else money_fine(value)
 
 
 def sheet_date_options(change_dates: Sequence[Any]) -> list[str]:

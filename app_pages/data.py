@@ -11,6 +11,7 @@ from app import data_view as view
 from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
+from foundation.csvfile import for_a_person
 from planner.quality import quality_template_csv
 from planner.workload import WORKLOAD_COLUMNS, workload_template_csv
 
@@ -58,9 +59,9 @@ def _workload_section() -> None:
     if ss.get(S.WORKLOAD_EDIT_ERROR):
         st.error(view.edits_refused(ss[S.WORKLOAD_EDIT_ERROR]))
     row = st.container(horizontal=True)
-    row.download_button("Download workload (CSV)", ss.get(S.WORKLOAD_CSV) or "",
+    row.download_button("Download workload (CSV)", for_a_person(ss.get(S.WORKLOAD_CSV) or ""),
                         file_name="workload.csv", mime="text/csv", on_click="ignore")  # fmt: skip
-    row.download_button("Download template (CSV)", workload_template_csv(),
+    row.download_button("Download template (CSV)", for_a_person(workload_template_csv()),
                         file_name="workload-template.csv", mime="text/csv",
                         on_click="ignore")  # fmt: skip
     row.button("Reset to the example", on_click=loaders.reset_to_example)
@@ -74,7 +75,7 @@ def _quality_section() -> None:
         S.QUALITY_UPLOADER, S.PENDING_QUALITY, S.QUALITY_UPLOAD_ERROR, "accuracy figures",
     )  # fmt: skip
     row = st.container(horizontal=True)
-    row.download_button("Download template (CSV)", quality_template_csv(),
+    row.download_button("Download template (CSV)", for_a_person(quality_template_csv()),
                         file_name="quality-template.csv", mime="text/csv", on_click="ignore",
                         key=S.QUALITY_TEMPLATE)  # fmt: skip
     if own:

@@ -8,7 +8,7 @@ import streamlit as st
 from app import charts, loaders, render, tables
 from app import forecast_view as view
 from app import state as S
-from foundation.csvfile import for_a_person, table_to_csv
+from foundation.csvfile import for_a_person, frame_to_csv
 
 ctx, plan = render.title_and_plan("Forecast: spend and value ahead")
 start = S.WIDGET_DEFAULTS
@@ -66,7 +66,7 @@ with st.expander("Month by month"):
     )
     st.download_button(
         "Download forecast (CSV)",
-        for_a_person(table_to_csv(table.to_dict("records"), list(table.columns))),
+        for_a_person(frame_to_csv(table)),
         file_name="portfolio-forecast.csv",
         mime="text/csv",
         on_click="ignore",

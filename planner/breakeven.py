@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 
+from foundation.formatting import pct
 from planner import solver
 from planner.model import solve_problem
 from planner.problem import PlanningProblem
@@ -127,8 +128,8 @@ def _search_classes(problem, search, kind, subject, columns, targets) -> list[Br
     out = []
     for t in targets:
         if t in found:
-            pct = found[t] / (GRID / 100)
-            out.append(BreakEven(problem.classes[t].name, kind, subject, pct, _wins_at(pct)))
+            cut = found[t] / (GRID / 100)
+            out.append(BreakEven(problem.classes[t].name, kind, subject, cut, _wins_at(cut)))
         else:
             out.append(_never(problem, kind, subject, t, columns, search.shares_at(GRID)))
     return out
@@ -265,10 +266,12 @@ def _columns_of(problem: PlanningProblem, kind: str, subject: str) -> np.ndarray
     return (names == subject) & problem.is_ai
 
 
-def _wins_at(pct: float) -> str:
-    if pct == 0:
+def _wins_at(cut: float) -> str:
+    if cut == 0:
         return "wins work at list price (a tie with the plan's choice)"
-    return f"wins work from a {pct:.1f}% list-price cut; not at {max(pct - 0.1, 0):.1f}%"
+    return (
+        f"wins work from a {pct(cut / 100)} list-price cut; not at {pct(max(cut - 0.1, 0) / 100)}"
+    )
 
 
 def _never(
@@ -294,12 +297,12 @@ def _never(
             else "the other options leave no accuracy to spare for mixing it in"
         )
         why = (
-            f"never, even free: {who} reaches {best:.1%}, below the {task.min_accuracy:.1%} "
+            f"never, even free: {who} reaches {pct(best)}, below the {pct(task.min_accuracy)} "
             f"floor, and {mixing}"
         )
     elif best + 1e-12 < achieved:
         why = (
-            f"never, even free: {who} reaches {best:.1%} against {achieved:.1%} for the plan's "
+            f"never, even free: {who} reaches {pct(best)} against {pct(achieved)} for the plan's "
             "choice, and the value of the extra failures exceeds the plan's cost"
         )
     else:

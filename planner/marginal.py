@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from foundation.formatting import money, money_fine, pct
 from planner import solver
 from planner.model import solve_problem, spend_of
 from planner.problem import PlanningProblem
@@ -227,7 +228,7 @@ def _budget_sentence(problem, change, rate, low, high) -> str:
     if rate is None or low is None or high is None or not max_value:
         return step
     return (
-        f"{step} Each extra dollar adds {money(rate, fine=True)} of net value while the budget "
+        f"{step} Each extra dollar adds {money_fine(rate)} of net value while the budget "
         f"is between {money(low)} and {money(high)}."
     )
 
@@ -245,11 +246,5 @@ def _floor_sentence(problem, name, change, rate, low, high) -> str:
         return step
     return (
         f"{step} Each point {'costs' if max_value else 'adds'} {money(abs(rate) / 100)} of "
-        f"{what} a month while the floor is between {low:.1%} and {high:.1%}."
+        f"{what} a month while the floor is between {pct(low)} and {pct(high)}."
     )
-
-
-def money(x: float, fine: bool = False) -> str:
-    if fine and abs(x) < 100:
-        return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"

@@ -8,15 +8,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from planner.diagnosis import Diagnosis, diagnose, precheck, with_combined_fix
 from planner.explain import (
     BindingConstraint,
-    Diagnosis,
     binding_constraints,
     break_even_table,
     budget_shadow_price,
-    diagnose,
-    precheck,
-    with_combined_fix,
 )
 from planner.model import LpSolution, solve_problem
 from planner.problem import HOURS_PER_MONTH, PlanningProblem

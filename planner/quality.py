@@ -7,16 +7,15 @@ organisation's table laid over the default beats the default.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
 from foundation.cells import NON_NEGATIVE, SHARE, Record, check_range, number_cell, text_cell
+from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError, raise_all
-from foundation.inputs import MAX_NOTE, StrictRecord, safe_cell
+from foundation.inputs import MAX_NOTE, StrictRecord
 from foundation.tables import Columns, did_you_mean, format_of, read_file, records_of
 from planner.accuracy import (
     BENCHMARK_DIR,
@@ -210,11 +209,7 @@ def _quality_row_of(record: Record, known: set[str] | None) -> QualityRow:
 
 def quality_template_csv() -> str:
     """A header and example rows (class rows and a category row), for people to fill in."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(QUALITY_COLUMNS)
-    writer.writerows([[safe_cell(cell) for cell in row] for row in _TEMPLATE])
-    return out.getvalue()
+    return tuples_to_csv(_TEMPLATE, QUALITY_COLUMNS)
 
 
 # -- the sourced default ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from foundation.formatting import money, multiple, number, pct
 from planner.plan import Plan
 from planner.problem import STATUS_QUO, PlanningProblem
 
@@ -322,16 +323,16 @@ def today_sentence(r: ReturnVsToday) -> str:
     """The change against today's process in one sentence, with what it does not cover."""
     if not r.any_comparison:
         return "No class has today's cost and accuracy, so the return against today is unknown."
-    roi = "" if r.incremental_roi is None else f" ({r.incremental_roi:,.1f}x the AI spend)"
+    roi = "" if r.incremental_roi is None else f" ({multiple(r.incremental_roi)} the AI spend)"
     text = (
-        f"Against today's process the plan gains {_usd(r.net_benefit_usd)} a month net of its "
-        f"{_usd(r.ai_spend_usd)} AI spend{roi}"
+        f"Against today's process the plan gains {money(r.net_benefit_usd)} a month net of its "
+        f"{money(r.ai_spend_usd)} AI spend{roi}"
         if r.net_benefit_usd >= 0
-        else f"Against today's process the plan loses {_usd(-r.net_benefit_usd)} a month after "
-        f"its {_usd(r.ai_spend_usd)} AI spend"
+        else f"Against today's process the plan loses {money(-r.net_benefit_usd)} a month after "
+        f"its {money(r.ai_spend_usd)} AI spend"
     )
     if r.payback_months is not None:
-        text += f", paying back its one-off costs in {r.payback_months:,.1f} months"
+        text += f", paying back its one-off costs in {number(r.payback_months)} months"
     text += "."
     if r.new_work:
         text += (
@@ -351,18 +352,18 @@ def cost_sentence(plan: Plan, most_accurate: Baseline) -> str:
     if plan_is_most_accurate(plan) and abs(cost - base) < 0.005:
         compared = "and it is the most-accurate baseline itself (each class on its best model)"
     elif base > 0:
-        pct = (cost - base) / base * 100
-        more_less = "less" if pct < 0 else "more"
+        rel = (cost - base) / base
+        more_less = "less" if rel < 0 else "more"
         compared = (
             same
-            if abs(pct) < 0.05
-            else f"{_pct(abs(pct))} {more_less} than running everything on the most accurate model"
+            if abs(rel * 100) < 0.05
+            else f"{pct(abs(rel))} {more_less} than running everything on the most accurate model"
         )
     elif cost > 0:
         compared = "while running everything on the most accurate model would cost nothing"
     else:
         compared = same
-    return f"This plan costs {_usd(cost)} a month, {compared}, {_floors(plan)}."
+    return f"This plan costs {money(cost)} a month, {compared}, {_floors(plan)}."
 
 
 def _floors(plan: Plan) -> str:
@@ -375,11 +376,3 @@ def _floors(plan: Plan) -> str:
     if below == 1:
         return "with 1 class below its accuracy bar"
     return f"with {below} classes below their accuracy bar"
-
-
-def _usd(x: float) -> str:
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
-
-
-def _pct(x: float) -> str:
-    return f"{x:,.0f}%" if x >= 1 else f"{x:.1f}%"

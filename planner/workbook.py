@@ -5,13 +5,20 @@ numbers, then one sheet per table: a bold header row that stays in view (frozen)
 filter, money as currency, shares as percents, counts with thousands separators, and
 columns wide enough to read. Text cells go through `foundation.inputs.safe_cell`, so a name
 such as `=HYPERLINK(...)` is shown as written, never run as a formula. Numbers stay numbers
-(a spreadsheet can sum them). No Streamlit here.
+(a spreadsheet can sum them), written with one format per kind:
+- money: dollars and cents, the minus before the dollar sign ("-$1,234.50"): a spreadsheet
+  column reads to the cent at every size, while the page's text drops cents from $100 up;
+- amounts per task, per token or per 1k tokens: at least two decimals and up to ten, so a
+  cost of $0.000000400 never shows as $0.00;
+- percents: a share with one decimal ("12.3%"); a column in points (a discount of 20, a
+  share % of 30) is stored as the share (0.2, 0.3), so a formula that multiplies by it works.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,17 +29,17 @@ import xlsxwriter
 
 from foundation.inputs import safe_cell
 
-# Excel number formats by kind of column.
+# Excel number formats by kind of column ("points" is written as a share: see `_write`).
+MONEY = '"$"#,##0.00;-"$"#,##0.00'
 FORMATS = {
-    "usd": '"$"#,##0;-"$"#,##0',  # whole dollars, the sign before the dollar
-    "usd_cents": '"$"#,##0.00;-"$"#,##0.00',
-    "usd_fine": '"$"#,##0.000000;-"$"#,##0.000000',  # cost per task
+    "usd": MONEY,
+    "usd_fine": '"$"#,##0.00########;-"$"#,##0.00########',  # cost per task: never $0.00
     "share": "0.0%",  # 0.123 -> 12.3%
-    "points": '0.0"%"',  # a percent already in points: 15 -> 15.0%
     "count": "#,##0",
     "ratio": "#,##0.0",
     "date": "yyyy-mm-dd",
 }
+MONEY_BANDS = re.compile(r"(spend|value|net_value)_p\d+")  # the forecast's P10..P90 columns
 MAX_WIDTH = 48
 SHEET_NAME_LIMIT = 31  # Excel's own limit
 
@@ -54,7 +61,7 @@ def column_kind(column: str) -> str | None:
     name = column.lower()
     if "per_task_usd" in name or "per_successful_task_usd" in name or "per_1k" in name:
         return "usd_fine"
-    if name.endswith("_usd"):
+    if name.endswith("_usd") or name.startswith("cap usd") or MONEY_BANDS.fullmatch(name):
         return "usd"
     if name in ("accuracy", "share", "floor", "mean_accuracy", "min_accuracy") or name.startswith(
         ("prob_", "share ")
@@ -69,8 +76,10 @@ def column_kind(column: str) -> str | None:
     return None
 
 
-def build_workbook(settings: Sequence[tuple[str, Any]], sheets: Sequence[Sheet]) -> bytes:
-    """The .xlsx file: "Settings" first, then each sheet in order."""
+def build_workbook(settings: Sequence[tuple], sheets: Sequence[Sheet]) -> bytes:
+    """The .xlsx file: "Settings" first, then each sheet in order. A setting is (name, value)
+    or (name, value, kind), the kind a key of FORMATS (a budget as "usd", a growth as
+    "share"), so a number is stored as a number with its format, never as text."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "nan_inf_to_errors": False})
     header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "bottom": 1, "text_wrap": True})
@@ -87,10 +96,10 @@ def _settings_sheet(book, settings, header, formats) -> None:
     ws = book.add_worksheet("Settings")
     ws.write_row(0, 0, ["Setting", "Value"], header)
     ws.freeze_panes(1, 0)
-    for row, (name, value) in enumerate(settings, start=1):
+    for row, (name, value, *kind) in enumerate(settings, start=1):
         ws.write_string(row, 0, str(safe_cell(name)))
-        _write(ws, row, 1, value, None, formats)
-    width = max([len(str(n)) for n, _ in settings] + [10])
+        _write(ws, row, 1, value, kind[0] if kind else None, formats)
+    width = max([len(str(setting[0])) for setting in settings] + [10])
     ws.set_column(0, 0, min(width + 2, MAX_WIDTH))
     ws.set_column(1, 1, MAX_WIDTH)
 
@@ -119,7 +128,9 @@ def _write(ws, row: int, col: int, value: Any, kind: str | None, formats) -> Non
         ws.write_blank(row, col, None)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
+    elif isinstance(value, int | float) and kind == "points":
+        ws.write_number(row, col, float(value) / 100, formats["share"])  # 20 points -> 20.0%
+    elif isinstance(value, int | float):
         ws.write_number(row, col, float(value), formats.get(kind) if kind else None)
     elif hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalars
         _write(ws, row, col, value.item(), kind, formats)

@@ -6,16 +6,15 @@ as it loads: every problem is an `InputError` naming the file, the row and the c
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from foundation.cells import NON_NEGATIVE, SHARE, Range, Record, check_range, number_cell, text_cell
+from foundation.csvfile import table_to_csv
 from foundation.errors import InputError, UnknownIdError, raise_all
-from foundation.inputs import StrictRecord, safe_cell
+from foundation.inputs import StrictRecord
 from foundation.tables import (
     Columns,
     did_you_mean,
@@ -333,35 +332,14 @@ def _record_of(task: TaskClass) -> dict[str, Any]:
     return row
 
 
-def workload_to_csv(workload: Workload) -> str:
-    """The workload as CSV text that `parse_workload` reads back to the same classes."""
-    return _csv_text(workload_to_records(workload))
+def workload_to_csv(workload: Workload, comment: str | None = None) -> str:
+    """The workload as CSV text that `parse_workload` reads back to the same classes: through
+    the one CSV writer, `exact` (every float as written reads back to the same float; text
+    made safe for spreadsheets, and the loader takes the guarding apostrophe off again)."""
+    return table_to_csv(workload_to_records(workload), WORKLOAD_COLUMNS, exact=True,
+                        comment=comment)  # fmt: skip
 
 
 def workload_template_csv() -> str:
     """A header and one example row, for people to download and fill in."""
-    return _csv_text([_TEMPLATE_ROW])
-
-
-def _csv_text(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    plain = csv.writer(out, lineterminator="\n")
-    # A name starting with '#' must be quoted, or the loader would skip its row as a comment.
-    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    plain.writerow(WORKLOAD_COLUMNS)
-    for row in rows:
-        writer = quoted if str(row["task_class"]).startswith("#") else plain
-        writer.writerow([_cell(row[column]) for column in WORKLOAD_COLUMNS])
-    return out.getvalue()
-
-
-def _cell(value: Any) -> str:
-    """Numbers written exactly (repr of a float reads back to the same float); text made safe
-    for spreadsheets (`safe_cell`; the loader takes the guarding apostrophe off again)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    return safe_cell(str(value))
+    return table_to_csv([_TEMPLATE_ROW], WORKLOAD_COLUMNS, exact=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from foundation.errors import InputError
+from foundation.formatting import money, pct
 from foundation.inputs import read_regular_file
 from foundation.paths import config_dir, user_file
 from usage.budgets import BudgetStatus
@@ -65,20 +66,20 @@ def budget_alerts(statuses: Iterable[BudgetStatus]) -> list[Alert]:
         budget = status.budget
         reached = status.threshold
         head = (
-            f"{budget.label} {budget.month}: ${status.spent_usd:,.0f} spent "
-            f"of ${budget.budget_usd:,.0f}"
+            f"{budget.label} {budget.month}: {money(status.spent_usd)} spent "
+            f"of {money(budget.budget_usd)}"
         )
         if reached:
             share, severity = reached
             over = max(status.spent_usd - budget.budget_usd, 0.0)
-            text = f"{head} ({status.used:.0%}; the {share:.0%} mark is passed)"
+            text = f"{head} ({pct(status.used)}; the {pct(share)} mark is passed)"
             out.append(Alert("budget", severity, budget.label, text, over))
         if status.projected_overrun:
             overrun = status.projected_usd - budget.budget_usd
             runs_out = f", runs out on {status.run_out}" if status.run_out else ""
             text = (
-                f"{head}; projected ${status.projected_usd:,.0f} by month end "
-                f"(90 %: ${status.projected_low_usd:,.0f}-${status.projected_high_usd:,.0f})"
+                f"{head}; projected {money(status.projected_usd)} by month end "
+                f"(90 %: {money(status.projected_low_usd)}-{money(status.projected_high_usd)})"
                 f"{runs_out}"
             )
             out.append(Alert("budget", "warning", budget.label, text, overrun))

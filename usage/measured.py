@@ -18,16 +18,14 @@ not have are reported, not guessed; they need those figures typed first.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from foundation.inputs import safe_cell
-from planner.workload import WORKLOAD_COLUMNS, TaskClass, Workload, workload_to_records
+from foundation.csvfile import table_to_csv
+from planner.workload import WORKLOAD_COLUMNS, TaskClass, Workload, workload_to_csv
 from usage.plan_vs_actual import last_full_month
 
 GROWTH_MONTHS = 6
@@ -116,23 +114,12 @@ def differences(typed: Workload, measured: Workload) -> pd.DataFrame:
 
 
 def workload_csv(measured: Measured) -> str:
-    """The draft as a workload CSV the planner loads, with a comment saying where it came
-    from; text cells go through safe_cell so a spreadsheet shows them as written."""
-    out = io.StringIO()
-    out.write(
-        f"# Measured workload: volumes and tokens per task from actual usage in "
-        f"{measured.month}; floors, values and today's process copied from the typed workload.\n"
+    """The draft as a workload CSV the planner loads (`workload_to_csv`, exact), headed by a
+    comment line saying where it came from."""
+    comment = (
+        f"Measured workload: volumes and tokens per task from actual usage in {measured.month}; "
+        "floors, values and today's process copied from the typed workload."
     )
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow(WORKLOAD_COLUMNS)
-    for record in workload_to_records(measured.workload) if measured.workload else []:
-        writer.writerow([_cell(record.get(column)) for column in WORKLOAD_COLUMNS])
-    return out.getvalue()
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return safe_cell(value)
+    if measured.workload is None:
+        return table_to_csv([], WORKLOAD_COLUMNS, comment=comment)
+    return workload_to_csv(measured.workload, comment=comment)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.errors import UnknownIdError
+from foundation.formatting import money
 from planner.plan import Plan
 from planner.problem import STATUS_QUO, cost_per_task
 from pricing.catalog import Catalog
@@ -79,8 +80,8 @@ class PlanVsActual:
             else "but not every class meets its floor"
         )
         return (
-            f"{self.month} cost ${self.actual_usd:,.0f} for the classes the plan covers; "
-            f"the plan does the same work for ${self.same_work_usd:,.0f} {floors}."
+            f"{self.month} cost {money(self.actual_usd)} for the classes the plan covers; "
+            f"the plan does the same work for {money(self.same_work_usd)} {floors}."
         )
 
 

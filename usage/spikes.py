@@ -29,6 +29,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from foundation.formatting import money, pct, signed_money
+
 SEASONS = 4  # W: seasons of history
 BAND = 3.5  # K: noise units above expected
 NOISE_FLOOR = 0.05  # sigma of log spend is at least 0.05 (5 %)
@@ -203,8 +205,8 @@ class Spike:
         when = self.when.strftime("%Y-%m-%d %H:00" if self.grain == "hour" else "%Y-%m-%d")
         driver = f"; driven by {self.driver}" if self.driver else ""
         return (
-            f"{self.label} spent ${self.spend_usd:,.2f} on {when}, ${self.excess_usd:,.2f} above "
-            f"the usual ${self.usual_low_usd:,.2f}-${self.usual_high_usd:,.2f}{driver}"
+            f"{self.label} spent {money(self.spend_usd)} on {when}, {money(self.excess_usd)} "
+            f"above the usual {money(self.usual_low_usd)}-{money(self.usual_high_usd)}{driver}"
         )
 
 
@@ -316,7 +318,7 @@ def _named(spike: Spike, pick: tuple[float, str, str] | None) -> Spike:
     excess, dimension, value = pick
     rise = spike.spend_usd - spike.expected_usd
     share = min(excess / rise, 1.0) if rise > 0 else 1.0
-    driver = f"{dimension} {value} (+${excess:,.2f}, {share:.0%} of the rise)"
+    driver = f"{dimension} {value} ({signed_money(excess)}, {pct(share)} of the rise)"
     return replace(spike, driver=driver)
 
 

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from foundation.formatting import signed_pct
 from planner.workload import Workload
 from usage.outcomes import Outcome
 
@@ -211,7 +212,7 @@ def _signature(before, after) -> str:
     success_change = after.tasks_succeeded / before.tasks_succeeded - 1
     if token_rise >= TOKENS_RISE and success_change <= SUCCESS_FLAT:
         return (
-            f"tokens per successful task {token_rise:+.0%} on {before.period} "
-            f"while successes {success_change:+.0%}"
+            f"tokens per successful task {signed_pct(token_rise)} on {before.period} "
+            f"while successes {signed_pct(success_change)}"
         )
     return ""

@@ -16,8 +16,8 @@ from app import state as S
 from app.format import md_unescape
 from app.planning import PlanRequest, ScenarioSpec, solve
 from app.scenario_file import scenario_json
-from planner.explain import fix_as_settings
 from planner.export import plan_to_csv, table_to_csv
+from planner.fix import fix_as_settings
 from pricing.catalog import Catalog
 from tests.app.test_pages import (
     AS_OF,
@@ -71,7 +71,7 @@ def test_an_unknown_scenario_id_is_reported_and_the_example_stays():
 
 
 def smallest_fix_at(budget: int) -> tuple[int | None, int | None]:
-    """(quality bar, budget) that `planner.explain.fix_as_settings` gives for the example at
+    """(quality bar, budget) that `planner.fix.fix_as_settings` gives for the example at
     this budget, None for a setting the fix leaves alone."""
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
     request = PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(), budget_usd=budget)
@@ -143,7 +143,7 @@ def test_classes_move_only_when_their_main_model_changes(request_, catalog):
     split = [t for t, (_, share) in mains.items() if share < 0.995]
     # A split class shows its share but counts as a move only if its main model changes.
     for task in split:
-        assert re.search(r"\(\d+%\)$", moves.set_index("task_class").loc[task, "A"])
+        assert re.search(r"\(\d+(\.\d)?%\)$", moves.set_index("task_class").loc[task, "A"])
 
 
 def test_the_comparison_csv_has_terms_and_shares_in_columns(request_, catalog):

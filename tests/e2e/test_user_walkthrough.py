@@ -20,7 +20,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from app import planning
 from app.format import money
-from planner.explain import fix_as_settings
+from planner.fix import fix_as_settings
 from pricing.catalog import Catalog
 from tests.e2e.test_browser import (
     ROOT,

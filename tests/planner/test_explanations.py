@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from planner.breakeven import GRID, WIN_SHARE, break_evens
-from planner.explain import apply_fix, smallest_fix
+from planner.fix import apply_fix, smallest_fix
 from planner.marginal import BUDGET_STEP_USD, budget_marginal, floor_marginals
 from planner.model import solve_problem
 from planner.plan import optimize
@@ -295,7 +295,7 @@ def test_the_uniform_fix_shifts_every_floor_alike_and_is_minimal(case):
 
 
 def test_fix_as_settings_applied_through_the_settings_gives_a_plan():
-    from planner.explain import fix_as_settings
+    from planner.fix import fix_as_settings
 
     base = example()
     problem = example(budget_usd=0.6 * cheapest_cost(base))

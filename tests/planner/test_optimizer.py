@@ -94,7 +94,7 @@ def test_budget_binds_and_its_shadow_price_is_the_exchange_rate():
     assert plan.totals.monthly_net_value_usd == pytest.approx(6995 + 1985 * 2 / 3, abs=1e-6)
     assert plan.budget_shadow_price == pytest.approx(1985 / 15, rel=1e-9)
     budget = next(b for b in plan.binding if b.family == "budget")
-    assert budget.description == "The monthly budget of $15 is fully used."
+    assert budget.description == "The monthly budget of $15.00 is fully used."
 
 
 def test_shadow_price_predicts_one_more_dollar():

@@ -199,7 +199,7 @@ def test_report_carries_both_baselines_and_the_headline():
     report = roi_report(hand_plan(MIXED))
     assert report.most_accurate.name == "Most accurate model everywhere"
     assert report.status_quo.classes_covered == 1
-    assert "This plan costs $207 a month, 1,779% more than" in report.headline
+    assert "This plan costs $207 a month, 1,779.1% more than" in report.headline
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_report_carries_both_baselines_and_the_headline():
         (
             {"Triage": {"b/small": 1.0}, "Drafting": {"a/big": 0.5, "b/small": 0.5}},
             None,
-            "This plan costs $7.50 a month, 32% less than running everything on the most "
+            "This plan costs $7.50 a month, 31.8% less than running everything on the most "
             "accurate model, with every class at or above its accuracy bar.",
         ),
         (
@@ -227,7 +227,7 @@ def test_report_carries_both_baselines_and_the_headline():
         (
             {"Triage": {"b/small": 1.0}, "Drafting": {"b/small": 1.0}},
             None,
-            "This plan costs $3.00 a month, 73% less than running everything on the most "
+            "This plan costs $3.00 a month, 72.7% less than running everything on the most "
             "accurate model, with every class at or above its accuracy bar.",
         ),
     ],

@@ -11,6 +11,7 @@ import pytest
 
 from app import excel, tables
 from app.planning import ScenarioSpec, solve
+from planner import workbook
 from planner.export import plan_to_csv
 from planner.workbook import Sheet, build_workbook, column_kind
 
@@ -42,11 +43,13 @@ def test_a_sheet_per_table_after_the_settings(book):
         "Settings", "Plan", "ROI by class", "ROI by tier", "ROI by provider",
         "Against baselines", "Forecast", "Vendor comparison",
     ]  # fmt: skip
-    settings = {row[0]: row[1] for row in wb["Settings"].iter_rows(min_row=2, values_only=True)}
-    assert settings["Prices as of"] == AS_OF
-    assert settings["Monthly budget (USD)"] == 2000
-    assert settings["Expected price decline a year"] == "20%"
-    assert "openai 20% off" in settings["Vendor scenario 2"]
+    settings = {row[0].value: row[1] for row in wb["Settings"].iter_rows(min_row=2)}
+    assert settings["Prices as of"].value == AS_OF
+    assert settings["Monthly budget (USD)"].value == 2000
+    assert settings["Monthly budget (USD)"].number_format == workbook.MONEY
+    assert settings["Expected price decline a year"].value == 0.2
+    assert settings["Expected price decline a year"].number_format == "0.0%"
+    assert "openai 20% off" in settings["Vendor scenario 2"].value
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2", ws.title  # the header row stays in view
 
@@ -60,7 +63,7 @@ def test_the_plan_sheet_holds_the_plan_with_money_and_percent_formats(book):
     share = header.index("Share of the class") + 1
     cells = [ws.cell(row=r, column=spend) for r in range(2, ws.max_row + 1)]
     assert sum(c.value for c in cells) == pytest.approx(plan.totals.monthly_cost_usd)
-    assert cells[0].number_format.startswith('"$"#,##0')
+    assert cells[0].number_format == workbook.MONEY == '"$"#,##0.00;-"$"#,##0.00'
     assert ws.cell(row=2, column=share).number_format == "0.0%"
     # The same rows as the CSV, less its TOTAL row.
     assert ws.max_row - 1 == plan_to_csv(plan).count("\r\n") - 2
@@ -72,12 +75,42 @@ def test_vendor_comparison_records_terms_and_shares(book):
     header = [c.value for c in ws[1]]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == ["List prices", "Deal"]
-    assert rows[1][header.index("discount % openai")] == 20
+    # Percents in points (20) are stored as shares (0.2) with the percent format.
+    assert rows[1][header.index("discount % openai")] == pytest.approx(0.2)
     assert rows[0][header.index("discount % openai")] is None
-    assert rows[1][header.index("cap % google")] == 30
+    assert rows[1][header.index("cap % google")] == pytest.approx(0.3)
     google = rows[1][header.index("share % google")] if "share % google" in header else 0
-    assert google <= 30 + 1e-6  # a share column is written for every provider with a share
-    assert ws.cell(row=3, column=header.index("discount % openai") + 1).number_format == '0.0"%"'
+    assert google <= 0.3 + 1e-6  # a share column is written for every provider with a share
+    assert ws.cell(row=3, column=header.index("discount % openai") + 1).number_format == "0.0%"
+
+
+def test_negative_growth_is_a_number_with_a_percent_format(request_):
+    """A falling volume (-5 % a month) was once stored as the text '-5.0%."""
+    rows = excel.settings_rows(request_.with_(budget_usd=1234.5), -0.05, 0.1)
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(rows, [])))
+    cells = {row[0].value: row[1] for row in wb["Settings"].iter_rows(min_row=2)}
+    growth = cells["Monthly volume growth"]
+    assert growth.value == -0.05 and growth.data_type == "n" and growth.number_format == "0.0%"
+    assert cells["Monthly budget (USD)"].value == 1234.5
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "stored", "number_format"),
+    [
+        ("monthly_net_value_usd", -1234.5, -1234.5, workbook.MONEY),
+        ("spend_p90", 2500.0, 2500.0, workbook.MONEY),  # the forecast's bands are money
+        ("cap USD a month openai", 500.0, 500.0, workbook.MONEY),
+        ("cost_per_task_usd", 4e-7, 4e-7, workbook.FORMATS["usd_fine"]),
+        ("accuracy", 0.8125, 0.8125, "0.0%"),
+        ("price change % deepseek", -5.0, -0.05, "0.0%"),
+        ("monthly_tasks", 12345.0, 12345.0, "#,##0"),
+    ],
+)
+def test_each_kind_of_cell_is_a_number_with_its_one_format(column, value, stored, number_format):
+    data = build_workbook([], [Sheet("T", pd.DataFrame({column: [value]}))])
+    cell = openpyxl.load_workbook(io.BytesIO(data))["T"]["A2"]
+    assert cell.data_type == "n" and cell.value == pytest.approx(stored)
+    assert cell.number_format == number_format
 
 
 def test_text_cells_cannot_run_as_formulas():

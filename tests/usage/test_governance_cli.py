@@ -43,7 +43,7 @@ def test_value_json_board(capsys, tmp_path):
     assert code == 0
     board = json.loads(out)["board"]
     assert [row["team"] for row in board] == ["Data", "Support"]
-    assert board[1]["tokenmaxxing"].startswith("tokens per successful task +52%")
+    assert board[1]["tokenmaxxing"].startswith("tokens per successful task +51.9%")
 
 
 def test_value_bad_outcomes_exit_2_naming_every_row(capsys, tmp_path):
@@ -150,4 +150,4 @@ def test_alerts_are_posted_to_a_configured_webhook(capsys, tmp_path, monkeypatch
         thread.join(5)
         server.server_close()
     assert code == 1 and json.loads(out)["sent"] is True
-    assert "team Support spent $520.00 on 2026-10-05" in Recorder.bodies[-1]["text"]
+    assert "team Support spent $520 on 2026-10-05" in Recorder.bodies[-1]["text"]
