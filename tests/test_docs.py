@@ -48,7 +48,7 @@ def options(parser: argparse.ArgumentParser) -> set[str]:
         option
         for action in parser._actions
         for option in action.option_strings
-        if option.startswith("--") and option != "--help"
+        if option.startswith("--") and option not in ("--help", "--verbose")
     }
 
 

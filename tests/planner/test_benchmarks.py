@@ -15,7 +15,7 @@ import pytest
 
 from planner import benchmarks as B
 from planner.quality import BENCHMARK_DIR, default_quality
-from planner.quality_cli import quality_report
+from planner.commands.quality import quality_report
 from planner.workload import TaskClass
 from pricing.catalog import Catalog
 
