@@ -17,7 +17,7 @@ from tests.usage.test_governance import (
 )
 from tests.usage.governance_fixtures import costed_con, daily_rows, numbered
 from usage import alerts as alerting
-from usage.governance_cli import main
+from usage.cli import main
 
 
 @pytest.fixture(autouse=True)
