@@ -24,12 +24,21 @@ def build_parser():
     p = add_command(sub, "list", "Every model in force on a date, with its list prices.", _list)
     _common(p)
     p = add_command(sub, "price", "The prices of one model in force on a date.", _price)
-    p.add_argument("model", type=opt.identifier, metavar="PROVIDER/MODEL")
+    p.add_argument("model", type=opt.identifier, metavar="PROVIDER/MODEL", help="such as openai/o3")
     _common(p)
     p = add_command(sub, "diff", "What changed in a provider's sheet between two dates.", _diff)
-    p.add_argument("provider", type=opt.identifier)
-    p.add_argument("--from", dest="from_date", type=opt.day, required=True, metavar="DATE")
-    p.add_argument("--to", dest="to_date", type=opt.day, required=True, metavar="DATE")
+    p.add_argument("provider", type=opt.identifier, help="such as openai")
+    p.add_argument(
+        "--from",
+        dest="from_date",
+        type=opt.day,
+        required=True,
+        metavar="DATE",
+        help="the earlier day",
+    )
+    p.add_argument(
+        "--to", dest="to_date", type=opt.day, required=True, metavar="DATE", help="the later day"
+    )
     _common(p, on=False)
     p = add_command(
         sub, "validate", "Check sheet files; exit 0 when all are valid, 2 if not.", _validate

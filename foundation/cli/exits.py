@@ -35,7 +35,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_DELIVERY: "delivery failed: the alert webhook could not be reached",
     EXIT_INTERNAL: "an internal error; run again with --verbose for the traceback",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
-    EXIT_CLOSED_PIPE: "the reader closed the pipe (... | head); nothing is wrong",
+    EXIT_CLOSED_PIPE: "the reader of the output went away (such as head); nothing is wrong",
 }
 SHOWN_ROWS = 50  # rows of a rejected file named in full; the rest are counted
 

@@ -37,7 +37,7 @@ def _named(name: str, parse: Callable[[str], T]) -> Callable[[str], T]:
 def day(text: str) -> date:
     """An ISO date (YYYY-MM-DD) from 2000-01-01 to 2099-12-31."""
     try:
-        value = date.fromisoformat(text.strip())
+        value = date.fromisoformat(text)
     except ValueError:
         raise Bad(f"'{text}' is not a date (YYYY-MM-DD)") from None
     if not FIRST_DATE <= value <= LAST_DATE:
@@ -50,7 +50,7 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 def month(text: str) -> str:
     """A calendar month as YYYY-MM, in the years a date may name."""
-    match = MONTH.fullmatch(text.strip())
+    match = MONTH.fullmatch(text)
     if not match or not 1 <= int(match[2]) <= 12:
         raise Bad(f"'{text}' is not a month (YYYY-MM, such as 2026-10)")
     if not FIRST_DATE.year <= int(match[1]) <= LAST_DATE.year:

@@ -41,7 +41,13 @@ def add_forecast_args(p) -> None:
         metavar="N",
         help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default: 10,000)",
     )
-    p.add_argument("--seed", type=opt.int_in(0, 2**32 - 1), default=0, metavar="N")
+    p.add_argument(
+        "--seed",
+        type=opt.int_in(0, 2**32 - 1),
+        default=0,
+        metavar="N",
+        help="of the random draws: the same seed, the same bands (default: 0)",
+    )
     p.add_argument(
         "--price-decline",
         default=0.0,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from planner import benchmarks as B
-from planner.quality import BENCHMARK_DIR, default_quality
 from planner.commands.quality import quality_report
+from planner.quality import BENCHMARK_DIR, default_quality
 from planner.workload import TaskClass
 from pricing.catalog import Catalog
 

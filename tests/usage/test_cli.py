@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.usage.helpers import FIXTURES
 
+from tests.usage.helpers import FIXTURES
 from usage import store
 from usage.cli import main
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.usage.helpers import catalog_cost, rows, store_with
 
 from pricing.catalog import Catalog
+from tests.usage.helpers import catalog_cost, rows, store_with
 from usage.commands.reports import summary
 from usage.queries import UNRESOLVED
 

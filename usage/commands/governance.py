@@ -29,11 +29,22 @@ MAX_SPIKES = 10_000
 
 def register(sub) -> None:
     value = command(sub, "value", "Value per token and the value board.", run_value)
-    value.add_argument("--outcomes", type=opt.input_file, required=True, metavar="FILE")
+    value.add_argument(
+        "--outcomes",
+        type=opt.input_file,
+        required=True,
+        metavar="FILE",
+        help="tasks attempted and succeeded, and their value",
+    )
     value.add_argument(
         "--workload", type=opt.input_file, metavar="FILE", help="for today's process"
     )
-    value.add_argument("--by", choices=("team", "task_class"), default="team")
+    value.add_argument(
+        "--by",
+        choices=("team", "task_class"),
+        default="team",
+        help="rows of the board (default: team)",
+    )
     value.add_argument(
         "--period",
         type=opt.month,
@@ -48,7 +59,12 @@ def register(sub) -> None:
         metavar="DIM[,DIM]",
         help=f"comma list of {', '.join(DIMENSIONS)}",
     )
-    spikes.add_argument("--grain", choices=("auto", "day", "hour"), default="day")
+    spikes.add_argument(
+        "--grain",
+        choices=("auto", "day", "hour"),
+        default="day",
+        help="day, hour, or auto: hours when the data has them (default: day)",
+    )
     spikes.add_argument("--since", type=opt.day, metavar="DATE", help="only spikes from this day")
     spikes.add_argument(
         "--limit",
@@ -58,12 +74,30 @@ def register(sub) -> None:
         help=f"the largest N spikes, 1 to {MAX_SPIKES:,} (default: 20)",
     )
     budgets = command(sub, "budgets", "Budgets: spend, projection, run-out.", run_budgets)
-    budgets.add_argument("--budgets", type=opt.input_file, required=True, metavar="FILE")
+    budgets.add_argument(
+        "--budgets",
+        type=opt.input_file,
+        required=True,
+        metavar="FILE",
+        help="scope,name,month,budget_usd",
+    )
     budgets.add_argument("--as-of", type=opt.day, metavar="DATE", help="default: last data day")
     alerts = command(sub, "alerts", "Current alerts, for cron or CI.", run_alerts)
-    alerts.add_argument("--budgets", type=opt.input_file, metavar="FILE")
-    alerts.add_argument("--outcomes", type=opt.input_file, metavar="FILE")
-    alerts.add_argument("--severity", choices=alerting.SEVERITIES, default="warning")
+    alerts.add_argument(
+        "--budgets", type=opt.input_file, metavar="FILE", help="budgets to check (default: none)"
+    )
+    alerts.add_argument(
+        "--outcomes",
+        type=opt.input_file,
+        metavar="FILE",
+        help="outcomes for the tokenmaxxing check (default: none)",
+    )
+    alerts.add_argument(
+        "--severity",
+        choices=alerting.SEVERITIES,
+        default="warning",
+        help="exit 1 when an alert is at or above this (default: warning)",
+    )
     alerts.add_argument("--since", type=opt.day, metavar="DATE", help="default: last 7 data days")
     alerts.add_argument("--as-of", type=opt.day, metavar="DATE", help="default: last data day")
     alerts.add_argument("--no-send", action="store_true", help="never post to the webhook")

@@ -21,7 +21,13 @@ MAX_IMPORT_ID = 2**63 - 1
 
 def register(sub) -> None:
     imp = command(sub, "import", "Import usage or cost exports.", run_import, prices=True)
-    imp.add_argument("files", nargs="+", type=opt.input_file, metavar="FILE")
+    imp.add_argument(
+        "files",
+        nargs="+",
+        type=opt.input_file,
+        metavar="FILE",
+        help="exports to import, each all or nothing",
+    )
     imp.add_argument("--format", choices=sorted(formats.FORMATS), help="skip detection")
     imports = command(sub, "imports", "List imports, or remove one.", run_imports, prices=True)
     imports.add_argument(

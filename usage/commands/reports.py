@@ -33,7 +33,7 @@ def register(sub) -> None:
         type=opt.choice_list(queries.DIMENSIONS, "group by"),
         help=f"one or more of: {', '.join(queries.DIMENSIONS)}",
     )
-    summary_cmd.add_argument("--from", dest="start", type=opt.day, metavar="DATE")
+    summary_cmd.add_argument("--from", dest="start", type=opt.day, metavar="DATE", help="first day")
     summary_cmd.add_argument("--to", dest="end", type=opt.day, metavar="DATE", help="inclusive")
     summary_cmd.add_argument(
         "--discount",
