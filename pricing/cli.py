@@ -82,6 +82,12 @@ def _common(p, on: bool = True) -> None:
             metavar="DATE",
             help="the date the prices are in force (default: today)",
         )
+    add_prices_arg(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+
+def add_prices_arg(p) -> None:
+    """--prices DIR, the price-sheet folder: every command that prices anything takes it."""
     p.add_argument(
         "--prices",
         type=opt.input_dir,
@@ -89,18 +95,18 @@ def _common(p, on: bool = True) -> None:
         metavar="DIR",
         help="price-sheet folder (default: the shipped sheets)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _catalog(args) -> Catalog:
+def load_catalog(args) -> Catalog:
+    """The price sheets under --prices; each refused sheet is named on stderr."""
     catalog = Catalog.load(args.prices)
     for error in catalog.errors:
-        print(f"warning: sheet refused: {error}", file=sys.stderr)
+        print(f"warning: price sheet refused: {error}", file=sys.stderr)
     return catalog
 
 
 def _list(args) -> int:
-    quotes = sorted(_catalog(args).quotes(args.on), key=lambda q: q.model_id)
+    quotes = sorted(load_catalog(args).quotes(args.on), key=lambda q: q.model_id)
     if args.json:
         print_json([_quote_json(q) for q in quotes])
         return EXIT_OK
@@ -117,7 +123,7 @@ def _list(args) -> int:
 
 
 def _price(args) -> int:
-    quote = _catalog(args).quote(args.model, args.on)
+    quote = load_catalog(args).quote(args.model, args.on)
     if args.json:
         print_json(_quote_json(quote))
         return EXIT_OK
@@ -151,7 +157,7 @@ def _price(args) -> int:
 
 
 def _diff(args) -> int:
-    diff = _catalog(args).diff(args.provider, args.from_date, args.to_date)
+    diff = load_catalog(args).diff(args.provider, args.from_date, args.to_date)
     if args.json:
         print_json(
             {

@@ -22,7 +22,8 @@ from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanS
 from planner.quality import load_quality
 from planner.report import plan_json, plan_text
 from planner.workload import load_workload
-from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+from pricing.catalog import Catalog
+from pricing.cli import add_prices_arg, load_catalog
 from pricing.scenario import PriceScenario
 
 
@@ -45,13 +46,7 @@ def add_source_args(
         help="the workload CSV or JSON" + (" (default: the example)" if workload else ""),
     )
     p.add_argument("--quality", type=opt.input_file, metavar="FILE", help="your evals; they win")
-    p.add_argument(
-        "--prices",
-        type=opt.input_dir,
-        default=DEFAULT_PRICE_DIR,
-        metavar="DIR",
-        help="price-sheet folder (default: the shipped sheets)",
-    )
+    add_prices_arg(p)
     p.add_argument(
         "--as-of",
         type=opt.day,
@@ -110,14 +105,6 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         help="committed minimum monthly spend with a provider",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def load_catalog(args) -> Catalog:
-    """The price sheets under --prices; refused sheets are named on stderr."""
-    catalog = Catalog.load(args.prices)
-    for error in catalog.errors:
-        print(f"warning: price sheet refused: {error}", file=sys.stderr)
-    return catalog
 
 
 def plan_settings(args) -> PlanSettings:

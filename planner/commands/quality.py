@@ -23,19 +23,13 @@ from planner.benchmarks import (
     coverage,
     fitted,
 )
-from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+from pricing.cli import add_prices_arg, load_catalog
 
 
 def register(sub) -> None:
     """Add the `quality` command to the planner's command line."""
     cmd = add_command(sub, "quality", "Default accuracy per catalog model and category.", run)
-    cmd.add_argument(
-        "--prices",
-        type=opt.input_dir,
-        default=DEFAULT_PRICE_DIR,
-        metavar="DIR",
-        help="price-sheet folder (default: the shipped sheets)",
-    )
+    add_prices_arg(cmd)
     cmd.add_argument("--provider", type=opt.identifier, help="only this provider's models")
     cmd.add_argument(
         "--no-estimates",
@@ -46,7 +40,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = Catalog.load(args.prices)
+    catalog = load_catalog(args)
     ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]
     if not ids:
         raise UnknownIdError("provider", args.provider, nearest(args.provider, catalog.providers()))

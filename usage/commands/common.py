@@ -17,7 +17,7 @@ from foundation.cli import options as opt
 from foundation.cli.store import store_session
 from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError
-from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+from pricing.cli import add_prices_arg
 from usage import store
 
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
@@ -41,16 +41,6 @@ def command(sub, name: str, help_text: str, run, *, prices: bool = False, as_jso
     return parser
 
 
-def add_prices_arg(parser) -> None:
-    parser.add_argument(
-        "--prices",
-        type=opt.input_dir,
-        default=DEFAULT_PRICE_DIR,
-        metavar="DIR",
-        help="price-sheet folder (default: the shipped sheets)",
-    )
-
-
 def add_table_output(parser) -> None:
     """--json or --csv (not both); an aligned text table without either."""
     out = parser.add_mutually_exclusive_group()
@@ -69,10 +59,6 @@ def open_store(args) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(args.db) if args.db else store.default_db_path()
     with store_session(path, store.connect, errors=(duckdb.Error,), remedy=STORE_REMEDY) as con:
         yield con
-
-
-def load_catalog(args) -> Catalog:
-    return Catalog.load(args.prices)
 
 
 def last_day(con) -> date:

@@ -10,9 +10,10 @@ from foundation.cli import EXIT_BAD_INPUT, EXIT_OK, print_json
 from foundation.cli import options as opt
 from foundation.cli.exits import classify
 from foundation.errors import InputError
+from pricing.cli import add_prices_arg, load_catalog
 from usage import formats, store
 from usage.attribution import apply_rules, load_rules
-from usage.commands.common import add_prices_arg, command, emit, load_catalog, open_store
+from usage.commands.common import command, emit, open_store
 from usage.importer import ImportRejected, import_file
 from usage.resolve import load_model_mapping
 

@@ -13,8 +13,9 @@ from foundation.cli import options as opt
 from foundation.errors import UnknownIdError
 from foundation.tables import nearest
 from pricing.catalog import Catalog
+from pricing.cli import load_catalog
 from usage import queries, store
-from usage.commands.common import add_table_output, command, emit, load_catalog, open_store
+from usage.commands.common import add_table_output, command, emit, open_store
 
 
 def register(sub) -> None:
