@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
-from planner.commands.common import add_input_args, load_catalog, load_problem, no_plan
+from planner.commands.common import add_input_args, load_problem, no_plan
 from planner.forecast import (
     DEFAULT_ACCURACY_SD,
     DEFAULT_GROWTH_SD,
@@ -15,6 +15,7 @@ from planner.forecast import (
 )
 from planner.plan import optimize
 from planner.report import forecast_json, forecast_text
+from pricing.cli import load_catalog
 
 MAX_PATHS = 100_000  # Monte Carlo paths
 

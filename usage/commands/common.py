@@ -30,9 +30,18 @@ DB_HELP = (
 )
 
 
-def command(sub, name: str, help_text: str, run, *, prices: bool = False, as_json: bool = True):
+def command(
+    sub,
+    name: str,
+    help_text: str,
+    run,
+    *,
+    prices: bool = False,
+    as_json: bool = True,
+    description: str | None = None,
+):
     """A usage command with --db (and --prices, --json when asked)."""
-    parser = add_command(sub, name, help_text, run)
+    parser = add_command(sub, name, help_text, run, description)
     parser.add_argument("--db", type=opt.store_path, default=None, metavar="PATH", help=DB_HELP)
     if prices:
         add_prices_arg(parser)

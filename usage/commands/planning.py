@@ -13,18 +13,31 @@ import sys
 from foundation.cli import EXIT_INFEASIBLE, EXIT_OK, print_json, records, write_text
 from foundation.cli import options as opt
 from foundation.errors import InputError
-from planner.commands.common import add_source_args, assembled_problem, load_catalog
+from planner.commands.common import add_source_args, assembled_problem
 from planner.plan import Plan, optimize
 from planner.problem import PlanSettings
 from planner.workload import load_workload
 from pricing.catalog import Catalog
+from pricing.cli import load_catalog
 from usage.commands.common import DEFAULT_WORKLOAD, command, frame_text, open_store
 from usage.measured import differences, measure, workload_csv
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
 
+PVA_DESCRIPTION = """\
+Last month's work under the plan: what it cost, and what the plan would have charged for the
+same work, split into price, model mix, tokens per task and volume. The plan is found as
+`planner solve` finds it: a class no model can serve is named on stderr and the others are
+planned; exit 3 when there is no feasible plan."""
+
 
 def register(sub) -> None:
-    pva = command(sub, "plan-vs-actual", "Last month's work under the plan.", run_pva)
+    pva = command(
+        sub,
+        "plan-vs-actual",
+        "Last month's work under the plan.",
+        run_pva,
+        description=PVA_DESCRIPTION,
+    )
     add_source_args(pva, workload=DEFAULT_WORKLOAD, objective="min-cost")
     pva.add_argument(
         "--month", type=opt.month, metavar="YYYY-MM", help="default: the last full month"
