@@ -71,7 +71,7 @@ def tiles(result: Forecast, settings: ForecastSettings) -> list[Tile]:
         ),
         Tile(
             "Year-1 overrun risk",
-            pct(result.prob_over_budget, 0) if result.prob_over_budget is not None else "–",
+            pct(result.prob_over_budget) if result.prob_over_budget is not None else "–",
             help="Share of simulated paths whose first 12 months cost more than the annual budget.",
         ),
     ]

@@ -2,86 +2,113 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from foundation.errors import InputError, UnknownIdError
+from foundation.cli import EXIT_BAD_INPUT, EXIT_OK, add_command, new_parser, print_json, run_command
+from foundation.cli import options as opt
+from foundation.errors import InputError
 from foundation.formatting import per_mtok
-from foundation.inputs import FIRST_DATE, LAST_DATE
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog, LoadedSheet, Quote
 from pricing.sheets import load_sheet
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
-
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except (InputError, UnknownIdError, LookupError) as exc:
-        print(f"error: {_message(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    return run_command(build_parser(), argv, "pricing.cli")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pricing", description=__doc__)
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(run=run)
-        return p
-
-    p = command("list", _list, "Every model in force on a date, with its list prices.")
+def build_parser():
+    parser, sub = new_parser("python -m pricing", __doc__)
+    p = add_command(sub, "list", "Every model in force on a date, with its list prices.", _list)
     _common(p)
-    p = command("price", _price, "The prices of one model in force on a date.")
-    p.add_argument("model", metavar="PROVIDER/MODEL")
+    p = add_command(sub, "price", "The prices of one model in force on a date.", _price)
+    p.add_argument("model", type=opt.identifier, metavar="PROVIDER/MODEL", help="such as openai/o3")
     _common(p)
-    p = command("diff", _diff, "What changed in a provider's sheet between two dates.")
-    p.add_argument("provider")
-    p.add_argument("--from", dest="from_date", type=_date, required=True, metavar="DATE")
-    p.add_argument("--to", dest="to_date", type=_date, required=True, metavar="DATE")
+    p = add_command(sub, "diff", "What changed in a provider's sheet between two dates.", _diff)
+    p.add_argument("provider", type=opt.identifier, help="such as openai")
+    p.add_argument(
+        "--from",
+        dest="from_date",
+        type=opt.day,
+        required=True,
+        metavar="DATE",
+        help="the earlier day",
+    )
+    p.add_argument(
+        "--to", dest="to_date", type=opt.day, required=True, metavar="DATE", help="the later day"
+    )
     _common(p, on=False)
-    p = command("validate", _validate, "Check sheet files; exit 0 when all are valid, 2 if not.")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    p = command("refresh", _refresh, "Rewrite the sheets from the pinned genai-prices package.")
-    p.add_argument("--out", type=Path, default=DEFAULT_PRICE_DIR)
-    p.add_argument("--checked-on", type=_date, default=date.today())
+    p = add_command(
+        sub, "validate", "Check sheet files; exit 0 when all are valid, 2 if not.", _validate
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=opt.input_path,
+        metavar="PATH",
+        help="sheet files or folders of them (default: the shipped sheets)",
+    )
+    p = add_command(
+        sub, "refresh", "Rewrite the sheets from the pinned genai-prices package.", _refresh
+    )
+    p.add_argument(
+        "--out",
+        type=opt.output_dir,
+        default=DEFAULT_PRICE_DIR,
+        metavar="DIR",
+        help="folder to write the sheets under (default: the shipped sheets)",
+    )
+    p.add_argument(
+        "--checked-on",
+        type=opt.day,
+        default=date.today(),
+        metavar="DATE",
+        help="the date the prices were checked (default: today)",
+    )
     return parser
 
 
-def _common(p: argparse.ArgumentParser, on: bool = True) -> None:
+_parser = build_parser  # the name tests/test_docs.py reads
+
+
+def _common(p, on: bool = True) -> None:
     if on:
-        p.add_argument("--on", type=_date, default=date.today(), metavar="DATE")
-    p.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, metavar="DIR")
+        p.add_argument(
+            "--on",
+            type=opt.day,
+            default=date.today(),
+            metavar="DATE",
+            help="the date the prices are in force (default: today)",
+        )
+    add_prices_arg(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _date(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"'{text}' is outside {FIRST_DATE} to {LAST_DATE}")
-    return day
+def add_prices_arg(p) -> None:
+    """--prices DIR, the price-sheet folder: every command that prices anything takes it."""
+    p.add_argument(
+        "--prices",
+        type=opt.input_dir,
+        default=DEFAULT_PRICE_DIR,
+        metavar="DIR",
+        help="price-sheet folder (default: the shipped sheets)",
+    )
 
 
-def _catalog(args) -> Catalog:
+def load_catalog(args) -> Catalog:
+    """The price sheets under --prices; each refused sheet is named on stderr."""
     catalog = Catalog.load(args.prices)
     for error in catalog.errors:
-        print(f"warning: sheet refused: {error}", file=sys.stderr)
+        print(f"warning: price sheet refused: {error}", file=sys.stderr)
     return catalog
 
 
 def _list(args) -> int:
-    quotes = sorted(_catalog(args).quotes(args.on), key=lambda q: q.model_id)
+    quotes = sorted(load_catalog(args).quotes(args.on), key=lambda q: q.model_id)
     if args.json:
-        _print_json([_quote_json(q) for q in quotes])
+        print_json([_quote_json(q) for q in quotes])
         return EXIT_OK
     print(f"{'model':<52} {'tier':<11} {'input':>8} {'output':>8} {'cached':>8}  in force from")
     for q in quotes:
@@ -96,9 +123,9 @@ def _list(args) -> int:
 
 
 def _price(args) -> int:
-    quote = _catalog(args).quote(args.model, args.on)
+    quote = load_catalog(args).quote(args.model, args.on)
     if args.json:
-        _print_json(_quote_json(quote))
+        print_json(_quote_json(quote))
         return EXIT_OK
     p = quote.prices
     print(f"{quote.model_id} on {args.on} (sheet {quote.version}, {quote.tier} tier)")
@@ -130,9 +157,9 @@ def _price(args) -> int:
 
 
 def _diff(args) -> int:
-    diff = _catalog(args).diff(args.provider, args.from_date, args.to_date)
+    diff = load_catalog(args).diff(args.provider, args.from_date, args.to_date)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "provider": diff.provider,
                 "from_version": diff.from_version,
@@ -192,7 +219,12 @@ def _sheet_files(paths: list[Path]) -> list[Path]:
 def _refresh(args) -> int:
     from pricing.importer import refresh
 
-    written = refresh(args.out, args.checked_on)
+    try:
+        written = refresh(args.out, args.checked_on)
+    except OSError as exc:  # a full disk, no permission: said as the option at fault
+        raise InputError(
+            "--out", f"cannot write under '{args.out}': {exc.strerror or exc}"
+        ) from None
     print(f"wrote {len(written)} files (sheets and the cross-check report) under {args.out}")
     return EXIT_OK
 
@@ -244,11 +276,3 @@ def _quote_json(q: Quote) -> dict:
 
 def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _print_json(data) -> None:
-    print(json.dumps(data, indent=2, default=str))
-
-
-def _message(exc: Exception) -> str:
-    return str(exc.args[0]) if isinstance(exc, LookupError) and exc.args else str(exc)

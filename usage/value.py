@@ -206,8 +206,8 @@ def tokenmaxxing(monthly: pd.DataFrame, by: str) -> dict[tuple[str, str], str]:
 
 
 def _signature(before, after) -> str:
-    if not before.tasks_succeeded or not after.tasks_succeeded:
-        return ""
+    if not before.tasks_succeeded or not after.tasks_succeeded or not before.tokens_per_success:
+        return ""  # no successes, or none of their tokens in the store: no rise to measure
     token_rise = after.tokens_per_success / before.tokens_per_success - 1
     success_change = after.tasks_succeeded / before.tasks_succeeded - 1
     if token_rise >= TOKENS_RISE and success_change <= SUCCESS_FLAT:

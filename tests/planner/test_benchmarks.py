@@ -66,8 +66,8 @@ from planner.accuracy.tokens import (
     source_factors,
     token_factors,
 )
+from planner.commands.quality import quality_report
 from planner.quality import BENCHMARK_DIR, default_quality
-from planner.quality_cli import quality_report
 from planner.workload import TaskClass
 from pricing.catalog import Catalog
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -65,32 +63,46 @@ def test_diff_json_percent(capsys):
     assert changes[("o3", "input_per_mtok")]["pct_change"] == pytest.approx(-80.0)
 
 
-def test_bad_date_is_a_usage_error():
-    result = subprocess.run(
-        [sys.executable, "-m", "pricing", "price", "openai/o3", "--on", "yesterday"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert "not a date" in result.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["price", "openai/o3", "--on", "yesterday"], "argument --on: 'yesterday' is not a date"),
+        (["list", "--on", "1999-12-31"], "outside 2000-01-01 to 2099-12-31"),
+        (["diff", "openai", "--from", "2026-01-01"], "the following arguments are required: --to"),
+        (["list", "--prices", "no-such-folder"], "argument --prices: cannot read"),
+    ],
+)
+def test_bad_options_exit_2_naming_them(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("program", ["pricing", "planner", "usage"])
-def test_a_reader_that_stops_early_gets_no_traceback(program):
-    """`... --json | head`: the closed pipe ends the command quietly."""
-    import subprocess
-    import sys
+def test_refresh_into_a_file_is_refused_before_any_work(capsys, tmp_path, monkeypatch):
+    import pricing.importer
 
-    argv = {"pricing": ["list", "--json"], "planner": ["quality", "--json"],
-            "usage": ["--help"]}[program]  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", program, *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        bufsize=0,
-    )
-    process.stdout.read(10)
-    process.stdout.close()  # the reader goes away before the command has written it all
-    _, err = process.communicate(timeout=120)
-    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    monkeypatch.setattr(pricing.importer, "refresh", lambda *a: pytest.fail("refresh ran"))
+    target = tmp_path / "sheets.json"
+    target.write_text("{}")
+    code, _, err = run(capsys, "refresh", "--out", str(target))
+    assert code == 2 and "argument --out" in err and "not a folder" in err
+
+
+def test_refresh_that_cannot_write_names_the_option(capsys, tmp_path, monkeypatch):
+    import pricing.importer
+
+    def full_disk(out, checked_on):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pricing.importer, "refresh", full_disk)
+    code, _, err = run(capsys, "refresh", "--out", str(tmp_path / "new"))
+    assert code == 2
+    assert err.startswith("error: --out: cannot write under") and "No space left" in err
+
+
+def test_help_lists_the_commands_and_the_exit_codes(capsys):
+    code = cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert all(f"\n    {name}" in out for name in ("list", "price", "diff", "validate", "refresh"))
+    assert "exit codes:" in out and "  4  a store that cannot be opened" in out

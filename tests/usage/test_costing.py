@@ -9,7 +9,7 @@ import pytest
 
 from pricing.catalog import Catalog
 from tests.usage.helpers import catalog_cost, rows, store_with
-from usage.cli import summary
+from usage.commands.reports import summary
 from usage.queries import UNRESOLVED
 
 PRICE_CHANGE = date(2025, 6, 10)  # openai's sheet of that day cuts o3's prices

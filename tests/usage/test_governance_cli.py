@@ -1,9 +1,11 @@
-"""The governance commands: each with --json, exit codes 0 / 1 (alerts) / 2 (bad input)."""
+"""The governance commands: each with --json; exit codes 0, 1 (an alert fired), 2 (bad input),
+3 (no plan to compare with) and 5 (the webhook could not be reached)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,7 @@ from tests.usage.test_governance import (
     value_con,
 )
 from usage import alerts as alerting
-from usage.governance_cli import main
+from usage.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -151,3 +153,51 @@ def test_alerts_are_posted_to_a_configured_webhook(capsys, tmp_path, monkeypatch
         server.server_close()
     assert code == 1 and json.loads(out)["sent"] is True
     assert "team Support spent $520 on 2026-10-05" in Recorder.bodies[-1]["text"]
+
+
+# -- plan against actual plans as `planner solve` does ------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
+NO_CATEGORY = "Poetry,5000,3000,400,0.8,6,4,,0,0,,0.01,,"
+
+
+def test_plan_vs_actual_names_a_class_no_model_serves_and_plans_the_rest(capsys, tmp_path):
+    workload = tmp_path / "w.csv"
+    workload.write_text(EXAMPLE.read_text() + NO_CATEGORY + "\n")
+    argv = ["plan-vs-actual", "--workload", str(workload), "--as-of", "2026-11-23", "--json"]
+    code, out, err = run(capsys, argv, costed_con(numbered(actual_month_rows())))
+    assert code == 0, err
+    assert f"warning: {workload}, task class 'Poetry', field 'category': cannot be planned" in err
+    payload = json.loads(out)
+    assert payload["headline"].startswith("2026-10 cost $310 for the classes the plan covers")
+    assert "Poetry" in {row["task_class"] for row in payload["outside_plan"]}
+
+
+def test_plan_vs_actual_without_a_feasible_plan_exits_3(capsys):
+    argv = ["plan-vs-actual", "--as-of", "2026-11-23", "--objective", "max-value",
+            "--budget", "1"]  # fmt: skip
+    code, out, err = run(capsys, argv, costed_con(numbered(actual_month_rows())))
+    assert code == 3 and out == ""
+    assert err.startswith("no feasible plan to compare actuals with: ")
+
+
+def test_value_on_a_store_without_spend_is_not_an_internal_error(capsys, tmp_path):
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(OUTCOMES_CSV)
+    code, _, err = run(capsys, ["value", "--outcomes", str(outcomes)], costed_con([]))
+    assert code == 0 and err == ""
+
+
+def test_an_undeliverable_webhook_is_exit_5_in_one_line_after_the_alerts(capsys, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on: the post is refused at once
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv(alerting.WEBHOOK_ENV, f"http://127.0.0.1:{port}/secret-token")
+    con = costed_con(numbered(spike_rows()[0]))
+    code, out, err = run(capsys, ["alerts", "--since", "2026-10-01", "--json"], con)
+    assert code == 5
+    assert json.loads(out)["sent"] is False and json.loads(out)["alerts"]
+    assert err.startswith("error: webhook http://127.0.0.1: the alerts could not be delivered")
+    assert len(err.strip().splitlines()) == 1 and "secret-token" not in err

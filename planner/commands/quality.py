@@ -9,10 +9,12 @@ with the number of models it rests on and its leave-one-out error.
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
-from pathlib import Path
 
+from foundation.cli import EXIT_OK, add_command, print_json
+from foundation.cli import options as opt
+from foundation.errors import UnknownIdError
+from foundation.tables import nearest
 from planner.benchmarks import (
     MAX_HELD_OUT_PTS,
     NO_PUBLIC_FIGURE,
@@ -21,32 +23,34 @@ from planner.benchmarks import (
     coverage,
     fitted,
 )
-from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
+from pricing.cli import add_prices_arg, load_catalog
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub) -> None:
     """Add the `quality` command to the planner's command line."""
-    cmd = sub.add_parser("quality", help="Default accuracy per catalog model and category.")
-    cmd.add_argument("--prices", type=Path, default=DEFAULT_PRICE_DIR, help="price sheets")
-    cmd.add_argument("--provider", help="only this provider's models")
+    cmd = add_command(sub, "quality", "Default accuracy per catalog model and category.", run)
+    add_prices_arg(cmd)
+    cmd.add_argument("--provider", type=opt.identifier, help="only this provider's models")
     cmd.add_argument(
         "--no-estimates",
         action="store_true",
         help="only figures measured on the reference scale (no estimates from other sources)",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")
-    cmd.set_defaults(run=run_quality)
 
 
-def run_quality(args: argparse.Namespace) -> int:
-    catalog = Catalog.load(args.prices)
+def run(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args)
     ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]
     if not ids:
-        raise LookupError(f"no catalog model from provider '{args.provider}'")
+        raise UnknownIdError("provider", args.provider, nearest(args.provider, catalog.providers()))
     rows = coverage(ids, estimates=not args.no_estimates)
     report = quality_report(rows, estimates=not args.no_estimates)
-    print(json.dumps(report, indent=2) if args.json else quality_text(report))
-    return 0
+    if args.json:
+        print_json(report)
+    else:
+        print(quality_text(report))
+    return EXIT_OK
 
 
 def quality_report(rows: list[Coverage], estimates: bool = True) -> dict:

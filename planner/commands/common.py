@@ -1,0 +1,156 @@
+"""What the planning commands share: the input options, reading them into one assembled
+problem (`planner.assemble`, as the app does), and the answer when there is no plan.
+
+`usage plan-vs-actual` plans through `assembled_problem` too, so both command lines validate
+the same way and both plan around a class no model can serve, naming it on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from foundation.cli import EXIT_INFEASIBLE, print_json
+from foundation.cli import options as opt
+from foundation.errors import InputError
+from planner.assemble import assemble
+from planner.plan import Plan
+from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
+from planner.quality import load_quality
+from planner.report import plan_json, plan_text
+from planner.workload import load_workload
+from pricing.catalog import Catalog
+from pricing.cli import add_prices_arg, load_catalog
+from pricing.scenario import PriceScenario
+
+
+def exact_discount(text: str) -> Decimal:
+    """A discount percent (0 to under 100), kept as the Decimal typed: prices are Decimal."""
+    opt.discount(text)
+    return Decimal(text.strip())
+
+
+def add_source_args(
+    p: argparse.ArgumentParser, workload: Path | None = None, objective: str = "max-value"
+) -> None:
+    """The files and settings any plan needs; `workload` is the default file (else required)."""
+    p.add_argument(
+        "--workload",
+        type=opt.input_file,
+        required=workload is None,
+        default=workload,
+        metavar="FILE",
+        help="the workload CSV or JSON" + (" (default: the example)" if workload else ""),
+    )
+    p.add_argument("--quality", type=opt.input_file, metavar="FILE", help="your evals; they win")
+    add_prices_arg(p)
+    p.add_argument(
+        "--as-of",
+        type=opt.day,
+        default=date.today(),
+        metavar="DATE",
+        help="the price date (default: today)",
+    )
+    p.add_argument("--budget", type=opt.money, metavar="USD", help="monthly budget")
+    p.add_argument(
+        "--objective",
+        choices=("max-value", "min-cost"),
+        default=objective,
+        help=f"what to optimize (default: {objective})",
+    )
+
+
+def add_input_args(p: argparse.ArgumentParser) -> None:
+    """The options every planning command shares: inputs, prices, limits and --json."""
+    add_source_args(p)
+    p.add_argument("--single-model", action="store_true", help="one model per class")
+    p.add_argument(
+        "--self-hosted-replicas",
+        action="store_true",
+        help="price self-hosted models as whole replicas reserved for the month",
+    )
+    p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
+    p.add_argument(
+        "--vendor-cap",
+        action="append",
+        default=[],
+        metavar="PROVIDER=CAP",
+        type=opt.pair(opt.nonnegative, "vendor cap"),
+        help="share of tasks or spend (0 to 1), or USD a month (see --cap-basis)",
+    )
+    p.add_argument(
+        "--cap-basis",
+        choices=CAP_BASES,
+        default=DEFAULT_CAP_BASIS,
+        help="what a vendor cap limits: tasks (share of all tasks, the default), usd (USD a "
+        "month) or spend (share of model spend, which spending more elsewhere can meet)",
+    )
+    p.add_argument(
+        "--discount",
+        action="append",
+        default=[],
+        metavar="PROVIDER=PCT",
+        type=opt.pair(exact_discount, "discount", shape="PCT"),
+        help="negotiated discount, 0 to under 100 %%",
+    )
+    p.add_argument(
+        "--commit",
+        action="append",
+        default=[],
+        metavar="PROVIDER=USD",
+        type=opt.pair(opt.money, "commitment", shape="USD"),
+        help="committed minimum monthly spend with a provider",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def plan_settings(args) -> PlanSettings:
+    """The settings the options ask for; a cap that does not fit its basis names --vendor-cap."""
+    caps = dict(args.vendor_cap)
+    if args.cap_basis != "usd":
+        for provider, cap in caps.items():
+            if cap > 1:
+                why = f"must be a share from 0 to 1 with --cap-basis {args.cap_basis}, not {cap:g}"
+                raise InputError("--vendor-cap", f"vendor cap for '{provider}' {why}")
+    return PlanSettings(
+        objective=args.objective,
+        budget_usd=args.budget,
+        vendor_caps=caps,
+        cap_basis=args.cap_basis,
+        commitments_usd=dict(args.commit),
+        single_model=args.single_model,
+        self_hosted_replicas=args.self_hosted_replicas,
+        include_status_quo=not args.no_status_quo,
+        as_of=args.as_of,
+        scenario=PriceScenario(discounts_pct=dict(args.discount)),
+    )
+
+
+def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> PlanningProblem:
+    """--workload and --quality read and assembled into a costed problem; each class that
+    cannot be planned is named on stderr, and the others are planned."""
+    workload = load_workload(args.workload, known_providers=catalog.providers())
+    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
+    assembled = assemble(workload, own, catalog, settings)
+    for error in assembled.unplannable:
+        print(f"warning: {error}", file=sys.stderr)
+    return assembled.problem
+
+
+def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
+    """The problem the planning options describe (the catalog under --prices if not given)."""
+    catalog = catalog or load_catalog(args)
+    return assembled_problem(args, catalog, plan_settings(args))
+
+
+def no_plan(plan: Plan, as_json: bool) -> int:
+    """As `solve` does: the plan JSON (or text) on stdout, the diagnosis on stderr, exit 3."""
+    if as_json:
+        print_json(plan_json(plan))
+    else:
+        print(plan_text(plan))
+    print(f"no feasible plan: {plan.diagnosis.summary}", file=sys.stderr)
+    return EXIT_INFEASIBLE

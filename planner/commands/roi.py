@@ -1,0 +1,27 @@
+"""`python -m planner roi`: the plan's return against today's process, per tier, provider
+and class, with the baselines."""
+
+from __future__ import annotations
+
+from foundation.cli import EXIT_OK, add_command, print_json
+from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.plan import optimize
+from planner.report import roi_json, roi_text
+from planner.roi import roi_report
+
+
+def register(sub) -> None:
+    p = add_command(sub, "roi", "Return per tier, provider and class; baselines.", run)
+    add_input_args(p)
+
+
+def run(args) -> int:
+    plan = optimize(load_problem(args))
+    if not plan.is_optimal:
+        return no_plan(plan, args.json)
+    report = roi_report(plan)
+    if args.json:
+        print_json(roi_json(report))
+    else:
+        print(roi_text(report))
+    return EXIT_OK

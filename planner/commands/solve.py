@@ -1,0 +1,54 @@
+"""`python -m planner solve`: the best portfolio, explained, optionally written as CSV."""
+
+from __future__ import annotations
+
+from foundation.cli import EXIT_OK, add_command, print_json, write_text
+from foundation.cli import options as opt
+from planner.breakeven import break_evens, not_explained
+from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.export import plan_to_csv
+from planner.marginal import budget_marginal, floor_marginals
+from planner.plan import Plan, optimize
+from planner.report import plan_json, plan_text
+
+
+def register(sub) -> None:
+    p = add_command(sub, "solve", "Find the best portfolio and explain it.", run)
+    add_input_args(p)
+    p.add_argument(
+        "--out",
+        type=opt.output_file,
+        metavar="FILE",
+        help="write the plan as CSV here (checked before solving)",
+    )
+
+
+def run(args) -> int:
+    plan = optimize(load_problem(args))
+    if not plan.is_optimal:
+        return no_plan(plan, args.json)
+    if args.out:
+        write_text(args.out, plan_to_csv(plan), "--out")
+    explained = explain_plan(plan)
+    if args.json:
+        print_json(plan_json(plan, explained))
+    else:
+        print(plan_text(plan, explained))
+    return EXIT_OK
+
+
+def explain_plan(plan: Plan) -> dict:
+    """The re-solved explanations: exact break-evens, the next $1,000, the floors' price."""
+    assert plan.totals is not None and plan.shares is not None
+    objective = (
+        plan.totals.monthly_cost_usd
+        if plan.problem.settings.objective == "min-cost"
+        else plan.totals.monthly_net_value_usd
+    )
+    skipped = not_explained(plan.problem)
+    return {
+        "break_even": [] if skipped else break_evens(plan.problem, plan.shares),
+        "break_even_note": skipped,
+        "budget": budget_marginal(plan.problem, objective),
+        "floors": [] if skipped else floor_marginals(plan.problem, objective, plan.shares),
+    }

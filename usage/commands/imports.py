@@ -1,0 +1,149 @@
+"""Filling the store: `import` exports, list or remove `imports`, replace the attribution
+`rules` and the `models` mapping."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from foundation.cli import EXIT_BAD_INPUT, EXIT_OK, print_json
+from foundation.cli import options as opt
+from foundation.cli.exits import classify
+from foundation.errors import InputError
+from pricing.cli import add_prices_arg, load_catalog
+from usage import formats, store
+from usage.attribution import apply_rules, load_rules
+from usage.commands.common import command, emit, open_store
+from usage.importer import ImportRejected, import_file
+from usage.resolve import load_model_mapping
+
+MAX_IMPORT_ID = 2**63 - 1
+
+
+def register(sub) -> None:
+    imp = command(sub, "import", "Import usage or cost exports.", run_import, prices=True)
+    imp.add_argument(
+        "files",
+        nargs="+",
+        type=opt.input_file,
+        metavar="FILE",
+        help="exports to import, each all or nothing",
+    )
+    imp.add_argument("--format", choices=sorted(formats.FORMATS), help="skip detection")
+    imports = command(sub, "imports", "List imports, or remove one.", run_imports, prices=True)
+    imports.add_argument(
+        "--remove",
+        type=opt.int_in(1, MAX_IMPORT_ID),
+        metavar="ID",
+        help="remove this import and its rows",
+    )
+    rules = command(sub, "rules", "Replace the attribution rules.", run_rules, as_json=False)
+    rules.add_argument(
+        "file",
+        type=opt.input_file,
+        metavar="FILE",
+        help="attribution rules: field,pattern,team,task_class",
+    )
+    add_prices_arg(rules)
+    models = command(sub, "models", "Replace the model mapping file.", run_models, as_json=False)
+    models.add_argument(
+        "file",
+        type=opt.input_file,
+        metavar="FILE",
+        help="model mapping: raw_model,model (as provider/model)",
+    )
+    add_prices_arg(models)
+
+
+def run_import(args) -> int:
+    """Each file on its own (all of its rows or none); a bad file does not stop the next."""
+    catalog = load_catalog(args)
+    results, failed = [], False
+    for path in args.files:
+        with open_store(args) as con:
+            try:
+                results.append(import_file(con, path, catalog, args.format))
+            except (ImportRejected, InputError) as exc:
+                failed = True
+                print(classify(exc)[1], file=sys.stderr)
+    if args.json:
+        print_json([_import_json(r) for r in results])
+    else:
+        for result in results:
+            print(_import_line(result))
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _import_json(result: store.ImportResult) -> dict[str, Any]:
+    return {
+        "import_id": result.import_id,
+        "file": result.file_name,
+        "format": result.source_format,
+        "rows_in_file": result.rows_in_file,
+        "rows_added": result.rows_added,
+        "duplicates": result.duplicates,
+        "already_imported": result.already_imported,
+        "not_stored": [{"what": w, "rows": n, "usd": usd} for w, n, usd in result.notes],
+    }
+
+
+def _import_line(result: store.ImportResult) -> str:
+    if result.already_imported:
+        return f"{result.file_name}: already imported as #{result.import_id}; nothing added"
+    line = (
+        f"{result.file_name}: import #{result.import_id} ({result.source_format}), "
+        f"{result.rows_added:,} rows added, {result.duplicates:,} already stored"
+    )
+    for what, n, usd in result.notes:
+        line += f"; not stored: {n:,} {what} (${usd:,.2f})"
+    return line
+
+
+def run_imports(args) -> int:
+    with open_store(args) as con:
+        if args.remove is not None:
+            if not store.remove_import(con, args.remove):
+                raise InputError("--remove", f"there is no import #{args.remove}")
+            print(f"removed import #{args.remove} and its rows")
+            return EXIT_OK
+        records = store.list_imports(con)
+    names = [
+        "import_id",
+        "file_name",
+        "source_format",
+        "rows_in_file",
+        "rows_added",
+        "imported_at",
+        "file_hash",
+    ]
+    rows = [
+        (
+            r.import_id,
+            r.file_name,
+            r.source_format,
+            r.rows_in_file,
+            r.rows_added,
+            r.imported_at.isoformat(sep=" "),
+            r.file_hash[:12],
+        )
+        for r in records
+    ]
+    emit(rows, names, args)
+    return EXIT_OK
+
+
+def run_rules(args) -> int:
+    rules = load_rules(args.file)
+    with open_store(args) as con:
+        apply_rules(con, rules)
+    print(f"{len(rules)} attribution rules in force (first match wins)")
+    return EXIT_OK
+
+
+def run_models(args) -> int:
+    catalog = load_catalog(args)
+    mapping = load_model_mapping(args.file, catalog)
+    with open_store(args) as con:
+        store.set_model_aliases(con, mapping, catalog)
+    print(f"{len(mapping)} model mappings in force")
+    return EXIT_OK
