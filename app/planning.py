@@ -147,7 +147,7 @@ class PlanRequest:
     single_model: bool = False
     cap_basis: str = "tasks"  # what a vendor cap limits (planner.problem.CAP_BASES)
     self_hosted_replicas: bool = False  # self-hosted priced as whole reserved replicas
-    estimates: bool = True  # estimated accuracy figures fill gaps (planner.benchmarks)
+    estimates: bool = True  # estimated accuracy figures fill gaps (planner.accuracy)
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
 
     def key(self) -> str:

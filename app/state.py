@@ -27,7 +27,7 @@ OBJECTIVE = "objective"  # "max-value" or "min-cost"
 KEEP_STATUS_QUO = "keep_status_quo"  # today's process may keep some of the work
 SINGLE_MODEL = "single_model"  # one model per task class
 CAP_BASIS = "cap_basis"  # what a vendor cap limits: "tasks", "usd" or "spend" (Vendor scenarios)
-ESTIMATES = "estimates"  # estimated accuracy figures fill gaps (planner.benchmarks)
+ESTIMATES = "estimates"  # estimated accuracy figures fill gaps (planner.accuracy)
 SETTING_KEYS: tuple[str, ...] = (
     AS_OF,
     OBJECTIVE,

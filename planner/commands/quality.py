@@ -15,7 +15,7 @@ from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
 from foundation.errors import UnknownIdError
 from foundation.tables import nearest
-from planner.benchmarks import (
+from planner.accuracy import (
     MAX_HELD_OUT_PTS,
     NO_PUBLIC_FIGURE,
     Coverage,

@@ -70,7 +70,7 @@ def test_the_forecast_caption_names_the_growth_in_use():
     )
     assert "4,000 simulated paths (seed 0)" in forecast_view.caption(own)
     every = forecast_view.settings(24, 1, 10, 0, price_decline=0, growth_override=0.03, budget=None)
-    assert "3.0% a month for every class" in forecast_view.caption(every)
+    assert "3% a month for every class" in forecast_view.caption(every)
     assert forecast_view.table_format("month") is None
     assert forecast_view.table_format("prob_over_budget") == "percent"
     assert forecast_view.table_format("spend_p50") == "dollar"
@@ -105,7 +105,7 @@ def test_the_outlook_tiles_read_month_12_and_the_year():
     )
     assert (month_12.value, month_12.delta) == ("$150", "+50%")
     assert year.value == money_compact(1250.0) and value.value == money_compact(120.0)
-    assert accuracy.value == "91.0%" and tokens.label == "Tokens a month"
+    assert accuracy.value == "91%" and tokens.label == "Tokens a month"
     settings = overview_view.outlook_settings(0.1, None, 2000.0)
     assert (settings.months, settings.paths, settings.monthly_budget_usd) == (12, 1, 2000.0)
 
