@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from foundation.inputs import finite, safe_cell
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
 from usage import formats, governance_cli, queries, store
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportRejected, RulesRejected) as exc:
         _print_rejected(exc)
         return EXIT_BAD_INPUT
-    except InputError as exc:
+    except (InputError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except duckdb.IOException as exc:

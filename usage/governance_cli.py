@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from foundation.errors import InputError, UnknownIdError
+from foundation.errors import InputError, StoreError, UnknownIdError
 from planner.plan import Plan, optimize
 from planner.problem import PlanSettings, build_problem
 from planner.quality import default_quality, load_quality
@@ -108,7 +108,7 @@ def _guarded(run: Callable) -> Callable[[argparse.Namespace], int]:
     def guarded(args: argparse.Namespace) -> int:
         try:
             return run(args)
-        except (InputError, UnknownIdError, LookupError, ValueError) as exc:
+        except (InputError, StoreError, UnknownIdError, LookupError, ValueError) as exc:
             print(f"error: {exc.args[0] if isinstance(exc, LookupError) else exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
 

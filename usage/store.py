@@ -122,7 +122,7 @@ def _open_with_retry(target: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _unreadable(target: Path | None, exc: Exception) -> StoreError:
-    reason = str(exc).removeprefix("IO Error: ").replace(f'"{target}"', "it")
+    reason = str(exc).removeprefix("IO Error: ").replace(f' "{target}"', "").rstrip("!")
     where = str(target) if target else ":memory:"
     if "permission denied" in reason.lower():
         remedy = f"Give this account read and write access to it, or {ANOTHER_STORE}."

@@ -261,6 +261,21 @@ def test_a_failed_migration_leaves_the_store_as_it_was(where, pristine, tmp_path
         assert schema.layout_of(con) == 2
 
 
+def test_no_backup_no_migration(pristine, tmp_path, monkeypatch):
+    path = copy_of(pristine("v3-aa99205"), tmp_path)
+
+    def full(source, target):
+        Path(target).write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.shutil, "copyfile", full)
+    with pytest.raises(StoreError, match=r"backup could not be written \(No space left on device"):
+        store.connect(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["usage.duckdb"]  # no half-written copy
+    with duckdb.connect(str(path)) as con:
+        assert schema.layout_of(con) == 3
+
+
 def test_a_newer_store_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "usage.duckdb"
     store.connect(path).close()
