@@ -20,10 +20,10 @@ from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
 from app.scenario_file import apply_scenario, read_scenario, scenario_json
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from planner.scenario_store import ScenarioStore, database_url, describe
 
-STORE_ERRORS = (InputError, ValueError, OSError, SQLAlchemyError)
+STORE_ERRORS = (InputError, StoreError, ValueError, OSError, SQLAlchemyError)
 
 
 @st.cache_resource(show_spinner=False)

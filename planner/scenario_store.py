@@ -13,6 +13,11 @@ through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
 Ids are random (12 URL-safe characters), so a link `?scenario=<id>` can be shared but not
 guessed from another one. Names and authors are checked like every other input: text, not
 empty where required, bounded in length; a bad one is an InputError naming the field.
+
+The layout is versioned: `planner_schema_version` holds its number (a database from before
+that table is layout 1), and opening a store runs the numbered, forward-only steps in
+MIGRATIONS up to LAYOUT in one transaction (on SQLite too: see `_transactional_sqlite`). A
+database of a newer layout is refused untouched with a StoreError.
 """
 
 from __future__ import annotations
@@ -20,14 +25,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from foundation.paths import data_dir, user_file
 
 URL_ENV = "PLANNER_DATABASE_URL"
@@ -49,6 +54,17 @@ scenarios = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
 )
+
+LAYOUT = 1  # raise, and add a step to MIGRATIONS, whenever a table's columns change
+versions = sa.Table(
+    "planner_schema_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # one row, id 1
+    sa.Column("version", sa.Integer, nullable=False),
+)
+# Layout N -> N + 1, each a function of the open connection with a docstring saying what it
+# changes. Layout 1 is the planner_scenarios table above.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,9 @@ class ScenarioStore:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine = sa.create_engine(url, pool_pre_ping=True)
-        metadata.create_all(self.engine)  # idempotent: creates the table once
+        if parsed.get_backend_name() == "sqlite":
+            _transactional_sqlite(self.engine)
+        migrate(self.engine, describe(url))
 
     def save(self, name: str, saved_by: str, body: str) -> StoredScenario:
         """Store a new scenario; its id is new and random."""
@@ -145,6 +163,48 @@ class ScenarioStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def migrate(engine: sa.Engine, where: str) -> int:
+    """Bring the database to LAYOUT in one transaction; return the layout it had (0: new).
+
+    A new database gets every table; an older one the steps from its layout on; a newer
+    one is refused before anything is written.
+    """
+    with engine.begin() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        if versions.name in tables:
+            found = conn.execute(sa.select(versions.c.version)).scalar_one()
+        else:
+            found = 1 if scenarios.name in tables else 0  # before the version table: 1
+        if found > LAYOUT:
+            raise StoreError(
+                where,
+                "this store was written by a newer version of the planner (layout "
+                f"v{found}; this version reads up to v{LAYOUT}): upgrade, or open another store",
+                "PLANNER_DATABASE_URL or PLANNER_SCENARIO_DB names another store.",
+            )
+        for version in range(found, LAYOUT) if found else ():  # a new one has none to run
+            MIGRATIONS[version](conn)
+        metadata.create_all(conn)  # a new database's tables, and the version table
+        if found != LAYOUT or versions.name not in tables:
+            conn.execute(versions.delete())
+            conn.execute(versions.insert().values(id=1, version=LAYOUT))
+    return found
+
+
+def _transactional_sqlite(engine: sa.Engine) -> None:
+    """Make BEGIN ... COMMIT cover DDL on SQLite: Python's sqlite3 driver otherwise commits
+    before each CREATE or ALTER, and a failed migration would be left half done (the
+    recipe of SQLAlchemy's SQLite dialect notes)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def _text(value: object, field: str, limit: int, *, required: bool = True) -> str:

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from pricing.catalog import Catalog  # noqa: E402
 from scripts.bench_page import Table, at_least, at_most, ms, save  # noqa: E402
-from usage import queries, store  # noqa: E402
+from usage import price_tables, queries, store  # noqa: E402
 from usage.resolve import ModelIndex, resolve_model  # noqa: E402
 
 SEED = 7
@@ -170,7 +170,7 @@ def pandas_team_month(path: Path, catalog: Catalog) -> tuple[float, float]:
         .astype(object)
     )
     prices = pd.DataFrame(
-        store.price_interval_rows(catalog),
+        price_tables.price_interval_rows(catalog),
         columns=[
             "provider",
             "model",
@@ -230,7 +230,7 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
         ).fetchall()
     ]
     con.execute(queries.attributes_insert_sql(), [1])
-    store._refresh_model_map(con, catalog)
+    price_tables.refresh_model_map(con, catalog)
     con.execute(queries.rollup_insert_sql(thresholds))
     load_s = time.perf_counter() - load_start
     stored = con.execute("SELECT count(*) FROM usage_rows").fetchall()[0][0]

@@ -22,9 +22,7 @@ FORBIDDEN = {
 }
 # Modules still over MAX_LINES: being split. Empty this list as each is split; the test
 # below fails for an entry that is no longer over the limit, so it cannot go stale.
-BEING_SPLIT = {
-    "usage/store.py",  # being split (on another branch)
-}
+BEING_SPLIT: set[str] = set()  # modules allowed over the limit while they are split
 
 
 def _modules() -> dict[str, Path]:

@@ -4,86 +4,51 @@ DuckDB lets one process at a time open a file for writing, so every user of the 
 a short-lived connection (open, query, close) and `connect` retries briefly while another
 process holds the file. An import is one transaction: all of a file's rows or none.
 
-Tables: `imports` (one per imported file), `usage_rows` (every row as exported, normalised),
-`usage_periods` (rows summed per price period and group, what reports read), `periods`
-(each day's price period), `attributes` (each attribute combination once), `model_map`
-(exported model name -> catalog model), `model_aliases` (the user's mapping file),
-`attribution_rules` (the team rules, applied at query time), `price_intervals` (the catalog as
-one row per provider, model and sheet version) and `price_days` (the same per day),
-`store_meta`. The view `costed_usage` is the
-contract with the app (see `usage.queries.costed_usage_sql`).
+The tables and the layout number are in `usage.schema`; the derived price tables in
+`usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
+a store of an older layout is backed up beside itself (`<name>.bak-v<N>-<UTC time>`, a copy
+of the checkpointed file, which DuckDB opens as it was) and carried forward in one
+transaction by `usage.migrations`; a store of a newer layout is refused untouched, and a
+file that is not a readable store (or is held by another process) is a StoreError that
+names it and the way out.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import shutil
+import stat
 import time
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
-from pricing.costing import rates_for
-from usage import queries
-from usage.resolve import ModelIndex, resolve_model
+from usage import migrations, queries, schema
+from usage.price_tables import (
+    ensure_prices,
+    rebuild_periods,
+    refill_from_stored,
+    refresh_model_map,
+    thresholds,
+)
 from usage.rows import COLUMN_NAMES, Parsed
+from usage.schema import LAYOUT, LAYOUT_KEY, meta, one, set_meta, transaction
 
 DEFAULT_DB_ENV = "PLANNER_USAGE_DB"
-OPEN_END = date(9999, 12, 31)
 LOCK_WAIT_SECONDS = 15.0
+ANOTHER_STORE = "open another store with PLANNER_USAGE_DB or --db (a new file starts empty)"
+OPEN_ANOTHER = ANOTHER_STORE[0].upper() + ANOTHER_STORE[1:] + "."
 
-SCHEMA = [
-    "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
-    """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS imports (
-        import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,
-        source_format VARCHAR NOT NULL, rows_in_file BIGINT NOT NULL, rows_added BIGINT NOT NULL,
-        imported_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS usage_rows (
-        row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
-        natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
-        raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
-        user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
-        task_class VARCHAR, service_tier VARCHAR,
-        batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
-        input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
-        cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-        billed_cost_usd DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS usage_periods (
-        day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
-        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
-        prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, row_count BIGINT,
-        requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
-        cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
-    """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS attributes (
-        attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
-        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS model_map (
-        raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, provider VARCHAR,
-        model VARCHAR, how VARCHAR NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS model_aliases (
-        raw_model VARCHAR NOT NULL, provider VARCHAR NOT NULL, model VARCHAR NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS attribution_rules (
-        priority INTEGER NOT NULL, field VARCHAR NOT NULL, pattern VARCHAR NOT NULL,
-        is_glob BOOLEAN NOT NULL, team VARCHAR, task_class VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS price_intervals (
-        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
-        valid_to DATE NOT NULL, lc_above BIGINT, """
-    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
-    + ")",
-    """CREATE TABLE IF NOT EXISTS price_days (
-        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
-        lc_above BIGINT, """
-    + ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
-    + ")",
-]
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -92,208 +57,177 @@ def default_db_path() -> Path:
 
 
 def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating its schema if needed). ":memory:" gives a private store.
+    """Open the store at the newest layout (creating it if needed). ":memory:" gives a
+    private store.
 
     Another process holding the file (an import from the CLI while the app reads) makes the
-    open wait and retry for up to LOCK_WAIT_SECONDS; keep connections short-lived.
+    open wait and retry for up to LOCK_WAIT_SECONDS; keep connections short-lived. Raises
+    StoreError for a store this code cannot use as it is.
     """
-    target = ":memory:" if str(path) == ":memory:" else str(Path(path or default_db_path()))
-    if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = _open_with_retry(target)
-    ensure_schema(con)
+    if str(path) == ":memory:":
+        con = duckdb.connect(":memory:")
+    else:
+        target = Path(path or default_db_path())
+        _check_path(target)
+        con = _open_with_retry(target)
+    try:
+        ensure_schema(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
-def _open_with_retry(target: str) -> duckdb.DuckDBPyConnection:
+def _check_path(target: Path) -> None:
+    """Refuse what DuckDB cannot open as a file (a FIFO would block the open for ever);
+    make the folder of a new store."""
+    where = str(target)
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(where, f"its folder cannot be made ({exc.strerror})",
+                             OPEN_ANOTHER) from None  # fmt: skip
+        return
+    except OSError as exc:
+        raise StoreError(where, f"cannot be reached ({exc.strerror})", OPEN_ANOTHER) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(where, "is a folder, not a store file",
+                         f"Name a file in it, or {ANOTHER_STORE}.")  # fmt: skip
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(where, "is not a regular file (a pipe, socket or device)",
+                         OPEN_ANOTHER)  # fmt: skip
+
+
+def _open_with_retry(target: Path) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     pause = 0.02
     while True:
         try:
-            return duckdb.connect(target)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
+            return duckdb.connect(str(target))
+        except duckdb.Error as exc:
+            if "conflicting lock" not in str(exc).lower():  # not "block" of a damaged file
+                raise _unreadable(target, exc) from None
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    str(target),
+                    "another import or session holds this store (one process at a time "
+                    "can open it for writing)",
+                    "Wait for it to finish, or close it, and try again.",
+                ) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
 
 
-STORE_SCHEMA = "4"  # raise when a table's columns change
+def _unreadable(target: Path | None, exc: Exception) -> StoreError:
+    reason = str(exc).removeprefix("IO Error: ").replace(f' "{target}"', "").rstrip("!")
+    where = str(target) if target else ":memory:"
+    if "permission denied" in reason.lower():
+        remedy = f"Give this account read and write access to it, or {ANOTHER_STORE}."
+        return StoreError(where, "cannot be opened: permission denied", remedy)
+    return StoreError(where, f"cannot be read as a usage store ({reason})", _way_out(target))
+
+
+def _way_out(target: Path | None) -> str:
+    """Restore the newest backup beside the store, if there is one; else start another."""
+    backups = [] if target is None else [
+        p for p in target.parent.glob(f"{target.name}.bak-v*") if not p.name.endswith(".part")
+    ]  # fmt: skip
+    if backups:
+        newest = max(backups, key=lambda p: p.stat().st_mtime)
+        return (
+            f"The backup beside it, {newest}, holds it as it was before its last migration: "
+            f"move that into its place, or {ANOTHER_STORE}."
+        )
+    return f"Move it aside, or {ANOTHER_STORE}."
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, and the `costed_usage` view when its query changed.
+    """Bring the store to the newest layout: create a new one, carry an older one forward
+    (after a backup when it is a file), refuse a newer one untouched; then the
+    `costed_usage` view, recreated when its query changed."""
+    target = _file_of(con)
+    try:
+        found = schema.layout_of(con)
+    except (duckdb.Error, schema.UnknownLayout) as exc:
+        raise _unreadable(target, exc) from None
+    if found is not None and found > LAYOUT:
+        raise StoreError(
+            str(target or ":memory:"),
+            "this store was written by a newer version of the planner (layout "
+            f"v{found}; this version reads up to v{LAYOUT}): upgrade, or open another store",
+            "PLANNER_USAGE_DB or --db names another store.",
+        )
+    if found is not None and found < LAYOUT:
+        _carry_forward(con, target, found)
+    try:
+        schema.create(con)
+        set_meta(con, LAYOUT_KEY, str(LAYOUT))
+        view = queries.costed_usage_sql()
+        version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces it
+        if meta(con, "view_version") != version:
+            con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
+            set_meta(con, "view_version", version)
+    except duckdb.Error as exc:
+        raise _unreadable(target, exc) from None
 
-    A store written by an older layout (before STORE_SCHEMA) is emptied and rebuilt: its
-    tables lack columns the queries need. Only stores from development builds can be in
-    that state; their data is the example, which `ensure_example` loads again.
+
+def _file_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file the connection's database lives in (None in memory)."""
+    row = one(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    return Path(row[0]) if row and row[0] else None
+
+
+def _carry_forward(con: duckdb.DuckDBPyConnection, target: Path | None, found: int) -> None:
+    """Back the file up, then run the migrations from `found` in one transaction."""
+    backup = _backup(con, target, found) if target else None
+    try:
+        migrations.migrate(con, found, refill_from_stored)
+    except Exception as exc:
+        kept = f"; a copy from before is at {backup}" if backup else ""
+        raise StoreError(
+            str(target or ":memory:"),
+            f"could not be carried forward from layout v{found} to v{LAYOUT} ({exc}); "
+            f"it is unchanged{kept}",
+            "Report this, with the message, and keep using the previous version meanwhile.",
+        ) from exc
+    if backup:
+        log.warning("%s: carried forward from layout v%d to v%d; the store as it was is kept "
+                    "at %s", target, found, LAYOUT, backup)  # fmt: skip
+
+
+def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
+    """Copy the store beside itself before a migration: `<name>.bak-v<N>-<UTC time>`.
+
+    A copy of the file after CHECKPOINT (the write-ahead log folded in, nothing written
+    while we hold the lock) rather than EXPORT DATABASE: it is the store exactly as it was,
+    one file that DuckDB opens directly and a person restores by moving it into place. It
+    is written under a `.part` name and renamed, so a backup never exists half-written.
     """
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "usage_rows" in tables and _schema_of(con, tables) != STORE_SCHEMA:
-        con.execute("DROP VIEW IF EXISTS costed_usage")
-        for table in sorted(tables):
-            con.execute(f'DROP TABLE IF EXISTS "{table}"')
-        for sequence in ("import_ids", "usage_row_ids"):
-            con.execute(f"DROP SEQUENCE IF EXISTS {sequence}")
-    for statement in SCHEMA:
-        con.execute(statement)
-    _set_meta(con, "store_schema", STORE_SCHEMA)
-    view = queries.costed_usage_sql()
-    version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces the view
-    if _meta(con, "view_version") != version:
-        con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
-        _set_meta(con, "view_version", version)
-
-
-def _schema_of(con: duckdb.DuckDBPyConnection, tables: set[str]) -> str | None:
-    return _meta(con, "store_schema") if "store_meta" in tables else None
-
-
-def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = _one(con, "SELECT value FROM store_meta WHERE key = ?", [key])
-    return None if row is None else row[0]
-
-
-def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
-    """The first row of a query (the rest fetched, so the connection is free again)."""
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0] if rows else None
-
-
-def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO store_meta VALUES (?, ?)", [key, value])
-
-
-# -- prices ----------------------------------------------------------------------------------
-
-
-def price_interval_rows(catalog: Catalog) -> list[tuple]:
-    """One row per provider, model and sheet version: the rates in force from the version's
-    effective date until the next version's (the last one stays open).
-
-    Each row carries four rate sets, fallbacks applied as `pricing.costing.rates_for` does:
-    standard, batch, long-context (the model's first tier) and batch at long context.
-    """
-    rows = []
-    for provider in catalog.providers():
-        versions = catalog.versions(provider)
-        ends = [v.effective_from for v in versions[1:]] + [OPEN_END]
-        for version, valid_to in zip(versions, ends, strict=True):
-            for model, prices in version.models.items():
-                above = prices.long_context[0].above_input_tokens if prices.long_context else None
-                long_prompt = (above or 0) + 1
-                rate_sets = [
-                    rates_for(prices, 0, False),
-                    rates_for(prices, 0, True),
-                    rates_for(prices, long_prompt, False),
-                    rates_for(prices, long_prompt, True),
-                ]
-                rates = [
-                    float(getattr(r, name))
-                    for r in rate_sets
-                    for name in (
-                        "input_per_mtok",
-                        "output_per_mtok",
-                        "cached_input_per_mtok",
-                        "cache_write_per_mtok",
-                    )
-                ]
-                rows.append((provider, model, version.effective_from, valid_to, above, *rates))
-    return rows
-
-
-def price_horizon(catalog: Catalog) -> date:
-    """The last day priced: New Year's Day three years after the later of today and the
-    newest sheet (usage after it, or before the first sheet, has no price and is listed as
-    unpriced)."""
-    newest = max(v.effective_from for p in catalog.providers() for v in catalog.versions(p))
-    return date(max(newest, date.today()).year + 3, 1, 1)
-
-
-_FINGERPRINTS: weakref.WeakKeyDictionary[Catalog, str] = weakref.WeakKeyDictionary()
-
-
-def catalog_fingerprint(catalog: Catalog) -> str:
-    """A digest of every price interval (computed once per loaded catalog)."""
-    if catalog in _FINGERPRINTS:
-        return _FINGERPRINTS[catalog]
-    digest = hashlib.sha256()
-    for row in price_interval_rows(catalog):
-        digest.update(repr(row).encode())
-    digest.update(str(price_horizon(catalog)).encode())
-    _FINGERPRINTS[catalog] = digest.hexdigest()
-    return _FINGERPRINTS[catalog]
-
-
-def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Load the catalog's price intervals (when they changed) and re-resolve model names."""
-    fingerprint = catalog_fingerprint(catalog)
-    if _meta(con, "prices") == fingerprint:
-        return
-    rows = price_interval_rows(catalog)
-    with transaction(con):
-        con.execute("DELETE FROM price_intervals")
-        names = ["provider", "model", "valid_from", "valid_to", "lc_above",
-                 *queries.RATE_COLUMNS]  # fmt: skip
-        intervals = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-        con.register("catalog_intervals", intervals)  # one insert, not one per row
-        try:
-            con.execute("INSERT INTO price_intervals SELECT * FROM catalog_intervals")
-        finally:
-            con.unregister("catalog_intervals")
-        con.execute("DELETE FROM price_days")
-        con.execute(queries.price_days_sql(), [price_horizon(catalog)])
-        con.execute("DELETE FROM periods")
-        con.execute(queries.periods_sql(), [price_horizon(catalog)])
-        _refresh_model_map(con, catalog)
-        rebuild_periods(con)  # thresholds, periods and model names may all have moved
-        _set_meta(con, "prices", fingerprint)
-
-
-def _thresholds(con: duckdb.DuckDBPyConnection) -> list[int]:
-    found = con.execute(
-        "SELECT DISTINCT lc_above FROM price_intervals WHERE lc_above IS NOT NULL"
-    ).fetchall()
-    return sorted(int(r[0]) for r in found)
-
-
-def rebuild_periods(con: duckdb.DuckDBPyConnection) -> None:
-    """Re-sum every stored row into `usage_periods` (after a price, mapping or cost-export
-    change; an ordinary import only adds its own sums)."""
-    con.execute("DELETE FROM usage_periods")
-    con.execute(queries.rollup_insert_sql(_thresholds(con)))
-
-
-def _refresh_model_map(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Resolve every exported model name the store holds (the names are few)."""
-    names = con.execute("SELECT DISTINCT raw_model, provider_hint FROM usage_rows").fetchall()
-    aliases = {
-        raw: (provider, model)
-        for raw, provider, model in con.execute("SELECT * FROM model_aliases").fetchall()
-    }
-    index = ModelIndex.of(catalog)
-    rows = []
-    for raw, hint in names:
-        found = resolve_model(raw, hint, index, aliases)
-        rows.append((raw, hint, found.provider, found.model, found.how))
-    con.execute("DELETE FROM model_map")
-    if rows:
-        con.executemany("INSERT INTO model_map VALUES (?, ?, ?, ?, ?)", rows)
-
-
-class transaction:
-    """BEGIN ... COMMIT, or ROLLBACK when the block raises."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
-
-    def __enter__(self):
-        self.con.execute("BEGIN TRANSACTION")
-        return self.con
-
-    def __exit__(self, kind, exc, tb):
-        self.con.execute("ROLLBACK" if kind else "COMMIT")
-        return False
+    con.execute("CHECKPOINT")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    backup = target.with_name(f"{target.name}.bak-v{found}-{stamp}")
+    extra = 1
+    while backup.exists():
+        extra += 1
+        backup = target.with_name(f"{target.name}.bak-v{found}-{stamp}-{extra}")
+    part = backup.with_name(backup.name + ".part")
+    try:
+        shutil.copyfile(target, part)
+        with open(part, "rb") as copied:
+            os.fsync(copied.fileno())
+        os.replace(part, backup)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise StoreError(
+            str(target),
+            f"needs carrying forward from layout v{found} to v{LAYOUT}, but its backup "
+            f"could not be written ({exc.strerror}); nothing was changed",
+            "Free some space or make its folder writable, and open it again.",
+        ) from None
+    return backup
 
 
 # -- imports ---------------------------------------------------------------------------------
@@ -325,16 +259,16 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
     (same hash) adds nothing and says so."""
     ensure_prices(con, catalog)
     notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
-    before = _one(con, "SELECT import_id, rows_in_file FROM imports WHERE file_hash = ?", [digest])
+    before = one(con, "SELECT import_id, rows_in_file FROM imports WHERE file_hash = ?", [digest])
     if before is not None:
         return ImportResult(before[0], file_name, source_format, len(parsed), 0, True, notes)
     staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
     columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
     with transaction(con):
-        import_id = _one(con, "SELECT nextval('import_ids')")[0]
+        import_id = one(con, "SELECT nextval('import_ids')")[0]
         con.register("staged_rows", staged)
         try:
-            overlap = _one(
+            overlap = one(
                 con,
                 "SELECT count(*) FROM usage_rows WHERE source_format = ? AND ts BETWEEN "
                 "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)",
@@ -344,18 +278,18 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
             con.execute(sql, [import_id, source_format])
         finally:
             con.unregister("staged_rows")
-        added = _one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
+        added = one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
         con.execute(
             "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
             [import_id, file_name, digest, source_format, len(parsed), added, _now()],
         )
         con.execute(queries.attributes_insert_sql(), [import_id])
-        _refresh_model_map(con, catalog)
+        refresh_model_map(con, catalog)
         if source_format in queries.COST_LINE_FORMATS:  # it covers days of stored rows
             rebuild_periods(con)
         else:
             con.execute(
-                queries.rollup_insert_sql(_thresholds(con), "WHERE u.import_id = ?"),
+                queries.rollup_insert_sql(thresholds(con), "WHERE u.import_id = ?"),
                 [import_id],
             )
     return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
@@ -392,7 +326,7 @@ def list_imports(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
 def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     """Delete an import and every row it added; False when there is no such import."""
     with transaction(con):
-        found = _one(con, "SELECT source_format FROM imports WHERE import_id = ?", [import_id])
+        found = one(con, "SELECT source_format FROM imports WHERE import_id = ?", [import_id])
         if found is None:
             return False
         for table in ("usage_rows", "usage_periods", "imports"):
@@ -428,9 +362,9 @@ def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[st
         con.execute("DELETE FROM model_aliases")
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
-        _refresh_model_map(con, catalog)
+        refresh_model_map(con, catalog)
         rebuild_periods(con)  # which provider a cost export covers may have changed
 
 
 def has_imports(con: duckdb.DuckDBPyConnection) -> bool:
-    return _one(con, "SELECT count(*) FROM imports")[0] > 0
+    return one(con, "SELECT count(*) FROM imports")[0] > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +18,8 @@ import pytest
 
 from app import state as S
 from app.scenario_file import read_scenario, scenario_json
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
+from planner import scenario_store
 from planner.scenario_store import ScenarioStore, database_url, describe, scenarios
 from pricing.catalog import Catalog
 
@@ -131,3 +133,106 @@ def test_a_whole_scenario_round_trips(store, catalog):
     assert back.settings[S.OBJECTIVE] == "min-cost"
     assert back.vendor_scenarios[1]["discounts_pct"] == {"openai": 20.0}
     assert back.vendor_scenarios[1]["commitments_usd"] == {"x-ai": 50.0}
+
+
+# -- the layout version (SQLite; the same code runs on PostgreSQL) ---------------------------
+
+LAYOUT_1 = """CREATE TABLE planner_scenarios (
+    id VARCHAR(32) NOT NULL, name VARCHAR(120) NOT NULL, saved_by VARCHAR(80) NOT NULL,
+    saved_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (id))"""  # what metadata.create_all wrote before the version table (8ef762c)
+SAVED = [
+    ("aB3dE5gH7jK9", "Budget review", "Ana", "2026-11-02 09:30:00.000000", '{"a": 1}'),
+    ("Zy8xW6vU4tS2", "Procurement Q3", "anonymous", "2026-11-03 14:05:10.250000", '{"b": 2}'),
+    ("Qr1sT3uV5wX7", "Deal with x-ai", "Bo", "2026-11-04 08:00:00.000000", '{"c": [1, 2]}'),
+]
+
+
+def _old_database(path: Path) -> str:
+    with sqlite3.connect(path) as db:
+        db.execute(LAYOUT_1)
+        db.executemany(
+            "INSERT INTO planner_scenarios VALUES (?, ?, ?, ?, ?, ?)",
+            [(i, name, who, at, at, body) for i, name, who, at, body in SAVED],
+        )
+    db.close()
+    return f"sqlite:///{path}"
+
+
+def _version(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT id, version FROM planner_schema_version").fetchall()
+    db.close()
+    return found
+
+
+def _columns(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        found = [row[1] for row in db.execute("PRAGMA table_info(planner_scenarios)")]
+    db.close()
+    return found
+
+
+def test_a_database_from_before_the_version_table_keeps_every_scenario(tmp_path):
+    path = tmp_path / "scenarios.db"
+    store = ScenarioStore(_old_database(path))
+    try:
+        listed = {e.id: e for e in store.entries()}
+        assert sorted(listed) == sorted(i for i, *_ in SAVED)
+        for scenario_id, name, who, at, body in SAVED:
+            loaded = store.get(scenario_id)
+            assert (loaded.name, loaded.saved_by, loaded.body) == (name, who, body)
+            assert loaded.saved_at == datetime.fromisoformat(at).replace(tzinfo=UTC)
+    finally:
+        store.close()
+    assert _version(path) == [(1, scenario_store.LAYOUT)]
+    written = path.read_bytes()
+    ScenarioStore(f"sqlite:///{path}").close()  # already at the layout: nothing to write
+    assert path.read_bytes() == written
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "scenarios.db"
+    ScenarioStore(_old_database(path)).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE planner_schema_version SET version = ?", [scenario_store.LAYOUT + 1])
+    db.close()
+    written = path.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        ScenarioStore(f"sqlite:///{path}")
+    assert str(caught.value).startswith(f"SQLite file {path}: this store was written by a newer")
+    assert f"(layout v{scenario_store.LAYOUT + 1}; this version reads up to " in str(caught.value)
+    assert path.read_bytes() == written
+
+
+def _add_note(conn):
+    """Layout 1 -> 2 (a step for the test): a free-text note on each scenario."""
+    conn.execute(scenario_store.sa.text("ALTER TABLE planner_scenarios ADD COLUMN note TEXT"))
+
+
+def test_a_step_runs_once_forward_and_a_failed_one_changes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "scenarios.db"
+    url = _old_database(path)
+    monkeypatch.setattr(scenario_store, "LAYOUT", 2)
+
+    def fails(conn):
+        _add_note(conn)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 1, fails)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        ScenarioStore(url)
+    assert "note" not in _columns(path)  # the ALTER was rolled back with the rest
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM planner_scenarios").fetchall() == [(3,)]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    db.close()
+    assert tables == {"planner_scenarios"}
+
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 1, _add_note)
+    ScenarioStore(url).close()
+    ScenarioStore(url).close()  # at layout 2 now: the step does not run again
+    assert _columns(path)[-1] == "note" and _version(path) == [(1, 2)]
+    store = ScenarioStore(url)
+    assert len(store.entries()) == len(SAVED)
+    store.close()

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pricing.catalog import Catalog
-from usage import queries, store
+from usage import price_tables, queries, store
 from usage.example import ensure_example, example_files
 
 CONTRACT_COLUMNS = [
@@ -110,7 +110,7 @@ def test_file_store_persists_between_connections(tmp_path, catalog):
 
 
 def test_price_intervals_cover_each_version(catalog):
-    rows = store.price_interval_rows(catalog)
+    rows = price_tables.price_interval_rows(catalog)
     gpt = sorted(r[2:4] for r in rows if r[:2] == ("openai", "gpt-5-mini"))
     starts = [v.effective_from for v in catalog.versions("openai")]
     assert [r[0] for r in gpt] == starts

@@ -1,0 +1,175 @@
+"""Numbered, forward-only migrations of the usage store: layout N -> N + 1, in place.
+
+Each step is frozen: it writes the layout of its own number with its own copy of the DDL,
+never `usage.schema`'s newest one, so a later layout cannot change what an old step does.
+`migrate` runs the steps from the store's layout to `schema.LAYOUT` in ONE transaction with
+the caller's `refill` (which rebuilds the derived tables with the current code): a failure
+anywhere rolls every step back and leaves the store as it was.
+
+What is kept and what is rebuilt: a person's data (imports, usage rows, attribution rules,
+model aliases, the import id sequence) is carried over row for row; where a step adds a
+column it is derived from the stored values exactly as the code of that layout computed it
+at import. Tables derived from those and from the price catalog (usage_daily /
+usage_periods, periods, price_days) are dropped and recreated empty for `refill`; the
+`costed_usage` view is dropped and recreated by the store when it next opens.
+
+Layouts, from the git history of usage/store.py:
+1. c59535d, bd80a7a: natural keys are text; usage_daily holds the attribute columns.
+2. 9e9a848: usage_rows.attr_id; the attributes and price_days tables; keyless natural keys
+   become two 64-bit hashes of the values (text).
+3. aa99205 to 5b27d3f: usage_daily -> usage_periods (with `covered`), the periods table;
+   95d9cf1 first wrote the marker store_meta 'store_schema' = '3'.
+4. 00327d9 on: natural keys are 128-bit numbers (UHUGEINT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from usage.schema import LAYOUT, LAYOUT_KEY, set_meta, transaction
+
+# The stored values of a row, in the order the import hashed them (rows.COLUMN_NAMES
+# without natural_key; unchanged from layout 1 to 4).
+VALUE_COLUMNS = (
+    "ts, raw_model, provider_hint, project, user_id, api_key, workspace, team, tags, "
+    "task_class, service_tier, batch, long_context, requests, input_tokens, "
+    "cached_input_tokens, cache_write_tokens, output_tokens, billed_cost_usd"
+)
+ATTRIBUTE_COLUMNS = "project, user_id, api_key, workspace, team, tags, task_class"
+ROW_VALUES_DDL = """ts TIMESTAMP NOT NULL,
+    raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
+    user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
+    task_class VARCHAR, service_tier VARCHAR,
+    batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
+    input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
+    cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
+    billed_cost_usd DOUBLE"""
+ROLLUP_SUMS_DDL = """row_count BIGINT, requests DOUBLE, input_tokens DOUBLE,
+    cached_input_tokens DOUBLE, cache_write_tokens DOUBLE, output_tokens DOUBLE,
+    billed_cost_usd DOUBLE"""
+RATES_DDL = ", ".join(
+    f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
+)
+OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
+
+
+def _usage_rows_ddl(name: str, key_type: str) -> str:
+    return f"""CREATE TABLE {name} (
+    row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
+    natural_key {key_type} NOT NULL, attr_id UBIGINT NOT NULL, {ROW_VALUES_DDL})"""
+
+
+def _replace_usage_rows(con: duckdb.DuckDBPyConnection, key_type: str, key_sql: str,
+                        attr_sql: str) -> None:  # fmt: skip
+    """Rewrite usage_rows with new natural keys (and attr_id), every other value as stored."""
+    con.execute(_usage_rows_ddl("usage_rows_next", key_type))
+    con.execute(
+        "INSERT INTO usage_rows_next SELECT row_id, import_id, source_format, "
+        f"{key_sql}, {attr_sql}, {VALUE_COLUMNS} FROM usage_rows"
+    )
+    con.execute("DROP TABLE usage_rows")
+    con.execute("ALTER TABLE usage_rows_next RENAME TO usage_rows")
+
+
+def v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 1 -> 2: attribute ids, the attributes table, price_days, hashed keyless keys.
+
+    - usage_rows.attr_id = hash(project, user_id, api_key, workspace, team, tags,
+      task_class), as layout 2's import computed it (queries.attr_id_sql); `attributes`
+      gets each id's columns once.
+    - A keyless natural key (generic CSV: md5 of the values || '#' || n, n = the row's
+      occurrence among identical rows of its file) becomes layout 2's
+      hash(format, values) || '-' || hash(values, format) || '#' || n, with the same n.
+      A format's own key (32 hex characters of blake2b) was stored as is in both.
+    - usage_daily takes layout 2's columns (attr_id instead of the attribute columns);
+      like price_days (new) it is derived and created empty.
+    - store_meta 'schema_version' (layout 1's view marker) is removed.
+    """
+    keyless = (
+        f"CAST(hash(source_format, {VALUE_COLUMNS}) AS VARCHAR) || '-' || "
+        f"CAST(hash({VALUE_COLUMNS}, source_format) AS VARCHAR) || '#' || {OCCURRENCE}"
+    )
+    key = (
+        f"CASE WHEN regexp_matches(natural_key, '^[0-9a-f]{{32}}#[0-9]+$') "
+        f"THEN {keyless} ELSE natural_key END"
+    )
+    _replace_usage_rows(con, "VARCHAR", key, f"hash({ATTRIBUTE_COLUMNS})")
+    con.execute("""CREATE TABLE attributes (
+        attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
+        workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""")
+    firsts = ", ".join(f"any_value({c.strip()})" for c in ATTRIBUTE_COLUMNS.split(","))
+    con.execute(f"INSERT INTO attributes SELECT attr_id, {firsts} FROM usage_rows GROUP BY 1")
+    con.execute("DROP TABLE usage_daily")
+    con.execute(f"""CREATE TABLE usage_daily (
+        day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
+        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        prompt_over BIGINT, has_billed BOOLEAN, {ROLLUP_SUMS_DDL})""")
+    con.execute(f"""CREATE TABLE price_days (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
+        lc_above BIGINT, {RATES_DDL})""")
+    con.execute("DELETE FROM store_meta WHERE key = 'schema_version'")
+
+
+def v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 2 -> 3: sums per price period instead of per day.
+
+    usage_daily (derived) is dropped; usage_periods (its columns plus `covered`: token rows
+    on a provider's day that a cost export covers) and periods (each day's price period)
+    are created empty. No person's data changes.
+    """
+    con.execute("DROP TABLE usage_daily")
+    con.execute(f"""CREATE TABLE usage_periods (
+        day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
+        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, {ROLLUP_SUMS_DDL})""")
+    con.execute("CREATE TABLE periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)")
+
+
+def key128(first: str, second: str) -> str:
+    """Layout 4's 128-bit key: two 64-bit hashes of the same values in two orders."""
+    return f"((CAST(hash({first}) AS UHUGEINT) << 64) | CAST(hash({second}) AS UHUGEINT))"
+
+
+def v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 3 -> 4: natural keys as 128-bit numbers (UHUGEINT), as layout 4 imports them.
+
+    - A format's own key (text) k becomes key128(format, k | k, format).
+    - A keyless key (hash || '-' || hash || '#' || n) becomes key128(b, n | n, b) with
+      b = key128(format, values | values, format): the same two hashes, recomputed from the
+      stored values so they match what this DuckDB computes for the same row on a later
+      import (an overlapping export is then recognised, not added twice).
+    - The usage_row_ids sequence, unused since row ids continue from the largest, goes.
+    """
+    base = key128(f"source_format, {VALUE_COLUMNS}", f"{VALUE_COLUMNS}, source_format")
+    key = (
+        f"CASE WHEN regexp_matches(natural_key, '^[0-9]+-[0-9]+#[0-9]+$') "
+        f"THEN {key128(f'{base}, {OCCURRENCE}', f'{OCCURRENCE}, {base}')} "
+        f"ELSE {key128('source_format, natural_key', 'natural_key, source_format')} END"
+    )
+    _replace_usage_rows(con, "UHUGEINT", key, "attr_id")
+    con.execute("DROP SEQUENCE IF EXISTS usage_row_ids")
+
+
+Step = Callable[[duckdb.DuckDBPyConnection], None]
+STEPS: dict[int, Step] = {1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4}  # from layout N to N + 1
+
+
+def migrate(con: duckdb.DuckDBPyConnection, found: int,
+            refill: Step = lambda con: None) -> None:  # fmt: skip
+    """Carry a store of layout `found` to LAYOUT in one transaction, then `refill` (in it).
+
+    The old `costed_usage` view goes first (it may name tables a step drops); the catalog
+    fingerprint and view version are forgotten so the price tables and the view are built
+    again by the code that reads them.
+    """
+    if not 1 <= found < LAYOUT:
+        raise ValueError(f"no migration from layout {found} to {LAYOUT}")
+    with transaction(con):
+        con.execute("DROP VIEW IF EXISTS costed_usage")
+        for version in range(found, LAYOUT):
+            STEPS[version](con)
+        con.execute("DELETE FROM store_meta WHERE key IN ('prices', 'view_version')")
+        set_meta(con, LAYOUT_KEY, str(LAYOUT))
+        refill(con)
