@@ -88,10 +88,10 @@ def call(capsys, program: str, argv: list[str]) -> tuple[int, str, str]:
 KNOWN = [
     # program, argv, exit code, what stderr must name
     ("usage", ["summary", "--db", "<MISSING>"], 2, "argument --db"),
-    ("usage", ["summary", "--db", "<CORRUPT>"], 4, "corrupt.duckdb: cannot be opened as a store"),
+    ("usage", ["summary", "--db", "<CORRUPT>"], 4, "corrupt.duckdb: cannot be read as a usage"),
     ("usage", ["summary", "--db", "<FIFO>"], 2, "argument --db"),
     ("usage", ["spikes", "--db", "<FOLDER>"], 4, "folder: is a folder, not a store file"),
-    ("usage", ["import", GENERIC, "--db", "<CORRUPT>"], 4, "corrupt.duckdb: cannot be opened"),
+    ("usage", ["import", GENERIC, "--db", "<CORRUPT>"], 4, "corrupt.duckdb: cannot be read"),
     ("usage", ["imports", "--db", "<CORRUPT>", "--json"], 4, "corrupt.duckdb"),
     ("pricing", ["refresh", "--out", "<FILE>"], 2, "argument --out"),
     ("usage", ["workload", "--out", "<FOLDER>"], 2, "argument --out"),
