@@ -63,7 +63,13 @@ def _usage_rows_ddl(name: str, key_type: str) -> str:
 
 def _replace_usage_rows(con: duckdb.DuckDBPyConnection, key_type: str, key_sql: str,
                         attr_sql: str) -> None:  # fmt: skip
-    """Rewrite usage_rows with new natural keys (and attr_id), every other value as stored."""
+    """Rewrite usage_rows with new natural keys (and attr_id), every other value as stored.
+
+    A copy and a swap, not ALTER ... USING: DuckDB refuses to alter a column or create an
+    index after updates in the same transaction, and a migration must be one transaction.
+    The old table goes only once every row is in the new one, inside that transaction, so
+    a failure anywhere rolls back to the store as it was (and a backup is beside it).
+    """
     con.execute(_usage_rows_ddl("usage_rows_next", key_type))
     con.execute(
         "INSERT INTO usage_rows_next SELECT row_id, import_id, source_format, "
@@ -101,6 +107,8 @@ def v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
         workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""")
     firsts = ", ".join(f"any_value({c.strip()})" for c in ATTRIBUTE_COLUMNS.split(","))
     con.execute(f"INSERT INTO attributes SELECT attr_id, {firsts} FROM usage_rows GROUP BY 1")
+    # usage_daily is derived (sums of usage_rows, rebuilt after the steps): recreated empty
+    # in layout 2's shape; it never holds a person's data.
     con.execute("DROP TABLE usage_daily")
     con.execute(f"""CREATE TABLE usage_daily (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
@@ -119,6 +127,7 @@ def v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
     on a provider's day that a cost export covers) and periods (each day's price period)
     are created empty. No person's data changes.
     """
+    # Derived sums only, rebuilt from usage_rows after the steps; no person's data is here.
     con.execute("DROP TABLE usage_daily")
     con.execute(f"""CREATE TABLE usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
