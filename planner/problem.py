@@ -7,6 +7,7 @@ Everything the optimizer needs is here; nothing here knows about PuLP.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -50,6 +51,14 @@ class PlanSettings:
     include_status_quo: bool = True
     as_of: date = field(default_factory=date.today)
     scenario: PriceScenario = field(default_factory=PriceScenario)
+    # Plan only with models still available this many months after `as_of` (0: any model
+    # not yet retired on `as_of`).
+    exclude_retiring_months: int = 0
+
+    @property
+    def available_through(self) -> date:
+        """The last day a model must still be available on to be planned with."""
+        return add_months(self.as_of, self.exclude_retiring_months)
 
     def __post_init__(self):
         if self.objective not in ("max-value", "min-cost"):
@@ -66,6 +75,8 @@ class PlanSettings:
         for provider, usd in self.commitments_usd.items():
             if not usd >= 0:
                 raise ValueError(f"committed spend for '{provider}' must be zero or more")
+        if not 0 <= self.exclude_retiring_months <= 120:
+            raise ValueError("months a model must stay available must be from 0 to 120")
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def build_problem(
     quotes = [
         q
         for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
-        if not _retired(q.prices, settings.as_of)
+        if plannable(q.prices, settings)
     ]
     used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
@@ -274,11 +285,19 @@ def cost_per_task(
     return (1 - b) * at(False) + (b * at(True) if b else 0.0)
 
 
-def _retired(prices, on) -> bool:
-    """Deprecated in its sheet, or past its announced retirement date on the plan's date."""
-    return prices.deprecated or (
-        prices.deprecation_date is not None and prices.deprecation_date <= on
+def plannable(prices, settings: PlanSettings) -> bool:
+    """Not deprecated in its sheet, and not retired on or before `available_through` (the
+    plan's date, or that many months after it with `exclude_retiring_months`)."""
+    return not prices.deprecated and (
+        prices.deprecation_date is None or prices.deprecation_date > settings.available_through
     )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _allowed(task: TaskClass, provider: str) -> bool:
