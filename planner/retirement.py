@@ -21,6 +21,7 @@ from planner.problem import STATUS_QUO, PlanSettings, add_months
 from pricing.catalog import Catalog
 
 MAX_STEPS = 12  # retirement days followed within one horizon
+RETIREMENT_MONTHS = 12  # the horizon a plan (solve, the Overview) names its retirements in
 
 
 @dataclass(frozen=True)
