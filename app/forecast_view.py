@@ -7,6 +7,7 @@ from app import state as S
 from app.format import money, money_compact, pct
 from app.tiles import Tile
 from planner.forecast import Forecast, ForecastSettings
+from planner.retirement import retirement_sentence
 
 HORIZONS = (12, 24, 36)  # months
 ACCURACY_SD = 0.02  # each model's accuracy, ±2 points
@@ -98,3 +99,11 @@ TABLE_FORMATS = {"month": None, "prob_over_budget": "percent"}  # the rest: "dol
 def table_format(column: str) -> str | None:
     """How a column of the month-by-month table is shown (None: as it is)."""
     return TABLE_FORMATS.get(column, "dollar")
+
+
+def retirement_caption(steps, months: int) -> str | None:
+    """What the forecast does at each retirement inside its horizon, with the dollars."""
+    sentence = retirement_sentence(steps, months)
+    if sentence is None:
+        return None
+    return f"{sentence} The forecast re-plans on each of these days: the line and bands step."

@@ -9,6 +9,7 @@ from app.format import count, money, money_compact, money_fine, pct, signed_pct
 from app.tables import Kpis
 from app.tiles import Tile
 from planner.forecast import ForecastSettings
+from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
 
 OUTLOOK_MONTHS = 12
 SAME_USD = 0.5  # savings under half a dollar are no savings: the plan is the baseline
@@ -83,3 +84,10 @@ def outlook_tiles(k: Kpis, outlook: pd.DataFrame) -> list[Tile]:
         Tile("Mean accuracy", pct(k.mean_accuracy), help="Volume-weighted over all classes."),
         Tile("Tokens a month", count(k.monthly_tokens)),
     ]
+
+
+def retirement_warning(steps: tuple[RetirementStep, ...]) -> str | None:
+    """The one sentence on the plan's retirements within the outlook, with the dollars: which
+    of its models retire when, and what the same work at the same floors costs after (each
+    figure a plan re-solved on that day); None when none of its models retires."""
+    return retirement_sentence(steps, RETIREMENT_MONTHS)

@@ -12,7 +12,7 @@ import pytest
 
 from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
-from app.format import money, money_compact
+from app.format import money, money_cents, money_compact
 from app.tables import Kpis
 from planner.forecast import Forecast
 from planner.marginal import Marginal
@@ -192,3 +192,42 @@ def test_what_the_data_page_says_escapes_the_inputs():
         "success",
         r"Loaded a\_b.json.",
     )
+
+
+# -- Retirements -----------------------------------------------------------------------------
+
+
+def test_the_overview_names_the_retiring_models_with_the_re_solved_cost(catalog, request_):
+    from app import planning
+
+    today = request_.with_(as_of="2026-12-03", budget_usd=800.0)
+    steps = planning.retirements(today, catalog, overview_view.RETIREMENT_MONTHS)
+    sentence = overview_view.retirement_warning(steps)
+    assert steps and steps[0].on == date(2026, 12, 11)
+    assert {"openai/gpt-5", "openai/gpt-5-nano"} <= set(steps[0].models)
+    # The dollars are a plan re-solved on the day, every floor met at least cost.
+    after = planning.solve(
+        today.with_(as_of="2026-12-11", objective="min-cost", budget_usd=None), catalog
+    )
+    assert after.is_optimal
+    stated = money_cents(after.totals.monthly_cost_usd)
+    assert sentence.startswith("Within 12 months, ")
+    assert "retire on 2026-12-11" in sentence and f"costs at least {stated} a month" in sentence
+    assert "(now $800.00)" in sentence
+    # No model of that plan is used once it has retired.
+    assert not {a.model for a in after.assignments} & set(steps[0].models)
+
+
+def test_the_switch_leaves_out_models_that_retire_within_the_outlook(catalog, request_):
+    from app import planning
+
+    switched = request_.with_(
+        as_of="2026-12-03", budget_usd=None, objective="min-cost", exclude_retiring_months=12
+    )
+    plan = planning.solve(switched, catalog)
+    assert plan.is_optimal
+    used = {a.model for a in plan.assignments}
+    assert not used & {"openai/gpt-5", "openai/gpt-5-nano"}
+    for model in used - {"status-quo"}:
+        retires = catalog.quote(model, date(2026, 12, 3)).prices.deprecation_date
+        assert retires is None or retires > date(2027, 12, 3)
