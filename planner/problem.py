@@ -1,13 +1,17 @@
 """The planning problem as arrays: what each option costs and achieves on each task class.
 
 Rows are task classes t, columns are options m: every priced model with an accuracy figure,
-plus one "keep today's process" column whose cost and accuracy come from the workload.
+plus one "keep today's process" column whose cost and accuracy come from the workload. A
+model whose context window cannot hold a class's prompt plus output (input, cached input
+included, and output tokens per task, the reasoning factor applied) is no option for it:
+the pair stays NaN, so plans, frontiers, break-evens and scenario comparisons leave it out.
 Everything the optimizer needs is here; nothing here knows about PuLP.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -111,6 +115,9 @@ class PlanningProblem:
     sources: dict[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
     replicas: tuple[Replica, ...] = ()  # self-hosted models priced as capacity, if chosen
+    # Pairs left out because the model's context window cannot hold the class's prompt and
+    # output: (t, m) -> (window, tokens needed). Shown by `context_reason`.
+    too_long: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     # Derived arrays, computed once per problem (the optimizer reads them on every pricing
     # round) and read-only, so that no caller can change a cached value under another.
@@ -189,6 +196,7 @@ def build_problem(
     cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
     tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
     sources: dict[tuple[int, int], str] = {}
+    too_long: dict[tuple[int, int], tuple[int, int]] = {}
     rates_seen: dict = {}
     for t, (task, rows) in enumerate(zip(workload.classes, per_class, strict=True)):
         for m, quote in enumerate(options):
@@ -202,6 +210,11 @@ def build_problem(
             tout = task.output_tokens if row.output_tokens is None else row.output_tokens
             if row.output_tokens is None and row.output_tokens_factor is not None:
                 tout *= row.output_tokens_factor  # a reasoning model's measured overhead
+            window = quote.prices.context_window_tokens
+            need = math.ceil(tin + tout)  # the prompt (cached part included) and the output
+            if window is not None and need > window:
+                too_long[(t, m)] = (window, need)
+                continue
             tokens_in[t, m], tokens_out[t, m] = tin, tout
             cost[t, m] = (
                 row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))
@@ -229,7 +242,13 @@ def build_problem(
         sources=sources,
         settings=settings,
         replicas=replicas,
+        too_long=too_long,
     )
+
+
+def context_reason(window: int, need: int) -> str:
+    """Why a model is not an option for a class whose tasks do not fit its window."""
+    return f"context window {window:,} tokens < {need:,} needed"
 
 
 def _replicas(
