@@ -24,6 +24,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from planner.plan import RESERVED_IDLE as IDLE
 from planner.plan import Plan
 from planner.repricing import month_starts, repriced_pair_costs
 from pricing.catalog import Catalog
@@ -114,6 +115,7 @@ class _Inputs:
     sq_share: np.ndarray  # q[k,t]
     sq_cost: np.ndarray  # c_sq[t], 0 without figures
     sq_value: np.ndarray  # w_sq[t], 0 without figures
+    reserved_usd: float = 0.0  # replicas reserved with no work: committed every month
 
 
 def forecast(
@@ -215,6 +217,7 @@ def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings, start: dat
         sq_share=plan_sq_share[None, :] + np.outer(1 - adoption, ai_share * has_sq),
         sq_cost=np.where(has_sq, sq_cost, 0.0),
         sq_value=np.where(has_sq, sq_acc * (values + failures) - failures, 0.0),
+        reserved_usd=sum(a.monthly_cost_usd for a in plan.assignments if a.task_class == IDLE),
     )
 
 
@@ -266,7 +269,7 @@ def _simulate(
         on_today = tasks * inputs.sq_share[:, t]
         sq_spend += on_today * inputs.sq_cost[t]
         sq_value += on_today * inputs.sq_value[t]
-    spend = price_factor * (inputs.adoption * model_spend) + sq_spend
+    spend = price_factor * (inputs.adoption * model_spend) + sq_spend + inputs.reserved_usd
     return spend, inputs.adoption * model_value + sq_value
 
 
