@@ -6,7 +6,7 @@ from __future__ import annotations
 from app import state as S
 from app.format import money, money_compact, pct
 from app.tiles import Tile
-from planner.forecast import Forecast, ForecastSettings
+from planner.forecast import RUN_OUT_RULE, Forecast, ForecastSettings
 from planner.retirement import retirement_sentence
 
 HORIZONS = (12, 24, 36)  # months
@@ -66,9 +66,7 @@ def tiles(result: Forecast, settings: ForecastSettings) -> list[Tile]:
         Tile(
             "Annual budget runs out",
             runs_out.strftime("%b %Y") if runs_out else "Not in horizon",
-            help="Budget years run twelve months from this month. This is the first month in "
-            "which median spend so far in its budget year passes the annual budget of 12 times "
-            f"the monthly budget ({money(12 * (budget or 0))}).",
+            help=f"Annual budget {money(12 * (budget or 0))}. The month is {RUN_OUT_RULE}.",
         ),
         Tile(
             "Year-1 overrun risk",

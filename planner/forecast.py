@@ -84,10 +84,10 @@ class Forecast:
     """The forecast line, its bands, and how likely the budget is to hold.
 
     Budget years run twelve months from the plan's month (months 1-12, 13-24, 25-36), each
-    with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the first
-    month in which the P50 line's spend so far in its budget year (the median spend of each
-    month, summed from the start of that year) exceeds the annual budget; None when that
-    never happens within the horizon or without a budget.
+    with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the month
+    the annual budget runs out (`budget_run_out_month`, RUN_OUT_RULE): the forecast line's,
+    so every page, the command line and the workbook name the same month. Every comparison
+    with a budget is made in whole cents (`over_budget`).
     `value_usd` is net of failure cost (successes x v - failures x f) and net value is value
     less spend, so month 0 matches the plan: net value = `plan.totals.monthly_net_value_usd`.
     """
@@ -302,12 +302,41 @@ def _report(months, line_spend, line_value, spend, value, settings) -> Forecast:
         return Forecast(deterministic, bands, None, None, never)
     annual = 12 * budget
     cumulative = _year_to_date(spend)
-    bands["prob_over_budget"] = (spend > budget).mean(axis=0)
-    over_first_year = float((cumulative[:, 11] > annual).mean())
-    p50_out = np.flatnonzero(_year_to_date(bands["spend_p50"].to_numpy()) > annual)
-    month_out = months[int(p50_out[0])] if len(p50_out) else None
-    exhausted = _exhaustion(months, (cumulative > annual).mean(axis=0))
+    bands["prob_over_budget"] = over_budget(spend, budget).mean(axis=0)
+    over_first_year = float(over_budget(cumulative[:, min(11, spend.shape[1] - 1)], annual).mean())
+    month_out = budget_run_out_month(months, line_spend, budget)
+    exhausted = _exhaustion(months, over_budget(cumulative, annual).mean(axis=0))
     return Forecast(deterministic, bands, over_first_year, month_out, exhausted)
+
+
+RUN_OUT_RULE = (
+    "the first month in which the forecast line's spend so far in its budget year (twelve "
+    "months from the plan's month) passes 12 times the monthly budget, compared in whole "
+    "cents; the line is the plan month by month without the uncertainty bands, so the "
+    "Overview, the Forecast page, `planner forecast` and the workbook name the same month"
+)
+
+
+def cents(amount) -> np.ndarray:
+    """Amounts in whole cents (half a cent rounds to even), for every budget comparison."""
+    return np.round(np.asarray(amount, dtype=float) * 100)
+
+
+def over_budget(spend, budget: float) -> np.ndarray:
+    """Where spend is over the budget at cent precision: spending exactly it is not over."""
+    return cents(spend) > cents(budget)
+
+
+def budget_run_out_month(
+    months: Sequence[date], line_spend: np.ndarray, monthly_budget: float | None
+) -> date | None:
+    """The month the annual budget runs out (RUN_OUT_RULE), None within the horizon or
+    without a budget. The one definition every page, the CLI and the workbook use."""
+    if monthly_budget is None:
+        return None
+    line = np.asarray(line_spend, dtype=float).reshape(-1)
+    out = np.flatnonzero(over_budget(_year_to_date(line), 12 * monthly_budget))
+    return months[int(out[0])] if len(out) else None
 
 
 def _year_to_date(spend: np.ndarray) -> np.ndarray:

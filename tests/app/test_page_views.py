@@ -57,7 +57,7 @@ def test_the_forecast_tiles_say_the_median_its_range_and_the_run_out_month():
     assert (spend.label, spend.value) == ("Spend, month 12", money_compact(50_000))
     assert spend.help == "Median (P50) $50,000; P10 $10,000 to P90 $90,000 a month."
     assert value.value == money_compact(-2500) and "P10 -$500" in value.help
-    assert runs_out.value == "May 2027" and f"({money(36_000)})" in runs_out.help
+    assert runs_out.value == "May 2027" and f"Annual budget {money(36_000)}." in runs_out.help
     assert risk.value == "40%"
     _, _, never, unknown = forecast_view.tiles(forecast(None, None), settings)
     assert (never.value, unknown.value) == ("Not in horizon", "–")
