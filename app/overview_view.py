@@ -91,3 +91,22 @@ def retirement_warning(steps: tuple[RetirementStep, ...]) -> str | None:
     of its models retire when, and what the same work at the same floors costs after (each
     figure a plan re-solved on that day); None when none of its models retires."""
     return retirement_sentence(steps, RETIREMENT_MONTHS)
+
+
+def illustrative_warning(plan, illustrative: list[str]) -> str | None:
+    """What share of the plan's spend rests on illustrative price sheets (assumptions, not
+    published prices), in one sentence with the dollars; None when none of it does."""
+    if plan.totals is None or not illustrative:
+        return None
+    rows = [a for a in plan.assignments if a.provider in illustrative]
+    spend = sum(a.monthly_cost_usd for a in rows)
+    if not rows:
+        return None
+    total = plan.totals.monthly_cost_usd
+    share = spend / total if total > 0 else 0.0
+    names = ", ".join(sorted({a.model for a in rows}))
+    return (
+        f"{pct(share)} of this plan's spend ({money(spend)} a month) is on illustrative price "
+        f"sheets ({names}): their prices and throughput are assumptions, not published "
+        'prices. Turn off "Plan with illustrative price sheets" to plan without them.'
+    )

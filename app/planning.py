@@ -151,6 +151,7 @@ class PlanRequest:
     estimates: bool = True  # estimated accuracy figures fill gaps (planner.accuracy)
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
     exclude_retiring_months: int = 0  # only models available this many months (0: any)
+    with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
 
     def key(self) -> str:
         """A stable text key: equal requests give equal keys."""
@@ -207,6 +208,7 @@ def settings_of(request: PlanRequest) -> PlanSettings:
         as_of=as_of,
         scenario=request.scenario.price_scenario(),
         exclude_retiring_months=request.exclude_retiring_months,
+        with_illustrative=request.with_illustrative,
     )
 
 

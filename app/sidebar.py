@@ -237,6 +237,13 @@ def _more_settings(ss: Any, ranges: Ranges) -> None:
         st.toggle("Today's process may keep work", key=S.KEEP_STATUS_QUO)
         st.toggle("One model per task class", key=S.SINGLE_MODEL)
         st.toggle(
+            "Plan with illustrative price sheets",
+            key=S.WITH_ILLUSTRATIVE,
+            help="Illustrative sheets hold assumptions, not published prices (the example "
+            "self-hosted GPU: its price and throughput are guesses). Off: plans use published "
+            "price lists only. On: the Overview says what share of spend they carry.",
+        )
+        st.toggle(
             f"Only models available for {RETIREMENT_MONTHS} months",
             key=S.EXCLUDE_RETIRING,
             help="Leave out every model whose vendor retires it within "
@@ -305,6 +312,7 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),
         estimates=bool(ss.get(S.ESTIMATES, True)),
         exclude_retiring_months=RETIREMENT_MONTHS if ss.get(S.EXCLUDE_RETIRING) else 0,
+        with_illustrative=bool(ss.get(S.WITH_ILLUSTRATIVE, False)),
     )
 
 

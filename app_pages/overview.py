@@ -23,6 +23,11 @@ settings = view.outlook_settings(ctx.price_decline, ctx.growth_override, ctx.bud
 forecast = loaders.plan_forecast(request.key(), ctx.prices, loaders.forecast_key(settings))
 render.tiles(view.plan_tiles(k, report.plan_is_most_accurate))
 render.tiles(view.outlook_tiles(k, forecast.deterministic), border=False)
+assumed = view.illustrative_warning(
+    plan, ctx.catalog.illustrative_providers(plan.problem.settings.as_of)
+)
+if assumed:
+    st.warning(md_escape(assumed))
 retiring = view.retirement_warning(
     loaders.retirements(request.key(), ctx.prices, view.RETIREMENT_MONTHS)
 )

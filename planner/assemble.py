@@ -115,7 +115,7 @@ def split_plannable(
     priced = {
         q.model_id
         for q in catalog.quotes(settings.as_of, settings.scenario)
-        if available(q.prices, settings)
+        if available(q, settings)
     }
     categories = sorted({row.category for row in quality.rows if row.category})
     plannable, left_out = [], []

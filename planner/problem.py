@@ -58,6 +58,10 @@ class PlanSettings:
     # Plan only with models still available this many months after `as_of` (0: any model
     # not yet retired on `as_of`).
     exclude_retiring_months: int = 0
+    # Plan with illustrative price sheets too (assumptions, such as the example self-hosted
+    # GPU). The core plans with what it is given; the command line (--with-illustrative) and
+    # the app (a sidebar switch) leave them out unless the person turns them on.
+    with_illustrative: bool = True
 
     @property
     def available_through(self) -> date:
@@ -186,7 +190,7 @@ def build_problem(
     quotes = [
         q
         for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
-        if plannable(q.prices, settings)
+        if plannable(q, settings)
     ]
     used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
@@ -304,9 +308,13 @@ def cost_per_task(
     return (1 - b) * at(False) + (b * at(True) if b else 0.0)
 
 
-def plannable(prices, settings: PlanSettings) -> bool:
-    """Not deprecated in its sheet, and not retired on or before `available_through` (the
-    plan's date, or that many months after it with `exclude_retiring_months`)."""
+def plannable(quote: Quote, settings: PlanSettings) -> bool:
+    """Not deprecated in its sheet, not retired on or before `available_through` (the plan's
+    date, or that many months after it with `exclude_retiring_months`), and from a published
+    price list unless `with_illustrative` lets illustrative sheets in."""
+    prices = quote.prices
+    if quote.illustrative and not settings.with_illustrative:
+        return False
     return not prices.deprecated and (
         prices.deprecation_date is None or prices.deprecation_date > settings.available_through
     )

@@ -75,6 +75,12 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
     p.add_argument(
+        "--with-illustrative",
+        action="store_true",
+        help="plan with illustrative price sheets too (assumptions, such as the example "
+        "self-hosted GPU sheet); left out by default",
+    )
+    p.add_argument(
         "--exclude-retiring",
         type=opt.int_in(0, 120, " months"),
         default=0,
@@ -136,6 +142,7 @@ def plan_settings(args) -> PlanSettings:
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=dict(args.discount)),
         exclude_retiring_months=args.exclude_retiring,
+        with_illustrative=args.with_illustrative,
     )
 
 

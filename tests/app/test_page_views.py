@@ -12,7 +12,7 @@ import pytest
 
 from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
-from app.format import money, money_cents, money_compact
+from app.format import money, money_cents, money_compact, pct
 from app.tables import Kpis
 from planner.forecast import Forecast
 from planner.marginal import Marginal
@@ -231,3 +231,24 @@ def test_the_switch_leaves_out_models_that_retire_within_the_outlook(catalog, re
     for model in used - {"status-quo"}:
         retires = catalog.quote(model, date(2026, 12, 3)).prices.deprecation_date
         assert retires is None or retires > date(2027, 12, 3)
+
+
+# -- Illustrative price sheets ---------------------------------------------------------------
+
+
+def test_illustrative_sheets_are_off_unless_turned_on_and_then_said(catalog, request_):
+    from app import planning
+
+    on = planning.solve(request_, catalog)  # the fixture turns the switch on
+    assumed = catalog.illustrative_providers(date(2026, 11, 23))
+    assert assumed == ["self-hosted"]
+    carried = sum(a.monthly_cost_usd for a in on.assignments if a.provider in assumed)
+    assert carried > 0
+    sentence = overview_view.illustrative_warning(on, assumed)
+    share = carried / on.totals.monthly_cost_usd
+    assert sentence.startswith(f"{pct(share)} of this plan's spend ({money(carried)} a month)")
+    off = planning.solve(request_.with_(with_illustrative=False, budget_usd=None), catalog)
+    assert off.is_optimal
+    assert not {a.provider for a in off.assignments} & set(assumed)
+    assert overview_view.illustrative_warning(off, assumed) is None
+    assert planning.PlanRequest(workload_csv=request_.workload_csv).with_illustrative is False

@@ -19,7 +19,14 @@ from planner.workload import load_workload, workload_to_csv
 from pricing.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-OPTIONS = ["--as-of", "2026-12-03", "--self-hosted-replicas", "--commit", "self-hosted=1000"]
+OPTIONS = [
+    "--as-of",
+    "2026-12-03",
+    "--with-illustrative",
+    "--self-hosted-replicas",
+    "--commit",
+    "self-hosted=1000",
+]
 
 
 @pytest.fixture(scope="module")

@@ -358,7 +358,7 @@ def test_adoption_curve_ramps_linearly():
     assert ramp.tolist() == [0.25, 0.5, 0.75] + [1.0] * 9
 
 
-CLI = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23"]
+CLI = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23", "--with-illustrative"]
 
 
 def test_cli_forecast_json(capsys):
