@@ -210,7 +210,8 @@ def plan_is_most_accurate(plan: Plan) -> bool:
     eligible one, so that baseline is the plan itself."""
     problem = plan.problem
     usable = problem.eligible & problem.is_ai[None, :]
-    best = np.nanmax(np.where(usable, problem.accuracy, np.nan), axis=1)
+    # A class no model may serve (only today's process) has no best: -inf, always met.
+    best = np.where(usable, problem.accuracy, -np.inf).max(axis=1)
     achieved = np.nansum(np.nan_to_num(plan.shares) * np.nan_to_num(problem.accuracy), axis=1)
     return bool(np.all(achieved >= best - 1e-9))
 
