@@ -20,13 +20,27 @@ def warnings(at: AppTest) -> str:
     return "\n".join(md_unescape(w.value) for w in at.warning)
 
 
-def test_the_overview_names_the_retirement_and_the_switch_plans_without_it():
+def opened(**state) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state[S.AS_OF] = AS_OF
-    at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_the_overview_names_the_retirement_and_the_switch_plans_without_it():
+    at = opened()
     assert not at.exception
     said = warnings(at)
-    assert "retire on 2026-12-11" in said and "costs at least $" in said
+    assert "on 2026-12-11" in said and "openai/gpt-5" in said and "costs at least $" in said
+    assert "illustrative price sheets" not in said  # off by default: no plan rests on them
     at.toggle(key=S.EXCLUDE_RETIRING).set_value(True).run()
     assert not at.exception
-    assert "retire on 2026-12-11" not in warnings(at)
+    assert "on 2026-12-11" not in warnings(at)
+
+
+def test_with_illustrative_sheets_on_the_overview_says_their_share_of_spend():
+    at = opened(**{S.WITH_ILLUSTRATIVE: True})
+    assert not at.exception
+    said = warnings(at)
+    assert "of this plan's spend" in said and "self-hosted/" in said
