@@ -86,7 +86,7 @@ class Forecast:
     Budget years run twelve months from the plan's month (months 1-12, 13-24, 25-36), each
     with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the month
     the annual budget runs out (`budget_run_out_month`, RUN_OUT_RULE): the forecast line's,
-    so every page, the command line and the workbook name the same month. Every comparison
+    so every page and the command line name the same month. Every comparison
     with a budget is made in whole cents (`over_budget`).
     `value_usd` is net of failure cost (successes x v - failures x f) and net value is value
     less spend, so month 0 matches the plan: net value = `plan.totals.monthly_net_value_usd`.
@@ -313,7 +313,7 @@ RUN_OUT_RULE = (
     "the first month in which the forecast line's spend so far in its budget year (twelve "
     "months from the plan's month) passes 12 times the monthly budget, compared in whole "
     "cents; the line is the plan month by month without the uncertainty bands, so the "
-    "Overview, the Forecast page, `planner forecast` and the workbook name the same month"
+    "Overview, the Forecast page and `planner forecast` name the same month"
 )
 
 
@@ -331,7 +331,7 @@ def budget_run_out_month(
     months: Sequence[date], line_spend: np.ndarray, monthly_budget: float | None
 ) -> date | None:
     """The month the annual budget runs out (RUN_OUT_RULE), None within the horizon or
-    without a budget. The one definition every page, the CLI and the workbook use."""
+    without a budget. The one definition every page and the CLI use."""
     if monthly_budget is None:
         return None
     line = np.asarray(line_spend, dtype=float).reshape(-1)
