@@ -15,7 +15,7 @@ import pandas as pd
 
 from app import tables
 from app.format import money, pct, signed_pct
-from app.planning import PlanRequest, ScenarioSpec, solve
+from app.planning import PlanRequest, ScenarioSpec, retirements, solve
 from planner.export import PLAN_COLUMNS
 from planner.forecast import ForecastSettings, forecast
 from planner.plan import Plan
@@ -115,8 +115,8 @@ def roi_sheets(plan: Plan) -> list[Sheet]:
     ]
 
 
-def forecast_sheet(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> Sheet:
-    result = forecast(plan, catalog, settings)
+def forecast_sheet(plan: Plan, catalog: Catalog, settings: ForecastSettings, replans=()) -> Sheet:
+    result = forecast(plan, catalog, settings, replans)  # replans: as the Forecast page's
     return Sheet("Forecast", tables.forecast_table(result.deterministic, result.bands), LABELS)
 
 
@@ -157,7 +157,13 @@ def plan_workbook(
     price_decline: float,
 ) -> bytes:
     """The whole workbook: Settings, Plan, four ROI sheets, Forecast, Vendor comparison."""
-    sheets = [plan_sheet(plan), *roi_sheets(plan), forecast_sheet(plan, catalog, forecast_settings)]
+    steps = retirements(request, catalog, forecast_settings.months, plan)
+    replans = [(step.on, step.plan) for step in steps]
+    sheets = [
+        plan_sheet(plan),
+        *roi_sheets(plan),
+        forecast_sheet(plan, catalog, forecast_settings, replans),
+    ]
     if len(vendor_specs) >= 2:
         sheets.append(vendor_sheet(request, catalog, vendor_specs))
     settings = settings_rows(request, growth_override, price_decline)

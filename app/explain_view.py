@@ -126,18 +126,22 @@ def settings_implications(plan: Plan, request: planning.PlanRequest, prices: str
     problem = plan.problem
     out = []
     shares = np.nan_to_num(plan.shares)
-    ai_best = np.nanmax(
-        np.where(problem.eligible & problem.is_ai[None, :], problem.accuracy, np.nan), axis=1
-    )
+    ai_best = np.where(problem.eligible & problem.is_ai[None, :], problem.accuracy, -np.inf).max(
+        axis=1
+    )  # -inf: no model may do the class
     forced = []
     for t, task in enumerate(problem.classes):
         kept = float((shares[t] * ~problem.is_ai).sum())
         if kept > 1e-6 and not ai_best[t] >= task.min_accuracy:
             forced.append(task.name)
             out.append(
-                f"{task.name}: no allowed model reaches the {pct(task.min_accuracy)} floor (the "
-                f"best reaches {pct(ai_best[t])}), so today's process keeps {pct(kept)} of the "
-                "work to lift the average."
+                f"{task.name}: no allowed model reaches the {pct(task.min_accuracy)} floor ("
+                + (
+                    f"the best reaches {pct(ai_best[t])}"
+                    if np.isfinite(ai_best[t])
+                    else "no model can do this work"
+                )
+                + f"), so today's process keeps {pct(kept)} of the work to lift the average."
             )
     cheapest = loaders.cheapest_spend(request.key(), prices)
     if forced and cheapest is not None:

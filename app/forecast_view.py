@@ -6,7 +6,8 @@ from __future__ import annotations
 from app import state as S
 from app.format import money, money_compact, pct
 from app.tiles import Tile
-from planner.forecast import Forecast, ForecastSettings
+from planner.forecast import RUN_OUT_RULE, Forecast, ForecastSettings
+from planner.retirement import retirement_sentence
 
 HORIZONS = (12, 24, 36)  # months
 ACCURACY_SD = 0.02  # each model's accuracy, ±2 points
@@ -65,9 +66,7 @@ def tiles(result: Forecast, settings: ForecastSettings) -> list[Tile]:
         Tile(
             "Annual budget runs out",
             runs_out.strftime("%b %Y") if runs_out else "Not in horizon",
-            help="Budget years run twelve months from this month. This is the first month in "
-            "which median spend so far in its budget year passes the annual budget of 12 times "
-            f"the monthly budget ({money(12 * (budget or 0))}).",
+            help=f"Annual budget {money(12 * (budget or 0))}. The month is {RUN_OUT_RULE}.",
         ),
         Tile(
             "Year-1 overrun risk",
@@ -98,3 +97,11 @@ TABLE_FORMATS = {"month": None, "prob_over_budget": "percent"}  # the rest: "dol
 def table_format(column: str) -> str | None:
     """How a column of the month-by-month table is shown (None: as it is)."""
     return TABLE_FORMATS.get(column, "dollar")
+
+
+def retirement_caption(steps, months: int) -> str | None:
+    """What the forecast does at each retirement inside its horizon, with the dollars."""
+    sentence = retirement_sentence(steps, months)
+    if sentence is None:
+        return None
+    return f"{sentence} The forecast re-plans on each of these days: the line and bands step."

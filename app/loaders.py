@@ -150,10 +150,21 @@ def frontier(request_key: str, prices_fingerprint: str, points: int = 21) -> pd.
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def plan_forecast(request_key: str, prices_fingerprint: str, settings_json: str) -> Forecast:
-    """The plan month by month with its uncertainty bands."""
+    """The plan month by month with its uncertainty bands, re-planned on each retirement day
+    inside the horizon (the line and the bands step there)."""
     result = plan(request_key, prices_fingerprint)
     settings = ForecastSettings(**json.loads(settings_json))
-    return forecast(result, _catalog(prices_fingerprint), settings)
+    steps = retirements(request_key, prices_fingerprint, settings.months)
+    replans = [(step.on, step.plan) for step in steps]
+    return forecast(result, _catalog(prices_fingerprint), settings, replans)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def retirements(request_key: str, prices_fingerprint: str, months: int) -> tuple:
+    """The plan's retirements inside `months`, each with the plan re-solved on its day."""
+    result = plan(request_key, prices_fingerprint)
+    request = planning.PlanRequest.from_key(request_key)
+    return planning.retirements(request, _catalog(prices_fingerprint), months, result)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -9,6 +9,7 @@ from app.format import count, money, money_compact, money_fine, pct, signed_pct
 from app.tables import Kpis
 from app.tiles import Tile
 from planner.forecast import ForecastSettings
+from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
 
 OUTLOOK_MONTHS = 12
 SAME_USD = 0.5  # savings under half a dollar are no savings: the plan is the baseline
@@ -83,3 +84,29 @@ def outlook_tiles(k: Kpis, outlook: pd.DataFrame) -> list[Tile]:
         Tile("Mean accuracy", pct(k.mean_accuracy), help="Volume-weighted over all classes."),
         Tile("Tokens a month", count(k.monthly_tokens)),
     ]
+
+
+def retirement_warning(steps: tuple[RetirementStep, ...]) -> str | None:
+    """The one sentence on the plan's retirements within the outlook, with the dollars: which
+    of its models retire when, and what the same work at the same floors costs after (each
+    figure a plan re-solved on that day); None when none of its models retires."""
+    return retirement_sentence(steps, RETIREMENT_MONTHS)
+
+
+def illustrative_warning(plan, illustrative: list[str]) -> str | None:
+    """What share of the plan's spend rests on illustrative price sheets (assumptions, not
+    published prices), in one sentence with the dollars; None when none of it does."""
+    if plan.totals is None or not illustrative:
+        return None
+    rows = [a for a in plan.assignments if a.provider in illustrative]
+    spend = sum(a.monthly_cost_usd for a in rows)
+    if not rows:
+        return None
+    total = plan.totals.monthly_cost_usd
+    share = spend / total if total > 0 else 0.0
+    names = ", ".join(sorted({a.model for a in rows}))
+    return (
+        f"{pct(share)} of this plan's spend ({money(spend)} a month) is on illustrative price "
+        f"sheets ({names}): their prices and throughput are assumptions, not published "
+        'prices. Turn off "Plan with illustrative price sheets" to plan without them.'
+    )

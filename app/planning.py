@@ -33,6 +33,7 @@ from planner.assemble import unplannable as left_out
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
 from planner.quality import QualityTable, parse_quality
+from planner.retirement import RetirementStep, retirement_steps
 from planner.workload import Workload, parse_workload
 from pricing.catalog import Catalog
 from pricing.scenario import PriceScenario
@@ -149,6 +150,8 @@ class PlanRequest:
     self_hosted_replicas: bool = False  # self-hosted priced as whole reserved replicas
     estimates: bool = True  # estimated accuracy figures fill gaps (planner.accuracy)
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
+    exclude_retiring_months: int = 0  # only models available this many months (0: any)
+    with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
 
     def key(self) -> str:
         """A stable text key: equal requests give equal keys."""
@@ -204,6 +207,8 @@ def settings_of(request: PlanRequest) -> PlanSettings:
         include_status_quo=request.include_status_quo,
         as_of=as_of,
         scenario=request.scenario.price_scenario(),
+        exclude_retiring_months=request.exclude_retiring_months,
+        with_illustrative=request.with_illustrative,
     )
 
 
@@ -242,6 +247,22 @@ def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:
 def solve(request: PlanRequest, catalog: Catalog) -> Plan:
     """The plan for a request (optimal, or infeasible with its diagnosis)."""
     return optimize(problem_of(request, catalog))
+
+
+def after_retirement_request(request: PlanRequest, on: date) -> PlanRequest:
+    """The request a plan is re-solved with on a retirement day (as the CLI does, through
+    planner.retirement.after_retirement): that price date, cheapest, no budget."""
+    return request.with_(as_of=on.isoformat(), objective="min-cost", budget_usd=None)
+
+
+def retirements(
+    request: PlanRequest, catalog: Catalog, months: int, plan: Plan | None = None
+) -> tuple[RetirementStep, ...]:
+    """The retirement steps of the request's plan inside `months`, each re-solved on its day."""
+    plan = solve(request, catalog) if plan is None else plan
+    return retirement_steps(
+        plan, catalog, months, lambda day: solve(after_retirement_request(request, day), catalog)
+    )
 
 
 # -- the budget slider -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from app import deferred, loaders, planning, shared_scenarios
 from app import state as S
 from app.format import money, pct
 from app.scenario_file import scenario_json
+from planner.retirement import RETIREMENT_MONTHS
 from pricing.catalog import Catalog
 
 QUALITY_RANGE = (-10, 10)  # accuracy points
@@ -236,6 +237,22 @@ def _more_settings(ss: Any, ranges: Ranges) -> None:
         st.toggle("Today's process may keep work", key=S.KEEP_STATUS_QUO)
         st.toggle("One model per task class", key=S.SINGLE_MODEL)
         st.toggle(
+            "Plan with illustrative price sheets",
+            key=S.WITH_ILLUSTRATIVE,
+            help="Illustrative sheets hold assumptions, not published prices (the example "
+            "self-hosted GPU: its price and throughput are guesses). Off: plans use published "
+            "price lists only. On: the Overview says what share of spend they carry.",
+        )
+        st.toggle(
+            f"Only models available for {RETIREMENT_MONTHS} months",
+            key=S.EXCLUDE_RETIRING,
+            help="Leave out every model whose vendor retires it within "
+            f"{RETIREMENT_MONTHS} months of the price date (the retirement dates of the "
+            "price sheets and of the reviewed list, data/retirements.csv). Off: a model is "
+            "an option until its retirement day, and the Overview says what the work costs "
+            "after it.",
+        )
+        st.toggle(
             "Use estimated accuracy figures",
             key=S.ESTIMATES,
             help="Where a model has no figure on a category's reference benchmark but has "
@@ -294,6 +311,8 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         cap_basis=str(ss.get(S.CAP_BASIS, "tasks")),
         self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),
         estimates=bool(ss.get(S.ESTIMATES, True)),
+        exclude_retiring_months=RETIREMENT_MONTHS if ss.get(S.EXCLUDE_RETIRING) else 0,
+        with_illustrative=bool(ss.get(S.WITH_ILLUSTRATIVE, False)),
     )
 
 

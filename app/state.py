@@ -56,6 +56,9 @@ VENDOR_SCENARIOS = "vendor_scenarios"  # list of ScenarioSpec dicts, two to four
 VENDOR_REVISION = "vendor_revision"  # bumped when scenarios are added, removed or loaded
 VENDOR_BASIS = "vendor_basis"  # compare scenarios by "cost" (every floor met) or "value"
 REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved replicas
+# Plan only with models still available planner.retirement.RETIREMENT_MONTHS after the price date
+EXCLUDE_RETIRING = "exclude_retiring"
+WITH_ILLUSTRATIVE = "with_illustrative"  # plan with illustrative price sheets (assumptions)
 VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (default: the first scenario's)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
 VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
@@ -152,6 +155,8 @@ DEFAULTS: dict[str, Any] = {
     CAP_BASIS: "tasks",
     ESTIMATES: estimates_enabled(),  # on unless PLANNER_ESTIMATES=0 (the CLI's setting)
     REPLICAS: False,
+    EXCLUDE_RETIRING: False,
+    WITH_ILLUSTRATIVE: False,
     WORKLOAD_EDIT_ERROR: None,
     WORKLOAD_UPLOAD_ERROR: None,
     EDITOR_REVISION: 0,

@@ -8,6 +8,7 @@ import streamlit as st
 from app import charts, loaders, render, tables
 from app import forecast_view as view
 from app import state as S
+from app.format import md_escape
 from foundation.csvfile import for_a_person, frame_to_csv
 
 ctx, plan = render.title_and_plan("Forecast: spend and value ahead")
@@ -51,6 +52,11 @@ right.plotly_chart(
     key=S.VALUE_FAN,
 )
 st.caption(view.caption(settings))
+retiring = view.retirement_caption(
+    loaders.retirements(ctx.request.key(), ctx.prices, settings.months), settings.months
+)
+if retiring:
+    st.caption(md_escape(retiring))
 with st.expander("Month by month"):
     table = tables.forecast_table(result.deterministic, result.bands)
     st.dataframe(

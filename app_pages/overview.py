@@ -7,6 +7,7 @@ import streamlit as st
 from app import charts, explain_view, loaders, render, tables
 from app import overview_view as view
 from app import state as S
+from app.format import md_escape
 
 ctx, plan = render.title_and_plan("AI portfolio overview")
 request = ctx.request
@@ -22,6 +23,16 @@ settings = view.outlook_settings(ctx.price_decline, ctx.growth_override, ctx.bud
 forecast = loaders.plan_forecast(request.key(), ctx.prices, loaders.forecast_key(settings))
 render.tiles(view.plan_tiles(k, report.plan_is_most_accurate))
 render.tiles(view.outlook_tiles(k, forecast.deterministic), border=False)
+assumed = view.illustrative_warning(
+    plan, ctx.catalog.illustrative_providers(plan.problem.settings.as_of)
+)
+if assumed:
+    st.warning(md_escape(assumed))
+retiring = view.retirement_warning(
+    loaders.retirements(request.key(), ctx.prices, view.RETIREMENT_MONTHS)
+)
+if retiring:
+    st.warning(md_escape(retiring))  # model ids from the catalog, as written
 warning = explain_view.budget_outlook(forecast.budget_exhaustion_month, ctx.budget)
 if warning and forecast.budget_exhaustion_month is not None:
     st.warning(warning)

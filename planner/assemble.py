@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from foundation.errors import InputError, UnknownIdError
 from foundation.tables import nearest
 from planner.problem import PlanningProblem, PlanSettings, build_problem
+from planner.problem import plannable as available
 from planner.quality import QualityTable, default_quality
 from planner.workload import TaskClass, Workload
 from pricing.catalog import Catalog
@@ -114,7 +115,7 @@ def split_plannable(
     priced = {
         q.model_id
         for q in catalog.quotes(settings.as_of, settings.scenario)
-        if not q.prices.deprecated
+        if available(q, settings)
     }
     categories = sorted({row.category for row in quality.rows if row.category})
     plannable, left_out = [], []

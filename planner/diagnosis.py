@@ -11,7 +11,7 @@ import numpy as np
 
 from foundation.formatting import money, pct
 from planner.explain import cap_words
-from planner.fix import SettingsFix, fix_words, round_up, smallest_fix
+from planner.fix import SettingsFix, fix_words, round_up, smallest_fix, tightened
 from planner.model import solve_problem
 from planner.solver import Status
 
@@ -92,7 +92,7 @@ def with_combined_fix(problem: PlanningProblem, diagnosis: Diagnosis) -> Diagnos
     exact = smallest_fix(problem)
     if exact is None or exact.empty:
         return diagnosis
-    rounded = exact.rounded(problem)
+    rounded = tightened(problem, exact.rounded(problem))
     words = fix_words(problem, rounded)
     finding = Finding(
         "combined",

@@ -134,23 +134,25 @@ def fix_words(problem: PlanningProblem, fix: SettingsFix) -> list[str]:
     out = []
     for task in problem.classes:
         if task.name in fix.floors:
-            new = fix.floors[task.name]
-            out.append(f"lower the {task.name} floor from {pct(task.min_accuracy)} to {pct(new)}")
+            old, new = pct(task.min_accuracy), pct(fix.floors[task.name])
+            was = f"from {old} " if old != new else ""
+            out.append(f"lower the {task.name} floor {was}to {new}")
     if fix.budget_usd is not None:
         out.append(
             f"raise the budget from {money(problem.settings.budget_usd or 0)} to "
             f"{money(fix.budget_usd)}"
         )
     for provider, cap in fix.vendor_caps.items():
-        old = problem.settings.vendor_caps[provider]
-        out.append(
-            f"raise the cap on {provider} from {cap_words(problem, old)} to "
-            f"{cap_words(problem, cap)}"
+        old, new = (
+            cap_words(problem, problem.settings.vendor_caps[provider]),
+            cap_words(problem, cap),
         )
+        was = f"from {old} " if old != new else ""
+        out.append(f"raise the cap on {provider} {was}to {new}")
     for provider, minimum in fix.commitments_usd.items():
         out.append(
             f"lower the commitment with {provider} to {money(minimum)} (the largest that can "
-            f"be met; now {money(problem.settings.commitments_usd[provider])})"
+            f"be met, now {money(problem.settings.commitments_usd[provider])})"
         )
     return out
 
@@ -204,6 +206,90 @@ def _fix_from(problem, rows, slack: dict[str, float], model_spend: float) -> Set
         else:
             caps[row.provider] = min(1.0, row.bound + value / max(model_spend, 1e-12))
     return SettingsFix(floors, budget, caps, commits)
+
+
+# -- the stated fix, minimal at the precision it is written in --------------------------------
+
+SHARE_STEP = 0.001  # a floor or a share cap is written to a tenth of a point
+
+
+def tightened(problem: PlanningProblem, fix: SettingsFix) -> SettingsFix:
+    """The rounded fix with each changed limit moved back toward its current value as far as
+    a plan still exists, one limit at a time (the others as stated), on the grid its words
+    are written in: a share to 0.1 point, money to the cent below $100 and to the dollar
+    above. The elastic program's slacks are minimal in its weighted sum, not limit by limit,
+    and a cap on a share of spend is not linear in it, so each value is searched by
+    re-solving (bisection on the grid: feasibility only grows as a limit is relaxed).
+    Every value stays in the safe direction: a cap or a budget is never below the least
+    that works, a floor or a commitment never above the most that works."""
+    settings = problem.settings
+    usd_caps = settings.cap_basis == "usd"
+    floors_now = {c.name: c.min_accuracy for c in problem.classes}
+    limits = [
+        *(("vendor_caps", p, settings.vendor_caps[p], v, True,
+           _money_step(v) if usd_caps else SHARE_STEP) for p, v in fix.vendor_caps.items()),
+        *((("budget_usd", None, settings.budget_usd or 0.0, fix.budget_usd, True,
+            _money_step(fix.budget_usd)),) if fix.budget_usd is not None else ()),
+        *(("commitments_usd", p, settings.commitments_usd[p], v, False, 1.0)
+          for p, v in fix.commitments_usd.items()),
+        *(("floors", n, floors_now[n], v, False, SHARE_STEP) for n, v in fix.floors.items()),
+    ]  # fmt: skip
+    out = fix
+    for kind, key, old, stated, raise_, step in limits:
+        search = _least if raise_ else _most
+        value = search(old, stated, step, _tester(problem, out, kind, key))
+        out = _with(out, kind, key, value)
+    return out
+
+
+def _with(fix: SettingsFix, kind: str, key: str | None, value: float) -> SettingsFix:
+    if key is None:
+        return replace(fix, **{kind: value})
+    return replace(fix, **{kind: {**getattr(fix, kind), key: value}})
+
+
+def _tester(problem: PlanningProblem, base: SettingsFix, kind: str, key: str | None):
+    return lambda value: _works(problem, _with(base, kind, key, value))
+
+
+def _money_step(x: float) -> float:
+    return 0.01 if abs(x) < CENTS_BELOW else 1.0
+
+
+def _works(problem: PlanningProblem, fix: SettingsFix) -> bool:
+    from planner.model import solve_problem  # planner.model imports nothing of this module
+
+    return solve_problem(apply_fix(problem, fix)).status is Status.OPTIMAL
+
+
+def _least(old: float, stated: float, step: float, works) -> float:
+    """The smallest grid value above `old`, at most `stated` (which works), that works."""
+    lo = int(np.floor(old / step + 1e-9)) + 1  # the first grid value above the current one
+    hi = round(stated / step)
+    if lo > hi:
+        return stated
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if works(round(mid * step, 6)):
+            hi = mid
+        else:
+            lo = mid + 1
+    return round(hi * step, 6)
+
+
+def _most(old: float, stated: float, step: float, works) -> float:
+    """The largest grid value below `old`, at least `stated` (which works), that works."""
+    hi = int(np.ceil(old / step - 1e-9)) - 1  # the last grid value below the current one
+    lo = round(stated / step)
+    if lo > hi:
+        return stated
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if works(round(mid * step, 6)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return round(lo * step, 6)
 
 
 def round_up(x: float) -> float:

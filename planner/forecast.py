@@ -17,15 +17,16 @@ that volume is not done yet and costs and returns nothing). Net value is W - S.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
+from planner.plan import RESERVED_IDLE as IDLE
 from planner.plan import Plan
-from planner.problem import cost_per_task
+from planner.repricing import month_starts, repriced_pair_costs
 from pricing.catalog import Catalog
 
 BAND_PERCENTILES = (10, 50, 90)
@@ -83,10 +84,10 @@ class Forecast:
     """The forecast line, its bands, and how likely the budget is to hold.
 
     Budget years run twelve months from the plan's month (months 1-12, 13-24, 25-36), each
-    with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the first
-    month in which the P50 line's spend so far in its budget year (the median spend of each
-    month, summed from the start of that year) exceeds the annual budget; None when that
-    never happens within the horizon or without a budget.
+    with an annual budget of 12 x the monthly budget. `budget_exhaustion_month` is the month
+    the annual budget runs out (`budget_run_out_month`, RUN_OUT_RULE): the forecast line's,
+    so every page and the command line name the same month. Every comparison
+    with a budget is made in whole cents (`over_budget`).
     `value_usd` is net of failure cost (successes x v - failures x f) and net value is value
     less spend, so month 0 matches the plan: net value = `plan.totals.monthly_net_value_usd`.
     """
@@ -114,22 +115,59 @@ class _Inputs:
     sq_share: np.ndarray  # q[k,t]
     sq_cost: np.ndarray  # c_sq[t], 0 without figures
     sq_value: np.ndarray  # w_sq[t], 0 without figures
+    reserved_usd: float = 0.0  # replicas reserved with no work: committed every month
 
 
-def forecast(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> Forecast:
-    """The plan month by month, and percentile bands from `settings.paths` random paths."""
+def forecast(
+    plan: Plan,
+    catalog: Catalog,
+    settings: ForecastSettings,
+    replans: Sequence[tuple[date, Plan]] = (),
+) -> Forecast:
+    """The plan month by month, and percentile bands from `settings.paths` random paths.
+
+    `replans` are (day, plan) pairs in date order, the plans re-solved on the days models of
+    the plan in force retire (`planner.retirement`): from each day on, the work runs on that
+    plan. A month a replan starts in is weighted by its days on each plan, so the line and
+    the bands step at the retirement."""
     if not plan.is_optimal or plan.shares is None:
         raise ValueError("only an optimal plan can be forecast")
-    inputs = _inputs(plan, catalog, settings)
-    line_spend, line_value = _simulate(inputs, settings, *_shocks(inputs, settings, None))
-    rng = np.random.default_rng(settings.seed)
-    spend, value = _simulate(inputs, settings, *_shocks(inputs, settings, rng))
-    return _report(inputs.months, line_spend[0], line_value[0], spend, value, settings)
+    start = plan.problem.settings.as_of
+    segments = [(start, plan), *((d, p) for d, p in replans if p.is_optimal)]
+    months = month_starts(start, settings.months)
+    weights = _segment_weights(start, months, [d for d, _ in segments])
+    line_spend = line_value = spend = value = 0.0
+    for (_, segment), weight in zip(segments, weights, strict=True):
+        if not weight.any():
+            continue
+        inputs = _inputs(segment, catalog, settings, start)
+        one = _simulate(inputs, settings, *_shocks(inputs, settings, None))
+        rng = np.random.default_rng(settings.seed)
+        many = _simulate(inputs, settings, *_shocks(inputs, settings, rng))
+        line_spend, line_value = line_spend + weight * one[0], line_value + weight * one[1]
+        spend, value = spend + weight * many[0], value + weight * many[1]
+    assert isinstance(spend, np.ndarray) and isinstance(value, np.ndarray)
+    return _report(months, line_spend[0], line_value[0], spend, value, settings)
 
 
-def month_starts(as_of: date, months: int) -> list[date]:
-    """The first day of the month of `as_of` and of each month after it."""
-    return [_add_months(date(as_of.year, as_of.month, 1), k) for k in range(months)]
+def _segment_weights(start: date, months: list[date], days: list[date]) -> list[np.ndarray]:
+    """For each plan in force from `days[i]` to `days[i + 1]`, the share of each month's days
+    it covers (month 0 counted from `start`)."""
+    ends = [*months[1:], _next_month(months[-1])]
+    out = []
+    for i, begin in enumerate(days):
+        stop = days[i + 1] if i + 1 < len(days) else ends[-1]
+        share = []
+        for k, (lo, hi) in enumerate(zip(months, ends, strict=True)):
+            lo = start if k == 0 else lo
+            covered = (min(hi, stop) - max(lo, begin)).days
+            share.append(max(covered, 0) / (hi - lo).days)
+        out.append(np.array(share))
+    return out
+
+
+def _next_month(day: date) -> date:
+    return month_starts(day, 2)[1]
 
 
 def adoption_curve(settings: ForecastSettings) -> np.ndarray:
@@ -144,7 +182,7 @@ def adoption_curve(settings: ForecastSettings) -> np.ndarray:
 # -- the plan as arrays ----------------------------------------------------------------------
 
 
-def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> _Inputs:
+def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings, start: date) -> _Inputs:
     problem = plan.problem
     shares = np.where(np.isnan(plan.shares), 0.0, plan.shares)
     is_ai = problem.is_ai
@@ -164,10 +202,10 @@ def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> _Inputs
     ai_share = (shares * is_ai[None, :]).sum(axis=1)
     plan_sq_share = (shares * ~is_ai[None, :]).sum(axis=1)
     adoption = adoption_curve(settings)
-    pair_cost = _repriced_pair_costs(plan, catalog, settings.months, t_idx, m_idx)
+    pair_cost = repriced_pair_costs(plan, catalog, settings.months, t_idx, m_idx, start)
     model_cost = _by_class(pair_cost * pair_share, t_idx, len(classes))  # k, t
     return _Inputs(
-        months=month_starts(problem.settings.as_of, settings.months),
+        months=month_starts(start, settings.months),
         volume=problem.volume,
         growth=growth,
         adoption=adoption,
@@ -179,86 +217,8 @@ def _inputs(plan: Plan, catalog: Catalog, settings: ForecastSettings) -> _Inputs
         sq_share=plan_sq_share[None, :] + np.outer(1 - adoption, ai_share * has_sq),
         sq_cost=np.where(has_sq, sq_cost, 0.0),
         sq_value=np.where(has_sq, sq_acc * (values + failures) - failures, 0.0),
+        reserved_usd=sum(a.monthly_cost_usd for a in plan.assignments if a.task_class == IDLE),
     )
-
-
-def _repriced_pair_costs(plan: Plan, catalog: Catalog, months: int, t_idx, m_idx) -> np.ndarray:
-    """c[k,j]: each pair's cost per task, re-priced for each month (months x pairs).
-
-    A month's price is the day-weighted mean of the prices in force over its days (month 0
-    from the plan's date), so a scheduled change counts from its effective date. The plan's
-    cost is scaled by the ratio of list cost per task then to list cost per task on the plan
-    date, which keeps measured costs and the plan's scenario; a model the catalog cannot
-    price on a date keeps the plan's cost.
-    """
-    problem = plan.problem
-    as_of, scenario = problem.settings.as_of, problem.settings.scenario
-    plan_cost = plan.cost_per_task[t_idx, m_idx]
-    pairs = list(zip(t_idx.tolist(), m_idx.tolist(), strict=True))
-
-    def list_costs(on: date) -> np.ndarray:
-        out = np.full(len(pairs), np.nan)
-        for j, (t, m) in enumerate(pairs):
-            try:
-                quote = catalog.quote(problem.options[m], on, scenario)
-            except LookupError:
-                continue
-            tin, tout = problem.input_tokens[t, m], problem.output_tokens[t, m]
-            out[j] = cost_per_task(quote, problem.classes[t], tin, tout)
-        return out
-
-    reference = list_costs(as_of)
-    cache: dict[tuple, np.ndarray] = {}
-
-    def costs_on(on: date) -> np.ndarray:
-        key = _sheet_key(catalog, problem, m_idx, on)
-        if key not in cache:
-            listed = list_costs(on)
-            priced = reference > 0
-            ratio = listed / np.where(priced, reference, np.nan)
-            scaled = np.where(priced, plan_cost * ratio, plan_cost + listed)
-            cache[key] = np.where(np.isnan(scaled), plan_cost, scaled)
-        return cache[key]
-
-    changes = _change_dates(catalog, problem, m_idx)
-    starts = month_starts(as_of, months + 1)
-    out = np.empty((months, len(pairs)))
-    for k in range(months):
-        lo, hi = (as_of if k == 0 else starts[k]), starts[k + 1]
-        cuts = [lo, *(d for d in changes if lo < d < hi), hi]
-        if len(cuts) == 2:  # one price all month
-            out[k] = costs_on(lo)
-            continue
-        days = (hi - lo).days
-        out[k] = sum(costs_on(a) * ((b - a).days / days) for a, b in pairwise(cuts))
-    return out
-
-
-def _providers_used(problem, m_idx) -> list[str]:
-    return sorted({problem.providers[m] for m in m_idx.tolist()})
-
-
-def _change_dates(catalog: Catalog, problem, m_idx) -> list[date]:
-    """Dates on which a sheet of a provider the plan uses takes effect (not pinned ones)."""
-    scenario = problem.settings.scenario
-    dates: set[date] = set()
-    for provider in _providers_used(problem, m_idx):
-        if provider in scenario.provider_dates or provider not in catalog.providers():
-            continue
-        dates.update(catalog.change_dates(provider))
-    return sorted(dates)
-
-
-def _sheet_key(catalog: Catalog, problem, m_idx, on: date) -> tuple:
-    """Which sheet version of each provider applies on a date: prices depend on nothing else."""
-    scenario = problem.settings.scenario
-    key = []
-    for provider in _providers_used(problem, m_idx):
-        try:
-            key.append(catalog.sheet_on(provider, scenario.date_for(provider, on)).path)
-        except LookupError:
-            key.append(None)
-    return tuple(key)
 
 
 # -- the simulation --------------------------------------------------------------------------
@@ -309,7 +269,7 @@ def _simulate(
         on_today = tasks * inputs.sq_share[:, t]
         sq_spend += on_today * inputs.sq_cost[t]
         sq_value += on_today * inputs.sq_value[t]
-    spend = price_factor * (inputs.adoption * model_spend) + sq_spend
+    spend = price_factor * (inputs.adoption * model_spend) + sq_spend + inputs.reserved_usd
     return spend, inputs.adoption * model_value + sq_value
 
 
@@ -342,12 +302,41 @@ def _report(months, line_spend, line_value, spend, value, settings) -> Forecast:
         return Forecast(deterministic, bands, None, None, never)
     annual = 12 * budget
     cumulative = _year_to_date(spend)
-    bands["prob_over_budget"] = (spend > budget).mean(axis=0)
-    over_first_year = float((cumulative[:, 11] > annual).mean())
-    p50_out = np.flatnonzero(_year_to_date(bands["spend_p50"].to_numpy()) > annual)
-    month_out = months[int(p50_out[0])] if len(p50_out) else None
-    exhausted = _exhaustion(months, (cumulative > annual).mean(axis=0))
+    bands["prob_over_budget"] = over_budget(spend, budget).mean(axis=0)
+    over_first_year = float(over_budget(cumulative[:, min(11, spend.shape[1] - 1)], annual).mean())
+    month_out = budget_run_out_month(months, line_spend, budget)
+    exhausted = _exhaustion(months, over_budget(cumulative, annual).mean(axis=0))
     return Forecast(deterministic, bands, over_first_year, month_out, exhausted)
+
+
+RUN_OUT_RULE = (
+    "the first month in which the forecast line's spend so far in its budget year (twelve "
+    "months from the plan's month) passes 12 times the monthly budget, compared in whole "
+    "cents; the line is the plan month by month without the uncertainty bands, so the "
+    "Overview, the Forecast page and `planner forecast` name the same month"
+)
+
+
+def cents(amount) -> np.ndarray:
+    """Amounts in whole cents (half a cent rounds to even), for every budget comparison."""
+    return np.round(np.asarray(amount, dtype=float) * 100)
+
+
+def over_budget(spend, budget: float) -> np.ndarray:
+    """Where spend is over the budget at cent precision: spending exactly it is not over."""
+    return cents(spend) > cents(budget)
+
+
+def budget_run_out_month(
+    months: Sequence[date], line_spend: np.ndarray, monthly_budget: float | None
+) -> date | None:
+    """The month the annual budget runs out (RUN_OUT_RULE), None within the horizon or
+    without a budget. The one definition every page and the CLI use."""
+    if monthly_budget is None:
+        return None
+    line = np.asarray(line_spend, dtype=float).reshape(-1)
+    out = np.flatnonzero(over_budget(_year_to_date(line), 12 * monthly_budget))
+    return months[int(out[0])] if len(out) else None
 
 
 def _year_to_date(spend: np.ndarray) -> np.ndarray:
@@ -370,8 +359,3 @@ def _bands(months: list[date], spend: np.ndarray, value: np.ndarray) -> pd.DataF
 
 def _exhaustion(months, share: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"month": months, "prob_budget_exhausted": share})
-
-
-def _add_months(day: date, n: int) -> date:
-    index = day.month - 1 + n
-    return date(day.year + index // 12, index % 12 + 1, 1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from foundation.formatting import money, money_fine, pct
+from foundation.formatting import CENTS_BELOW, money, money_fine, pct
 from planner import solver
 from planner.model import solve_problem, spend_of
 from planner.problem import PlanningProblem
@@ -68,8 +68,8 @@ def budget_marginal(problem: PlanningProblem, objective: float) -> Marginal | No
             rate = now[1]
             top = max(_spend_unconstrained(problem), budget)
             bottom = min(_cheapest(problem), budget)
-            high = _segment_end(evaluate, budget, now[0], rate, top)
-            low = _segment_end(evaluate, budget, now[0], rate, bottom)
+            high = _exact_end(evaluate, budget, now[0], rate, top)
+            low = _exact_end(evaluate, budget, now[0], rate, bottom)
     return Marginal(
         "budget", budget, BUDGET_STEP_USD, change, rate, low, high,
         _budget_sentence(problem, change, rate, low, high),
@@ -102,8 +102,8 @@ def floor_marginals(
             if now is not None:
                 rate = now[1]
                 best = float(max(a for a in problem.accuracy[t] if a == a))
-                high = _segment_end(evaluate, floor, now[0], rate, best)
-                low = _segment_end(evaluate, floor, now[0], rate, 0.0)
+                high = _exact_end(evaluate, floor, now[0], rate, best)
+                low = _exact_end(evaluate, floor, now[0], rate, 0.0)
         sentence = _floor_sentence(problem, task.name, change, rate, low, high)
         out.append(Marginal(task.name, floor, FLOOR_STEP, change, rate, low, high, sentence))
     return out
@@ -198,6 +198,41 @@ def _segment_end(evaluate: Evaluate, b0: float, z0: float, s0: float, far: float
     return b0
 
 
+END_TOL = 1e-6  # a range's end is found to within this (dollars or share)
+SLOPE_TOL = 1e-9  # relative: a slope within this of the rate is the rate
+
+
+def _exact_end(evaluate: Evaluate, b0: float, z0: float, s0: float, far: float) -> float:
+    """The true end of the segment through b0 with slope s0, towards `far`, to END_TOL.
+
+    Inside a linear piece the objective is differentiable, so the row's dual there is unique
+    and equals the slope: the end is where the dual stops being s0. The line intersection
+    (`_segment_end`) gives a first guess, checked on both sides at END_TOL / 2; when the check
+    fails, bisection on the dual finds the change point."""
+    direction = 1.0 if far >= b0 else -1.0
+
+    def same(b: float) -> bool:
+        point = evaluate(b)
+        return point is not None and abs(point[1] - s0) <= SLOPE_TOL * max(1.0, abs(s0))
+
+    if abs(far - b0) <= END_TOL or same(far):
+        return far
+    guess = _segment_end(evaluate, b0, z0, s0, far)
+    half = END_TOL / 2
+    inside, outside = b0, far
+    if direction * (guess - b0) > half and same(guess - direction * half):
+        inside = guess - direction * half
+        if not same(guess + direction * half):
+            return guess
+    while abs(outside - inside) > END_TOL:
+        mid = (inside + outside) / 2
+        if same(mid):
+            inside = mid
+        else:
+            outside = mid
+    return inside
+
+
 def _spend_unconstrained(problem: PlanningProblem) -> float:
     settings = replace(problem.settings, budget_usd=None)
     solution = solve_problem(replace(problem, settings=settings))
@@ -227,6 +262,9 @@ def _budget_sentence(problem, change, rate, low, high) -> str:
         step = f"The next $1,000 of monthly budget adds {money(change)} of net value (re-solved)."
     if rate is None or low is None or high is None or not max_value:
         return step
+    low, high = _inward_money(low, high)
+    if low > high:
+        return step
     return (
         f"{step} Each extra dollar adds {money_fine(rate)} of net value while the budget "
         f"is between {money(low)} and {money(high)}."
@@ -244,7 +282,22 @@ def _floor_sentence(problem, name, change, rate, low, high) -> str:
         step = f"{name}: a floor 1 point higher {verb} {money(abs(change))} a month of {what}."
     if rate is None or low is None or high is None:
         return step
+    low, high = float(np.ceil(low * 1000 - 1e-9) / 1000), float(np.floor(high * 1000 + 1e-9) / 1000)
+    if low > high:
+        return step
     return (
         f"{step} Each point {'costs' if max_value else 'adds'} {money(abs(rate) / 100)} of "
         f"{what} a month while the floor is between {pct(low)} and {pct(high)}."
     )
+
+
+def _inward_money(low: float, high: float) -> tuple[float, float]:
+    """A range's ends rounded inward at the precision `money` writes them: the low end up,
+    the high end down (to the cent below $100, to the dollar above)."""
+
+    def step(x: float) -> float:
+        return 0.01 if abs(x) < CENTS_BELOW else 1.0
+
+    up = float(np.ceil(low / step(low) - 1e-9) * step(low))
+    down = float(np.floor(high / step(high) + 1e-9) * step(high))
+    return up, down

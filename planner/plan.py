@@ -119,7 +119,7 @@ def optimize(problem: PlanningProblem) -> Plan:
 def read_plan(problem: PlanningProblem, solution: LpSolution) -> Plan:
     shares = np.where(solution.shares > MIN_SHARE, solution.shares, 0.0)
     unit_costs, uses = charged_costs(problem, shares, solution.replicas)
-    assignments = assignments_of(problem, shares, unit_costs)
+    assignments = assignments_of(problem, shares, unit_costs) + idle_replicas(problem, uses)
     return Plan(
         status=Status.OPTIMAL,
         problem=problem,
@@ -198,6 +198,31 @@ def assignments_of(
                 accuracy_source=problem.sources.get((int(t), int(m)), ""),
             )
         )
+    return out
+
+
+RESERVED_IDLE = "reserved replicas, no work"  # the task_class of an idle replica's row
+
+
+def idle_replicas(problem: PlanningProblem, uses: list[ReplicaUse]) -> list[Assignment]:
+    """One row per self-hosted model whose replicas are reserved but carry no work (a
+    commitment can make the plan reserve one): its cost is committed all the same, so it is
+    a row of the plan and in every total, never spread over tasks it does not do."""
+    out = []
+    for use in uses:
+        if use.replicas and use.hours_used <= 0:
+            m = problem.options.index(use.model)
+            out.append(
+                Assignment(
+                    task_class=RESERVED_IDLE, model=use.model, provider=problem.providers[m],
+                    tier=problem.tiers[m], share=0.0, monthly_tasks=0.0,
+                    input_tokens_per_task=0.0, output_tokens_per_task=0.0, monthly_tokens=0.0,
+                    cost_per_task_usd=0.0, monthly_cost_usd=use.monthly_cost_usd, accuracy=0.0,
+                    successful_tasks=0.0, monthly_value_usd=0.0, monthly_failure_cost_usd=0.0,
+                    monthly_net_value_usd=-use.monthly_cost_usd,
+                    accuracy_source=f"{use.replicas} replica(s) reserved for the month, unused",
+                )
+            )  # fmt: skip
     return out
 
 

@@ -1,12 +1,17 @@
 """The planning problem as arrays: what each option costs and achieves on each task class.
 
 Rows are task classes t, columns are options m: every priced model with an accuracy figure,
-plus one "keep today's process" column whose cost and accuracy come from the workload.
+plus one "keep today's process" column whose cost and accuracy come from the workload. A
+model whose context window cannot hold a class's prompt plus output (input, cached input
+included, and output tokens per task, the reasoning factor applied) is no option for it:
+the pair stays NaN, so plans, frontiers, break-evens and scenario comparisons leave it out.
 Everything the optimizer needs is here; nothing here knows about PuLP.
 """
 
 from __future__ import annotations
 
+import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -50,6 +55,18 @@ class PlanSettings:
     include_status_quo: bool = True
     as_of: date = field(default_factory=date.today)
     scenario: PriceScenario = field(default_factory=PriceScenario)
+    # Plan only with models still available this many months after `as_of` (0: any model
+    # not yet retired on `as_of`).
+    exclude_retiring_months: int = 0
+    # Plan with illustrative price sheets too (assumptions, such as the example self-hosted
+    # GPU). The core plans with what it is given; the command line (--with-illustrative) and
+    # the app (a sidebar switch) leave them out unless the person turns them on.
+    with_illustrative: bool = True
+
+    @property
+    def available_through(self) -> date:
+        """The last day a model must still be available on to be planned with."""
+        return add_months(self.as_of, self.exclude_retiring_months)
 
     def __post_init__(self):
         if self.objective not in ("max-value", "min-cost"):
@@ -66,6 +83,8 @@ class PlanSettings:
         for provider, usd in self.commitments_usd.items():
             if not usd >= 0:
                 raise ValueError(f"committed spend for '{provider}' must be zero or more")
+        if not 0 <= self.exclude_retiring_months <= 120:
+            raise ValueError("months a model must stay available must be from 0 to 120")
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,9 @@ class PlanningProblem:
     sources: dict[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
     replicas: tuple[Replica, ...] = ()  # self-hosted models priced as capacity, if chosen
+    # Pairs left out because the model's context window cannot hold the class's prompt and
+    # output: (t, m) -> (window, tokens needed). Shown by `context_reason`.
+    too_long: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     # Derived arrays, computed once per problem (the optimizer reads them on every pricing
     # round) and read-only, so that no caller can change a cached value under another.
@@ -168,7 +190,7 @@ def build_problem(
     quotes = [
         q
         for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
-        if not _retired(q.prices, settings.as_of)
+        if plannable(q, settings)
     ]
     used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
@@ -178,6 +200,7 @@ def build_problem(
     cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
     tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
     sources: dict[tuple[int, int], str] = {}
+    too_long: dict[tuple[int, int], tuple[int, int]] = {}
     rates_seen: dict = {}
     for t, (task, rows) in enumerate(zip(workload.classes, per_class, strict=True)):
         for m, quote in enumerate(options):
@@ -191,6 +214,11 @@ def build_problem(
             tout = task.output_tokens if row.output_tokens is None else row.output_tokens
             if row.output_tokens is None and row.output_tokens_factor is not None:
                 tout *= row.output_tokens_factor  # a reasoning model's measured overhead
+            window = quote.prices.context_window_tokens
+            need = math.ceil(tin + tout)  # the prompt (cached part included) and the output
+            if window is not None and need > window:
+                too_long[(t, m)] = (window, need)
+                continue
             tokens_in[t, m], tokens_out[t, m] = tin, tout
             cost[t, m] = (
                 row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))
@@ -218,7 +246,13 @@ def build_problem(
         sources=sources,
         settings=settings,
         replicas=replicas,
+        too_long=too_long,
     )
+
+
+def context_reason(window: int, need: int) -> str:
+    """Why a model is not an option for a class whose tasks do not fit its window."""
+    return f"context window {window:,} tokens < {need:,} needed"
 
 
 def _replicas(
@@ -274,11 +308,23 @@ def cost_per_task(
     return (1 - b) * at(False) + (b * at(True) if b else 0.0)
 
 
-def _retired(prices, on) -> bool:
-    """Deprecated in its sheet, or past its announced retirement date on the plan's date."""
-    return prices.deprecated or (
-        prices.deprecation_date is not None and prices.deprecation_date <= on
+def plannable(quote: Quote, settings: PlanSettings) -> bool:
+    """Not deprecated in its sheet, not retired on or before `available_through` (the plan's
+    date, or that many months after it with `exclude_retiring_months`), and from a published
+    price list unless `with_illustrative` lets illustrative sheets in."""
+    prices = quote.prices
+    if quote.illustrative and not settings.with_illustrative:
+        return False
+    return not prices.deprecated and (
+        prices.deprecation_date is None or prices.deprecation_date > settings.available_through
     )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _allowed(task: TaskClass, provider: str) -> bool:

@@ -173,7 +173,7 @@ def forecast_text(result: Forecast, settings: ForecastSettings) -> str:
     lines += [
         f"Probability of spending over the annual {money(annual)} in the first 12 months: "
         f"{pct(result.prob_over_budget)}",
-        "Annual budget runs out (P50): "
+        "Annual budget runs out: "
         + ("not within the horizon" if month is None else f"{month:%Y-%m}"),
     ]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from foundation.formatting import money, multiple, number, pct
-from planner.plan import Plan
+from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import STATUS_QUO, PlanningProblem
 
 ROI_COLUMNS = (
@@ -131,7 +131,7 @@ def return_vs_today(plan: Plan) -> ReturnVsToday:
     """The change against today's process, decomposed (see `ReturnVsToday`)."""
     problem = plan.problem
     shares = np.nan_to_num(plan.shares)
-    acc, cost = np.nan_to_num(problem.accuracy), np.nan_to_num(problem.cost)
+    acc, cost = np.nan_to_num(problem.accuracy), np.nan_to_num(plan.cost_per_task)
     is_ai = problem.is_ai[None, :]
     rows = []
     for t, task in enumerate(problem.classes):
@@ -154,6 +154,10 @@ def return_vs_today(plan: Plan) -> ReturnVsToday:
         if kind != "not covered":
             row["ai_spend_usd"] = ai_spend
         rows.append(row)
+    reserved = sum(a.monthly_cost_usd for a in plan.assignments if a.task_class == RESERVED_IDLE)
+    if reserved:  # replicas a commitment reserves with no work: spent all the same
+        rows.append({**dict.fromkeys(rows[0], 0.0), "task_class": RESERVED_IDLE,
+                     "kind": "committed", "ai_spend_usd": reserved})  # fmt: skip
     table = pd.DataFrame(rows)
     table["net_benefit_usd"] = (
         table["cost_avoided_usd"] + table["success_value_usd"] + table["new_work_value_usd"]
@@ -206,7 +210,8 @@ def plan_is_most_accurate(plan: Plan) -> bool:
     eligible one, so that baseline is the plan itself."""
     problem = plan.problem
     usable = problem.eligible & problem.is_ai[None, :]
-    best = np.nanmax(np.where(usable, problem.accuracy, np.nan), axis=1)
+    # A class no model may serve (only today's process) has no best: -inf, always met.
+    best = np.where(usable, problem.accuracy, -np.inf).max(axis=1)
     achieved = np.nansum(np.nan_to_num(plan.shares) * np.nan_to_num(problem.accuracy), axis=1)
     return bool(np.all(achieved >= best - 1e-9))
 

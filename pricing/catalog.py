@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from foundation.errors import InputError, UnknownIdError
+from pricing.retirements import RETIREMENTS_FILE, load_retirements, retirement_dates
 from pricing.scenario import PRICE_FIELDS, PriceScenario
 from pricing.schema import ModelPrices, PriceSheet, model_prices_of
 from pricing.sheets import load_sheet
@@ -29,6 +30,10 @@ class LoadedSheet:
 
     path: str
     sheet: PriceSheet
+    retirements: dict[str, date] = field(default_factory=dict)  # reviewed dates, by model
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.sheet.provider, self.sheet.version))
 
     @property
     def provider(self) -> str:
@@ -40,7 +45,14 @@ class LoadedSheet:
 
     @cached_property
     def models(self) -> dict[str, ModelPrices]:
-        return {m.id: m for m in model_prices_of(self.sheet)}
+        """The sheet's models, each with its reviewed retirement date where the list has one."""
+        out = {}
+        for m in model_prices_of(self.sheet):
+            reviewed = self.retirements.get(m.id)
+            out[m.id] = (
+                m if reviewed is None else m.model_copy(update={"deprecation_date": reviewed})
+            )
+        return out
 
 
 @dataclass(frozen=True)
@@ -119,16 +131,23 @@ class Catalog:
 
     @classmethod
     def load(cls, root: Path | str = DEFAULT_PRICE_DIR) -> Catalog:
-        """Load every `*.json` sheet under `root`; refuse bad ones, keep the rest."""
+        """Load every `*.json` sheet under `root`; refuse bad ones, keep the rest.
+
+        The reviewed retirements beside the folder (`../retirements.csv`, when there is one)
+        are laid over the sheets' dates; a bad entry there is an InputError."""
         root = Path(root)
         if not root.is_dir():
             raise InputError(str(root), "price-sheet folder does not exist")
+        reviewed_file = root.parent / RETIREMENTS_FILE
+        reviewed = load_retirements(reviewed_file) if reviewed_file.is_file() else {}
         sheets, errors = [], []
         for path in sorted(root.rglob("*.json")):
             try:
-                sheets.append(LoadedSheet(str(path), load_sheet(path)))
+                sheet = load_sheet(path)
             except InputError as exc:
                 errors.append(exc)
+                continue
+            sheets.append(LoadedSheet(str(path), sheet, retirement_dates(reviewed, sheet.provider)))
         return cls(sheets, errors)
 
     def _add(self, loaded: LoadedSheet) -> None:

@@ -111,12 +111,16 @@ def catalog():
 
 @pytest.fixture(scope="session")
 def request_(catalog):
-    """The example workload at a $2,000 budget on 2026-11-23, as the app asks for a plan."""
+    """The example workload at a $2,000 budget on 2026-11-23, as the app asks for a plan with
+    its "Plan with illustrative price sheets" switch on (the example self-hosted sheet)."""
     from app.planning import PlanRequest
     from planner.workload import load_workload, workload_to_csv
 
     example = Path(__file__).resolve().parents[1] / "data/workloads/example_enterprise.csv"
     workload = load_workload(example, catalog.providers())
     return PlanRequest(
-        workload_csv=workload_to_csv(workload), as_of="2026-11-23", budget_usd=2000.0
+        workload_csv=workload_to_csv(workload),
+        as_of="2026-11-23",
+        budget_usd=2000.0,
+        with_illustrative=True,
     )

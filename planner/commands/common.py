@@ -17,10 +17,11 @@ from foundation.cli import EXIT_INFEASIBLE, print_json
 from foundation.cli import options as opt
 from foundation.errors import InputError
 from planner.assemble import assemble
-from planner.plan import Plan
+from planner.plan import Plan, optimize
 from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
 from planner.quality import load_quality
 from planner.report import plan_json, plan_text
+from planner.retirement import after_retirement, retirement_steps
 from planner.workload import load_workload
 from pricing.catalog import Catalog
 from pricing.cli import add_prices_arg, load_catalog
@@ -74,6 +75,20 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-status-quo", action="store_true", help="never keep today's process")
     p.add_argument(
+        "--with-illustrative",
+        action="store_true",
+        help="plan with illustrative price sheets too (assumptions, such as the example "
+        "self-hosted GPU sheet); left out by default",
+    )
+    p.add_argument(
+        "--exclude-retiring",
+        type=opt.int_in(0, 120, " months"),
+        default=0,
+        metavar="MONTHS",
+        help="plan only with models still available this many months after --as-of "
+        "(default 0: any model not retired on that day)",
+    )
+    p.add_argument(
         "--vendor-cap",
         action="append",
         default=[],
@@ -126,7 +141,33 @@ def plan_settings(args) -> PlanSettings:
         include_status_quo=not args.no_status_quo,
         as_of=args.as_of,
         scenario=PriceScenario(discounts_pct=dict(args.discount)),
+        exclude_retiring_months=args.exclude_retiring,
+        with_illustrative=args.with_illustrative,
     )
+
+
+def retirements_of(args, catalog: Catalog, plan: Plan, months: int):
+    """The retirement steps inside `months` of the plan, each re-solved through `assemble`
+    on its day with the same options (`planner.retirement.after_retirement`)."""
+    settings = plan.problem.settings
+
+    def replan(day: date) -> Plan:
+        return optimize(assembled_problem(args, catalog, after_retirement(settings, day)))
+
+    return retirement_steps(plan, catalog, months, replan)
+
+
+def retirements_json(steps) -> list[dict]:
+    return [
+        {
+            "date": step.on.isoformat(),
+            "models": list(step.models),
+            "share_of_spend": step.share_of_spend,
+            "monthly_cost_before_usd": step.cost_before_usd,
+            "monthly_cost_after_usd": step.cost_after_usd,
+        }
+        for step in steps
+    ]
 
 
 def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> PlanningProblem:

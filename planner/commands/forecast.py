@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
-from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.commands.common import (
+    add_input_args,
+    load_problem,
+    no_plan,
+    retirements_json,
+    retirements_of,
+)
 from planner.forecast import (
     DEFAULT_ACCURACY_SD,
     DEFAULT_GROWTH_SD,
@@ -15,6 +21,7 @@ from planner.forecast import (
 )
 from planner.plan import optimize
 from planner.report import forecast_json, forecast_text
+from planner.retirement import retirement_sentence
 from pricing.cli import load_catalog
 
 MAX_PATHS = 100_000  # Monte Carlo paths
@@ -117,9 +124,13 @@ def run(args) -> int:
     plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
-    result = forecast(plan, catalog, settings)
+    steps = retirements_of(args, catalog, plan, settings.months)
+    result = forecast(plan, catalog, settings, [(s.on, s.plan) for s in steps])
     if args.json:
-        print_json(forecast_json(result))
+        print_json({**forecast_json(result), "retirements": retirements_json(steps)})
     else:
         print(forecast_text(result, settings))
+        sentence = retirement_sentence(steps, settings.months)
+        if sentence:
+            print(f"\nRetirements (the forecast re-plans on each day): {sentence}")
     return EXIT_OK

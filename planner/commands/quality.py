@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections import defaultdict
+from datetime import date
 
 from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
@@ -23,6 +24,9 @@ from planner.accuracy import (
     coverage,
     fitted,
 )
+from planner.assemble import assemble
+from planner.problem import PlanSettings, context_reason
+from planner.workload import load_workload
 from pricing.cli import add_prices_arg, load_catalog
 
 
@@ -36,6 +40,16 @@ def register(sub) -> None:
         action="store_true",
         help="only figures measured on the reference scale (no estimates from other sources)",
     )
+    cmd.add_argument(
+        "--workload",
+        type=opt.input_file,
+        metavar="FILE",
+        help="also list, per class of this workload, the models whose context window cannot "
+        "hold its prompt and output (priced on --as-of)",
+    )
+    cmd.add_argument(
+        "--as-of", type=opt.day, default=date.today(), metavar="DATE", help="the price date"
+    )
     cmd.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -46,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         raise UnknownIdError("provider", args.provider, nearest(args.provider, catalog.providers()))
     rows = coverage(ids, estimates=not args.no_estimates)
     report = quality_report(rows, estimates=not args.no_estimates)
+    if args.workload:
+        report["context_windows"] = context_windows(args, catalog)
     if args.json:
         print_json(report)
     else:
@@ -92,6 +108,23 @@ def quality_report(rows: list[Coverage], estimates: bool = True) -> dict:
     }
 
 
+def context_windows(args, catalog) -> list[dict]:
+    """Per class of the workload, each rated model its window cannot hold, and why."""
+    workload = load_workload(args.workload, known_providers=catalog.providers())
+    settings = PlanSettings(as_of=args.as_of)
+    problem = assemble(workload, None, catalog, settings, estimates=not args.no_estimates).problem
+    return [
+        {
+            "task_class": problem.classes[t].name,
+            "model": problem.options[m],
+            "context_window_tokens": window,
+            "tokens_needed": need,
+            "reason": context_reason(window, need),
+        }
+        for (t, m), (window, need) in sorted(problem.too_long.items())
+    ]
+
+
 def _cell(c: Coverage) -> dict:
     if c.accuracy is None:
         return {"category": c.category, "accuracy": None, "reason": c.reason}
@@ -132,4 +165,8 @@ def quality_text(report: dict) -> str:
         )
     missing = summary["without_a_public_figure"]
     lines += ["", f"{len(missing)} models: {NO_PUBLIC_FIGURE}", *(f"  {m}" for m in missing)]
+    if "context_windows" in report:
+        rows = report["context_windows"]
+        lines += ["", f"Not an option for a class ({len(rows)} pairs): the task does not fit"]
+        lines += [f"  {r['task_class']}: {r['model']}: {r['reason']}" for r in rows]
     return "\n".join(lines)

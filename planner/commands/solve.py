@@ -5,11 +5,20 @@ from __future__ import annotations
 from foundation.cli import EXIT_OK, add_command, print_json, write_text
 from foundation.cli import options as opt
 from planner.breakeven import break_evens, not_explained
-from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.commands.common import (
+    add_input_args,
+    assembled_problem,
+    no_plan,
+    plan_settings,
+    retirements_json,
+    retirements_of,
+)
 from planner.export import plan_to_csv
 from planner.marginal import budget_marginal, floor_marginals
 from planner.plan import Plan, optimize
 from planner.report import plan_json, plan_text
+from planner.retirement import RETIREMENT_MONTHS, retirement_sentence
+from pricing.cli import load_catalog
 
 
 def register(sub) -> None:
@@ -24,16 +33,21 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    plan = optimize(load_problem(args))
+    catalog = load_catalog(args)
+    plan = optimize(assembled_problem(args, catalog, plan_settings(args)))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
     if args.out:
         write_text(args.out, plan_to_csv(plan), "--out")
     explained = explain_plan(plan)
+    steps = retirements_of(args, catalog, plan, RETIREMENT_MONTHS)
     if args.json:
-        print_json(plan_json(plan, explained))
+        print_json({**plan_json(plan, explained), "retirements": retirements_json(steps)})
     else:
         print(plan_text(plan, explained))
+        sentence = retirement_sentence(steps, RETIREMENT_MONTHS)
+        if sentence:
+            print(f"\nRetirements: {sentence}")
     return EXIT_OK
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
-from app.format import money, money_compact
+from app.format import money, money_cents, money_compact, pct
 from app.tables import Kpis
 from planner.forecast import Forecast
 from planner.marginal import Marginal
@@ -57,7 +57,7 @@ def test_the_forecast_tiles_say_the_median_its_range_and_the_run_out_month():
     assert (spend.label, spend.value) == ("Spend, month 12", money_compact(50_000))
     assert spend.help == "Median (P50) $50,000; P10 $10,000 to P90 $90,000 a month."
     assert value.value == money_compact(-2500) and "P10 -$500" in value.help
-    assert runs_out.value == "May 2027" and f"({money(36_000)})" in runs_out.help
+    assert runs_out.value == "May 2027" and f"Annual budget {money(36_000)}." in runs_out.help
     assert risk.value == "40%"
     _, _, never, unknown = forecast_view.tiles(forecast(None, None), settings)
     assert (never.value, unknown.value) == ("Not in horizon", "–")
@@ -192,3 +192,63 @@ def test_what_the_data_page_says_escapes_the_inputs():
         "success",
         r"Loaded a\_b.json.",
     )
+
+
+# -- Retirements -----------------------------------------------------------------------------
+
+
+def test_the_overview_names_the_retiring_models_with_the_re_solved_cost(catalog, request_):
+    from app import planning
+
+    today = request_.with_(as_of="2026-12-03", budget_usd=800.0)
+    steps = planning.retirements(today, catalog, overview_view.RETIREMENT_MONTHS)
+    sentence = overview_view.retirement_warning(steps)
+    assert steps and steps[0].on == date(2026, 12, 11)
+    assert {"openai/gpt-5", "openai/gpt-5-nano"} <= set(steps[0].models)
+    # The dollars are a plan re-solved on the day, every floor met at least cost.
+    after = planning.solve(
+        today.with_(as_of="2026-12-11", objective="min-cost", budget_usd=None), catalog
+    )
+    assert after.is_optimal
+    stated = money_cents(after.totals.monthly_cost_usd)
+    assert sentence.startswith("Within 12 months, ")
+    assert "retire on 2026-12-11" in sentence and f"costs at least {stated} a month" in sentence
+    assert "(now $800.00)" in sentence
+    # No model of that plan is used once it has retired.
+    assert not {a.model for a in after.assignments} & set(steps[0].models)
+
+
+def test_the_switch_leaves_out_models_that_retire_within_the_outlook(catalog, request_):
+    from app import planning
+
+    switched = request_.with_(
+        as_of="2026-12-03", budget_usd=None, objective="min-cost", exclude_retiring_months=12
+    )
+    plan = planning.solve(switched, catalog)
+    assert plan.is_optimal
+    used = {a.model for a in plan.assignments}
+    assert not used & {"openai/gpt-5", "openai/gpt-5-nano"}
+    for model in used - {"status-quo"}:
+        retires = catalog.quote(model, date(2026, 12, 3)).prices.deprecation_date
+        assert retires is None or retires > date(2027, 12, 3)
+
+
+# -- Illustrative price sheets ---------------------------------------------------------------
+
+
+def test_illustrative_sheets_are_off_unless_turned_on_and_then_said(catalog, request_):
+    from app import planning
+
+    on = planning.solve(request_, catalog)  # the fixture turns the switch on
+    assumed = catalog.illustrative_providers(date(2026, 11, 23))
+    assert assumed == ["self-hosted"]
+    carried = sum(a.monthly_cost_usd for a in on.assignments if a.provider in assumed)
+    assert carried > 0
+    sentence = overview_view.illustrative_warning(on, assumed)
+    share = carried / on.totals.monthly_cost_usd
+    assert sentence.startswith(f"{pct(share)} of this plan's spend ({money(carried)} a month)")
+    off = planning.solve(request_.with_(with_illustrative=False, budget_usd=None), catalog)
+    assert off.is_optimal
+    assert not {a.provider for a in off.assignments} & set(assumed)
+    assert overview_view.illustrative_warning(off, assumed) is None
+    assert planning.PlanRequest(workload_csv=request_.workload_csv).with_illustrative is False

@@ -33,6 +33,7 @@ def catalog() -> Catalog:
 
 def example_request(**changes) -> planning.PlanRequest:
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
+    changes.setdefault("with_illustrative", True)  # as new_app opens the app
     return planning.PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(), **changes)
 
 

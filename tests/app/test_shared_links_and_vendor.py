@@ -74,7 +74,9 @@ def smallest_fix_at(budget: int) -> tuple[int | None, int | None]:
     """(quality bar, budget) that `planner.fix.fix_as_settings` gives for the example at
     this budget, None for a setting the fix leaves alone."""
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
-    request = PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(), budget_usd=budget)
+    request = PlanRequest(
+        workload_csv=workload, as_of=AS_OF.isoformat(), budget_usd=budget, with_illustrative=True
+    )
     fix = fix_as_settings(planning.problem_of(request, Catalog.load()))
     assert fix is not None and not fix["vendor_caps"] and not fix["commitments_usd"]
     shift = round(fix["floor_shift_pts"]) or None

@@ -12,7 +12,7 @@ from planner.commands import solve
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "data" / "workloads" / "example_enterprise.csv")
-BASE = ["--workload", EXAMPLE, "--as-of", "2026-11-23"]
+BASE = ["--workload", EXAMPLE, "--as-of", "2026-11-23", "--with-illustrative"]
 
 
 def run(capsys, *args):

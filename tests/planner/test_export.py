@@ -29,7 +29,7 @@ from pricing.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "data" / "workloads" / "example_enterprise.csv"
-ARGS = ["solve", "--workload", str(EXAMPLE), "--as-of", "2026-11-23"]
+ARGS = ["solve", "--workload", str(EXAMPLE), "--as-of", "2026-11-23", "--with-illustrative"]
 HOSTILE = ["=SUM(A1:A9)", "+1+1", "-2-3", "@cmd", "\tTabbed", "\rReturned"]
 PLAIN = "Résumé screening — 履歴書"
 

@@ -302,12 +302,13 @@ def test_each_budget_year_starts_afresh(catalog):
 
 def test_budget_risk_is_a_share_of_paths(catalog):
     # Growth of 0 +/- 5 points a month: the budget of one month's spend is exceeded in
-    # month k exactly by the paths with positive growth, about half.
+    # month k by the paths with positive growth that adds a cent or more, about half (the
+    # comparison is in whole cents, so a path within half a cent of the budget is not over).
     plan = hand_plan(catalog, [task()], {"Triage": {"acme/fast": 1.0}}, as_of=date(2026, 5, 1))
     result = run(plan, catalog, paths=4000, growth_sd=0.05, monthly_budget_usd=8.0)
     over = result.bands.prob_over_budget
     assert over[0] == 0.0
-    assert 0.45 < over[5] < 0.55 and over[5] == over[11]
+    assert 0.45 < over[5] <= over[11] < 0.55 and over[11] - over[5] < 0.005
     assert 0.45 < result.prob_over_budget < 0.55
 
 
@@ -357,7 +358,7 @@ def test_adoption_curve_ramps_linearly():
     assert ramp.tolist() == [0.25, 0.5, 0.75] + [1.0] * 9
 
 
-CLI = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23"]
+CLI = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23", "--with-illustrative"]
 
 
 def test_cli_forecast_json(capsys):
@@ -388,7 +389,7 @@ def test_cli_forecast_text_and_errors(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "Forecast over 12 months from 2026-11" in out
-    assert "Annual budget runs out (P50):" in out
+    assert "Annual budget runs out:" in out
     assert cli.main(["forecast", *CLI, "--months", "40"]) == 2
     assert "12 to 36 months" in capsys.readouterr().err
     assert cli.main(["forecast", *CLI, "--budget", "100"]) == 3

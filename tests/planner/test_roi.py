@@ -269,7 +269,15 @@ def test_an_infeasible_plan_has_no_report():
 
 # -- command line ----------------------------------------------------------------------------
 
-ARGS = ["--workload", str(EXAMPLE), "--as-of", "2026-11-23", "--budget", "2000"]
+ARGS = [
+    "--workload",
+    str(EXAMPLE),
+    "--as-of",
+    "2026-11-23",
+    "--budget",
+    "2000",
+    "--with-illustrative",
+]
 
 
 def test_cli_roi_json_matches_the_report(capsys, example_plan):

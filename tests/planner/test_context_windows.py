@@ -1,0 +1,92 @@
+"""A model whose context window cannot hold a class's prompt and output is no option for it:
+no share in the plan, no break-even quoted, and the quality view says why."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from planner.assemble import assemble
+from planner.breakeven import break_evens
+from planner.plan import optimize
+from planner.problem import PlanSettings, context_reason
+from planner.quality import QualityRow, QualityTable
+from planner.workload import TaskClass, Workload
+from pricing.catalog import Catalog
+
+AS_OF = date(2026, 12, 3)
+# acme/small: cheap, 131,072-token window; acme/big: dearer, a 1,000,000-token window.
+MODELS = {"small": (0.1, 0.4, 131_072), "big": (3, 12, 1_000_000)}
+
+
+def catalog_in(root: Path) -> Catalog:
+    (root / "acme").mkdir(parents=True)
+    sheet = {
+        "provider": "acme",
+        "version": "1",
+        "effective_from": "2026-01-01",
+        "currency": "USD",
+        "source": "test fixture",
+        "checked_on": "2026-01-01",
+        "models": [
+            {"id": m, "tier": "economy", "input_per_mtok": i, "output_per_mtok": o,
+             "context_window_tokens": w}
+            for m, (i, o, w) in MODELS.items()
+        ],
+    }  # fmt: skip
+    (root / "acme" / "2026-01-01.json").write_text(json.dumps(sheet))
+    return Catalog.load(root)
+
+
+def plan_for(catalog, prompt: int, output: int = 2_000):
+    task = TaskClass("Contracts", 1_000, prompt, output, 0.8, 1.0, 0.5, cached_input_share=0.5)
+    quality = QualityTable(
+        tuple(QualityRow(f"acme/{m}", 0.9, task_class="Contracts") for m in MODELS), "t"
+    )
+    settings = PlanSettings(as_of=AS_OF, objective="min-cost")
+    return optimize(assemble(Workload((task,), "t"), quality, catalog, settings).problem)
+
+
+def test_a_prompt_longer_than_the_window_gives_that_model_no_share(tmp_path):
+    catalog = catalog_in(tmp_path)
+    short = plan_for(catalog, 100_000)
+    assert [a.model for a in short.assignments] == ["acme/small"]  # it fits: cheapest wins
+    long = plan_for(catalog, 300_000)
+    assert [a.model for a in long.assignments] == ["acme/big"]
+    small = long.problem.options.index("acme/small")
+    assert not long.problem.eligible[0, small]
+    assert np.nansum(long.shares[:, small]) == 0
+    # 300,000 prompt tokens (the cached half included) + 2,000 output = 302,000 needed.
+    assert long.problem.too_long == {(0, small): (131_072, 302_000)}
+    assert context_reason(131_072, 302_000) == "context window 131,072 tokens < 302,000 needed"
+
+
+def test_the_output_counts_toward_the_window(tmp_path):
+    catalog = catalog_in(tmp_path)
+    fits = plan_for(catalog, 129_072, output=2_000)  # exactly the window
+    assert [a.model for a in fits.assignments] == ["acme/small"]
+    over = plan_for(catalog, 129_072, output=2_001)
+    assert [a.model for a in over.assignments] == ["acme/big"]
+
+
+def test_break_evens_do_not_quote_a_model_the_task_does_not_fit(tmp_path):
+    catalog = catalog_in(tmp_path)
+    long = plan_for(catalog, 300_000)
+    quoted = {b.subject for b in break_evens(long.problem, long.shares, kinds=("model",))}
+    assert "acme/small" not in quoted
+
+
+def test_the_quality_view_says_why_on_the_example(capsys):
+    from planner.cli import main
+
+    example = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
+    code = main(["quality", "--workload", str(example), "--as-of", "2026-12-03", "--json"])
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)["context_windows"]
+    assert rows  # the example has classes some windows cannot hold
+    for row in rows:
+        assert row["tokens_needed"] > row["context_window_tokens"]
+        assert row["reason"] == context_reason(row["context_window_tokens"], row["tokens_needed"])
