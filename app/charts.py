@@ -284,12 +284,26 @@ def price_history_chart(history: pd.DataFrame, until: date, height: int = 380) -
     )  # fmt: skip
 
 
-def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
-    """Each scenario's model spend split by provider (columns: scenario, provider, share)."""
+def vendor_share_chart(
+    shares: pd.DataFrame,
+    height: int = 320,
+    axis: str = "Share of model spend",
+    title: str = "Vendor shares of model spend",
+) -> go.Figure:
+    """Each scenario's split by provider (columns: scenario, provider, share), in the unit the
+    caps use (app.vendor_compare.provider_shares): fractions of one, or USD a month when
+    `axis` names USD."""
+    usd = "USD" in axis
     providers = sorted(shares["provider"].unique())
+    total = shares.groupby("scenario")["share"].sum()
     traces = []
     for provider in providers:
         rows = shares[shares["provider"] == provider]
+        big = [
+            s >= 0.06 * (total[n] if usd else 1)
+            for n, s in zip(rows["scenario"], rows["share"], strict=True)
+        ]
+        shown = [money(s) if usd else pct(s) for s in rows["share"]]
         traces.append(
             {
                 "type": "bar",
@@ -298,21 +312,24 @@ def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
                 "name": chart_text(provider),
                 "orientation": "h",
                 "marker": {"color": color_for(provider, providers)},
-                "text": [pct(s) if s >= 0.06 else "" for s in rows["share"]],
+                "text": [t if b else "" for t, b in zip(shown, big, strict=True)],
                 "textposition": "inside",
                 "customdata": [
-                    f"{chart_text(provider)}: {pct(s)} of model spend" for s in rows["share"]
+                    f"{chart_text(provider)}: {t} ({chart_text(axis.lower())})" for t in shown
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
     order = [chart_text(s) for s in dict.fromkeys(shares["scenario"])]
+    xaxis = {"title": {"text": chart_text(axis)}}
+    xaxis.update({"tickprefix": "$", "tickformat": ",.0f"} if usd else
+                 {"tickformat": ".0%", "range": [0, 1]})  # fmt: skip
     return _figure(
         traces,
-        "Vendor shares of model spend",
+        title,
         height,
         barmode="stack",
-        xaxis={"title": {"text": "Share of model spend"}, "tickformat": ".0%", "range": [0, 1]},
+        xaxis=xaxis,
         yaxis={"automargin": True, "categoryorder": "array", "categoryarray": order[::-1]},
     )
 

@@ -23,6 +23,11 @@ from planner.roi import ReturnVsToday
 
 CAP_LABELS = {"tasks": "Cap % of tasks", "usd": "Cap USD a month", "spend": "Cap % of spend"}
 CAP_SHARE_OF = {"tasks": "all tasks", "spend": "model spend"}
+VENDOR_BREAK_EVEN_HEADING = "What each vendor must cut to win work, against the sidebar's plan"
+VENDOR_BREAK_EVEN_BASIS = (
+    "These cuts are against the sidebar's plan (its prices, budget, floors and caps), not "
+    "against the scenarios compared above: a scenario's own discounts and caps change them."
+)
 BREAK_EVEN_COLUMNS = ["task_class", "kind", "subject", "price_cut_pct", "reason"]
 
 
@@ -313,8 +318,8 @@ def cap_column(basis: str):
         CAP_LABELS[basis],
         min_value=0.0,
         max_value=100.0,
-        step=5.0,
-        format="%.0f%%",
+        step=0.1,
+        format="%.1f%%",
         help=f"Empty: no cap. At most this percent of {CAP_SHARE_OF[basis]} goes to the "
         "provider (all its models).",
     )
@@ -322,6 +327,6 @@ def cap_column(basis: str):
 
 def vendor_section(request: planning.PlanRequest, prices: str) -> None:
     """The cap basis in force, and what each vendor must cut to win work (all its models)."""
-    st.subheader("What each vendor must cut to win work")
-    st.caption(f"Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
+    st.subheader(VENDOR_BREAK_EVEN_HEADING)
+    st.caption(f"{VENDOR_BREAK_EVEN_BASIS} Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
     break_even_section(request, prices, "provider")

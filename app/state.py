@@ -59,6 +59,7 @@ REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved 
 VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (default: the first scenario's)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
 VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
+VENDOR_ROWS_PREFIX = "vendor_rows_"  # + revision _ number: the providers a scenario has rows for
 
 # -- shared scenarios (the store's panel in the sidebar) -------------------------------------
 SHARED_NAME = "shared_name"  # the name to save the view under
