@@ -68,6 +68,7 @@ SHARED_PICK = "shared_pick"  # the stored scenario picked (its id; default: the 
 SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
+SHARED_VERSIONS = "shared_versions"  # scenario id -> the version this session last read
 PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 

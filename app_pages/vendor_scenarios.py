@@ -56,6 +56,7 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
             help="A row per provider this scenario sets terms for: pick one to add its row, "
             "remove it to drop the row and its terms. The others are at list prices.",
         )  # fmt: skip
+        listed = [p for p in providers if p in listed]  # rows in the catalog's order
         rows = st.data_editor(
             vendor.scenario_rows(spec, listed, cap_basis),
             key=vendor.table_key(ss, number, listed), hide_index=True, disabled=["provider"],

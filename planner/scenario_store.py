@@ -11,8 +11,15 @@ through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
   `postgresql://user:pass@host:5432/planner` (the psycopg 3 driver is used).
 
 Ids are random (12 URL-safe characters), so a link `?scenario=<id>` can be shared but not
-guessed from another one. Names and authors are checked like every other input: text, not
-empty where required, bounded in length; a bad one is an InputError naming the field.
+guessed from another one. Every row has a `version`, 1 when saved and one more at each
+rename: a rename or delete names the version its caller read, and is refused with
+`ChangedElsewhere` when the row has changed since (one conditional UPDATE or DELETE, atomic
+on SQLite and PostgreSQL alike), so two people's changes are never silently lost.
+
+The schema changes through numbered, forward-only migrations (`MIGRATIONS`), recorded in
+`planner_schema_migrations`; none drops data. Names and authors are checked like every
+other input: text, not empty where required, bounded in length; a bad one is an InputError
+naming the field.
 """
 
 from __future__ import annotations
@@ -38,17 +45,80 @@ MAX_AUTHOR = 80
 MAX_BODY = 5_000_000  # characters of JSON: the upload limit's order of size
 ID_BYTES = 9  # 12 URL-safe characters
 
+CHANGED_ELSEWHERE = "changed by someone else since you opened it; reload"
+GONE = "deleted by someone else since you opened it; reload"
+
+
+def _scenario_columns() -> list[sa.Column]:
+    """The columns of the first schema (migration 1)."""
+    return [
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("name", sa.String(MAX_NAME), nullable=False),
+        sa.Column("saved_by", sa.String(MAX_AUTHOR), nullable=False),
+        sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+    ]
+
+
 metadata = sa.MetaData()
-scenarios = sa.Table(
+scenarios = sa.Table(  # the schema as the latest migration leaves it
     "planner_scenarios",
     metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("name", sa.String(MAX_NAME), nullable=False),
-    sa.Column("saved_by", sa.String(MAX_AUTHOR), nullable=False),
-    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
+    *_scenario_columns(),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
 )
+migrations_table = sa.Table(
+    "planner_schema_migrations",
+    metadata,
+    sa.Column("number", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _migration_1(conn: sa.Connection) -> None:
+    """The scenarios table as first shipped (a store made before migrations has it)."""
+    first = sa.MetaData()
+    sa.Table("planner_scenarios", first, *_scenario_columns())
+    first.create_all(conn, checkfirst=True)
+
+
+def _migration_2(conn: sa.Connection) -> None:
+    """A version per row, for renames and deletes that refuse a concurrent change; rows
+    stored before start at 1."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("planner_scenarios")}
+    if "version" not in columns:
+        conn.execute(
+            sa.text("ALTER TABLE planner_scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        )
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2}  # number -> step; append, never edit
+
+
+def migrate(engine: sa.Engine) -> list[int]:
+    """Apply the migrations not yet recorded, in order, each in its own transaction with
+    its record; returns the numbers applied now."""
+    with engine.begin() as conn:
+        migrations_table.create(conn, checkfirst=True)
+    applied = []
+    for number, step in sorted(MIGRATIONS.items()):
+        with engine.begin() as conn:
+            done = conn.execute(
+                sa.select(migrations_table.c.number).where(migrations_table.c.number == number)
+            ).first()
+            if done is not None:
+                continue
+            step(conn)
+            conn.execute(
+                migrations_table.insert().values(number=number, applied_at=datetime.now(UTC))
+            )
+            applied.append(number)
+    return applied
+
+
+class ChangedElsewhere(InputError):
+    """A rename or delete of a scenario changed or deleted since its caller read it."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +130,7 @@ class ScenarioEntry:
     saved_by: str
     saved_at: datetime
     updated_at: datetime
+    version: int  # 1 when saved, one more at each rename: what a rename or delete names
 
 
 @dataclass(frozen=True)
@@ -98,7 +169,7 @@ class ScenarioStore:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         self.engine = sa.create_engine(url, pool_pre_ping=True)
-        metadata.create_all(self.engine)  # idempotent: creates the table once
+        migrate(self.engine)
 
     def save(self, name: str, saved_by: str, body: str) -> StoredScenario:
         """Store a new scenario; its id is new and random."""
@@ -110,6 +181,7 @@ class ScenarioStore:
             "saved_at": now,
             "updated_at": now,
             "body": _body(body),
+            "version": 1,
         }
         with self.engine.begin() as conn:
             conn.execute(scenarios.insert().values(**row))
@@ -128,20 +200,42 @@ class ScenarioStore:
             row = conn.execute(query).first()
         return None if row is None else StoredScenario(**_aware(row._mapping))
 
-    def rename(self, scenario_id: str, name: str) -> bool:
-        """True if the scenario exists (and now has the new name)."""
-        values = {"name": _text(name, "name", MAX_NAME), "updated_at": datetime.now(UTC)}
+    def rename(self, scenario_id: str, name: str, version: int) -> int:
+        """Rename the scenario as read at `version`; returns its new version.
+
+        ChangedElsewhere when it was renamed or deleted since that version was read."""
+        values = {
+            "name": _text(name, "name", MAX_NAME),
+            "updated_at": datetime.now(UTC),
+            "version": scenarios.c.version + 1,
+        }
         with self.engine.begin() as conn:
             done = conn.execute(
-                scenarios.update().where(scenarios.c.id == scenario_id).values(**values)
+                scenarios.update().where(*self._as_read(scenario_id, version)).values(**values)
             )
-        return done.rowcount == 1
+            if done.rowcount != 1:
+                self._refuse(conn, scenario_id)
+        return int(version) + 1
 
-    def delete(self, scenario_id: str) -> bool:
-        """True if the scenario existed."""
+    def delete(self, scenario_id: str, version: int) -> None:
+        """Delete the scenario as read at `version`; ChangedElsewhere when it was renamed or
+        deleted since."""
         with self.engine.begin() as conn:
-            done = conn.execute(scenarios.delete().where(scenarios.c.id == scenario_id))
-        return done.rowcount == 1
+            done = conn.execute(scenarios.delete().where(*self._as_read(scenario_id, version)))
+            if done.rowcount != 1:
+                self._refuse(conn, scenario_id)
+
+    @staticmethod
+    def _as_read(scenario_id: str, version: int) -> tuple:
+        return scenarios.c.id == str(scenario_id)[:32], scenarios.c.version == int(version)
+
+    @staticmethod
+    def _refuse(conn: sa.Connection, scenario_id: str) -> None:
+        """Why nothing changed: the row is gone, or its version moved on."""
+        there = conn.execute(
+            sa.select(scenarios.c.id).where(scenarios.c.id == str(scenario_id)[:32])
+        ).first()
+        raise ChangedElsewhere(SOURCE, CHANGED_ELSEWHERE if there else GONE, str(scenario_id))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,16 +9,30 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app import state as S
 from app.scenario_file import read_scenario, scenario_json
 from foundation.errors import InputError
-from planner.scenario_store import ScenarioStore, database_url, describe, scenarios
+from planner.scenario_store import (
+    CHANGED_ELSEWHERE,
+    MIGRATIONS,
+    ChangedElsewhere,
+    ScenarioStore,
+    database_url,
+    describe,
+    migrate,
+    migrations_table,
+    scenarios,
+)
 from pricing.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,13 +102,74 @@ def test_save_list_get_rename_delete(store):
     loaded = store.get(first.id)
     assert loaded is not None and json.loads(loaded.body) == {"a": 1}
 
-    assert store.rename(first.id, "Budget review (final)")
+    assert first.version == 1 and listed[1].version == 1
+    assert store.rename(first.id, "Budget review (final)", 1) == 2
     assert store.get(first.id).name == "Budget review (final)"
     assert store.entries()[0].id == first.id  # renaming counts as a change
-    assert store.delete(second.id)
+    assert store.entries()[0].version == 2
+    store.delete(second.id, 1)
     assert [e.id for e in store.entries()] == [first.id]
     assert store.get(second.id) is None
-    assert not store.delete(second.id) and not store.rename(second.id, "x")
+    for gone in (lambda: store.delete(second.id, 1), lambda: store.rename(second.id, "x", 1)):
+        with pytest.raises(ChangedElsewhere, match="deleted by someone else"):
+            gone()
+
+
+def test_a_change_since_the_version_read_is_refused_not_lost(store):
+    saved = store.save("Plan", "Ana", "{}")
+    assert store.rename(saved.id, "Ana's name", saved.version) == 2
+    with pytest.raises(ChangedElsewhere, match=re.escape(CHANGED_ELSEWHERE)):
+        store.rename(saved.id, "Ben's name", saved.version)  # Ben read version 1
+    with pytest.raises(ChangedElsewhere, match=re.escape(CHANGED_ELSEWHERE)):
+        store.delete(saved.id, saved.version)
+    kept = store.get(saved.id)
+    assert kept is not None and kept.name == "Ana's name" and kept.version == 2
+
+
+def test_twenty_concurrent_renames_one_wins_nineteen_are_refused(store):
+    saved = store.save("Plan", "Ana", "{}")
+    start = threading.Barrier(20)
+
+    def rename(k: int) -> str:
+        start.wait()
+        try:
+            store.rename(saved.id, f"name {k}", saved.version)
+        except ChangedElsewhere as exc:
+            return exc.message
+        return f"name {k}"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(rename, range(20)))
+    won = [o for o in outcomes if o != CHANGED_ELSEWHERE]
+    assert len(won) == 1 and outcomes.count(CHANGED_ELSEWHERE) == 19
+    kept = store.get(saved.id)
+    assert kept.name == won[0] and kept.version == 2  # the one that won is the one stored
+
+
+def test_a_store_from_before_versions_is_migrated_with_its_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the table as first shipped, holding a scenario
+        conn.execute(sa.text(
+            "CREATE TABLE planner_scenarios (id VARCHAR(32) PRIMARY KEY, name VARCHAR(120) "
+            "NOT NULL, saved_by VARCHAR(80) NOT NULL, saved_at DATETIME NOT NULL, "
+            "updated_at DATETIME NOT NULL, body TEXT NOT NULL)"
+        ))  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO planner_scenarios VALUES ('abc', 'Old', 'Ana', "
+            "'2026-11-01 10:00:00', '2026-11-01 10:00:00', '{\"a\": 1}')"
+        ))  # fmt: skip
+    engine.dispose()
+    store = ScenarioStore(url)
+    old = store.get("abc")
+    assert old is not None and old.name == "Old" and old.version == 1
+    assert json.loads(old.body) == {"a": 1}
+    assert store.rename("abc", "Renamed", 1) == 2
+    with store.engine.connect() as conn:
+        numbers = conn.execute(sa.select(migrations_table.c.number)).scalars().all()
+    assert sorted(numbers) == sorted(MIGRATIONS)
+    assert migrate(store.engine) == []  # a second start applies nothing
+    store.close()
 
 
 @pytest.mark.parametrize(
