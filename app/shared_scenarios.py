@@ -8,6 +8,7 @@ The store itself is `planner.scenario_store` (no Streamlit there).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -205,6 +206,19 @@ def entries_table(entries: list) -> pd.DataFrame:
     )
 
 
+def pick_key(labels: dict[str, str]) -> str:
+    """The scenario picker's widget key, new whenever a label changes. The browser sends a
+    selectbox's choice as its label: after a rename the old label is no option, and
+    Streamlit hands the label itself back as the value, so Delete was given a name for an
+    id ("That scenario no longer exists"). A new widget starts from SHARED_PICK instead."""
+    text = "\x1f".join(f"{k}\x1e{v}" for k, v in labels.items())
+    return f"{S.SHARED_PICK_WIDGET_PREFIX}{zlib.crc32(text.encode()):08x}"
+
+
+def _picked(widget: str) -> None:
+    st.session_state[S.SHARED_PICK] = st.session_state[widget]
+
+
 def panel() -> None:
     """The sidebar's "Shared scenarios" expander."""
     ss = st.session_state
@@ -230,7 +244,11 @@ def panel() -> None:
             labels = {e.id: f"{e.name} ({e.saved_by})" for e in listed}
             if ss.get(S.SHARED_PICK) not in ids:
                 ss[S.SHARED_PICK] = ids[0]
-            st.selectbox("Scenario", ids, key=S.SHARED_PICK, format_func=labels.get)
+            widget = pick_key(labels)
+            st.selectbox(
+                "Scenario", ids, index=ids.index(ss[S.SHARED_PICK]), key=widget,
+                format_func=labels.get, on_change=_picked, args=(widget,),
+            )  # fmt: skip
             cols = st.columns(2)
             cols[0].button("Open", on_click=_open, key=S.SHARED_OPEN)
             cols[1].button("Delete", on_click=_delete, key=S.SHARED_DELETE)

@@ -65,6 +65,7 @@ VENDOR_ROWS_PREFIX = "vendor_rows_"  # + revision _ number: the providers a scen
 SHARED_NAME = "shared_name"  # the name to save the view under
 SHARED_AUTHOR = "shared_author"  # who is saving
 SHARED_PICK = "shared_pick"  # the stored scenario picked (its id; default: the first listed)
+SHARED_PICK_WIDGET_PREFIX = "shared_pick_"  # + a hash of the labels: the picker itself
 SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None

@@ -29,8 +29,14 @@ def save(at: AppTest, name: str) -> str:
     return at.session_state[S.SHARED_PICK]
 
 
+def pick(at: AppTest, scenario_id: str) -> None:
+    (picker,) = [s for s in at.selectbox if s.label == "Scenario"]
+    picker.set_value(scenario_id).run()
+    assert at.session_state[S.SHARED_PICK] == scenario_id
+
+
 def rename(at: AppTest, scenario_id: str, name: str) -> None:
-    at.selectbox(key=S.SHARED_PICK).set_value(scenario_id).run()
+    pick(at, scenario_id)
     at.text_input(key=S.SHARED_RENAME).set_value(name).run()
     at.button(key=S.SHARED_RENAME_BUTTON).click().run()
 
@@ -42,7 +48,7 @@ def test_rename_then_delete_deletes_it():
     rename(at, mine, "Board view (final)")
     assert at.session_state[S.SHARED_NOTE] == "Renamed." and not at.session_state[S.SHARED_ERROR]
     assert shared_scenarios.store().get(mine).name == "Board view (final)"
-    at.selectbox(key=S.SHARED_PICK).set_value(mine).run()
+    pick(at, mine)
     at.button(key=S.SHARED_DELETE).click().run()
     assert not at.exception
     assert at.session_state[S.SHARED_ERROR] is None, at.session_state[S.SHARED_ERROR]
@@ -50,6 +56,15 @@ def test_rename_then_delete_deletes_it():
     assert shared_scenarios.store().get(mine) is None
     assert shared_scenarios.store().get(other) is not None
     shared_scenarios.store().delete(other, shared_scenarios.store().get(other).version)
+
+
+def test_the_picker_is_a_new_widget_when_a_label_changes():
+    """The browser sends a selectbox's label: after a rename the old label must not reach
+    the Delete callback as if it were an id."""
+    before = shared_scenarios.pick_key({"abc": "Board view (Ana)"})
+    after = shared_scenarios.pick_key({"abc": "Board view (final) (Ana)"})
+    assert before != after
+    assert before == shared_scenarios.pick_key({"abc": "Board view (Ana)"})
 
 
 def test_a_rename_over_someone_elses_is_refused_with_a_message():
