@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import loaders, planning
+from app import loaders, planning, tables
 from app import state as S
-from app.format import money, multiple, number, pct
+from app.format import money, multiple, payback, pct
 from planner.breakeven import break_evens, not_explained
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
@@ -215,7 +215,7 @@ def return_tiles(r: ReturnVsToday) -> None:
     cols[2].metric("AI spend a month", money(r.ai_spend_usd), border=True)
     cols[3].metric(
         "Payback",
-        "–" if r.payback_months is None else f"{number(r.payback_months)} months",
+        "–" if r.payback_months is None else payback(r.payback_months),
         border=True,
         help="One-off costs (the workload's one_off_cost_usd column) / net benefit a month."
         if r.one_off_cost_usd is not None
@@ -225,32 +225,7 @@ def return_tiles(r: ReturnVsToday) -> None:
 
 def decomposition(r: ReturnVsToday) -> None:
     """The net benefit term by term, and which classes each part covers."""
-    rows = pd.DataFrame(
-        {
-            "part": [
-                "Today's cost avoided",
-                "Value of the change in successes",
-                "New work today's process does not do",
-                "Less AI spend",
-                "Net benefit against today",
-            ],
-            "usd_a_month": [
-                r.cost_avoided_usd,
-                r.success_value_usd,
-                r.new_work_value_usd,
-                -r.ai_spend_usd,
-                r.net_benefit_usd,
-            ],
-        }
-    )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_config={
-            "part": "Against today's process",
-            "usd_a_month": st.column_config.NumberColumn("USD a month", format="$%,.0f"),
-        },
-    )
+    st.dataframe(tables.return_parts(r), hide_index=True)
     st.text(
         f"Compared with today's process: {', '.join(r.covered) or 'none'}. "
         f"New work (no status-quo figures, not covered by the comparison): "

@@ -181,7 +181,7 @@ def test_usd_caps_chart_in_dollars():
     at = vendor_page([ScenarioSpec("List prices")], cap_basis="usd")
     fig = chart(at)
     assert fig["layout"]["xaxis"]["title"]["text"] == "Model spend, USD a month"
-    assert fig["layout"]["xaxis"]["tickprefix"] == "$"
+    assert fig["layout"]["xaxis"]["tickformat"] == "$,.0f"  # "-$1", never "$-1"
 
 
 # -- break-evens said against the plan they belong to ------------------------------------------

@@ -162,3 +162,19 @@ def test_nothing_that_is_not_zero_reads_as_zero(value):
 )
 def test_clean_float_drops_binary_noise(value, expected):
     assert clean_float(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("months", "shown"),
+    [
+        (0.046, "1.4 days"),  # never "0.0 months"
+        (0.001, "< 0.1 days"),
+        (0.1, "0.1 months"),
+        (2.54, "2.5 months"),
+        (None, "–"),
+    ],
+)
+def test_a_short_payback_reads_in_days(months, shown):
+    from foundation.formatting import payback
+
+    assert payback(months) == shown
