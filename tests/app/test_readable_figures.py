@@ -5,15 +5,23 @@ the Forecast legend clear of its title."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from app import charts, tables
+from app import charts, data_view, tables
+from app import state as S
 from app.planning import solve
 from planner.forecast import ForecastSettings, forecast
 from planner.roi import return_vs_today
+from planner.workload import WORKLOAD_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +88,55 @@ def test_the_forecast_legend_sits_below_the_plot_not_over_the_title(plan, catalo
     legend, title = fig["layout"]["legend"], fig["layout"]["title"]
     assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0
     assert title["x"] == 0 and title["xanchor"] == "left"  # the title keeps the top
+
+
+# -- the Data page's tables -----------------------------------------------------------------
+
+
+def test_measured_volumes_read_as_changes_not_raw_ratios():
+    diff = pd.DataFrame(
+        [
+            ("Triage", "monthly_volume", 1_000.0, 62_779.7, 61.7797),
+            ("Triage", "input_tokens", 1_000.0, 1_120.0, 0.12),
+            ("Triage", "cached_input_share", 0.30, 0.35, 0.1667),
+            ("Triage", "monthly_growth", 0.03, 0.03, 0.0),
+        ],
+        columns=["task_class", "field", "typed", "measured", "change"],
+    )
+    shown = data_view.measured_view(diff)
+    assert list(shown.columns) == ["Task class", "Figure", "Typed", "Measured", "Change"]
+    assert list(shown["Figure"]) == [
+        "Tasks a month", "Input tokens a task", "Cached share of input", "Growth a month",
+    ]  # fmt: skip
+    assert list(shown["Change"]) == ["63x the typed", "+12%", "+5 pts", "no change"]
+    assert list(shown["Typed"])[2:] == ["30%", "3%"]
+    assert not shown.apply(lambda c: c.astype(str).str.contains("61.7797")).any().any()
+
+
+def test_workload_headers_are_words_and_name_their_csv_column():
+    for column in WORKLOAD_COLUMNS:
+        label, help_text = data_view.workload_header(column, ["openai"])
+        assert "_" not in label and label[0].isupper()
+        assert help_text.endswith(f"CSV column: {column}.")
+
+
+def snake_headers(at: AppTest) -> list[str]:
+    """Headers shown as a column's own snake_case name (no label of their own)."""
+    found = []
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns) if frame.proto.columns else {}
+        for column in frame.value.columns:
+            label = (config.get(str(column)) or {}).get("label") or str(column)
+            if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", label):
+                found.append(label)
+    return found
+
+
+def test_the_data_page_shows_no_snake_case_header():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state[S.AS_OF] = date(2026, 11, 23)
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert len(at.dataframe) >= 1
+    assert snake_headers(at) == []
