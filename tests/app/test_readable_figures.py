@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import charts, data_view, tables
+from app import catalog_view, charts, data_view, tables
 from app import state as S
 from app.planning import solve
+from planner.accuracy import NO_PUBLIC_FIGURE
 from planner.forecast import ForecastSettings, forecast
 from planner.roi import return_vs_today
 from planner.workload import WORKLOAD_COLUMNS
@@ -140,3 +141,16 @@ def test_the_data_page_shows_no_snake_case_header():
     assert not at.exception
     assert len(at.dataframe) >= 1
     assert snake_headers(at) == []
+
+
+@pytest.mark.parametrize("estimates", [True, False])
+def test_the_accuracy_caption_counts_each_model_once_and_adds_up(catalog, estimates):
+    table = catalog_view.coverage_table(catalog.model_ids(), estimates)
+    assert table["model"].is_unique and len(table) == len(catalog.model_ids())
+    covered = (table["measured"] + table["estimated"]) > 0
+    assert not (covered & (table["note"] == NO_PUBLIC_FIGURE)).any()  # never both
+    caption = catalog_view.coverage_caption(table, estimates)
+    figures = [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", caption)]
+    total, parts = figures[0], figures[1:]
+    assert total == len(table) and sum(parts) == total, caption
+    assert parts[0] == int(covered.sum()) > 0
