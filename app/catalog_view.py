@@ -53,10 +53,10 @@ def coverage_caption(table: pd.DataFrame, estimates: bool) -> str:
     missing = int((table["note"] == NO_PUBLIC_FIGURE).sum())
     other = len(table) - covered - missing
     state = "on" if estimates else "off (More settings in the sidebar, or PLANNER_ESTIMATES=0)"
-    rest = f"; {other:,} have a figure only as an estimate, and estimates are off" if other else ""
+    rest = f", {other:,} have a figure only as an estimate (estimates are off)" if other else ""
     return (
         f"Of {len(table):,} catalog models, {covered:,} have a default accuracy for at least "
-        f"one category and {missing:,} have {NO_PUBLIC_FIGURE}{rest}. Estimates (labelled "
+        f"one category{rest} and {missing:,} have {NO_PUBLIC_FIGURE}. Estimates (labelled "
         f"'estimated from ...' with their held-out error) are {state}."
     )
 
