@@ -96,7 +96,7 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
         lines.append(f"Vendor caps are a {CAP_BASIS_WORDS[plan.problem.settings.cap_basis]}.")
     for r in plan.replicas:
         lines.append(
-            f"{r.model}: {r.replicas} replica(s) reserved, ${r.monthly_cost_usd:,.0f} a month, "
+            f"{r.model}: {r.replicas} replica(s) reserved, {money(r.monthly_cost_usd)} a month, "
             f"{r.utilization:.0%} used ({r.hours_used:,.0f} of {r.replicas * 730:,} hours)"
         )
     explained = explained or {}
