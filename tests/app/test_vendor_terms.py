@@ -193,3 +193,11 @@ def test_vendor_break_evens_say_they_are_the_sidebar_plans():
     assert "against the sidebar's plan" in explain_view.VENDOR_BREAK_EVEN_HEADING
     captions = "\n".join(c.value for c in at.caption)
     assert explain_view.VENDOR_BREAK_EVEN_BASIS in captions
+
+
+def test_a_spend_share_cap_reads_in_spend_share():
+    at = vendor_page([ScenarioSpec("List prices"), CAPPED], cap_basis="spend")
+    fig = chart(at)
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Share of model spend"
+    openai = next(t for t in fig["data"] if t["name"] == "openai")
+    assert dict(zip(openai["y"], openai["x"], strict=True))[CAPPED.name] <= 0.30 + 1e-9
