@@ -96,7 +96,9 @@ def add_provider_row(page: Page, provider: str) -> None:
     panel = page.get_by_role("tabpanel").locator("visible=true").first
     picker = panel.get_by_test_id("stMultiSelect").locator("input")
     picker.click()
-    picker.fill(provider)
+    # Typed key by key: `fill` clears the box first, and a Backspace in an empty
+    # multiselect removes its last chip (the row of another provider).
+    picker.press_sequentially(provider)
     page.get_by_role("option", name=provider, exact=True).click()
     page.keyboard.press("Escape")
     settled(page)
