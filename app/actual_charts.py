@@ -33,7 +33,7 @@ def spend_over_time(
         bargap=0.1,
         # Below the plot: a long list of teams above it would run into the title.
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "xanchor": "left", "x": 0},
-        yaxis={"title": {"text": "USD a day"}, "tickprefix": "$", "tickformat": ",.0f"},
+        yaxis={"title": {"text": "USD a day"}, "tickformat": "$,.0f"},
     )
 
 
@@ -102,7 +102,7 @@ def burn_down(
         data,
         title,
         height,
-        yaxis={"title": {"text": "USD this month"}, "tickprefix": "$", "tickformat": ",.0f",
+        yaxis={"title": {"text": "USD this month"}, "tickformat": "$,.0f",
                "rangemode": "tozero"},
     )  # fmt: skip
 
@@ -147,6 +147,6 @@ def gap_waterfall(by_class: pd.DataFrame, title: str, height: int = 340) -> go.F
         [waterfall],
         title,
         height,
-        yaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": ",.0f"},
+        yaxis={"title": {"text": "USD a month"}, "tickformat": "$,.0f"},
         showlegend=False,
     )

@@ -40,7 +40,25 @@ def coverage_table(model_ids: list[str], estimates: bool | None = None) -> pd.Da
             row["estimated" if cell.estimated else "measured"] += 1
         elif cell.reason == NO_PUBLIC_FIGURE:
             row["note"] = NO_PUBLIC_FIGURE
+    for row in rows.values():  # a model with a figure somewhere is covered, not "no figure"
+        if row["measured"] + row["estimated"]:
+            row["note"] = ""
     return pd.DataFrame(list(rows.values()), columns=["model", "measured", "estimated", "note"])
+
+
+def coverage_caption(table: pd.DataFrame, estimates: bool) -> str:
+    """Each catalog model counted once, the parts adding up to the whole: with a default
+    accuracy, with no public figure, and (estimates off) with only an estimate."""
+    covered = int(((table["measured"] + table["estimated"]) > 0).sum())
+    missing = int((table["note"] == NO_PUBLIC_FIGURE).sum())
+    other = len(table) - covered - missing
+    state = "on" if estimates else "off (More settings in the sidebar, or PLANNER_ESTIMATES=0)"
+    rest = f", {other:,} have a figure only as an estimate (estimates are off)" if other else ""
+    return (
+        f"Of {len(table):,} catalog models, {covered:,} have a default accuracy for at least "
+        f"one category{rest} and {missing:,} have {NO_PUBLIC_FIGURE}. Estimates (labelled "
+        f"'estimated from ...' with their held-out error) are {state}."
+    )
 
 
 def fits_table() -> pd.DataFrame:
@@ -134,16 +152,9 @@ def render_accuracy_coverage(model_ids: list[str], estimates: bool | None = None
     """How many catalog models have a default accuracy, the fits, and those with none;
     `estimates` is the sidebar's switch (None: PLANNER_ESTIMATES)."""
     estimates = estimates_enabled() if estimates is None else estimates
-    state = "on" if estimates else "off (More settings in the sidebar, or PLANNER_ESTIMATES=0)"
     table = _coverage_cached(tuple(model_ids), estimates)
-    covered = table[(table["measured"] + table["estimated"]) > 0]
     missing = table[table["note"] == NO_PUBLIC_FIGURE]
-    st.caption(
-        f"{len(covered)} of {len(table)} catalog models have a default accuracy for at least "
-        f"one category. Estimates (labelled 'estimated from ...' with their held-out error) are "
-        f"{state}. {len(missing)} models have "
-        f"{NO_PUBLIC_FIGURE}."
-    )
+    st.caption(coverage_caption(table, estimates))
     with st.expander(f"Models with {NO_PUBLIC_FIGURE} ({len(missing)})"):
         st.dataframe(missing[["model", "note"]], hide_index=True)
     with st.expander("How the estimates were fitted (leave-one-out error)"):

@@ -55,7 +55,16 @@ BUDGET = "#EB5757"
 FONT = {"family": "sans-serif", "size": 13}
 # Money on an axis: $650B, $1.2M, $45k (Plotly's "B" exponent format; d3's "~s" writes
 # billions as G, which reads as nothing to a finance reader).
+# Amounts that are never negative and may grow large: "$650B" (Plotly's B, not d3's G).
 MONEY_AXIS = {"tickprefix": "$", "exponentformat": "B", "separatethousands": True}
+# Amounts that may be negative (net value): "$" inside the d3 format, as a tickprefix goes
+# before the sign ("$-723,142"); d3 writes "-$723,142".
+SIGNED_MONEY_AXIS = {"tickformat": "$,.0f"}
+
+
+# Below the plot, left-aligned: a legend of four entries (with "Monthly budget $1,234") is
+# wider than the room right of the title and was drawn over it.
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0}
 
 
 def _figure(data: list, title: str, height: int, **layout) -> go.Figure:
@@ -110,7 +119,7 @@ def spend_bars(table: pd.DataFrame, by: str, title: str, height: int = 260) -> g
         [bar],
         title,
         height,
-        xaxis={"title": {"text": "USD a month"}, "tickprefix": "$", "tickformat": ",.0f",
+        xaxis={"title": {"text": "USD a month"}, "tickformat": "$,.0f",
                "rangemode": "tozero"},
         yaxis={"automargin": True},
     )  # fmt: skip
@@ -175,28 +184,52 @@ def frontier_chart(
             "hovertemplate": "%{customdata}<extra></extra>",
         }
     ]
+    notes = []
     if cost is not None and net_value is not None:
         traces.append(
             {
                 "type": "scatter",
                 "x": [cost],
                 "y": [net_value],
-                "mode": "markers+text",
+                "mode": "markers",
                 "name": "This plan",
                 "marker": {"color": BUDGET, "size": 14, "symbol": "diamond"},
-                "text": ["This plan"],
-                "textposition": "bottom left",
                 "customdata": _spend_and_value([cost], [net_value]),
                 "hovertemplate": "This plan<br>%{customdata}<extra></extra>",
             }
         )
+        notes.append(this_plan_label(ok, cost, net_value))
     return _figure(
         traces,
         "Cost versus value: the best plan at each budget",
         height,
-        xaxis={"title": {"text": "Monthly spend"}, "tickprefix": "$", "tickformat": ",.0f"},
-        yaxis={"title": {"text": "Monthly net value"}, **MONEY_AXIS},
+        annotations=notes,
+        xaxis={"title": {"text": "Monthly spend"}, "tickformat": "$,.0f"},
+        yaxis={"title": {"text": "Monthly net value"}, **SIGNED_MONEY_AXIS},
     )
+
+
+def this_plan_label(frontier: pd.DataFrame, cost: float, net_value: float) -> dict:
+    """The "This plan" label, on the side of the point that faces the middle of the plot, so
+    it is never cut off at an edge (the cheapest plan sits on the left edge, the best at the
+    top): text right of the point in the left half, left of it in the right half; above it
+    in the lower half, below it in the upper half. The arrow's offsets are pixels."""
+    xs = [*frontier["monthly_cost_usd"], cost]
+    ys = [*frontier["monthly_net_value_usd"], net_value]
+    left = cost <= (min(xs) + max(xs)) / 2
+    low = net_value <= (min(ys) + max(ys)) / 2
+    return {
+        "x": cost,
+        "y": net_value,
+        "text": "This plan",
+        "showarrow": True,
+        "arrowcolor": BUDGET,
+        "ax": 30 if left else -30,
+        "ay": -30 if low else 30,
+        "xanchor": "left" if left else "right",
+        "yanchor": "bottom" if low else "top",
+        "font": {"color": BUDGET},
+    }
 
 
 def fan_chart(
@@ -248,6 +281,7 @@ def fan_chart(
         height,
         shapes=shapes,
         annotations=notes,
+        legend=LEGEND_BELOW,
         xaxis={"dtick": "M3" if len(months) <= 12 else "M6", "tickformat": "%b %Y"},
         yaxis={"title": {"text": "USD a month"}, **MONEY_AXIS, "rangemode": "tozero"},
     )  # fmt: skip
@@ -284,12 +318,26 @@ def price_history_chart(history: pd.DataFrame, until: date, height: int = 380) -
     )  # fmt: skip
 
 
-def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
-    """Each scenario's model spend split by provider (columns: scenario, provider, share)."""
+def vendor_share_chart(
+    shares: pd.DataFrame,
+    height: int = 320,
+    axis: str = "Share of model spend",
+    title: str = "Vendor shares of model spend",
+) -> go.Figure:
+    """Each scenario's split by provider (columns: scenario, provider, share), in the unit the
+    caps use (app.vendor_compare.provider_shares): fractions of one, or USD a month when
+    `axis` names USD."""
+    usd = "USD" in axis
     providers = sorted(shares["provider"].unique())
+    total = shares.groupby("scenario")["share"].sum()
     traces = []
     for provider in providers:
         rows = shares[shares["provider"] == provider]
+        big = [
+            s >= 0.06 * (total[n] if usd else 1)
+            for n, s in zip(rows["scenario"], rows["share"], strict=True)
+        ]
+        shown = [money(s) if usd else pct(s) for s in rows["share"]]
         traces.append(
             {
                 "type": "bar",
@@ -298,21 +346,24 @@ def vendor_share_chart(shares: pd.DataFrame, height: int = 320) -> go.Figure:
                 "name": chart_text(provider),
                 "orientation": "h",
                 "marker": {"color": color_for(provider, providers)},
-                "text": [pct(s) if s >= 0.06 else "" for s in rows["share"]],
+                "text": [t if b else "" for t, b in zip(shown, big, strict=True)],
                 "textposition": "inside",
                 "customdata": [
-                    f"{chart_text(provider)}: {pct(s)} of model spend" for s in rows["share"]
+                    f"{chart_text(provider)}: {t} ({chart_text(axis.lower())})" for t in shown
                 ],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
     order = [chart_text(s) for s in dict.fromkeys(shares["scenario"])]
+    xaxis = {"title": {"text": chart_text(axis)}}
+    xaxis.update({"tickformat": "$,.0f"} if usd else
+                 {"tickformat": ".0%", "range": [0, 1]})  # fmt: skip
     return _figure(
         traces,
-        "Vendor shares of model spend",
+        title,
         height,
         barmode="stack",
-        xaxis={"title": {"text": "Share of model spend"}, "tickformat": ".0%", "range": [0, 1]},
+        xaxis=xaxis,
         yaxis={"automargin": True, "categoryorder": "array", "categoryarray": order[::-1]},
     )
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.format import md_escape
+from app.format import count, md_escape, multiple, pct, signed_pct
 from planner.accuracy import BENCHMARK_CITATION
 from planner.plan import Plan
 
@@ -93,3 +93,94 @@ def scenario_file_result(error: str | None, note: str | None) -> tuple[str, str]
     if note:
         return "success", md_escape(note)
     return None
+
+
+MEASURED_LABELS = {  # field -> (label, is a share)
+    "monthly_volume": ("Tasks a month", False),
+    "input_tokens": ("Input tokens a task", False),
+    "output_tokens": ("Output tokens a task", False),
+    "cached_input_share": ("Cached share of input", True),
+    "monthly_growth": ("Growth a month", True),
+}
+
+
+def measured_view(diff: pd.DataFrame) -> pd.DataFrame:
+    """The typed workload against the measured one, for reading: each field by name, counts
+    and shares written out, the change as a percent (+12%), a multiple from twice up
+    ("61.8x the typed", not the ratio 61.7797), and for shares the change in points."""
+    rows = []
+    for r in diff.to_dict("records"):
+        label, share = MEASURED_LABELS.get(r["field"], (str(r["field"]), False))
+        shown = pct if share else count
+        rows.append(
+            {
+                "Task class": r["task_class"],
+                "Figure": label,
+                "Typed": shown(r["typed"]),
+                "Measured": shown(r["measured"]),
+                "Change": _change(r["typed"], r["measured"], share),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Task class", "Figure", "Typed", "Measured", "Change"])
+
+
+def _change(old, new, share: bool) -> str:
+    if old is None or new is None or pd.isna(old) or pd.isna(new):
+        return "–"
+    if share:
+        points = signed_pct(new - old).removesuffix("%")
+        return f"{points} pts" if points != "0" else "no change"
+    if not old:
+        return "new" if new else "no change"
+    if new / old >= 2:
+        return f"{multiple(new / old)} the typed"
+    return signed_pct((new - old) / old)
+
+
+WORKLOAD_LABELS = {  # CSV column -> the header people read (the CSV keeps its names)
+    "task_class": "Task class",
+    "monthly_volume": "Tasks a month",
+    "input_tokens": "Input tokens a task",
+    "output_tokens": "Output tokens a task",
+    "min_accuracy": "Accuracy floor",
+    "value_per_success_usd": "Value a success ($)",
+    "cost_per_failure_usd": "Cost a failure ($)",
+    "category": "Category",
+    "cached_input_share": "Cached share of input",
+    "batch_share": "Batch share",
+    "allowed_providers": "Allowed providers",
+    "monthly_growth": "Growth a month",
+    "status_quo_cost_per_task_usd": "Today's cost a task ($)",
+    "status_quo_accuracy": "Today's accuracy",
+    "one_off_cost_usd": "One-off cost ($)",
+}
+WORKLOAD_HELP = {
+    "min_accuracy": "Accuracy floor as a share (0.8 = 80 %).",
+    "monthly_growth": "Volume growth per month as a share (0.03 = 3 %).",
+}
+
+
+def workload_header(column: str, providers: Sequence[str]) -> tuple[str, str]:
+    """(label, help) of a workload column: a readable header, and the help names the CSV
+    column, so what is typed here and what a file holds stay one vocabulary."""
+    help_text = WORKLOAD_HELP.get(column, "")
+    if column == "allowed_providers":
+        help_text = f"Provider ids separated by ';' (empty: any). Known: {', '.join(providers)}."
+    return WORKLOAD_LABELS.get(column, column), f"{help_text} CSV column: {column}.".strip()
+
+
+IMPORT_LABELS = {
+    "import_id": "Import",
+    "file_name": "File",
+    "file_hash": "SHA-256",
+    "source_format": "Format",
+    "rows_in_file": "Rows in the file",
+    "rows_added": "Rows added",
+    "imported_at": "Imported (UTC)",
+}
+
+
+def imports_view(imports: Sequence[object]) -> pd.DataFrame:
+    """The store's imports for reading, one row each, with readable headers."""
+    rows = pd.DataFrame([vars(i) for i in imports], columns=list(IMPORT_LABELS))
+    return rows.rename(columns=IMPORT_LABELS)

@@ -49,6 +49,7 @@ LABELS = {
     "cost_per_successful_task_usd": "Cost / successful task",
     "value_per_1k_tokens_usd": "Value / 1k tokens",
     "savings_vs_today_usd": "Savings vs today",
+    "gross_value_per_usd": "Net value per $ spent",
     "scenario": "Scenario",
     "status": "Status",
     "mean_accuracy": "Mean accuracy",
@@ -85,9 +86,21 @@ def settings_rows(
     ]
 
 
+PLAN_TOTALS = (
+    "monthly_tasks",
+    "monthly_tokens",
+    "monthly_cost_usd",
+    "successful_tasks",
+    "monthly_value_usd",
+    "monthly_failure_cost_usd",
+    "monthly_net_value_usd",
+)
+
+
 def plan_sheet(plan: Plan) -> Sheet:
+    """One row per class and model, and a TOTAL row of the tasks, tokens and money."""
     rows = pd.DataFrame([asdict(a) for a in plan.assignments], columns=list(PLAN_COLUMNS))
-    return Sheet("Plan", rows, LABELS)
+    return Sheet("Plan", rows, LABELS, totals=PLAN_TOTALS)
 
 
 def roi_sheets(plan: Plan) -> list[Sheet]:

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import loaders, planning
+from app import loaders, planning, tables
 from app import state as S
-from app.format import money, multiple, number, pct
+from app.format import money, multiple, payback, pct
 from planner.breakeven import break_evens, not_explained
 from planner.marginal import Marginal, budget_marginal, floor_marginals
 from planner.plan import Plan
@@ -23,6 +23,11 @@ from planner.roi import ReturnVsToday
 
 CAP_LABELS = {"tasks": "Cap % of tasks", "usd": "Cap USD a month", "spend": "Cap % of spend"}
 CAP_SHARE_OF = {"tasks": "all tasks", "spend": "model spend"}
+VENDOR_BREAK_EVEN_HEADING = "What each vendor must cut to win work, against the sidebar's plan"
+VENDOR_BREAK_EVEN_BASIS = (
+    "These cuts are against the sidebar's plan (its prices, budget, floors and caps), not "
+    "against the scenarios compared above: a scenario's own discounts and caps change them."
+)
 BREAK_EVEN_COLUMNS = ["task_class", "kind", "subject", "price_cut_pct", "reason"]
 
 
@@ -214,7 +219,7 @@ def return_tiles(r: ReturnVsToday) -> None:
     cols[2].metric("AI spend a month", money(r.ai_spend_usd), border=True)
     cols[3].metric(
         "Payback",
-        "–" if r.payback_months is None else f"{number(r.payback_months)} months",
+        "–" if r.payback_months is None else payback(r.payback_months),
         border=True,
         help="One-off costs (the workload's one_off_cost_usd column) / net benefit a month."
         if r.one_off_cost_usd is not None
@@ -224,32 +229,7 @@ def return_tiles(r: ReturnVsToday) -> None:
 
 def decomposition(r: ReturnVsToday) -> None:
     """The net benefit term by term, and which classes each part covers."""
-    rows = pd.DataFrame(
-        {
-            "part": [
-                "Today's cost avoided",
-                "Value of the change in successes",
-                "New work today's process does not do",
-                "Less AI spend",
-                "Net benefit against today",
-            ],
-            "usd_a_month": [
-                r.cost_avoided_usd,
-                r.success_value_usd,
-                r.new_work_value_usd,
-                -r.ai_spend_usd,
-                r.net_benefit_usd,
-            ],
-        }
-    )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        column_config={
-            "part": "Against today's process",
-            "usd_a_month": st.column_config.NumberColumn("USD a month", format="$%,.0f"),
-        },
-    )
+    st.dataframe(tables.return_parts(r), hide_index=True)
     st.text(
         f"Compared with today's process: {', '.join(r.covered) or 'none'}. "
         f"New work (no status-quo figures, not covered by the comparison): "
@@ -317,8 +297,8 @@ def cap_column(basis: str):
         CAP_LABELS[basis],
         min_value=0.0,
         max_value=100.0,
-        step=5.0,
-        format="%.0f%%",
+        step=0.1,
+        format="%.1f%%",
         help=f"Empty: no cap. At most this percent of {CAP_SHARE_OF[basis]} goes to the "
         "provider (all its models).",
     )
@@ -326,6 +306,6 @@ def cap_column(basis: str):
 
 def vendor_section(request: planning.PlanRequest, prices: str) -> None:
     """The cap basis in force, and what each vendor must cut to win work (all its models)."""
-    st.subheader("What each vendor must cut to win work")
-    st.caption(f"Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
+    st.subheader(VENDOR_BREAK_EVEN_HEADING)
+    st.caption(f"{VENDOR_BREAK_EVEN_BASIS} Caps in force: {CAP_BASIS_WORDS[request.cap_basis]}.")
     break_even_section(request, prices, "provider")

@@ -8,6 +8,7 @@ The store itself is `planner.scenario_store` (no Streamlit there).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -21,7 +22,13 @@ from app.format import md_escape
 from app.planning import input_error_text
 from app.scenario_file import apply_scenario, read_scenario, scenario_json
 from foundation.errors import InputError, StoreError
-from planner.scenario_store import ScenarioStore, database_url, describe
+from planner.scenario_store import (
+    CHANGED_ELSEWHERE,
+    ChangedElsewhere,
+    ScenarioStore,
+    database_url,
+    describe,
+)
 
 STORE_ERRORS = (InputError, StoreError, ValueError, OSError, SQLAlchemyError)
 
@@ -75,6 +82,7 @@ def open_scenario(ss: MutableMapping[str, Any], scenario_id: str) -> bool:
         ss[S.SHARED_ERROR] = input_error_text(exc)
         return False
     apply_scenario(ss, loaded)
+    remember_versions(ss, [found])
     ss[S.SHARED_ERROR] = None
     ss[S.SHARED_NOTE] = f"Opened '{found.name}', saved by {found.saved_by}."
     ss[S.SHARED_PICK] = found.id
@@ -87,6 +95,40 @@ def open_from_link(ss: MutableMapping[str, Any], params: dict[str, str]) -> None
     scenario_id = params.get(S.SCENARIO_PARAM)
     if scenario_id:
         open_scenario(ss, scenario_id)
+
+
+def remember_versions(ss: MutableMapping[str, Any], read: list, *, again: bool = True) -> None:
+    """The version of each scenario as this session read it: what a rename or delete must
+    name, so a change made elsewhere since is refused, not lost. Opening a scenario reads it
+    `again`; the list only adds those this session has not read yet, as a list refreshed
+    on a rerun is not a person reading it again."""
+    known = dict(ss.get(S.SHARED_VERSIONS, {}))
+    for entry in read:
+        if again or entry.id not in known:
+            known[entry.id] = entry.version
+    ss[S.SHARED_VERSIONS] = known
+
+
+def forget_version(ss: MutableMapping[str, Any], scenario_id: str) -> None:
+    """After a refusal: the next list shown is this session's new reading of it."""
+    ss[S.SHARED_VERSIONS] = {
+        k: v for k, v in ss.get(S.SHARED_VERSIONS, {}).items() if k != scenario_id
+    }
+
+
+def version_read(ss: MutableMapping[str, Any], scenario_id: str) -> int:
+    """The version this session read of a scenario; one it never read counts as changed."""
+    version = ss.get(S.SHARED_VERSIONS, {}).get(scenario_id)
+    if version is None:
+        raise ChangedElsewhere("shared scenarios", CHANGED_ELSEWHERE, scenario_id)
+    return int(version)
+
+
+def refusal(action: str, exc: Exception) -> str:
+    """What a person reads when a store action fails."""
+    if isinstance(exc, ChangedElsewhere):
+        return f"Not {action}: that scenario was {exc.message}."
+    return input_error_text(exc)
 
 
 # -- actions (button callbacks) -------------------------------------------------------------
@@ -104,6 +146,7 @@ def _save() -> None:
     except STORE_ERRORS as exc:
         ss[S.SHARED_ERROR] = input_error_text(exc)
         return
+    remember_versions(ss, [saved])
     ss[S.SHARED_ERROR] = None
     ss[S.SHARED_NOTE] = f"Saved '{saved.name}'. The page address now opens it for anyone."
     ss[S.SHARED_PICK] = saved.id
@@ -119,28 +162,33 @@ def _open() -> None:
 def _rename() -> None:
     ss = st.session_state
     _changed()
+    pick = ss.get(S.SHARED_PICK) or ""
     try:
-        done = store().rename(ss.get(S.SHARED_PICK, ""), ss.get(S.SHARED_RENAME, ""))
+        version = store().rename(pick, ss.get(S.SHARED_RENAME, ""), version_read(ss, pick))
     except STORE_ERRORS as exc:
-        ss[S.SHARED_ERROR] = input_error_text(exc)
+        ss[S.SHARED_ERROR] = refusal("renamed", exc)
+        forget_version(ss, pick)
         return
-    ss[S.SHARED_ERROR] = None if done else "That scenario no longer exists."
-    ss[S.SHARED_NOTE] = "Renamed." if done else None
+    ss[S.SHARED_VERSIONS] = {**ss.get(S.SHARED_VERSIONS, {}), pick: version}
+    ss[S.SHARED_ERROR] = None
+    ss[S.SHARED_NOTE] = "Renamed."
 
 
 def _delete() -> None:
     ss = st.session_state
     _changed()
+    pick = ss.get(S.SHARED_PICK) or ""
     try:
-        done = store().delete(ss.get(S.SHARED_PICK, ""))
+        store().delete(pick, version_read(ss, pick))
     except STORE_ERRORS as exc:
-        ss[S.SHARED_ERROR] = input_error_text(exc)
+        ss[S.SHARED_ERROR] = refusal("deleted", exc)
+        forget_version(ss, pick)
         return
-    if st.query_params.get(S.SCENARIO_PARAM) == ss.get(S.SHARED_PICK):
+    if st.query_params.get(S.SCENARIO_PARAM) == pick:
         del st.query_params[S.SCENARIO_PARAM]
     ss[S.SHARED_PICK] = None
-    ss[S.SHARED_ERROR] = None if done else "That scenario no longer exists."
-    ss[S.SHARED_NOTE] = "Deleted." if done else None
+    ss[S.SHARED_ERROR] = None
+    ss[S.SHARED_NOTE] = "Deleted."
 
 
 # -- the panel -------------------------------------------------------------------------------
@@ -158,6 +206,19 @@ def entries_table(entries: list) -> pd.DataFrame:
     )
 
 
+def pick_key(labels: dict[str, str]) -> str:
+    """The scenario picker's widget key, new whenever a label changes. The browser sends a
+    selectbox's choice as its label: after a rename the old label is no option, and
+    Streamlit hands the label itself back as the value, so Delete was given a name for an
+    id ("That scenario no longer exists"). A new widget starts from SHARED_PICK instead."""
+    text = "\x1f".join(f"{k}\x1e{v}" for k, v in labels.items())
+    return f"{S.SHARED_PICK_WIDGET_PREFIX}{zlib.crc32(text.encode()):08x}"
+
+
+def _picked(widget: str) -> None:
+    st.session_state[S.SHARED_PICK] = st.session_state[widget]
+
+
 def panel() -> None:
     """The sidebar's "Shared scenarios" expander."""
     ss = st.session_state
@@ -167,6 +228,7 @@ def panel() -> None:
         except STORE_ERRORS as exc:
             st.error(md_escape(f"The scenario store cannot be reached: {input_error_text(exc)}"))
             return
+        remember_versions(ss, listed, again=False)
         st.text_input("Name for this view", key=S.SHARED_NAME, max_chars=120)
         st.text_input("Your name", key=S.SHARED_AUTHOR, max_chars=80)
         st.button("Save this view", on_click=_save, key=S.SHARED_SAVE)
@@ -182,7 +244,11 @@ def panel() -> None:
             labels = {e.id: f"{e.name} ({e.saved_by})" for e in listed}
             if ss.get(S.SHARED_PICK) not in ids:
                 ss[S.SHARED_PICK] = ids[0]
-            st.selectbox("Scenario", ids, key=S.SHARED_PICK, format_func=labels.get)
+            widget = pick_key(labels)
+            st.selectbox(
+                "Scenario", ids, index=ids.index(ss[S.SHARED_PICK]), key=widget,
+                format_func=labels.get, on_change=_picked, args=(widget,),
+            )  # fmt: skip
             cols = st.columns(2)
             cols[0].button("Open", on_click=_open, key=S.SHARED_OPEN)
             cols[1].button("Delete", on_click=_delete, key=S.SHARED_DELETE)

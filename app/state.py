@@ -62,14 +62,17 @@ WITH_ILLUSTRATIVE = "with_illustrative"  # plan with illustrative price sheets (
 VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (default: the first scenario's)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
 VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
+VENDOR_ROWS_PREFIX = "vendor_rows_"  # + revision _ number: the providers a scenario has rows for
 
 # -- shared scenarios (the store's panel in the sidebar) -------------------------------------
 SHARED_NAME = "shared_name"  # the name to save the view under
 SHARED_AUTHOR = "shared_author"  # who is saving
 SHARED_PICK = "shared_pick"  # the stored scenario picked (its id; default: the first listed)
+SHARED_PICK_WIDGET_PREFIX = "shared_pick_"  # + a hash of the labels: the picker itself
 SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
+SHARED_VERSIONS = "shared_versions"  # scenario id -> the version this session last read
 PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 

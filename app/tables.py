@@ -11,10 +11,10 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from foundation.formatting import pct
+from foundation.formatting import money, pct
 from planner.plan import Plan
 from planner.problem import PlanningProblem
-from planner.roi import RoiReport
+from planner.roi import ReturnVsToday, RoiReport
 from pricing.catalog import Catalog, SheetDiff
 
 COMPARISON_COLUMNS = (
@@ -364,3 +364,18 @@ def diff_table(diff: SheetDiff) -> pd.DataFrame:
 
 def _f(value) -> float | None:
     return None if value is None else float(value)
+
+
+def return_parts(r: ReturnVsToday) -> pd.DataFrame:
+    """The net benefit against today's process term by term, for reading: the amounts
+    written by the one money formatter ("-$723,142", never the table's "$-723,142")."""
+    parts = {
+        "Today's cost avoided": r.cost_avoided_usd,
+        "Value of the change in successes": r.success_value_usd,
+        "New work today's process does not do": r.new_work_value_usd,
+        "Less AI spend": -r.ai_spend_usd,
+        "Net benefit against today": r.net_benefit_usd,
+    }
+    return pd.DataFrame(
+        {"Against today's process": list(parts), "USD a month": [money(v) for v in parts.values()]}
+    )

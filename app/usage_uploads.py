@@ -14,11 +14,11 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from app import actuals, inputs, loaders
 from app import state as S
+from app.data_view import imports_view, measured_view
 from app.format import md_escape
 from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
@@ -54,7 +54,7 @@ def usage_section() -> None:
     imports = actuals.with_store(path, list_imports)
     if imports:
         with st.expander(f"Imports in the store ({len(imports)})"):
-            st.dataframe(pd.DataFrame([vars(i) for i in imports]), hide_index=True)
+            st.dataframe(imports_view(imports), hide_index=True)
     _measured_section(ss, path)
 
 
@@ -154,7 +154,7 @@ def _measured_section(ss, path: str) -> None:
             + (f" In the usage but not in the workload: {md_escape(', '.join(measured.missing))}."
                if measured.missing else "")
         )  # fmt: skip
-        st.dataframe(differences(typed, measured.workload), hide_index=True)
+        st.dataframe(measured_view(differences(typed, measured.workload)), hide_index=True)
         if st.button("Use measured volumes", key=S.USE_MEASURED):
             merged = _merged(typed, measured.workload)
             inputs.use_workload(ss, merged, f"measured usage ({measured.month})")

@@ -5,14 +5,17 @@ that change the list take the session state as a plain mapping, as widget callba
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import MutableMapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
+from pydantic import Field
 
 from app import state as S
 from app.format import md_escape, money, money_fine, pct, signed_money, signed_pct
-from app.planning import ScenarioSpec
+from app.planning import MAX_PRICE_CHANGE_PCT, ScenarioSpec
+from foundation.inputs import NonEmptyText, StrictRecord, Text, Usd, parse_record
 from pricing.catalog import Catalog
 
 AS_OF_LABEL = "as of date"
@@ -87,8 +90,37 @@ def name_key(state: MutableMapping[str, Any], number: int) -> str:
     return f"{S.VENDOR_NAME_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}"
 
 
-def table_key(state: MutableMapping[str, Any], number: int) -> str:
-    return f"{S.VENDOR_TABLE_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}"
+def table_key(state: MutableMapping[str, Any], number: int, listed: Sequence[str] = ()) -> str:
+    """The terms table's widget key: a new revision or another set of rows gets a new
+    table (a table's edits are kept by row position, so they must not outlive its rows)."""
+    rows = f"_{zlib.crc32(chr(31).join(listed).encode()):08x}" if listed else ""
+    return f"{S.VENDOR_TABLE_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}{rows}"
+
+
+def rows_key(state: MutableMapping[str, Any], number: int) -> str:
+    """The key of the picker of providers that have rows in a scenario's table."""
+    return f"{S.VENDOR_ROWS_PREFIX}{state.get(S.VENDOR_REVISION, 0)}_{number}"
+
+
+def listed_providers(
+    state: MutableMapping[str, Any], number: int, spec: ScenarioSpec, providers: Sequence[str]
+) -> str:
+    """The picker's key, its value set on first use to the providers the scenario names in
+    any term (catalog order), so a row stays while its terms are cleared."""
+    key = rows_key(state, number)
+    if key not in state:
+        state[key] = providers_with_terms(spec, providers)
+    return key
+
+
+def providers_with_terms(spec: ScenarioSpec, providers: Sequence[str]) -> list[str]:
+    """The catalog's providers that the scenario gives a date, discount, price change, cap
+    (either unit) or commitment, in the catalog's order."""
+    named = {
+        *spec.provider_dates, *spec.discounts_pct, *spec.price_change_pct,
+        *spec.vendor_caps_pct, *spec.vendor_caps_usd, *spec.commitments_usd,
+    }  # fmt: skip
+    return [p for p in providers if p in named]
 
 
 NAME_TAKEN = "Each scenario needs a name of its own; the old name is kept."
@@ -118,8 +150,9 @@ def edited_spec(
 def scenario_rows(
     spec: ScenarioSpec, providers: Sequence[str], cap_basis: str = "tasks"
 ) -> pd.DataFrame:
-    """The scenario as a table: every provider, its sheet date and its terms. The cap
-    column holds the caps of the basis in force: USD a month for "usd", else percents."""
+    """The scenario as a table: one row per provider listed (those with terms, or picked),
+    its sheet date and its terms. The cap column holds the caps of the basis in force: USD a
+    month for "usd", else percents."""
     caps = _caps_of(spec, cap_basis)
     rows = [
         {
@@ -150,21 +183,21 @@ def spec_from_rows(
     changes: dict[str, float] = {}
     caps: dict[str, float] = {}
     commits: dict[str, float] = {}
+    row_model = UsdCapRow if cap_basis == "usd" else TermsRow
     for row in rows.to_dict("records"):
-        provider = str(row["provider"])
-        day = row.get("sheet_date")
-        if isinstance(day, str) and day and day != AS_OF_LABEL:
-            dates[provider] = day
-        for target, column in ((discounts, "discount_pct"), (changes, "price_change_pct")):
-            value = _number(row.get(column))
-            if value:
-                target[provider] = value
-        cap = _number(row.get("cap"))
-        if cap is not None:
-            caps[provider] = cap
-        commit = _number(row.get("commit_usd"))
-        if commit:
-            commits[provider] = commit
+        cells = {c: _cell(row.get(c)) for c in COLUMNS}
+        terms = parse_record(row_model, cells, "scenario table", f"row of {cells['provider']}")
+        provider = terms.provider
+        if terms.sheet_date and terms.sheet_date != AS_OF_LABEL:
+            dates[provider] = terms.sheet_date
+        if terms.discount_pct:
+            discounts[provider] = terms.discount_pct
+        if terms.price_change_pct:
+            changes[provider] = terms.price_change_pct
+        if terms.cap is not None:
+            caps[provider] = terms.cap
+        if terms.commit_usd:
+            commits[provider] = terms.commit_usd
     if keep is not None:  # terms keyed by model id have no row here
         discounts = {**_model_keys(keep.discounts_pct), **discounts}
         changes = {**_model_keys(keep.price_change_pct), **changes}
@@ -179,6 +212,28 @@ def spec_from_rows(
         commits,
         vendor_caps_usd=caps if usd else other.vendor_caps_usd,
     )
+
+
+Discount = Annotated[float, Field(ge=0, lt=100)]
+PriceChange = Annotated[float, Field(gt=-100, le=MAX_PRICE_CHANGE_PCT)]
+
+
+class TermsRow(StrictRecord):
+    """One row of a scenario's terms table as edited: bounded figures, to any precision the
+    table takes (0.1 point); an empty cell is no term."""
+
+    provider: NonEmptyText
+    sheet_date: Text | None = None
+    discount_pct: Discount | None = None
+    price_change_pct: PriceChange | None = None
+    cap: Annotated[float, Field(ge=0, le=100)] | None = None  # percent of tasks or spend
+    commit_usd: Usd | None = None
+
+
+class UsdCapRow(TermsRow):
+    """A row while caps are USD a month."""
+
+    cap: Usd | None = None
 
 
 def idle_caps_note(specs: Sequence[ScenarioSpec], cap_basis: str) -> str | None:
@@ -271,14 +326,11 @@ def change_dates(catalog: Catalog) -> list[Any]:
     return sorted({d for p in catalog.providers() for d in catalog.change_dates(p)})
 
 
-def _number(value: Any) -> float | None:
-    if value is None:
+def _cell(value: Any) -> Any:
+    """An edited cell as the row model reads it: empty (None or NaN) is None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
+    return value
 
 
 def _model_keys(terms: dict[str, float]) -> dict[str, float]:

@@ -24,6 +24,7 @@ from app.planning import PLANNING_ERRORS, PlanRequest, ScenarioSpec, input_error
 from app.tiles import Tile
 from foundation.csvfile import for_a_person, table_to_csv
 from planner.plan import Plan
+from planner.problem import STATUS_QUO
 from pricing.catalog import SheetDiff
 
 BASES = {
@@ -144,6 +145,38 @@ def tiles(comparison: Comparison, totals: pd.DataFrame) -> list[Tile]:
             )
         )
     return out
+
+
+TODAY = "today's process"
+SHARE_BASES = {  # cap basis -> (what a bar measures, the chart's title)
+    "tasks": ("Share of all tasks", "Vendor shares of all tasks, the basis the caps limit"),
+    "spend": ("Share of model spend", "Vendor shares of model spend, the basis the caps limit"),
+    "usd": ("Model spend, USD a month", "Model spend by vendor, USD a month as the caps are"),
+}
+
+
+def provider_shares(plans: dict[str, Plan], cap_basis: str) -> pd.DataFrame:
+    """Each planned scenario's split by provider in the unit its caps are written in, so a
+    bar and a cap read alike: share of all tasks (today's process a segment of its own, as
+    the cap's denominator counts every task), share of model spend, or USD a month of model
+    spend. Columns: scenario, provider, share (a fraction, or USD for "usd")."""
+    rows = []
+    for name, plan in plans.items():
+        if not plan.is_optimal:
+            continue
+        by: dict[str, float] = {}
+        for a in plan.assignments:
+            ai = a.tier != STATUS_QUO
+            if cap_basis == "tasks":
+                key = a.provider if ai else TODAY
+                by[key] = by.get(key, 0.0) + a.monthly_tasks
+            elif ai:
+                by[a.provider] = by.get(a.provider, 0.0) + a.monthly_cost_usd
+        total = float(plan.problem.volume.sum()) if cap_basis == "tasks" else sum(by.values())
+        for provider, amount in sorted(by.items(), key=lambda kv: -kv[1]):
+            share = amount if cap_basis == "usd" else (amount / total if total else 0.0)
+            rows.append({"scenario": name, "provider": provider, "share": share})
+    return pd.DataFrame(rows, columns=["scenario", "provider", "share"])
 
 
 def moving_classes(moves: pd.DataFrame) -> pd.DataFrame:

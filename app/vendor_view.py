@@ -21,14 +21,14 @@ def scenario_columns(cap_basis: str, catalog: Catalog) -> dict:
             help="Which version of the provider's sheet applies (the one in force then).",
         ),
         "discount_pct": st.column_config.NumberColumn(
-            "Discount %", min_value=0.0, max_value=99.0, step=1.0, format="%.0f%%"
+            "Discount %", min_value=0.0, max_value=99.9, step=0.1, format="%.1f%%"
         ),
         "price_change_pct": st.column_config.NumberColumn(
             "Price rise (+) or cut (−) %",
             min_value=-99.0,
             max_value=500.0,
-            step=1.0,
-            format="%+.0f%%",
+            step=0.1,
+            format="%+.1f%%",
         ),
         "cap": explain_view.cap_column(cap_basis),
         "commit_usd": st.column_config.NumberColumn(

@@ -44,15 +44,9 @@ def _workload_section() -> None:
         key=key, on_change=inputs.accept_editor_state, args=(ss, key, providers),
         num_rows="dynamic", height=35 * (len(base) + 2) + 3, hide_index=True,
         column_config={
-            **{c: st.column_config.TextColumn(c) for c in WORKLOAD_COLUMNS},
-            "task_class": st.column_config.TextColumn("task_class", required=True),
-            "min_accuracy": st.column_config.TextColumn(
-                help="Accuracy floor as a share (0.8 = 80 %)."),
-            "monthly_growth": st.column_config.TextColumn(
-                help="Volume growth per month as a share (0.03 = 3 %)."),
-            "allowed_providers": st.column_config.TextColumn(
-                help=f"Provider ids separated by ';' (empty: any). Known: {', '.join(providers)}."
-            ),
+            c: st.column_config.TextColumn(label, help=help_text, required=c == "task_class")
+            for c in WORKLOAD_COLUMNS
+            for label, help_text in [view.workload_header(c, providers)]
         },
     )  # fmt: skip
     inputs.accept_table_edits(ss, edited.to_dict("records"), providers)

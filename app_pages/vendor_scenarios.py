@@ -50,9 +50,17 @@ for number, (tab, spec) in enumerate(zip(tabs, specs, strict=True)):
         name, refused = vendor.checked_name(typed, spec)
         if refused:
             st.warning(refused)
+        listed = st.multiselect(
+            "Providers with terms", providers,
+            key=vendor.listed_providers(ss, number, spec, providers),
+            help="A row per provider this scenario sets terms for: pick one to add its row, "
+            "remove it to drop the row and its terms. The others are at list prices.",
+        )  # fmt: skip
+        listed = [p for p in providers if p in listed]  # rows in the catalog's order
         rows = st.data_editor(
-            vendor.scenario_rows(spec, providers, cap_basis), key=vendor.table_key(ss, number),
-            hide_index=True, disabled=["provider"], placeholder="none", column_config=columns,
+            vendor.scenario_rows(spec, listed, cap_basis),
+            key=vendor.table_key(ss, number, listed), hide_index=True, disabled=["provider"],
+            placeholder="none", column_config=columns,
         )  # fmt: skip
         spec, problem = vendor.edited_spec(name, rows, spec, cap_basis)
         if problem:
@@ -73,11 +81,14 @@ with results:
     st.subheader("Side by side")
     if not found.complete:
         st.stop()
-    totals, shares, moves = tables.compare_scenarios(found.plans, found.specs)
+    totals, _, moves = tables.compare_scenarios(found.plans, found.specs)
     render.tiles(compare.tiles(found, totals))
     st.dataframe(vendor.comparison_view(totals, compare.reasons(found)), hide_index=True)
+    shares = compare.provider_shares(found.plans, cap_basis)
     if len(shares):
-        st.plotly_chart(charts.vendor_share_chart(shares), key=S.VENDOR_SHARE_CHART)
+        axis, title = compare.SHARE_BASES[cap_basis]
+        chart = charts.vendor_share_chart(shares, axis=axis, title=title)
+        st.plotly_chart(chart, key=S.VENDOR_SHARE_CHART)
     st.markdown(compare.MOVES_HEADING)
     moving = compare.moving_classes(moves)
     if len(moving):

@@ -140,6 +140,20 @@ def number(x) -> str:
     return MISSING if v is None else _one_decimal(v)
 
 
+DAYS_A_MONTH = 365.25 / 12
+
+
+def payback(months) -> str:
+    """A payback period: "2.5 months" from 0.1 month up; shorter, in days ("1.4 days" for
+    0.046 months, never "0.0 months"); below 0.05 day "< 0.1 days"."""
+    v = _value(months)
+    if v is None:
+        return MISSING
+    if round(v, 1) >= 0.1 or v <= 0:
+        return f"{_one_decimal(v)} months"
+    return f"{_one_decimal(v * DAYS_A_MONTH)} days"
+
+
 def multiple(x) -> str:
     """A ratio such as ROI: 3.2x below 10, 406x from 10; 0.04 -> < 0.1x."""
     v = _value(x)

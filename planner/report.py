@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict
 
 from foundation.cli.output import records
-from foundation.formatting import clean_float, money, money_cents, pct
+from foundation.formatting import clean_float, money, money_cents, payback, pct
 from planner.forecast import Forecast, ForecastSettings
 from planner.plan import Plan
 from planner.problem import CAP_BASIS_WORDS
@@ -96,7 +96,7 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
         lines.append(f"Vendor caps are a {CAP_BASIS_WORDS[plan.problem.settings.cap_basis]}.")
     for r in plan.replicas:
         lines.append(
-            f"{r.model}: {r.replicas} replica(s) reserved, ${r.monthly_cost_usd:,.0f} a month, "
+            f"{r.model}: {r.replicas} replica(s) reserved, {money(r.monthly_cost_usd)} a month, "
             f"{r.utilization:.0%} used ({r.hours_used:,.0f} of {r.replicas * 730:,} hours)"
         )
     explained = explained or {}
@@ -219,7 +219,7 @@ def vs_today_text(r: ReturnVsToday) -> list[str]:
         + ("n/a (no AI spend)" if r.incremental_roi is None else f"{r.incremental_roi:,.2f}x"),
     ]
     if r.payback_months is not None:
-        lines.append(f"  payback of one-off costs: {r.payback_months:,.1f} months")
+        lines.append(f"  payback of one-off costs: {payback(r.payback_months)}")
     lines.append(f"  covered: {', '.join(r.covered) or 'none'}")
     lines.append(
         f"  new work (no status-quo figures, not covered by the comparison): "

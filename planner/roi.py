@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from foundation.formatting import money, multiple, number, pct
+from foundation.formatting import money, multiple, payback, pct
 from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import STATUS_QUO, PlanningProblem
 
@@ -337,7 +337,7 @@ def today_sentence(r: ReturnVsToday) -> str:
         f"its {money(r.ai_spend_usd)} AI spend"
     )
     if r.payback_months is not None:
-        text += f", paying back its one-off costs in {number(r.payback_months)} months"
+        text += f", paying back its one-off costs in {payback(r.payback_months)}"
     text += "."
     if r.new_work:
         text += (

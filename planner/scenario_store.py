@@ -11,8 +11,12 @@ through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
   `postgresql://user:pass@host:5432/planner` (the psycopg 3 driver is used).
 
 Ids are random (12 URL-safe characters), so a link `?scenario=<id>` can be shared but not
-guessed from another one. Names and authors are checked like every other input: text, not
-empty where required, bounded in length; a bad one is an InputError naming the field.
+guessed from another one. Every row has a `version`, 1 when saved and one more at each
+rename: a rename or delete names the version its caller read, and is refused with
+`ChangedElsewhere` when the row has changed since (one conditional UPDATE or DELETE, atomic
+on SQLite and PostgreSQL alike), so two people's changes are never silently lost. Names and
+authors are checked like every other input: text, not empty where required, bounded in
+length; a bad one is an InputError naming the field.
 
 The layout is versioned: `planner_schema_version` holds its number (a database from before
 that table is layout 1), and opening a store runs the numbered, forward-only steps in
@@ -43,8 +47,12 @@ MAX_AUTHOR = 80
 MAX_BODY = 5_000_000  # characters of JSON: the upload limit's order of size
 ID_BYTES = 9  # 12 URL-safe characters
 
+CHANGED_ELSEWHERE = "changed by someone else since you opened it; reload"
+GONE = "deleted by someone else since you opened it; reload"
+
+
 metadata = sa.MetaData()
-scenarios = sa.Table(
+scenarios = sa.Table(  # the layout as the last migration leaves it
     "planner_scenarios",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
@@ -53,18 +61,33 @@ scenarios = sa.Table(
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
 )
 
-LAYOUT = 1  # raise, and add a step to MIGRATIONS, whenever a table's columns change
+LAYOUT = 2  # raise, and add a step to MIGRATIONS, whenever a table's columns change
 versions = sa.Table(
     "planner_schema_version",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),  # one row, id 1
     sa.Column("version", sa.Integer, nullable=False),
 )
+
+
+def _add_row_versions(conn: sa.Connection) -> None:
+    """Layout 1 -> 2: a version per row, for renames and deletes that refuse a concurrent
+    change; rows stored before start at 1."""
+    conn.execute(
+        sa.text("ALTER TABLE planner_scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+    )
+
+
 # Layout N -> N + 1, each a function of the open connection with a docstring saying what it
-# changes. Layout 1 is the planner_scenarios table above.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+# changes. Layout 1 is the planner_scenarios table without `version`. Append, never edit.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _add_row_versions}
+
+
+class ChangedElsewhere(InputError):
+    """A rename or delete of a scenario changed or deleted since its caller read it."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,7 @@ class ScenarioEntry:
     saved_by: str
     saved_at: datetime
     updated_at: datetime
+    version: int  # 1 when saved, one more at each rename: what a rename or delete names
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,7 @@ class ScenarioStore:
             "saved_at": now,
             "updated_at": now,
             "body": _body(body),
+            "version": 1,
         }
         with self.engine.begin() as conn:
             conn.execute(scenarios.insert().values(**row))
@@ -146,20 +171,42 @@ class ScenarioStore:
             row = conn.execute(query).first()
         return None if row is None else StoredScenario(**_aware(row._mapping))
 
-    def rename(self, scenario_id: str, name: str) -> bool:
-        """True if the scenario exists (and now has the new name)."""
-        values = {"name": _text(name, "name", MAX_NAME), "updated_at": datetime.now(UTC)}
+    def rename(self, scenario_id: str, name: str, version: int) -> int:
+        """Rename the scenario as read at `version`; returns its new version.
+
+        ChangedElsewhere when it was renamed or deleted since that version was read."""
+        values = {
+            "name": _text(name, "name", MAX_NAME),
+            "updated_at": datetime.now(UTC),
+            "version": scenarios.c.version + 1,
+        }
         with self.engine.begin() as conn:
             done = conn.execute(
-                scenarios.update().where(scenarios.c.id == scenario_id).values(**values)
+                scenarios.update().where(*self._as_read(scenario_id, version)).values(**values)
             )
-        return done.rowcount == 1
+            if done.rowcount != 1:
+                self._refuse(conn, scenario_id)
+        return int(version) + 1
 
-    def delete(self, scenario_id: str) -> bool:
-        """True if the scenario existed."""
+    def delete(self, scenario_id: str, version: int) -> None:
+        """Delete the scenario as read at `version`; ChangedElsewhere when it was renamed or
+        deleted since."""
         with self.engine.begin() as conn:
-            done = conn.execute(scenarios.delete().where(scenarios.c.id == scenario_id))
-        return done.rowcount == 1
+            done = conn.execute(scenarios.delete().where(*self._as_read(scenario_id, version)))
+            if done.rowcount != 1:
+                self._refuse(conn, scenario_id)
+
+    @staticmethod
+    def _as_read(scenario_id: str, version: int) -> tuple:
+        return scenarios.c.id == str(scenario_id)[:32], scenarios.c.version == int(version)
+
+    @staticmethod
+    def _refuse(conn: sa.Connection, scenario_id: str) -> None:
+        """Why nothing changed: the row is gone, or its version moved on."""
+        there = conn.execute(
+            sa.select(scenarios.c.id).where(scenarios.c.id == str(scenario_id)[:32])
+        ).first()
+        raise ChangedElsewhere(SOURCE, CHANGED_ELSEWHERE if there else GONE, str(scenario_id))
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,7 +11,11 @@ such as `=HYPERLINK(...)` is shown as written, never run as a formula. Numbers s
 - amounts per task, per token or per 1k tokens: at least two decimals and up to ten, so a
   cost of $0.000000400 never shows as $0.00;
 - percents: a share with one decimal ("12.3%"); a column in points (a discount of 20, a
-  share % of 30) is stored as the share (0.2, 0.3), so a formula that multiplies by it works.
+  share % of 30) is stored as the share (0.2, 0.3), so a formula that multiplies by it works;
+- a ratio of dollars to dollars (`*_per_usd`, net value per dollar spent) is a multiple
+  ("2,968.2x"), not money.
+A sheet may end with a TOTAL row: a SUM formula per summed column, stored with its value, so
+the file reads the same in a spreadsheet and in a reader that does not calculate.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.utility
 
 from foundation.inputs import safe_cell
 
@@ -37,6 +42,7 @@ FORMATS = {
     "share": "0.0%",  # 0.123 -> 12.3%
     "count": "#,##0",
     "ratio": "#,##0.0",
+    "multiple": '#,##0.0"x"',  # 2968.2x: dollars of value per dollar spent
     "date": "yyyy-mm-dd",
 }
 MONEY_BANDS = re.compile(r"(spend|value|net_value)_p\d+")  # the forecast's P10..P90 columns
@@ -53,6 +59,7 @@ class Sheet:
     table: pd.DataFrame
     labels: Mapping[str, str] = field(default_factory=dict)
     kinds: Mapping[str, str] = field(default_factory=dict)
+    totals: Sequence[str] = ()  # columns summed in a TOTAL row under the table (none: no row)
 
 
 def column_kind(column: str) -> str | None:
@@ -61,6 +68,8 @@ def column_kind(column: str) -> str | None:
     name = column.lower()
     if "per_task_usd" in name or "per_successful_task_usd" in name or "per_1k" in name:
         return "usd_fine"
+    if name.endswith("_per_usd"):
+        return "multiple"
     if name.endswith("_usd") or name.startswith("cap usd") or MONEY_BANDS.fullmatch(name):
         return "usd"
     if name in ("accuracy", "share", "floor", "mean_accuracy", "min_accuracy") or name.startswith(
@@ -115,11 +124,31 @@ def _table_sheet(book, sheet: Sheet, name: str, header, formats) -> None:
             _write(ws, row, col, value, kinds[col], formats)
     if columns:
         ws.autofilter(0, 0, max(len(sheet.table), 1), len(columns) - 1)
+    if sheet.totals:
+        _total_row(ws, sheet, kinds, book.add_format({"bold": True, "top": 1}), formats)
     for col, column in enumerate(columns):
         label = str(sheet.labels.get(column, column))
         texts = sheet.table[column].map(lambda v: len(str(v)) if isinstance(v, str) else 12)
         width = max([len(label) * 0.9, 10, *texts.tolist()[:500]])
         ws.set_column(col, col, min(width + 2, MAX_WIDTH))
+
+
+def _total_row(ws, sheet: Sheet, kinds: list, bold, formats) -> None:
+    """TOTAL under the table (outside its filter): =SUM of each summed column, with the sum
+    stored as the formula's value."""
+    row, rows = len(sheet.table) + 1, len(sheet.table)
+    ws.write_string(row, 0, "TOTAL", bold)
+    for col, column in enumerate(sheet.table.columns):
+        if column not in sheet.totals:
+            continue
+        total = float(pd.to_numeric(sheet.table[column], errors="coerce").fillna(0).sum())
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        number = book_format(formats, kinds[col])
+        ws.write_formula(row, col, f"=SUM({letter}2:{letter}{rows + 1})", number, total)
+
+
+def book_format(formats, kind: str | None):
+    return formats.get(kind) if kind else None
 
 
 def _write(ws, row: int, col: int, value: Any, kind: str | None, formats) -> None:

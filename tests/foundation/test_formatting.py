@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -162,3 +164,39 @@ def test_nothing_that_is_not_zero_reads_as_zero(value):
 )
 def test_clean_float_drops_binary_noise(value, expected):
     assert clean_float(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("months", "shown"),
+    [
+        (0.046, "1.4 days"),  # never "0.0 months"
+        (0.001, "< 0.1 days"),
+        (0.1, "0.1 months"),
+        (2.54, "2.5 months"),
+        (None, "–"),
+    ],
+)
+def test_a_short_payback_reads_in_days(months, shown):
+    from foundation.formatting import payback
+
+    assert payback(months) == shown
+
+
+# Writing money in place ("${x:,.0f}") puts the sign after the dollar ("$-723,142") when the
+# amount is negative; every amount goes through this module. The one exception quotes a
+# cited source's cost per task, a positive figure copied into a citation.
+MONEY_IN_PLACE = re.compile(r"\$\{[^}]*:[^}]*f\}")
+QUOTED_SOURCES = {"planner/accuracy/tokens.py"}
+
+
+def test_no_module_writes_money_itself():
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for package in ("app", "app_pages", "planner", "pricing", "usage", "foundation"):
+        for path in (root / package).rglob("*.py"):
+            where = path.relative_to(root).as_posix()
+            if where in QUOTED_SOURCES or where == "foundation/formatting.py":
+                continue
+            text = path.read_text(encoding="utf-8")
+            found += [f"{where}: {m.group(0)}" for m in MONEY_IN_PLACE.finditer(text)]
+    assert found == []

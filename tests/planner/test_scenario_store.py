@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from app import state as S
 from app.scenario_file import read_scenario, scenario_json
 from foundation.errors import InputError, StoreError
 from planner import scenario_store
-from planner.scenario_store import ScenarioStore, database_url, describe, scenarios
+from planner.scenario_store import (
+    CHANGED_ELSEWHERE,
+    ChangedElsewhere,
+    ScenarioStore,
+    database_url,
+    describe,
+    scenarios,
+)
 from pricing.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,13 +101,76 @@ def test_save_list_get_rename_delete(store):
     loaded = store.get(first.id)
     assert loaded is not None and json.loads(loaded.body) == {"a": 1}
 
-    assert store.rename(first.id, "Budget review (final)")
+    assert first.version == 1 and listed[1].version == 1
+    assert store.rename(first.id, "Budget review (final)", 1) == 2
     assert store.get(first.id).name == "Budget review (final)"
     assert store.entries()[0].id == first.id  # renaming counts as a change
-    assert store.delete(second.id)
+    assert store.entries()[0].version == 2
+    store.delete(second.id, 1)
     assert [e.id for e in store.entries()] == [first.id]
     assert store.get(second.id) is None
-    assert not store.delete(second.id) and not store.rename(second.id, "x")
+    for gone in (lambda: store.delete(second.id, 1), lambda: store.rename(second.id, "x", 1)):
+        with pytest.raises(ChangedElsewhere, match="deleted by someone else"):
+            gone()
+
+
+def test_a_change_since_the_version_read_is_refused_not_lost(store):
+    saved = store.save("Plan", "Ana", "{}")
+    assert store.rename(saved.id, "Ana's name", saved.version) == 2
+    with pytest.raises(ChangedElsewhere, match=re.escape(CHANGED_ELSEWHERE)):
+        store.rename(saved.id, "Ben's name", saved.version)  # Ben read version 1
+    with pytest.raises(ChangedElsewhere, match=re.escape(CHANGED_ELSEWHERE)):
+        store.delete(saved.id, saved.version)
+    kept = store.get(saved.id)
+    assert kept is not None and kept.name == "Ana's name" and kept.version == 2
+
+
+def test_twenty_concurrent_renames_one_wins_nineteen_are_refused(store):
+    saved = store.save("Plan", "Ana", "{}")
+    start = threading.Barrier(20)
+
+    def rename(k: int) -> str:
+        start.wait()
+        try:
+            store.rename(saved.id, f"name {k}", saved.version)
+        except ChangedElsewhere as exc:
+            return exc.message
+        return f"name {k}"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = list(pool.map(rename, range(20)))
+    won = [o for o in outcomes if o != CHANGED_ELSEWHERE]
+    assert len(won) == 1 and outcomes.count(CHANGED_ELSEWHERE) == 19
+    kept = store.get(saved.id)
+    assert kept.name == won[0] and kept.version == 2  # the one that won is the one stored
+
+
+def test_a_store_from_before_versions_is_migrated_with_its_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # the table as first shipped, holding a scenario
+        conn.execute(sa.text(
+            "CREATE TABLE planner_scenarios (id VARCHAR(32) PRIMARY KEY, name VARCHAR(120) "
+            "NOT NULL, saved_by VARCHAR(80) NOT NULL, saved_at DATETIME NOT NULL, "
+            "updated_at DATETIME NOT NULL, body TEXT NOT NULL)"
+        ))  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO planner_scenarios VALUES ('abc', 'Old', 'Ana', "
+            "'2026-11-01 10:00:00', '2026-11-01 10:00:00', '{\"a\": 1}')"
+        ))  # fmt: skip
+    engine.dispose()
+    store = ScenarioStore(url)
+    old = store.get("abc")
+    assert old is not None and old.name == "Old" and old.version == 1
+    assert json.loads(old.body) == {"a": 1}
+    assert store.rename("abc", "Renamed", 1) == 2
+    with store.engine.connect() as conn:
+        layout = conn.execute(sa.select(scenario_store.versions.c.version)).scalar_one()
+    assert layout == scenario_store.LAYOUT
+    store.close()
+    again = ScenarioStore(url)  # a second start applies nothing and keeps the rename
+    assert again.get("abc").name == "Renamed" and again.get("abc").version == 2
+    again.close()
 
 
 @pytest.mark.parametrize(
@@ -206,33 +280,34 @@ def test_a_newer_database_is_refused_untouched(tmp_path):
 
 
 def _add_note(conn):
-    """Layout 1 -> 2 (a step for the test): a free-text note on each scenario."""
+    """Layout 2 -> 3 (a step for the test): a free-text note on each scenario."""
     conn.execute(scenario_store.sa.text("ALTER TABLE planner_scenarios ADD COLUMN note TEXT"))
 
 
 def test_a_step_runs_once_forward_and_a_failed_one_changes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "scenarios.db"
     url = _old_database(path)
-    monkeypatch.setattr(scenario_store, "LAYOUT", 2)
+    monkeypatch.setattr(scenario_store, "LAYOUT", 3)
 
     def fails(conn):
         _add_note(conn)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 1, fails)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, fails)
     with pytest.raises(RuntimeError, match="disk on fire"):
         ScenarioStore(url)
-    assert "note" not in _columns(path)  # the ALTER was rolled back with the rest
+    columns = _columns(path)  # both ALTERs (the real step 1 and this one) rolled back
+    assert "note" not in columns and "version" not in columns
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM planner_scenarios").fetchall() == [(3,)]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     db.close()
     assert tables == {"planner_scenarios"}
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 1, _add_note)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, _add_note)
     ScenarioStore(url).close()
-    ScenarioStore(url).close()  # at layout 2 now: the step does not run again
-    assert _columns(path)[-1] == "note" and _version(path) == [(1, 2)]
+    ScenarioStore(url).close()  # at layout 3 now: the steps do not run again
+    assert _columns(path)[-2:] == ["version", "note"] and _version(path) == [(1, 3)]
     store = ScenarioStore(url)
     assert len(store.entries()) == len(SAVED)
     store.close()

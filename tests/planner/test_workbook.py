@@ -61,12 +61,47 @@ def test_the_plan_sheet_holds_the_plan_with_money_and_percent_formats(book):
     assert header[:4] == ["Task class", "Model", "Provider", "Tier"]
     spend = header.index("Spend a month") + 1
     share = header.index("Share of the class") + 1
-    cells = [ws.cell(row=r, column=spend) for r in range(2, ws.max_row + 1)]
+    cells = [ws.cell(row=r, column=spend) for r in range(2, ws.max_row)]
     assert sum(c.value for c in cells) == pytest.approx(plan.totals.monthly_cost_usd)
     assert cells[0].number_format == workbook.MONEY == '"$"#,##0.00;-"$"#,##0.00'
     assert ws.cell(row=2, column=share).number_format == "0.0%"
-    # The same rows as the CSV, less its TOTAL row.
-    assert ws.max_row - 1 == plan_to_csv(plan).count("\r\n") - 2
+    # The same rows as the CSV, and like it a TOTAL row last.
+    assert ws.max_row - 2 == plan_to_csv(plan).count("\r\n") - 2
+
+
+def test_the_plan_sheet_ends_with_a_total_row(request_, catalog):
+    plan = solve(request_, catalog)
+    data = build_workbook([], [excel.plan_sheet(plan)])
+    formulas = openpyxl.load_workbook(io.BytesIO(data))["Plan"]
+    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Plan"]  # stored values
+    header = [c.value for c in ws[1]]
+    last = ws.max_row
+    assert ws.cell(row=last, column=1).value == "TOTAL" and last == len(plan.assignments) + 2
+    expected = {
+        "Spend a month": plan.totals.monthly_cost_usd,
+        "Net value a month": plan.totals.monthly_net_value_usd,
+        "Tasks a month": sum(a.monthly_tasks for a in plan.assignments),
+    }
+    for label, total in expected.items():
+        col = header.index(label) + 1
+        cell = ws.cell(row=last, column=col)
+        assert cell.value == pytest.approx(total)
+        letter = openpyxl.utils.get_column_letter(col)
+        assert formulas.cell(row=last, column=col).value == f"=SUM({letter}2:{letter}{last - 1})"
+    spend = ws.cell(row=last, column=header.index("Spend a month") + 1)
+    assert spend.number_format == workbook.MONEY
+    assert ws.cell(row=last, column=header.index("Accuracy") + 1).value is None  # not summed
+    assert ws.auto_filter.ref.endswith(str(last - 1))  # the filter leaves the TOTAL row out
+
+
+def test_net_value_per_dollar_is_a_multiple_not_money(book):
+    _, wb = book
+    ws = wb["ROI by class"]
+    header = [c.value for c in ws[1]]
+    assert "gross_value_per_usd" not in header
+    cell = ws.cell(row=2, column=header.index("Net value per $ spent") + 1)
+    assert cell.data_type == "n" and cell.number_format == '#,##0.0"x"'
+    assert "$" not in cell.number_format.replace("per $", "")
 
 
 def test_vendor_comparison_records_terms_and_shares(book):
@@ -104,6 +139,8 @@ def test_negative_growth_is_a_number_with_a_percent_format(request_):
         ("accuracy", 0.8125, 0.8125, "0.0%"),
         ("price change % deepseek", -5.0, -0.05, "0.0%"),
         ("monthly_tasks", 12345.0, 12345.0, "#,##0"),
+        ("net_value_p10", -50.0, -50.0, workbook.MONEY),
+        ("gross_value_per_usd", 2968.17, 2968.17, '#,##0.0"x"'),
     ],
 )
 def test_each_kind_of_cell_is_a_number_with_its_one_format(column, value, stored, number_format):
@@ -138,6 +175,7 @@ def test_sheet_names_are_made_valid_and_unique():
         ("share % openai", "points"),
         ("discount % openai", "points"),
         ("monthly_tokens", "count"),
+        ("gross_value_per_usd", "multiple"),
         ("model", None),
     ],
 )

@@ -10,6 +10,7 @@ from foundation.cli import EXIT_BAD_INPUT, EXIT_OK, print_json
 from foundation.cli import options as opt
 from foundation.cli.exits import classify
 from foundation.errors import InputError
+from foundation.formatting import money_cents
 from pricing.cli import add_prices_arg, load_catalog
 from usage import formats, store
 from usage.attribution import apply_rules, load_rules
@@ -95,7 +96,7 @@ def _import_line(result: store.ImportResult) -> str:
         f"{result.rows_added:,} rows added, {result.duplicates:,} already stored"
     )
     for what, n, usd in result.notes:
-        line += f"; not stored: {n:,} {what} (${usd:,.2f})"
+        line += f"; not stored: {n:,} {what} ({money_cents(usd)})"
     return line
 
 
