@@ -1,0 +1,133 @@
+"""Figures laid in their stated precedence, and each figure at a stated confidence.
+
+Precedence (a setting, `PRECEDENCES`): measured in production, then your evals (imported
+eval files, and your hand-typed accuracy table), then public benchmarks and labelled
+estimates; or your evals before production. A layer's row for a model and class replaces
+the rows below it (planner.quality.QualityTable.overlaid_on).
+
+Confidence (off, 80 %, 90 %, 95 %): each model's accuracy enters the plan at the lower end of
+its one-sided interval at that confidence c, z = the c quantile of the standard normal:
+
+- a figure with a sample count (production, evals): the Wilson lower bound at z;
+- an estimate: accuracy - z x its leave-one-out error (planner.accuracy.estimates);
+- a public benchmark figure or a hand-typed row: accuracy - z x PUBLIC_ERROR_PTS, a stated
+  default (the benchmark tables give no sample size per category).
+
+Since every figure a plan uses is at or above its true value with probability c or more
+(under those errors), a plan that meets a floor with them meets it with at least that
+confidence, class by class. It is conservative: it costs more than a plan at the point
+figures, and the page says how much (re-solved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from foundation.formatting import pct
+from planner.evals.figures import EvalFigure, wilson
+from planner.quality import QualityRow, QualityTable
+
+CONFIDENCES: dict[str, float | None] = {"off": None, "80": 0.8, "90": 0.9, "95": 0.95}
+Z_ONE_SIDED = {0.8: 0.8416212335729143, 0.9: 1.2815515655446004, 0.95: 1.6448536269514722}
+PUBLIC_ERROR_PTS = 5.0  # stated default: a public figure's error, in points, when no n is given
+PRECEDENCES = {
+    "production-first": ("production", "eval"),
+    "evals-first": ("eval", "production"),
+}
+DEFAULT_PRECEDENCE = "production-first"
+PRECEDENCE_WORDS = {
+    "production-first": "measured in production, then your evals, then public benchmarks "
+    "and labelled estimates",
+    "evals-first": "your evals, then measured in production, then public benchmarks and "
+    "labelled estimates",
+}
+
+
+def rows_of(figures: list[EvalFigure]) -> tuple[QualityRow, ...]:
+    """Quality rows (class rows) from measured figures, each with its n and interval."""
+    out = []
+    for f in figures:
+        low, high = f.interval
+        what = "measured in production" if f.kind == "production" else "your eval"
+        out.append(QualityRow(
+            model=f.model,
+            accuracy=f.accuracy,
+            task_class=f.task_class,
+            source=(f"{what}: {f.source}, n={f.n:,}, {f.run_date.isoformat()}; 95 % "
+                    f"interval {pct(low)} to {pct(high)}"),
+            evidence=f.kind,
+            n=f.n,
+            successes=f.successes,
+        ))  # fmt: skip
+    return tuple(out)
+
+
+def evidence_table(
+    production: list[EvalFigure],
+    evals: list[EvalFigure],
+    own: QualityTable | None,
+    precedence: str = DEFAULT_PRECEDENCE,
+) -> QualityTable | None:
+    """The organisation's own layers as one table, to lay over the public default
+    (planner.assemble does that); None when there is nothing of its own."""
+    if precedence not in PRECEDENCES:
+        raise ValueError(f"precedence must be one of {', '.join(PRECEDENCES)}")
+    layers = {
+        "production": QualityTable(rows_of(production), "production outcomes")
+        if production else None,
+        "eval": _evals_layer(evals, own),
+    }  # fmt: skip
+    table = None
+    for kind in reversed(PRECEDENCES[precedence]):  # lowest first, each laid over the last
+        layer = layers[kind]
+        if layer is not None:
+            table = layer if table is None else layer.overlaid_on(table)
+    return table
+
+
+def _evals_layer(evals: list[EvalFigure], own: QualityTable | None) -> QualityTable | None:
+    if not evals:
+        return own
+    imported = QualityTable(rows_of(evals), "your evals")
+    return imported if own is None else imported.overlaid_on(own)
+
+
+def lower_bound(row: QualityRow, z: float) -> float:
+    """The row's accuracy at the low end of its one-sided interval for this z."""
+    if row.n and row.successes is not None:
+        return wilson(row.successes, row.n, z)[0]
+    error = PUBLIC_ERROR_PTS if row.error_pts is None else row.error_pts
+    return max(0.0, row.accuracy - z * error / 100)
+
+
+def error_words(row: QualityRow) -> str:
+    if row.n:
+        return f"Wilson bound on n={row.n:,}"
+    if row.error_pts is not None:
+        return f"±{row.error_pts:.1f} pts held-out error"
+    return f"±{PUBLIC_ERROR_PTS:g} pts stated default error (no sample size given)"
+
+
+def at_confidence(table: QualityTable, confidence: float | None) -> QualityTable:
+    """Every row at its lower bound for this confidence (None: the table unchanged).
+
+    Each row's own figure is kept in its source text ("82.0 % point figure")."""
+    if confidence is None:
+        return table
+    z = Z_ONE_SIDED[confidence]
+    rows = tuple(_lowered(row, confidence, z) for row in table.rows)
+    return QualityTable(rows, f"{table.source} at {pct(confidence)} confidence")
+
+
+def _lowered(row: QualityRow, confidence: float, z: float) -> QualityRow:
+    low = lower_bound(row, z)
+    note = f"at {pct(confidence)} confidence: {pct(low)} from {pct(row.accuracy)}"
+    return replace(row, accuracy=low, source=f"{row.source} [{note}, {error_words(row)}]")
+
+
+def confidence_of(text: str) -> float | None:
+    """'off', '80', '90' or '95' (a % sign allowed) as the share, None for off."""
+    key = text.strip().lower().rstrip("%").strip()
+    if key not in CONFIDENCES:
+        raise ValueError(f"confidence must be one of {', '.join(CONFIDENCES)}")
+    return CONFIDENCES[key]
