@@ -17,9 +17,18 @@ from foundation.cli import EXIT_INFEASIBLE, print_json
 from foundation.cli import options as opt
 from foundation.errors import InputError
 from planner.assemble import assemble
-from planner.plan import Plan
+from planner.evals.evidence import (
+    CONFIDENCES,
+    DEFAULT_PRECEDENCE,
+    PRECEDENCES,
+    confidence_words,
+    evidence_table,
+)
+from planner.evals.loaders import import_evals
+from planner.evals.mapping import EvalMapping, load_eval_mapping
+from planner.plan import Plan, optimize
 from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
-from planner.quality import load_quality
+from planner.quality import QualityTable, load_quality
 from planner.report import plan_json, plan_text
 from planner.workload import load_workload
 from pricing.catalog import Catalog
@@ -63,9 +72,43 @@ def add_source_args(
     )
 
 
+def add_evidence_args(p: argparse.ArgumentParser) -> None:
+    """Imported evals, their precedence, and the confidence setting."""
+    p.add_argument(
+        "--evals",
+        action="append",
+        default=[],
+        type=opt.input_file,
+        metavar="FILE",
+        help="an eval result: Inspect AI .eval/.json log, promptfoo JSON, lm-evaluation-harness "
+        "results_*.json (its samples_*.jsonl beside it) or a per-sample CSV (repeatable)",
+    )
+    p.add_argument(
+        "--eval-mapping",
+        type=opt.input_file,
+        metavar="FILE",
+        help="CSV kind,name,maps_to: eval task -> task class, eval model -> catalog id",
+    )
+    p.add_argument(
+        "--precedence",
+        choices=tuple(PRECEDENCES),
+        default=DEFAULT_PRECEDENCE,
+        help="which of your figures wins: production-first (measured in production, then your "
+        "evals, then public benchmarks and estimates; the default) or evals-first",
+    )
+
+
 def add_input_args(p: argparse.ArgumentParser) -> None:
     """The options every planning command shares: inputs, prices, limits and --json."""
     add_source_args(p)
+    add_evidence_args(p)
+    p.add_argument(
+        "--confidence",
+        choices=tuple(CONFIDENCES),
+        default="off",
+        help="meet each floor with at least this confidence (80, 90 or 95 %%): every accuracy "
+        "enters at the low end of its one-sided interval; conservative, costs more",
+    )
     p.add_argument("--single-model", action="store_true", help="one model per class")
     p.add_argument(
         "--self-hosted-replicas",
@@ -133,11 +176,34 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     """--workload and --quality read and assembled into a costed problem; each class that
     cannot be planned is named on stderr, and the others are planned."""
     workload = load_workload(args.workload, known_providers=catalog.providers())
-    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
-    assembled = assemble(workload, own, catalog, settings)
+    own = own_evidence(args, catalog)
+    confidence = CONFIDENCES[getattr(args, "confidence", "off")]
+    assembled = assemble(workload, own, catalog, settings, confidence=confidence)
     for error in assembled.unplannable:
         print(f"warning: {error}", file=sys.stderr)
     return assembled.problem
+
+
+def own_evidence(args, catalog: Catalog) -> QualityTable | None:
+    """--quality and --evals (through --eval-mapping) as one table, in --precedence order."""
+    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
+    paths = getattr(args, "evals", [])
+    if not paths:
+        return own
+    mapping = load_eval_mapping(args.eval_mapping, catalog) if args.eval_mapping else EvalMapping()
+    figures, _ = import_evals(paths, mapping, catalog)
+    return evidence_table([], figures, own, args.precedence)
+
+
+def confidence_note(args, catalog: Catalog, plan: Plan) -> str | None:
+    """What --confidence costs a month, re-solved with it off; None when it is off."""
+    level = CONFIDENCES[getattr(args, "confidence", "off")]
+    if level is None or plan.totals is None:
+        return None
+    base = optimize(assembled_problem(
+        argparse.Namespace(**{**vars(args), "confidence": "off"}), catalog, plan_settings(args)
+    ))  # fmt: skip
+    return confidence_words(level, plan, base)
 
 
 def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
@@ -154,3 +220,10 @@ def no_plan(plan: Plan, as_json: bool) -> int:
         print(plan_text(plan))
     print(f"no feasible plan: {plan.diagnosis.summary}", file=sys.stderr)
     return EXIT_INFEASIBLE
+
+
+def print_confidence(args, catalog: Catalog, plan: Plan) -> None:
+    """The confidence setting's cost, on stderr (stdout stays the plan, text or JSON)."""
+    note = confidence_note(args, catalog, plan)
+    if note:
+        print(note, file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
-from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.commands.common import add_input_args, load_problem, no_plan, print_confidence
 from planner.forecast import (
     DEFAULT_ACCURACY_SD,
     DEFAULT_GROWTH_SD,
@@ -117,6 +117,7 @@ def run(args) -> int:
     plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
+    print_confidence(args, catalog, plan)
     result = forecast(plan, catalog, settings)
     if args.json:
         print_json(forecast_json(result))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from foundation.cli import EXIT_OK, add_command, print_json, write_text
 from foundation.cli import options as opt
 from planner.breakeven import break_evens, not_explained
-from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.commands.common import add_input_args, load_problem, no_plan, print_confidence
 from planner.export import plan_to_csv
 from planner.marginal import budget_marginal, floor_marginals
 from planner.plan import Plan, optimize
 from planner.report import plan_json, plan_text
+from pricing.cli import load_catalog
 
 
 def register(sub) -> None:
@@ -24,9 +25,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    plan = optimize(load_problem(args))
+    catalog = load_catalog(args)
+    plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
+    print_confidence(args, catalog, plan)
     if args.out:
         write_text(args.out, plan_to_csv(plan), "--out")
     explained = explain_plan(plan)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from foundation.formatting import pct
+from foundation.formatting import money, pct, signed_money
 from planner.evals.figures import EvalFigure, wilson
 from planner.quality import QualityRow, QualityTable
 
@@ -131,3 +131,18 @@ def confidence_of(text: str) -> float | None:
     if key not in CONFIDENCES:
         raise ValueError(f"confidence must be one of {', '.join(CONFIDENCES)}")
     return CONFIDENCES[key]
+
+
+def confidence_words(confidence: float, plan, base) -> str:
+    """The conservative plan's cost against the plan at the point figures (both solved)."""
+    if base.totals is None:
+        return (f"At {pct(confidence)} confidence (conservative): with confidence off no plan "
+                "exists either.")  # fmt: skip
+    extra = plan.totals.monthly_cost_usd - base.totals.monthly_cost_usd
+    value = plan.totals.monthly_net_value_usd - base.totals.monthly_net_value_usd
+    return (
+        f"At {pct(confidence)} confidence (conservative: every accuracy at the low end of its "
+        f"one-sided interval, so each floor is met with at least that confidence), the plan "
+        f"costs {money(plan.totals.monthly_cost_usd)} a month: {signed_money(extra)} against "
+        f"the point figures, net value {signed_money(value)} (both re-solved)."
+    )
