@@ -76,6 +76,19 @@ def unplannable(
     return split_plannable(workload, quality, catalog, settings)[1]
 
 
+def planning_quality(
+    workload: Workload,
+    own_quality: QualityTable | None,
+    catalog: Catalog,
+    floor_shift_pts: float = 0.0,
+    *,
+    estimates: bool | None = None,
+    confidence: float | None = None,
+) -> tuple[Workload, QualityTable]:
+    """The workload (floors shifted) and the accuracy table `assemble` plans with."""
+    return _prepared(workload, own_quality, catalog, floor_shift_pts, estimates, confidence)
+
+
 def _prepared(
     workload: Workload,
     own_quality: QualityTable | None,
