@@ -11,8 +11,8 @@ max-value) with m at the accuracy the class gets today, or at its break-even if 
 Candidates are limited, and the limit is stated: a model without a figure must be sold by
 a first-party provider (pricing.resolve.FIRST_PARTY), be a text model, be allowed for the
 class and cost less per task than the class pays now; of those, the MAX_PER_CLASS cheapest
-per class, and of all candidates the MAX_CANDIDATES with the largest possible saving
-(volume x the difference in cost per task) are re-solved.
+per class; every wide-interval candidate first, then those with the largest possible saving
+(volume x the difference in cost per task), MAX_CANDIDATES in all, are re-solved.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ LIMIT_WORDS = (
     f"Candidates: models of first-party providers ({', '.join(FIRST_PARTY)}) with no figure "
     "for the class, allowed for it and cheaper per task than what it pays now "
     f"({MAX_PER_CLASS} cheapest per class), and models whose 95 % interval is wider than "
-    f"{WIDE_PTS:g} points; the {MAX_CANDIDATES} with the largest possible saving are re-solved."
+    f"{WIDE_PTS:g} points; {MAX_CANDIDATES} in all (wide intervals first, then the largest "
+    "possible saving) are re-solved."
 )
 
 
@@ -103,7 +104,9 @@ def next_evals(
                                   confidence=confidence)  # fmt: skip
     paid = np.nansum(solved.shares * np.nan_to_num(base.cost), axis=1)
     achieved = np.nansum(solved.shares * np.nan_to_num(base.accuracy), axis=1)
-    picks = _candidates(base, solved.shares, quality, catalog, settings, paid)[:limit]
+    found = _candidates(base, solved.shares, quality, catalog, settings, paid)
+    wide = [c for c in found if not c[2].startswith("no figure")][:limit]
+    picks = wide + [c for c in found if c[2].startswith("no figure")][: limit - len(wide)]
     if not picks:
         return []
     placeholders = tuple(
@@ -112,8 +115,8 @@ def next_evals(
         if _no_figure(quality, base.classes[t], model)
     )
     kept = Workload(base.classes, workload.source)
-    wide = QualityTable(placeholders, "candidates").overlaid_on(quality)
-    full = build_problem(kept, wide, catalog, settings)
+    with_candidates = QualityTable(placeholders, "candidates").overlaid_on(quality)
+    full = build_problem(kept, with_candidates, catalog, settings)
     column = {m: j for j, m in enumerate(full.options)}
     masked = np.array(full.accuracy)
     for row in placeholders:

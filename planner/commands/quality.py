@@ -4,6 +4,11 @@ For each catalog model and workload category it prints the accuracy on the categ
 reference scale, whether it is measured or estimated (and from what, with the held-out
 error), its source, or the reason there is none. The fits behind the estimates follow, each
 with the number of models it rests on and its leave-one-out error.
+
+With `--evals` (and `--eval-mapping`), your eval figures per class and model, with n, the
+Wilson 95 % interval and the date, beside the public figure for the same cell and which one
+the plan uses (`--precedence`). With `--next`, what to evaluate next for the workload:
+each candidate's break-even accuracy and the money at stake, re-solved (planner.next_eval).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from planner.accuracy import (
     coverage,
     fitted,
 )
+from planner.commands.common import add_evidence_args
+from planner.commands.evidence import EXAMPLE_WORKLOAD, run_evidence
 from pricing.cli import add_prices_arg, load_catalog
 
 
@@ -37,9 +44,34 @@ def register(sub) -> None:
         help="only figures measured on the reference scale (no estimates from other sources)",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")
+    add_evidence_args(cmd)
+    cmd.add_argument(
+        "--workload",
+        type=opt.input_file,
+        default=EXAMPLE_WORKLOAD,
+        metavar="FILE",
+        help="the workload --evals and --next are read against (default: the example)",
+    )
+    cmd.add_argument(
+        "--quality", type=opt.input_file, metavar="FILE", help="your hand-typed accuracy table"
+    )
+    cmd.add_argument(
+        "--next",
+        action="store_true",
+        help="what to evaluate next: each candidate model's break-even accuracy per class and "
+        "the money at stake a month, ranked (re-solved)",
+    )
+    cmd.add_argument(
+        "--objective",
+        choices=("max-value", "min-cost"),
+        default="max-value",
+        help="the plan --next re-solves (default: max-value)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.evals or args.next:
+        return run_evidence(args)
     catalog = load_catalog(args)
     ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]
     if not ids:

@@ -53,7 +53,7 @@ def rows_of(figures: list[EvalFigure]) -> tuple[QualityRow, ...]:
             model=f.model,
             accuracy=f.accuracy,
             task_class=f.task_class,
-            source=(f"{what}: {f.source}, n={f.n:,}, {f.run_date.isoformat()}; 95 % "
+            source=(f"{what}: {f.source}, n={f.n:,}, {f.run_date.isoformat()}; 95% "
                     f"interval {pct(low)} to {pct(high)}"),
             evidence=f.kind,
             n=f.n,

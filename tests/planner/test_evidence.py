@@ -4,6 +4,7 @@ re-solved by hand on a small case."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +111,39 @@ def test_a_floor_met_at_95_percent_confidence_re_solved_by_hand(catalog):
     lowered = at_confidence(own, 0.95).for_class(task)
     assert "at 95% confidence" in lowered[BIG].source
     assert "stated default error" in lowered[BIG].source
+
+
+def test_quality_command_shows_eval_figures_and_what_to_evaluate_next(capsys):
+    import json
+    from pathlib import Path
+
+    from planner import cli
+
+    evals = Path(__file__).resolve().parents[2] / "data" / "evals"
+    code = cli.main([
+        "quality", "--evals", str(evals / "ticket-triage.eval"),
+        "--eval-mapping", str(evals / "mapping.csv"), "--next", "--json",
+    ])  # fmt: skip
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    [cell] = report["cells"]
+    assert (cell["model"], cell["n"], cell["yours"], cell["used"]) == (
+        "anthropic/claude-haiku-5-5",
+        40,
+        0.8,
+        "eval",
+    )
+    sentences = [e["sentence"] for e in report["next"]]
+    assert any(
+        s.startswith("claude-haiku-5-5 would take Support ticket triage at") for s in sentences
+    )
+
+
+def test_solve_states_what_the_confidence_costs_on_stderr(capsys):
+    from planner import cli
+
+    assert cli.main(["solve", "--confidence", "90", "--json", "--as-of", "2026-11-23", "--workload",
+                     str(Path(__file__).resolve().parents[2] / "data" / "workloads"
+                         / "example_enterprise.csv")]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "At 90% confidence (conservative" in err and "re-solved" in err
