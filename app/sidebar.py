@@ -19,10 +19,11 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import deferred, loaders, planning, shared_scenarios
+from app import actuals, deferred, evidence_view, loaders, planning, shared_scenarios
 from app import state as S
 from app.format import money, pct
 from app.scenario_file import scenario_json
+from planner.evals.evidence import CONFIDENCES, DEFAULT_PRECEDENCE, PRECEDENCE_WORDS
 from pricing.catalog import Catalog
 
 QUALITY_RANGE = (-10, 10)  # accuracy points
@@ -116,6 +117,7 @@ def _plan_sidebar() -> PlanContext | None:
     _sliders(ss, ranges)
     write_url(ss, ranges.defaults())
     _more_settings(ss, ranges)
+    _evidence_settings(ss)
     growth = ss[S.GROWTH]
     return PlanContext(
         catalog=catalog,
@@ -156,7 +158,7 @@ def _prepare(ss: Any, ranges: Ranges) -> None:
     )
     _follow_default(ss, S.GROWTH, ranges.growth_default, S.GROWTH_DEFAULT, *ranges.growth_range)
     defaults = ranges.defaults()
-    for key in (*S.URL_KEYS, *S.SETTING_KEYS):
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS, *S.EVIDENCE_KEYS):
         # Re-assigning keeps a widget's value across page switches.
         ss[key] = ss[key] if ss.get(key) is not None else defaults.get(key, S.DEFAULTS.get(key))
 
@@ -220,6 +222,40 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         format="%d%%",
         help="How much model prices fall each year, for the forecast.",
     )
+
+
+def _evidence(ss: Any) -> str:
+    """Imported eval figures and the production figures of the outcomes file in use."""
+    outcomes = ss.get(S.OUTCOMES_FILE)
+    if not (ss.get(S.EVAL_FIGURES_CSV) or outcomes):
+        return ""
+    parsed = actuals.outcomes_of(*outcomes) if outcomes else None
+    return evidence_view.evidence_csv(ss.get(S.EVAL_FIGURES_CSV) or "", parsed,
+                                      loaders.catalog()[0])  # fmt: skip
+
+
+def _evidence_settings(ss: Any) -> None:
+    """Accuracy evidence: which of your figures wins, and floors met with a confidence."""
+    with st.sidebar.expander("Accuracy evidence"):
+        st.select_slider(
+            "Meet floors with confidence",
+            options=list(CONFIDENCES),
+            key=S.CONFIDENCE,
+            format_func=lambda c: "off" if c == "off" else f"{c}%",
+            help="Conservative: every accuracy enters the plan at the low end of its "
+            "one-sided interval at this confidence (Wilson bound for evals and production, "
+            "held-out error for estimates, a stated ±5-point error for public figures), so "
+            "each floor is met with at least that confidence. The Portfolio page says what "
+            "it costs a month (re-solved).",
+        )
+        st.radio(
+            "Which figure wins",
+            list(PRECEDENCE_WORDS),
+            key=S.PRECEDENCE,
+            format_func=lambda p: "Production first" if p == "production-first" else "Evals first",
+            help="Production first: measured in production, then your evals, then public "
+            "benchmarks and labelled estimates. Evals first swaps the first two.",
+        )
 
 
 def _more_settings(ss: Any, ranges: Ranges) -> None:
@@ -294,6 +330,9 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         cap_basis=str(ss.get(S.CAP_BASIS, "tasks")),
         self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),
         estimates=bool(ss.get(S.ESTIMATES, True)),
+        evidence_csv=_evidence(ss),
+        precedence=str(ss.get(S.PRECEDENCE) or DEFAULT_PRECEDENCE),
+        confidence=str(ss.get(S.CONFIDENCE) or "off"),
     )
 
 

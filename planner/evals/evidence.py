@@ -22,8 +22,14 @@ figures, and the page says how much (re-solved).
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from foundation.csvfile import tuples_to_csv
 from foundation.formatting import money, pct, signed_money
+from foundation.inputs import Count, Day, NonEmptyText, Note, StrictRecord
+from foundation.tables import Columns, records_of
 from planner.evals.figures import EvalFigure, wilson
 from planner.quality import QualityRow, QualityTable
 
@@ -145,4 +151,49 @@ def confidence_words(confidence: float, plan, base) -> str:
         f"one-sided interval, so each floor is met with at least that confidence), the plan "
         f"costs {money(plan.totals.monthly_cost_usd)} a month: {signed_money(extra)} against "
         f"the point figures, net value {signed_money(value)} (both re-solved)."
+    )
+
+
+FIGURE_COLUMNS = ("kind", "task_class", "model", "n", "successes", "run_date", "source")
+
+
+class FigureRecord(StrictRecord):
+    kind: Literal["eval", "production"]
+    task_class: NonEmptyText
+    model: NonEmptyText
+    n: Annotated[int, Field(ge=1, le=10**12)]
+    successes: Count
+    run_date: Day
+    source: Note = ""
+
+
+def figures_csv(figures: list[EvalFigure]) -> str:
+    """Figures as CSV text: a plain value the app's plan request can carry and cache on."""
+    rows = [
+        (f.kind, f.task_class, f.model, f.n, f.successes, f.run_date.isoformat(), f.source)
+        for f in figures
+    ]
+    return tuples_to_csv(rows, FIGURE_COLUMNS, exact=True)
+
+
+def figures_from_csv(text: str, source: str = "your evals") -> list[EvalFigure]:
+    """The figures `figures_csv` wrote (every row strictly parsed, located errors)."""
+    if not text.strip():
+        return []
+    out = []
+    for record in records_of(text, source, "csv", Columns(FIGURE_COLUMNS, FIGURE_COLUMNS[:6]),
+                             "figures"):  # fmt: skip
+        row = record.parse(FigureRecord)
+        if row.successes > row.n:
+            raise record.error("successes", "cannot exceed n")
+        out.append(EvalFigure(row.task_class, row.model, row.n, row.successes, row.run_date,
+                              row.kind, row.source))  # fmt: skip
+    return out
+
+
+def split_kinds(figures: list[EvalFigure]) -> tuple[list[EvalFigure], list[EvalFigure]]:
+    """(production figures, eval figures)."""
+    return (
+        [f for f in figures if f.kind == "production"],
+        [f for f in figures if f.kind != "production"],
     )

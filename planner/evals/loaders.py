@@ -8,7 +8,7 @@ from pathlib import Path
 from foundation.errors import InputError
 from foundation.inputs import read_regular_file
 from planner.evals.figures import EvalFigure, KeptSample, figures_of, mapped_samples
-from planner.evals.harness import MAX_LOG_BYTES, load_harness
+from planner.evals.harness import MAX_LOG_BYTES, load_harness, parse_harness
 from planner.evals.inspect_log import parse_inspect
 from planner.evals.mapping import EvalMapping
 from planner.evals.plain import parse_plain
@@ -60,3 +60,30 @@ def import_evals(
     runs = [load_eval_file(path, today) for path in paths]
     samples = mapped_samples(runs, mapping, catalog)
     return figures_of(samples), samples
+
+
+def parse_uploads(files: list[tuple[str, bytes]], today: date | None = None) -> list[EvalRun]:
+    """Uploaded files (name, bytes) as runs: an lm-evaluation-harness results_<t>.json takes
+    the samples_<task>_<t>.jsonl uploaded with it; a lone samples file is an error."""
+    names = {name: data for name, data in files}
+    used: set[str] = set()
+    runs = []
+    for name, data in files:
+        if name.endswith(".jsonl"):
+            continue
+        tool = tool_of(name, data[:4096])
+        if tool != "lm-eval":
+            runs.append(parse_eval_bytes(data, name, tool, today))
+            continue
+        stamp = Path(name).stem.removeprefix("results_")
+        samples = {
+            other.removeprefix("samples_").removesuffix(f"_{stamp}.jsonl"): body
+            for other, body in names.items()
+            if other.startswith("samples_") and other.endswith(f"_{stamp}.jsonl")
+        }
+        used |= {f"samples_{task}_{stamp}.jsonl" for task in samples}
+        runs.append(parse_harness(data, samples, name))
+    for name in names:
+        if name.endswith(".jsonl") and name not in used:
+            raise InputError(name, "is a per-sample log without its results_*.json; upload both")
+    return runs
