@@ -16,8 +16,6 @@ from planner.evals.loaders import parse_uploads
 from planner.evals.mapping import EvalMapping, parse_eval_mapping
 from planner.evals.store import keep_samples
 from planner.next_eval import NextEval
-from planner.quality import QualityTable
-from planner.workload import Workload
 from pricing.catalog import Catalog
 from usage.outcomes import Outcomes, production_figures
 
@@ -45,29 +43,16 @@ def evidence_csv(eval_csv: str, outcomes: Outcomes | None, catalog: Catalog) -> 
     return figures_csv(figures_from_csv(eval_csv or "") + production)
 
 
-def figures_table(own: QualityTable | None, public: QualityTable, workload: Workload,
-                  used: QualityTable) -> pd.DataFrame:  # fmt: skip
-    """Per class and model with a figure of your own: yours (kind, n, interval), the public
-    figure for the same cell, and which one the plan uses."""
-    rows = []
-    for task in workload.classes:
-        mine = own.for_class(task) if own is not None else {}
-        theirs, chosen = public.for_class(task), used.for_class(task)
-        for model, row in sorted(mine.items()):
-            other = theirs.get(model)
-            rows.append({
-                "task_class": task.name,
-                "model": model,
-                "your_figure": row.accuracy,
-                "kind": row.evidence,
-                "n": row.n,
-                "public_figure": None if other is None else other.accuracy,
-                "plan_uses": chosen[model].evidence if model in chosen else "",
-                "source": row.source,
-            })  # fmt: skip
-    return pd.DataFrame(rows, columns=[
-        "task_class", "model", "your_figure", "kind", "n", "public_figure", "plan_uses", "source",
-    ])  # fmt: skip
+FIGURE_COLUMNS = [
+    "task_class", "model", "plan_uses", "production", "production_n", "eval", "eval_n", "table",
+    "public", "production_source", "eval_source", "table_source", "public_source",
+]  # fmt: skip
+
+
+def figures_table(cells: list[dict]) -> pd.DataFrame:
+    """Per class and model with a figure of your own: the production, eval, hand-typed and
+    public figures side by side with their sources, and which one the plan uses."""
+    return pd.DataFrame(cells, columns=FIGURE_COLUMNS)
 
 
 def precedence_line(precedence: str) -> str:

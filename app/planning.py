@@ -30,7 +30,13 @@ from foundation.inputs import (
 )
 from planner.assemble import Assembled, assemble
 from planner.assemble import unplannable as left_out
-from planner.evals.evidence import CONFIDENCES, evidence_table, figures_from_csv, split_kinds
+from planner.evals.evidence import (
+    CONFIDENCES,
+    evidence_cells,
+    evidence_table,
+    figures_from_csv,
+    split_kinds,
+)
 from planner.next_eval import NextEval, next_evals
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
@@ -339,12 +345,15 @@ def next_evals_of(request: PlanRequest, catalog: Catalog) -> list[NextEval]:
                       confidence=CONFIDENCES[request.confidence])  # fmt: skip
 
 
-def evidence_tables(request: PlanRequest, catalog: Catalog):
-    """(your figures, the public default, the workload, the table the plan uses)."""
+def evidence_cells_of(request: PlanRequest, catalog: Catalog) -> list[dict]:
+    """Production, eval, table and public figures per cell (planner.evals.evidence)."""
     workload = parse_workload(
         request.workload_csv, request.workload_source, "csv", catalog.providers()
     )
-    own = own_quality_of(request, catalog)
+    table = None
+    if request.quality_text:
+        table = parse_quality(request.quality_text, request.quality_source or "your accuracy table",
+                              catalog.model_ids(), request.quality_format)  # fmt: skip
+    production, evals = split_kinds(figures_from_csv(request.evidence_csv))
     public = default_quality(catalog.model_ids(), estimates=request.estimates, catalog=catalog)
-    used = own.overlaid_on(public) if own is not None else public
-    return own, public, workload, used
+    return evidence_cells(workload, production, evals, table, public, request.precedence)

@@ -144,14 +144,15 @@ def _evidence_section() -> None:
         return
     st.markdown(evidence_view.precedence_line(ctx.request.precedence))
     try:
-        table = evidence_view.figures_table(*planning.evidence_tables(ctx.request, catalog))
+        table = evidence_view.figures_table(planning.evidence_cells_of(ctx.request, catalog))
     except (ValueError, LookupError) as exc:
         st.error(md_escape(input_error_text(exc)))
         return
     if len(table):
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(table, hide_index=True,
-                     column_config={"your_figure": percent, "public_figure": percent})  # fmt: skip
+                     column_config=dict.fromkeys(("production", "eval", "table", "public"),
+                                                 percent))  # fmt: skip
     st.markdown(
         "**What to evaluate next** (break-even accuracy, re-solved; ranked by money at stake)"
     )

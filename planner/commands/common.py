@@ -26,6 +26,7 @@ from planner.evals.evidence import (
 )
 from planner.evals.loaders import import_evals
 from planner.evals.mapping import EvalMapping, load_eval_mapping
+from planner.evals.store import keep_samples
 from planner.plan import Plan, optimize
 from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
 from planner.quality import QualityTable, load_quality
@@ -184,15 +185,28 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     return assembled.problem
 
 
-def own_evidence(args, catalog: Catalog) -> QualityTable | None:
-    """--quality and --evals (through --eval-mapping) as one table, in --precedence order."""
+def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:
+    """(eval figures from --evals through --eval-mapping, the --quality table). With
+    --keep-samples, the evals' per-sample results are written under the data folder."""
     own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
     paths = getattr(args, "evals", [])
     if not paths:
-        return own
-    mapping = load_eval_mapping(args.eval_mapping, catalog) if args.eval_mapping else EvalMapping()
-    figures, _ = import_evals(paths, mapping, catalog)
-    return evidence_table([], figures, own, args.precedence)
+        return [], own
+    mapping = (
+        load_eval_mapping(args.eval_mapping, catalog)
+        if getattr(args, "eval_mapping", None)
+        else EvalMapping()
+    )
+    figures, samples = import_evals(paths, mapping, catalog)
+    if getattr(args, "keep_samples", False) and samples:
+        print(f"kept {len(samples):,} samples in {keep_samples(samples, 'evals')}", file=sys.stderr)
+    return figures, own
+
+
+def own_evidence(args, catalog: Catalog, production=()) -> QualityTable | None:
+    """--quality, --evals and any `production` figures as one table, in --precedence order."""
+    figures, own = evidence_layers(args, catalog)
+    return evidence_table(list(production), figures, own, args.precedence)
 
 
 def confidence_note(args, catalog: Catalog, plan: Plan) -> str | None:

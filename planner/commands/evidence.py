@@ -4,13 +4,15 @@ and what to evaluate next (planner.next_eval)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from foundation.cli import EXIT_OK, print_json
+from foundation.cli import options as opt
 from foundation.formatting import pct
-from planner.commands.common import own_evidence
-from planner.evals.evidence import PRECEDENCE_WORDS
+from planner.commands.common import add_evidence_args, evidence_layers
+from planner.evals.evidence import PRECEDENCE_WORDS, evidence_cells, evidence_table
 from planner.next_eval import LIMIT_WORDS, next_evals
 from planner.problem import PlanSettings
 from planner.quality import default_quality
@@ -22,14 +24,54 @@ EXAMPLE_WORKLOAD = (
 )
 
 
-def run_evidence(args: argparse.Namespace) -> int:
+def add_report_args(cmd) -> None:
+    """The options of the evidence report (shared by `planner quality` and `usage quality`):
+    --evals, --eval-mapping, --precedence, --workload, --quality, --keep-samples, --next,
+    --objective."""
+    add_evidence_args(cmd)
+    cmd.add_argument(
+        "--workload",
+        type=opt.input_file,
+        default=EXAMPLE_WORKLOAD,
+        metavar="FILE",
+        help="the workload --evals and --next are read against (default: the example)",
+    )
+    cmd.add_argument(
+        "--quality", type=opt.input_file, metavar="FILE", help="your hand-typed accuracy table"
+    )
+    cmd.add_argument(
+        "--keep-samples",
+        action="store_true",
+        help="keep the evals' per-sample results: one CSV per import under the data folder",
+    )
+    cmd.add_argument(
+        "--next",
+        action="store_true",
+        help="what to evaluate next: each candidate model's break-even accuracy per class and "
+        "the money at stake a month, ranked (re-solved)",
+    )
+    cmd.add_argument(
+        "--objective",
+        choices=("max-value", "min-cost"),
+        default="max-value",
+        help="the plan --next re-solves (default: max-value)",
+    )
+
+
+def run_evidence(args: argparse.Namespace, production: Callable | None = None) -> int:
+    """The report; `production(catalog)` gives measured figures (usage's outcomes), if any."""
     catalog = load_catalog(args)
     workload = load_workload(args.workload, known_providers=catalog.providers())
-    own = own_evidence(args, catalog)
+    measured = list(production(catalog)) if production else []
+    figures, table = evidence_layers(args, catalog)
+    own = evidence_table(measured, figures, table, args.precedence)
     estimates = not args.no_estimates
     report: dict = {"precedence": PRECEDENCE_WORDS[args.precedence]}
-    if args.evals or args.quality:
-        report["cells"] = _cells(workload, own, catalog, estimates)
+    if own is not None:
+        public = default_quality(catalog.model_ids(), estimates=estimates, catalog=catalog)
+        report["cells"] = evidence_cells(
+            workload, measured, figures, table, public, args.precedence
+        )
     if args.next:
         settings = PlanSettings(objective=args.objective, as_of=date.today())
         found = next_evals(workload, own, catalog, settings, estimates=estimates)
@@ -42,41 +84,22 @@ def run_evidence(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cells(workload, own, catalog, estimates) -> list[dict]:
-    """Per class and model with a figure of your own: yours and the public one, and which
-    the plan uses."""
-    public = default_quality(catalog.model_ids(), estimates=estimates, catalog=catalog)
-    merged = own.overlaid_on(public) if own is not None else public
-    out = []
-    for task in workload.classes:
-        mine = own.for_class(task) if own is not None else {}
-        theirs = public.for_class(task)
-        used = merged.for_class(task)
-        for model, row in sorted(mine.items()):
-            other = theirs.get(model)
-            out.append({
-                "task_class": task.name,
-                "model": model,
-                "yours": round(row.accuracy, 4),
-                "yours_kind": row.evidence,
-                "n": row.n,
-                "yours_source": row.source,
-                "public": None if other is None else round(other.accuracy, 4),
-                "public_source": None if other is None else other.source,
-                "used": used[model].evidence,
-            })  # fmt: skip
-    return out
+KINDS = (("production", "production"), ("eval", "your eval"), ("table", "your table"))
 
 
 def _text(report: dict) -> str:
     lines = [f"Precedence: {report['precedence']}.", ""]
     for cell in report.get("cells", []):
-        public = "no public figure" if cell["public"] is None else f"public {pct(cell['public'])}"
+        lines.append(f"{cell['task_class']} / {cell['model']} (the plan uses: {cell['plan_uses']})")
+        for kind, words in KINDS:
+            if cell[kind] is not None:
+                lines.append(f"    {words:<12} {pct(cell[kind]):>6}  {cell[kind + '_source']}")
+        public = cell["public"]
         lines.append(
-            f"{cell['task_class']} / {cell['model']}: {cell['yours_kind']} "
-            f"{pct(cell['yours'])} ({public}; the plan uses the {cell['used']} figure)"
+            f"    {'public':<12} {pct(public):>6}  {cell['public_source']}"
+            if public is not None
+            else f"    {'public':<12} {'-':>6}  no public figure for this cell"
         )
-        lines.append(f"    {cell['yours_source']}")
     if "next" in report:
         lines += ["", "What to evaluate next (break-even accuracy, re-solved):"]
         lines += [f"  {e['sentence']}" for e in report["next"]] or ["  nothing: no candidate"]

@@ -28,8 +28,7 @@ from planner.accuracy import (
     coverage,
     fitted,
 )
-from planner.commands.common import add_evidence_args
-from planner.commands.evidence import EXAMPLE_WORKLOAD, run_evidence
+from planner.commands.evidence import add_report_args, run_evidence
 from pricing.cli import add_prices_arg, load_catalog
 
 
@@ -44,33 +43,11 @@ def register(sub) -> None:
         help="only figures measured on the reference scale (no estimates from other sources)",
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")
-    add_evidence_args(cmd)
-    cmd.add_argument(
-        "--workload",
-        type=opt.input_file,
-        default=EXAMPLE_WORKLOAD,
-        metavar="FILE",
-        help="the workload --evals and --next are read against (default: the example)",
-    )
-    cmd.add_argument(
-        "--quality", type=opt.input_file, metavar="FILE", help="your hand-typed accuracy table"
-    )
-    cmd.add_argument(
-        "--next",
-        action="store_true",
-        help="what to evaluate next: each candidate model's break-even accuracy per class and "
-        "the money at stake a month, ranked (re-solved)",
-    )
-    cmd.add_argument(
-        "--objective",
-        choices=("max-value", "min-cost"),
-        default="max-value",
-        help="the plan --next re-solves (default: max-value)",
-    )
+    add_report_args(cmd)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.evals or args.next:
+    if args.evals or args.next or args.quality:
         return run_evidence(args)
     catalog = load_catalog(args)
     ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]

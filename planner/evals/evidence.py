@@ -197,3 +197,40 @@ def split_kinds(figures: list[EvalFigure]) -> tuple[list[EvalFigure], list[EvalF
         [f for f in figures if f.kind == "production"],
         [f for f in figures if f.kind != "production"],
     )
+
+
+def evidence_cells(
+    workload,
+    production: list[EvalFigure],
+    evals: list[EvalFigure],
+    own: QualityTable | None,
+    public: QualityTable,
+    precedence: str = DEFAULT_PRECEDENCE,
+) -> list[dict]:
+    """Per class and model with a figure of the organisation's own: the production, eval,
+    hand-typed and public figures side by side (None where there is none), each with its
+    source, and which one the plan uses under `precedence`."""
+    layers = {
+        "production": QualityTable(rows_of(production), "production"),
+        "eval": QualityTable(rows_of(evals), "evals"),
+        "table": own or QualityTable((), "none"),
+    }
+    merged = evidence_table(production, evals, own, precedence)
+    used = merged.overlaid_on(public) if merged is not None else public
+    out = []
+    for task in workload.classes:
+        found = {kind: table.for_class(task) for kind, table in layers.items()}
+        theirs, chosen = public.for_class(task), used.for_class(task)
+        for model in sorted(set().union(*found.values())):
+            cell: dict = {"task_class": task.name, "model": model}
+            for kind, rows in found.items():
+                row = rows.get(model)
+                cell[kind] = None if row is None else row.accuracy
+                cell[f"{kind}_n"] = None if row is None else row.n
+                cell[f"{kind}_source"] = None if row is None else row.source
+            other = theirs.get(model)
+            cell["public"] = None if other is None else other.accuracy
+            cell["public_source"] = None if other is None else other.source
+            cell["plan_uses"] = chosen[model].evidence if model in chosen else ""
+            out.append(cell)
+    return out

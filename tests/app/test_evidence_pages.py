@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from app import evidence_view
@@ -68,8 +69,13 @@ def test_data_page_shows_eval_figures_beside_public_ones_and_what_to_evaluate_ne
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     frames = [d.value for d in at.dataframe]
-    figures = next(f for f in frames if "your_figure" in f.columns)
+    figures = next(f for f in frames if "eval_n" in f.columns)
     row = figures.iloc[0]
-    assert (row["model"], row["n"], row["plan_uses"]) == ("anthropic/claude-haiku-5-5", 40, "eval")
+    assert (row["model"], row["eval_n"], row["plan_uses"]) == (
+        "anthropic/claude-haiku-5-5",
+        40,
+        "eval",
+    )
+    assert row["eval"] == 0.8 and pd.isna(row["public"])
     nxt = next(f for f in frames if "break_even_accuracy" in f.columns)
     assert len(nxt) and (nxt["at_stake_usd_a_month"].dropna() >= 0).all()

@@ -127,12 +127,13 @@ def test_quality_command_shows_eval_figures_and_what_to_evaluate_next(capsys):
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     [cell] = report["cells"]
-    assert (cell["model"], cell["n"], cell["yours"], cell["used"]) == (
+    assert (cell["model"], cell["eval_n"], cell["eval"], cell["plan_uses"]) == (
         "anthropic/claude-haiku-5-5",
         40,
         0.8,
         "eval",
     )
+    assert cell["production"] is None and cell["public"] is None
     sentences = [e["sentence"] for e in report["next"]]
     assert any(
         s.startswith("claude-haiku-5-5 would take Support ticket triage at") for s in sentences

@@ -34,3 +34,24 @@ def test_the_same_class_and_month_may_repeat_for_different_models():
     assert len(parse_outcomes(text, "o.csv", "csv").rows) == 2
     with pytest.raises(InputError, match="two rows"):
         parse_outcomes(text + "support,Triage,openai/gpt-5,2026-10,1,1,1\n", "o.csv", "csv")
+
+
+def test_usage_quality_shows_production_beside_evals_and_the_switch(tmp_path, capsys):
+    import json
+    from pathlib import Path
+
+    from usage import cli
+
+    evals = Path(__file__).resolve().parents[2] / "data" / "evals"
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(
+        HEADER + "support,Support ticket triage,anthropic/claude-haiku-5-5,2026-11,2500,2115,1\n"
+    )
+    base = ["quality", "--outcomes", str(outcomes), "--evals", str(evals / "ticket-triage.eval"),
+            "--eval-mapping", str(evals / "mapping.csv"), "--json"]  # fmt: skip
+    for precedence, used in (("production-first", "production"), ("evals-first", "eval")):
+        assert cli.main([*base, "--precedence", precedence]) == 0
+        [cell] = json.loads(capsys.readouterr().out)["cells"]
+        assert (cell["production"], cell["production_n"]) == (0.846, 2500)
+        assert (cell["eval"], cell["eval_n"], cell["plan_uses"]) == (0.8, 40, used)
+        assert "95% interval" in cell["production_source"]
