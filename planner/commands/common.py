@@ -206,7 +206,10 @@ def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:
 def own_evidence(args, catalog: Catalog, production=()) -> QualityTable | None:
     """--quality, --evals and any `production` figures as one table, in --precedence order."""
     figures, own = evidence_layers(args, catalog)
-    return evidence_table(list(production), figures, own, args.precedence)
+    if not figures and not production:
+        return own
+    precedence = getattr(args, "precedence", DEFAULT_PRECEDENCE)
+    return evidence_table(list(production), figures, own, precedence)
 
 
 def confidence_note(args, catalog: Catalog, plan: Plan) -> str | None:
