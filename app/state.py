@@ -49,6 +49,7 @@ EVAL_NOTE = "eval_note"  # what the last eval import added, and where its sample
 EVAL_UPLOADER = "eval_uploader"
 EVAL_MAPPING_UPLOADER = "eval_mapping_uploader"
 NEXT_EVAL_TABLE = "next_eval_table"
+NEXT_EVAL_SHOWN = "next_eval_shown"  # Portfolio: re-solve what to evaluate next (1-2 s)
 
 # -- inputs ----------------------------------------------------------------------------------
 WORKLOAD_CSV = "workload_csv"  # the last good workload, as CSV text (what every plan uses)

@@ -77,9 +77,11 @@ st.subheader("What a price cut would change")
 explain_view.break_even_section(request, ctx.prices, "model")
 
 st.subheader("What to evaluate next")
-for line in evidence_view.next_lines(loaders.next_evals(request.key(), ctx.prices)):
-    st.text(line)
-st.caption(LIMIT_WORDS + " The full table is on the Data page (Accuracy).")
+if st.toggle("Find the break-even accuracy of models worth evaluating (re-solves, 1-2 s)",
+             key=S.NEXT_EVAL_SHOWN):  # fmt: skip
+    for line in evidence_view.next_lines(loaders.next_evals(request.key(), ctx.prices)):
+        st.text(line)
+    st.caption(LIMIT_WORDS + " The full table is on the Data page (Accuracy).")
 
 frontier = loaders.frontier(request.with_(budget_usd=None).key(), ctx.prices)
 if len(frontier):

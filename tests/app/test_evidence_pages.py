@@ -52,6 +52,8 @@ def test_portfolio_states_what_the_confidence_costs_re_solved():
     at = new_app()
     at.session_state[S.CONFIDENCE] = "90"
     at.switch_page("app_pages/portfolio.py").run()
+    assert not any("would take" in t.value for t in at.text)  # off until asked: it re-solves
+    at.toggle(key=S.NEXT_EVAL_SHOWN).set_value(True).run()
     assert not at.exception
     [info] = [i.value for i in at.info if "confidence" in i.value]
     extra = planned_spend(confidence="90") - planned_spend()
