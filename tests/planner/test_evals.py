@@ -217,3 +217,19 @@ def test_fuzzed_harness_files_raise_only_input_error():
 def test_fuzzed_plain_csv_raises_only_input_error():
     data = FILES[4].read_bytes()[:1500]
     _only_input_errors(lambda d: parse_plain(d, "s.csv"), _mutations(data, 7))
+
+
+def test_an_older_deflate_eval_log_reads_as_the_zstd_one():
+    """Inspect before zstd wrote deflate members: the same log re-packed reads the same."""
+    from planner.evals.inspect_log import _member
+
+    data = FILES[0].read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            out.writestr(info.filename, _member(archive, info, data, "t.eval"))
+    assert (
+        parse_inspect(buffer.getvalue(), "old.eval").samples
+        == parse_inspect(data, "new.eval").samples
+    )
