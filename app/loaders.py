@@ -173,6 +173,13 @@ def plan_roi(request_key: str, prices_fingerprint: str) -> RoiReport:
     return roi_report(plan(request_key, prices_fingerprint))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def next_evals(request_key: str, prices_fingerprint: str) -> list:
+    """What to evaluate next for a request's plan (re-solved; about a second)."""
+    request = planning.PlanRequest.from_key(request_key)
+    return planning.next_evals_of(request, _catalog(prices_fingerprint))
+
+
 def forecast_key(settings: ForecastSettings) -> str:
     return json.dumps(asdict(settings), sort_keys=True)
 

@@ -30,9 +30,17 @@ from foundation.inputs import (
 )
 from planner.assemble import Assembled, assemble
 from planner.assemble import unplannable as left_out
+from planner.evals.evidence import (
+    CONFIDENCES,
+    evidence_cells,
+    evidence_table,
+    figures_from_csv,
+    split_kinds,
+)
+from planner.next_eval import NextEval, next_evals
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
-from planner.quality import QualityTable, parse_quality
+from planner.quality import QualityTable, default_quality, parse_quality
 from planner.retirement import RetirementStep, retirement_steps
 from planner.workload import Workload, parse_workload
 from pricing.catalog import Catalog
@@ -149,6 +157,9 @@ class PlanRequest:
     cap_basis: str = "tasks"  # what a vendor cap limits (planner.problem.CAP_BASES)
     self_hosted_replicas: bool = False  # self-hosted priced as whole reserved replicas
     estimates: bool = True  # estimated accuracy figures fill gaps (planner.accuracy)
+    evidence_csv: str = ""  # imported eval and production figures (planner.evals.evidence)
+    precedence: str = "production-first"  # which of your figures wins (planner.evals)
+    confidence: str = "off"  # floors met with this confidence: off, 80, 90 or 95
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
     exclude_retiring_months: int = 0  # only models available this many months (0: any)
     with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
@@ -181,15 +192,18 @@ def workload_of(request: PlanRequest, catalog: Catalog) -> Workload:
 
 
 def own_quality_of(request: PlanRequest, catalog: Catalog) -> QualityTable | None:
-    """The user's own accuracy table, or None when there is none."""
-    if not request.quality_text:
-        return None
-    return parse_quality(
-        request.quality_text,
-        request.quality_source or "your accuracy table",
-        catalog.model_ids(),
-        request.quality_format,
-    )
+    """The user's own figures: production outcomes, imported evals and the accuracy table,
+    in the request's precedence; None when there are none."""
+    table = None
+    if request.quality_text:
+        table = parse_quality(
+            request.quality_text,
+            request.quality_source or "your accuracy table",
+            catalog.model_ids(),
+            request.quality_format,
+        )
+    production, evals = split_kinds(figures_from_csv(request.evidence_csv))
+    return evidence_table(production, evals, table, request.precedence)
 
 
 def settings_of(request: PlanRequest) -> PlanSettings:
@@ -224,6 +238,7 @@ def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
         settings_of(request),
         request.floor_shift_pts,
         estimates=request.estimates,
+        confidence=CONFIDENCES[request.confidence],
     )
 
 
@@ -239,8 +254,9 @@ def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:
     own = own_quality_of(request, catalog)
     settings = settings_of(request)
     errors = left_out(
-        workload, own, catalog, settings, request.floor_shift_pts, estimates=request.estimates
-    )
+        workload, own, catalog, settings, request.floor_shift_pts, estimates=request.estimates,
+        confidence=CONFIDENCES[request.confidence],
+    )  # fmt: skip
     return [str(error) for error in errors]
 
 
@@ -335,3 +351,30 @@ def input_error_text(exc: BaseException) -> str:
     if isinstance(exc, LookupError) and exc.args:
         return str(exc.args[0])
     return str(exc)
+
+
+def next_evals_of(request: PlanRequest, catalog: Catalog) -> list[NextEval]:
+    """What to evaluate next for the request's plan (planner.next_eval), ranked."""
+    workload = parse_workload(
+        request.workload_csv, request.workload_source, "csv", catalog.providers()
+    )
+    settings = settings_of(request)
+    if request.floor_shift_pts:
+        workload = workload.with_floor_shift(request.floor_shift_pts / 100)
+    return next_evals(workload, own_quality_of(request, catalog), catalog, settings,
+                      estimates=request.estimates,
+                      confidence=CONFIDENCES[request.confidence])  # fmt: skip
+
+
+def evidence_cells_of(request: PlanRequest, catalog: Catalog) -> list[dict]:
+    """Production, eval, table and public figures per cell (planner.evals.evidence)."""
+    workload = parse_workload(
+        request.workload_csv, request.workload_source, "csv", catalog.providers()
+    )
+    table = None
+    if request.quality_text:
+        table = parse_quality(request.quality_text, request.quality_source or "your accuracy table",
+                              catalog.model_ids(), request.quality_format)  # fmt: skip
+    production, evals = split_kinds(figures_from_csv(request.evidence_csv))
+    public = default_quality(catalog.model_ids(), estimates=request.estimates, catalog=catalog)
+    return evidence_cells(workload, production, evals, table, public, request.precedence)

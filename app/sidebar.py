@@ -19,10 +19,11 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import deferred, loaders, planning, shared_scenarios
+from app import deferred, loaders, planning, shared_scenarios, sidebar_evidence
 from app import state as S
 from app.format import money, pct
 from app.scenario_file import scenario_json
+from planner.evals.evidence import DEFAULT_PRECEDENCE
 from planner.retirement import RETIREMENT_MONTHS
 from pricing.catalog import Catalog
 
@@ -117,6 +118,7 @@ def _plan_sidebar() -> PlanContext | None:
     _sliders(ss, ranges)
     write_url(ss, ranges.defaults())
     _more_settings(ss, ranges)
+    sidebar_evidence.settings()
     growth = ss[S.GROWTH]
     return PlanContext(
         catalog=catalog,
@@ -157,7 +159,7 @@ def _prepare(ss: Any, ranges: Ranges) -> None:
     )
     _follow_default(ss, S.GROWTH, ranges.growth_default, S.GROWTH_DEFAULT, *ranges.growth_range)
     defaults = ranges.defaults()
-    for key in (*S.URL_KEYS, *S.SETTING_KEYS):
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS, *S.EVIDENCE_KEYS):
         # Re-assigning keeps a widget's value across page switches.
         ss[key] = ss[key] if ss.get(key) is not None else defaults.get(key, S.DEFAULTS.get(key))
 
@@ -313,6 +315,9 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         estimates=bool(ss.get(S.ESTIMATES, True)),
         exclude_retiring_months=RETIREMENT_MONTHS if ss.get(S.EXCLUDE_RETIRING) else 0,
         with_illustrative=bool(ss.get(S.WITH_ILLUSTRATIVE, False)),
+        evidence_csv=sidebar_evidence.evidence_csv(ss),
+        precedence=str(ss.get(S.PRECEDENCE) or DEFAULT_PRECEDENCE),
+        confidence=str(ss.get(S.CONFIDENCE) or "off"),
     )
 
 

@@ -37,6 +37,20 @@ SETTING_KEYS: tuple[str, ...] = (
     ESTIMATES,
 )
 
+# -- accuracy evidence: imported evals, precedence and confidence (planner.evals) ------------
+CONFIDENCE = "confidence"  # "off", "80", "90" or "95": floors met with that confidence
+PRECEDENCE = "precedence"  # "production-first" or "evals-first"
+EVIDENCE_KEYS: tuple[str, ...] = (CONFIDENCE, PRECEDENCE)  # kept across page switches
+EVAL_FILES = "eval_files"  # list of (name, bytes): the eval result files imported
+EVAL_MAPPING = "eval_mapping"  # (name, bytes) of the eval mapping file, or None
+EVAL_FIGURES_CSV = "eval_figures_csv"  # the imported evals' figures (planner.evals.evidence)
+EVAL_ERROR = "eval_error"  # why the last eval import was refused, or None
+EVAL_NOTE = "eval_note"  # what the last eval import added, and where its samples are kept
+EVAL_UPLOADER = "eval_uploader"
+EVAL_MAPPING_UPLOADER = "eval_mapping_uploader"
+NEXT_EVAL_TABLE = "next_eval_table"
+NEXT_EVAL_SHOWN = "next_eval_shown"  # Portfolio: re-solve what to evaluate next (1-2 s)
+
 # -- inputs ----------------------------------------------------------------------------------
 WORKLOAD_CSV = "workload_csv"  # the last good workload, as CSV text (what every plan uses)
 WORKLOAD_SOURCE = "workload_source"  # where it came from, for captions and messages
@@ -160,6 +174,11 @@ DEFAULTS: dict[str, Any] = {
     REPLICAS: False,
     EXCLUDE_RETIRING: False,
     WITH_ILLUSTRATIVE: False,
+    CONFIDENCE: "off",
+    PRECEDENCE: "production-first",
+    EVAL_FIGURES_CSV: "",
+    EVAL_ERROR: None,
+    EVAL_NOTE: None,
     WORKLOAD_EDIT_ERROR: None,
     WORKLOAD_UPLOAD_ERROR: None,
     EDITOR_REVISION: 0,

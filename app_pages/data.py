@@ -6,12 +6,24 @@ sidebar: a scenario file sets the sliders); what the page says comes from app/da
 import pandas as pd
 import streamlit as st
 
-from app import catalog_view, charts, inputs, loaders, sidebar, tables, usage_uploads
+from app import (
+    catalog_view,
+    charts,
+    evidence_view,
+    inputs,
+    loaders,
+    planning,
+    sidebar,
+    tables,
+    usage_uploads,
+)
 from app import data_view as view
 from app import state as S
 from app.format import md_escape
 from app.planning import input_error_text
 from foundation.csvfile import for_a_person
+from foundation.errors import InputError
+from planner.next_eval import LIMIT_WORDS
 from planner.quality import quality_template_csv
 from planner.workload import WORKLOAD_COLUMNS, workload_template_csv
 
@@ -74,6 +86,7 @@ def _quality_section() -> None:
                         key=S.QUALITY_TEMPLATE)  # fmt: skip
     if own:
         row.button("Use the benchmark only", on_click=inputs.drop_quality, args=(ss,))
+    _evidence_section()
     catalog_view.render_accuracy_coverage(model_ids, bool(ss.get(S.ESTIMATES, True)))
     if ctx is not None:
         try:
@@ -86,6 +99,63 @@ def _quality_section() -> None:
         )
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(matrix, column_config=dict.fromkeys(matrix.columns, percent))
+
+
+def _import_evals() -> None:
+    """On upload: the eval files (and mapping) into figures, or the located reason not."""
+    files = [(f.name, f.getvalue()) for f in ss.get(S.EVAL_UPLOADER) or []]
+    mapping = ss.get(S.EVAL_MAPPING_UPLOADER)
+    if not files:
+        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE], ss[S.EVAL_ERROR] = "", None, None
+        return
+    try:
+        mapped = (mapping.name, mapping.getvalue()) if mapping else None
+        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE] = evidence_view.import_evals(files, mapped, catalog)
+        ss[S.EVAL_ERROR] = None
+    except (InputError, OSError) as exc:
+        ss[S.EVAL_ERROR] = str(exc)
+
+
+def _evidence_section() -> None:
+    st.markdown(
+        "**Your evals and production outcomes.** Upload Inspect AI logs (.eval or .json), "
+        "promptfoo results (.json), lm-evaluation-harness results_*.json with their "
+        "samples_*.jsonl, or a per-sample CSV (task_class, model, sample_id, score), and a "
+        "mapping CSV (kind, name, maps_to). Outcomes rows that name a model (Actual usage, "
+        "below) are measured accuracy from production."
+    )
+    cols = st.columns(2)
+    limit = inputs.MAX_UPLOAD_MB
+    cols[0].file_uploader("Eval results", key=S.EVAL_UPLOADER, accept_multiple_files=True,
+                          on_change=_import_evals, max_upload_size=limit)  # fmt: skip
+    cols[1].file_uploader("Eval mapping (CSV)", key=S.EVAL_MAPPING_UPLOADER,
+                          on_change=_import_evals, max_upload_size=limit)  # fmt: skip
+    if ss.get(S.EVAL_ERROR):
+        st.error(evidence_view.eval_error_text(ss[S.EVAL_ERROR]))
+    elif ss.get(S.EVAL_NOTE):
+        st.success(md_escape(ss[S.EVAL_NOTE]))
+    if ctx is None:
+        return
+    st.markdown(evidence_view.precedence_line(ctx.request.precedence))
+    try:
+        table = evidence_view.figures_table(planning.evidence_cells_of(ctx.request, catalog))
+    except (ValueError, LookupError) as exc:
+        st.error(md_escape(input_error_text(exc)))
+        return
+    if len(table):
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(table, hide_index=True,
+                     column_config=dict.fromkeys(("production", "eval", "table", "public"),
+                                                 percent))  # fmt: skip
+    st.markdown(
+        "**What to evaluate next** (break-even accuracy, re-solved; ranked by money at stake)"
+    )
+    found = loaders.next_evals(ctx.request.key(), ctx.prices)
+    st.dataframe(evidence_view.next_table(found), hide_index=True, key=S.NEXT_EVAL_TABLE,
+                 column_config={"break_even_accuracy": st.column_config.NumberColumn(
+                     format="percent"), "at_stake_usd_a_month": st.column_config.NumberColumn(
+                     format="dollar")})  # fmt: skip
+    st.caption(LIMIT_WORDS)
 
 
 def _prices_section() -> None:

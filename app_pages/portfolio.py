@@ -4,9 +4,10 @@ The tiles and sentences come from app/portfolio_view.py; this page renders."""
 
 import streamlit as st
 
-from app import charts, explain_view, loaders, render, tables
+from app import charts, evidence_view, explain_view, loaders, render, tables
 from app import portfolio_view as view
 from app import state as S
+from planner.next_eval import LIMIT_WORDS
 
 ctx, plan = render.title_and_plan("Portfolio: who does which work")
 request = ctx.request
@@ -15,6 +16,11 @@ assert totals is not None
 
 budget_step, _ = explain_view.marginals(request.key(), ctx.prices)
 render.tiles(view.tiles(totals, budget_step))
+if request.confidence != "off":
+    point = loaders.plan(request.with_(confidence="off").key(), ctx.prices).totals
+    st.info(evidence_view.confidence_line(
+        request.confidence, totals.monthly_cost_usd, point.monthly_cost_usd if point else None
+    ))  # fmt: skip
 
 assignments = tables.assignment_table(plan)
 st.plotly_chart(charts.flow_sankey(assignments), key=S.FLOW_CHART)
@@ -69,6 +75,13 @@ explain_view.replicas_section(plan)
 
 st.subheader("What a price cut would change")
 explain_view.break_even_section(request, ctx.prices, "model")
+
+st.subheader("What to evaluate next")
+if st.toggle("Find the break-even accuracy of models worth evaluating (re-solves, 1-2 s)",
+             key=S.NEXT_EVAL_SHOWN):  # fmt: skip
+    for line in evidence_view.next_lines(loaders.next_evals(request.key(), ctx.prices)):
+        st.text(line)
+    st.caption(LIMIT_WORDS + " The full table is on the Data page (Accuracy).")
 
 frontier = loaders.frontier(request.with_(budget_usd=None).key(), ctx.prices)
 if len(frontier):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from foundation.errors import InputError, UnknownIdError
 from foundation.tables import nearest
+from planner.evals.evidence import at_confidence
 from planner.problem import PlanningProblem, PlanSettings, build_problem
 from planner.problem import plannable as available
 from planner.quality import QualityTable, default_quality
@@ -37,15 +38,20 @@ def assemble(
     floor_shift_pts: float = 0.0,
     *,
     estimates: bool | None = None,
+    confidence: float | None = None,
 ) -> Assembled:
     """The planning problem for these inputs. `estimates` (None: PLANNER_ESTIMATES) says
-    whether estimated accuracy figures fill the default table's gaps.
+    whether estimated accuracy figures fill the default table's gaps; `confidence` (None:
+    off; 0.8, 0.9 or 0.95) puts every figure at the low end of its interval
+    (planner.evals.evidence.at_confidence).
 
     Raises UnknownIdError for an id in the settings that the catalog does not hold, and
     InputError when no class at all can be planned.
     """
     check_ids(settings, catalog)
-    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts, estimates)
+    workload, quality = _prepared(
+        workload, own_quality, catalog, floor_shift_pts, estimates, confidence
+    )
     plannable, left_out = split_plannable(workload, quality, catalog, settings)
     if not plannable:
         raise _none_plannable(workload, left_out)
@@ -61,11 +67,27 @@ def unplannable(
     floor_shift_pts: float = 0.0,
     *,
     estimates: bool | None = None,
+    confidence: float | None = None,
 ) -> list[InputError]:
     """The classes `assemble` would leave out, with the reason for each, without costing
     anything (cheap enough to ask on every rerun)."""
-    workload, quality = _prepared(workload, own_quality, catalog, floor_shift_pts, estimates)
+    workload, quality = _prepared(
+        workload, own_quality, catalog, floor_shift_pts, estimates, confidence
+    )
     return split_plannable(workload, quality, catalog, settings)[1]
+
+
+def planning_quality(
+    workload: Workload,
+    own_quality: QualityTable | None,
+    catalog: Catalog,
+    floor_shift_pts: float = 0.0,
+    *,
+    estimates: bool | None = None,
+    confidence: float | None = None,
+) -> tuple[Workload, QualityTable]:
+    """The workload (floors shifted) and the accuracy table `assemble` plans with."""
+    return _prepared(workload, own_quality, catalog, floor_shift_pts, estimates, confidence)
 
 
 def _prepared(
@@ -74,11 +96,13 @@ def _prepared(
     catalog: Catalog,
     shift_pts: float,
     estimates: bool | None = None,
+    confidence: float | None = None,
 ) -> tuple[Workload, QualityTable]:
     """The workload with its floors shifted, and the accuracy table it is planned with."""
     quality = default_quality(catalog.model_ids(), estimates=estimates, catalog=catalog)
     if own_quality is not None:
         quality = own_quality.overlaid_on(quality)
+    quality = at_confidence(quality, confidence)
     if shift_pts:
         workload = workload.with_floor_shift(shift_pts / 100)
     return workload, quality

@@ -67,6 +67,13 @@ class QualityRow:
     # Sourced defaults only: a reasoning model's measured token overhead multiplies the class's
     # nominal output tokens (planner.accuracy.tokens).
     output_tokens_factor: float | None = None
+    # The evidence behind the figure (planner.evals.evidence): what kind it is (production,
+    # eval, table, public, estimate), and either its sample count and successes (a Wilson
+    # interval) or its own error in points (an estimate's held-out error).
+    evidence: str = ""
+    n: int | None = None
+    successes: float | None = None
+    error_pts: float | None = None
 
     def __post_init__(self):
         if (self.task_class is None) == (self.category is None):
@@ -204,6 +211,7 @@ def _quality_row_of(record: Record, known: set[str] | None) -> QualityRow:
         output_tokens=row.output_tokens,
         cost_per_task_usd=row.cost_per_task_usd,
         source=row.source or f"{record.source}, {record.where}",
+        evidence="table",
     )
 
 
@@ -248,6 +256,8 @@ def _default_table(
             accuracy=f.accuracy,
             source=f.source,
             output_tokens_factor=f.output_tokens_factor,
+            evidence="estimate" if f.estimated else "public",
+            error_pts=f.held_out_pts if f.estimated else None,
         )
         for f in figures
         if known is None or f.model in known

@@ -4,9 +4,13 @@ An outcomes file (CSV or JSON, a list or `{"outcomes": [...]}`) has one row per 
 task class and calendar month:
 
     team, task_class, period (YYYY-MM), tasks_attempted, tasks_succeeded,
-    value_per_success_usd  or  total_value_usd
+    value_per_success_usd  or  total_value_usd,  and optionally  model
 
-At least one of team and task_class is given; a row with only a team covers all of that
+At least one of team and task_class is given. A row that names the model (a catalog id or a
+name an export would carry) and a task class is also evidence of that model's accuracy on
+that class, measured on real work (`production_figures`: planner.evals.production).
+
+A row with only a team covers all of that
 team's work, a row with only a task class covers that class across teams. Every row is parsed
 into a strict pydantic record; every bad row is reported with its file, row and field, and
 the good rows are kept.
@@ -24,6 +28,10 @@ from pydantic import AfterValidator, model_validator
 from foundation.errors import InputError
 from foundation.inputs import Count, StrictRecord, Text, Usd, parse_rows, read_regular_file
 from foundation.tables import Columns, format_of, records_of
+from planner.evals.figures import EvalFigure
+from planner.evals.production import ProductionCount, figures_from_counts
+from pricing.catalog import Catalog
+from pricing.resolve import ModelIndex, resolve_model
 
 OUTCOME_COLUMNS = (
     "team",
@@ -33,6 +41,7 @@ OUTCOME_COLUMNS = (
     "tasks_succeeded",
     "value_per_success_usd",
     "total_value_usd",
+    "model",
 )
 _COLUMNS = Columns(
     OUTCOME_COLUMNS,
@@ -64,6 +73,7 @@ class Outcome(StrictRecord):
     tasks_succeeded: Count
     value_per_success_usd: Usd | None = None
     total_value_usd: Usd | None = None
+    model: Text | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:
@@ -123,12 +133,30 @@ def _blank_to_none(cells: Mapping[str, Any]) -> dict[str, Any]:
 def _check_unique(rows: list[Outcome], source: str) -> None:
     seen: set[tuple] = set()
     for row in rows:
-        key = (row.team, row.task_class, row.period)
+        key = (row.team, row.task_class, row.model, row.period)
         if key in seen:
+            model = f", model {row.model!r}" if row.model else ""
             raise InputError(
                 source,
-                f"has two rows for team {row.team!r}, task class {row.task_class!r} "
+                f"has two rows for team {row.team!r}, task class {row.task_class!r}{model} "
                 f"in {row.period}; keep one",
                 field="period",
             )
         seen.add(key)
+
+
+def production_figures(outcomes: Outcomes, catalog: Catalog) -> list[EvalFigure]:
+    """Measured accuracy per task class and model from the rows that name both (summed over
+    teams and months), with n and a Wilson interval. A model name is resolved as usage
+    exports are (pricing.resolve); a name that resolves to no catalog model is left out."""
+    index = ModelIndex.of(catalog)
+    counts = []
+    for row in outcomes.rows:
+        if not (row.model and row.task_class):
+            continue
+        found = resolve_model(row.model, "", index)
+        if found.model is not None:
+            model = f"{found.provider}/{found.model}"
+            counts.append(ProductionCount(row.task_class, model, row.tasks_attempted,
+                                          row.tasks_succeeded, row.period))  # fmt: skip
+    return figures_from_counts(counts, "outcomes")

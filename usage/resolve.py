@@ -1,171 +1,25 @@
-"""Exported model names -> catalog models.
-
-Tried in order, the first hit wins:
-1. the user's mapping file (exact name, case-insensitive);
-2. the name as a catalog id (`openai/gpt-4o`, `groq/openai/gpt-oss-120b`);
-3. the name after each leading route segment is dropped (`azure/gpt-4o` -> `gpt-4o` at
-   openai; `vertex_ai/gemini-2.5-pro` -> google), and Bedrock ids
-   (`us.anthropic.claude-sonnet-4-20250514-v1:0`);
-4. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`),
-   a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` -> `claude-sonnet-4-0`)
-   or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
-A name is looked up, in every form, at the provider the route, the export or the format
-names first; a name that provider does not have is then looked up across the catalog and
-taken only when one provider has it (first-party providers win a tie, e.g. `gpt-oss-120b`
-is openai's before a host's).
-Everything else is unresolved and listed by `python -m usage unresolved`.
+"""Exported model names -> catalog models: the resolution itself lives in pricing.resolve
+(the eval importers use it too); this module adds the user's mapping file of the usage side.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-
 from foundation.errors import InputError
 from foundation.inputs import NonEmptyText, StrictRecord, parse_rows
 from pricing.catalog import Catalog
-from usage.rows import read_csv_records
-
-# Route prefixes and export provider names -> catalog provider ("" = says nothing).
-PROVIDER_NAMES = {
-    "openai": "openai",
-    "azure": "openai",
-    "azure_openai": "openai",
-    "azure openai": "openai",
-    "anthropic": "anthropic",
-    "claude": "anthropic",
-    "vertex_ai": "google",
-    "vertex": "google",
-    "google vertex": "google",
-    "google": "google",
-    "gemini": "google",
-    "google ai studio": "google",
-    "xai": "x-ai",
-    "x-ai": "x-ai",
-    "mistral": "mistral",
-    "mistralai": "mistral",
-    "deepseek": "deepseek",
-    "groq": "groq",
-    "fireworks": "fireworks",
-    "fireworks_ai": "fireworks",
-    "zai": "zai",
-    "z-ai": "zai",
-    "z.ai": "zai",
-}
-FIRST_PARTY = ("openai", "anthropic", "google", "x-ai", "mistral", "deepseek", "zai")
-BEDROCK = re.compile(
-    r"^(?:(?:us|eu|apac|global|au|jp|ca)\.)?(anthropic|meta|mistral|amazon|cohere|deepseek|"
-    r"openai)\.(.+?)(?:-v\d+(?::\d+)?)?$"
+from pricing.resolve import (  # noqa: F401  (re-exported: the usage side's names)
+    BEDROCK,
+    FIRST_PARTY,
+    PROVIDER_NAMES,
+    SNAPSHOT,
+    UNRESOLVED,
+    VARIANT,
+    ModelIndex,
+    Resolution,
+    provider_of,
+    resolve_model,
 )
-SNAPSHOT = re.compile(r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|@\d{4}-\d{2}-\d{2}|@latest)$")
-VARIANT = re.compile(r":[a-z0-9._-]+$")
-
-
-@dataclass(frozen=True)
-class Resolution:
-    provider: str | None
-    model: str | None
-    how: str  # exact | route prefix | dated snapshot | mapping file | unresolved
-
-
-UNRESOLVED = Resolution(None, None, "unresolved")
-
-
-@dataclass
-class ModelIndex:
-    """The catalog's model ids, by provider and by lower-cased name."""
-
-    by_provider: dict[str, dict[str, str]] = field(default_factory=dict)
-    by_name: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, catalog: Catalog) -> ModelIndex:
-        index = cls()
-        for model_id in catalog.model_ids():
-            provider, _, model = model_id.partition("/")
-            index.by_provider.setdefault(provider, {})[model.lower()] = model
-            index.by_name.setdefault(model.lower(), []).append((provider, model))
-        return index
-
-    def at(self, name: str, provider: str) -> tuple[str, str] | None:
-        """The name at the provider the route or the export names, if it has it."""
-        at_provider = self.by_provider.get(provider, {})
-        return (provider, at_provider[name]) if name in at_provider else None
-
-    def anywhere(self, name: str) -> tuple[str, str] | None:
-        """The name across the catalog, when one provider (or one first party) has it."""
-        hits = self.by_name.get(name, [])
-        if len(hits) == 1:
-            return hits[0]
-        first_party = [h for h in hits if h[0] in FIRST_PARTY]
-        return first_party[0] if len(first_party) == 1 else None
-
-
-def provider_of(name: str | None) -> str:
-    """The catalog provider an export's provider name means ("" when unknown)."""
-    if not name:
-        return ""
-    key = name.strip().lower()
-    return PROVIDER_NAMES.get(key, key)
-
-
-def resolve_model(raw: str, hint: str, index: ModelIndex,
-                  aliases: Mapping[str, tuple[str, str]] | None = None) -> Resolution:  # fmt: skip
-    """The catalog model an exported name means, and how it was found."""
-    text = raw.strip()
-    mapped = _alias(text, aliases or {})
-    if mapped:
-        return Resolution(mapped[0], mapped[1], "mapping file")
-    lower = text.lower()
-    provider, _, model = lower.partition("/")
-    if model and model in index.by_provider.get(provider, {}):
-        return Resolution(provider, index.by_provider[provider][model], "exact")
-    default = provider_of(hint)
-    # Every form at the named provider first: OpenAI's `o3-2025-04-16` is openai's o3, even
-    # though a reseller (Azure) lists that exact snapshot id.
-    for name, route_provider, how in _candidates(lower):
-        for variant, variant_how in _variants(name):
-            found = index.at(variant, route_provider or default)
-            if found:
-                return Resolution(found[0], found[1], variant_how or how)
-    for name, _, how in _candidates(lower):
-        for variant, variant_how in _variants(name):
-            found = index.anywhere(variant)
-            if found:
-                return Resolution(found[0], found[1], variant_how or how)
-    return UNRESOLVED
-
-
-def _alias(text: str, aliases: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
-    if text in aliases:
-        return aliases[text]
-    lowered = {k.lower(): v for k, v in aliases.items()}
-    return lowered.get(text.lower())
-
-
-def _candidates(lower: str) -> Iterator[tuple[str, str, str]]:
-    """(name, provider the route names, how) for the name and each shorter route tail."""
-    segments = lower.split("/")
-    for start in range(len(segments)):
-        tail = "/".join(segments[start:])
-        route = next((PROVIDER_NAMES[s] for s in segments[:start] if s in PROVIDER_NAMES), "")
-        how = "exact" if start == 0 else "route prefix"
-        bedrock = BEDROCK.match(tail)
-        if bedrock:
-            yield bedrock.group(2), PROVIDER_NAMES.get(bedrock.group(1), ""), "bedrock id"
-        yield tail, route, how
-
-
-def _variants(name: str) -> Iterator[tuple[str, str]]:
-    """The name, then forms without snapshot dates or variants ("" = keep the caller's how)."""
-    yield name, ""
-    base = VARIANT.sub("", name)
-    base = SNAPSHOT.sub("", base)
-    base = re.sub(r"-v\d+(?::\d+)?$", "", base)
-    for form in (base, base + "-0", base.replace(".", "-"), base.replace(".", "-") + "-0"):
-        if form != name:
-            yield form, "dated snapshot"
+from usage.rows import read_csv_records
 
 
 class MappingRow(StrictRecord):

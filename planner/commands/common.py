@@ -17,9 +17,19 @@ from foundation.cli import EXIT_INFEASIBLE, print_json
 from foundation.cli import options as opt
 from foundation.errors import InputError
 from planner.assemble import assemble
+from planner.evals.evidence import (
+    CONFIDENCES,
+    DEFAULT_PRECEDENCE,
+    PRECEDENCES,
+    confidence_words,
+    evidence_table,
+)
+from planner.evals.loaders import import_evals
+from planner.evals.mapping import EvalMapping, load_eval_mapping
+from planner.evals.store import keep_samples
 from planner.plan import Plan, optimize
 from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
-from planner.quality import load_quality
+from planner.quality import QualityTable, load_quality
 from planner.report import plan_json, plan_text
 from planner.retirement import after_retirement, retirement_steps
 from planner.workload import load_workload
@@ -64,9 +74,43 @@ def add_source_args(
     )
 
 
+def add_evidence_args(p: argparse.ArgumentParser) -> None:
+    """Imported evals, their precedence, and the confidence setting."""
+    p.add_argument(
+        "--evals",
+        action="append",
+        default=[],
+        type=opt.input_file,
+        metavar="FILE",
+        help="an eval result: Inspect AI .eval/.json log, promptfoo JSON, lm-evaluation-harness "
+        "results_*.json (its samples_*.jsonl beside it) or a per-sample CSV (repeatable)",
+    )
+    p.add_argument(
+        "--eval-mapping",
+        type=opt.input_file,
+        metavar="FILE",
+        help="CSV kind,name,maps_to: eval task -> task class, eval model -> catalog id",
+    )
+    p.add_argument(
+        "--precedence",
+        choices=tuple(PRECEDENCES),
+        default=DEFAULT_PRECEDENCE,
+        help="which of your figures wins: production-first (measured in production, then your "
+        "evals, then public benchmarks and estimates; the default) or evals-first",
+    )
+
+
 def add_input_args(p: argparse.ArgumentParser) -> None:
     """The options every planning command shares: inputs, prices, limits and --json."""
     add_source_args(p)
+    add_evidence_args(p)
+    p.add_argument(
+        "--confidence",
+        choices=tuple(CONFIDENCES),
+        default="off",
+        help="meet each floor with at least this confidence (80, 90 or 95 %%): every accuracy "
+        "enters at the low end of its one-sided interval; conservative, costs more",
+    )
     p.add_argument("--single-model", action="store_true", help="one model per class")
     p.add_argument(
         "--self-hosted-replicas",
@@ -174,11 +218,50 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     """--workload and --quality read and assembled into a costed problem; each class that
     cannot be planned is named on stderr, and the others are planned."""
     workload = load_workload(args.workload, known_providers=catalog.providers())
-    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
-    assembled = assemble(workload, own, catalog, settings)
+    own = own_evidence(args, catalog)
+    confidence = CONFIDENCES[getattr(args, "confidence", "off")]
+    assembled = assemble(workload, own, catalog, settings, confidence=confidence)
     for error in assembled.unplannable:
         print(f"warning: {error}", file=sys.stderr)
     return assembled.problem
+
+
+def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:
+    """(eval figures from --evals through --eval-mapping, the --quality table). With
+    --keep-samples, the evals' per-sample results are written under the data folder."""
+    own = load_quality(args.quality, catalog.model_ids()) if args.quality else None
+    paths = getattr(args, "evals", [])
+    if not paths:
+        return [], own
+    mapping = (
+        load_eval_mapping(args.eval_mapping, catalog)
+        if getattr(args, "eval_mapping", None)
+        else EvalMapping()
+    )
+    figures, samples = import_evals(paths, mapping, catalog)
+    if getattr(args, "keep_samples", False) and samples:
+        print(f"kept {len(samples):,} samples in {keep_samples(samples, 'evals')}", file=sys.stderr)
+    return figures, own
+
+
+def own_evidence(args, catalog: Catalog, production=()) -> QualityTable | None:
+    """--quality, --evals and any `production` figures as one table, in --precedence order."""
+    figures, own = evidence_layers(args, catalog)
+    if not figures and not production:
+        return own
+    precedence = getattr(args, "precedence", DEFAULT_PRECEDENCE)
+    return evidence_table(list(production), figures, own, precedence)
+
+
+def confidence_note(args, catalog: Catalog, plan: Plan) -> str | None:
+    """What --confidence costs a month, re-solved with it off; None when it is off."""
+    level = CONFIDENCES[getattr(args, "confidence", "off")]
+    if level is None or plan.totals is None:
+        return None
+    base = optimize(assembled_problem(
+        argparse.Namespace(**{**vars(args), "confidence": "off"}), catalog, plan_settings(args)
+    ))  # fmt: skip
+    return confidence_words(level, plan, base)
 
 
 def load_problem(args, catalog: Catalog | None = None) -> PlanningProblem:
@@ -195,3 +278,10 @@ def no_plan(plan: Plan, as_json: bool) -> int:
         print(plan_text(plan))
     print(f"no feasible plan: {plan.diagnosis.summary}", file=sys.stderr)
     return EXIT_INFEASIBLE
+
+
+def print_confidence(args, catalog: Catalog, plan: Plan) -> None:
+    """The confidence setting's cost, on stderr (stdout stays the plan, text or JSON)."""
+    note = confidence_note(args, catalog, plan)
+    if note:
+        print(note, file=sys.stderr)

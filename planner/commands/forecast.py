@@ -9,6 +9,7 @@ from planner.commands.common import (
     add_input_args,
     load_problem,
     no_plan,
+    print_confidence,
     retirements_json,
     retirements_of,
 )
@@ -124,6 +125,7 @@ def run(args) -> int:
     plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
+    print_confidence(args, catalog, plan)
     steps = retirements_of(args, catalog, plan, settings.months)
     result = forecast(plan, catalog, settings, [(s.on, s.plan) for s in steps])
     if args.json:

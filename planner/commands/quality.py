@@ -4,6 +4,11 @@ For each catalog model and workload category it prints the accuracy on the categ
 reference scale, whether it is measured or estimated (and from what, with the held-out
 error), its source, or the reason there is none. The fits behind the estimates follow, each
 with the number of models it rests on and its leave-one-out error.
+
+With `--evals` (and `--eval-mapping`), your eval figures per class and model, with n, the
+Wilson 95 % interval and the date, beside the public figure for the same cell and which one
+the plan uses (`--precedence`). With `--next`, what to evaluate next for the workload:
+each candidate's break-even accuracy and the money at stake, re-solved (planner.next_eval).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from planner.accuracy import (
     fitted,
 )
 from planner.assemble import assemble
+from planner.commands.evidence import add_report_args, run_evidence
 from planner.problem import PlanSettings, context_reason
 from planner.workload import load_workload
 from pricing.cli import add_prices_arg, load_catalog
@@ -41,19 +47,15 @@ def register(sub) -> None:
         help="only figures measured on the reference scale (no estimates from other sources)",
     )
     cmd.add_argument(
-        "--workload",
-        type=opt.input_file,
-        metavar="FILE",
-        help="also list, per class of this workload, the models whose context window cannot "
-        "hold its prompt and output (priced on --as-of)",
-    )
-    cmd.add_argument(
         "--as-of", type=opt.day, default=date.today(), metavar="DATE", help="the price date"
     )
     cmd.add_argument("--json", action="store_true", help="print JSON")
+    add_report_args(cmd)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.evals or args.next or args.quality:
+        return run_evidence(args)
     catalog = load_catalog(args)
     ids = [m for m in catalog.model_ids() if not args.provider or m.startswith(f"{args.provider}/")]
     if not ids:

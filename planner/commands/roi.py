@@ -4,10 +4,11 @@ and class, with the baselines."""
 from __future__ import annotations
 
 from foundation.cli import EXIT_OK, add_command, print_json
-from planner.commands.common import add_input_args, load_problem, no_plan
+from planner.commands.common import add_input_args, load_problem, no_plan, print_confidence
 from planner.plan import optimize
 from planner.report import roi_json, roi_text
 from planner.roi import roi_report
+from pricing.cli import load_catalog
 
 
 def register(sub) -> None:
@@ -16,9 +17,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    plan = optimize(load_problem(args))
+    catalog = load_catalog(args)
+    plan = optimize(load_problem(args, catalog))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
+    print_confidence(args, catalog, plan)
     report = roi_report(plan)
     if args.json:
         print_json(roi_json(report))

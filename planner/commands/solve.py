@@ -10,6 +10,7 @@ from planner.commands.common import (
     assembled_problem,
     no_plan,
     plan_settings,
+    print_confidence,
     retirements_json,
     retirements_of,
 )
@@ -37,6 +38,7 @@ def run(args) -> int:
     plan = optimize(assembled_problem(args, catalog, plan_settings(args)))
     if not plan.is_optimal:
         return no_plan(plan, args.json)
+    print_confidence(args, catalog, plan)
     if args.out:
         write_text(args.out, plan_to_csv(plan), "--out")
     explained = explain_plan(plan)

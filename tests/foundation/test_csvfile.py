@@ -144,7 +144,8 @@ def workload(request_, catalog):
 @pytest.fixture(scope="module")
 def plan(request_, catalog, workload):
     hostile = PlanRequest(workload_csv=workload_to_csv(workload), as_of=request_.as_of,
-                          budget_usd=request_.budget_usd)  # fmt: skip
+                          budget_usd=request_.budget_usd,
+                          with_illustrative=request_.with_illustrative)  # fmt: skip
     found = solve(hostile, catalog)
     assert found.is_optimal
     return found

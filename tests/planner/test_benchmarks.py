@@ -325,7 +325,7 @@ def test_data_page_shows_coverage_and_the_cross_check():
     at.session_state[S.DATA_TAB] = "Accuracy"
     at.run()
     assert not at.exception
-    assert f"models have {NO_PUBLIC_FIGURE}" in "\n".join(c.value for c in at.caption)
+    assert f"have {NO_PUBLIC_FIGURE}" in "\n".join(c.value for c in at.caption)
     assert any("held-out error (pts)" in f.value.columns for f in at.dataframe)
     at.session_state[S.DATA_TAB] = "Price catalog"
     at.run()

@@ -113,10 +113,23 @@ def test_a_good_table_reads_every_field():
     )
     rows = parse_quality(text, "evals.csv", MODELS).rows
     assert rows[0] == QualityRow(
-        "openai/gpt-5", 0.91, "Triage", None, 5200, 3100, 0.05, "our eval 2026-10"
+        "openai/gpt-5",
+        0.91,
+        "Triage",
+        None,
+        5200,
+        3100,
+        0.05,
+        "our eval 2026-10",
+        evidence="table",
     )
     assert rows[1] == QualityRow(
-        "openai/gpt-5-mini", 0.8, None, "classification", source="evals.csv, row 3"
+        "openai/gpt-5-mini",
+        0.8,
+        None,
+        "classification",
+        source="evals.csv, row 3",
+        evidence="table",
     )
 
 

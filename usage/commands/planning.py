@@ -10,18 +10,34 @@ from __future__ import annotations
 
 import sys
 
-from foundation.cli import EXIT_INFEASIBLE, EXIT_OK, print_json, records, write_text
+from foundation.cli import (
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    add_command,
+    print_json,
+    records,
+    write_text,
+)
 from foundation.cli import options as opt
 from foundation.errors import InputError
 from planner.commands.common import add_source_args, assembled_problem
+from planner.commands.evidence import add_report_args, run_evidence
 from planner.plan import Plan, optimize
 from planner.problem import PlanSettings
 from planner.workload import load_workload
 from pricing.catalog import Catalog
-from pricing.cli import load_catalog
+from pricing.cli import add_prices_arg, load_catalog
 from usage.commands.common import DEFAULT_WORKLOAD, command, frame_text, open_store
 from usage.measured import differences, measure, workload_csv
+from usage.outcomes import load_outcomes, production_figures
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
+
+QUALITY_DESCRIPTION = """\
+Measured accuracy per task class and model from an outcomes file whose rows name the model:
+tasks succeeded / tasks attempted, with n and the Wilson 95 % interval, beside your eval
+figures (--evals) and the public figure for the same cell, and which one a plan uses
+(--precedence). `planner quality` shows the same report without production figures (the
+planner does not read usage files)."""
 
 PVA_DESCRIPTION = """\
 Last month's work under the plan: what it cost, and what the plan would have charged for the
@@ -42,6 +58,24 @@ def register(sub) -> None:
     pva.add_argument(
         "--month", type=opt.month, metavar="YYYY-MM", help="default: the last full month"
     )
+    quality = add_command(
+        sub,
+        "quality",
+        "Measured accuracy per class and model from outcomes, beside evals and public figures.",
+        run_quality,
+        QUALITY_DESCRIPTION,
+    )
+    add_prices_arg(quality)
+    quality.add_argument(
+        "--outcomes",
+        type=opt.input_file,
+        required=True,
+        metavar="FILE",
+        help="outcomes CSV or JSON whose rows name the model (and the task class)",
+    )
+    quality.add_argument("--no-estimates", action="store_true", help="no estimated public figures")
+    quality.add_argument("--json", action="store_true", help="print JSON")
+    add_report_args(quality)
     workload = command(sub, "workload", "Write the measured workload CSV.", run_workload)
     workload.add_argument(
         "--workload",
@@ -53,6 +87,14 @@ def register(sub) -> None:
     workload.add_argument(
         "--out", type=opt.output_file, metavar="FILE", help="default: standard output"
     )
+
+
+def run_quality(args) -> int:
+    """Production figures from --outcomes, laid with --evals and --quality in --precedence."""
+    outcomes = load_outcomes(args.outcomes)
+    if outcomes.errors:
+        raise outcomes.errors[0]
+    return run_evidence(args, lambda catalog: production_figures(outcomes, catalog))
 
 
 def run_pva(args) -> int:
