@@ -26,6 +26,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from planner.plan import Plan
+from planner.roi import return_vs_today
+
 MIN_HORIZON, MAX_HORIZON, DEFAULT_HORIZON = 12, 60, 36
 # 10 % a year: a common corporate hurdle rate for internal projects, and the rate used as the
 # default discount rate in published risk-adjusted total-economic-impact studies. An
@@ -216,3 +219,28 @@ def irr(flows: np.ndarray) -> float | None:
                     break
             return (1 + (lo + hi) / 2) ** 12 - 1
     return None
+
+
+def case_lines(plan: Plan) -> CaseLines:
+    """The plan's monthly figures for the case: the return against today (`planner.roi`) and
+    the human review left on the AI's share of each compared class, V x AI share x review
+    cost per AI task. Classes today's comparison leaves out ("not covered") are left out."""
+    r = return_vs_today(plan)
+    problem, counted = plan.problem, set(r.covered) | set(r.new_work)
+    shares = np.nan_to_num(plan.shares)
+    review = run = 0.0
+    for t, task in enumerate(problem.classes):
+        if task.name not in counted:
+            continue
+        ai_share = float((shares[t] * problem.is_ai).sum())
+        review += task.monthly_volume * ai_share * task.review_cost_per_ai_task_usd
+        run += task.run_cost_usd_per_month or 0.0
+    return CaseLines(
+        cost_avoided_usd=r.cost_avoided_usd,
+        quality_usd=r.success_value_usd,
+        new_work_usd=r.new_work_value_usd,
+        ai_spend_usd=r.ai_spend_usd,
+        review_usd=review,
+        class_run_usd=run,
+        class_one_off_usd=r.one_off_cost_usd or 0.0,
+    )
