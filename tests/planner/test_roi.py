@@ -377,3 +377,17 @@ def test_case_lines_count_review_on_the_ai_share_only():
     assert lines.review_usd == pytest.approx(1200)
     assert lines.class_run_usd == 100
     assert lines.cost_avoided_usd == old.cost_avoided_usd
+
+
+def test_cli_roi_json_carries_the_business_case(capsys, example_plan):
+    from planner.business_case import CaseSettings, ProgrammeCosts, business_case, case_lines
+
+    assert cli.main(["roi", *ARGS, "--json"]) == 0
+    case = json.loads(capsys.readouterr().out)["business_case"]
+    expected = business_case(case_lines(example_plan), ProgrammeCosts(), CaseSettings())
+    risk = case["risk_adjusted"]
+    assert risk["npv_usd"] == pytest.approx(expected.npv_usd, rel=1e-9)
+    assert len(risk["monthly_flows"]) == 36
+    # the example workload gives no review, run, seat or one-off costs: zero, and said so
+    assert risk["extra_costs_usd"] == 0
+    assert case["as_modelled"]["npv_usd"] >= risk["npv_usd"]
