@@ -269,3 +269,19 @@ def roi_text(report: RoiReport) -> str:
 
 def _number(x: float) -> str:
     return f"{x:,.4f}" if abs(x) < 10 else f"{x:,.2f}"
+
+
+def business_case_json(as_modelled, risk_adjusted) -> dict:
+    """Both cases side by side: the return and the monthly flows (see planner.business_case)."""
+
+    def one(case) -> dict:
+        return _cleaned({
+            "npv_usd": case.npv_usd, "irr_annual": case.irr_annual,
+            "payback_month": case.payback_month, "pv_benefits_usd": case.pv_benefits_usd,
+            "pv_costs_usd": case.pv_costs_usd, "roi": case.roi,
+            "benefit_cost_ratio": case.benefit_cost_ratio,
+            "extra_costs_usd": case.extra_costs_usd,
+            "monthly_flows": case.flows.to_dict(orient="records"),
+        })  # fmt: skip
+
+    return {"as_modelled": one(as_modelled), "risk_adjusted": one(risk_adjusted)}

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from foundation.formatting import money, multiple, payback, pct
+from foundation.formatting import money, payback, pct
 from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import STATUS_QUO, PlanningProblem
 
@@ -328,10 +328,9 @@ def today_sentence(r: ReturnVsToday) -> str:
     """The change against today's process in one sentence, with what it does not cover."""
     if not r.any_comparison:
         return "No class has today's cost and accuracy, so the return against today is unknown."
-    roi = "" if r.incremental_roi is None else f" ({multiple(r.incremental_roi)} the AI spend)"
     text = (
         f"Against today's process the plan gains {money(r.net_benefit_usd)} a month net of its "
-        f"{money(r.ai_spend_usd)} AI spend{roi}"
+        f"{money(r.ai_spend_usd)} AI spend"
         if r.net_benefit_usd >= 0
         else f"Against today's process the plan loses {money(-r.net_benefit_usd)} a month after "
         f"its {money(r.ai_spend_usd)} AI spend"

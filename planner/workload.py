@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import model_validator
+
 from foundation.cells import NON_NEGATIVE, SHARE, Range, Record, check_range, number_cell, text_cell
 from foundation.csvfile import table_to_csv
 from foundation.errors import InputError, UnknownIdError, raise_all
@@ -43,12 +45,24 @@ OPTIONAL_WORKLOAD_COLUMNS: tuple[str, ...] = (
     "status_quo_cost_per_task_usd",
     "status_quo_accuracy",
     "one_off_cost_usd",
+    # The human effort that remains per AI task, and run costs billed to this class alone
+    # (the business case; docs/business-case.md). Programme-wide costs live in a separate
+    # programme-costs file, never on a class row.
+    "review_minutes_per_task",
+    "loaded_hourly_cost_usd",
+    "review_usd_per_task",
+    "run_cost_usd_per_month",
 )
 WORKLOAD_COLUMNS: tuple[str, ...] = REQUIRED_WORKLOAD_COLUMNS + OPTIONAL_WORKLOAD_COLUMNS
 _COLUMNS = Columns(WORKLOAD_COLUMNS, REQUIRED_WORKLOAD_COLUMNS)
 
 # More than doubling every month is almost always a percentage typed as a whole number.
 GROWTH = Range(-1, 1, lo_open=True, hint="; write 3 %/month as 0.03")
+
+# A review longer than a working day per task is a unit mistake (hours typed as minutes).
+REVIEW_MINUTES = Range(0, 480, hint="; minutes of a person's time per AI task")
+# Loaded cost of an hour of work; above $1,000 an hour is almost surely a monthly or yearly figure.
+HOURLY = Range(0, 1000, hint="; USD per hour, wage plus benefits and overhead")
 
 # The rule for every numeric column, used by the loader and by TaskClass itself.
 RULES: dict[str, Range] = {
@@ -64,6 +78,10 @@ RULES: dict[str, Range] = {
     "status_quo_cost_per_task_usd": NON_NEGATIVE,
     "status_quo_accuracy": SHARE,
     "one_off_cost_usd": NON_NEGATIVE,
+    "review_minutes_per_task": REVIEW_MINUTES,
+    "loaded_hourly_cost_usd": HOURLY,
+    "review_usd_per_task": NON_NEGATIVE,
+    "run_cost_usd_per_month": NON_NEGATIVE,
 }
 
 _TEMPLATE_ROW = {
@@ -82,6 +100,10 @@ _TEMPLATE_ROW = {
     "status_quo_cost_per_task_usd": 1.8,
     "status_quo_accuracy": 0.9,
     "one_off_cost_usd": "",
+    "review_minutes_per_task": 0.5,
+    "loaded_hourly_cost_usd": 40,
+    "review_usd_per_task": "",
+    "run_cost_usd_per_month": "",
 }
 
 
@@ -108,6 +130,16 @@ class TaskClass:
     status_quo_cost_per_task_usd: float | None = None
     status_quo_accuracy: float | None = None
     one_off_cost_usd: float | None = None  # one-time cost of moving this work (for payback)
+    review_minutes_per_task: float | None = None  # a person's time left per AI task
+    loaded_hourly_cost_usd: float | None = None  # the rate that time is costed at
+    review_usd_per_task: float | None = None  # or the remaining human cost per AI task directly
+    run_cost_usd_per_month: float | None = None  # run costs billed to this class alone
+
+    @property
+    def review_cost_per_ai_task_usd(self) -> float:
+        """The human cost left per AI task: minutes at the loaded rate, plus any USD a task."""
+        minutes, rate = self.review_minutes_per_task or 0.0, self.loaded_hourly_cost_usd or 0.0
+        return minutes / 60 * rate + (self.review_usd_per_task or 0.0)
 
     @property
     def has_status_quo(self) -> bool:
@@ -123,6 +155,8 @@ class TaskClass:
             value = getattr(self, field)
             if value is not None:
                 check_range(field, value, rule)
+        if self.review_minutes_per_task and self.loaded_hourly_cost_usd is None:
+            raise ValueError("review_minutes_per_task needs loaded_hourly_cost_usd to be costed")
         if self.allowed_providers is not None:
             if not self.allowed_providers:
                 raise ValueError("allowed_providers is empty; use None to allow any provider")
@@ -242,6 +276,8 @@ _Share = number_cell(SHARE)
 _OptionalNonNegative = number_cell(NON_NEGATIVE, required=False)
 _OptionalShare = number_cell(SHARE, required=False)
 _Growth = number_cell(GROWTH, required=False)
+_ReviewMinutes = number_cell(REVIEW_MINUTES, required=False)
+_Hourly = number_cell(HOURLY, required=False)
 _Name = text_cell(empty="is empty; every row needs a task class name")
 _Text = text_cell()
 
@@ -269,6 +305,18 @@ class WorkloadRow(StrictRecord):
     status_quo_cost_per_task_usd: _OptionalNonNegative = None
     status_quo_accuracy: _OptionalShare = None
     one_off_cost_usd: _OptionalNonNegative = None
+    review_minutes_per_task: _ReviewMinutes = None
+    loaded_hourly_cost_usd: _Hourly = None
+    review_usd_per_task: _OptionalNonNegative = None
+    run_cost_usd_per_month: _OptionalNonNegative = None
+
+    @model_validator(mode="after")
+    def _review_is_costed(self):
+        if self.review_minutes_per_task and self.loaded_hourly_cost_usd is None:
+            raise ValueError(
+                "review_minutes_per_task needs loaded_hourly_cost_usd (USD an hour) to be costed"
+            )
+        return self
 
 
 def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClass:
@@ -289,6 +337,10 @@ def _task_class_of(record: Record, known_providers: set[str] | None) -> TaskClas
         status_quo_cost_per_task_usd=row.status_quo_cost_per_task_usd,
         status_quo_accuracy=row.status_quo_accuracy,
         one_off_cost_usd=row.one_off_cost_usd,
+        review_minutes_per_task=row.review_minutes_per_task,
+        loaded_hourly_cost_usd=row.loaded_hourly_cost_usd,
+        review_usd_per_task=row.review_usd_per_task,
+        run_cost_usd_per_month=row.run_cost_usd_per_month,
     )
 
 

@@ -371,3 +371,31 @@ def test_roi_json_leads_with_the_return_against_today(capsys):
 def test_the_headline_names_the_classes_the_comparison_does_not_cover():
     report = roi_report(hand_plan(MIXED))
     assert "not covered by the comparison and counted as new work: Drafting" in report.headline
+
+
+def test_case_lines_count_review_on_the_ai_share_only():
+    from planner.business_case import case_lines
+
+    old = case_lines(hand_plan(MIXED))
+    assert old.review_usd == 0 and old.class_run_usd == 0 and old.class_one_off_usd == 0
+    # Triage: 3 minutes at $40 an hour = $2 a task, on the 60 % done by a model: 1000 x 0.6 x 2.
+    triage = replace(TRIAGE, review_minutes_per_task=3, loaded_hourly_cost_usd=40,
+                     run_cost_usd_per_month=100)  # fmt: skip
+    lines = case_lines(hand_plan(MIXED, problem((triage, DRAFTING))))
+    assert lines.review_usd == pytest.approx(1200)
+    assert lines.class_run_usd == 100
+    assert lines.cost_avoided_usd == old.cost_avoided_usd
+
+
+def test_cli_roi_json_carries_the_business_case(capsys, example_plan):
+    from planner.business_case import CaseSettings, ProgrammeCosts, business_case, case_lines
+
+    assert cli.main(["roi", *ARGS, "--json"]) == 0
+    case = json.loads(capsys.readouterr().out)["business_case"]
+    expected = business_case(case_lines(example_plan), ProgrammeCosts(), CaseSettings())
+    risk = case["risk_adjusted"]
+    assert risk["npv_usd"] == pytest.approx(expected.npv_usd, rel=1e-9)
+    assert len(risk["monthly_flows"]) == 36
+    # the example workload gives no review, run, seat or one-off costs: zero, and said so
+    assert risk["extra_costs_usd"] == 0
+    assert case["as_modelled"]["npv_usd"] >= risk["npv_usd"]
