@@ -20,6 +20,7 @@ Layouts, from the git history of usage/store.py:
 3. aa99205 to 5b27d3f: usage_daily -> usage_periods (with `covered`), the periods table;
    95d9cf1 first wrote the marker store_meta 'store_schema' = '3'.
 4. 00327d9 on: natural keys are 128-bit numbers (UHUGEINT).
+5. The columns of the vendors' exports beyond the first nineteen (usage.rows.COLUMNS).
 """
 
 from __future__ import annotations
@@ -161,8 +162,29 @@ def v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP SEQUENCE IF EXISTS usage_row_ids")
 
 
+def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 4 -> 5: usage_rows gains the columns the vendors' exports carry beyond the
+    first nineteen (source kind, grain, other dimensions, audio and 1-hour cache-write
+    tokens, failed requests, FOCUS charge category, list cost, pricing unit and quantity,
+    commitment id, tag-table repeats). Stored rows keep every value; the new columns are
+    empty (numbers 0, flags false), as an import of layout 4 knew nothing of them."""
+    for column in (
+        "source_kind VARCHAR", "grain VARCHAR", "dimensions VARCHAR",
+        "audio_input_tokens DOUBLE DEFAULT 0", "audio_output_tokens DOUBLE DEFAULT 0",
+        "cache_write_1h_tokens DOUBLE DEFAULT 0", "failed_requests DOUBLE DEFAULT 0",
+        "charge_category VARCHAR", "focus_list_cost_usd DOUBLE", "pricing_unit VARCHAR",
+        "pricing_quantity DOUBLE", "commitment_id VARCHAR", "repeats_per_tag BOOLEAN DEFAULT false",
+    ):  # fmt: skip
+        con.execute(f"ALTER TABLE usage_rows ADD COLUMN {column}")
+
+
 Step = Callable[[duckdb.DuckDBPyConnection], None]
-STEPS: dict[int, Step] = {1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4}  # from layout N to N + 1
+STEPS: dict[int, Step] = {
+    1: v1_to_v2,
+    2: v2_to_v3,
+    3: v3_to_v4,
+    4: v4_to_v5,
+}  # from layout N to N + 1
 
 
 def migrate(con: duckdb.DuckDBPyConnection, found: int,

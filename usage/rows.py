@@ -68,8 +68,25 @@ COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("cache_write_tokens", pa.float64()),
     ("output_tokens", pa.float64()),
     ("billed_cost_usd", pa.float64()),
+    # Layout 5: what the vendors' exports say beyond the columns above (all optional).
+    ("source_kind", pa.string()),  # cost_line | usage_export | gateway_log | billing
+    ("grain", pa.string()),  # the row's bucket: request | hour | day | month
+    ("dimensions", pa.string()),  # JSON object of other dimensions the export groups by
+    ("audio_input_tokens", pa.float64()),  # the part of input_tokens that is audio
+    ("audio_output_tokens", pa.float64()),  # the part of output_tokens that is audio
+    ("cache_write_1h_tokens", pa.float64()),  # the part of cache_write_tokens kept 1 hour
+    ("failed_requests", pa.float64()),  # requests that failed (not in `requests`)
+    ("charge_category", pa.string()),  # FOCUS ChargeCategory (Usage, Purchase, Credit, ...)
+    ("focus_list_cost_usd", pa.float64()),  # FOCUS ListCost, where the export has it
+    ("pricing_unit", pa.string()),  # FOCUS PricingUnit (Tokens, Requests, Hours, ...)
+    ("pricing_quantity", pa.float64()),  # FOCUS PricingQuantity in that unit
+    ("commitment_id", pa.string()),  # FOCUS CommitmentDiscountId
+    ("repeats_per_tag", pa.bool_()),  # a tag table: the same spend once per tag, never summed
 )
 COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
+# What a row without a natural key of its format is known by: its first nineteen values, as
+# layouts 1 to 4 hashed them (so a row stored then is recognised when exported again).
+KEYLESS_KEY_COLUMNS = COLUMN_NAMES[1:20]
 TEXT_DEFAULTS = {"provider_hint": ""}
 NUMBER_COLUMNS = (
     "requests",
@@ -77,6 +94,10 @@ NUMBER_COLUMNS = (
     "cached_input_tokens",
     "cache_write_tokens",
     "output_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "cache_write_1h_tokens",
+    "failed_requests",
 )
 
 
@@ -121,7 +142,7 @@ class Parsed:
 def _default(name: str) -> Any:
     if name in NUMBER_COLUMNS:
         return 0.0
-    if name in ("batch", "long_context"):
+    if name in ("batch", "long_context", "repeats_per_tag"):
         return False
     return TEXT_DEFAULTS.get(name)
 

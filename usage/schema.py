@@ -22,9 +22,16 @@ import duckdb
 
 from usage import queries
 
-LAYOUT = 4
+LAYOUT = 5
 LAYOUT_KEY = "store_schema"
 
+# The columns layout 5 added to usage_rows (usage.rows.COLUMNS says what each holds).
+LAYOUT_5_COLUMNS = """source_kind VARCHAR, grain VARCHAR, dimensions VARCHAR,
+        audio_input_tokens DOUBLE DEFAULT 0, audio_output_tokens DOUBLE DEFAULT 0,
+        cache_write_1h_tokens DOUBLE DEFAULT 0, failed_requests DOUBLE DEFAULT 0,
+        charge_category VARCHAR, focus_list_cost_usd DOUBLE, pricing_unit VARCHAR,
+        pricing_quantity DOUBLE, commitment_id VARCHAR,
+        repeats_per_tag BOOLEAN DEFAULT false"""
 _RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
 
 SCHEMA = [
@@ -34,7 +41,7 @@ SCHEMA = [
         import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,
         source_format VARCHAR NOT NULL, rows_in_file BIGINT NOT NULL, rows_added BIGINT NOT NULL,
         imported_at TIMESTAMP NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS usage_rows (
+    f"""CREATE TABLE IF NOT EXISTS usage_rows (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
         natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
@@ -43,7 +50,7 @@ SCHEMA = [
         batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
         input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
         cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-        billed_cost_usd DOUBLE)""",
+        billed_cost_usd DOUBLE, {LAYOUT_5_COLUMNS})""",
     """CREATE TABLE IF NOT EXISTS usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
         provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,

@@ -280,12 +280,14 @@ def test_a_newer_store_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "usage.duckdb"
     store.connect(path).close()
     with duckdb.connect(str(path)) as con:
-        con.execute("UPDATE store_meta SET value = '5' WHERE key = 'store_schema'")
+        con.execute(
+            "UPDATE store_meta SET value = ? WHERE key = 'store_schema'", [str(schema.LAYOUT + 1)]
+        )
         con.execute("CREATE TABLE from_the_future (x INTEGER)")
     written = path.read_bytes()
     with pytest.raises(StoreError) as caught:
         store.connect(path)
-    assert "written by a newer version of the planner (layout v5; this version reads up " in (
+    assert f"written by a newer version of the planner (layout v{schema.LAYOUT + 1}; this " in (
         str(caught.value)
     )
     assert f"to v{schema.LAYOUT}): upgrade, or open another store" in str(caught.value)

@@ -21,6 +21,7 @@ from usage.queries.costing import (
     TOKEN_COLUMNS,
     attr_id_sql,
 )
+from usage.rows import KEYLESS_KEY_COLUMNS
 
 
 def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
@@ -117,7 +118,7 @@ def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
     largest stored one (one writer at a time; a sequence is slow per row). Parameters:
     import id, format.
     """
-    values = ", ".join(c.strip() for c in columns.split(","))
+    values = ", ".join(KEYLESS_KEY_COLUMNS)
     span = "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)"
     existing = (
         "WHERE NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key "
