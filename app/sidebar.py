@@ -336,13 +336,21 @@ def read_url(ss: Any, params: dict[str, str]) -> None:
             continue
         if math.isfinite(value):
             ss[key] = value if key == S.GROWTH else round(value)
+    for key in S.URL_FLAGS:
+        if params.get(key) in ("0", "1"):
+            ss[key] = params[key] == "1"
 
 
 def write_url(ss: Any, defaults: dict[str, float]) -> None:
-    """Query parameters for the sliders that differ from their default; the rest removed."""
-    for key in S.URL_KEYS:
-        value = ss.get(key)
-        wanted = None if value is None or value == defaults[key] else _url_text(value)
+    """Query parameters for the sliders that differ from their default and the switches that
+    are on (S.URL_FLAGS); the rest removed, so a link opens the same plan."""
+    flags = {key: "1" if ss.get(key) else None for key in S.URL_FLAGS}
+    for key in (*S.URL_KEYS, *S.URL_FLAGS):
+        if key in flags:
+            wanted = flags[key]
+        else:
+            value = ss.get(key)
+            wanted = None if value is None or value == defaults[key] else _url_text(value)
         current = st.query_params.get(key)
         if wanted is None and current is not None:
             del st.query_params[key]

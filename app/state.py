@@ -73,6 +73,8 @@ REPLICAS = "self_hosted_replicas"  # price self-hosted models as whole reserved 
 # Plan only with models still available planner.retirement.RETIREMENT_MONTHS after the price date
 EXCLUDE_RETIRING = "exclude_retiring"
 WITH_ILLUSTRATIVE = "with_illustrative"  # plan with illustrative price sheets (assumptions)
+# Switches that change the figures travel in a link too ("1" when on; off is the default).
+URL_FLAGS: tuple[str, ...] = (WITH_ILLUSTRATIVE, EXCLUDE_RETIRING)
 VENDOR_TAB = "vendor_tab"  # the open scenario tab's label (default: the first scenario's)
 VENDOR_NAME_PREFIX = "vendor_name_"  # + revision _ number: a scenario's name box
 VENDOR_TABLE_PREFIX = "vendor_table_"  # + revision _ number: a scenario's terms table
