@@ -16,7 +16,9 @@ from pathlib import Path
 from foundation.cli import EXIT_INFEASIBLE, print_json
 from foundation.cli import options as opt
 from foundation.errors import InputError
+from foundation.inputs import read_regular_file
 from planner.assemble import assemble
+from planner.cascade_options import declared_columns, with_options
 from planner.evals.evidence import (
     CONFIDENCES,
     DEFAULT_PRECEDENCE,
@@ -223,7 +225,24 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     assembled = assemble(workload, own, catalog, settings, confidence=confidence)
     for error in assembled.unplannable:
         print(f"warning: {error}", file=sys.stderr)
+    if getattr(args, "cascades", None):  # solve --cascades: one more column per option
+        columns, left_out = cascade_columns(args, catalog, assembled.problem, confidence)
+        for error in left_out:
+            print(f"warning: {error}", file=sys.stderr)
+        return with_options(assembled.problem, columns)
     return assembled.problem
+
+
+def cascade_columns(args, catalog: Catalog, problem: PlanningProblem, confidence=None):
+    """The options --cascades declares, rated on the per-sample results of --evals."""
+    samples: list = []
+    if getattr(args, "evals", []):
+        mapping = (
+            load_eval_mapping(args.eval_mapping, catalog) if args.eval_mapping else EvalMapping()
+        )
+        samples = import_evals(args.evals, mapping, catalog)[1]
+    data = read_regular_file(args.cascades)
+    return declared_columns(data, str(args.cascades), problem, catalog, samples, confidence)
 
 
 def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from foundation.cli import EXIT_OK, add_command, print_json, write_text
 from foundation.cli import options as opt
 from planner.breakeven import break_evens, not_explained
+from planner.cascade_report import verdict_json, verdicts
 from planner.commands.common import (
     add_input_args,
     assembled_problem,
+    cascade_columns,
     no_plan,
     plan_settings,
     print_confidence,
     retirements_json,
     retirements_of,
 )
+from planner.evals.evidence import CONFIDENCES
 from planner.export import plan_to_csv
 from planner.marginal import budget_marginal, floor_marginals
 from planner.plan import Plan, optimize
@@ -31,6 +34,13 @@ def register(sub) -> None:
         metavar="FILE",
         help="write the plan as CSV here (checked before solving)",
     )
+    p.add_argument(
+        "--cascades",
+        type=opt.input_file,
+        metavar="FILE",
+        help="cascades and routers as options (JSON; see docs/optimization.md), rated on the "
+        "per-sample results of --evals; the report says whether each pays, re-solved without it",
+    )
 
 
 def run(args) -> int:
@@ -43,14 +53,30 @@ def run(args) -> int:
         write_text(args.out, plan_to_csv(plan), "--out")
     explained = explain_plan(plan)
     steps = retirements_of(args, catalog, plan, RETIREMENT_MONTHS)
+    options = option_verdicts(args, catalog, plan)
     if args.json:
-        print_json({**plan_json(plan, explained), "retirements": retirements_json(steps)})
+        extra = {"retirements": retirements_json(steps)}
+        if args.cascades:
+            extra["cascades"] = [verdict_json(v) for v in options]
+        print_json({**plan_json(plan, explained), **extra})
     else:
         print(plan_text(plan, explained))
         sentence = retirement_sentence(steps, RETIREMENT_MONTHS)
         if sentence:
             print(f"\nRetirements: {sentence}")
+        if options:
+            print("\nCascades and routers (re-solved without each):")
+            print("\n".join(f"  {v.sentence}" for v in options))
     return EXIT_OK
+
+
+def option_verdicts(args, catalog, plan: Plan) -> list:
+    """Each --cascades option against the best single model and the mix without it."""
+    if not args.cascades:
+        return []
+    confidence = CONFIDENCES[getattr(args, "confidence", "off")]
+    columns = cascade_columns(args, catalog, plan.problem, confidence)[0]
+    return verdicts(plan, columns)
 
 
 def explain_plan(plan: Plan) -> dict:
