@@ -165,6 +165,13 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         type=opt.pair(opt.money, "commitment", shape="USD"),
         help="committed minimum monthly spend with a provider",
     )
+    p.add_argument(
+        "--cascades",
+        type=opt.input_file,
+        metavar="FILE",
+        help="cascades and routers as options (JSON; see docs/optimization.md), rated on the "
+        "per-sample results of --evals (solve says whether each pays, re-solved without it)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -34,13 +34,6 @@ def register(sub) -> None:
         metavar="FILE",
         help="write the plan as CSV here (checked before solving)",
     )
-    p.add_argument(
-        "--cascades",
-        type=opt.input_file,
-        metavar="FILE",
-        help="cascades and routers as options (JSON; see docs/optimization.md), rated on the "
-        "per-sample results of --evals; the report says whether each pays, re-solved without it",
-    )
 
 
 def run(args) -> int:

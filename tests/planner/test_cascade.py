@@ -123,3 +123,20 @@ def test_steps_label_names_the_checks():
     assert cascade().steps_label == "p/a -> (tests) -> p/b"
     with pytest.raises(ValueError):
         Cascade("x", CLASS, ("p/a",), ())
+
+
+def test_kept_samples_read_back_as_written_and_a_bad_row_is_located(tmp_path):
+    from planner.evals.store import keep_samples, kept_stamp, read_kept
+
+    samples = kept("p/a", [1, 0.5]) + kept("p/b", [0, 1])
+    keep_samples(samples, "first", tmp_path)
+    assert read_kept(tmp_path) == samples
+    assert read_kept(tmp_path / "none") == [] and kept_stamp(tmp_path / "none") == ""
+    stamp = kept_stamp(tmp_path)
+    bad = tmp_path / "zz-bad.csv"
+    bad.write_text("tool,eval_task,eval_model,task_class,model,sample_id,score,run_date\n"
+                   "csv,t,m,Triage,p/a,s1,1.5,2026-12-01\n")  # fmt: skip
+    assert kept_stamp(tmp_path) != stamp
+    with pytest.raises(InputError, match="less than or equal to 1") as caught:
+        read_kept(tmp_path)
+    assert caught.value.file == str(bad) and caught.value.field == "score"

@@ -68,3 +68,14 @@ def test_a_bad_cascade_file_is_refused_with_its_place(capsys, tmp_path):
     code = cli.main(["solve", *args])
     err = capsys.readouterr().err
     assert code == 2 and "c.json, cascade 1 'x', field 'models'" in err
+
+
+def test_the_return_and_the_forecast_plan_with_the_cascade(capsys):
+    """roi counts the cascade's spend as its own tier; the forecast re-plans on gpt-5-nano's
+    retirement day (2026-12-11) without the cascade, saying why."""
+    assert cli.main(["roi", *ARGS, "--json"]) == 0
+    tiers = {row["tier"] for row in json.loads(capsys.readouterr().out)["by_tier"]}
+    assert "cascade" in tiers
+    assert cli.main(["forecast", *ARGS, "--months", "12", "--paths", "200", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "cascade 'haiku first'" in err and "on 2026-12-11: left out of this plan" in err
