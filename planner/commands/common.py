@@ -242,14 +242,21 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
 
 def cascade_columns(args, catalog: Catalog, problem: PlanningProblem, confidence=None):
     """The options --cascades declares, rated on the per-sample results of --evals."""
-    samples: list = []
-    if getattr(args, "evals", []):
-        mapping = (
-            load_eval_mapping(args.eval_mapping, catalog) if args.eval_mapping else EvalMapping()
-        )
-        samples = import_evals(args.evals, mapping, catalog)[1]
+    samples = eval_samples(args, catalog)
     data = read_regular_file(args.cascades)
     return declared_columns(data, str(args.cascades), problem, catalog, samples, confidence)
+
+
+def eval_samples(args, catalog: Catalog) -> list:
+    """The per-sample results of --evals, mapped to classes and catalog models."""
+    if not getattr(args, "evals", []):
+        return []
+    mapping = (
+        load_eval_mapping(args.eval_mapping, catalog)
+        if getattr(args, "eval_mapping", None)
+        else EvalMapping()
+    )
+    return import_evals(args.evals, mapping, catalog)[1]
 
 
 def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:

@@ -79,3 +79,12 @@ def test_the_return_and_the_forecast_plan_with_the_cascade(capsys):
     assert cli.main(["forecast", *ARGS, "--months", "12", "--paths", "200", "--json"]) == 0
     err = capsys.readouterr().err
     assert "cascade 'haiku first'" in err and "on 2026-12-11: left out of this plan" in err
+
+
+def test_suggestions_say_when_the_evals_score_no_two_models_alike(capsys, unexplained):
+    """The shipped example evals score one model per class: nothing to suggest, said so."""
+    assert cli.main(["solve", *ARGS[:-2], "--suggest-cascades"]) == 0
+    out = capsys.readouterr().out
+    assert "Cascades worth declaring" in out and "none: no two models scored on 10" in out
+    assert cli.main(["solve", *ARGS[:-2], "--suggest-cascades", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cascade_suggestions"] == []

@@ -254,3 +254,18 @@ def test_bad_files_name_the_option_and_the_field(path, value, record, field, mes
 def test_bad_file_shapes(text, message):
     with pytest.raises(InputError, match=message):
         parse_options(text, "c.json", set())
+
+
+def test_suggested_pairs_state_correlation_cost_gap_and_the_perfect_check_ceiling():
+    from planner.cascade_suggest import suggestions
+
+    (s,) = suggestions(problem(), NO_CATALOG, SAMPLES)
+    cheap, strong = np.array([1] * 6 + [0] * 4), np.array([1] * 9 + [0])
+    assert (s.first, s.second, s.n) == ("p/cheap", "p/strong", 10)
+    assert s.correlation == pytest.approx(np.corrcoef(cheap, strong)[0, 1], abs=1e-12)
+    assert s.cost_ratio == pytest.approx(10.0) and s.ceiling == pytest.approx(0.9)
+    assert "correlate 0.41 on 10 common samples" in s.sentence
+    # the dearer model no better on the common samples: escalating cannot help
+    worse = kept("p/cheap", [1] * 6 + [0] * 4) + kept("p/strong", [1] * 5 + [0] * 5)
+    assert suggestions(problem(), NO_CATALOG, worse) == []
+    assert suggestions(problem(), NO_CATALOG, SAMPLES[:5] + SAMPLES[10:15]) == []  # n < 10
