@@ -195,7 +195,7 @@ def evidence_words(figures: CascadeFigures) -> str:
     """Where the cascade's accuracy comes from, said with its caveat."""
     if figures.independent_accuracy is None:
         return f"joint outcomes of its models on {figures.n_joint:,} common samples"
-    words = "assumes independent outcomes (optimistic: models tend to fail the same samples)"
+    words = "assumes independent outcomes, optimistic: models tend to fail the same samples"
     gap = figures.optimism_pts
     if gap is None:
         return words + "; no joint samples to measure by how much"
