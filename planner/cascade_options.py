@@ -15,6 +15,7 @@ lower bound, like every measured figure (planner.evals.evidence).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,7 +26,13 @@ from planner.cascade import cost_per_task as cascade_cost
 from planner.cascade_file import parse_options
 from planner.evals.evidence import Z_ONE_SIDED
 from planner.evals.figures import KeptSample, wilson
-from planner.problem import STATUS_QUO, PlanningProblem, cost_per_task, plannable
+from planner.problem import (
+    STATUS_QUO,
+    PlanningProblem,
+    context_reason,
+    cost_per_task,
+    plannable,
+)
 from planner.router import Router, RouterFigures, router_figures
 from pricing.catalog import Catalog
 
@@ -173,6 +180,9 @@ def model_cost(
         raise InputError(source, f"{quote.provider} is not allowed for '{task.name}'", where,
                          "models")  # fmt: skip
     tin, tout = task.input_tokens, task.output_tokens
+    window, need = quote.prices.context_window_tokens, math.ceil(tin + tout)
+    if window is not None and need > window:  # as the problem leaves such pairs out
+        raise InputError(source, f"{model}: {context_reason(window, need)}", where, "models")
     return cost_per_task(quote, task, tin, tout), float(tin), float(tout)
 
 

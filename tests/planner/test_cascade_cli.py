@@ -88,3 +88,24 @@ def test_suggestions_say_when_the_evals_score_no_two_models_alike(capsys, unexpl
     assert "Cascades worth declaring" in out and "none: no two models scored on 10" in out
     assert cli.main(["solve", *ARGS[:-2], "--suggest-cascades", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["cascade_suggestions"] == []
+
+
+def test_a_step_model_without_a_column_is_priced_as_the_plan_prices_models():
+    """A step model the problem has no column for is priced through the catalog at the
+    plan's date and the class's tokens: the same cost as the column it would have had."""
+    from dataclasses import replace
+
+    from planner.cascade_options import model_cost
+    from pricing.catalog import Catalog
+    from pricing.cli import DEFAULT_PRICE_DIR
+
+    problem = load_problem(cli.build_parser().parse_args(["solve", *ARGS[:-2]]))
+    t = [c.name for c in problem.classes].index(TRIAGE)
+    nano = problem.options.index("openai/gpt-5-nano")
+    renamed = list(problem.options)
+    renamed[nano] = "not/this-column"
+    hidden = replace(problem, options=tuple(renamed))
+    cost, tin, tout = model_cost(hidden, Catalog.load(DEFAULT_PRICE_DIR), t,
+                                 "openai/gpt-5-nano", "c.json", "cascade 'x'")  # fmt: skip
+    assert cost == pytest.approx(problem.cost[t, nano], rel=1e-12)
+    assert (tin, tout) == (problem.input_tokens[t, nano], problem.output_tokens[t, nano])
