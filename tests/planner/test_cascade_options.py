@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import warnings
 from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import pulp
 import pytest
 
 from foundation.errors import InputError
@@ -269,3 +271,48 @@ def test_suggested_pairs_state_correlation_cost_gap_and_the_perfect_check_ceilin
     worse = kept("p/cheap", [1] * 6 + [0] * 4) + kept("p/strong", [1] * 5 + [0] * 5)
     assert suggestions(problem(), NO_CATALOG, worse) == []
     assert suggestions(problem(), NO_CATALOG, SAMPLES[:5] + SAMPLES[10:15]) == []  # n < 10
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plans_with_cascades_match_an_independent_program_solved_by_cbc(seed):
+    """Random classes and models with a budget, a cascade of two of the models on every
+    class from random joint samples: the plan's net value equals a program written here
+    from the arrays alone (assignment, floor and budget rows) and solved by CBC."""
+    from planner.synthetic import synthetic_problem
+
+    base = synthetic_problem(5, 6, n_providers=2, seed=seed)
+    rng = np.random.default_rng(seed)
+    cascades, samples = [], []
+    for t, task in enumerate(base.classes):
+        a, b = base.options[2 * (t % 2)], base.options[2 * (t % 2) + 2]
+        for model, p in ((a, 0.55), (b, 0.85)):
+            y = rng.random(60) < p
+            samples += [KeptSample("csv", "e", model, task.name, model, f"s{i}", float(v),
+                                   date(2026, 12, 1)) for i, v in enumerate(y)]  # fmt: skip
+        check = Check("judge", 0.0001, float(rng.uniform(0.8, 1)), float(rng.uniform(0, 0.3)), "m")
+        cascades.append(Cascade(f"c{t}", task.name, (a, b), (check,)))
+    columns, _ = option_columns(base, NO_CATALOG, tuple(cascades), (), samples)
+    budget = 0.8 * optimize(with_options(base, columns)).totals.monthly_cost_usd
+    problem = with_options(replace(base, settings=PlanSettings(budget_usd=budget)), columns)
+    plan = optimize(problem)
+    assert plan.is_optimal
+
+    lp = pulp.LpProblem("check", pulp.LpMaximize)
+    pairs = [(t, m) for t in range(len(problem.classes)) for m in range(len(problem.options))
+             if problem.eligible[t, m]]  # fmt: skip
+    x = {p: lp.add_variable(f"x_{p[0]}_{p[1]}", 0) for p in pairs}
+    v, f, vol = problem.values, problem.failure_costs, problem.volume
+    a, c = problem.accuracy, problem.cost
+    lp += pulp.lpSum(vol[t] * (a[t, m] * v[t] - (1 - a[t, m]) * f[t] - c[t, m]) * x[t, m]
+                     for t, m in pairs)  # fmt: skip
+    for t in range(len(problem.classes)):
+        mine = [p for p in pairs if p[0] == t]
+        lp += pulp.lpSum(x[p] for p in mine) == 1
+        lp += pulp.lpSum(a[p] * x[p] for p in mine) >= problem.floors[t]
+    lp += pulp.lpSum(vol[t] * c[t, m] * x[t, m] for t, m in pairs) <= budget
+    with warnings.catch_warnings():  # PuLP 3.x's note that bundled CBC goes away in 4.0
+        warnings.filterwarnings("ignore", "PULP_CBC_CMD is deprecated", DeprecationWarning)
+        cbc = pulp.PULP_CBC_CMD(msg=False)
+    assert lp.solve(cbc) == pulp.LpStatusOptimal
+    assert plan.totals.monthly_net_value_usd == pytest.approx(pulp.value(lp.objective), rel=1e-7)
+    assert sum(plan.shares[c.task, problem.options.index(c.label)] for c in columns) > 0
