@@ -86,13 +86,19 @@ if st.toggle("Find the break-even accuracy of models worth evaluating (re-solves
         st.text(line)
     st.caption(LIMIT_WORDS + " The full table is on the Data page (Accuracy).")
 
+
+def _keep_cascade_file() -> None:
+    """Kept across page switches (the uploader forgets its file); clearing it removes it."""
+    upload = st.session_state.get(S.CASCADE_UPLOADER)
+    st.session_state[S.CASCADE_FILE] = None if upload is None else (upload.name, upload.getvalue())
+
+
 st.subheader("Cascades and routers")
-upload = st.file_uploader(
+st.file_uploader(
     "A cascade file (JSON): cascades and routers as options for your classes",
     type=["json"], key=S.CASCADE_UPLOADER, max_upload_size=inputs.MAX_UPLOAD_MB,
+    on_change=_keep_cascade_file,
 )  # fmt: skip
-if upload is not None:
-    st.session_state[S.CASCADE_FILE] = (upload.name, upload.getvalue())
 if cascade_file := st.session_state.get(S.CASCADE_FILE):
     try:
         options = loaders.cascade_plan(request.key(), ctx.prices, *cascade_file, kept_stamp())
