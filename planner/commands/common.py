@@ -232,7 +232,7 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     assembled = assemble(workload, own, catalog, settings, confidence=confidence)
     for error in assembled.unplannable:
         print(f"warning: {error}", file=sys.stderr)
-    if getattr(args, "cascades", None):  # solve --cascades: one more column per option
+    if getattr(args, "cascades", None):  # --cascades: one more column per declared option
         columns, left_out = cascade_columns(args, catalog, assembled.problem, confidence)
         for error in left_out:
             print(f"warning: {error}", file=sys.stderr)
