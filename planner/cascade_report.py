@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from foundation.formatting import money, money_fine, pct
+from planner.breakeven import WIN_SHARE, not_explained, subject_break_evens
 from planner.cascade_options import CASCADE_TIER, ROUTER_TIER, OptionColumn, without
 from planner.plan import Plan, optimize
 from planner.problem import STATUS_QUO
@@ -44,6 +45,10 @@ class OptionVerdict:
     mix_without_accuracy: float | None
     gain_usd: float | None  # a month: cost saved (min-cost) or net value gained (max-value)
     sentence: str
+    # When it wins no work: the cut in its cost per task that wins some (re-solved), or why
+    # none does; None when it wins work or the plan is a MIP (no re-solved break-evens).
+    break_even_cut_pct: float | None = None
+    break_even_reason: str | None = None
 
 
 def verdicts(plan: Plan, columns: list[OptionColumn]) -> list[OptionVerdict]:
@@ -105,6 +110,7 @@ def _verdict(plan: Plan, col: OptionColumn) -> OptionVerdict:
     if other.is_optimal and other.totals is not None:
         gain = _objective(plan) - _objective(other)
         wo_cost, wo_acc = _mix(other, t)
+    cut, why = _break_even(plan, col, share)
     verdict = OptionVerdict(
         kind=col.kind,
         name=col.name,
@@ -124,8 +130,22 @@ def _verdict(plan: Plan, col: OptionColumn) -> OptionVerdict:
         mix_without_accuracy=wo_acc,
         gain_usd=gain,
         sentence="",
+        break_even_cut_pct=cut,
+        break_even_reason=why,
     )
     return _with_sentence(verdict, problem.settings.objective, float(problem.floors[t]))
+
+
+def _break_even(plan: Plan, col: OptionColumn, share: float):
+    """(cut, reason) for an option that wins no work, re-solved as for a model."""
+    if share > WIN_SHARE or not_explained(plan.problem):
+        return None, None
+    assert plan.shares is not None
+    found = subject_break_evens(plan.problem, plan.shares, "model", col.label)
+    mine = [b for b in found if b.task_class == plan.problem.classes[col.task].name]
+    if not mine:
+        return None, None
+    return mine[0].price_cut_pct, mine[0].reason
 
 
 def _with_sentence(v: OptionVerdict, objective: str, floor: float) -> OptionVerdict:
@@ -142,20 +162,27 @@ def _with_sentence(v: OptionVerdict, objective: str, floor: float) -> OptionVerd
             f"{money_fine(v.best_single_cost_usd)} at {pct(v.best_single_accuracy)}: the "
             f"{v.kind} {'beats' if v.beats_best_single else 'does not beat'} it."
         )
-    mix = (
-        f" The plan gives it {pct(v.share_in_plan)} of the class (the class's mix: "
-        f"{money_fine(v.mix_cost_per_task_usd)} a task at {pct(v.mix_accuracy)}"
-    )
-    if v.gain_usd is None:
-        mix += "); without it no plan exists."
-    else:
-        mix += (
-            f"; re-solved without it: {money_fine(v.mix_without_cost_per_task_usd)} at "
-            f"{pct(v.mix_without_accuracy)})."
+    mix_now = f"{money_fine(v.mix_cost_per_task_usd)} a task at {pct(v.mix_accuracy)}"
+    if v.share_in_plan <= WIN_SHARE:
+        mix = f" The plan gives it none of the class (the class's mix: {mix_now})."
+    elif v.gain_usd is None:
+        mix = (
+            f" The plan gives it {pct(v.share_in_plan)} of the class (the class's mix: "
+            f"{mix_now}); without it no plan exists."
         )
+    else:
         what = "saves" if objective == "min-cost" else "adds"
-        amount = max(v.gain_usd, 0.0)
-        mix += f" It {what} {money(amount)} a month, re-solved without it."
+        mix = (
+            f" The plan gives it {pct(v.share_in_plan)} of the class (the class's mix: "
+            f"{mix_now}; re-solved without it: {money_fine(v.mix_without_cost_per_task_usd)} "
+            f"at {pct(v.mix_without_accuracy)}). It {what} {money(max(v.gain_usd, 0.0))} a "
+            "month, re-solved without it."
+        )
+    if v.break_even_cut_pct is not None:
+        cut = v.break_even_cut_pct
+        mix += f" It would win work at a cost per task {cut:.1f}% lower (re-solved)."
+    elif v.break_even_reason:
+        mix += f" No cut in its cost wins it work: {v.break_even_reason}."
     return OptionVerdict(**{**v.__dict__, "sentence": head + single + mix})
 
 

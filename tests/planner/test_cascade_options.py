@@ -133,7 +133,15 @@ def test_a_dear_cascade_is_not_chosen_and_the_verdict_says_so():
     (v,) = verdicts(plan, columns)
     assert v.share_in_plan == pytest.approx(0.0, abs=1e-9)
     assert not v.beats_best_single and v.gain_usd == pytest.approx(0.0, abs=1e-9)
-    assert "does not beat it" in v.sentence
+    assert "does not beat it" in v.sentence and "gives it none of the class" in v.sentence
+    # It wins work with cheap once (1/15) 0.001 + (14/15) c < 0.0082, c < 0.0087143: a cut of
+    # 1 - 0.0087143 / 0.055 = 84.16 %, so 84.2 % on the 0.1-point grid.
+    assert v.break_even_cut_pct == pytest.approx(84.2)
+    assert "win work at a cost per task 84.2% lower (re-solved)" in v.sentence
+    for cut, wins in ((84.1, False), (84.3, True)):
+        cheaper = replace(columns[0], cost_per_task_usd=0.055 * (1 - cut / 100))
+        shares = optimize(with_options(base, [cheaper])).shares
+        assert (shares[0, 2] > 1e-6) == wins
 
 
 def test_router_figures_and_oracle_ceiling_by_hand():
