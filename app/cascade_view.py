@@ -16,6 +16,7 @@ from app import planning, tables
 from app.format import money, money_fine, pct
 from planner.cascade_options import declared_columns, with_options
 from planner.cascade_report import OptionVerdict, verdicts
+from planner.cascade_suggest import suggestions
 from planner.evals.evidence import CONFIDENCES
 from planner.evals.store import read_kept
 from planner.plan import Plan, optimize
@@ -45,6 +46,18 @@ def cascade_plan(
     plan = optimize(with_options(problem, columns))
     found = tuple(verdicts(plan, columns)) if plan.is_optimal else ()
     return CascadePlan(plan, found, tuple(str(e) for e in left_out))
+
+
+def suggested(
+    request: planning.PlanRequest, catalog: Catalog, kept_folder: Path | None = None
+) -> list[str]:
+    """The cascades worth declaring, from the kept per-sample results (planner.cascade_suggest),
+    as sentences; empty when no two models were scored on the same samples of a class."""
+    samples = read_kept(kept_folder)
+    if not samples:
+        return []
+    problem = planning.problem_of(request, catalog)
+    return [s.sentence for s in suggestions(problem, catalog, samples)]
 
 
 def options_table(found: tuple[OptionVerdict, ...]) -> pd.DataFrame:

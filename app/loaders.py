@@ -196,3 +196,10 @@ def cascade_plan(
     files, so a new eval import re-rates them)."""
     request = planning.PlanRequest.from_key(request_key)
     return cascade_view.cascade_plan(request, _catalog(prices_fingerprint), name, data)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cascade_suggestions(request_key: str, prices_fingerprint: str, kept_stamp: str) -> list[str]:
+    """The cascades worth declaring from the kept per-sample results (keyed on their files)."""
+    request = planning.PlanRequest.from_key(request_key)
+    return cascade_view.suggested(request, _catalog(prices_fingerprint))

@@ -117,6 +117,11 @@ if cascade_file := st.session_state.get(S.CASCADE_FILE):
                 st.text(verdict.sentence)
             st.caption("The plan with them, for their classes (each option named by its steps):")
             st.dataframe(view.in_percents(cascade_view.option_rows(options)), hide_index=True)
+try:
+    for line in loaders.cascade_suggestions(request.key(), ctx.prices, kept_stamp()):
+        st.text("Worth declaring: " + line)
+except InputError as exc:  # a kept samples file edited by hand
+    st.warning(md_escape(exc))
 st.caption(
     "Rated on the per-sample results kept from eval imports on the Data page. Format and "
     "formulas: docs/optimization.md, Cascades and routers; example: data/cascades/example.json."

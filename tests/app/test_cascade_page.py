@@ -62,3 +62,33 @@ def test_a_cascade_without_joint_samples_is_refused_by_name(tmp_path):
             joint.encode(), kept_folder=tmp_path,
         )  # fmt: skip
     assert caught.value.record == "cascade 'haiku first'"
+
+
+def test_suggestions_come_from_the_kept_samples(tmp_path):
+    """Twelve samples of triage scored for two models (written here, not shipped): the pair
+    is suggested, cheaper model first, with its correlation and the perfect-check ceiling."""
+    from datetime import date
+
+    from planner.evals.figures import KeptSample
+    from planner.evals.store import keep_samples
+
+    def scored(model, right):
+        return [
+            KeptSample("csv", "t", model, "Support ticket triage", model, f"s{i}",
+                       float(i in right), date(2026, 12, 1))
+            for i in range(12)
+        ]  # fmt: skip
+
+    samples = scored("openai/gpt-5-nano", range(6)) + scored(
+        "avian/deepseek/deepseek-v4-flash", [0, 1, 2, *range(6, 12)]
+    )
+    keep_samples(samples, "pair", tmp_path)
+    text = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
+    request = PlanRequest(text, as_of="2026-12-03")
+    (line,) = cascade_view.suggested(request, shipped_catalog(), tmp_path)
+    assert line.startswith(
+        "Support ticket triage: try openai/gpt-5-nano, then avian/deepseek/deepseek-v4-flash"
+    )
+    assert "on 12 common samples (50% and 75% right)" in line
+    assert "reach 100% (a ceiling" in line
+    assert cascade_view.suggested(request, shipped_catalog(), tmp_path / "empty") == []
