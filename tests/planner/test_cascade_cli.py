@@ -27,11 +27,13 @@ def unexplained(monkeypatch):
     monkeypatch.setattr(solve, "explain_plan", lambda plan: {})
 
 
-def test_example_cascade_is_priced_from_its_steps():
+@pytest.mark.parametrize("discount", [[], ["--discount", "openai=50"]])
+def test_example_cascade_is_priced_from_its_steps(discount):
     """Independence was chosen in the file: haiku's eval figure 32/40 = 0.8 and a perfect
     check escalate 20 % of tasks, so cost = c(haiku) + 0.2 c(nano) and accuracy
-    = 0.8 + 0.2 a(nano), with both models' own columns of the same plan."""
-    problem = load_problem(cli.build_parser().parse_args(["solve", *ARGS]))
+    = 0.8 + 0.2 a(nano), with both models' own columns of the same plan (a discount on
+    OpenAI reaches the cascade through nano's price)."""
+    problem = load_problem(cli.build_parser().parse_args(["solve", *ARGS, *discount]))
     t = [c.name for c in problem.classes].index(TRIAGE)
     col = next(m for m, o in enumerate(problem.options) if o.startswith("haiku first: "))
     haiku = problem.options.index("anthropic/claude-haiku-5-5")
