@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import inputs, planning
+from app import cascade_view, inputs, planning
 from foundation.errors import InputError
 from planner.fix import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
@@ -186,3 +186,20 @@ def forecast_key(settings: ForecastSettings) -> str:
 
 def _catalog(prices_fingerprint: str) -> Catalog:
     return load_catalog(PRICE_DIR, prices_fingerprint)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cascade_plan(
+    request_key: str, prices_fingerprint: str, name: str, data: bytes, kept_stamp: str
+) -> cascade_view.CascadePlan:
+    """The plan with an uploaded cascade file's options (`kept_stamp`: the kept samples'
+    files, so a new eval import re-rates them)."""
+    request = planning.PlanRequest.from_key(request_key)
+    return cascade_view.cascade_plan(request, _catalog(prices_fingerprint), name, data)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cascade_suggestions(request_key: str, prices_fingerprint: str, kept_stamp: str) -> list[str]:
+    """The cascades worth declaring from the kept per-sample results (keyed on their files)."""
+    request = planning.PlanRequest.from_key(request_key)
+    return cascade_view.suggested(request, _catalog(prices_fingerprint))

@@ -4,9 +4,12 @@ The tiles and sentences come from app/portfolio_view.py; this page renders."""
 
 import streamlit as st
 
-from app import charts, evidence_view, explain_view, loaders, render, tables
+from app import cascade_view, charts, evidence_view, explain_view, inputs, loaders, render, tables
 from app import portfolio_view as view
 from app import state as S
+from app.format import md_escape
+from foundation.errors import InputError
+from planner.evals.store import kept_stamp
 from planner.next_eval import LIMIT_WORDS
 
 ctx, plan = render.title_and_plan("Portfolio: who does which work")
@@ -82,6 +85,47 @@ if st.toggle("Find the break-even accuracy of models worth evaluating (re-solves
     for line in evidence_view.next_lines(loaders.next_evals(request.key(), ctx.prices)):
         st.text(line)
     st.caption(LIMIT_WORDS + " The full table is on the Data page (Accuracy).")
+
+
+def _keep_cascade_file() -> None:
+    """Kept across page switches (the uploader forgets its file); clearing it removes it."""
+    upload = st.session_state.get(S.CASCADE_UPLOADER)
+    st.session_state[S.CASCADE_FILE] = None if upload is None else (upload.name, upload.getvalue())
+
+
+st.subheader("Cascades and routers")
+st.file_uploader(
+    "A cascade file (JSON): cascades and routers as options for your classes",
+    type=["json"], key=S.CASCADE_UPLOADER, max_upload_size=inputs.MAX_UPLOAD_MB,
+    on_change=_keep_cascade_file,
+)  # fmt: skip
+if cascade_file := st.session_state.get(S.CASCADE_FILE):
+    try:
+        options = loaders.cascade_plan(request.key(), ctx.prices, *cascade_file, kept_stamp())
+    except InputError as exc:
+        st.error(md_escape(exc))
+    else:
+        for note in options.left_out:
+            st.warning(md_escape(note))
+        if not options.plan.is_optimal:
+            st.warning("No plan exists with these options; see Why this plan above.")
+        else:
+            st.dataframe(cascade_view.options_table(options.verdicts), hide_index=True,
+                         key=S.CASCADE_TABLE,
+                         column_config=cascade_view.OPTION_COLUMNS)  # fmt: skip
+            for verdict in options.verdicts:
+                st.text(verdict.sentence)
+            st.caption("The plan with them, for their classes (each option named by its steps):")
+            st.dataframe(view.in_percents(cascade_view.option_rows(options)), hide_index=True)
+try:
+    for line in loaders.cascade_suggestions(request.key(), ctx.prices, kept_stamp()):
+        st.text("Worth declaring: " + line)
+except InputError as exc:  # a kept samples file edited by hand
+    st.warning(md_escape(exc))
+st.caption(
+    "Rated on the per-sample results kept from eval imports on the Data page. Format and "
+    "formulas: docs/optimization.md, Cascades and routers; example: data/cascades/example.json."
+)
 
 frontier = loaders.frontier(request.with_(budget_usd=None).key(), ctx.prices)
 if len(frontier):

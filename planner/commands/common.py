@@ -16,7 +16,9 @@ from pathlib import Path
 from foundation.cli import EXIT_INFEASIBLE, print_json
 from foundation.cli import options as opt
 from foundation.errors import InputError
+from foundation.inputs import read_regular_file
 from planner.assemble import assemble
+from planner.cascade_options import declared_columns, with_options
 from planner.evals.evidence import (
     CONFIDENCES,
     DEFAULT_PRECEDENCE,
@@ -163,6 +165,13 @@ def add_input_args(p: argparse.ArgumentParser) -> None:
         type=opt.pair(opt.money, "commitment", shape="USD"),
         help="committed minimum monthly spend with a provider",
     )
+    p.add_argument(
+        "--cascades",
+        type=opt.input_file,
+        metavar="FILE",
+        help="cascades and routers as options (JSON; see docs/optimization.md), rated on the "
+        "per-sample results of --evals (solve says whether each pays, re-solved without it)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -223,7 +232,31 @@ def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> Plannin
     assembled = assemble(workload, own, catalog, settings, confidence=confidence)
     for error in assembled.unplannable:
         print(f"warning: {error}", file=sys.stderr)
+    if getattr(args, "cascades", None):  # --cascades: one more column per declared option
+        columns, left_out = cascade_columns(args, catalog, assembled.problem, confidence)
+        for error in left_out:
+            print(f"warning: {error}", file=sys.stderr)
+        return with_options(assembled.problem, columns)
     return assembled.problem
+
+
+def cascade_columns(args, catalog: Catalog, problem: PlanningProblem, confidence=None):
+    """The options --cascades declares, rated on the per-sample results of --evals."""
+    samples = eval_samples(args, catalog)
+    data = read_regular_file(args.cascades)
+    return declared_columns(data, str(args.cascades), problem, catalog, samples, confidence)
+
+
+def eval_samples(args, catalog: Catalog) -> list:
+    """The per-sample results of --evals, mapped to classes and catalog models."""
+    if not getattr(args, "evals", []):
+        return []
+    mapping = (
+        load_eval_mapping(args.eval_mapping, catalog)
+        if getattr(args, "eval_mapping", None)
+        else EvalMapping()
+    )
+    return import_evals(args.evals, mapping, catalog)[1]
 
 
 def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:

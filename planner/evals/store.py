@@ -12,7 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 from foundation.csvfile import tuples_to_csv
+from foundation.errors import raise_all
+from foundation.inputs import Day, NonEmptyText, Share, StrictRecord, parse_rows
 from foundation.paths import data_dir
+from foundation.tables import Columns, read_file, records_of
 from planner.evals.figures import KeptSample
 
 STORE_COLUMNS = (
@@ -39,3 +42,37 @@ def keep_samples(samples: list[KeptSample], name: str, folder: Path | None = Non
     ]  # fmt: skip
     path.write_text(tuples_to_csv(rows, STORE_COLUMNS, exact=True), encoding="utf-8")
     return path
+
+
+class KeptRecord(StrictRecord):
+    tool: NonEmptyText
+    eval_task: NonEmptyText
+    eval_model: NonEmptyText
+    task_class: NonEmptyText
+    model: NonEmptyText
+    sample_id: NonEmptyText
+    score: Share
+    run_date: Day
+
+
+_KEPT = Columns(STORE_COLUMNS, STORE_COLUMNS)
+
+
+def read_kept(folder: Path | None = None) -> list[KeptSample]:
+    """Every kept sample under the folder (all imports, oldest file first); a bad row is an
+    InputError naming the file, the row and the field."""
+    folder = evals_dir() if folder is None else folder
+    out: list[KeptSample] = []
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        records = records_of(read_file(path), str(path), "csv", _KEPT, "samples")
+        rows, errors = parse_rows(KeptRecord, ((r.where, r.cells) for r in records), str(path))
+        raise_all(errors)
+        out += [KeptSample(**row.model_dump()) for row in rows]
+    return out
+
+
+def kept_stamp(folder: Path | None = None) -> str:
+    """The kept files' names, sizes and times: a cache key that changes with every import."""
+    folder = evals_dir() if folder is None else folder
+    paths = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    return "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in paths)
