@@ -109,12 +109,14 @@ def test_litellm_spendlogs_reads_metadata_tags_and_cached_tokens():
     assert azure["tags"] == ",prod,kb," and azure["billed_cost_usd"] == 0.0035
     assert (claude["input_tokens"], claude["cached_input_tokens"],
             claude["cache_write_tokens"]) == (1_400, 500, 100)  # fmt: skip
-    assert failed["raw_model"] == "our-finetune-v3" and failed["requests"] == 1
+    assert failed["raw_model"] == "our-finetune-v3"
+    assert (failed["requests"], failed["failed_requests"]) == (0, 1)  # status failure
 
 
 def test_litellm_daily_table():
     rows = _rows(_parse("litellm_daily_team.csv")[1])
-    assert rows[0]["team"] == "team-search" and rows[0]["requests"] == 800
+    assert rows[0]["team"] == "team-search"
+    assert (rows[0]["requests"], rows[0]["failed_requests"]) == (798, 2)  # of 800 api_requests
     assert (rows[0]["input_tokens"], rows[0]["cached_input_tokens"]) == (1_500_000, 500_000)
     assert rows[0]["billed_cost_usd"] == 5.875
 
