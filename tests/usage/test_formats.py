@@ -128,16 +128,26 @@ def test_openrouter_rows():
     assert rows[1]["output_tokens"] == 100_000 and rows[1]["billed_cost_usd"] == 0.45
 
 
-def test_focus_keeps_ai_usage_rows_and_notes_purchases():
+def test_focus_keeps_ai_rows_with_their_charge_category_and_notes_the_rest():
     parsed = _parse("focus_1_2.csv")[1]
     rows = _rows(parsed)
-    assert len(rows) == 3
-    inputs, outputs, reads = rows
+    assert len(rows) == 4
+    inputs, outputs, reads, purchase = rows
     assert inputs["input_tokens"] == 1_000_000 and inputs["team"] == "search"
     assert outputs["output_tokens"] == 100_000
     assert outputs["billed_cost_usd"] == 1.5  # drawdown: BilledCost 0, EffectiveCost counts
+    assert json.loads(outputs["dimensions"])["billed_cost"] == 0
     assert reads["cached_input_tokens"] == 100_000
     assert reads["ts"] == datetime(2026, 10, 1)  # a US-style date, read tolerantly
+    # The commitment purchase is spend without usage, booked on its start: its effective
+    # cost is 0 (drawn down by the usage rows), its billed $1,000 kept beside it.
+    assert purchase["charge_category"] == "Purchase" and purchase["ts"] == datetime(2026, 10, 1)
+    assert purchase["billed_cost_usd"] == 0 and purchase["focus_list_cost_usd"] == 1000
+    assert json.loads(purchase["dimensions"])["billed_cost"] == 1000
+    assert purchase["input_tokens"] == purchase["output_tokens"] == 0
+    assert {r["provider_hint"] for r in rows} == {"bedrock"}  # the host, not the developer
+    assert json.loads(inputs["dimensions"])["developer"] == "Anthropic"
+    assert [r["focus_list_cost_usd"] for r in rows[:3]] == [3.0, 1.5, 0.03]
     assert parsed.notes == {"Purchase rows (spend, not usage)": [1, 1000.0],
                             "rows of other services": [1, 12.5]}  # fmt: skip
 
@@ -146,7 +156,8 @@ def test_focus_1_3_units_and_credentials():
     rows = _rows(_parse("focus_1_3.csv")[1])
     assert rows[0]["input_tokens"] == 1_000_000  # 1000 x "1K Tokens"
     assert rows[0]["api_key"] == "cred-42" and rows[0]["user_id"] == "principal-7"
-    assert rows[0]["provider_hint"] == "openai"
+    assert rows[0]["provider_hint"] == "azure"  # Azure OpenAI keeps its host
+    assert rows[0]["source_kind"] == "billing" and rows[0]["grain"] == "day"
 
 
 def test_focus_parquet_reads_like_the_csv(tmp_path):

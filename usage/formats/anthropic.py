@@ -103,7 +103,7 @@ def _first_result(data: bytes) -> dict[str, Any]:
     for page in pages:
         for bucket in page["data"][:3]:
             results = bucket.get("results") if isinstance(bucket, dict) else None
-            if "starting_at" in bucket and isinstance(results, list):
+            if isinstance(results, list) and "starting_at" in bucket:
                 for result in results:
                     if isinstance(result, dict):
                         return result
