@@ -112,7 +112,9 @@ def _first_line(exc: Exception) -> str:
 def read_json(data: bytes, source: str) -> Any:
     try:
         return json.loads(data.removeprefix(BOM).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise InputError(source, "is nested too deeply to read") from None
+    except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(source, f"is not valid JSON: {_first_line(exc)}") from None
 
 
@@ -158,12 +160,15 @@ def read_parquet_columns(data: bytes, source: str) -> tuple[dict[str, list[Any]]
     import pyarrow.parquet as pq
 
     try:
+        names = pq.ParquetFile(io.BytesIO(data)).schema_arrow.names
+        duplicated = [n for n, k in Counter(names).items() if k > 1]
+        if duplicated:
+            raise InputError(source, "names a column twice", field=duplicated[0])
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(source, f"cannot be read as Parquet: {_first_line(exc)}") from None
-    duplicated = [n for n, k in Counter(table.column_names).items() if k > 1]
-    if duplicated:
-        raise InputError(source, "names a column twice", field=duplicated[0])
     columns = {}
     for index, name in enumerate(table.column_names):
         column = table.column(index)
