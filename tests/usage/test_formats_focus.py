@@ -167,3 +167,20 @@ def test_bad_focus_cells_get_located_errors(column, value, field):
     except InputError as exc:
         errors = [exc]
     assert [(e.file, e.record, e.field) for e in errors][:1] == [("bad.csv", "row 2", field)]
+
+
+def test_parquet_map_tags_read_as_the_csv_json(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    text = skip_comments((FIXTURES / "focus_1_2.csv").read_bytes())[0].decode()
+    records = list(csv.DictReader(io.StringIO(text)))
+    table = pa.table({k: [r[k] for r in records] for k in records[0]})
+    tags = [list(json.loads(r["Tags"]).items()) for r in records]
+    index = table.column_names.index("Tags")
+    table = table.set_column(index, "Tags", pa.array(tags, pa.map_(pa.string(), pa.string())))
+    path = tmp_path / "focus.parquet"
+    pq.write_table(table, path)
+    _, parsed = formats.parse(path.read_bytes(), str(path))
+    assert not parsed.errors
+    assert [r["team"] for r in parsed.to_arrow().to_pylist()][:2] == ["search", "search"]

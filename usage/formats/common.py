@@ -206,6 +206,12 @@ def _cell_text(value: Any) -> Any:
         return None
     if isinstance(value, datetime):
         return value.isoformat()
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, tuple) and len(item) == 2 for item in value)
+    ):
+        value = dict(value)  # a Parquet map (FOCUS Tags, SkuPriceDetails) as its JSON object
     if isinstance(value, dict | list):
         return json.dumps(value, default=str)
     return value if isinstance(value, str) else str(value)
