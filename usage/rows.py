@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import AfterValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from foundation.errors import InputError
 from foundation.inputs import MAX_TEXT, StrictRecord, describe, read_regular_file
@@ -181,7 +181,8 @@ def in_years(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[datetime, AfterValidator(in_years)]
+# Checked inside pydantic-core (an aware time is compared at its own clock reading).
+Moment = Annotated[datetime, Field(ge=datetime(FIRST_YEAR, 1, 1), lt=datetime(LAST_YEAR + 1, 1, 1))]
 
 
 def utc_naive(moment: datetime) -> datetime:
