@@ -120,7 +120,8 @@ KEY_COLUMNS = (
     "ProviderName", "PublisherName", "ServiceProviderName", "HostProviderName",
     "InvoiceIssuerName", "SubAccountId", "SubAccountName", "ResourceId", "RegionId",
     "AvailabilityZone", "SkuId", "SkuPriceId", "SkuMeter", "SkuPriceDetails", "Tags",
-    "CredentialId", "PrincipalId", "CommitmentDiscountId", "CapacityReservationId",
+    "CredentialId", "PrincipalId", "CommitmentDiscountId", "CommitmentDiscountStatus",
+    "CapacityReservationId", "CapacityReservationStatus",
     "ConsumedUnit", "PricingUnit",
 )  # fmt: skip
 KEY_LOOKUP = {name.lower(): name for name in KEY_COLUMNS}
