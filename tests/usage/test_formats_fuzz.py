@@ -200,9 +200,10 @@ def test_results_that_are_not_a_list_and_deep_nesting_are_located():
     assert [(e.record, e.field) for e in errors] == [("page 1, bucket 1", "results")]
     page["data"][0]["results"] = [DEEP]
     errors = _errors(_deep_json(json.dumps(page).encode()), "openai_usage")
-    assert [(e.file, e.message) for e in errors] == [("bad", "is nested too deeply to read")]
-    deep = b"[" * 100_000 + b"]" * 100_000
-    assert [e.message for e in _errors(deep, "anthropic_usage")] == ["is nested too deeply to read"]
+    assert [(e.message, e.record) for e in errors] == [("is nested too deeply to read", "line 1")]
+    deep = b"[\n" + b"[" * 100_000 + b"]" * 100_000 + b"]"
+    errors = _errors(deep, "anthropic_usage")
+    assert [(e.message, e.record) for e in errors] == [("is nested too deeply to read", "line 2")]
 
 
 def test_a_byte_order_mark_does_not_hide_a_json_export():

@@ -19,6 +19,7 @@ from usage.rows import Parsed, parse_columns, skip_comments
 
 BOM = b"\xef\xbb\xbf"
 PARQUET_MAGIC = b"PAR1"
+NEWLINE = b"\n"
 
 
 def csv_header(data: bytes) -> list[str]:
@@ -113,9 +114,27 @@ def read_json(data: bytes, source: str) -> Any:
     try:
         return json.loads(data.removeprefix(BOM).decode("utf-8"))
     except RecursionError:
-        raise InputError(source, "is nested too deeply to read") from None
+        line = _deep_line(data.removeprefix(BOM))
+        raise InputError(source, "is nested too deeply to read", record=line) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(source, f"is not valid JSON: {_first_line(exc)}") from None
+
+
+def _deep_line(data: bytes, limit: int = 200) -> str:
+    """ "line N" where a JSON text first nests deeper than `limit` (outside strings)."""
+    depth, in_string, escaped = 0, False, False
+    for index, byte in enumerate(data):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 92, byte != 34)
+        elif byte == 34:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return f"line {data.count(NEWLINE, 0, index) + 1}"
+        elif byte in b"]}":
+            depth -= 1
+    return ""
 
 
 def json_pages(document: Any, source: str) -> list[dict[str, Any]]:
