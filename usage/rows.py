@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from foundation.inputs import MAX_TEXT, StrictRecord, describe, read_regular_fil
 INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
 ExportText = Annotated[str, Field(max_length=MAX_TEXT, pattern=rf"^[^{INVISIBLE}]*$")]
 TagsText = Annotated[str, Field(max_length=2_000, pattern=rf"^[^{INVISIBLE}]*$")]
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years an export's timestamps may name
 
 
 class ExportRecord(StrictRecord):
@@ -147,11 +149,40 @@ def _default(name: str) -> Any:
     return TEXT_DEFAULTS.get(name)
 
 
-def natural_key(fmt: str, *parts: Any) -> str:
+def natural_key(fmt: str, *parts: Any, extra: Mapping[str, Any] | None = None) -> str:
     """A row's identity within its format: the same bucket and group always gives the same
-    key, so re-importing an export (or an overlapping one) adds nothing twice."""
-    text = "\x1f".join("" if p is None else str(p) for p in (fmt, *parts))
+    key, so re-importing an export (or an overlapping one) adds nothing twice, and a
+    re-download with restated figures names the same rows (a key never holds a measured
+    value). `extra` holds group-by dimensions added to a format later: only those present
+    (not None) join the key, so a row exported without them keeps the key it had before."""
+    extras = [f"{k}={v}" for k, v in sorted((extra or {}).items()) if v is not None]
+    text = "\x1f".join("" if p is None else str(p) for p in (fmt, *parts, *extras))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def dimensions(**values: Any) -> str | None:
+    """The other dimensions a row is grouped by, as JSON object text (None when none)."""
+    present = {k: v for k, v in sorted(values.items()) if v is not None and v != ""}
+    return json.dumps(present, separators=(",", ":"), ensure_ascii=False) if present else None
+
+
+def grain_of(seconds: float | None) -> str:
+    """The store's grain for a bucket this many seconds wide (1-minute buckets are `hour`:
+    the finest grain the store tells apart above a single request)."""
+    if seconds is None or seconds <= 3_600:
+        return "hour"
+    return "day" if seconds <= 86_400 else "month"
+
+
+def in_years(moment: datetime) -> datetime:
+    """A timestamp of the years an export may carry (2000 to 2099); else a ValueError."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(f"must be a time between {FIRST_YEAR} and {LAST_YEAR}")
+    return moment
+
+
+# Checked inside pydantic-core (an aware time is compared at its own clock reading).
+Moment = Annotated[datetime, Field(ge=datetime(FIRST_YEAR, 1, 1), lt=datetime(LAST_YEAR + 1, 1, 1))]
 
 
 def utc_naive(moment: datetime) -> datetime:

@@ -109,12 +109,14 @@ def test_litellm_spendlogs_reads_metadata_tags_and_cached_tokens():
     assert azure["tags"] == ",prod,kb," and azure["billed_cost_usd"] == 0.0035
     assert (claude["input_tokens"], claude["cached_input_tokens"],
             claude["cache_write_tokens"]) == (1_400, 500, 100)  # fmt: skip
-    assert failed["raw_model"] == "our-finetune-v3" and failed["requests"] == 1
+    assert failed["raw_model"] == "our-finetune-v3"
+    assert (failed["requests"], failed["failed_requests"]) == (0, 1)  # status failure
 
 
 def test_litellm_daily_table():
     rows = _rows(_parse("litellm_daily_team.csv")[1])
-    assert rows[0]["team"] == "team-search" and rows[0]["requests"] == 800
+    assert rows[0]["team"] == "team-search"
+    assert (rows[0]["requests"], rows[0]["failed_requests"]) == (798, 2)  # of 800 api_requests
     assert (rows[0]["input_tokens"], rows[0]["cached_input_tokens"]) == (1_500_000, 500_000)
     assert rows[0]["billed_cost_usd"] == 5.875
 
@@ -126,16 +128,26 @@ def test_openrouter_rows():
     assert rows[1]["output_tokens"] == 100_000 and rows[1]["billed_cost_usd"] == 0.45
 
 
-def test_focus_keeps_ai_usage_rows_and_notes_purchases():
+def test_focus_keeps_ai_rows_with_their_charge_category_and_notes_the_rest():
     parsed = _parse("focus_1_2.csv")[1]
     rows = _rows(parsed)
-    assert len(rows) == 3
-    inputs, outputs, reads = rows
+    assert len(rows) == 4
+    inputs, outputs, reads, purchase = rows
     assert inputs["input_tokens"] == 1_000_000 and inputs["team"] == "search"
     assert outputs["output_tokens"] == 100_000
     assert outputs["billed_cost_usd"] == 1.5  # drawdown: BilledCost 0, EffectiveCost counts
+    assert json.loads(outputs["dimensions"])["billed_cost"] == 0
     assert reads["cached_input_tokens"] == 100_000
     assert reads["ts"] == datetime(2026, 10, 1)  # a US-style date, read tolerantly
+    # The commitment purchase is spend without usage, booked on its start: its effective
+    # cost is 0 (drawn down by the usage rows), its billed $1,000 kept beside it.
+    assert purchase["charge_category"] == "Purchase" and purchase["ts"] == datetime(2026, 10, 1)
+    assert purchase["billed_cost_usd"] == 0 and purchase["focus_list_cost_usd"] == 1000
+    assert json.loads(purchase["dimensions"])["billed_cost"] == 1000
+    assert purchase["input_tokens"] == purchase["output_tokens"] == 0
+    assert {r["provider_hint"] for r in rows} == {"bedrock"}  # the host, not the developer
+    assert json.loads(inputs["dimensions"])["developer"] == "Anthropic"
+    assert [r["focus_list_cost_usd"] for r in rows[:3]] == [3.0, 1.5, 0.03]
     assert parsed.notes == {"Purchase rows (spend, not usage)": [1, 1000.0],
                             "rows of other services": [1, 12.5]}  # fmt: skip
 
@@ -144,7 +156,8 @@ def test_focus_1_3_units_and_credentials():
     rows = _rows(_parse("focus_1_3.csv")[1])
     assert rows[0]["input_tokens"] == 1_000_000  # 1000 x "1K Tokens"
     assert rows[0]["api_key"] == "cred-42" and rows[0]["user_id"] == "principal-7"
-    assert rows[0]["provider_hint"] == "openai"
+    assert rows[0]["provider_hint"] == "azure"  # Azure OpenAI keeps its host
+    assert rows[0]["source_kind"] == "billing" and rows[0]["grain"] == "day"
 
 
 def test_focus_parquet_reads_like_the_csv(tmp_path):

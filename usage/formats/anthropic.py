@@ -7,7 +7,6 @@ of pages, or `{"pages": [...]}`. Each bucket has `starting_at` / `ending_at` (RF
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -15,8 +14,23 @@ from pydantic import Field
 
 from foundation.errors import InputError
 from foundation.inputs import MAX_MAGNITUDE, Count
-from usage.formats.common import bucket_results, json_pages, json_record, read_json
-from usage.rows import ExportRecord, ExportText, Parsed, natural_key, utc_naive
+from usage.formats.common import (
+    bucket_results,
+    json_pages,
+    json_record,
+    looks_like_json,
+    read_json,
+)
+from usage.rows import (
+    ExportRecord,
+    ExportText,
+    Moment,
+    Parsed,
+    dimensions,
+    grain_of,
+    natural_key,
+    utc_naive,
+)
 
 USAGE = "anthropic_usage"
 COSTS = "anthropic_cost"
@@ -25,9 +39,15 @@ LONG_WINDOWS = ("200k-1M",)  # the context_window group that bills the long-cont
 
 
 class Bucket(ExportRecord):
-    starting_at: datetime
-    ending_at: datetime | None = None
+    starting_at: Moment
+    ending_at: Moment | None = None
     results: list[Any]
+
+    def width(self) -> float | None:
+        """Seconds from start to end (None when the bucket has no end)."""
+        if self.ending_at is None:
+            return None
+        return (utc_naive(self.ending_at) - utc_naive(self.starting_at)).total_seconds()
 
 
 class CacheCreation(ExportRecord):
@@ -35,16 +55,30 @@ class CacheCreation(ExportRecord):
     ephemeral_1h_input_tokens: Count = 0.0
 
 
+class ServerToolUse(ExportRecord):
+    web_search_requests: Count | None = None
+
+
 class UsageResult(ExportRecord):
     uncached_input_tokens: Count
     output_tokens: Count
-    cache_read_input_tokens: Count = 0.0
-    cache_creation: CacheCreation = CacheCreation()
+    cache_read_input_tokens: Count | None = None
+    cache_creation: CacheCreation | None = None
+    server_tool_use: ServerToolUse | None = None
     api_key_id: ExportText | None = None
     workspace_id: ExportText | None = None
     model: ExportText | None = None
     service_tier: ExportText | None = None
     context_window: ExportText | None = None
+    account_id: ExportText | None = None
+    service_account_id: ExportText | None = None
+    inference_geo: ExportText | None = None
+    speed: ExportText | None = None
+
+    def extra_group(self) -> dict[str, str | None]:
+        """The group-by dimensions the report gained after the first five."""
+        return {"account_id": self.account_id, "service_account_id": self.service_account_id,
+                "inference_geo": self.inference_geo, "speed": self.speed}  # fmt: skip
 
 
 class CostResult(ExportRecord):
@@ -58,6 +92,7 @@ class CostResult(ExportRecord):
     workspace_id: ExportText | None = None
     context_window: ExportText | None = None
     inference_geo: ExportText | None = None
+    speed: ExportText | None = None
 
 
 def _first_result(data: bytes) -> dict[str, Any]:
@@ -67,50 +102,69 @@ def _first_result(data: bytes) -> dict[str, Any]:
         return {}
     for page in pages:
         for bucket in page["data"][:3]:
-            if isinstance(bucket, dict) and "starting_at" in bucket:
-                for result in bucket.get("results") or []:
+            results = bucket.get("results") if isinstance(bucket, dict) else None
+            if isinstance(results, list) and "starting_at" in bucket:
+                for result in results:
                     if isinstance(result, dict):
                         return result
     return {}
 
 
 def detect_usage(data: bytes, file_name: str) -> bool:
-    return data.lstrip()[:1] in (b"{", b"[") and "uncached_input_tokens" in _first_result(data)
+    return looks_like_json(data) and "uncached_input_tokens" in _first_result(data)
 
 
 def detect_costs(data: bytes, file_name: str) -> bool:
-    result = _first_result(data) if data.lstrip()[:1] in (b"{", b"[") else {}
+    result = _first_result(data) if looks_like_json(data) else {}
     return "amount" in result and ("cost_type" in result or "token_type" in result)
 
 
 def parse_usage(data: bytes, source: str) -> Parsed:
-    """Cache writes are the 5-minute plus the 1-hour ones (the catalog has one cache-write
-    price; a 1-hour write costs more at Anthropic, so those rows are costed low)."""
+    """Cache writes are the 5-minute plus the 1-hour ones; the 1-hour part is also kept
+    apart (`cache_write_1h_tokens`), as Anthropic prices it higher. The natural key is the
+    bucket (start and end) and every group-by dimension."""
     parsed = Parsed()
     # The buckets' RFC 3339 times are text, so buckets are read in lax mode.
     for where, bucket, raw in bucket_results(data, source, parsed, Bucket, strict=False):
         row = json_record(UsageResult, raw, source, where, parsed)
         if row is None:
             continue
+        width = bucket.width()
+        if width is not None and width <= 0:
+            parsed.errors.append(InputError(source, "is not after starting_at", where,
+                                            "ending_at"))  # fmt: skip
+            continue
         start = utc_naive(bucket.starting_at)
-        writes = row.cache_creation.ephemeral_5m_input_tokens
-        writes += row.cache_creation.ephemeral_1h_input_tokens
+        creation = row.cache_creation or CacheCreation()
+        hour = creation.ephemeral_1h_input_tokens
         group = (row.api_key_id, row.workspace_id, row.model, row.service_tier)
+        searches = (row.server_tool_use or ServerToolUse()).web_search_requests
         parsed.add(
-            natural_key(USAGE, start, bucket.ending_at, *group, row.context_window),
+            natural_key(
+                USAGE, start, bucket.ending_at, *group, row.context_window, extra=row.extra_group()
+            ),
             ts=start,
             raw_model=row.model or NOT_GROUPED,
             provider_hint="anthropic",
             api_key=row.api_key_id,
             workspace=row.workspace_id,
+            user_id=row.account_id or row.service_account_id,
             service_tier=row.service_tier,
             batch=row.service_tier == "batch",
             long_context=row.context_window in LONG_WINDOWS,
             requests=0.0,  # the usage report does not count requests
             input_tokens=row.uncached_input_tokens,
-            cached_input_tokens=row.cache_read_input_tokens,
-            cache_write_tokens=writes,
+            cached_input_tokens=row.cache_read_input_tokens or 0.0,
+            cache_write_tokens=creation.ephemeral_5m_input_tokens + hour,
+            cache_write_1h_tokens=hour,
             output_tokens=row.output_tokens,
+            source_kind="usage_export",
+            grain=grain_of(width),
+            dimensions=dimensions(
+                **row.extra_group(),
+                context_window=row.context_window,
+                web_search_requests=searches or None,
+            ),
         )
     return parsed
 
@@ -143,7 +197,7 @@ def parse_costs(data: bytes, source: str) -> Parsed:
         group = (row.cost_type, row.description, row.model, row.service_tier, row.token_type)
         place = (row.workspace_id, row.context_window, row.inference_geo)
         parsed.add(
-            natural_key(COSTS, start, *group, *place),
+            natural_key(COSTS, start, *group, *place, extra={"speed": row.speed}),
             ts=start,
             raw_model=row.model or f"({row.cost_type or 'cost'})",
             provider_hint="anthropic",
@@ -153,5 +207,13 @@ def parse_costs(data: bytes, source: str) -> Parsed:
             long_context=row.context_window in LONG_WINDOWS,
             requests=0.0,
             billed_cost_usd=usd,
+            source_kind="cost_line",
+            grain=grain_of(bucket.width() or 86_400),
+            dimensions=dimensions(
+                cost_type=row.cost_type,
+                token_type=row.token_type,
+                inference_geo=row.inference_geo,
+                speed=row.speed,
+            ),
         )
     return parsed

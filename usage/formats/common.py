@@ -19,6 +19,7 @@ from usage.rows import Parsed, parse_columns, skip_comments
 
 BOM = b"\xef\xbb\xbf"
 PARQUET_MAGIC = b"PAR1"
+NEWLINE = b"\n"
 
 
 def csv_header(data: bytes) -> list[str]:
@@ -55,15 +56,40 @@ def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], in
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
-                strings_can_be_null=True,  # an empty cell is None (the field's default)
+                # Only an empty cell is None (the field's default): "NA", "N/A", "NULL" and
+                # "NaN" are text, so a team named NA keeps its name and a number cell
+                # holding one is a located error, not a silent 0.
+                null_values=[""],
+                strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
-        raise InputError(source, f"cannot be read as UTF-8 CSV: {_first_line(exc)}") from None
+        raise csv_problem(data, source, skipped, exc) from None
     columns = {n.strip(): table.column(n).to_pylist() for n in names}
     return columns, table.num_rows, skipped + 2
+
+
+def csv_problem(data: bytes, source: str, skipped: int, exc: Exception) -> InputError:
+    """The first line a CSV file cannot be read at (bad UTF-8, or a row whose cell count is
+    not the header's), found again by Python's reader since Arrow's message names no row."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1 + skipped
+        return InputError(source, "is not UTF-8 text at this row", record=f"row {line}")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if row and len(row) != width:
+                message = f"has {len(row)} cells where the header has {width}"
+                return InputError(source, message, record=f"row {reader.line_num + skipped}")
+    except csv.Error as error:
+        return InputError(source, f"cannot be read as CSV: {error}",
+                          record=f"row {reader.line_num + skipped}")  # fmt: skip
+    return InputError(source, f"cannot be read as UTF-8 CSV: {_first_line(exc)}")
 
 
 def checked_csv(model, data: bytes, source: str) -> tuple[Parsed, dict, dict, int]:
@@ -87,8 +113,28 @@ def _first_line(exc: Exception) -> str:
 def read_json(data: bytes, source: str) -> Any:
     try:
         return json.loads(data.removeprefix(BOM).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except RecursionError:
+        line = _deep_line(data.removeprefix(BOM))
+        raise InputError(source, "is nested too deeply to read", record=line) from None
+    except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(source, f"is not valid JSON: {_first_line(exc)}") from None
+
+
+def _deep_line(data: bytes, limit: int = 200) -> str:
+    """ "line N" where a JSON text first nests deeper than `limit` (outside strings)."""
+    depth, in_string, escaped = 0, False, False
+    for index, byte in enumerate(data):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (byte == 92, byte != 34)
+        elif byte == 34:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            if depth > limit:
+                return f"line {data.count(NEWLINE, 0, index) + 1}"
+        elif byte in b"]}":
+            depth -= 1
+    return ""
 
 
 def json_pages(document: Any, source: str) -> list[dict[str, Any]]:
@@ -128,18 +174,49 @@ def bucket_results(data: bytes, source: str, parsed: Parsed, bucket_model,
 
 
 def read_parquet_columns(data: bytes, source: str) -> tuple[dict[str, list[Any]], int]:
-    """Every column of a Parquet file as Python values (text, numbers, datetimes)."""
+    """Every column of a Parquet file as Python values (text, numbers, datetimes); a column
+    named twice, or a text cell that is not UTF-8, is a located error."""
     import pyarrow.parquet as pq
 
     try:
+        names = pq.ParquetFile(io.BytesIO(data)).schema_arrow.names
+        duplicated = [n for n, k in Counter(names).items() if k > 1]
+        if duplicated:
+            raise InputError(source, "names a column twice", field=duplicated[0])
         table = pq.read_table(io.BytesIO(data))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError, TypeError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(source, f"cannot be read as Parquet: {_first_line(exc)}") from None
     columns = {}
-    for name in table.column_names:
-        values = table.column(name).to_pylist()
+    for index, name in enumerate(table.column_names):
+        column = table.column(index)
+        try:
+            values = column.to_pylist()
+        except (UnicodeDecodeError, pa.ArrowException, ValueError, OverflowError):
+            raise _bad_parquet_cell(column, name, source) from None
         columns[name] = [_cell_text(v) for v in values]
     return columns, table.num_rows
+
+
+def _bad_parquet_cell(column: pa.ChunkedArray, name: str, source: str) -> InputError:
+    """The first cell of a Parquet column that Python cannot hold (text not UTF-8, a date
+    out of range), as a located error (rows numbered from 1)."""
+    row = 0
+    for chunk in column.chunks:
+        for i in range(len(chunk)):
+            row += 1
+            try:
+                chunk[i].as_py()
+            except (UnicodeDecodeError, pa.ArrowException, ValueError, OverflowError):
+                message = "cannot be read (text that is not UTF-8, or a value out of range)"
+                return InputError(source, message, record=f"row {row}", field=name)
+    return InputError(source, "cannot be read", field=name)
+
+
+def looks_like_json(data: bytes) -> bool:
+    """Whether a file starts like a JSON document (after any UTF-8 byte-order mark)."""
+    return data.removeprefix(BOM).lstrip()[:1] in (b"{", b"[")
 
 
 def _cell_text(value: Any) -> Any:
@@ -148,6 +225,12 @@ def _cell_text(value: Any) -> Any:
         return None
     if isinstance(value, datetime):
         return value.isoformat()
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, tuple) and len(item) == 2 for item in value)
+    ):
+        value = dict(value)  # a Parquet map (FOCUS Tags, SkuPriceDetails) as its JSON object
     if isinstance(value, dict | list):
         return json.dumps(value, default=str)
     return value if isinstance(value, str) else str(value)

@@ -1,23 +1,28 @@
 """FinOps FOCUS 1.2 and 1.3 billing exports (CSV or Parquet): the AI rows.
 
 A FOCUS row is one charge: for AI usage, one meter (input, output, cache-read or cache-write
-tokens) of one model over a charge period. Kept: Usage rows of AI services (ServiceCategory
-"AI and Machine Learning", a token unit, or a `ModelId` in SkuPriceDetails). Not usage, so
-not stored but counted in the import's note: Purchase rows (prepaid commitments; the usage
-drawn down against them arrives as Usage rows), Tax, Credit and Adjustment rows, and rows of
-other services. Column names are matched without regard to case; dates may be ISO 8601,
-"YYYY-MM-DD HH:MM[:SS]" or "MM/DD/YYYY".
+tokens, requests, or hours of provisioned throughput) of one model over a charge period.
+Kept: every row of an AI service (ServiceCategory "AI and Machine Learning", subcategory
+"Generative AI", a token unit, or a `ModelId` in SkuPriceDetails), with its ChargeCategory:
+Usage rows carry tokens or requests; Purchase, Credit, Tax and Adjustment rows are spend
+without usage (counted too in the import's note with their BilledCost). Rows of other
+services are not stored (noted). A row whose charge period spans several days is spread
+over them in proportion to the time in each. Column names are matched without regard to
+case; dates may be ISO 8601, "YYYY-MM-DD HH:MM[:SS]" or "MM/DD/YYYY". Meter and unit rules:
+`usage.formats.focus_meters`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
+from foundation.errors import InputError
 from foundation.inputs import MAX_MAGNITUDE, SignedUsd
 from usage.formats.common import (
     PARQUET_MAGIC,
@@ -27,20 +32,33 @@ from usage.formats.common import (
     read_parquet_columns,
     row_dicts,
 )
-from usage.resolve import provider_of
+from usage.formats.focus_meters import (
+    UnitError,
+    host_of,
+    is_ai,
+    is_audio,
+    is_request_unit,
+    meter_model,
+    token_kind,
+    token_multiplier,
+)
 from usage.rows import (
     ExportRecord,
     ExportText,
     Parsed,
     TagsText,
+    dimensions,
+    grain_of,
+    in_years,
     natural_key,
     parse_columns,
     utc_naive,
 )
 
 NAME = "focus"
-AI_CATEGORY = "ai and machine learning"
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$")
+MAX_SPREAD_DAYS = 400  # a charge period longer than this is not a usage charge
+CORRECTION = "correction"
 
 
 def tolerant_datetime(value: Any) -> Any:
@@ -53,23 +71,26 @@ def tolerant_datetime(value: Any) -> Any:
     return value
 
 
-FocusDate = Annotated[datetime, BeforeValidator(tolerant_datetime)]
+FocusDate = Annotated[datetime, BeforeValidator(tolerant_datetime), AfterValidator(in_years)]
 Quantity = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
 
 class FocusRow(ExportRecord):
     ChargePeriodStart: FocusDate
+    ChargePeriodEnd: FocusDate | None = None
     ChargeCategory: ExportText = "Usage"
     ChargeClass: ExportText | None = None
     ChargeDescription: TagsText | None = None
     BilledCost: SignedUsd | None = None
     EffectiveCost: SignedUsd | None = None
+    ListCost: SignedUsd | None = None
     BillingCurrency: Annotated[str, Field(pattern=r"^(?i:usd)?$")] = "USD"
     ConsumedQuantity: Quantity | None = None
     ConsumedUnit: ExportText | None = None
     PricingQuantity: Quantity | None = None
     PricingUnit: ExportText | None = None
     ServiceCategory: ExportText | None = None
+    ServiceSubcategory: ExportText | None = None
     ServiceName: ExportText | None = None
     ProviderName: ExportText | None = None
     PublisherName: ExportText | None = None
@@ -83,9 +104,27 @@ class FocusRow(ExportRecord):
     SubAccountName: ExportText | None = None
     CredentialId: ExportText | None = None
     PrincipalId: ExportText | None = None
+    ResourceId: TagsText | None = None
+    CommitmentDiscountId: TagsText | None = None
+    CommitmentDiscountType: ExportText | None = None
 
 
 FIELDS = {name.lower(): name for name in FocusRow.model_fields}
+# What names a charge (its key): every column that says which charge it is, never one that
+# measures it (costs, prices, quantities), so a restated figure keeps its row's key. Columns
+# outside this list (custom `x_` ones, say) do not join the key: a re-export with one more
+# column names the same rows.
+KEY_COLUMNS = (
+    "BillingAccountId", "BillingPeriodStart", "ChargePeriodStart", "ChargePeriodEnd",
+    "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ServiceName",
+    "ProviderName", "PublisherName", "ServiceProviderName", "HostProviderName",
+    "InvoiceIssuerName", "SubAccountId", "SubAccountName", "ResourceId", "RegionId",
+    "AvailabilityZone", "SkuId", "SkuPriceId", "SkuMeter", "SkuPriceDetails", "Tags",
+    "CredentialId", "PrincipalId", "CommitmentDiscountId", "CommitmentDiscountStatus",
+    "CapacityReservationId", "CapacityReservationStatus",
+    "ConsumedUnit", "PricingUnit",
+)  # fmt: skip
+KEY_LOOKUP = {name.lower(): name for name in KEY_COLUMNS}
 
 
 def detect(data: bytes, file_name: str) -> bool:
@@ -101,58 +140,32 @@ def _read(data: bytes, source: str) -> tuple[dict[str, list[Any]], int, int]:
         first = 1  # Parquet rows are numbered from 1
     else:
         columns, count, first = read_csv_columns(data, source)
-    return {FIELDS.get(k.lower(), k): v for k, v in columns.items()}, count, first
+    named = Counter(k.lower() for k in columns)
+    twice = [k for k in columns if named[k.lower()] > 1]
+    if twice:
+        raise InputError(source, "names a column twice (names are read without case)",
+                         field=twice[0])  # fmt: skip
+    known = {**KEY_LOOKUP, **FIELDS}
+    return {known.get(k.lower(), k): v for k, v in columns.items()}, count, first
 
 
-def unit_multiplier(unit: str | None) -> float | None:
-    """Tokens per unit ("Tokens" 1, "1K Tokens" 1,000, "1000000 Tokens" 1,000,000), or None
-    when the unit is not a token unit."""
-    if not unit or "token" not in unit.lower():
-        return None
-    match = re.match(r"^\s*([\d.,]+)\s*([kKmM]?)\s", unit)
-    if not match:
-        return 1.0
-    number = float(match.group(1).replace(",", ""))
-    return number * {"k": 1e3, "m": 1e6}.get(match.group(2).lower(), 1.0)
-
-
-def _details(text: str | None) -> dict[str, Any]:
+def _json_object(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 
 
-def token_kind(details: dict[str, Any], meter: str) -> str:
-    """Which store column a meter's tokens go to. SkuPriceDetails wins over the meter name;
-    a meter that names no direction counts as (uncached) input."""
-    direction = str(details.get("TokenDirection", "")).lower()
-    cache = str(details.get("TokenCacheAction", "")).lower()
-    text = meter.lower()
-    if direction == "output" or (not direction and re.search(r"output|completion", text)):
-        return "output_tokens"
-    if cache == "read" or (not cache and re.search(r"cache[ds]?\s*read|cached", text)):
-        return "cached_input_tokens"
-    if cache == "write" or (not cache and re.search(r"cache\s*(write|creation)", text)):
-        return "cache_write_tokens"
-    return "input_tokens"
-
-
 def _tags(text: str | None) -> tuple[str | None, str | None]:
-    """(stored tags ",k=v,...,", the `team` tag if any) from FOCUS Tags JSON."""
-    tags = _details(text)
+    """(stored tags ",k=v,...,", the team tag if any) from FOCUS Tags JSON; LiteLLM's own
+    export names the team `team_alias`."""
+    tags = _json_object(text)
     if not tags:
         return None, None
     items = [f"{k}={v}".replace(",", " ")[:100] for k, v in sorted(tags.items())]
-    team = tags.get("team")
+    team = tags.get("team") or tags.get("team_alias")
     return "," + ",".join(items) + ",", team if isinstance(team, str) else None
-
-
-def is_ai(row: dict[str, Any], details: dict[str, Any]) -> bool:
-    category = (row["ServiceCategory"] or "").lower()
-    units = f"{row['ConsumedUnit'] or ''} {row['PricingUnit'] or ''}".lower()
-    return category == AI_CATEGORY or "token" in units or "ModelId" in details
 
 
 def parse(data: bytes, source: str) -> Parsed:
@@ -162,52 +175,140 @@ def parse(data: bytes, source: str) -> Parsed:
     if errors:
         return parsed
     rows = row_dicts(cols, count)
-    keys = occurrences([natural_key(NAME, *row.values()) for row in rows])
-    for key, row in zip(keys, rows, strict=True):
-        details = _details(row["SkuPriceDetails"])
+    present = [c for c in KEY_COLUMNS if c in raw]
+    keys = occurrences(
+        [natural_key(NAME, *(f"{c}={raw[c][i]}" for c in present)) for i in range(count)]
+    )
+    for index, (key, row) in enumerate(zip(keys, rows, strict=True)):
+        details = _json_object(row["SkuPriceDetails"])
         if not is_ai(row, details):
             parsed.note("rows of other services", row["BilledCost"])
             continue
-        if row["ChargeCategory"].lower() != "usage":
-            parsed.note(f"{row['ChargeCategory']} rows (spend, not usage)", row["BilledCost"])
-            continue
-        _add(parsed, key, row, details)
+        try:
+            _add(parsed, key, row, details, f"row {index + first}", source)
+        except InputError as exc:
+            parsed.errors.append(exc)
     return parsed
 
 
-def _add(parsed: Parsed, key: str, row: dict[str, Any], details: dict[str, Any]) -> None:
+def _add(parsed: Parsed, key: str, row: dict[str, Any], details: dict[str, Any],
+         where: str, source: str) -> None:  # fmt: skip
+    category = row["ChargeCategory"]
+    usage = category.lower() == "usage"
+    if not usage:
+        parsed.note(f"{category} rows (spend, not usage)", row["BilledCost"])
+    correction = (row["ChargeClass"] or "").lower() == CORRECTION
+    for name in ("ConsumedQuantity", "PricingQuantity"):
+        if (row[name] or 0) < 0 and not correction:
+            message = "is negative; only a correction row (ChargeClass Correction) may be"
+            raise InputError(source, message, where, name)
+    measured = _measures(row, details, where, source) if usage else {}
     meter = row["SkuMeter"] or ""
-    tokens = _tokens(row)
     tags, team = _tags(row["Tags"])
-    model = details.get("ModelId") or details.get("ModelFamily") or row["SkuId"]
+    named = details.get("ModelId") or details.get("ModelFamily")
+    described = row["ChargeDescription"] if measured.get("requests") else None
+    model = named or described or meter_model(meter) or row["SkuId"] or row["ServiceName"]
+    host = row["ServiceProviderName"] or row["ProviderName"] or row["HostProviderName"]
     developer = details.get("ModelDeveloper") or row["PublisherName"]
-    provider = developer or row["ServiceProviderName"] or row["ProviderName"]
     flags = f"{meter} {row['ChargeDescription'] or ''}".lower()
     cost = row["EffectiveCost"] if row["EffectiveCost"] is not None else row["BilledCost"]
-    parsed.add(
-        key,
-        ts=utc_naive(row["ChargePeriodStart"]),
-        raw_model=str(model or row["ServiceName"] or "(no model)")[:200],
-        provider_hint=provider_of(str(provider)) if provider else "",
-        project=row["SubAccountName"] or row["SubAccountId"],
-        user_id=row["PrincipalId"],
-        api_key=row["CredentialId"],
-        team=team,
-        tags=tags,
-        batch="batch" in flags,
-        long_context="long context" in flags or "long-context" in flags,
-        requests=0.0,
-        billed_cost_usd=cost,
-        **({token_kind(details, meter): tokens} if tokens else {}),
-    )
+    start, end = utc_naive(row["ChargePeriodStart"]), row["ChargePeriodEnd"]
+    end = utc_naive(end) if end is not None else None
+    values = {
+        "raw_model": str(model or "(no model)")[:200],
+        "provider_hint": host_of(host) or host_of(developer),
+        "project": row["SubAccountName"] or row["SubAccountId"],
+        "user_id": row["PrincipalId"],
+        "api_key": row["CredentialId"],
+        "team": team,
+        "tags": tags,
+        "batch": "batch" in flags,
+        "long_context": "long context" in flags or "long-context" in flags,
+        "source_kind": "billing",
+        "grain": grain_of(None if end is None else (end - start).total_seconds() or None),
+        "charge_category": category,
+        "pricing_unit": row["PricingUnit"] or row["ConsumedUnit"],
+        "commitment_id": row["CommitmentDiscountId"],
+        "dimensions": dimensions(
+            developer=str(developer) if developer else None,
+            host=host,
+            charge_class=row["ChargeClass"],
+            commitment_type=row["CommitmentDiscountType"],
+            billed_cost=row["BilledCost"] if row["BilledCost"] != cost else None,
+            resource_id=row["ResourceId"],
+        ),
+    }
+    amounts = {
+        "billed_cost_usd": cost,
+        "focus_list_cost_usd": row["ListCost"],
+        "pricing_quantity": row["PricingQuantity"],
+        **measured,
+    }
+    # A usage charge spans its period; a purchase, credit or tax is booked when it starts.
+    pieces = _spread(key, start, end, where, source) if usage else [(key, start, 1.0)]
+    for day_key, day, share in pieces:
+        parsed.add(day_key, ts=day, **values, **_scaled(amounts, share))
 
 
-def _tokens(row: dict[str, Any]) -> float:
-    for quantity, unit in (
-        ("ConsumedQuantity", "ConsumedUnit"),
-        ("PricingQuantity", "PricingUnit"),
-    ):
-        multiplier = unit_multiplier(row[unit])
-        if multiplier is not None and row[quantity] is not None:
-            return row[quantity] * multiplier
-    return 0.0
+def _measures(row: dict[str, Any], details: dict[str, Any], where: str,
+              source: str) -> dict[str, float]:  # fmt: skip
+    """The store's token or request columns for a Usage row, from its consumed quantity
+    (else its pricing quantity) and unit."""
+    meter = row["SkuMeter"] or ""
+    pairs = (("ConsumedQuantity", "ConsumedUnit"), ("PricingQuantity", "PricingUnit"))
+    multipliers = {}
+    for _, unit in pairs:  # both units read, so neither can hide an unreadable one
+        try:
+            multipliers[unit] = token_multiplier(row[unit])
+        except UnitError as exc:
+            raise InputError(source, str(exc), where, unit) from None
+    for quantity, unit in pairs:
+        amount, multiplier = row[quantity], multipliers[unit]
+        if amount is None:
+            continue
+        if multiplier is not None:
+            tokens = amount * multiplier
+            if abs(tokens) > MAX_MAGNITUDE:
+                message = f"is {tokens:.3g} tokens, more than any export may carry"
+                raise InputError(source, message, where, quantity)
+            kind = token_kind(details, meter)
+            out = {kind: tokens}
+            if is_audio(details, meter) and kind in ("input_tokens", "output_tokens"):
+                out["audio_" + kind.replace("_tokens", "") + "_tokens"] = tokens
+            return out
+        if is_request_unit(row[unit]):
+            return {"requests": amount}
+    return {}
+
+
+def _scaled(amounts: dict[str, float | None], share: float) -> dict[str, float | None]:
+    if share == 1.0:
+        return amounts
+    return {k: None if v is None else v * share for k, v in amounts.items()}
+
+
+def _spread(key: str, start: datetime, end: datetime | None, where: str,
+            source: str) -> list[tuple[str, datetime, float]]:  # fmt: skip
+    """(key, day start, share) for each day a charge period covers, its share the part of
+    the period in that day; one piece (the row's own key and start) within one day."""
+    if end is None or end <= start + timedelta(days=1):
+        if end is not None and end < start:
+            raise InputError(source, "is before ChargePeriodStart", where, "ChargePeriodEnd")
+        return [(key, start, 1.0)]
+    try:
+        in_years(end)
+    except ValueError as exc:
+        raise InputError(source, str(exc), where, "ChargePeriodEnd") from None
+    if end - start > timedelta(days=MAX_SPREAD_DAYS):
+        message = f"is more than {MAX_SPREAD_DAYS} days after ChargePeriodStart"
+        raise InputError(source, message, where, "ChargePeriodEnd")
+    total = (end - start).total_seconds()
+    pieces = []
+    day = datetime(start.year, start.month, start.day)
+    while day < end:
+        following = day + timedelta(days=1)
+        seconds = (min(end, following) - max(start, day)).total_seconds()
+        if seconds > 0:
+            pieces.append((natural_key(NAME, key, day.date()), max(start, day), seconds / total))
+        day = following
+    return pieces

@@ -5,7 +5,7 @@ unknown columns are ignored):
 
 | column | meaning |
 |---|---|
-| timestamp | ISO 8601 date or datetime (UTC when it has no offset), or Unix seconds |
+| timestamp | ISO 8601 date or datetime (UTC when it has no offset), or Unix seconds; 2000-2099 |
 | model | model name as your gateway logs it (resolved to the catalog) |
 | provider | optional provider name (openai, anthropic, azure, vertex_ai, ...) |
 | input_tokens | uncached input tokens (default 0) |
@@ -26,7 +26,6 @@ the long-context tier whatever `long_context` says.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -36,6 +35,7 @@ from usage.formats.common import checked_csv, csv_header
 from usage.rows import (
     ExportRecord,
     ExportText,
+    Moment,
     Parsed,
     TagsText,
     timestamp_array,
@@ -47,7 +47,7 @@ NonEmpty = Annotated[ExportText, Field(min_length=1)]
 
 
 class GenericRow(ExportRecord):
-    timestamp: datetime
+    timestamp: Moment
     model: NonEmpty
     provider: ExportText = ""
     input_tokens: Count = 0.0

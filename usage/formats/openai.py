@@ -13,14 +13,29 @@ from pydantic import Field
 
 from foundation.errors import InputError
 from foundation.inputs import Count, SignedUsd
-from usage.formats.common import bucket_results, json_pages, json_record, read_json
+from usage.formats.common import (
+    bucket_results,
+    json_pages,
+    json_record,
+    looks_like_json,
+    read_json,
+)
 from usage.resolve import provider_of
-from usage.rows import ExportRecord, ExportText, Parsed, from_unix, natural_key
+from usage.rows import (
+    ExportRecord,
+    ExportText,
+    Parsed,
+    dimensions,
+    from_unix,
+    grain_of,
+    natural_key,
+)
 
 USAGE = "openai_usage"
 COSTS = "openai_costs"
 NOT_GROUPED = "(not grouped by model)"
-UnixSeconds = Annotated[int, Field(ge=0, le=32_503_680_000)]
+# Unix seconds of 2000-01-01 to 2099-12-31 (the years an export may name).
+UnixSeconds = Annotated[int, Field(ge=946_684_800, le=4_102_444_799)]
 
 
 class Bucket(ExportRecord):
@@ -30,19 +45,24 @@ class Bucket(ExportRecord):
 
 
 class UsageResult(ExportRecord):
+    """A result as the current reference documents it: the cached, cache-write and audio
+    counts are "number or null" (null: not reported, read as 0)."""
+
     input_tokens: Count
     output_tokens: Count
-    input_cached_tokens: Count = 0.0
-    input_uncached_tokens: Count | None = None
-    input_audio_tokens: Count = 0.0
-    output_audio_tokens: Count = 0.0
-    num_model_requests: Count = 0.0
+    input_cached_tokens: Count | None = None
+    input_uncached_tokens: Count | None = None  # excludes cached and cache-write tokens
+    input_cache_write_tokens: Count | None = None  # inside input_tokens
+    input_audio_tokens: Count | None = None
+    output_audio_tokens: Count | None = None
+    num_model_requests: Count | None = None
     project_id: ExportText | None = None
     user_id: ExportText | None = None
     api_key_id: ExportText | None = None
     model: ExportText | None = None
     batch: bool | None = None
     service_tier: ExportText | None = None
+    api_source: ExportText | None = None
 
 
 class Amount(ExportRecord):
@@ -55,7 +75,7 @@ class CostResult(ExportRecord):
     line_item: ExportText | None = None
     project_id: ExportText | None = None
     api_key_id: ExportText | None = None
-    quantity: float | None = None
+    quantity: Count | None = None
 
 
 def _result_kinds(data: bytes) -> set[str]:
@@ -68,7 +88,8 @@ def _result_kinds(data: bytes) -> set[str]:
         for bucket in page["data"][:5]:
             if not isinstance(bucket, dict) or "start_time" not in bucket:
                 continue
-            for result in (bucket.get("results") or [])[:5]:
+            results = bucket.get("results")
+            for result in results[:5] if isinstance(results, list) else []:
                 if isinstance(result, dict):
                     kinds.add(str(result.get("object", "")))
                     kinds.update(k for k in ("num_model_requests", "amount") if k in result)
@@ -76,14 +97,14 @@ def _result_kinds(data: bytes) -> set[str]:
 
 
 def detect_usage(data: bytes, file_name: str) -> bool:
-    if data.lstrip()[:1] not in (b"{", b"["):
+    if not looks_like_json(data):
         return False
     kinds = _result_kinds(data)
     return "organization.usage.completions.result" in kinds or "num_model_requests" in kinds
 
 
 def detect_costs(data: bytes, file_name: str) -> bool:
-    if data.lstrip()[:1] not in (b"{", b"["):
+    if not looks_like_json(data):
         return False
     kinds = _result_kinds(data)
     return "organization.costs.result" in kinds or (
@@ -92,23 +113,37 @@ def detect_costs(data: bytes, file_name: str) -> bool:
 
 
 def parse_usage(data: bytes, source: str) -> Parsed:
-    """input_tokens includes the cached ones: uncached = input - cached (or
-    `input_uncached_tokens` where the export has it)."""
+    """input_tokens holds the cached and the cache-write tokens: uncached =
+    `input_uncached_tokens` where the export has it, else input - cached - cache writes.
+    The natural key is the bucket (start and end) and every group-by dimension."""
     parsed = Parsed()
     for where, bucket, raw in bucket_results(data, source, parsed, Bucket):
         row = json_record(UsageResult, raw, source, where, parsed)
         if row is None:
             continue
-        if row.input_cached_tokens > row.input_tokens:
-            message = "is larger than input_tokens, which includes it"
+        cached = row.input_cached_tokens or 0.0
+        written = row.input_cache_write_tokens or 0.0
+        if cached + written > row.input_tokens:
+            message = "with input_cache_write_tokens is larger than input_tokens, which holds both"
             parsed.errors.append(InputError(source, message, where, "input_cached_tokens"))
             continue
         uncached = row.input_uncached_tokens
         if uncached is None:
-            uncached = row.input_tokens - row.input_cached_tokens
+            uncached = row.input_tokens - cached - written
         group = (row.project_id, row.user_id, row.api_key_id, row.model, row.batch)
+        width = None if bucket.end_time is None else bucket.end_time - bucket.start_time
+        if width is not None and width <= 0:
+            parsed.errors.append(InputError(source, "is not after start_time", where, "end_time"))
+            continue
         parsed.add(
-            natural_key(USAGE, bucket.start_time, bucket.end_time, *group, row.service_tier),
+            natural_key(
+                USAGE,
+                bucket.start_time,
+                bucket.end_time,
+                *group,
+                row.service_tier,
+                extra={"api_source": row.api_source},
+            ),
             ts=from_unix(bucket.start_time),
             raw_model=row.model or NOT_GROUPED,
             provider_hint="openai",
@@ -117,10 +152,16 @@ def parse_usage(data: bytes, source: str) -> Parsed:
             api_key=row.api_key_id,
             service_tier=row.service_tier,
             batch=bool(row.batch),
-            requests=row.num_model_requests,
+            requests=row.num_model_requests or 0.0,
             input_tokens=uncached,
-            cached_input_tokens=row.input_cached_tokens,
+            cached_input_tokens=cached,
+            cache_write_tokens=written,
             output_tokens=row.output_tokens,
+            audio_input_tokens=row.input_audio_tokens or 0.0,
+            audio_output_tokens=row.output_audio_tokens or 0.0,
+            source_kind="usage_export",
+            grain=grain_of(width),
+            dimensions=dimensions(api_source=row.api_source),
         )
     return parsed
 
@@ -143,5 +184,9 @@ def parse_costs(data: bytes, source: str) -> Parsed:
             api_key=row.api_key_id,
             requests=0.0,
             billed_cost_usd=row.amount.value,
+            pricing_quantity=row.quantity,
+            source_kind="cost_line",
+            grain="day",
+            dimensions=dimensions(line_item=row.line_item),
         )
     return parsed
