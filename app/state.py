@@ -37,6 +37,11 @@ SETTING_KEYS: tuple[str, ...] = (
     ESTIMATES,
 )
 
+# -- the business case (planner.business_case_report) ----------------------------------------
+NO_QUALITY_LOSS = "no_quality_loss"  # every class at least as accurate as today (re-solved)
+CASE_KEYS: tuple[str, ...] = (NO_QUALITY_LOSS,)  # kept across page switches
+BRIEF_DOWNLOAD = "brief_download"  # the Overview's board brief (PDF)
+
 # -- accuracy evidence: imported evals, precedence and confidence (planner.evals) ------------
 CONFIDENCE = "confidence"  # "off", "80", "90" or "95": floors met with that confidence
 PRECEDENCE = "precedence"  # "production-first" or "evals-first"
@@ -168,6 +173,7 @@ DEFAULTS: dict[str, Any] = {
     PRICE_DECLINE: 0,
     OBJECTIVE: "max-value",
     KEEP_STATUS_QUO: True,
+    NO_QUALITY_LOSS: False,
     SINGLE_MODEL: False,
     CAP_BASIS: "tasks",
     ESTIMATES: estimates_enabled(),  # on unless PLANNER_ESTIMATES=0 (the CLI's setting)
