@@ -119,6 +119,11 @@ def case_headline(case: FullCase) -> str:
     text += quality_sentence(case.quality)
     if case.no_quality_loss:
         text += " Every class is kept at least as accurate as today's process (re-solved)."
+    if case.programme.is_empty and r.extra_costs_usd > 0:
+        text += (
+            " No programme costs were given (platform, gateway, seats, one-off): the case "
+            "counts only model spend and the human review the workload states."
+        )
     if r.extra_costs_usd == 0:
         text += (
             " No costs beyond model spend were given (no human review, run, seat or one-off "

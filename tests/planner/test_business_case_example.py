@@ -1,0 +1,60 @@
+"""The example a CFO can read: today's cost of the support classes is derived from a stated
+handling time and a sourced loaded hourly cost, and the human time left per AI task is
+stated; the old columns still plan."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from planner.workload import load_workload
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "data/workloads/example_enterprise.csv"
+DATA = ROOT / "data/business_case"
+
+
+def rows(path: Path) -> list[dict]:
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def test_loaded_hourly_cost_is_the_sourced_wage_over_the_wages_share():
+    table = {r["item"]: r for r in rows(DATA / "labour_rates.csv")}
+    wage = float(table["annual_mean_wage"]["value"])
+    share = float(table["wages_share_of_compensation"]["value"])
+    assert "OEWS May 2023" in table["annual_mean_wage"]["source"]
+    assert "ECEC December 2023" in table["wages_share_of_compensation"]["source"]
+    assert float(table["loaded_hourly_cost"]["value"]) == pytest.approx(wage / 2080 / share,
+                                                                       abs=0.005)  # fmt: skip
+
+
+def test_support_classes_cost_today_is_handling_time_at_the_loaded_rate():
+    rate = float({r["item"]: r for r in rows(DATA / "labour_rates.csv")}["loaded_hourly_cost"]
+                 ["value"])  # fmt: skip
+    workload = load_workload(EXAMPLE)
+    times = rows(DATA / "example_handling_times.csv")
+    assert len(times) == 3
+    for row in times:
+        task = workload.by_name(row["task_class"])
+        assert task.loaded_hourly_cost_usd == rate
+        assert task.status_quo_cost_per_task_usd == pytest.approx(
+            float(row["handling_minutes"]) / 60 * rate, abs=1e-4
+        )
+        assert task.review_minutes_per_task == float(row["review_minutes_per_ai_task"])
+        assert row["assumption"]  # every handling time is labelled as an assumption
+    # a person still reads and sends a drafted reply: 2 minutes at $32.74 an hour
+    drafting = workload.by_name("Support reply drafting")
+    assert drafting.review_cost_per_ai_task_usd == pytest.approx(2 / 60 * 32.74)
+
+
+def test_other_classes_keep_their_old_columns_and_no_review():
+    workload = load_workload(EXAMPLE)
+    derived = {r["task_class"] for r in rows(DATA / "example_handling_times.csv")}
+    for task in workload.classes:
+        if task.name not in derived:
+            assert task.review_cost_per_ai_task_usd == 0
+            assert task.loaded_hourly_cost_usd is None
+    assert workload.by_name("Contract review").status_quo_cost_per_task_usd == 150
