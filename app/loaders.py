@@ -20,6 +20,7 @@ import streamlit as st
 
 from app import inputs, planning
 from foundation.errors import InputError
+from planner.business_case_report import FullCase, full_case
 from planner.fix import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
@@ -171,6 +172,13 @@ def retirements(request_key: str, prices_fingerprint: str, months: int) -> tuple
 def plan_roi(request_key: str, prices_fingerprint: str) -> RoiReport:
     """Return by tier, provider and class, the baselines and the headline (optimal plans)."""
     return roi_report(plan(request_key, prices_fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_case(request_key: str, prices_fingerprint: str) -> FullCase:
+    """The business case of a request's plan at the stated defaults (optimal plans)."""
+    request = planning.PlanRequest.from_key(request_key)
+    return full_case(plan(request_key, prices_fingerprint), no_quality_loss=request.no_quality_loss)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.format import count, money, money_compact, money_fine, pct, signed_pct
+from app.format import count, money, money_compact, money_fine, multiple, pct, signed_pct
+from app.planning import PlanRequest
 from app.tables import Kpis
 from app.tiles import Tile
+from planner.accuracy import BENCHMARK_CITATION
+from planner.business_case_report import FullCase
 from planner.forecast import ForecastSettings
 from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
 
@@ -110,3 +113,96 @@ def illustrative_warning(plan, illustrative: list[str]) -> str | None:
         f"sheets ({names}): their prices and throughput are assumptions, not published "
         'prices. Turn off "Plan with illustrative price sheets" to plan without them.'
     )
+
+
+# -- the business case leads ------------------------------------------------------------------
+
+
+def case_tiles(case: FullCase) -> list[Tile]:
+    """NPV (risk-adjusted, as modelled in the note), payback, risk-adjusted ROI, the quality
+    change against today and the P10-P90 range of NPV."""
+    s, r, m = case.settings, case.risk_adjusted, case.as_modelled
+    over = f"over {s.horizon_months} months at {pct(s.cost_of_capital)} a year"
+    q = case.quality
+    return [
+        Tile(
+            "NPV, risk-adjusted",
+            money(r.npv_usd),
+            help=f"Net present value of the monthly cash flows {over}, each benefit line "
+            f"shrunk by its realisation factor. As modelled (every factor 1): {money(m.npv_usd)}.",
+            note=f"As modelled: {money(m.npv_usd)}",
+        ),
+        Tile(
+            "Payback",
+            payback_words(r.payback_month, s.horizon_months),
+            help="The first month the cumulative discounted cash flow (risk-adjusted) is at or "
+            "above zero.",
+        ),
+        Tile(
+            "Risk-adjusted ROI",
+            pct(r.roi) if r.roi is not None else "–",
+            help="(PV of benefits - PV of costs) / PV of costs " + over + ": costs are model "
+            "spend, human review, run costs, seats and one-off costs. Benefit-cost ratio: "
+            + (multiple(r.benefit_cost_ratio) if r.benefit_cost_ratio is not None else "–")
+            + ".",
+        ),
+        Tile(
+            "Quality vs today",
+            f"{money(q.loss_usd)} a month" if q.any_loss else "No loss",
+            help=(
+                f"{len(q.losses)} classes are less accurate than today's process; their "
+                'change in quality, counted in full in every figure. Turn on "No quality '
+                'loss" in the sidebar to keep every class at least as accurate as today.'
+                if q.any_loss
+                else "Every class is at least as accurate as today's process. Change in "
+                f"quality over the compared classes: {money(q.change_usd)} a month."
+            ),
+            delta=f"{len(q.losses)} classes below today" if q.any_loss else None,
+            delta_color="normal",
+            delta_arrow="down" if q.any_loss else "auto",
+        ),
+        Tile(
+            "NPV, P10 to P90",
+            f"{money_compact(case.bands.p10_usd)} to {money_compact(case.bands.p90_usd)}",
+            help=f"The 10th and 90th percentiles of NPV over {count(case.bands.paths)} seeded "
+            "draws of volume growth, model prices, accuracy and realisation (docs/business-"
+            f"case.md). P50: {money(case.bands.p50_usd)}.",
+        ),
+    ]
+
+
+def payback_words(month: int | None, horizon: int) -> str:
+    return f"Month {month}" if month is not None else f"Not within {horizon} months"
+
+
+EXAMPLE_LABOUR = (
+    "Example workload, support classes: loaded hourly cost $32.74 = BLS OEWS May 2023 annual "
+    "mean wage of office and administrative support occupations ($47,940, USDL-24-0628) / "
+    "2,080 hours / the wages share of compensation in private industry (70.4 %, BLS ECEC "
+    "December 2023, USDL-24-0485); handling times and review minutes are assumptions "
+    "(data/business_case/)."
+)
+TEI_SOURCE = (
+    "Discounting and risk adjustment in the way of risk-adjusted total-economic-impact "
+    "studies (https://go.forrester.com/policies/tei/); the default rates are assumptions."
+)
+
+
+def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
+    """Where the brief's figures come from, one line each."""
+    example = request.workload_source == example_name
+    note = " (an illustrative example, not measured figures)" if example else ""
+    accuracy = (
+        f"your own accuracy table ({request.quality_source}), over {BENCHMARK_CITATION}"
+        if request.quality_text
+        else BENCHMARK_CITATION
+    )
+    lines = [
+        f"Workload: {request.workload_source}{note}.",
+        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets).",
+        f"Accuracy figures: {accuracy}.",
+        TEI_SOURCE,
+    ]
+    if example:
+        lines.insert(1, EXAMPLE_LABOUR)
+    return lines

@@ -41,6 +41,8 @@ SETTING_KEYS: tuple[str, ...] = (
 NO_QUALITY_LOSS = "no_quality_loss"  # every class at least as accurate as today (re-solved)
 CASE_KEYS: tuple[str, ...] = (NO_QUALITY_LOSS,)  # kept across page switches
 BRIEF_DOWNLOAD = "brief_download"  # the Overview's board brief (PDF)
+CASE_FLOW_CHART = "case_flow_chart"
+TORNADO_CHART = "tornado_chart"
 
 # -- accuracy evidence: imported evals, precedence and confidence (planner.evals) ------------
 CONFIDENCE = "confidence"  # "off", "80", "90" or "95": floors met with that confidence

@@ -1,10 +1,11 @@
-"""Overview: the return against today's process first, then what the portfolio costs.
+"""Overview: the business case first (NPV, payback, risk-adjusted ROI, the quality change),
+then the month against today's process and what the portfolio costs.
 
 The tiles come from app/overview_view.py; this page renders."""
 
 import streamlit as st
 
-from app import charts, explain_view, loaders, render, tables
+from app import brief, brief_charts, charts, explain_view, loaders, render, tables
 from app import overview_view as view
 from app import state as S
 from app.format import md_escape
@@ -12,11 +13,32 @@ from app.format import md_escape
 ctx, plan = render.title_and_plan("AI portfolio overview")
 request = ctx.request
 
+case = loaders.plan_case(request.key(), ctx.prices)
+st.text(case.headline)  # plain text: it names task classes from the workload
+render.tiles(view.case_tiles(case))
+st.download_button(
+    "Download board brief (PDF)",
+    brief.board_brief_pdf(
+        case,
+        plan.problem.settings.as_of,
+        view.brief_sources(request, loaders.EXAMPLE_WORKLOAD.name),
+    ),
+    file_name=brief.FILE_NAME,
+    mime=brief.MIME,
+    key=S.BRIEF_DOWNLOAD,
+    on_click="ignore",
+    help="One page: the headline, the key figures, the cash-flow chart, the risks, the "
+    "assumptions and the sources.",
+)
+with st.expander("Cash flows and what moves NPV", expanded=False):
+    flows, moves = st.columns(2)
+    flows.plotly_chart(brief_charts.cash_flow_chart(case), key=S.CASE_FLOW_CHART)
+    moves.plotly_chart(brief_charts.tornado_chart(case), key=S.TORNADO_CHART)
+
 report = loaders.plan_roi(request.key(), ctx.prices)
 k = tables.kpis(plan, report)
-st.text(report.headline)  # plain text: it names task classes from the workload
-explain_view.return_tiles(report.vs_today)
-with st.expander("How the net benefit against today adds up", expanded=False):
+st.text(report.headline)  # the month: against today, and against the most accurate models
+with st.expander("How a month's net benefit against today adds up", expanded=False):
     explain_view.decomposition(report.vs_today)
 
 settings = view.outlook_settings(ctx.price_decline, ctx.growth_override, ctx.budget)

@@ -102,11 +102,16 @@ def test_every_page_renders(app: AppTest, page: str):
 
 def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert metric(app, "Monthly spend") == DEFAULT_SPEND
-    for label in ("Net value a month", "Value / 1k tokens", "Savings", "Net benefit vs today"):
+    for label in ("Net value a month", "Value / 1k tokens", "Savings"):
         assert metric(app, label) != "–"
-    assert metric(app, "Incremental ROI") != "–"
+    # the business case leads: NPV, payback, risk-adjusted ROI and the quality change
+    labels = [m.label for m in app.metric]
+    assert labels[:4] == ["NPV, risk-adjusted", "Payback", "Risk-adjusted ROI", "Quality vs today"]
+    assert "Incremental ROI" not in labels  # no ratio of gross figures to token spend
     headline = "\n".join(t.value for t in app.text)
-    assert headline.startswith("Against today's process the plan")
+    assert headline.startswith("Over 36 months at a 10% cost of capital the plan's net present")
+    assert f"net present value is {metric(app, 'NPV, risk-adjusted')} risk-adjusted" in headline
+    assert "Against today's process the plan" in headline
     assert f"This plan costs {DEFAULT_SPEND} a month, " in headline
     assert "% less than running everything" in headline
     assert "ROI" not in [m.label for m in app.metric]  # gross value is never called ROI
@@ -114,7 +119,12 @@ def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert "illustrative price sheets (assumptions, not list prices): self-hosted" in captions
     charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     titles = [c["layout"]["title"]["text"] for c in charts]
-    assert titles == ["Spend by tier", "Spend by provider"]
+    assert titles == [
+        "Cash flows, risk-adjusted",
+        "What moves NPV most",
+        "Spend by tier",
+        "Spend by provider",
+    ]
 
 
 def test_budget_slider_move_changes_spend_and_the_url(app: AppTest):
@@ -358,3 +368,13 @@ def test_portfolio_prices_self_hosted_as_replicas_when_asked(app: AppTest):
         assert (table["replicas"] >= 0).all() and (table["utilization"] <= 100 + 1e-6).all()
     else:
         assert "No replica is worth reserving" in plain(app) or errors(app)
+
+
+def test_no_quality_loss_switch_keeps_every_class_at_todays_accuracy(app: AppTest):
+    assert metric(app, "Quality vs today").endswith("a month")  # the example loses on some
+    app.toggle(key=S.NO_QUALITY_LOSS).set_value(True).run()
+    assert not app.exception and not errors(app)
+    assert metric(app, "Quality vs today") == "No loss"
+    headline = "\n".join(t.value for t in app.text)
+    assert "No class is less accurate than today's process." in headline
+    assert "at least as accurate as today's process (re-solved)" in headline
