@@ -126,8 +126,8 @@ def case_headline(case: FullCase) -> str:
         )
     if r.extra_costs_usd == 0:
         text += (
-            " No costs beyond model spend were given (no human review, run, seat or one-off "
-            "costs): the case counts none."
+            " The case has no costs beyond model spend (no human review on the AI's tasks, no "
+            "run, seat or one-off costs)."
         )
     return text
 

@@ -58,3 +58,26 @@ def test_other_classes_keep_their_old_columns_and_no_review():
             assert task.review_cost_per_ai_task_usd == 0
             assert task.loaded_hourly_cost_usd is None
     assert workload.by_name("Contract review").status_quo_cost_per_task_usd == 150
+
+
+def test_readme_states_the_headline_the_example_gives():
+    from datetime import date
+
+    from foundation.formatting import money
+    from planner.assemble import assemble
+    from planner.business_case_report import full_case, plan_for_case
+    from planner.problem import PlanSettings
+    from pricing.catalog import Catalog
+
+    catalog = Catalog.load()
+    workload = load_workload(EXAMPLE, catalog.providers())
+    settings = PlanSettings(as_of=date(2026, 12, 1), with_illustrative=False)
+    problem = assemble(workload, None, catalog, settings).problem
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    case = full_case(plan_for_case(problem, False), paths=100)
+    assert f"net present value of {money(case.risk_adjusted.npv_usd)} over 36 months" in readme
+    assert f"({money(case.as_modelled.npv_usd)} as modelled)" in readme
+    assert f"{len(case.quality.losses)} classes less accurate" in readme
+    assert f"costing {money(-case.quality.loss_usd)} a month" in readme
+    kept = full_case(plan_for_case(problem, True), paths=100)
+    assert f"(`--no-quality-loss`) it is {money(kept.risk_adjusted.npv_usd)}" in readme
