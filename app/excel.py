@@ -15,7 +15,7 @@ import pandas as pd
 
 from app import tables
 from app.format import money, pct, signed_pct
-from app.overview_view import brief_sources, payback_words
+from app.overview_view import brief_sources, from_case_key, payback_words
 from app.planning import PlanRequest, ScenarioSpec, retirements, solve
 from planner.business_case_report import FullCase, full_case
 from planner.export import PLAN_COLUMNS
@@ -244,6 +244,7 @@ def plan_workbook(
     vendor_specs: Sequence[ScenarioSpec],
     growth_override: float | None,
     price_decline: float,
+    case_key: str = "",
 ) -> bytes:
     """The whole workbook: Settings, Plan, four ROI sheets, Forecast, Vendor comparison,
     Business case and its notes."""
@@ -256,7 +257,8 @@ def plan_workbook(
     ]
     if len(vendor_specs) >= 2:
         sheets.append(vendor_sheet(request, catalog, vendor_specs))
-    case = full_case(plan, no_quality_loss=request.no_quality_loss)
+    case_settings, programme = from_case_key(case_key) if case_key else (None, None)
+    case = full_case(plan, programme, case_settings, no_quality_loss=request.no_quality_loss)
     sheets += case_sheets(case, brief_sources(request, EXAMPLE_NAME))
     settings = settings_rows(request, growth_override, price_decline)
     settings += [

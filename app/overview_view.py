@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import pandas as pd
 
+from app import state as S
 from app.format import count, money, money_compact, money_fine, multiple, pct, signed_pct
 from app.planning import PlanRequest
 from app.tables import Kpis
 from app.tiles import Tile
+from foundation.errors import InputError
+from foundation.tables import decode
 from planner.accuracy import BENCHMARK_CITATION
+from planner.business_case import BENEFIT_LINES, CaseSettings, ProgrammeCosts
+from planner.business_case_inputs import parse_programme
 from planner.business_case_report import FullCase
 from planner.forecast import ForecastSettings
 from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
@@ -206,3 +214,49 @@ def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
     if example:
         lines.insert(1, EXAMPLE_LABOUR)
     return lines
+
+
+# -- the case's settings on the Overview ------------------------------------------------------
+
+REALISATION_CONTROLS = (  # (benefit line, words, widget key)
+    ("cost_avoided", "cost avoided", S.CASE_REALISE_AVOIDED),
+    ("quality", "quality", S.CASE_REALISE_QUALITY),
+    ("new_work", "new work", S.CASE_REALISE_NEW),
+)
+
+
+def case_settings(horizon: int, capital_pct: float, realisation: dict[str, float]) -> CaseSettings:
+    """The Overview's controls as the case's settings (the cost of capital typed in percent)."""
+    return CaseSettings(
+        horizon_months=int(horizon),
+        cost_of_capital=float(capital_pct) / 100,
+        realisation={line: float(realisation[line]) for line in BENEFIT_LINES},
+    )
+
+
+def case_key(settings: CaseSettings, programme_text: str | None) -> str:
+    """A plain-text key for the cached case: the settings and the programme file's text."""
+    return json.dumps(
+        {"settings": asdict(settings), "programme": programme_text or ""}, sort_keys=True
+    )
+
+
+def from_case_key(key: str) -> tuple[CaseSettings, ProgrammeCosts | None]:
+    """The settings and programme a key names (the file's text parsed again: it was checked
+    when it was uploaded, so a bad one never gets a key)."""
+    data = json.loads(key)
+    programme = data["programme"]
+    return CaseSettings(**data["settings"]), (
+        parse_programme(programme, "programme costs") if programme else None
+    )
+
+
+def programme_from_upload(data: bytes, name: str) -> tuple[str | None, str | None]:
+    """(the file's text, None) when it is a good programme-costs file, else (None, the
+    located error)."""
+    try:
+        text = decode(data, name)
+        parse_programme(text, name)
+    except InputError as exc:
+        return None, str(exc)
+    return text, None

@@ -42,6 +42,12 @@ NO_QUALITY_LOSS = "no_quality_loss"  # every class at least as accurate as today
 CASE_KEYS: tuple[str, ...] = (NO_QUALITY_LOSS,)  # kept across page switches
 BRIEF_DOWNLOAD = "brief_download"  # the Overview's board brief (PDF)
 CASE_FLOW_CHART = "case_flow_chart"
+CASE_HORIZON = "case_horizon"  # months the business case covers, 12..60
+CASE_CAPITAL = "case_capital"  # cost of capital, percent a year
+CASE_REALISE_AVOIDED = "case_realise_avoided"  # realisation factors, 0..1
+CASE_REALISE_QUALITY = "case_realise_quality"
+CASE_REALISE_NEW = "case_realise_new"
+PROGRAMME_UPLOADER = "programme_uploader"  # the programme-costs JSON (Overview)
 TORNADO_CHART = "tornado_chart"
 
 # -- accuracy evidence: imported evals, precedence and confidence (planner.evals) ------------
@@ -211,6 +217,11 @@ WIDGET_DEFAULTS: dict[str, Any] = {
     VENDOR_BASIS: "cost",
     ACTUALS_BY: "team",
     BREAK_EVEN_WINNABLE_PREFIX: True,
+    CASE_HORIZON: 36,  # planner.business_case's defaults
+    CASE_CAPITAL: 10.0,
+    CASE_REALISE_AVOIDED: 0.9,
+    CASE_REALISE_QUALITY: 0.8,
+    CASE_REALISE_NEW: 0.8,
 }
 
 

@@ -378,3 +378,21 @@ def test_no_quality_loss_switch_keeps_every_class_at_todays_accuracy(app: AppTes
     headline = "\n".join(t.value for t in app.text)
     assert "No class is less accurate than today's process." in headline
     assert "at least as accurate as today's process (re-solved)" in headline
+
+
+def test_case_settings_on_the_overview_re_run_the_case(app: AppTest):
+    app.slider(key=S.CASE_HORIZON).set_value(24)
+    app.number_input(key=S.CASE_CAPITAL).set_value(5.0)
+    app.slider(key=S.CASE_REALISE_AVOIDED).set_value(0.5).run()
+    assert not app.exception and not errors(app)
+    headline = "\n".join(t.value for t in app.text)
+    assert headline.startswith("Over 24 months at a 5% cost of capital")
+    # the tile is the case re-run with those settings on the page's own plan
+    from app.format import money
+    from planner.business_case import CaseSettings
+    from planner.business_case_report import full_case
+
+    request = planning.PlanRequest.from_key(app.session_state[S.PLAN_CONTEXT].request.key())
+    settings = CaseSettings(24, 0.05, {"cost_avoided": 0.5, "quality": 0.8, "new_work": 0.8})
+    case = full_case(planning.solve(request, Catalog.load()), None, settings, paths=100)
+    assert metric(app, "NPV, risk-adjusted") == money(case.risk_adjusted.npv_usd)
