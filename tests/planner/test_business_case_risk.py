@@ -73,3 +73,15 @@ def test_inputs_that_do_not_move_npv_are_left_out():
     table = tornado(lines, ProgrammeCosts(), SETTINGS)
     assert "Seat licences" not in set(table["input"])
     assert "One-off costs" not in set(table["input"])
+
+
+FREE = replace(SETTINGS, horizon_months=60, cost_of_capital=0)
+
+
+@pytest.mark.parametrize("settings", [SETTINGS, SETTINGS.as_modelled(), FREE])
+def test_fast_npv_is_the_case_npv(settings):
+    from planner.business_case_risk import npv
+
+    for programme in (PROGRAMME, ProgrammeCosts()):
+        expected = business_case(LINES, programme, settings).npv_usd
+        assert npv(LINES, programme, settings) == pytest.approx(expected, rel=1e-12)
