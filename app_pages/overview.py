@@ -5,7 +5,17 @@ The tiles come from app/overview_view.py; this page renders."""
 
 import streamlit as st
 
-from app import brief, brief_charts, charts, explain_view, inputs, loaders, render, tables
+from app import (
+    brief,
+    brief_charts,
+    charts,
+    deferred,
+    explain_view,
+    inputs,
+    loaders,
+    render,
+    tables,
+)
 from app import overview_view as view
 from app import state as S
 from app.format import md_escape
@@ -56,10 +66,12 @@ with lead:
     render.tiles(view.case_tiles(case))
 lead.download_button(
     "Download board brief (PDF)",
-    brief.board_brief_pdf(
-        case,
-        plan.problem.settings.as_of,
-        view.brief_sources(request, loaders.EXAMPLE_WORKLOAD.name),
+    deferred.on_click(  # built when clicked, not on every slider move
+        lambda: brief.board_brief_pdf(
+            case,
+            plan.problem.settings.as_of,
+            view.brief_sources(request, loaders.EXAMPLE_WORKLOAD.name),
+        )
     ),
     file_name=brief.FILE_NAME,
     mime=brief.MIME,
