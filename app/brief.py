@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from app.format import money, pct
 from app.overview_view import case_tiles
 from planner.business_case_report import FullCase
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FILE_NAME = "board-brief.pdf"
 MIME = "application/pdf"
@@ -68,6 +70,8 @@ def risks(case: FullCase) -> list[str]:
 
 def board_brief_pdf(case: FullCase, as_of: date, sources: list[str]) -> bytes:
     """One A4 page: headline, key figures, cash-flow chart, risks, assumptions, sources."""
+    from fpdf import FPDF  # imported on the click: it takes seconds, the page needs it rarely
+
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(15, 12, 15)
