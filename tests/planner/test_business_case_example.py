@@ -81,3 +81,33 @@ def test_readme_states_the_headline_the_example_gives():
     assert f"costing {money(-case.quality.loss_usd)} a month" in readme
     kept = full_case(plan_for_case(problem, True), paths=100)
     assert f"(`--no-quality-loss`) it is {money(kept.risk_adjusted.npv_usd)}" in readme
+
+
+def test_a_workload_without_the_new_columns_plans_the_same_and_says_it_has_no_extra_costs():
+    from datetime import date
+
+    from planner.assemble import assemble
+    from planner.business_case_report import full_case, plan_for_case
+    from planner.problem import PlanSettings
+    from planner.workload import parse_workload
+    from pricing.catalog import Catalog
+
+    catalog = Catalog.load()
+    text = EXAMPLE.read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    old = "\n".join(",".join(line.split(",")[:-2]) for line in lines)  # the last two columns
+    assert "review_minutes_per_task" not in old and "loaded_hourly_cost_usd" not in old
+    settings = PlanSettings(as_of=date(2026, 12, 1), with_illustrative=False)
+    plans = []
+    for workload in (load_workload(EXAMPLE, catalog.providers()),
+                     parse_workload(old, "old.csv", "csv", catalog.providers())):  # fmt: skip
+        plans.append(plan_for_case(assemble(workload, None, catalog, settings).problem, False))
+    new, before = plans
+    assert new.totals.monthly_cost_usd == pytest.approx(before.totals.monthly_cost_usd)
+    assert [(a.task_class, a.model, round(a.share, 9)) for a in new.assignments] == [
+        (a.task_class, a.model, round(a.share, 9)) for a in before.assignments
+    ]
+    case = full_case(before, paths=100)
+    assert case.risk_adjusted.extra_costs_usd == 0
+    assert "The case has no costs beyond model spend" in case.headline
+    assert full_case(new, paths=100).risk_adjusted.extra_costs_usd > 0
