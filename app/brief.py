@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from app.format import money, pct
-from app.overview_view import case_tiles
+from app.overview_view import payback_words
 from planner.business_case_report import FullCase
 
 if TYPE_CHECKING:
@@ -36,13 +36,20 @@ def latin1(text: str) -> str:
 
 
 def key_figures(case: FullCase) -> list[tuple[str, str]]:
-    """The Overview's tiles, label and value, in the same words."""
-    figures = [(t.label, t.value) for t in case_tiles(case)]
-    r, m = case.risk_adjusted, case.as_modelled
-    figures.insert(1, ("NPV, as modelled", money(m.npv_usd)))
+    """The Overview's tiles with their exact figures (the tiles show money compact and the
+    exact figure in their help), and the IRR."""
+    r, m, b, q = case.risk_adjusted, case.as_modelled, case.bands, case.quality
+    horizon = case.settings.horizon_months
     irr = pct(r.irr_annual) if r.irr_annual is not None else "none (the flows never turn)"
-    figures.append(("IRR a year, risk-adjusted", irr))
-    return figures
+    return [
+        ("NPV, risk-adjusted", money(r.npv_usd)),
+        ("NPV, as modelled", money(m.npv_usd)),
+        ("Payback", payback_words(r.payback_month, horizon)),
+        ("Risk-adjusted ROI", pct(r.roi) if r.roi is not None else "-"),
+        ("Quality vs today", f"{money(q.loss_usd)} a month" if q.any_loss else "No loss"),
+        ("NPV, P10 to P90", f"{money(b.p10_usd)} to {money(b.p90_usd)}"),
+        ("IRR a year, risk-adjusted", irr),
+    ]
 
 
 def risks(case: FullCase) -> list[str]:

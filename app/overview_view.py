@@ -127,24 +127,30 @@ def illustrative_warning(plan, illustrative: list[str]) -> str | None:
 
 
 def case_tiles(case: FullCase) -> list[Tile]:
-    """NPV (risk-adjusted, as modelled in the note), payback, risk-adjusted ROI, the quality
-    change against today and the P10-P90 range of NPV."""
-    s, r, m = case.settings, case.risk_adjusted, case.as_modelled
+    """NPV (risk-adjusted; as modelled and P10-P90 under it), payback, risk-adjusted ROI and
+    the quality change against today. Values are short enough for four tiles at 1280 px:
+    compact money, the exact figure in the note or the help."""
+    s, r, m, b = case.settings, case.risk_adjusted, case.as_modelled, case.bands
     over = f"over {s.horizon_months} months at {pct(s.cost_of_capital)} a year"
     q = case.quality
     return [
         Tile(
             "NPV, risk-adjusted",
-            money(r.npv_usd),
-            help=f"Net present value of the monthly cash flows {over}, each benefit line "
-            f"shrunk by its realisation factor. As modelled (every factor 1): {money(m.npv_usd)}.",
-            note=f"As modelled: {money(m.npv_usd)}",
+            money_compact(r.npv_usd),
+            help=f"{money(r.npv_usd)}: the net present value of the monthly cash flows {over}, "
+            f"each benefit line shrunk by its realisation factor. As modelled (every factor "
+            f"1): {money(m.npv_usd)}. P10 to P90 over {count(b.paths)} seeded draws of volume "
+            f"growth, model prices, accuracy and realisation: {money(b.p10_usd)} to "
+            f"{money(b.p90_usd)} (P50 {money(b.p50_usd)}).",
+            note=f"As modelled {money_compact(m.npv_usd)}; P10-P90 {money_compact(b.p10_usd)} "
+            f"to {money_compact(b.p90_usd)}",
         ),
         Tile(
             "Payback",
             payback_words(r.payback_month, s.horizon_months),
             help="The first month the cumulative discounted cash flow (risk-adjusted) is at or "
-            "above zero.",
+            f"above zero; none within the {s.horizon_months}-month horizon reads "
+            f"> {s.horizon_months} months.",
         ),
         Tile(
             "Risk-adjusted ROI",
@@ -156,31 +162,23 @@ def case_tiles(case: FullCase) -> list[Tile]:
         ),
         Tile(
             "Quality vs today",
-            f"{money(q.loss_usd)} a month" if q.any_loss else "No loss",
+            money_compact(q.loss_usd) if q.any_loss else "No loss",
             help=(
-                f"{len(q.losses)} classes are less accurate than today's process; their "
-                'change in quality, counted in full in every figure. Turn on "No quality '
-                'loss" in the sidebar to keep every class at least as accurate as today.'
+                f"{money(q.loss_usd)} a month: {len(q.losses)} classes are less accurate than "
+                "today's process; their change in quality, counted in full in every figure. "
+                'Turn on "No quality loss" in the sidebar to keep every class at least as '
+                "accurate as today."
                 if q.any_loss
                 else "Every class is at least as accurate as today's process. Change in "
                 f"quality over the compared classes: {money(q.change_usd)} a month."
             ),
-            delta=f"{len(q.losses)} classes below today" if q.any_loss else None,
-            delta_color="normal",
-            delta_arrow="down" if q.any_loss else "auto",
-        ),
-        Tile(
-            "NPV, P10 to P90",
-            f"{money_compact(case.bands.p10_usd)} to {money_compact(case.bands.p90_usd)}",
-            help=f"The 10th and 90th percentiles of NPV over {count(case.bands.paths)} seeded "
-            "draws of volume growth, model prices, accuracy and realisation (docs/business-"
-            f"case.md). P50: {money(case.bands.p50_usd)}.",
+            note=f"a month; {len(q.losses)} classes below today" if q.any_loss else None,
         ),
     ]
 
 
 def payback_words(month: int | None, horizon: int) -> str:
-    return f"Month {month}" if month is not None else f"Not within {horizon} months"
+    return f"Month {month}" if month is not None else f"> {horizon} months"
 
 
 EXAMPLE_LABOUR = (

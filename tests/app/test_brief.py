@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from app import brief, brief_charts, planning
 from app.overview_view import brief_sources, case_tiles
-from foundation.formatting import money
+from foundation.formatting import money, money_compact
 from planner.business_case_report import full_case
 
 
@@ -37,11 +37,20 @@ def text(case, request_):
 
 
 def test_brief_carries_the_page_figures(case, text):
-    for tile in case_tiles(case):
-        assert f"{tile.label}: {tile.value}" in text, tile.label
+    r, b = case.risk_adjusted, case.bands
+    tiles = {t.label: t for t in case_tiles(case)}
+    # exact on the brief; on the page, compact in the tile and exact in its help
+    assert f"NPV, risk-adjusted: {money(r.npv_usd)}" in text
+    assert money(r.npv_usd) in tiles["NPV, risk-adjusted"].help
+    assert tiles["NPV, risk-adjusted"].value == money_compact(r.npv_usd)
     assert f"NPV, as modelled: {money(case.as_modelled.npv_usd)}" in text
-    # the headline's own numbers
-    assert money(case.risk_adjusted.npv_usd) in text and money(case.bands.p90_usd) in text
+    for label in ("Payback", "Risk-adjusted ROI"):
+        assert f"{label}: {tiles[label].value}" in text
+    loss = f"{money(case.quality.loss_usd)} a month"
+    assert f"Quality vs today: {loss}" in text and loss in tiles["Quality vs today"].help
+    assert f"NPV, P10 to P90: {money(b.p10_usd)} to {money(b.p90_usd)}" in text
+    # the headline, as the page shows it
+    assert " ".join(case.headline.split())[:200] in text
 
 
 def test_brief_has_its_sections_and_sources(case, text):

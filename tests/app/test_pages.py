@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import planning
 from app import state as S
-from app.format import md_unescape
+from app.format import md_unescape, money_compact
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
 
@@ -110,7 +111,8 @@ def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert "Incremental ROI" not in labels  # no ratio of gross figures to token spend
     headline = "\n".join(t.value for t in app.text)
     assert headline.startswith("Over 36 months at a 10% cost of capital the plan's net present")
-    assert f"net present value is {metric(app, 'NPV, risk-adjusted')} risk-adjusted" in headline
+    npv = re.search(r"net present value is (-?\$[\d,]+) risk-adjusted", headline)[1]
+    assert metric(app, "NPV, risk-adjusted") == money_compact(float(re.sub(r"[$,]", "", npv)))
     assert "Against today's process the plan" in headline
     assert f"This plan costs {DEFAULT_SPEND} a month, " in headline
     assert "% less than running everything" in headline
@@ -371,7 +373,7 @@ def test_portfolio_prices_self_hosted_as_replicas_when_asked(app: AppTest):
 
 
 def test_no_quality_loss_switch_keeps_every_class_at_todays_accuracy(app: AppTest):
-    assert metric(app, "Quality vs today").endswith("a month")  # the example loses on some
+    assert metric(app, "Quality vs today").startswith("-$")  # the example loses on some
     app.toggle(key=S.NO_QUALITY_LOSS).set_value(True).run()
     assert not app.exception and not errors(app)
     assert metric(app, "Quality vs today") == "No loss"
@@ -388,11 +390,10 @@ def test_case_settings_on_the_overview_re_run_the_case(app: AppTest):
     headline = "\n".join(t.value for t in app.text)
     assert headline.startswith("Over 24 months at a 5% cost of capital")
     # the tile is the case re-run with those settings on the page's own plan
-    from app.format import money
     from planner.business_case import CaseSettings
     from planner.business_case_report import full_case
 
     request = planning.PlanRequest.from_key(app.session_state[S.PLAN_CONTEXT].request.key())
     settings = CaseSettings(24, 0.05, {"cost_avoided": 0.5, "quality": 0.8, "new_work": 0.8})
     case = full_case(planning.solve(request, Catalog.load()), None, settings, paths=100)
-    assert metric(app, "NPV, risk-adjusted") == money(case.risk_adjusted.npv_usd)
+    assert metric(app, "NPV, risk-adjusted") == money_compact(case.risk_adjusted.npv_usd)
