@@ -153,13 +153,17 @@ WORKLOAD_LABELS = {  # CSV column -> the header people read (the CSV keeps its n
     "status_quo_cost_per_task_usd": "Today's cost a task ($)",
     "status_quo_accuracy": "Today's accuracy",
     "one_off_cost_usd": "One-off cost ($)",
-    "review_minutes_per_task": "Review minutes an AI task",
+    "review_minutes_per_task": "Human minutes an AI task",
     "loaded_hourly_cost_usd": "Loaded cost an hour ($)",
-    "review_usd_per_task": "Review cost an AI task ($)",
+    "review_usd_per_task": "Human cost an AI task ($)",
     "run_cost_usd_per_month": "Run cost a month ($)",
 }
 WORKLOAD_HELP = {
     "min_accuracy": "Accuracy floor as a share (0.8 = 80 %).",
+    "review_minutes_per_task": "A person's time still spent on each task the AI does "
+    "(reading, correcting, sending), 0 to 480 minutes.",
+    "loaded_hourly_cost_usd": "Wage plus benefits and overhead, USD an hour: the rate human "
+    "minutes are costed at.",
     "monthly_growth": "Volume growth per month as a share (0.03 = 3 %).",
 }
 

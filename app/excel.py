@@ -15,7 +15,9 @@ import pandas as pd
 
 from app import tables
 from app.format import money, pct, signed_pct
+from app.overview_view import brief_sources, from_case_key, payback_words
 from app.planning import PlanRequest, ScenarioSpec, retirements, solve
+from planner.business_case_report import FullCase, full_case
 from planner.export import PLAN_COLUMNS
 from planner.forecast import ForecastSettings, forecast
 from planner.plan import Plan
@@ -24,7 +26,32 @@ from planner.workbook import Sheet, build_workbook
 from pricing.catalog import Catalog
 
 FILE_NAME = "portfolio-plan.xlsx"
+CASE_LABELS = {
+    "month": "Month",
+    "adoption": "Adoption",
+    "cost_avoided_usd": "Cost avoided",
+    "quality_usd": "Change in quality",
+    "new_work_usd": "New work",
+    "benefits_usd": "Benefits",
+    "ai_spend_usd": "Model spend",
+    "review_usd": "Human review",
+    "run_usd": "Run costs",
+    "seats_usd": "Seat licences",
+    "one_off_usd": "One-off costs",
+    "costs_usd": "Costs",
+    "net_usd": "Net cash flow",
+    "discount_factor": "Discount factor",
+    "discounted_net_usd": "Discounted net",
+    "cumulative_discounted_usd": "Cumulative discounted",
+    "item": "Item",
+    "value": "Value",
+    "source": "Source or basis",
+}
+CASE_TOTALS = ("cost_avoided_usd", "quality_usd", "new_work_usd", "benefits_usd", "ai_spend_usd",
+               "review_usd", "run_usd", "seats_usd", "one_off_usd", "costs_usd", "net_usd",
+               "discounted_net_usd")  # fmt: skip
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXAMPLE_NAME = "example_enterprise.csv"  # app.loaders.EXAMPLE_WORKLOAD's name
 OBJECTIVES = {"max-value": "Most net value", "min-cost": "Lowest cost"}
 LABELS = {
     "task_class": "Task class",
@@ -58,6 +85,7 @@ LABELS = {
     "classes_moved": "Classes that move",
     "vendor_shares": "Vendor shares",
     **tables.FORECAST_LABELS,
+    **CASE_LABELS,
 }
 
 
@@ -83,6 +111,7 @@ def settings_rows(
         ("Expected price decline a year", price_decline, "share"),
         ("Today's process may keep work", "yes" if request.include_status_quo else "no"),
         ("One model per task class", "yes" if request.single_model else "no"),
+        ("No quality loss", "yes" if request.no_quality_loss else "no"),
     ]
 
 
@@ -128,6 +157,53 @@ def roi_sheets(plan: Plan) -> list[Sheet]:
     ]
 
 
+def case_sheets(case: FullCase, sources: Sequence[str]) -> list[Sheet]:
+    """The business case: the monthly cash flows (risk-adjusted) with their discount factors
+    and a TOTAL row (its discounted net is the NPV), then the figures, assumptions and
+    sources, each with where it comes from."""
+    flows = case.risk_adjusted.flows
+    kinds = {"adoption": "share"}  # the discount factor as a plain number, to every digit
+    return [
+        Sheet("Business case", flows, LABELS, kinds=kinds, totals=CASE_TOTALS),
+        Sheet("Business case notes", pd.DataFrame(case_notes(case, sources),
+                                                  columns=["item", "value", "source"]), LABELS),
+    ]  # fmt: skip
+
+
+def case_notes(case: FullCase, sources: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(item, value, source) rows: the return both ways, the spread, then every assumption
+    and source. Values are written as the Overview writes them."""
+    r, m, b = case.risk_adjusted, case.as_modelled, case.bands
+    computed = "computed from the Business case sheet's flows"
+
+    def irr(x):
+        return pct(x.irr_annual) if x.irr_annual is not None else "none (no sign change)"
+
+    def roi(x):
+        return pct(x.roi) if x.roi is not None else "–"
+
+    rows = [("Headline", case.headline, "computed"),
+            ("NPV, risk-adjusted", money(r.npv_usd), computed),
+            ("NPV, as modelled", money(m.npv_usd), "the same flows with every realisation 1"),
+            ("IRR a year, risk-adjusted", irr(r), computed),
+            ("IRR a year, as modelled", irr(m), computed),
+            ("Payback, risk-adjusted", payback_words(r.payback_month, case.settings.horizon_months),
+             "first month the cumulative discounted flow is at or above zero"),
+            ("ROI, risk-adjusted", roi(r), "(PV benefits - PV costs) / PV costs"),
+            ("ROI, as modelled", roi(m), "(PV benefits - PV costs) / PV costs"),
+            ("NPV P10 / P50 / P90", f"{money(b.p10_usd)} / {money(b.p50_usd)} / "
+             f"{money(b.p90_usd)}", f"{b.paths:,} seeded draws (seed {b.seed})"),
+            ("Quality change a month", money(case.quality.change_usd),
+             f"{len(case.quality.losses)} classes less accurate than today's process")]  # fmt: skip
+    for t in case.tornado.itertuples():
+        moved = f"{money(t.npv_low_usd)} to {money(t.npv_high_usd)}"
+        rows.append((f"Tornado: {t.input}", moved, f"range {t.range} (assumption), re-run"))
+    rows += [("Assumption", a, "assumption" if "assumption" in a else "setting")
+             for a in case.assumptions]  # fmt: skip
+    rows += [("Source", s, "") for s in sources]
+    return rows
+
+
 def forecast_sheet(plan: Plan, catalog: Catalog, settings: ForecastSettings, replans=()) -> Sheet:
     result = forecast(plan, catalog, settings, replans)  # replans: as the Forecast page's
     return Sheet("Forecast", tables.forecast_table(result.deterministic, result.bands), LABELS)
@@ -168,8 +244,10 @@ def plan_workbook(
     vendor_specs: Sequence[ScenarioSpec],
     growth_override: float | None,
     price_decline: float,
+    case_key: str = "",
 ) -> bytes:
-    """The whole workbook: Settings, Plan, four ROI sheets, Forecast, Vendor comparison."""
+    """The whole workbook: Settings, Plan, four ROI sheets, Forecast, Vendor comparison,
+    Business case and its notes."""
     steps = retirements(request, catalog, forecast_settings.months, plan)
     replans = [(step.on, step.plan) for step in steps]
     sheets = [
@@ -179,6 +257,9 @@ def plan_workbook(
     ]
     if len(vendor_specs) >= 2:
         sheets.append(vendor_sheet(request, catalog, vendor_specs))
+    case_settings, programme = from_case_key(case_key) if case_key else (None, None)
+    case = full_case(plan, programme, case_settings, no_quality_loss=request.no_quality_loss)
+    sheets += case_sheets(case, brief_sources(request, EXAMPLE_NAME))
     settings = settings_rows(request, growth_override, price_decline)
     settings += [
         ("Forecast", f"{forecast_settings.months} months, {forecast_settings.paths:,} paths"),

@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import cascade_view, inputs, planning
+from app import cascade_view, inputs, overview_view, planning
 from foundation.errors import InputError
+from planner.business_case_report import FullCase, full_case
 from planner.fix import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
@@ -171,6 +172,16 @@ def retirements(request_key: str, prices_fingerprint: str, months: int) -> tuple
 def plan_roi(request_key: str, prices_fingerprint: str) -> RoiReport:
     """Return by tier, provider and class, the baselines and the headline (optimal plans)."""
     return roi_report(plan(request_key, prices_fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def plan_case(request_key: str, prices_fingerprint: str, case_key: str = "") -> FullCase:
+    """The business case of a request's plan (optimal plans), with the settings and programme
+    costs a key from `overview_view.case_key` names (none: the stated defaults)."""
+    request = planning.PlanRequest.from_key(request_key)
+    settings, programme = overview_view.from_case_key(case_key) if case_key else (None, None)
+    return full_case(plan(request_key, prices_fingerprint), programme, settings,
+                     no_quality_loss=request.no_quality_loss)  # fmt: skip
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

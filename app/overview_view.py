@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
+
 import pandas as pd
 
-from app.format import count, money, money_compact, money_fine, pct, signed_pct
+from app import state as S
+from app.format import count, money, money_compact, money_fine, multiple, pct, signed_pct
+from app.planning import PlanRequest
 from app.tables import Kpis
 from app.tiles import Tile
+from foundation.errors import InputError
+from foundation.tables import decode
+from planner.accuracy import BENCHMARK_CITATION
+from planner.business_case import BENEFIT_LINES, CaseSettings, ProgrammeCosts
+from planner.business_case_inputs import parse_programme
+from planner.business_case_report import FullCase
 from planner.forecast import ForecastSettings
 from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
 
@@ -110,3 +121,140 @@ def illustrative_warning(plan, illustrative: list[str]) -> str | None:
         f"sheets ({names}): their prices and throughput are assumptions, not published "
         'prices. Turn off "Plan with illustrative price sheets" to plan without them.'
     )
+
+
+# -- the business case leads ------------------------------------------------------------------
+
+
+def case_tiles(case: FullCase) -> list[Tile]:
+    """NPV (risk-adjusted; as modelled and P10-P90 under it), payback, risk-adjusted ROI and
+    the quality change against today. Values are short enough for four tiles at 1280 px:
+    compact money, the exact figure in the note or the help."""
+    s, r, m, b = case.settings, case.risk_adjusted, case.as_modelled, case.bands
+    over = f"over {s.horizon_months} months at {pct(s.cost_of_capital)} a year"
+    q = case.quality
+    return [
+        Tile(
+            "NPV, risk-adjusted",
+            money_compact(r.npv_usd),
+            help=f"{money(r.npv_usd)}: the net present value of the monthly cash flows {over}, "
+            f"each benefit line shrunk by its realisation factor. As modelled (every factor "
+            f"1): {money(m.npv_usd)}. P10 to P90 over {count(b.paths)} seeded draws of volume "
+            f"growth, model prices, accuracy and realisation: {money(b.p10_usd)} to "
+            f"{money(b.p90_usd)} (P50 {money(b.p50_usd)}).",
+            note=f"As modelled {money_compact(m.npv_usd)}; P10-P90 {money_compact(b.p10_usd)} "
+            f"to {money_compact(b.p90_usd)}",
+        ),
+        Tile(
+            "Payback",
+            payback_words(r.payback_month, s.horizon_months),
+            help="The first month the cumulative discounted cash flow (risk-adjusted) is at or "
+            f"above zero; none within the {s.horizon_months}-month horizon reads "
+            f"> {s.horizon_months} months.",
+        ),
+        Tile(
+            "Risk-adjusted ROI",
+            pct(r.roi) if r.roi is not None else "–",
+            help="(PV of benefits - PV of costs) / PV of costs " + over + ": costs are model "
+            "spend, human review, run costs, seats and one-off costs. Benefit-cost ratio: "
+            + (multiple(r.benefit_cost_ratio) if r.benefit_cost_ratio is not None else "–")
+            + ".",
+        ),
+        Tile(
+            "Quality vs today",
+            money_compact(q.loss_usd) if q.any_loss else "No loss",
+            help=(
+                f"{money(q.loss_usd)} a month: {len(q.losses)} classes are less accurate than "
+                "today's process; their change in quality, counted in full in every figure. "
+                'Turn on "No quality loss" in the sidebar to keep every class at least as '
+                "accurate as today."
+                if q.any_loss
+                else "Every class is at least as accurate as today's process. Change in "
+                f"quality over the compared classes: {money(q.change_usd)} a month."
+            ),
+            note=f"a month; {len(q.losses)} classes below today" if q.any_loss else None,
+        ),
+    ]
+
+
+def payback_words(month: int | None, horizon: int) -> str:
+    return f"Month {month}" if month is not None else f"> {horizon} months"
+
+
+EXAMPLE_LABOUR = (
+    "Example workload, support classes: loaded hourly cost $32.74 = BLS OEWS May 2023 annual "
+    "mean wage of office and administrative support occupations ($47,940, USDL-24-0628) / "
+    "2,080 hours / the wages share of compensation in private industry (70.4 %, BLS ECEC "
+    "December 2023, USDL-24-0485); handling times and review minutes are assumptions "
+    "(data/business_case/)."
+)
+TEI_SOURCE = (
+    "Discounting and risk adjustment in the way of risk-adjusted total-economic-impact "
+    "studies (https://go.forrester.com/policies/tei/); the default rates are assumptions."
+)
+
+
+def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
+    """Where the brief's figures come from, one line each."""
+    example = request.workload_source == example_name
+    note = " (an illustrative example, not measured figures)" if example else ""
+    accuracy = (
+        f"your own accuracy table ({request.quality_source}), over {BENCHMARK_CITATION}"
+        if request.quality_text
+        else BENCHMARK_CITATION
+    )
+    lines = [
+        f"Workload: {request.workload_source}{note}.",
+        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets).",
+        f"Accuracy figures: {accuracy}.",
+        TEI_SOURCE,
+    ]
+    if example:
+        lines.insert(1, EXAMPLE_LABOUR)
+    return lines
+
+
+# -- the case's settings on the Overview ------------------------------------------------------
+
+REALISATION_CONTROLS = (  # (benefit line, words, widget key)
+    ("cost_avoided", "cost avoided", S.CASE_REALISE_AVOIDED),
+    ("quality", "quality", S.CASE_REALISE_QUALITY),
+    ("new_work", "new work", S.CASE_REALISE_NEW),
+)
+
+
+def case_settings(horizon: int, capital_pct: float, realisation: dict[str, float]) -> CaseSettings:
+    """The Overview's controls as the case's settings (the cost of capital typed in percent)."""
+    return CaseSettings(
+        horizon_months=int(horizon),
+        cost_of_capital=float(capital_pct) / 100,
+        realisation={line: float(realisation[line]) for line in BENEFIT_LINES},
+    )
+
+
+def case_key(settings: CaseSettings, programme_text: str | None) -> str:
+    """A plain-text key for the cached case: the settings and the programme file's text."""
+    return json.dumps(
+        {"settings": asdict(settings), "programme": programme_text or ""}, sort_keys=True
+    )
+
+
+def from_case_key(key: str) -> tuple[CaseSettings, ProgrammeCosts | None]:
+    """The settings and programme a key names (the file's text parsed again: it was checked
+    when it was uploaded, so a bad one never gets a key)."""
+    data = json.loads(key)
+    programme = data["programme"]
+    return CaseSettings(**data["settings"]), (
+        parse_programme(programme, "programme costs") if programme else None
+    )
+
+
+def programme_from_upload(data: bytes, name: str) -> tuple[str | None, str | None]:
+    """(the file's text, None) when it is a good programme-costs file, else (None, the
+    located error)."""
+    try:
+        text = decode(data, name)
+        parse_programme(text, name)
+    except InputError as exc:
+        return None, str(exc)
+    return text, None

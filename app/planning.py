@@ -30,6 +30,7 @@ from foundation.inputs import (
 )
 from planner.assemble import Assembled, assemble
 from planner.assemble import unplannable as left_out
+from planner.business_case_quality import at_least_today
 from planner.evals.evidence import (
     CONFIDENCES,
     evidence_cells,
@@ -163,6 +164,7 @@ class PlanRequest:
     scenario: ScenarioSpec = field(default_factory=ScenarioSpec)
     exclude_retiring_months: int = 0  # only models available this many months (0: any)
     with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
+    no_quality_loss: bool = False  # every class at least as accurate as today's process
 
     def key(self) -> str:
         """A stable text key: equal requests give equal keys."""
@@ -243,7 +245,8 @@ def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
 
 
 def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
-    return assembled(request, catalog).problem
+    problem = assembled(request, catalog).problem
+    return at_least_today(problem) if request.no_quality_loss else problem
 
 
 def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:

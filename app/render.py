@@ -203,20 +203,22 @@ def relaxed_table(plan: Plan, request: PlanRequest) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def plan_download(plan: Plan, key: str) -> None:
+def plan_download(plan: Plan, key: str, case_key: str = "") -> None:
     """The plan CSV (with its TOTAL row), as the command line writes it, and the Excel
-    workbook (plan, ROI tables, forecast, vendor comparison), built when clicked."""
+    workbook (plan, ROI tables, forecast, vendor comparison, business case: with the
+    settings `case_key` names, else the defaults), built when clicked."""
     ctx = st.session_state.get(S.PLAN_CONTEXT)
     if ctx is not None:
         st.download_button(
             "Download workbook (Excel)",
-            _workbook(plan, ctx),
+            _workbook(plan, ctx, case_key),
             file_name=excel.FILE_NAME,
             mime=excel.MIME,
             key=f"{key}{S.WORKBOOK_SUFFIX}",
             on_click="ignore",
             help="One .xlsx: the settings, the plan, ROI by class, tier and provider, the "
-            "24-month forecast and the vendor comparison, each on its own sheet.",
+            "24-month forecast, the vendor comparison and the business case, each on its "
+            "own sheet.",
         )
     st.download_button(
         "Download plan (CSV)",
@@ -230,7 +232,7 @@ def plan_download(plan: Plan, key: str) -> None:
     )
 
 
-def _workbook(plan: Plan, ctx: PlanContext):
+def _workbook(plan: Plan, ctx: PlanContext, case_key: str = ""):
     """The workbook, built on the click (it solves the vendor scenarios and simulates the
     forecast), not on every slider move; see app.deferred."""
     saved = st.session_state.get(S.VENDOR_SCENARIOS) or vendor.default_scenarios()
@@ -245,6 +247,7 @@ def _workbook(plan: Plan, ctx: PlanContext):
             specs,
             ctx.growth_override,
             ctx.price_decline,
+            case_key,
         )
 
     return deferred.on_click(build)

@@ -159,7 +159,7 @@ def _prepare(ss: Any, ranges: Ranges) -> None:
     )
     _follow_default(ss, S.GROWTH, ranges.growth_default, S.GROWTH_DEFAULT, *ranges.growth_range)
     defaults = ranges.defaults()
-    for key in (*S.URL_KEYS, *S.SETTING_KEYS, *S.EVIDENCE_KEYS):
+    for key in (*S.URL_KEYS, *S.SETTING_KEYS, *S.EVIDENCE_KEYS, *S.CASE_KEYS):
         # Re-assigning keeps a widget's value across page switches.
         ss[key] = ss[key] if ss.get(key) is not None else defaults.get(key, S.DEFAULTS.get(key))
 
@@ -204,6 +204,14 @@ def _sliders(ss: Any, ranges: Ranges) -> None:
         key=S.QUALITY_SHIFT,
         format="%+d pts",
         help="Raise or lower every task class's accuracy floor.",
+    )
+    bar.toggle(
+        "No quality loss",
+        key=S.NO_QUALITY_LOSS,
+        help="Keep every class at least as accurate as today's process: each class with "
+        "today's cost and accuracy gets a floor at today's accuracy (never lowered), and the "
+        "plan is re-solved. Off: the plan may be less accurate than today where that pays, "
+        "and the Overview says where and what it costs.",
     )
     bar.slider(
         "Monthly volume growth",
@@ -309,6 +317,7 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         as_of=as_of.isoformat(),
         objective=ss.get(S.OBJECTIVE, "max-value"),
         include_status_quo=bool(ss.get(S.KEEP_STATUS_QUO, True)),
+        no_quality_loss=bool(ss.get(S.NO_QUALITY_LOSS, False)),
         single_model=bool(ss.get(S.SINGLE_MODEL, False)),
         cap_basis=str(ss.get(S.CAP_BASIS, "tasks")),
         self_hosted_replicas=bool(ss.get(S.REPLICAS, False)),

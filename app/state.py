@@ -37,6 +37,19 @@ SETTING_KEYS: tuple[str, ...] = (
     ESTIMATES,
 )
 
+# -- the business case (planner.business_case_report) ----------------------------------------
+NO_QUALITY_LOSS = "no_quality_loss"  # every class at least as accurate as today (re-solved)
+CASE_KEYS: tuple[str, ...] = (NO_QUALITY_LOSS,)  # kept across page switches
+BRIEF_DOWNLOAD = "brief_download"  # the Overview's board brief (PDF)
+CASE_FLOW_CHART = "case_flow_chart"
+CASE_HORIZON = "case_horizon"  # months the business case covers, 12..60
+CASE_CAPITAL = "case_capital"  # cost of capital, percent a year
+CASE_REALISE_AVOIDED = "case_realise_avoided"  # realisation factors, 0..1
+CASE_REALISE_QUALITY = "case_realise_quality"
+CASE_REALISE_NEW = "case_realise_new"
+PROGRAMME_UPLOADER = "programme_uploader"  # the programme-costs JSON (Overview)
+TORNADO_CHART = "tornado_chart"
+
 # -- accuracy evidence: imported evals, precedence and confidence (planner.evals) ------------
 CONFIDENCE = "confidence"  # "off", "80", "90" or "95": floors met with that confidence
 PRECEDENCE = "precedence"  # "production-first" or "evals-first"
@@ -173,6 +186,7 @@ DEFAULTS: dict[str, Any] = {
     PRICE_DECLINE: 0,
     OBJECTIVE: "max-value",
     KEEP_STATUS_QUO: True,
+    NO_QUALITY_LOSS: False,
     SINGLE_MODEL: False,
     CAP_BASIS: "tasks",
     ESTIMATES: estimates_enabled(),  # on unless PLANNER_ESTIMATES=0 (the CLI's setting)
@@ -208,6 +222,11 @@ WIDGET_DEFAULTS: dict[str, Any] = {
     VENDOR_BASIS: "cost",
     ACTUALS_BY: "team",
     BREAK_EVEN_WINNABLE_PREFIX: True,
+    CASE_HORIZON: 36,  # planner.business_case's defaults
+    CASE_CAPITAL: 10.0,
+    CASE_REALISE_AVOIDED: 0.9,
+    CASE_REALISE_QUALITY: 0.8,
+    CASE_REALISE_NEW: 0.8,
 }
 
 

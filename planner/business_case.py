@@ -58,6 +58,9 @@ class CaseLines:
     review_usd: float = 0.0  # human effort left per AI task, over the AI tasks
     class_run_usd: float = 0.0  # run costs billed to single classes
     class_one_off_usd: float = 0.0  # the classes' one-off costs, spent in month 1
+    # How the quality line moves with the models' accuracy: dollars a month per unit of
+    # accuracy (1.0 = 100 points) on the covered classes, sum V x AI share x (v + f).
+    quality_per_accuracy_usd: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -228,13 +231,16 @@ def case_lines(plan: Plan) -> CaseLines:
     r = return_vs_today(plan)
     problem, counted = plan.problem, set(r.covered) | set(r.new_work)
     shares = np.nan_to_num(plan.shares)
-    review = run = 0.0
+    review = run = per_accuracy = 0.0
     for t, task in enumerate(problem.classes):
         if task.name not in counted:
             continue
         ai_share = float((shares[t] * problem.is_ai).sum())
         review += task.monthly_volume * ai_share * task.review_cost_per_ai_task_usd
         run += task.run_cost_usd_per_month or 0.0
+        if task.name in r.covered:
+            value = task.value_per_success_usd + task.cost_per_failure_usd
+            per_accuracy += task.monthly_volume * ai_share * value
     return CaseLines(
         cost_avoided_usd=r.cost_avoided_usd,
         quality_usd=r.success_value_usd,
@@ -243,4 +249,5 @@ def case_lines(plan: Plan) -> CaseLines:
         review_usd=review,
         class_run_usd=run,
         class_one_off_usd=r.one_off_cost_usd or 0.0,
+        quality_per_accuracy_usd=per_accuracy,
     )

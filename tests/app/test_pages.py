@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import planning
 from app import state as S
-from app.format import md_unescape
+from app.format import md_unescape, money_compact
 from app.scenario_file import scenario_json
 from pricing.catalog import Catalog
 
@@ -102,11 +103,17 @@ def test_every_page_renders(app: AppTest, page: str):
 
 def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert metric(app, "Monthly spend") == DEFAULT_SPEND
-    for label in ("Net value a month", "Value / 1k tokens", "Savings", "Net benefit vs today"):
+    for label in ("Net value a month", "Value / 1k tokens", "Savings"):
         assert metric(app, label) != "–"
-    assert metric(app, "Incremental ROI") != "–"
+    # the business case leads: NPV, payback, risk-adjusted ROI and the quality change
+    labels = [m.label for m in app.metric]
+    assert labels[:4] == ["NPV, risk-adjusted", "Payback", "Risk-adjusted ROI", "Quality vs today"]
+    assert "Incremental ROI" not in labels  # no ratio of gross figures to token spend
     headline = "\n".join(t.value for t in app.text)
-    assert headline.startswith("Against today's process the plan")
+    assert headline.startswith("Over 36 months at a 10% cost of capital the plan's net present")
+    npv = re.search(r"net present value is (-?\$[\d,]+) risk-adjusted", headline)[1]
+    assert metric(app, "NPV, risk-adjusted") == money_compact(float(re.sub(r"[$,]", "", npv)))
+    assert "Against today's process the plan" in headline
     assert f"This plan costs {DEFAULT_SPEND} a month, " in headline
     assert "% less than running everything" in headline
     assert "ROI" not in [m.label for m in app.metric]  # gross value is never called ROI
@@ -114,7 +121,12 @@ def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert "illustrative price sheets (assumptions, not list prices): self-hosted" in captions
     charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     titles = [c["layout"]["title"]["text"] for c in charts]
-    assert titles == ["Spend by tier", "Spend by provider"]
+    assert titles == [
+        "Cash flows, risk-adjusted",
+        "What moves NPV most",
+        "Spend by tier",
+        "Spend by provider",
+    ]
 
 
 def test_budget_slider_move_changes_spend_and_the_url(app: AppTest):
@@ -358,3 +370,30 @@ def test_portfolio_prices_self_hosted_as_replicas_when_asked(app: AppTest):
         assert (table["replicas"] >= 0).all() and (table["utilization"] <= 100 + 1e-6).all()
     else:
         assert "No replica is worth reserving" in plain(app) or errors(app)
+
+
+def test_no_quality_loss_switch_keeps_every_class_at_todays_accuracy(app: AppTest):
+    assert metric(app, "Quality vs today").startswith("-$")  # the example loses on some
+    app.toggle(key=S.NO_QUALITY_LOSS).set_value(True).run()
+    assert not app.exception and not errors(app)
+    assert metric(app, "Quality vs today") == "No loss"
+    headline = "\n".join(t.value for t in app.text)
+    assert "No class is less accurate than today's process." in headline
+    assert "at least as accurate as today's process (re-solved)" in headline
+
+
+def test_case_settings_on_the_overview_re_run_the_case(app: AppTest):
+    app.slider(key=S.CASE_HORIZON).set_value(24)
+    app.number_input(key=S.CASE_CAPITAL).set_value(5.0)
+    app.slider(key=S.CASE_REALISE_AVOIDED).set_value(0.5).run()
+    assert not app.exception and not errors(app)
+    headline = "\n".join(t.value for t in app.text)
+    assert headline.startswith("Over 24 months at a 5% cost of capital")
+    # the tile is the case re-run with those settings on the page's own plan
+    from planner.business_case import CaseSettings
+    from planner.business_case_report import full_case
+
+    request = planning.PlanRequest.from_key(app.session_state[S.PLAN_CONTEXT].request.key())
+    settings = CaseSettings(24, 0.05, {"cost_avoided": 0.5, "quality": 0.8, "new_work": 0.8})
+    case = full_case(planning.solve(request, Catalog.load()), None, settings, paths=100)
+    assert metric(app, "NPV, risk-adjusted") == money_compact(case.risk_adjusted.npv_usd)

@@ -303,7 +303,9 @@ def test_cli_roi_text_and_exit_codes(capsys):
     assert "This plan costs $2,000 a month" in out
     assert "Gross value of the work (not a return)" in out
     assert "By tier:" in out and "By provider:" in out and "By class:" in out
-    assert "Today's process: $2,903,000.00 a month, net value -$1,284,800.00" in out
+    # $2,903,000 before the support classes' costs were derived from handling times:
+    # + 120,000 x (1.0913 - 0.90) + 60,000 x (5.4567 - 6) + 20,000 x (8.185 - 7.50) = + $4,058
+    assert "Today's process: $2,907,058.00 a month, net value -$1,288,858.00" in out
     assert cli.main(["roi", "--workload", str(EXAMPLE), "--as-of", "2026-11-23",
                      "--budget", "1"]) == 3  # fmt: skip
     assert "no feasible plan" in capsys.readouterr().err
@@ -396,6 +398,10 @@ def test_cli_roi_json_carries_the_business_case(capsys, example_plan):
     risk = case["risk_adjusted"]
     assert risk["npv_usd"] == pytest.approx(expected.npv_usd, rel=1e-9)
     assert len(risk["monthly_flows"]) == 36
-    # the example workload gives no review, run, seat or one-off costs: zero, and said so
-    assert risk["extra_costs_usd"] == 0
+    # the example gives human review on its support classes and no run, seat or one-off
+    # costs: the extra costs are the review alone, every month of the 36
+    flows = risk["monthly_flows"]
+    assert all(f["run_usd"] == f["seats_usd"] == f["one_off_usd"] == 0 for f in flows)
+    assert risk["extra_costs_usd"] == pytest.approx(36 * expected.flows["review_usd"].iloc[0])
+    assert risk["extra_costs_usd"] > 0
     assert case["as_modelled"]["npv_usd"] >= risk["npv_usd"]

@@ -41,7 +41,8 @@ def test_a_sheet_per_table_after_the_settings(book):
     _, wb = book
     assert wb.sheetnames == [
         "Settings", "Plan", "ROI by class", "ROI by tier", "ROI by provider",
-        "Against baselines", "Forecast", "Vendor comparison",
+        "Against baselines", "Forecast", "Vendor comparison", "Business case",
+        "Business case notes",
     ]  # fmt: skip
     settings = {row[0].value: row[1] for row in wb["Settings"].iter_rows(min_row=2)}
     assert settings["Prices as of"].value == AS_OF
@@ -191,3 +192,39 @@ def test_the_forecast_table_is_rounded(request_, catalog):
     money = table["spend_usd"].tolist() + table["net_value_p50"].tolist()
     assert all(round(x, 2) == x for x in money)
     assert isinstance(table["month"].iloc[0], date)
+
+
+def test_business_case_sheet_holds_the_flows_and_its_total_is_the_npv(book, request_):
+    plan, wb = book
+    from planner.business_case_report import full_case
+
+    case = full_case(plan, paths=200)
+    ws = wb["Business case"]
+    header = [c.value for c in ws[1]]
+    assert header[:2] == ["Month", "Adoption"] and "Discount factor" in header
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    months = [r for r in rows if isinstance(r[0], int | float)]
+    assert len(months) == 36
+    col = {name: header.index(name) for name in ("Discount factor", "Net cash flow",
+                                                 "Discounted net")}  # fmt: skip
+    for r in months:  # every month's discounted net is its net x its discount factor
+        assert r[col["Discounted net"]] == pytest.approx(
+            r[col["Net cash flow"]] * r[col["Discount factor"]]
+        )
+    assert months[0][col["Discount factor"]] == pytest.approx(1.1 ** (-1 / 12))
+    total = rows[-1]
+    assert total[0] == "TOTAL"
+    assert total[col["Discounted net"]] == "=SUM(O2:O37)"  # the NPV, summed by the sheet
+    discounted = sum(r[col["Discounted net"]] for r in months)
+    assert discounted == pytest.approx(case.risk_adjusted.npv_usd, abs=0.01)
+    notes = {r[0]: r[1:] for r in wb["Business case notes"].iter_rows(min_row=2, values_only=True)}
+    from app.format import money
+
+    assert notes["NPV, risk-adjusted"][0] == money(case.risk_adjusted.npv_usd)
+    assert notes["NPV, as modelled"][0] == money(case.as_modelled.npv_usd)
+    sources = [
+        r[1] for r in wb["Business case notes"].iter_rows(values_only=True) if r[0] == "Source"
+    ]
+    assert any("USDL-24-0628" in s for s in sources) == (
+        request_.workload_source == "example_enterprise.csv"
+    )
