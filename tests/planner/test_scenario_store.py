@@ -280,34 +280,35 @@ def test_a_newer_database_is_refused_untouched(tmp_path):
 
 
 def _add_note(conn):
-    """Layout 2 -> 3 (a step for the test): a free-text note on each scenario."""
+    """Layout 3 -> 4 (a step for the test): a free-text note on each scenario."""
     conn.execute(scenario_store.sa.text("ALTER TABLE planner_scenarios ADD COLUMN note TEXT"))
 
 
 def test_a_step_runs_once_forward_and_a_failed_one_changes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "scenarios.db"
     url = _old_database(path)
-    monkeypatch.setattr(scenario_store, "LAYOUT", 3)
+    monkeypatch.setattr(scenario_store, "LAYOUT", 4)
 
     def fails(conn):
         _add_note(conn)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, fails)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 3, fails)
     with pytest.raises(RuntimeError, match="disk on fire"):
         ScenarioStore(url)
-    columns = _columns(path)  # both ALTERs (the real step 1 and this one) rolled back
-    assert "note" not in columns and "version" not in columns
+    columns = _columns(path)  # every ALTER (the real steps 1 and 2 and this one) rolled back
+    assert "note" not in columns and "version" not in columns and "owner" not in columns
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM planner_scenarios").fetchall() == [(3,)]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     db.close()
     assert tables == {"planner_scenarios"}
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, _add_note)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 3, _add_note)
     ScenarioStore(url).close()
-    ScenarioStore(url).close()  # at layout 3 now: the steps do not run again
-    assert _columns(path)[-2:] == ["version", "note"] and _version(path) == [(1, 3)]
+    ScenarioStore(url).close()  # at layout 4 now: the steps do not run again
+    assert _columns(path)[-4:] == ["version", "owner", "shared", "note"]
+    assert _version(path) == [(1, 4)]
     store = ScenarioStore(url)
     assert len(store.entries()) == len(SAVED)
     store.close()
