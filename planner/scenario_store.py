@@ -29,6 +29,7 @@ database of a newer layout is refused untouched with a StoreError.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import secrets
@@ -41,7 +42,15 @@ import sqlalchemy as sa
 
 from foundation.errors import InputError, StoreError
 from foundation.paths import data_dir, user_file
-from planner.audit_trail import MAX_WHO, VIA_APP, AuditEntry, append, audit, read_trail
+from planner.audit_trail import (
+    MAX_WHO,
+    VIA_APP,
+    VIA_COMMAND,
+    AuditEntry,
+    append,
+    audit,
+    read_trail,
+)
 
 URL_ENV = "PLANNER_DATABASE_URL"
 PATH_ENV = "PLANNER_SCENARIO_DB"
@@ -246,8 +255,8 @@ class ScenarioStore:
                     datetime.now(UTC))  # fmt: skip
 
     def record(
-        self, who: str, action: str, target: str, old: str | None = None,
-        new: str | None = None, via: str = VIA_APP,
+        self, who: str, action: str, target: str, old: object = None, new: object = None,
+        via: str = VIA_APP,
     ) -> None:  # fmt: skip
         """Append one row to the audit trail (a change made outside this store: an import,
         rules, mappings, outcomes, budgets)."""
@@ -281,6 +290,23 @@ class ScenarioStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def record_command(action: str, target: str, old: object = None, new: object = None) -> None:
+    """A change made on the command line, in the audit trail of the configured store; who
+    is the operating-system user."""
+    store = ScenarioStore(database_url())
+    try:
+        store.record(os_user(), action, target, old, new, via=VIA_COMMAND)
+    finally:
+        store.close()
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "unknown user"
 
 
 def migrate(engine: sa.Engine, where: str) -> int:
