@@ -103,6 +103,30 @@ def act(action: Action, target: str, run: Callable[[], Any], old: object = None)
     return result
 
 
+# The Data page's uploads (app.usage_uploads, by kind): the action each is, and the state key
+# of the file in use before it (its name is the audit row's old value).
+UPLOAD_ACTIONS = {
+    "usage": Action.IMPORT_USAGE,
+    "rules": Action.SET_RULES,
+    "outcomes": Action.SET_OUTCOMES,
+    "budgets": Action.SET_BUDGETS,
+}
+UPLOAD_IN_USE = {"outcomes": S.OUTCOMES_FILE, "budgets": S.BUDGETS_FILE}
+
+
+def guarded(kind: str, handle: Callable[[str, bytes], Any]) -> Callable[[str, bytes], Any]:
+    """An upload's handler that checks the role and records the change (`act`)."""
+
+    def run(name: str, data: bytes) -> Any:
+        old = None
+        if kind in UPLOAD_IN_USE:  # the file in use before: its name, or the example's
+            in_use = st.session_state.get(UPLOAD_IN_USE[kind])
+            old = in_use[0] if in_use else "the example"
+        return act(UPLOAD_ACTIONS[kind], name, lambda: handle(name, data), old)
+
+    return run
+
+
 # -- the gate (streamlit_app.py, before any page) -------------------------------------------
 
 

@@ -114,7 +114,7 @@ class Grant(StrictRecord):
 
 class AccessConfig(StrictRecord):
     groups_claim: str = Field(default="groups", min_length=1, max_length=100)
-    default_role: RoleName | Literal["none"] = "viewer"
+    default_role: Literal["viewer", "planner", "finops", "admin", "none"] = "viewer"
     grant: list[Grant] = Field(default_factory=list)
 
 
