@@ -22,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from app import auth_scope
 from app import state as S
 from app.auth_roles import (
     AccessConfig,
@@ -101,6 +102,19 @@ def act(action: Action, target: str, run: Callable[[], Any], old: object = None)
     result = run()
     record(identity, action.value, target, old, result)
     return result
+
+
+def scope_store(con) -> None:
+    """Scope a usage store connection to this run's identity: only its teams' spend, and no
+    user ids or API keys unless its role may see people (app.auth_scope)."""
+    identity = current()
+    auth_scope.scope(con, identity.teams, identity.may(Action.SEE_PEOPLE))
+
+
+def scope_key() -> str:
+    """What `scope_store` hides, for the key of anything cached from a scoped connection."""
+    identity = current()
+    return auth_scope.scope_key(identity.teams, identity.may(Action.SEE_PEOPLE))
 
 
 # The Data page's uploads (app.usage_uploads, by kind): the action each is, and the state key
