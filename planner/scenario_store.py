@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -52,6 +53,7 @@ from planner.audit_trail import (
     read_trail,
 )
 
+LOG = logging.getLogger("planner.audit")
 URL_ENV = "PLANNER_DATABASE_URL"
 PATH_ENV = "PLANNER_SCENARIO_DB"
 SOURCE = "shared scenarios"
@@ -292,14 +294,20 @@ class ScenarioStore:
         self.engine.dispose()
 
 
-def record_command(action: str, target: str, old: object = None, new: object = None) -> None:
+def record_command(action: str, target: str, old: object = None, new: object = None) -> bool:
     """A change made on the command line, in the audit trail of the configured store; who
-    is the operating-system user."""
-    store = ScenarioStore(database_url())
+    is the operating-system user. The change is made by then: a store that cannot be
+    reached is logged as a warning (stderr), and False returned, not raised."""
     try:
-        store.record(os_user(), action, target, old, new, via=VIA_COMMAND)
-    finally:
-        store.close()
+        store = ScenarioStore(database_url())
+        try:
+            store.record(os_user(), action, target, old, new, via=VIA_COMMAND)
+        finally:
+            store.close()
+    except (sa.exc.SQLAlchemyError, StoreError, OSError) as exc:
+        LOG.warning("%s was done but not written to the audit trail: %s", action, exc)
+        return False
+    return True
 
 
 def os_user() -> str:

@@ -278,6 +278,30 @@ def test_the_command_line_records_the_operating_system_user(tmp_path, monkeypatc
     assert lines[1].endswith(",ops-ana,command line,remove an import,openai.csv,imported,")
 
 
+def test_usage_commands_record_their_writes_with_the_os_user(tmp_path, monkeypatch):
+    from usage.cli import main as usage_main
+
+    monkeypatch.setenv("PLANNER_SCENARIO_DB", str(tmp_path / "scenarios.db"))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(scenario_store.getpass, "getuser", lambda: "ops-bo")
+    db = str(tmp_path / "usage.duckdb")
+    export = ROOT / "tests/fixtures/usage/generic.csv"
+    rules = ROOT / "data/usage_example/attribution_rules.csv"
+    assert usage_main(["import", "--db", db, str(export)]) == 0
+    assert usage_main(["rules", "--db", db, str(rules)]) == 0
+    assert usage_main(["imports", "--db", db, "--remove", "1"]) == 0
+    store = ScenarioStore(database_url())
+    try:
+        trail = [(r.who, r.via, r.action, r.target) for r in reversed(store.audit_trail())]
+    finally:
+        store.close()
+    assert trail == [
+        ("ops-bo", VIA_COMMAND, "import usage", str(export)),
+        ("ops-bo", VIA_COMMAND, "set attribution rules", str(rules)),
+        ("ops-bo", VIA_COMMAND, "remove an import", "import #1"),
+    ]
+
+
 def test_a_layout_2_store_gets_owners_and_the_trail_and_keeps_its_rows(tmp_path):
     path = tmp_path / "scenarios.db"
     url = _old_database(path)
