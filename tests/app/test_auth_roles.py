@@ -3,6 +3,10 @@ become a role and teams, and a bad map refused with its place named."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from app.auth_roles import (
@@ -140,3 +144,16 @@ def test_a_bad_map_is_one_located_error(text, record, field, says):
     error = caught.value
     assert (error.file, error.record, error.field) == ("access.toml", record, field)
     assert says in error.message
+
+
+def test_the_roles_and_the_scope_import_no_streamlit():
+    code = (
+        "import sys, app.auth_roles, app.auth_scope\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit')[:3])\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
