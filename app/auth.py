@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import auth_scope
 from app import state as S
@@ -36,7 +37,9 @@ from app.auth_roles import (
     not_allowed,
 )
 from app.format import md_escape
-from foundation.errors import InputError
+from app.guard import LOG
+from app.planning import input_error_text
+from foundation.errors import InputError, StoreError
 from planner.scenario_store import os_user
 
 SIGN_IN_OFF = (
@@ -100,7 +103,12 @@ def act(action: Action, target: str, run: Callable[[], Any], old: object = None)
     `auth.act(Action.IMPORT_USAGE, name, lambda: _import(path, name, data))`."""
     identity = require(action)
     result = run()
-    record(identity, action.value, target, old, result)
+    try:
+        record(identity, action.value, target, old, result)
+    except (SQLAlchemyError, StoreError, OSError) as exc:  # done, but the trail is unreachable
+        LOG.warning("%s (%s) was done but not written to the audit trail: %s", action, target, exc)
+        if isinstance(result, str):
+            result += f" (not written to the audit trail: {input_error_text(exc)})"
     return result
 
 

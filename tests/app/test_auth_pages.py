@@ -201,3 +201,19 @@ def test_an_upload_is_checked_on_the_server_and_recorded(groups, allowed):
     else:
         assert "you may not import usage: that needs the FinOps role" in at.error[0].value
         assert trail == []
+
+
+def test_an_upload_done_while_the_trail_is_unreachable_says_so(monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(ScenarioStore, "record", down)
+    at = AppTest.from_function(_upload_script, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = person("Fi", "fi@x.org", ["finance"])
+    at.run()
+    [done] = [s.value for s in at.success]
+    assert done.startswith("Imported u.csv (not written to the audit trail:")
+    assert "connection refused" in done
