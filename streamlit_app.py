@@ -1,6 +1,9 @@
-"""AI model-portfolio and ROI planner: page config, per-user state, and the page router.
+"""AI model-portfolio and ROI planner: page config, sign-in, per-user state, and the page
+router.
 
-Every run: the uploads waiting to be checked are checked, the sidebar is drawn (once, here,
+Every run first passes the sign-in gate (app.auth: with sign-in configured, nothing below
+runs until a person with a role has signed in; without it the sidebar says sign-in is off).
+Then: the uploads waiting to be checked are checked, the sidebar is drawn (once, here,
 for every page) and the chosen page runs. The guard around them is the last line of
 defence: whatever they raise on a user's data is logged with its traceback (the server log)
 and shown as one short line with "Reset to the example", and the session stays usable.
@@ -10,10 +13,12 @@ from datetime import date
 
 import streamlit as st
 
-from app import guard, inputs, loaders, sidebar
+from app import auth, guard, inputs, loaders, sidebar
+from app.auth_roles import Action
 from app.state import init_state
 
 st.set_page_config(page_title="Model portfolio planner", layout="wide")
+identity = auth.gate()
 
 catalog, _ = loaders.catalog()
 try:
@@ -34,6 +39,11 @@ page = st.navigation(
         st.Page("app_pages/actual_spend.py", title="Actual spend"),
         st.Page("app_pages/data.py", title="Data"),
     ]
+    + (
+        [st.Page("app_pages/audit.py", title="Audit trail")]
+        if identity.may(Action.READ_AUDIT)
+        else []
+    )
 )
 try:
     inputs.accept_pending(st.session_state, catalog.providers(), catalog.model_ids())

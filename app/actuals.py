@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import loaders
+from app import auth, loaders
 from foundation.errors import InputError
 from foundation.tables import format_of
 from usage import store
@@ -42,6 +42,7 @@ def with_store(path: str, query: Callable[[Any], Any]) -> Any:
     """Open the store, run `query`, close: the CLI can use the file between reruns."""
     con = store.connect(path)
     try:
+        auth.scope_store(con)  # a team-limited role reads only its teams' rows (app.auth_scope)
         return query(con)
     finally:
         con.close()
@@ -68,7 +69,7 @@ def store_version(path: str) -> str:
 
     def query(con) -> str:
         parts = [repr(con.execute(sql).fetchall()) for sql in VERSION_SQL]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + auth.scope_key()
 
     return with_store(path, query)
 

@@ -4,6 +4,11 @@ delete; and `?scenario=<id>`, which opens a stored scenario for anyone with the 
 Every action is a button callback: callbacks run before the page's script, so a save reads
 the state after the last edit, and an opened scenario is in place before any widget renders.
 The store itself is `planner.scenario_store` (no Streamlit there).
+
+With sign-in on (app.auth) every action checks the role on the server, in its callback: a
+viewer cannot save, a planner renames and deletes only their own scenarios, an admin anyone's.
+The author and owner are the signed-in identity, never typed; a private scenario is listed
+and opened for its owner and admins only. The store writes each change to the audit trail.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import loaders
+from app import auth, loaders
 from app import state as S
+from app.auth_roles import Action, Identity, not_allowed
 from app.format import md_escape
 from app.planning import input_error_text
 from app.scenario_file import apply_scenario, read_scenario, scenario_json
@@ -30,6 +36,7 @@ from planner.scenario_store import (
     describe,
 )
 
+SOURCE_NAME = "shared scenarios"
 STORE_ERRORS = (InputError, StoreError, ValueError, OSError, SQLAlchemyError)
 
 
@@ -43,15 +50,30 @@ def store() -> ScenarioStore:
     return _store(database_url())
 
 
-@st.cache_data(ttl=5, show_spinner=False, max_entries=8)
-def _entries(url: str) -> list:
+@st.cache_data(ttl=5, show_spinner=False, max_entries=64)
+def _entries(url: str, visible_to: str | None) -> list:
     """The list, at most 5 s old for scenarios others save (this session's own actions clear
     it): a database round trip on every slider move would cost each re-plan."""
-    return _store(url).entries()
+    return _store(url).entries(visible_to)
+
+
+def visible_to(identity: Identity) -> str | None:
+    """Whose private scenarios stay hidden: None (see all) with sign-in off and for admins,
+    else the identity's key (the shared ones and its own)."""
+    if not identity.signed_in or identity.may(Action.CHANGE_ANY_SCENARIO):
+        return None
+    return identity.key
+
+
+def may_change(identity: Identity, entry) -> bool:
+    """Rename or delete: an admin any scenario, a planner their own."""
+    if identity.may(Action.CHANGE_ANY_SCENARIO):
+        return True
+    return identity.may(Action.CHANGE_OWN_SCENARIO) and entry.owner == identity.key
 
 
 def entries() -> list:
-    return _entries(database_url())
+    return _entries(database_url(), visible_to(auth.current()))
 
 
 def _changed() -> None:
@@ -72,7 +94,7 @@ def open_scenario(ss: MutableMapping[str, Any], scenario_id: str) -> bool:
     """Put a stored scenario into the session; on failure keep everything and say why."""
     catalog, _ = loaders.catalog()
     try:
-        found = store().get(scenario_id)
+        found = store().get(scenario_id, visible_to(auth.current()))
         if found is None:
             raise InputError("shared scenarios", "no scenario has this id", scenario_id, "id")
         loaded = read_scenario(
@@ -138,10 +160,15 @@ def _save() -> None:
     ss = st.session_state
     _changed()
     try:
+        identity = auth.require(Action.SAVE_SCENARIO)
+        author = identity.who if identity.signed_in else ss.get(S.SHARED_AUTHOR, "")
         saved = store().save(
             ss.get(S.SHARED_NAME, ""),
-            ss.get(S.SHARED_AUTHOR, ""),
+            author,
             scenario_json(ss, slider_defaults(ss)),
+            owner=identity.key,
+            shared=not (identity.signed_in and ss.get(S.SHARED_PRIVATE)),
+            who=identity.who if identity.signed_in else None,
         )
     except STORE_ERRORS as exc:
         ss[S.SHARED_ERROR] = input_error_text(exc)
@@ -151,6 +178,20 @@ def _save() -> None:
     ss[S.SHARED_NOTE] = f"Saved '{saved.name}'. The page address now opens it for anyone."
     ss[S.SHARED_PICK] = saved.id
     st.query_params[S.SCENARIO_PARAM] = saved.id
+
+
+def changer(scenario_id: str, verb: str) -> Identity:
+    """The identity, when it may rename or delete this scenario; NotAllowed otherwise (a
+    scenario it cannot see is refused as one that does not exist)."""
+    identity = auth.current()
+    entry = store().get(scenario_id, visible_to(identity))
+    if entry is None:
+        raise InputError(SOURCE_NAME, "no scenario has this id", scenario_id, "id")
+    if not may_change(identity, entry):
+        action = Action.CHANGE_ANY_SCENARIO if identity.may(Action.CHANGE_OWN_SCENARIO) else (
+            Action.CHANGE_OWN_SCENARIO)  # fmt: skip
+        raise not_allowed(identity, action)
+    return identity
 
 
 def _open() -> None:
@@ -164,7 +205,10 @@ def _rename() -> None:
     _changed()
     pick = ss.get(S.SHARED_PICK) or ""
     try:
-        version = store().rename(pick, ss.get(S.SHARED_RENAME, ""), version_read(ss, pick))
+        identity = changer(pick, "rename")
+        version = store().rename(
+            pick, ss.get(S.SHARED_RENAME, ""), version_read(ss, pick), who=identity.who
+        )
     except STORE_ERRORS as exc:
         ss[S.SHARED_ERROR] = refusal("renamed", exc)
         forget_version(ss, pick)
@@ -179,7 +223,8 @@ def _delete() -> None:
     _changed()
     pick = ss.get(S.SHARED_PICK) or ""
     try:
-        store().delete(pick, version_read(ss, pick))
+        identity = changer(pick, "delete")
+        store().delete(pick, version_read(ss, pick), who=identity.who)
     except STORE_ERRORS as exc:
         ss[S.SHARED_ERROR] = refusal("deleted", exc)
         forget_version(ss, pick)
@@ -230,7 +275,12 @@ def panel() -> None:
             return
         remember_versions(ss, listed, again=False)
         st.text_input("Name for this view", key=S.SHARED_NAME, max_chars=120)
-        st.text_input("Your name", key=S.SHARED_AUTHOR, max_chars=80)
+        identity = auth.current()
+        if identity.signed_in:
+            st.caption(md_escape(f"Saved as {identity.who}."))
+            st.checkbox("Private (only you and admins see it)", key=S.SHARED_PRIVATE)
+        else:
+            st.text_input("Your name", key=S.SHARED_AUTHOR, max_chars=80)
         st.button("Save this view", on_click=_save, key=S.SHARED_SAVE)
         if ss.get(S.SHARED_ERROR):
             st.error(md_escape(ss[S.SHARED_ERROR]))

@@ -105,6 +105,7 @@ SHARED_RENAME = "shared_rename"  # the new name typed for it
 SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
 SHARED_VERSIONS = "shared_versions"  # scenario id -> the version this session last read
+SHARED_PRIVATE = "shared_private"  # save the view as private (its owner and admins only)
 PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 
@@ -162,6 +163,9 @@ SHARED_SAVE = "shared_save"
 SHARED_OPEN = "shared_open"
 SHARED_DELETE = "shared_delete"
 SHARED_RENAME_BUTTON = "shared_rename_button"
+AUTH_SIGN_IN = "auth_sign_in"  # the sign-in page's "Sign in"
+AUTH_SIGN_OUT = "auth_sign_out"  # the sidebar's "Sign out"
+AUDIT_DOWNLOAD = "audit_download"  # the audit trail CSV (Audit trail page)
 USE_MEASURED = "use_measured_volumes"  # plan with the volumes measured from actual usage
 TIER_CHART = "tier_chart"
 PROVIDER_CHART = "provider_chart"

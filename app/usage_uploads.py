@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, inputs, loaders
+from app import actuals, auth, inputs, loaders
 from app import state as S
 from app.data_view import imports_view, measured_view
 from app.format import md_escape
@@ -61,6 +61,7 @@ def usage_section() -> None:
 def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str]) -> None:
     """An uploader whose file is handled once; its outcome stays shown under it."""
     file = st.file_uploader(label, key=widget, max_upload_size=inputs.MAX_UPLOAD_MB)
+    handle = auth.guarded(kind, handle)  # the role may do it, and the audit trail records it
     seen = ss.setdefault(S.USAGE_UPLOADS_SEEN, {})
     results = ss.setdefault(S.USAGE_UPLOAD_RESULT, {})
     if file is not None:

@@ -1,5 +1,5 @@
-"""Command line for the planner: solve a portfolio, sweep its frontier, forecast, ROI, and
-the default accuracy of every catalog model.
+"""Command line for the planner: solve a portfolio, sweep its frontier, forecast, ROI, the
+default accuracy of every catalog model, and the audit trail.
 
 Each command is a module of `planner.commands`; their text and JSON come from
 `planner.report`. Exit codes: see the table below (0 a plan, 2 bad input naming the file,
@@ -9,7 +9,7 @@ row, field or option, 3 no feasible plan with the diagnosis on stderr and in the
 from __future__ import annotations
 
 from foundation.cli import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_OK, new_parser, run_command
-from planner.commands import forecast, frontier, quality, roi, solve
+from planner.commands import audit, forecast, frontier, quality, roi, solve
 from planner.commands.forecast import MAX_PATHS
 from planner.commands.frontier import MAX_POINTS
 
@@ -25,6 +25,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser():
     parser, sub = new_parser("python -m planner", __doc__.split("\n\n")[0])
-    for command in (solve, frontier, forecast, roi, quality):
+    for command in (solve, frontier, forecast, roi, quality, audit):
         command.register(sub)
     return parser

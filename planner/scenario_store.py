@@ -1,8 +1,11 @@
 """Named scenarios in a database that a team shares (no Streamlit here).
 
 A scenario is the whole view as the JSON the app exports (workload, accuracy table, sliders,
-settings, vendor scenarios), stored with a name, who saved it and when. One table, written
-through SQLAlchemy Core, so the same code runs on SQLite and PostgreSQL:
+settings, vendor scenarios), stored with a name, who saved it and when, its owner (the
+signed-in identity's key; empty when sign-in is off) and whether it is shared or private.
+Beside it, the audit trail: one appended row per change (who, when, what, old and new
+value, from the app or the command line). Tables written through SQLAlchemy Core, so the
+same code runs on SQLite and PostgreSQL:
 
 - by default SQLite in a file outside the repository's data/ folder:
   `$XDG_DATA_HOME/ai-spend-planner/scenarios.db` (default `~/.local/share/...`), or the path
@@ -26,7 +29,9 @@ database of a newer layout is refused untouched with a StoreError.
 
 from __future__ import annotations
 
+import getpass
 import json
+import logging
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -38,7 +43,17 @@ import sqlalchemy as sa
 
 from foundation.errors import InputError, StoreError
 from foundation.paths import data_dir, user_file
+from planner.audit_trail import (
+    MAX_WHO,
+    VIA_APP,
+    VIA_COMMAND,
+    AuditEntry,
+    append,
+    audit,
+    read_trail,
+)
 
+LOG = logging.getLogger("planner.audit")
 URL_ENV = "PLANNER_DATABASE_URL"
 PATH_ENV = "PLANNER_SCENARIO_DB"
 SOURCE = "shared scenarios"
@@ -62,9 +77,10 @@ scenarios = sa.Table(  # the layout as the last migration leaves it
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("owner", sa.String(MAX_WHO), nullable=False, server_default=""),
+    sa.Column("shared", sa.Boolean, nullable=False, server_default=sa.true()),
 )
-
-LAYOUT = 2  # raise, and add a step to MIGRATIONS, whenever a table's columns change
+LAYOUT = 3  # raise, and add a step to MIGRATIONS, whenever a table's columns change
 versions = sa.Table(
     "planner_schema_version",
     metadata,
@@ -81,9 +97,23 @@ def _add_row_versions(conn: sa.Connection) -> None:
     )
 
 
+def _add_owners_and_audit(conn: sa.Connection) -> None:
+    """Layout 2 -> 3: an owner and shared/private per scenario (rows stored before have no
+    owner and stay shared), and the audit trail table."""
+    owner = f"owner VARCHAR({MAX_WHO}) NOT NULL DEFAULT ''"
+    conn.execute(sa.text(f"ALTER TABLE planner_scenarios ADD COLUMN {owner}"))
+    conn.execute(
+        sa.text("ALTER TABLE planner_scenarios ADD COLUMN shared BOOLEAN NOT NULL DEFAULT TRUE")
+    )
+    audit.create(conn)
+
+
 # Layout N -> N + 1, each a function of the open connection with a docstring saying what it
 # changes. Layout 1 is the planner_scenarios table without `version`. Append, never edit.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _add_row_versions}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {
+    1: _add_row_versions,
+    2: _add_owners_and_audit,
+}
 
 
 class ChangedElsewhere(InputError):
@@ -100,6 +130,8 @@ class ScenarioEntry:
     saved_at: datetime
     updated_at: datetime
     version: int  # 1 when saved, one more at each rename: what a rename or delete names
+    owner: str  # the signed-in identity's key; "" when saved with sign-in off
+    shared: bool  # False: listed and opened only for its owner and admins
 
 
 @dataclass(frozen=True)
@@ -142,8 +174,12 @@ class ScenarioStore:
             _transactional_sqlite(self.engine)
         migrate(self.engine, describe(url))
 
-    def save(self, name: str, saved_by: str, body: str) -> StoredScenario:
-        """Store a new scenario; its id is new and random."""
+    def save(
+        self, name: str, saved_by: str, body: str, *, owner: str = "", shared: bool = True,
+        who: str | None = None, via: str = VIA_APP,
+    ) -> StoredScenario:  # fmt: skip
+        """Store a new scenario; its id is new and random. The audit trail gets a row (who:
+        `who`, else the author) in the same transaction."""
         now = datetime.now(UTC)
         row = {
             "id": secrets.token_urlsafe(ID_BYTES),
@@ -153,48 +189,94 @@ class ScenarioStore:
             "updated_at": now,
             "body": _body(body),
             "version": 1,
+            "owner": _text(owner, "owner", MAX_WHO, required=False),
+            "shared": bool(shared),
         }
         with self.engine.begin() as conn:
             conn.execute(scenarios.insert().values(**row))
+            append(conn, who or row["saved_by"], via, "scenario saved",
+                    f"{row['name']} ({row['id']})", None,
+                    "shared" if row["shared"] else "private", now)  # fmt: skip
         return StoredScenario(**row)
 
-    def entries(self) -> list[ScenarioEntry]:
-        """Every scenario, the most recently changed first."""
+    def entries(self, visible_to: str | None = None) -> list[ScenarioEntry]:
+        """The scenarios `visible_to` (an owner key) may open: the shared ones and its own;
+        every one when None (sign-in off, or an admin). The most recently changed first."""
         columns = [c for c in scenarios.c if c.name != "body"]
         query = sa.select(*columns).order_by(scenarios.c.updated_at.desc(), scenarios.c.id)
+        if visible_to is not None:
+            query = query.where(_visible(visible_to))
         with self.engine.connect() as conn:
             return [ScenarioEntry(**_aware(row._mapping)) for row in conn.execute(query)]
 
-    def get(self, scenario_id: str) -> StoredScenario | None:
+    def get(self, scenario_id: str, visible_to: str | None = None) -> StoredScenario | None:
+        """The scenario, or None when there is none with this id that `visible_to` may open
+        (a private one of someone else's is as absent as a deleted one)."""
         query = sa.select(scenarios).where(scenarios.c.id == str(scenario_id)[:32])
+        if visible_to is not None:
+            query = query.where(_visible(visible_to))
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return None if row is None else StoredScenario(**_aware(row._mapping))
 
-    def rename(self, scenario_id: str, name: str, version: int) -> int:
+    def rename(
+        self, scenario_id: str, name: str, version: int, *, who: str = "anonymous",
+        via: str = VIA_APP,
+    ) -> int:  # fmt: skip
         """Rename the scenario as read at `version`; returns its new version.
 
         ChangedElsewhere when it was renamed or deleted since that version was read."""
+        now = datetime.now(UTC)
         values = {
             "name": _text(name, "name", MAX_NAME),
-            "updated_at": datetime.now(UTC),
+            "updated_at": now,
             "version": scenarios.c.version + 1,
         }
+        old = self._name_at(scenario_id, version)
         with self.engine.begin() as conn:
             done = conn.execute(
                 scenarios.update().where(*self._as_read(scenario_id, version)).values(**values)
             )
             if done.rowcount != 1:
                 self._refuse(conn, scenario_id)
+            append(conn, who, via, "scenario renamed", str(scenario_id), old,
+                    values["name"], now)  # fmt: skip
         return int(version) + 1
 
-    def delete(self, scenario_id: str, version: int) -> None:
+    def delete(
+        self, scenario_id: str, version: int, *, who: str = "anonymous", via: str = VIA_APP
+    ) -> None:
         """Delete the scenario as read at `version`; ChangedElsewhere when it was renamed or
         deleted since."""
+        old = self._name_at(scenario_id, version)
         with self.engine.begin() as conn:
             done = conn.execute(scenarios.delete().where(*self._as_read(scenario_id, version)))
             if done.rowcount != 1:
                 self._refuse(conn, scenario_id)
+            append(conn, who, via, "scenario deleted", str(scenario_id), old, None,
+                    datetime.now(UTC))  # fmt: skip
+
+    def record(
+        self, who: str, action: str, target: str, old: object = None, new: object = None,
+        via: str = VIA_APP,
+    ) -> None:  # fmt: skip
+        """Append one row to the audit trail (a change made outside this store: an import,
+        rules, mappings, outcomes, budgets)."""
+        with self.engine.begin() as conn:
+            append(conn, who, via, action, target, old, new, datetime.now(UTC))
+
+    def audit_trail(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail, the newest first (at most `limit` rows)."""
+        with self.engine.connect() as conn:
+            return read_trail(conn, limit)
+
+    def _name_at(self, scenario_id: str, version: int) -> str | None:
+        """The name as read at `version`, for the audit trail. Read before the change's own
+        transaction (a read there would hold SQLite's shared lock and deadlock concurrent
+        writers); exact all the same, as a name changes only with the version."""
+        query = sa.select(scenarios.c.name).where(*self._as_read(scenario_id, version))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
 
     @staticmethod
     def _as_read(scenario_id: str, version: int) -> tuple:
@@ -210,6 +292,29 @@ class ScenarioStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def record_command(action: str, target: str, old: object = None, new: object = None) -> bool:
+    """A change made on the command line, in the audit trail of the configured store; who
+    is the operating-system user. The change is made by then: a store that cannot be
+    reached is logged as a warning (stderr), and False returned, not raised."""
+    try:
+        store = ScenarioStore(database_url())
+        try:
+            store.record(os_user(), action, target, old, new, via=VIA_COMMAND)
+        finally:
+            store.close()
+    except (sa.exc.SQLAlchemyError, StoreError, OSError) as exc:
+        LOG.warning("%s was done but not written to the audit trail: %s", action, exc)
+        return False
+    return True
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "unknown user"
 
 
 def migrate(engine: sa.Engine, where: str) -> int:
@@ -234,10 +339,15 @@ def migrate(engine: sa.Engine, where: str) -> int:
         for version in range(found, LAYOUT) if found else ():  # a new one has none to run
             MIGRATIONS[version](conn)
         metadata.create_all(conn)  # a new database's tables, and the version table
+        audit.create(conn, checkfirst=True)
         if found != LAYOUT or versions.name not in tables:
             conn.execute(versions.delete())
             conn.execute(versions.insert().values(id=1, version=LAYOUT))
     return found
+
+
+def _visible(owner: str):
+    return sa.or_(scenarios.c.shared.is_(True), scenarios.c.owner == owner)
 
 
 def _transactional_sqlite(engine: sa.Engine) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from app import state as S
 from app.scenario_file import read_scenario, scenario_json
 from foundation.errors import InputError, StoreError
 from planner import scenario_store
+from planner.audit_trail import VIA_COMMAND, audit
 from planner.scenario_store import (
     CHANGED_ELSEWHERE,
     ChangedElsewhere,
@@ -74,6 +76,7 @@ def store(request, tmp_path):
     yield store
     with store.engine.begin() as conn:  # the PostgreSQL server is shared by the module
         conn.execute(scenarios.delete())
+        conn.execute(audit.delete())
     store.close()
 
 
@@ -209,6 +212,117 @@ def test_a_whole_scenario_round_trips(store, catalog):
     assert back.vendor_scenarios[1]["commitments_usd"] == {"x-ai": 50.0}
 
 
+# -- owners, private scenarios and the audit trail -------------------------------------------
+
+
+def test_each_change_is_in_the_audit_trail_with_who_when_and_the_old_and_new_value(store):
+    saved = store.save("Plan", "Ana <ana@x.org>", "{}", owner="ana@x.org")
+    store.rename(saved.id, "Plan B", 1, who="Ana <ana@x.org>")
+    store.delete(saved.id, 2, who="Root <root@x.org>")
+    store.record("Fi <fi@x.org>", "set budgets", "budgets.csv", "the example", "Using budgets.csv")
+    with pytest.raises(ChangedElsewhere):  # a refused change writes no row
+        store.rename(saved.id, "Plan C", 2, who="Bo")
+    rows = [(r.who, r.via, r.action, r.target, r.old_value, r.new_value)
+            for r in reversed(store.audit_trail())]  # fmt: skip
+    assert rows == [
+        ("Ana <ana@x.org>", "app", "scenario saved", f"Plan ({saved.id})", None, "shared"),
+        ("Ana <ana@x.org>", "app", "scenario renamed", saved.id, "Plan", "Plan B"),
+        ("Root <root@x.org>", "app", "scenario deleted", saved.id, "Plan B", None),
+        ("Fi <fi@x.org>", "app", "set budgets", "budgets.csv", "the example",
+         "Using budgets.csv"),
+    ]  # fmt: skip
+    newest = store.audit_trail(limit=1)
+    assert len(newest) == 1 and newest[0].action == "set budgets"
+    assert abs((newest[0].at - datetime.now(UTC)).total_seconds()) < 60
+
+
+def test_a_private_scenario_is_listed_and_opened_only_for_its_owner(store):
+    private = store.save("Mine", "Ana", "{}", owner="ana@x.org", shared=False)
+    shared = store.save("Ours", "Bo", "{}", owner="bo@x.org")
+    assert {e.id for e in store.entries("ana@x.org")} == {private.id, shared.id}
+    assert [e.id for e in store.entries("bo@x.org")] == [shared.id]
+    assert store.get(private.id, "bo@x.org") is None
+    assert store.get(private.id, "ana@x.org").owner == "ana@x.org"
+    assert {e.id for e in store.entries()} == {private.id, shared.id}  # admins: None
+
+
+def test_the_command_line_records_the_operating_system_user(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_SCENARIO_DB", str(tmp_path / "scenarios.db"))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(scenario_store.getpass, "getuser", lambda: "ops-ana")
+    scenario_store.record_command("remove an import", "openai.csv", "imported", None)
+    store = ScenarioStore(database_url())
+    try:
+        [row] = store.audit_trail()
+    finally:
+        store.close()
+    assert (row.who, row.via, row.action, row.target) == (
+        "ops-ana",
+        VIA_COMMAND,
+        "remove an import",
+        "openai.csv",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "audit", "--json"], cwd=ROOT, capture_output=True,
+        text=True, timeout=120, env={**os.environ},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [printed] = json.loads(done.stdout)["audit_trail"]
+    assert printed["who"] == "ops-ana" and printed["via"] == "command line"
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "audit"], cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines[0] == "at,who,via,action,target,old_value,new_value"
+    assert lines[1].endswith(",ops-ana,command line,remove an import,openai.csv,imported,")
+
+
+def test_usage_commands_record_their_writes_with_the_os_user(tmp_path, monkeypatch):
+    from usage.cli import main as usage_main
+
+    monkeypatch.setenv("PLANNER_SCENARIO_DB", str(tmp_path / "scenarios.db"))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.setattr(scenario_store.getpass, "getuser", lambda: "ops-bo")
+    db = str(tmp_path / "usage.duckdb")
+    export = ROOT / "tests/fixtures/usage/generic.csv"
+    rules = ROOT / "data/usage_example/attribution_rules.csv"
+    assert usage_main(["import", "--db", db, str(export)]) == 0
+    assert usage_main(["rules", "--db", db, str(rules)]) == 0
+    assert usage_main(["imports", "--db", db, "--remove", "1"]) == 0
+    store = ScenarioStore(database_url())
+    try:
+        trail = [(r.who, r.via, r.action, r.target) for r in reversed(store.audit_trail())]
+    finally:
+        store.close()
+    assert trail == [
+        ("ops-bo", VIA_COMMAND, "import usage", str(export)),
+        ("ops-bo", VIA_COMMAND, "set attribution rules", str(rules)),
+        ("ops-bo", VIA_COMMAND, "remove an import", "import #1"),
+    ]
+
+
+def test_a_layout_2_store_gets_owners_and_the_trail_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "scenarios.db"
+    url = _old_database(path)
+    with sqlite3.connect(path) as db:  # layout 2, as the previous version left it
+        db.execute("ALTER TABLE planner_scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        db.execute("CREATE TABLE planner_schema_version (id INTEGER PRIMARY KEY, version "
+                   "INTEGER NOT NULL)")  # fmt: skip
+        db.execute("INSERT INTO planner_schema_version VALUES (1, 2)")
+    db.close()
+    store = ScenarioStore(url)
+    try:
+        listed = store.entries()
+        assert len(listed) == len(SAVED)
+        assert {(e.owner, e.shared) for e in listed} == {("", True)}  # shared, no owner
+        assert store.entries("anyone@x.org") == listed
+        assert store.audit_trail() == []
+    finally:
+        store.close()
+    assert _version(path) == [(1, 3)]
+
+
 # -- the layout version (SQLite; the same code runs on PostgreSQL) ---------------------------
 
 LAYOUT_1 = """CREATE TABLE planner_scenarios (
@@ -280,34 +394,35 @@ def test_a_newer_database_is_refused_untouched(tmp_path):
 
 
 def _add_note(conn):
-    """Layout 2 -> 3 (a step for the test): a free-text note on each scenario."""
+    """Layout 3 -> 4 (a step for the test): a free-text note on each scenario."""
     conn.execute(scenario_store.sa.text("ALTER TABLE planner_scenarios ADD COLUMN note TEXT"))
 
 
 def test_a_step_runs_once_forward_and_a_failed_one_changes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "scenarios.db"
     url = _old_database(path)
-    monkeypatch.setattr(scenario_store, "LAYOUT", 3)
+    monkeypatch.setattr(scenario_store, "LAYOUT", 4)
 
     def fails(conn):
         _add_note(conn)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, fails)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 3, fails)
     with pytest.raises(RuntimeError, match="disk on fire"):
         ScenarioStore(url)
-    columns = _columns(path)  # both ALTERs (the real step 1 and this one) rolled back
-    assert "note" not in columns and "version" not in columns
+    columns = _columns(path)  # every ALTER (the real steps 1 and 2 and this one) rolled back
+    assert "note" not in columns and "version" not in columns and "owner" not in columns
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM planner_scenarios").fetchall() == [(3,)]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     db.close()
     assert tables == {"planner_scenarios"}
 
-    monkeypatch.setitem(scenario_store.MIGRATIONS, 2, _add_note)
+    monkeypatch.setitem(scenario_store.MIGRATIONS, 3, _add_note)
     ScenarioStore(url).close()
-    ScenarioStore(url).close()  # at layout 3 now: the steps do not run again
-    assert _columns(path)[-2:] == ["version", "note"] and _version(path) == [(1, 3)]
+    ScenarioStore(url).close()  # at layout 4 now: the steps do not run again
+    assert _columns(path)[-4:] == ["version", "owner", "shared", "note"]
+    assert _version(path) == [(1, 4)]
     store = ScenarioStore(url)
     assert len(store.entries()) == len(SAVED)
     store.close()

@@ -11,6 +11,7 @@ from foundation.cli import options as opt
 from foundation.cli.exits import classify
 from foundation.errors import InputError
 from foundation.formatting import money_cents
+from planner.scenario_store import record_command  # the audit trail, OS user
 from pricing.cli import add_prices_arg, load_catalog
 from usage import formats, store
 from usage.attribution import apply_rules, load_rules
@@ -64,6 +65,7 @@ def run_import(args) -> int:
         with open_store(args) as con:
             try:
                 results.append(import_file(con, path, catalog, args.format))
+                record_command("import usage", str(path), None, _import_line(results[-1]))
             except (ImportRejected, InputError) as exc:
                 failed = True
                 print(classify(exc)[1], file=sys.stderr)
@@ -106,6 +108,7 @@ def run_imports(args) -> int:
             if not store.remove_import(con, args.remove):
                 raise InputError("--remove", f"there is no import #{args.remove}")
             print(f"removed import #{args.remove} and its rows")
+            record_command("remove an import", f"import #{args.remove}", "imported", None)
             return EXIT_OK
         records = store.list_imports(con)
     names = [
@@ -137,6 +140,7 @@ def run_rules(args) -> int:
     rules = load_rules(args.file)
     with open_store(args) as con:
         apply_rules(con, rules)
+    record_command("set attribution rules", str(args.file), None, f"{len(rules)} rules")
     print(f"{len(rules)} attribution rules in force (first match wins)")
     return EXIT_OK
 
@@ -146,5 +150,6 @@ def run_models(args) -> int:
     mapping = load_model_mapping(args.file, catalog)
     with open_store(args) as con:
         store.set_model_aliases(con, mapping, catalog)
+    record_command("set model mappings", str(args.file), None, f"{len(mapping)} mappings")
     print(f"{len(mapping)} model mappings in force")
     return EXIT_OK
