@@ -1,6 +1,7 @@
 """Governance over actual spend: `value` (value per token and the value board), `spikes`,
 `budgets` (spend, projection, run-out) and `alerts` (for cron or CI: exit 1 when an alert
-at or above --severity fired, 5 when the webhook could not be reached)."""
+at or above --severity fired, 5 when the webhook could not be reached or was refused: a
+non-public address without --allow-private-webhook, or a redirect)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,12 @@ def register(sub) -> None:
     alerts.add_argument("--since", type=opt.day, metavar="DATE", help="default: last 7 data days")
     alerts.add_argument("--as-of", type=opt.day, metavar="DATE", help="default: last data day")
     alerts.add_argument("--no-send", action="store_true", help="never post to the webhook")
+    alerts.add_argument(
+        "--allow-private-webhook",
+        action="store_true",
+        help=f"post to a webhook on a loopback, private or link-local address (an internal "
+        f"relay; also ${alerting.ALLOW_PRIVATE_ENV}=1)",
+    )
 
 
 def run_value(args) -> int:
@@ -154,7 +161,8 @@ def run_alerts(args) -> int:
             found += _tokenmaxxing(con, outcomes)
     found = alerting.ordered(found)
     url = None if args.no_send else alerting.webhook_url()
-    failure = _send(found, url) if url and found else None
+    allow = args.allow_private_webhook or alerting.private_allowed()
+    failure = _send(found, url, allow) if url and found else None
     sent = bool(url and found and failure is None)
     if args.json:
         print_json({"alerts": [a.to_dict() for a in found], "sent": sent})
@@ -165,10 +173,12 @@ def run_alerts(args) -> int:
     return EXIT_ALERT if alerting.at_or_above(found, args.severity) else EXIT_OK
 
 
-def _send(found: list[alerting.Alert], url: str) -> str | None:
+def _send(found: list[alerting.Alert], url: str, allow_private: bool) -> str | None:
     """Post the alerts; None when delivered, else why not in a few words."""
     try:
-        status = alerting.send(found, url)
+        status = alerting.send(found, url, allow_private=allow_private)
+    except alerting.DeliveryRefused as exc:
+        return str(exc)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         code = getattr(exc, "code", None)
