@@ -16,14 +16,14 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, inputs, loaders
+from app import actuals, inputs, loaders, upload_messages
 from app import state as S
 from app.data_view import imports_view, measured_view
 from app.format import md_escape
 from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
-from usage.attribution import RulesRejected, apply_rules, load_rules
-from usage.importer import ImportRejected, import_file
+from usage.attribution import apply_rules, load_rules
+from usage.importer import import_file
 from usage.measured import differences, measure
 from usage.store import list_imports
 
@@ -68,32 +68,20 @@ def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes
         stamp = hashlib.sha256(data).hexdigest() + file.name
         if seen.get(widget) != stamp:
             seen[widget] = stamp
-            results[kind] = _outcome(handle, Path(file.name).name, data)
+            results[kind] = upload_messages.outcome(handle, Path(file.name).name, data)
     if kind in results:
-        message, errors = results[kind]
-        (st.error if errors else st.success)(md_escape(message))
-        for error in errors[:SHOWN_ERRORS]:
-            st.text(str(error))
-        if len(errors) > SHOWN_ERRORS:
-            st.text(f"... and {len(errors) - SHOWN_ERRORS:,} more")
-
-
-def _outcome(handle, name: str, data: bytes) -> tuple[str, list[str]]:
-    """(what happened, every located error) for one uploaded file."""
-    try:
-        return handle(name, data), []
-    except _Refused as exc:
-        return exc.message, [str(e) for e in exc.errors]
-    except (ImportRejected, RulesRejected) as exc:
-        return f"Not used: {exc}", [str(e) for e in exc.errors]
-    except InputError as exc:
-        return f"Not used: {exc}", [str(exc)]
+        shown = results[kind]
+        (st.error if shown.refused else st.success)(md_escape(shown.message))
+        for error in shown.errors[:SHOWN_ERRORS]:
+            st.text(error)
+        if len(shown.errors) > SHOWN_ERRORS:
+            st.text(f"... and {len(shown.errors) - SHOWN_ERRORS:,} more")
 
 
 def _as_file(name: str, data: bytes, use: Callable[[Path], Any]) -> Any:
     """Run `use` on the bytes saved under their own (base) name in a private folder: the
     importers detect formats by name and read regular files only."""
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix=upload_messages.UPLOAD_PREFIX) as folder:
         target = Path(folder) / (Path(name).name or "upload")
         target.write_bytes(data)
         return use(target)
@@ -101,10 +89,14 @@ def _as_file(name: str, data: bytes, use: Callable[[Path], Any]) -> Any:
 
 def _import(path: str, name: str, data: bytes) -> str:
     catalog, _ = loaders.catalog()
-    result = _as_file(
-        name, data, lambda f: actuals.with_store(path, lambda con: import_file(con, f, catalog))
-    )
-    return f"Imported {name}: {result}"
+
+    def stored(con, file: Path) -> str:
+        result = import_file(con, file, catalog)
+        return upload_messages.import_sentence(
+            result, upload_messages.import_spend(con, result.import_id)
+        )
+
+    return _as_file(name, data, lambda f: actuals.with_store(path, lambda con: stored(con, f)))
 
 
 def _rules(path: str, name: str, data: bytes) -> str:
@@ -123,12 +115,12 @@ def _keep(ss: MutableMapping, key: str, parse, name: str, data: bytes) -> str:
     return f"Using {name} ({len(parsed.rows)} rows)."
 
 
-class _Refused(Exception):
-    """A file with bad rows: not used; `errors` locates each of them."""
+class _Refused(InputError):
+    """A file with bad rows: not used; `refused` says so, `errors` locates each of them."""
 
-    def __init__(self, message: str, errors):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, refused: str, errors):
+        super().__init__("", refused)
+        self.refused = refused
         self.errors = list(errors)
 
 
