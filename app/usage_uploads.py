@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, inputs, loaders, upload_messages
+from app import actuals, inputs, loaders, measured_undo, upload_messages
 from app import state as S
 from app.data_view import imports_view, measured_view
 from app.format import md_escape
@@ -128,8 +128,8 @@ class _Refused(InputError):
 
 
 def _measured_section(ss, path: str) -> None:
-    """The typed workload beside the volumes measured from actual usage, and a button to
-    plan with the measured volumes."""
+    """The typed workload beside the volumes measured from actual usage; "Use measured
+    volumes" previews what would change, Apply plans with them, Undo puts everything back."""
     catalog, _ = loaders.catalog()
     text = ss.get(S.WORKLOAD_CSV)
     if not text:
@@ -137,21 +137,55 @@ def _measured_section(ss, path: str) -> None:
     typed = parse_workload(text, ss.get(S.WORKLOAD_SOURCE) or "workload", "csv",
                            catalog.providers())  # fmt: skip
     measured = actuals.with_store(path, lambda con: measure(con, typed))
-    if measured.workload is None:
+    undo = measured_undo.can_undo(ss)
+    if measured.workload is None and not undo:
         return
-    with st.expander(f"Measured workload ({measured.month}) against the typed one"):
+    preview = bool(ss.get(S.MEASURED_PREVIEW))
+    with st.expander(f"Measured workload ({measured.month}) against the typed one",
+                     expanded=preview or undo):  # fmt: skip
+        if undo:
+            st.success(MEASURED_APPLIED)
+            st.button("Undo", key=S.MEASURED_UNDO_BUTTON, on_click=measured_undo.undo_measured,
+                      args=(ss,))  # fmt: skip
+        if measured.workload is None:
+            return
         st.caption(
             "Monthly volume (requests), tokens per task, cached share and growth measured "
             "from the store; floors, values and today's process stay as typed."
             + (f" In the usage but not in the workload: {md_escape(', '.join(measured.missing))}."
                if measured.missing else "")
         )  # fmt: skip
-        st.dataframe(measured_view(differences(typed, measured.workload)), hide_index=True)
-        if st.button("Use measured volumes", key=S.USE_MEASURED):
-            merged = _merged(typed, measured.workload)
-            inputs.use_workload(ss, merged, f"measured usage ({measured.month})")
-            ss[S.EDITOR_REVISION] = ss.get(S.EDITOR_REVISION, 0) + 1
-            st.rerun()
+        diff = measured_view(differences(typed, measured.workload))
+        if not preview:
+            st.dataframe(diff, hide_index=True)
+            st.button("Use measured volumes", key=S.USE_MEASURED,
+                      on_click=measured_undo.open_preview, args=(ss,))  # fmt: skip
+            return
+        st.markdown("**Before anything changes**: Apply sets these figures in the workload.")
+        st.dataframe(changed_rows(diff), hide_index=True)
+        st.caption(MEASURED_BUDGET_NOTE)
+        row = st.columns([1, 1, 4])
+        row[0].button(
+            "Apply", key=S.MEASURED_APPLY, type="primary", on_click=measured_undo.apply_measured,
+            args=(ss, _merged(typed, measured.workload), f"measured usage ({measured.month})"),
+        )  # fmt: skip
+        row[1].button("Cancel", key=S.MEASURED_CANCEL, on_click=measured_undo.close_preview,
+                      args=(ss,))  # fmt: skip
+
+
+MEASURED_APPLIED = (
+    "Planning with the measured volumes. Undo puts back the workload and the budget as they "
+    "were before."
+)
+MEASURED_BUDGET_NOTE = (
+    "The budget follows the new workload's cheapest plan unless you set it yourself; Undo "
+    "restores it too."
+)
+
+
+def changed_rows(diff):
+    """The preview: only the figures Apply changes."""
+    return diff[diff["Typed"] != diff["Measured"]].reset_index(drop=True)
 
 
 def _merged(typed: Workload, measured: Workload) -> Workload:

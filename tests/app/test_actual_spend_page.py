@@ -120,14 +120,30 @@ def test_bad_usage_export_imports_nothing_and_names_the_row():
     assert spend_between("2026-01-01", "2026-12-31") == pytest.approx(before)
 
 
-def test_use_measured_volumes_replaces_the_typed_volumes_of_measured_classes():
+def test_use_measured_volumes_previews_then_applies_then_undoes():
     at = page("app_pages/data.py")
+    before = {k: at.session_state[k] for k in (S.WORKLOAD_CSV, S.WORKLOAD_SOURCE, S.BUDGET)}
     diff = next(df.value for df in at.dataframe if "Measured" in df.value.columns)
     volume = diff[(diff["Figure"] == "Tasks a month") & (diff["Task class"] == "Code review")]
     measured = volume["Measured"].iloc[0]  # written out, e.g. "1,234"
-    at.button(key="use_measured_volumes").click().run()
+
+    at.button(key=S.USE_MEASURED).click().run()  # the preview: nothing applied yet
+    assert not at.exception
+    assert {k: at.session_state[k] for k in before} == before
+    preview = next(df.value for df in at.dataframe if "Measured" in df.value.columns)
+    assert list(preview.columns) == ["Task class", "Figure", "Typed", "Measured", "Change"]
+    assert (preview["Typed"] != preview["Measured"]).all() and len(preview)
+    assert measured in set(preview["Measured"])
+
+    at.button(key=S.MEASURED_APPLY).click().run()
     assert not at.exception
     assert at.session_state[S.WORKLOAD_SOURCE] == "measured usage (2026-11)"
     rows = {r["task_class"]: r for r in at.session_state[S.WORKLOAD_DRAFT]}
     assert count(float(rows["Code review"]["monthly_volume"])) == measured
     assert float(rows["Marketing drafts"]["monthly_volume"]) == 3000  # not in the usage: as typed
+    assert any("Undo puts back" in s.value for s in at.success)
+
+    at.button(key=S.MEASURED_UNDO_BUTTON).click().run()  # one click back
+    assert not at.exception
+    assert {k: at.session_state[k] for k in before} == before
+    assert not any("Undo puts back" in s.value for s in at.success)
