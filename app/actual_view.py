@@ -31,13 +31,7 @@ BOARD_COLUMNS = ["rank_value_per_token", "team", "tokenmaxxing", "period",
 BOARD_FORMATS = {"value_per_1k_tokens_usd": "$%.3f", "cost_per_success_usd": "$%.4f",
                  "tokens_per_success": "localized", "tokens": "compact",
                  "unpriced_tokens": "compact"}  # fmt: skip
-EMPTY_STORE = ("The usage store is empty. Import exports on the Data page or with "
-               "`python -m usage import FILE`.")  # fmt: skip
-ILLUSTRATIVE = (
-    "Showing the shipped ILLUSTRATIVE usage history: generated to show this page, not "
-    "anyone's measured spend (with illustrative outcomes and budgets). Import your own "
-    "exports on the Data page."
-)
+EMPTY_STORE = "The illustrative example holds no usage: it could not be built on this server."
 SPIKES_CAPTION = "Spikes, largest first: dollars above the usual range and what drove them."
 NOTHING_TO_COMPARE = "No usage in the last full month maps to a task class of the plan."
 

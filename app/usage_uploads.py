@@ -16,16 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, inputs, loaders, measured_undo, upload_messages
+from app import actuals, import_list, inputs, loaders, measured_undo, upload_messages
 from app import state as S
-from app.data_view import imports_view, measured_view
+from app.data_view import measured_view
 from app.format import md_escape
 from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
 from usage.attribution import apply_rules, load_rules
 from usage.importer import import_file
 from usage.measured import differences, measure
-from usage.store import list_imports
 
 SHOWN_ERRORS = 20
 
@@ -35,10 +34,10 @@ def usage_section() -> None:
     ss = st.session_state
     st.subheader("Actual usage")
     path = actuals.db_path()
-    actuals.prepared(path, loaders.catalog()[1])  # an empty store starts with the example
     st.caption(
-        f"The usage store is {md_escape(path)}; `python -m usage import FILE` adds to the same "
-        "store. Outcomes and budgets feed the Actual spend page."
+        "Exports go into your company's usage store, shared by everyone using this app and by "
+        "the command line on this server; the illustrative example is kept in a store of its "
+        "own and never mixes with it. Outcomes and budgets feed the Actual spend page."
     )
     row = st.columns(2)
     with row[0]:
@@ -51,10 +50,7 @@ def usage_section() -> None:
                 lambda n, d: _keep(ss, S.OUTCOMES_FILE, actuals.outcomes_of, n, d))  # fmt: skip
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
                 lambda n, d: _keep(ss, S.BUDGETS_FILE, actuals.budgets_of, n, d))  # fmt: skip
-    imports = actuals.with_store(path, list_imports)
-    if imports:
-        with st.expander(f"Imports in the store ({len(imports)})"):
-            st.dataframe(imports_view(imports), hide_index=True)
+    import_list.section(ss, path)
     _measured_section(ss, path)
 
 

@@ -6,7 +6,7 @@ and renders."""
 
 import streamlit as st
 
-from app import actual_charts, actuals, render, sidebar
+from app import actual_charts, actuals, render, sidebar, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
@@ -18,15 +18,23 @@ from usage.spikes import spikes_frame
 ss = st.session_state
 st.title("Actual spend")
 ctx = sidebar.context()
-path = actuals.db_path()
-actuals.prepared(path, ctx.prices if ctx else "")
+company = actuals.db_path()
+company_has_data = actuals.has_data(company)
+workspace.choose(ss, company_has_data)
+st.radio("Showing", workspace.CHOICES, key=S.WORKSPACE, horizontal=True,
+         on_change=workspace.remember, args=(ss,))  # fmt: skip
+shown_ws = workspace.current(ss, company)
+path = shown_ws.path
+if shown_ws.illustrative:
+    actuals.prepared(path, ctx.prices if ctx else "")
+    st.warning(workspace.shown_note(shown_ws, company_has_data))
+elif company_has_data:
+    st.caption(workspace.shown_note(shown_ws, company_has_data))
 version = actuals.store_version(path)
 daily = actuals.daily(path, version)
 if daily.empty:
-    st.info(view.EMPTY_STORE)
+    st.info(workspace.FIRST_STEP if not shown_ws.illustrative else view.EMPTY_STORE)
     st.stop()
-if actuals.only_example(path):
-    st.warning(view.ILLUSTRATIVE)
 
 # -- filters and spend over time -------------------------------------------------------------
 first, last = view.store_days(daily)
@@ -57,9 +65,11 @@ with st.expander(view.totals_heading(by)):
 
 # -- budgets ---------------------------------------------------------------------------------
 st.subheader("Budgets")
-name, data = actuals.file_in_use(ss, S.BUDGETS_FILE, actuals.EXAMPLE_BUDGETS)
-budgets, problem = actuals.checked(actuals.budgets_of, name, data)
-if problem:
+in_use = workspace.governance_file(ss, shown_ws, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS)
+budgets, problem = actuals.checked(actuals.budgets_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_BUDGETS)
+elif problem:
     st.error(f"The budgets file cannot be read: {md_escape(problem)}")
 elif budgets.rows:
     as_of = st.date_input(
@@ -89,12 +99,14 @@ for error in budgets.errors if budgets else ():
 
 # -- value board -------------------------------------------------------------------------------
 st.subheader("Value board")
-name, data = actuals.file_in_use(ss, S.OUTCOMES_FILE, actuals.EXAMPLE_OUTCOMES)
-outcomes, problem = actuals.checked(actuals.outcomes_of, name, data)
-if problem:
+in_use = workspace.governance_file(ss, shown_ws, S.OUTCOMES_FILE, workspace.EXAMPLE_OUTCOMES)
+outcomes, problem = actuals.checked(actuals.outcomes_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_OUTCOMES)
+elif problem:
     st.error(f"The outcomes file cannot be read: {md_escape(problem)}")
 elif outcomes.rows:
-    st.caption(view.board_caption(name))
+    st.caption(view.board_caption(in_use[0]))
     render.frame(view.board(actuals.monthly(path, version), outcomes.rows), view.BOARD_FORMATS)
 for error in outcomes.errors if outcomes else ():
     st.error(f"Outcome row not used: {md_escape(error)}")
