@@ -1,4 +1,5 @@
-"""Alerts that reach people: spikes, budget thresholds and tokenmaxxing flags, by severity.
+"""Alerts that reach people: spikes, budget thresholds, commitments projected short or over,
+and tokenmaxxing flags, by severity.
 
 `collect` gathers them; `send` posts them to a Slack-compatible webhook (a JSON body
 `{"text": ...}`) when, and only when, a URL is configured: the environment variable
@@ -30,6 +31,7 @@ from foundation.formatting import money, pct
 from foundation.inputs import read_regular_file
 from foundation.paths import config_dir, user_file
 from usage.budgets import BudgetStatus
+from usage.commitments import CommitmentStatus
 from usage.spikes import Spike
 
 SEVERITIES = ("info", "warning", "critical")
@@ -41,7 +43,7 @@ SPIKE_CRITICAL_RATIO = 3.0  # a spend at 3x its expected value or more is critic
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # spike | budget | tokenmaxxing
+    kind: str  # spike | budget | commitment | tokenmaxxing
     severity: str  # info | warning | critical
     subject: str  # the team, model, key or budget it is about
     message: str
@@ -93,6 +95,18 @@ def budget_alerts(statuses: Iterable[BudgetStatus]) -> list[Alert]:
                 f"{runs_out}"
             )
             out.append(Alert("budget", "warning", budget.label, text, overrun))
+    return out
+
+
+def commitment_alerts(statuses: Iterable[CommitmentStatus]) -> list[Alert]:
+    """A warning for each commitment whose whole 90 % interval ends short of it (money left
+    unused) or past it (spend beyond what was committed)."""
+    out = []
+    for status in statuses:
+        if status.verdict:
+            usd = status.shortfall_usd or status.overage_usd
+            subject = f"commitment {status.commitment.provider}"
+            out.append(Alert("commitment", "warning", subject, status.sentence(), usd))
     return out
 
 

@@ -19,6 +19,8 @@ from planner.workload import load_workload
 from usage import alerts as alerting
 from usage.budgets import Budgets, load_budgets, statuses
 from usage.commands.common import command, frame_text, last_day, open_store, refuse_bad_rows
+from usage.commitments import Commitments, load_commitments
+from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
 from usage.outcomes import Outcomes, load_outcomes
 from usage.spikes import DIMENSIONS, find_spikes, has_hours
@@ -94,6 +96,12 @@ def register(sub) -> None:
         help="outcomes for the tokenmaxxing check (default: none)",
     )
     alerts.add_argument(
+        "--commitments",
+        type=opt.input_file,
+        metavar="FILE",
+        help="provider,start,end,amount_usd: commitments projected short or over (default: none)",
+    )
+    alerts.add_argument(
         "--severity",
         choices=alerting.SEVERITIES,
         default="warning",
@@ -151,12 +159,16 @@ def run_budgets(args) -> int:
 def run_alerts(args) -> int:
     budgets = _budgets(args.budgets) if args.budgets else Budgets()
     outcomes = _outcomes(args.outcomes) if args.outcomes else Outcomes()
+    commitments = _commitments(args.commitments) if args.commitments else Commitments()
     with open_store(args) as con:
         last = last_day(con)
         since = args.since or last - timedelta(days=ALERT_DAYS - 1)
         found = alerting.spike_alerts(find_spikes(con, ("team",), since=since, limit=None))
-        daily = load_daily(con) if budgets.rows else None
+        daily = load_daily(con) if budgets.rows or commitments.rows else None
         found += alerting.budget_alerts(statuses(daily, budgets.rows, args.as_of or last))
+        found += alerting.commitment_alerts(
+            commitment_statuses(daily, commitments.rows, args.as_of or last)
+        )
         if outcomes.rows:
             found += _tokenmaxxing(con, outcomes)
     found = alerting.ordered(found)
@@ -206,6 +218,12 @@ def _outcomes(path: Path) -> Outcomes:
     outcomes = load_outcomes(path)
     refuse_bad_rows(outcomes.errors)
     return outcomes
+
+
+def _commitments(path: Path) -> Commitments:
+    commitments = load_commitments(path)
+    refuse_bad_rows(commitments.errors)
+    return commitments
 
 
 def _budgets(path: Path) -> Budgets:
