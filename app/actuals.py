@@ -21,6 +21,7 @@ from foundation.errors import InputError
 from foundation.tables import format_of
 from usage import store
 from usage.budgets import Budgets, parse_budgets
+from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
 from usage.example import ensure_example
 from usage.outcomes import Outcomes, parse_outcomes
@@ -124,6 +125,11 @@ def comparison(
 @st.cache_data(show_spinner=False, max_entries=8)
 def outcomes_of(name: str, data: bytes) -> Outcomes:
     return parse_outcomes(data, name, format_of(name))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def commitments_of(name: str, data: bytes) -> Commitments:
+    return parse_commitments(data, name, format_of(name))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -50,6 +50,11 @@ def usage_section() -> None:
                 lambda n, d: _keep(ss, S.OUTCOMES_FILE, actuals.outcomes_of, n, d))  # fmt: skip
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
                 lambda n, d: _keep(ss, S.BUDGETS_FILE, actuals.budgets_of, n, d))  # fmt: skip
+        _upload(
+            ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
+            S.COMMITMENTS_UPLOADER, "commitments",
+            lambda n, d: _keep(ss, S.COMMITMENTS_FILE, actuals.commitments_of, n, d),
+        )  # fmt: skip
     import_list.section(ss, path)
     _measured_section(ss, path)
 

@@ -44,6 +44,11 @@ NO_BUDGETS = (
     "No budgets for your company's data yet: upload a budgets file (scope, name, month, "
     "budget_usd) on the Data page. The illustrative budgets apply to the example only."
 )
+NO_COMMITMENTS = (
+    "Commitments apply to your company's data: upload a commitments file (provider, start, "
+    "end, amount_usd) on the Data page to see each one drawn down and its projected shortfall "
+    "or overage."
+)
 NO_OUTCOMES = (
     "No outcomes for your company's data yet: upload an outcomes file on the Data page to "
     "rank teams by value per token. The illustrative outcomes apply to the example only."

@@ -10,8 +10,10 @@ from app import actual_charts, actuals, render, sidebar, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
-from usage.alerts import budget_alerts
+from usage.alerts import budget_alerts, commitment_alerts
 from usage.budgets import projection_line, statuses
+from usage.commitments import projection_line as commitment_projection
+from usage.commitments import statuses as commitment_statuses
 from usage.daily import over_time, totals
 from usage.spikes import spikes_frame
 
@@ -96,6 +98,31 @@ elif budgets.rows:
     st.caption(view.alerts_caption())
 for error in budgets.errors if budgets else ():
     st.error(f"Budget row not used: {md_escape(error)}")
+
+# -- commitments -------------------------------------------------------------------------------
+st.subheader("Commitments")
+in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
+found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_COMMITMENTS)
+elif problem:
+    st.error(f"The commitments file cannot be read: {md_escape(problem)}")
+elif found.rows:
+    drawn = commitment_statuses(daily, found.rows, last)
+    labels = [s.commitment.label for s in drawn]
+    pick = st.selectbox("Burn-down of", labels, key=S.ACTUALS_COMMITMENT)
+    status = drawn[labels.index(pick)] if pick in labels else drawn[0]
+    st.plotly_chart(
+        actual_charts.burn_down(
+            status.burn, commitment_projection(status), status.commitment.amount_usd,
+            view.commitment_title(status),
+        ),
+        key=S.COMMITMENT_CHART,
+    )  # fmt: skip
+    render.frame(view.commitment_table(drawn))
+    for alert in commitment_alerts(drawn):
+        st.warning(md_escape(alert.message))
+    st.caption(view.COMMITMENT_CAPTION)
 
 # -- value board -------------------------------------------------------------------------------
 st.subheader("Value board")

@@ -83,3 +83,23 @@ def test_imports_listed_and_one_removed_after_a_confirmation(monkeypatch, tmp_pa
     assert not at.exception
     assert any("Removed generic.csv" in s.value for s in at.success)
     assert any("No imports yet" in i.value for i in at.info)
+
+
+def test_commitment_burn_down_on_the_company_data(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNER_USAGE_DB", str(tmp_path / "usage.duckdb"))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("app_pages/data.py").run()
+    at.file_uploader(key=S.USAGE_UPLOADER).set_value(
+        ("generic.csv", EXPORT.read_bytes(), "text/csv")
+    ).run()
+    commitments = b"provider,start,end,amount_usd\nopenai,2026-10-01,2026-12-31,1000\n"
+    at.file_uploader(key=S.COMMITMENTS_UPLOADER).set_value(("c.csv", commitments, "text/csv")).run()
+    assert at.session_state[S.COMMITMENTS_FILE] == ("c.csv", commitments)
+    at.switch_page("app_pages/actual_spend.py").run()
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "drawn_usd" in df.value.columns)
+    assert list(table["commitment"]) == ["openai 2026-10-01 to 2026-12-31"]
+    assert table["drawn_usd"][0] > 0 and table["projected_usd"][0] >= table["drawn_usd"][0]
+    assert any("Commitment openai" in w.value for w in at.warning)  # far short of $1,000
+    at.radio(key=S.WORKSPACE).set_value(workspace.EXAMPLE).run()
+    assert workspace.NO_COMMITMENTS in [i.value for i in at.info]
