@@ -1,7 +1,7 @@
 """No input combination crashes the Actual spend page: random small stores, rules, outcomes
 and budgets (tests/usage/random_governance.py, fixed seeds) drive every governance view of
-the page (spend over time split each way, spikes, budgets and their alerts, the value board,
-plan against actual) through AppTest, and no run raises."""
+the page (spend over time split each way, spikes, budgets and their alerts, commitments, the
+value board, plan against actual) through AppTest, and no run raises."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def test_actual_spend_page_takes_any_drawn_inputs(seed, tmp_path, catalog, price
     at = page()
     at.session_state[S.OUTCOMES_FILE] = ("outcomes.csv", inputs.outcomes_csv.encode())
     at.session_state[S.BUDGETS_FILE] = ("budgets.csv", inputs.budgets_csv.encode())
+    at.session_state[S.COMMITMENTS_FILE] = ("c.csv", inputs.commitments_csv.encode())
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     for by in random.Random(seed).sample(("team", "provider", "model"), 2):

@@ -31,11 +31,14 @@ class Inputs:
     rules: tuple[Rule, ...]
     outcomes_csv: str
     budgets_csv: str
+    commitments_csv: str = "provider,start,end,amount_usd\n"
 
 
 def draw(seed: int) -> Inputs:
     rng = random.Random(seed)
-    return Inputs(usage_csv(rng), rules(rng), outcomes_csv(rng), budgets_csv(rng))
+    return Inputs(
+        usage_csv(rng), rules(rng), outcomes_csv(rng), budgets_csv(rng), commitments_csv(rng)
+    )
 
 
 def usage_csv(rng: random.Random) -> str:
@@ -109,3 +112,14 @@ def budgets_csv(rng: random.Random) -> str:
 def _cell(text: str) -> str:
     """A CSV cell: quoted when it holds a comma or a quote."""
     return f'"{text}"' if ("," in text or '"' in text) else text
+
+
+def commitments_csv(rng: random.Random) -> str:
+    """Periods before, across and after the usage, one day long or a year; tiny amounts."""
+    lines = ["provider,start,end,amount_usd"]
+    for _ in range(rng.randrange(0, 4)):
+        start = FIRST_DAY + timedelta(days=rng.randrange(-60, 120))
+        end = start + timedelta(days=rng.choice((0, 1, 30, 365)))
+        provider = rng.choice(("openai", "anthropic", "nobody"))
+        lines.append(f"{provider},{start},{end},{rng.choice((0.01, 100, 1e6))}")
+    return "\n".join(lines) + "\n"

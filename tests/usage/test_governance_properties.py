@@ -19,6 +19,9 @@ from usage import alerts as alerting
 from usage.attribution import apply_rules
 from usage.budgets import parse_budgets, statuses
 from usage.cli import main
+from usage.commitments import parse_commitments
+from usage.commitments import projection_line as commitment_projection
+from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
 from usage.importer import import_file
 from usage.outcomes import parse_outcomes
@@ -76,9 +79,15 @@ def test_governance_functions_take_any_drawn_inputs(seed, tmp_path, catalog, pri
             value_board(table, by)
             alerting.tokenmaxxing_alerts(tokenmaxxing(rollup(table, by), by), by)
         daily = load_daily(con)
+        commitments = parse_commitments(inputs.commitments_csv, "c.csv", "csv").rows
         for as_of in (date(2026, 7, 1), date(2026, 10, 15), date(2027, 1, 1)):
             seen = statuses(daily, budgets.rows, as_of)
             found = alerting.budget_alerts(seen)
+            drawn = commitment_statuses(daily, commitments, as_of)
+            found += alerting.commitment_alerts(drawn)
+            for status in drawn:
+                status.sentence()
+                commitment_projection(status)
         found += alerting.spike_alerts(find_spikes(con, ("team",), limit=None))
         alerting.slack_payload(alerting.ordered(found))
     finally:
@@ -90,15 +99,29 @@ def test_governance_commands_take_any_drawn_inputs(seed, tmp_path, catalog, pric
     inputs = draw(seed)
     db = build_store(tmp_path, inputs, catalog, priced_store)
     outcomes, budgets = tmp_path / "outcomes.csv", tmp_path / "budgets.csv"
+    commitments = tmp_path / "commitments.csv"
     outcomes.write_text(inputs.outcomes_csv)
     budgets.write_text(inputs.budgets_csv)
+    commitments.write_text(inputs.commitments_csv)
     store = ["--db", str(db)]
     commands = [
         (["value", "--outcomes", str(outcomes), *store], {0}),
         (["value", "--outcomes", str(outcomes), "--by", "task_class", "--json", *store], {0}),
         (["spikes", "--by", "team,model", *store], {0}),
         (["budgets", "--budgets", str(budgets), *store], {0}),
-        (["alerts", "--budgets", str(budgets), "--outcomes", str(outcomes), *store], {0, 1}),
+        (
+            [
+                "alerts",
+                "--budgets",
+                str(budgets),
+                "--outcomes",
+                str(outcomes),
+                "--commitments",
+                str(commitments),
+                *store,
+            ],
+            {0, 1},
+        ),
     ]
     for argv, codes in commands:
         code = main(argv)
