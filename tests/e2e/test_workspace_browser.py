@@ -1,7 +1,8 @@
 """The example lives apart, in a real Chromium on a server with a new, empty store of its
 own: the Actual spend page says which workspace it shows and switches between them, an
 export imported on the Data page is listed (file, format, rows, spend, who, when) and
-removed after a confirmation, and the example never enters the company's store."""
+removed after a confirmation, a commitment uploaded there is drawn down on Actual spend, and
+the example never enters the company's store."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 ILLUSTRATIVE = re.compile("ILLUSTRATIVE example")  # case-sensitive, unlike a plain text match
 EXPORT = ROOT / "tests/fixtures/usage/generic.csv"
+COMMITMENTS = b"provider,start,end,amount_usd\nopenai,2026-10-01,2026-12-31,1000\n"
 
 
 @pytest.fixture()
@@ -71,8 +73,21 @@ def test_switch_import_list_and_removal(page: Page, empty_store_app):
         timeout=TIMEOUT_MS
     )
 
+    commitments = page.get_by_test_id("stFileUploader").filter(has_text="Commitments")
+    commitments.locator("input[type=file]").set_input_files(
+        files=[{"name": "commitments.csv", "mimeType": "text/csv", "buffer": COMMITMENTS}]
+    )
+    expect(page.get_by_text("Using commitments.csv (1 rows)", exact=False)).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+
     go(page, "Actual spend")
     expect(page.get_by_role("radio", name=workspace.COMPANY)).to_be_checked(timeout=TIMEOUT_MS)
+    # The burn-down of the commitment: drawn far short of $1,000, said with its interval.
+    expect(
+        page.get_by_text(re.compile(r"Commitment openai 2026-10-01 to 2026-12-31: \$"))
+    ).to_be_visible()
+    expect(page.locator(".js-plotly-plot").filter(has_text="Commitment openai")).to_have_count(1)
     expect(page.get_by_text("Showing your company's data", exact=False)).to_be_visible()
     company_spend = metric_value(page, "Spend in these days").inner_text()
     pick(page, workspace.EXAMPLE)
