@@ -53,11 +53,13 @@ def example_path() -> str:
 def prepared(path: str, prices_fingerprint: str) -> bool:
     """The example's store, built from the shipped illustrative exports when its file is
     missing (or holds no import): once per file and process."""
-    return _prepared(path, prices_fingerprint, Path(path).exists())
+    if not Path(path).exists():  # deleted since it was built: build it again
+        _prepared.clear()
+    return _prepared(path, prices_fingerprint)
 
 
 @st.cache_resource(show_spinner="Building the illustrative example...", max_entries=8)
-def _prepared(path: str, prices_fingerprint: str, existed: bool) -> bool:
+def _prepared(path: str, prices_fingerprint: str) -> bool:
     catalog, _ = loaders.catalog()
     return with_store(path, lambda con: ensure_example(con, catalog))
 

@@ -60,7 +60,13 @@ def test_a_new_store_starts_empty_with_a_first_step(monkeypatch, tmp_path):
         assert list_imports(con) == []  # the example never went into the person's store
     finally:
         con.close()
-    assert (tmp_path / workspace.EXAMPLE_FILE).exists()
+    example = tmp_path / workspace.EXAMPLE_FILE
+    assert example.exists()
+    example.unlink()  # the example's store deleted: built again when shown
+    at.radio(key=S.WORKSPACE).set_value(workspace.EXAMPLE).run()
+    assert not at.exception and example.exists()
+    assert "ILLUSTRATIVE example" in at.warning[0].value
+    assert any(m.label == "Spend in these days" for m in at.metric)  # populated again
 
 
 def test_imports_listed_and_one_removed_after_a_confirmation(monkeypatch, tmp_path):
