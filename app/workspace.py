@@ -80,9 +80,24 @@ def choose(state: MutableMapping[str, Any], company_has_data: bool) -> None:
     state[S.WORKSPACE] = picked
 
 
+# The page's filters name teams, providers, days and budgets of the store shown: a switch
+# starts them afresh (a team of the example is not an option on the company's data).
+FILTER_KEYS = (
+    S.ACTUALS_TEAMS,
+    S.ACTUALS_PROVIDERS,
+    S.ACTUALS_RANGE,
+    S.ACTUALS_AS_OF,
+    S.ACTUALS_BUDGET,
+    S.ACTUALS_COMMITMENT,
+)
+
+
 def remember(state: MutableMapping[str, Any]) -> None:
-    """The radio's callback: keep the choice across page switches."""
+    """The radio's callback: keep the choice across page switches, and start the filters
+    afresh on the other store."""
     state[S.WORKSPACE_CHOICE] = state.get(S.WORKSPACE)
+    for key in FILTER_KEYS:
+        state.pop(key, None)
 
 
 def current(state: MutableMapping[str, Any], company_path: str) -> Workspace:

@@ -103,6 +103,10 @@ def test_commitment_burn_down_on_the_company_data(monkeypatch, tmp_path):
     assert at.session_state[S.COMMITMENTS_FILE] == ("c.csv", commitments)
     at.switch_page("app_pages/actual_spend.py").run()
     assert not at.exception
+    at.radio(key=S.WORKSPACE).set_value(workspace.EXAMPLE).run()
+    at.multiselect(key=S.ACTUALS_TEAMS).set_value(["legal"]).run()  # a team of the example
+    at.radio(key=S.WORKSPACE).set_value(workspace.COMPANY).run()  # not one of the company's
+    assert not at.exception
     table = next(df.value for df in at.dataframe if "drawn_usd" in df.value.columns)
     assert list(table["commitment"]) == ["openai 2026-10-01 to 2026-12-31"]
     assert table["drawn_usd"][0] > 0 and table["projected_usd"][0] >= table["drawn_usd"][0]
