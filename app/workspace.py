@@ -19,6 +19,9 @@ import pandas as pd
 
 from app import state as S
 from app.format import money
+from foundation.csvfile import frame_to_csv
+from foundation.tables import format_of
+from usage.commitments import parse_commitments
 from usage.example import EXAMPLE_DIR
 
 COMPANY = "Your company's data"
@@ -122,6 +125,34 @@ def governance_file(
     if ws.illustrative:
         return example.name, example.read_bytes()
     return state.get(key) or None
+
+
+# -- commitments typed on the page ----------------------------------------------------------
+
+TYPED_COMMITMENTS = "commitments typed on the page.csv"
+COMMITMENT_FIELDS = ["provider", "start", "end", "amount_usd"]
+
+
+def commitment_rows(in_use: tuple[str, bytes] | None) -> pd.DataFrame:
+    """The table to type commitments in: the rows of the file in use, else one empty row."""
+    if in_use:
+        parsed = parse_commitments(in_use[1], in_use[0], format_of(in_use[0]))
+        rows = [{f: str(getattr(c, f)) for f in COMMITMENT_FIELDS} for c in parsed.rows]
+        if rows:
+            return pd.DataFrame(rows, columns=COMMITMENT_FIELDS)
+    return pd.DataFrame([dict.fromkeys(COMMITMENT_FIELDS, "")], columns=COMMITMENT_FIELDS)
+
+
+def typed_commitments(rows: pd.DataFrame) -> tuple[tuple[str, bytes] | None, list[str]]:
+    """The typed rows as a commitments file (name, CSV bytes) when every row is good, else
+    None and each bad row located; blank rows are left out."""
+    filled = rows.astype(object).where(rows.notna(), "")
+    filled = filled[[any(str(v).strip() for v in r) for r in filled.itertuples(index=False)]]
+    data = frame_to_csv(filled[COMMITMENT_FIELDS]).encode("utf-8")
+    parsed = parse_commitments(data, TYPED_COMMITMENTS, "csv")
+    if parsed.errors:
+        return None, [str(e) for e in parsed.errors]
+    return (TYPED_COMMITMENTS, data), []
 
 
 # -- the imports list ------------------------------------------------------------------------

@@ -101,6 +101,19 @@ for error in budgets.errors if budgets else ():
 
 # -- commitments -------------------------------------------------------------------------------
 st.subheader("Commitments")
+if not shown_ws.illustrative:
+    with st.expander("Type commitments (or upload a file on the Data page)"):
+        typed = st.data_editor(
+            workspace.commitment_rows(ss.get(S.COMMITMENTS_FILE)), num_rows="dynamic",
+            hide_index=True, key=S.COMMITMENTS_EDITOR,
+        )  # fmt: skip
+        if st.button("Use these commitments", key=S.COMMITMENTS_USE):
+            kept, refused = workspace.typed_commitments(typed)
+            if kept:
+                ss[S.COMMITMENTS_FILE] = kept
+                st.rerun()
+            for error in refused:
+                st.error(md_escape(error))
 in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
 found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
 if in_use is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from app import state as S
@@ -113,3 +114,25 @@ def test_commitment_burn_down_on_the_company_data(monkeypatch, tmp_path):
     assert any("Commitment openai" in w.value for w in at.warning)  # far short of $1,000
     at.radio(key=S.WORKSPACE).set_value(workspace.EXAMPLE).run()
     assert workspace.NO_COMMITMENTS in [i.value for i in at.info]
+
+
+def test_typed_commitments_become_the_file_in_use_or_are_located():
+    typed = pd.DataFrame(
+        [
+            {
+                "provider": "openai",
+                "start": "2026-10-01",
+                "end": "2026-12-31",
+                "amount_usd": "1000",
+            },
+            {"provider": None, "start": None, "end": None, "amount_usd": None},  # a blank row
+        ]
+    )
+    kept, refused = workspace.typed_commitments(typed)
+    assert refused == [] and kept[0] == workspace.TYPED_COMMITMENTS
+    assert kept[1].decode().splitlines()[1] == "openai,2026-10-01,2026-12-31,1000"
+    again = workspace.commitment_rows(kept)  # the table shows the rows in use
+    assert list(again["provider"]) == ["openai"] and list(again["end"]) == ["2026-12-31"]
+    bad = typed.assign(start=["2026-13-01", None])
+    kept, refused = workspace.typed_commitments(bad)
+    assert kept is None and refused[0].startswith(f"{workspace.TYPED_COMMITMENTS}, row 2")
