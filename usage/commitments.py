@@ -26,10 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from pydantic import model_validator
+from pydantic import BeforeValidator, model_validator
 
 from foundation.errors import InputError
 from foundation.formatting import money
@@ -39,6 +39,20 @@ from usage.budgets import Z90, scope_table
 from usage.outcomes import detached
 
 RUN_RATE_DAYS = 28
+
+
+def _iso_day(value: Any) -> Any:
+    """A JSON file writes days as text: read 'YYYY-MM-DD' as a date (strict JSON parsing
+    would refuse the text); anything else is left for the date check to refuse."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+PeriodDay = Annotated[Day, BeforeValidator(_iso_day)]
 COMMITMENT_COLUMNS = ("provider", "start", "end", "amount_usd")
 _COLUMNS = Columns(COMMITMENT_COLUMNS, required=COMMITMENT_COLUMNS)
 
@@ -47,8 +61,8 @@ class Commitment(StrictRecord):
     """One row of a commitments file."""
 
     provider: NonEmptyText
-    start: Day
-    end: Day
+    start: PeriodDay
+    end: PeriodDay
     amount_usd: Usd
 
     @model_validator(mode="after")

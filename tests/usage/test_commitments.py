@@ -82,3 +82,14 @@ def test_alerts_command_reads_commitments(capsys, tmp_path, monkeypatch):
     found = json.loads(capsys.readouterr().out)["alerts"]
     assert code == 1
     assert {a["kind"] for a in found} == {"commitment"} and len(found) == 3
+
+
+def test_json_commitments_read_days_written_as_text():
+    text = (
+        '{"commitments": [{"provider": "openai", "start": "2026-10-01", "end": "2026-10-31", '
+        '"amount_usd": 5000}, {"provider": "x", "start": 20261001, "end": "2026-10-31", '
+        '"amount_usd": 5}]}'
+    )
+    parsed = parse_commitments(text, "c.json", "json")
+    assert [c.start for c in parsed.rows] == [date(2026, 10, 1)]
+    assert [(e.record, e.field) for e in parsed.errors] == [("item 2", "start")]
