@@ -17,6 +17,7 @@ from app.format import count, md_escape, money, pct
 from app.tiles import Tile
 from usage.alerts import Alert
 from usage.budgets import THRESHOLDS, BudgetStatus
+from usage.commitments import CommitmentStatus
 from usage.daily import filtered
 from usage.spikes import BAND, min_history
 from usage.value import SUCCESS_FLAT, TOKENS_RISE, value_board, value_table
@@ -31,13 +32,7 @@ BOARD_COLUMNS = ["rank_value_per_token", "team", "tokenmaxxing", "period",
 BOARD_FORMATS = {"value_per_1k_tokens_usd": "$%.3f", "cost_per_success_usd": "$%.4f",
                  "tokens_per_success": "localized", "tokens": "compact",
                  "unpriced_tokens": "compact"}  # fmt: skip
-EMPTY_STORE = ("The usage store is empty. Import exports on the Data page or with "
-               "`python -m usage import FILE`.")  # fmt: skip
-ILLUSTRATIVE = (
-    "Showing the shipped ILLUSTRATIVE usage history: generated to show this page, not "
-    "anyone's measured spend (with illustrative outcomes and budgets). Import your own "
-    "exports on the Data page."
-)
+EMPTY_STORE = "The illustrative example holds no usage: it could not be built on this server."
 SPIKES_CAPTION = "Spikes, largest first: dollars above the usual range and what drove them."
 NOTHING_TO_COMPARE = "No usage in the last full month maps to a task class of the plan."
 
@@ -158,6 +153,39 @@ def budget_table(seen: Sequence[BudgetStatus], labels: Sequence[str]) -> pd.Data
             "used": [s.used for s in seen],
             "projected_usd": [s.projected_usd for s in seen],
             "runs_out": [s.run_out for s in seen],
+        }
+    )
+
+
+# -- commitments ----------------------------------------------------------------------------
+
+COMMITMENT_CAPTION = (
+    "Projected from the provider's mean daily spend over the last 28 days seen; the 90 % band "
+    "is 1.645 standard deviations of those days' spend times the square root of the days left "
+    "(days taken as independent). A warning when the whole band ends short of the commitment "
+    "or past it."
+)
+
+
+def commitment_title(status: CommitmentStatus) -> str:
+    return (
+        f"Commitment {status.commitment.label}: projected {money(status.projected_usd)} of "
+        f"{money(status.commitment.amount_usd)} (90 %: {money(status.projected_low_usd)} to "
+        f"{money(status.projected_high_usd)})"
+    )
+
+
+def commitment_table(drawn: Sequence[CommitmentStatus]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "commitment": [s.commitment.label for s in drawn],
+            "amount_usd": [s.commitment.amount_usd for s in drawn],
+            "drawn_usd": [s.drawn_usd for s in drawn],
+            "projected_usd": [s.projected_usd for s in drawn],
+            "projected_low_usd": [s.projected_low_usd for s in drawn],
+            "projected_high_usd": [s.projected_high_usd for s in drawn],
+            "shortfall_usd": [s.shortfall_usd for s in drawn],
+            "overage_usd": [s.overage_usd for s in drawn],
         }
     )
 

@@ -16,21 +16,19 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import auth, loaders
+from app import auth, loaders, workspace
 from foundation.errors import InputError
 from foundation.tables import format_of
 from usage import store
 from usage.budgets import Budgets, parse_budgets
+from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
-from usage.example import EXAMPLE_DIR, ensure_example
+from usage.example import ensure_example
 from usage.outcomes import Outcomes, parse_outcomes
 from usage.plan_vs_actual import PlanVsActual, last_full_month, plan_vs_actual
 from usage.spikes import Spike, find_spikes, with_drivers
 from usage.value import monthly_spend
 
-GOVERNANCE_EXAMPLE = EXAMPLE_DIR / "governance"
-EXAMPLE_OUTCOMES = GOVERNANCE_EXAMPLE / "illustrative_outcomes.csv"
-EXAMPLE_BUDGETS = GOVERNANCE_EXAMPLE / "illustrative_budgets.csv"
 SPIKES_EXPLAINED = 30  # the largest spikes get their driver named
 
 
@@ -48,11 +46,28 @@ def with_store(path: str, query: Callable[[Any], Any]) -> Any:
         con.close()
 
 
-@st.cache_resource(show_spinner="Loading the illustrative usage example...", max_entries=4)
+def example_path() -> str:
+    """The illustrative example's own store, beside the person's."""
+    return workspace.example_db_path(db_path())
+
+
 def prepared(path: str, prices_fingerprint: str) -> bool:
-    """Import the shipped illustrative usage into an empty store, once per store and process."""
+    """The example's store, built from the shipped illustrative exports when its file is
+    missing (or holds no import): once per file and process."""
+    if not Path(path).exists():  # deleted since it was built: build it again
+        _prepared.clear()
+    return _prepared(path, prices_fingerprint)
+
+
+@st.cache_resource(show_spinner="Building the illustrative example...", max_entries=8)
+def _prepared(path: str, prices_fingerprint: str) -> bool:
     catalog, _ = loaders.catalog()
     return with_store(path, lambda con: ensure_example(con, catalog))
+
+
+def has_data(path: str) -> bool:
+    """Whether the store holds any import."""
+    return with_store(path, store.has_imports)
 
 
 VERSION_SQL = [
@@ -72,12 +87,6 @@ def store_version(path: str) -> str:
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + auth.scope_key()
 
     return with_store(path, query)
-
-
-def only_example(path: str) -> bool:
-    """Whether every import in the store is one of the shipped illustrative files."""
-    names = with_store(path, lambda con: con.execute("SELECT file_name FROM imports").fetchall())
-    return bool(names) and all(Path(n).name.startswith("illustrative_") for (n,) in names)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -122,16 +131,13 @@ def outcomes_of(name: str, data: bytes) -> Outcomes:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def commitments_of(name: str, data: bytes) -> Commitments:
+    return parse_commitments(data, name, format_of(name))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def budgets_of(name: str, data: bytes) -> Budgets:
     return parse_budgets(data, name, format_of(name))
-
-
-def file_in_use(state, key: str, example: Path) -> tuple[str, bytes]:
-    """The uploaded file kept under `key`, else the shipped illustrative one."""
-    chosen = state.get(key)
-    if chosen:
-        return chosen
-    return example.name, example.read_bytes()
 
 
 def checked(parse: Callable[[str, bytes], Any], name: str, data: bytes) -> tuple[Any, str]:

@@ -175,20 +175,3 @@ def workload_header(column: str, providers: Sequence[str]) -> tuple[str, str]:
     if column == "allowed_providers":
         help_text = f"Provider ids separated by ';' (empty: any). Known: {', '.join(providers)}."
     return WORKLOAD_LABELS.get(column, column), f"{help_text} CSV column: {column}.".strip()
-
-
-IMPORT_LABELS = {
-    "import_id": "Import",
-    "file_name": "File",
-    "file_hash": "SHA-256",
-    "source_format": "Format",
-    "rows_in_file": "Rows in the file",
-    "rows_added": "Rows added",
-    "imported_at": "Imported (UTC)",
-}
-
-
-def imports_view(imports: Sequence[object]) -> pd.DataFrame:
-    """The store's imports for reading, one row each, with readable headers."""
-    rows = pd.DataFrame([vars(i) for i in imports], columns=list(IMPORT_LABELS))
-    return rows.rename(columns=IMPORT_LABELS)

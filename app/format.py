@@ -53,11 +53,24 @@ _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 
 
+# Bare URLs: Streamlit's markdown (GFM) links `http://x.y`, `www.x.y` and `foo@bar.com` on
+# its own, and a backslash cannot stop it (escapes are undone before the autolinker reads the
+# text). What stops it: the escaped ":" (for `http://`), and in a word that could be linked
+# (it holds `://`, `www.` or `@`) every "." drawn as ONE DOT LEADER, which looks the same: the
+# linker needs a real dot in the domain. Checked in Chromium (tests/e2e/test_no_links_browser.py).
+_LINKABLE = re.compile(r"://|www\.|@", re.IGNORECASE)
+DOT_LEADER = "\u2024"
+
+
 def md_escape(text: object) -> str:
-    """Text shown as written inside markdown: an image, a link, a heading or a tag becomes
-    plain text, and the browser fetches nothing. Each line is kept as a line."""
-    lines = (" ".join(line.split()) for line in str(text).splitlines())
+    """Text shown as written inside markdown: an image, a link, a bare URL, a heading or a tag
+    becomes plain text, and the browser fetches nothing. Each line is kept as a line."""
+    lines = (" ".join(_unlinked(word) for word in line.split()) for line in str(text).splitlines())
     return "  \n".join(_escape_line(line) for line in lines)
+
+
+def _unlinked(word: str) -> str:
+    return word.replace(".", DOT_LEADER) if _LINKABLE.search(word) else word
 
 
 def _escape_line(line: str) -> str:
@@ -66,8 +79,10 @@ def _escape_line(line: str) -> str:
 
 
 def md_unescape(text: str) -> str:
-    """What a reader sees of `md_escape`d text (the backslashes gone), for tests."""
-    return re.sub(r"\\(.)", r"\1", text.replace("  \n", "\n"))
+    """What a reader sees of `md_escape`d text (the backslashes gone, the dot leaders read as
+    dots), for tests."""
+    plain = re.sub(r"\\(.)", r"\1", text.replace("  \n", "\n"))
+    return plain.replace(DOT_LEADER, ".")
 
 
 def chart_text(text: object) -> str:

@@ -16,16 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, auth, inputs, loaders
+from app import actuals, auth, import_list, inputs, loaders, measured_undo, upload_messages
 from app import state as S
-from app.data_view import imports_view, measured_view
+from app.data_view import measured_view
 from app.format import md_escape
 from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
-from usage.attribution import RulesRejected, apply_rules, load_rules
-from usage.importer import ImportRejected, import_file
+from usage.attribution import apply_rules, load_rules
+from usage.importer import import_file
 from usage.measured import differences, measure
-from usage.store import list_imports
 
 SHOWN_ERRORS = 20
 
@@ -35,10 +34,10 @@ def usage_section() -> None:
     ss = st.session_state
     st.subheader("Actual usage")
     path = actuals.db_path()
-    actuals.prepared(path, loaders.catalog()[1])  # an empty store starts with the example
     st.caption(
-        f"The usage store is {md_escape(path)}; `python -m usage import FILE` adds to the same "
-        "store. Outcomes and budgets feed the Actual spend page."
+        "Exports go into your company's usage store, shared by everyone using this app and by "
+        "the command line on this server; the illustrative example is kept in a store of its "
+        "own and never mixes with it. Outcomes and budgets feed the Actual spend page."
     )
     row = st.columns(2)
     with row[0]:
@@ -51,10 +50,12 @@ def usage_section() -> None:
                 lambda n, d: _keep(ss, S.OUTCOMES_FILE, actuals.outcomes_of, n, d))  # fmt: skip
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
                 lambda n, d: _keep(ss, S.BUDGETS_FILE, actuals.budgets_of, n, d))  # fmt: skip
-    imports = actuals.with_store(path, list_imports)
-    if imports:
-        with st.expander(f"Imports in the store ({len(imports)})"):
-            st.dataframe(imports_view(imports), hide_index=True)
+        _upload(
+            ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
+            S.COMMITMENTS_UPLOADER, "commitments",
+            lambda n, d: _keep(ss, S.COMMITMENTS_FILE, actuals.commitments_of, n, d),
+        )  # fmt: skip
+    import_list.section(ss, path)
     _measured_section(ss, path)
 
 
@@ -69,32 +70,20 @@ def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes
         stamp = hashlib.sha256(data).hexdigest() + file.name
         if seen.get(widget) != stamp:
             seen[widget] = stamp
-            results[kind] = _outcome(handle, Path(file.name).name, data)
+            results[kind] = upload_messages.outcome(handle, Path(file.name).name, data)
     if kind in results:
-        message, errors = results[kind]
-        (st.error if errors else st.success)(md_escape(message))
-        for error in errors[:SHOWN_ERRORS]:
-            st.text(str(error))
-        if len(errors) > SHOWN_ERRORS:
-            st.text(f"... and {len(errors) - SHOWN_ERRORS:,} more")
-
-
-def _outcome(handle, name: str, data: bytes) -> tuple[str, list[str]]:
-    """(what happened, every located error) for one uploaded file."""
-    try:
-        return handle(name, data), []
-    except _Refused as exc:
-        return exc.message, [str(e) for e in exc.errors]
-    except (ImportRejected, RulesRejected) as exc:
-        return f"Not used: {exc}", [str(e) for e in exc.errors]
-    except InputError as exc:
-        return f"Not used: {exc}", [str(exc)]
+        shown = results[kind]
+        (st.error if shown.refused else st.success)(md_escape(shown.message))
+        for error in shown.errors[:SHOWN_ERRORS]:
+            st.text(error)
+        if len(shown.errors) > SHOWN_ERRORS:
+            st.text(f"... and {len(shown.errors) - SHOWN_ERRORS:,} more")
 
 
 def _as_file(name: str, data: bytes, use: Callable[[Path], Any]) -> Any:
     """Run `use` on the bytes saved under their own (base) name in a private folder: the
     importers detect formats by name and read regular files only."""
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory(prefix=upload_messages.UPLOAD_PREFIX) as folder:
         target = Path(folder) / (Path(name).name or "upload")
         target.write_bytes(data)
         return use(target)
@@ -102,10 +91,14 @@ def _as_file(name: str, data: bytes, use: Callable[[Path], Any]) -> Any:
 
 def _import(path: str, name: str, data: bytes) -> str:
     catalog, _ = loaders.catalog()
-    result = _as_file(
-        name, data, lambda f: actuals.with_store(path, lambda con: import_file(con, f, catalog))
-    )
-    return f"Imported {name}: {result}"
+
+    def stored(con, file: Path) -> str:
+        result = import_file(con, file, catalog)
+        return upload_messages.import_sentence(
+            result, upload_messages.import_spend(con, result.import_id)
+        )
+
+    return _as_file(name, data, lambda f: actuals.with_store(path, lambda con: stored(con, f)))
 
 
 def _rules(path: str, name: str, data: bytes) -> str:
@@ -124,12 +117,12 @@ def _keep(ss: MutableMapping, key: str, parse, name: str, data: bytes) -> str:
     return f"Using {name} ({len(parsed.rows)} rows)."
 
 
-class _Refused(Exception):
-    """A file with bad rows: not used; `errors` locates each of them."""
+class _Refused(InputError):
+    """A file with bad rows: not used; `refused` says so, `errors` locates each of them."""
 
-    def __init__(self, message: str, errors):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, refused: str, errors):
+        super().__init__("", refused)
+        self.refused = refused
         self.errors = list(errors)
 
 
@@ -137,8 +130,8 @@ class _Refused(Exception):
 
 
 def _measured_section(ss, path: str) -> None:
-    """The typed workload beside the volumes measured from actual usage, and a button to
-    plan with the measured volumes."""
+    """The typed workload beside the volumes measured from actual usage; "Use measured
+    volumes" previews what would change, Apply plans with them, Undo puts everything back."""
     catalog, _ = loaders.catalog()
     text = ss.get(S.WORKLOAD_CSV)
     if not text:
@@ -146,21 +139,55 @@ def _measured_section(ss, path: str) -> None:
     typed = parse_workload(text, ss.get(S.WORKLOAD_SOURCE) or "workload", "csv",
                            catalog.providers())  # fmt: skip
     measured = actuals.with_store(path, lambda con: measure(con, typed))
-    if measured.workload is None:
+    undo = measured_undo.can_undo(ss)
+    if measured.workload is None and not undo:
         return
-    with st.expander(f"Measured workload ({measured.month}) against the typed one"):
+    preview = bool(ss.get(S.MEASURED_PREVIEW))
+    with st.expander(f"Measured workload ({measured.month}) against the typed one",
+                     expanded=preview or undo):  # fmt: skip
+        if undo:
+            st.success(MEASURED_APPLIED)
+            st.button("Undo", key=S.MEASURED_UNDO_BUTTON, on_click=measured_undo.undo_measured,
+                      args=(ss,))  # fmt: skip
+        if measured.workload is None:
+            return
         st.caption(
             "Monthly volume (requests), tokens per task, cached share and growth measured "
             "from the store; floors, values and today's process stay as typed."
             + (f" In the usage but not in the workload: {md_escape(', '.join(measured.missing))}."
                if measured.missing else "")
         )  # fmt: skip
-        st.dataframe(measured_view(differences(typed, measured.workload)), hide_index=True)
-        if st.button("Use measured volumes", key=S.USE_MEASURED):
-            merged = _merged(typed, measured.workload)
-            inputs.use_workload(ss, merged, f"measured usage ({measured.month})")
-            ss[S.EDITOR_REVISION] = ss.get(S.EDITOR_REVISION, 0) + 1
-            st.rerun()
+        diff = measured_view(differences(typed, measured.workload))
+        if not preview:
+            st.dataframe(diff, hide_index=True)
+            st.button("Use measured volumes", key=S.USE_MEASURED,
+                      on_click=measured_undo.open_preview, args=(ss,))  # fmt: skip
+            return
+        st.markdown("**Before anything changes**: Apply sets these figures in the workload.")
+        st.dataframe(changed_rows(diff), hide_index=True)
+        st.caption(MEASURED_BUDGET_NOTE)
+        row = st.columns([1, 1, 4])
+        row[0].button(
+            "Apply", key=S.MEASURED_APPLY, type="primary", on_click=measured_undo.apply_measured,
+            args=(ss, _merged(typed, measured.workload), f"measured usage ({measured.month})"),
+        )  # fmt: skip
+        row[1].button("Cancel", key=S.MEASURED_CANCEL, on_click=measured_undo.close_preview,
+                      args=(ss,))  # fmt: skip
+
+
+MEASURED_APPLIED = (
+    "Planning with the measured volumes. Undo puts back the workload and the budget as they "
+    "were before."
+)
+MEASURED_BUDGET_NOTE = (
+    "The budget follows the new workload's cheapest plan unless you set it yourself; Undo "
+    "restores it too."
+)
+
+
+def changed_rows(diff):
+    """The preview: only the figures Apply changes."""
+    return diff[diff["Typed"] != diff["Measured"]].reset_index(drop=True)
 
 
 def _merged(typed: Workload, measured: Workload) -> Workload:

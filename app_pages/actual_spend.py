@@ -6,27 +6,37 @@ and renders."""
 
 import streamlit as st
 
-from app import actual_charts, actuals, render, sidebar
+from app import actual_charts, actuals, render, sidebar, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
-from usage.alerts import budget_alerts
+from usage.alerts import budget_alerts, commitment_alerts
 from usage.budgets import projection_line, statuses
+from usage.commitments import projection_line as commitment_projection
+from usage.commitments import statuses as commitment_statuses
 from usage.daily import over_time, totals
 from usage.spikes import spikes_frame
 
 ss = st.session_state
 st.title("Actual spend")
 ctx = sidebar.context()
-path = actuals.db_path()
-actuals.prepared(path, ctx.prices if ctx else "")
+company = actuals.db_path()
+company_has_data = actuals.has_data(company)
+workspace.choose(ss, company_has_data)
+st.radio("Showing", workspace.CHOICES, key=S.WORKSPACE, horizontal=True,
+         on_change=workspace.remember, args=(ss,))  # fmt: skip
+shown_ws = workspace.current(ss, company)
+path = shown_ws.path
+if shown_ws.illustrative:
+    actuals.prepared(path, ctx.prices if ctx else "")
+    st.warning(workspace.shown_note(shown_ws, company_has_data))
+elif company_has_data:
+    st.caption(workspace.shown_note(shown_ws, company_has_data))
 version = actuals.store_version(path)
 daily = actuals.daily(path, version)
 if daily.empty:
-    st.info(view.EMPTY_STORE)
+    st.info(workspace.FIRST_STEP if not shown_ws.illustrative else view.EMPTY_STORE)
     st.stop()
-if actuals.only_example(path):
-    st.warning(view.ILLUSTRATIVE)
 
 # -- filters and spend over time -------------------------------------------------------------
 first, last = view.store_days(daily)
@@ -57,9 +67,11 @@ with st.expander(view.totals_heading(by)):
 
 # -- budgets ---------------------------------------------------------------------------------
 st.subheader("Budgets")
-name, data = actuals.file_in_use(ss, S.BUDGETS_FILE, actuals.EXAMPLE_BUDGETS)
-budgets, problem = actuals.checked(actuals.budgets_of, name, data)
-if problem:
+in_use = workspace.governance_file(ss, shown_ws, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS)
+budgets, problem = actuals.checked(actuals.budgets_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_BUDGETS)
+elif problem:
     st.error(f"The budgets file cannot be read: {md_escape(problem)}")
 elif budgets.rows:
     as_of = st.date_input(
@@ -87,14 +99,54 @@ elif budgets.rows:
 for error in budgets.errors if budgets else ():
     st.error(f"Budget row not used: {md_escape(error)}")
 
+# -- commitments -------------------------------------------------------------------------------
+st.subheader("Commitments")
+if not shown_ws.illustrative:
+    with st.expander("Type commitments (or upload a file on the Data page)"):
+        typed = st.data_editor(
+            workspace.commitment_rows(ss.get(S.COMMITMENTS_FILE)), num_rows="dynamic",
+            hide_index=True, key=S.COMMITMENTS_EDITOR,
+        )  # fmt: skip
+        if st.button("Use these commitments", key=S.COMMITMENTS_USE):
+            kept, refused = workspace.typed_commitments(typed)
+            if kept:
+                ss[S.COMMITMENTS_FILE] = kept
+                st.rerun()
+            for error in refused:
+                st.error(md_escape(error))
+in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
+found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_COMMITMENTS)
+elif problem:
+    st.error(f"The commitments file cannot be read: {md_escape(problem)}")
+elif found.rows:
+    drawn = commitment_statuses(daily, found.rows, last)
+    labels = [s.commitment.label for s in drawn]
+    pick = st.selectbox("Burn-down of", labels, key=S.ACTUALS_COMMITMENT)
+    status = drawn[labels.index(pick)] if pick in labels else drawn[0]
+    st.plotly_chart(
+        actual_charts.burn_down(
+            status.burn, commitment_projection(status), status.commitment.amount_usd,
+            view.commitment_title(status),
+        ),
+        key=S.COMMITMENT_CHART,
+    )  # fmt: skip
+    render.frame(view.commitment_table(drawn))
+    for alert in commitment_alerts(drawn):
+        st.warning(md_escape(alert.message))
+    st.caption(view.COMMITMENT_CAPTION)
+
 # -- value board -------------------------------------------------------------------------------
 st.subheader("Value board")
-name, data = actuals.file_in_use(ss, S.OUTCOMES_FILE, actuals.EXAMPLE_OUTCOMES)
-outcomes, problem = actuals.checked(actuals.outcomes_of, name, data)
-if problem:
+in_use = workspace.governance_file(ss, shown_ws, S.OUTCOMES_FILE, workspace.EXAMPLE_OUTCOMES)
+outcomes, problem = actuals.checked(actuals.outcomes_of, *in_use) if in_use else (None, "")
+if in_use is None:
+    st.info(workspace.NO_OUTCOMES)
+elif problem:
     st.error(f"The outcomes file cannot be read: {md_escape(problem)}")
 elif outcomes.rows:
-    st.caption(view.board_caption(name))
+    st.caption(view.board_caption(in_use[0]))
     render.frame(view.board(actuals.monthly(path, version), outcomes.rows), view.BOARD_FORMATS)
 for error in outcomes.errors if outcomes else ():
     st.error(f"Outcome row not used: {md_escape(error)}")

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app import actuals
 from app import state as S
 from app.format import count, md_unescape
+from usage.example import ensure_example
 from usage.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def spend_between(first: str, last: str, team: str | None = None) -> float:
-    con = connect(actuals.db_path())
+    con = connect(actuals.example_path())
     try:
         where = "day BETWEEN ? AND ?" + (" AND team = ?" if team else "")
         params = [first, last, *([team] if team else [])]
@@ -53,7 +54,8 @@ def test_page_opens_populated_on_the_illustrative_example(opened: AppTest):
     at = opened
     assert not at.exception
     assert at.title[0].value == "Actual spend"
-    assert "ILLUSTRATIVE usage history" in at.warning[0].value
+    assert "ILLUSTRATIVE example" in at.warning[0].value
+    assert at.radio(key=S.WORKSPACE).value == "Illustrative example"  # the store is empty
     # The default view: the last 90 days of the example (2026-09-02 to 2026-11-30).
     expected = spend_between("2026-09-02", "2026-11-30")
     assert metric(at, "Spend in these days") == f"${round(expected):,}"
@@ -96,14 +98,22 @@ def test_bad_outcomes_upload_is_located_and_the_example_stays_in_use():
     assert "Outcomes: illustrative_outcomes.csv" in captions
 
 
-def test_good_budgets_upload_is_used_by_the_page():
+def test_good_budgets_upload_is_used_for_the_company_data_only(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLANNER_USAGE_DB", str(tmp_path / "usage.duckdb"))  # a store of its own
     at = page("app_pages/data.py")
-    good = b"scope,name,month,budget_usd\norg,,2026-11,100000\n"
+    export = (ROOT / "tests/fixtures/usage/generic.csv").read_bytes()
+    at.file_uploader(key=S.USAGE_UPLOADER).set_value(("g.csv", export, "text/csv")).run()
+    good = b"scope,name,month,budget_usd\norg,,2026-10,100000\n"
     at.file_uploader(key=S.BUDGETS_UPLOADER).set_value(("b.csv", good, "text/csv")).run()
     assert at.session_state[S.BUDGETS_FILE] == ("b.csv", good)
     at.switch_page(PAGE).run()
+    assert at.radio(key=S.WORKSPACE).value == "Your company's data"  # it holds an import now
     table = next(df.value for df in at.dataframe if "runs_out" in df.value.columns)
-    assert list(table["budget"]) == ["whole organisation, 2026-11"]
+    assert list(table["budget"]) == ["whole organisation, 2026-10"]
+    at.radio(key=S.WORKSPACE).set_value("Illustrative example").run()
+    table = next(df.value for df in at.dataframe if "runs_out" in df.value.columns)
+    assert "whole organisation, 2026-10" not in list(table["budget"])  # the example's own
+    assert "ILLUSTRATIVE example" in at.warning[0].value
 
 
 def test_bad_usage_export_imports_nothing_and_names_the_row():
@@ -120,14 +130,39 @@ def test_bad_usage_export_imports_nothing_and_names_the_row():
     assert spend_between("2026-01-01", "2026-12-31") == pytest.approx(before)
 
 
-def test_use_measured_volumes_replaces_the_typed_volumes_of_measured_classes():
+def test_use_measured_volumes_previews_then_applies_then_undoes(monkeypatch, tmp_path, catalog):
+    """Measured from the company's store: here one holding the example's exports, imported
+    as a person would import them."""
+    db = tmp_path / "usage.duckdb"
+    con = connect(db)
+    try:
+        ensure_example(con, catalog)
+    finally:
+        con.close()
+    monkeypatch.setenv("PLANNER_USAGE_DB", str(db))
     at = page("app_pages/data.py")
+    before = {k: at.session_state[k] for k in (S.WORKLOAD_CSV, S.WORKLOAD_SOURCE, S.BUDGET)}
     diff = next(df.value for df in at.dataframe if "Measured" in df.value.columns)
     volume = diff[(diff["Figure"] == "Tasks a month") & (diff["Task class"] == "Code review")]
     measured = volume["Measured"].iloc[0]  # written out, e.g. "1,234"
-    at.button(key="use_measured_volumes").click().run()
+
+    at.button(key=S.USE_MEASURED).click().run()  # the preview: nothing applied yet
+    assert not at.exception
+    assert {k: at.session_state[k] for k in before} == before
+    preview = next(df.value for df in at.dataframe if "Measured" in df.value.columns)
+    assert list(preview.columns) == ["Task class", "Figure", "Typed", "Measured", "Change"]
+    assert (preview["Typed"] != preview["Measured"]).all() and len(preview)
+    assert measured in set(preview["Measured"])
+
+    at.button(key=S.MEASURED_APPLY).click().run()
     assert not at.exception
     assert at.session_state[S.WORKLOAD_SOURCE] == "measured usage (2026-11)"
     rows = {r["task_class"]: r for r in at.session_state[S.WORKLOAD_DRAFT]}
     assert count(float(rows["Code review"]["monthly_volume"])) == measured
     assert float(rows["Marketing drafts"]["monthly_volume"]) == 3000  # not in the usage: as typed
+    assert any("Undo puts back" in s.value for s in at.success)
+
+    at.button(key=S.MEASURED_UNDO_BUTTON).click().run()  # one click back
+    assert not at.exception
+    assert {k: at.session_state[k] for k in before} == before
+    assert not any("Undo puts back" in s.value for s in at.success)

@@ -1,6 +1,7 @@
-"""The Actual spend page in a real Chromium: it opens populated on the illustrative example,
-its charts draw, a team filter re-renders the totals, and its screenshot is taken for the
-README (actual_spend.png, 1400 x 1000; `make screenshots` writes it into docs/screenshots)."""
+"""The Actual spend page in a real Chromium: it opens populated on the illustrative example
+(in its own store: the session's store is empty), its charts draw, a team filter re-renders
+the totals, and its screenshot is taken for the README (actual_spend.png, 1400 x 1000;
+`make screenshots` writes it into docs/screenshots)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def test_actual_spend_opens_populated_and_is_captured(
     open_page(page, f"{app_url}/actual_spend")
     expect(page.get_by_role("heading", name=TITLE, exact=True)).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text(re.compile("ILLUSTRATIVE usage history"))).to_be_visible()
+    expect(page.get_by_text(re.compile("ILLUSTRATIVE example"))).to_be_visible()
     expect(metric_value(page, "Spend in these days")).to_have_text(re.compile(r"^\$[\d,]+$"))
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     page.wait_for_timeout(800)  # let Plotly finish drawing before the picture

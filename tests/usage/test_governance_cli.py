@@ -145,6 +145,7 @@ def test_alerts_are_posted_to_a_configured_webhook(capsys, tmp_path, monkeypatch
     thread = Thread(target=server.handle_request, daemon=True)
     thread.start()
     monkeypatch.setenv(alerting.WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/hook")
+    monkeypatch.setenv(alerting.ALLOW_PRIVATE_ENV, "1")  # the test's listener is on loopback
     try:
         con = costed_con(numbered(spike_rows()[0]))
         code, out, _ = run(capsys, ["alerts", "--since", "2026-10-01", "--json"], con)
@@ -195,6 +196,7 @@ def test_an_undeliverable_webhook_is_exit_5_in_one_line_after_the_alerts(capsys,
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv(alerting.WEBHOOK_ENV, f"http://127.0.0.1:{port}/secret-token")
+    monkeypatch.setenv(alerting.ALLOW_PRIVATE_ENV, "1")
     con = costed_con(numbered(spike_rows()[0]))
     code, out, err = run(capsys, ["alerts", "--since", "2026-10-01", "--json"], con)
     assert code == 5

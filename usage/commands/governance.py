@@ -1,6 +1,7 @@
 """Governance over actual spend: `value` (value per token and the value board), `spikes`,
 `budgets` (spend, projection, run-out) and `alerts` (for cron or CI: exit 1 when an alert
-at or above --severity fired, 5 when the webhook could not be reached)."""
+at or above --severity fired, 5 when the webhook could not be reached or was refused: a
+non-public address without --allow-private-webhook, or a redirect)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from planner.workload import load_workload
 from usage import alerts as alerting
 from usage.budgets import Budgets, load_budgets, statuses
 from usage.commands.common import command, frame_text, last_day, open_store, refuse_bad_rows
+from usage.commitments import Commitments, load_commitments
+from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
 from usage.outcomes import Outcomes, load_outcomes
 from usage.spikes import DIMENSIONS, find_spikes, has_hours
@@ -93,6 +96,12 @@ def register(sub) -> None:
         help="outcomes for the tokenmaxxing check (default: none)",
     )
     alerts.add_argument(
+        "--commitments",
+        type=opt.input_file,
+        metavar="FILE",
+        help="provider,start,end,amount_usd: commitments projected short or over (default: none)",
+    )
+    alerts.add_argument(
         "--severity",
         choices=alerting.SEVERITIES,
         default="warning",
@@ -101,6 +110,12 @@ def register(sub) -> None:
     alerts.add_argument("--since", type=opt.day, metavar="DATE", help="default: last 7 data days")
     alerts.add_argument("--as-of", type=opt.day, metavar="DATE", help="default: last data day")
     alerts.add_argument("--no-send", action="store_true", help="never post to the webhook")
+    alerts.add_argument(
+        "--allow-private-webhook",
+        action="store_true",
+        help=f"post to a webhook on a loopback, private or link-local address (an internal "
+        f"relay; also ${alerting.ALLOW_PRIVATE_ENV}=1)",
+    )
 
 
 def run_value(args) -> int:
@@ -144,17 +159,22 @@ def run_budgets(args) -> int:
 def run_alerts(args) -> int:
     budgets = _budgets(args.budgets) if args.budgets else Budgets()
     outcomes = _outcomes(args.outcomes) if args.outcomes else Outcomes()
+    commitments = _commitments(args.commitments) if args.commitments else Commitments()
     with open_store(args) as con:
         last = last_day(con)
         since = args.since or last - timedelta(days=ALERT_DAYS - 1)
         found = alerting.spike_alerts(find_spikes(con, ("team",), since=since, limit=None))
-        daily = load_daily(con) if budgets.rows else None
+        daily = load_daily(con) if budgets.rows or commitments.rows else None
         found += alerting.budget_alerts(statuses(daily, budgets.rows, args.as_of or last))
+        found += alerting.commitment_alerts(
+            commitment_statuses(daily, commitments.rows, args.as_of or last)
+        )
         if outcomes.rows:
             found += _tokenmaxxing(con, outcomes)
     found = alerting.ordered(found)
     url = None if args.no_send else alerting.webhook_url()
-    failure = _send(found, url) if url and found else None
+    allow = args.allow_private_webhook or alerting.private_allowed()
+    failure = _send(found, url, allow) if url and found else None
     sent = bool(url and found and failure is None)
     if args.json:
         print_json({"alerts": [a.to_dict() for a in found], "sent": sent})
@@ -165,10 +185,12 @@ def run_alerts(args) -> int:
     return EXIT_ALERT if alerting.at_or_above(found, args.severity) else EXIT_OK
 
 
-def _send(found: list[alerting.Alert], url: str) -> str | None:
+def _send(found: list[alerting.Alert], url: str, allow_private: bool) -> str | None:
     """Post the alerts; None when delivered, else why not in a few words."""
     try:
-        status = alerting.send(found, url)
+        status = alerting.send(found, url, allow_private=allow_private)
+    except alerting.DeliveryRefused as exc:
+        return str(exc)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         code = getattr(exc, "code", None)
@@ -196,6 +218,12 @@ def _outcomes(path: Path) -> Outcomes:
     outcomes = load_outcomes(path)
     refuse_bad_rows(outcomes.errors)
     return outcomes
+
+
+def _commitments(path: Path) -> Commitments:
+    commitments = load_commitments(path)
+    refuse_bad_rows(commitments.errors)
+    return commitments
 
 
 def _budgets(path: Path) -> Budgets:
