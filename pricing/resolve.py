@@ -151,7 +151,9 @@ def resolve_model(raw: str, hint: str, index: ModelIndex,
         return Resolution(mapped[0], mapped[1], "mapping file")
     lower = text.lower()
     default = provider_of(hint)
-    hosted = index.at_host(lower, default)
+    # `perplexity/sonar` from Perplexity is the catalog id, not Perplexity's own model of
+    # that name: a name that starts with its host is read as a catalog id first.
+    hosted = None if lower.startswith(f"{default}/") else index.at_host(lower, default)
     if hosted:
         plain = hosted[1].lower() == lower and lower.split("/")[0] not in index.by_provider
         return Resolution(hosted[0], hosted[1], "exact" if plain else "host name")
