@@ -145,20 +145,29 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         con.execute("DELETE FROM price_intervals")
         names = ["provider", "model", "valid_from", "valid_to", "lc_above",
                  *queries.RATE_COLUMNS]  # fmt: skip
-        intervals = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-        con.register("catalog_intervals", intervals)  # one insert, not one per row
-        try:
-            con.execute("INSERT INTO price_intervals SELECT * FROM catalog_intervals")
-        finally:
-            con.unregister("catalog_intervals")
+        _insert(con, "price_intervals", names, rows)
         con.execute("DELETE FROM price_extras")
-        extras = price_extra_rows(catalog)
-        if extras:
-            con.executemany(f"INSERT INTO price_extras VALUES ({', '.join(['?'] * 14)})", extras)
+        _insert(con, "price_extras", EXTRA_COLUMNS, price_extra_rows(catalog))
         _fill_days_and_periods(con, price_horizon(catalog))
         refresh_model_map(con, catalog)
         rebuild_periods(con)  # thresholds, periods and model names may all have moved
         set_meta(con, "prices", fingerprint)
+
+
+EXTRA_COLUMNS = ("provider", "model", "valid_from", "valid_to", "kind", "slots",
+                 "r_in", "r_out", "r_cr", "r_cw", "l_in", "l_out", "l_cr", "l_cw")  # fmt: skip
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, names, rows: list[tuple]) -> None:
+    """Insert rows through one Arrow table (one insert, not one per row)."""
+    if not rows:
+        return
+    staged = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("staged_prices", staged)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM staged_prices")
+    finally:
+        con.unregister("staged_prices")
 
 
 def _fill_days_and_periods(con: duckdb.DuckDBPyConnection, horizon: date) -> None:
