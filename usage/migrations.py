@@ -169,7 +169,8 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
     commitment id, tag-table repeats). Stored rows keep every value; the new columns are
     empty (numbers 0, flags false), as an import of layout 4 knew nothing of them. The
     period sums are recreated (service tier, time-of-day window, audio and 1-hour sums) and
-    `price_extras` (service-tier and time-of-day prices) added, both derived."""
+    `price_extras` (service-tier and time-of-day prices) added, and `price_days` says which
+    sheet version each day's prices come from, all derived."""
     for column in (
         "source_kind VARCHAR", "grain VARCHAR", "dimensions VARCHAR",
         "audio_input_tokens DOUBLE DEFAULT 0", "audio_output_tokens DOUBLE DEFAULT 0",
@@ -189,6 +190,10 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
         prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, {ROLLUP_SUMS_DDL},
         service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
         audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE)""")
+    con.execute("DROP TABLE price_days")  # gains the sheet version's date, to join extras on
+    con.execute(f"""CREATE TABLE price_days (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
+        lc_above BIGINT, {RATES_DDL}, valid_from DATE)""")
     con.execute("""CREATE TABLE IF NOT EXISTS price_extras (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
         valid_to DATE NOT NULL, kind VARCHAR NOT NULL, slots VARCHAR,

@@ -86,7 +86,7 @@ SCHEMA = [
         valid_to DATE NOT NULL, lc_above BIGINT, {_RATES})""",
     f"""CREATE TABLE IF NOT EXISTS price_days (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
-        lc_above BIGINT, {_RATES})""",
+        lc_above BIGINT, {_RATES}, valid_from DATE)""",
     PRICE_EXTRAS,
 ]
 

@@ -79,14 +79,14 @@ def clock_sql(row: str, slots: str) -> str:
     )
 
 
-def list_cost_sql(prompt_condition: str) -> str:
+def list_cost_sql(long: str = "x.is_long") -> str:
     """The list cost of the row `x` (its rates of the day joined on: `x.std_in`, ...), on its
-    service tier `t` and time-of-day window `w` where it has them (NULL when unpriced).
+    service tier `t` and time-of-day window `w` where it has them (NULL when unpriced);
+    `long` says whether the row pays long-context rates (`is_long`, see `_long`).
 
     Which rate set: batch (scaled to long context when long), else the row's priced service
     tier, else its time-of-day window, else long context or standard, as
     `pricing.costing.rates_at` chooses."""
-    long = _long(prompt_condition)
 
     def rate(kind: str) -> str:
         return (
@@ -131,11 +131,12 @@ COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
 
 
 def _extra(alias: str, kind: str) -> str:
-    """Join the row `x` to its model's extra prices of one kind on its day."""
+    """Join the row `x` to its model's extra prices of one kind in the sheet version of its
+    day (equality joins only: a range join here costs more than the rest of the query)."""
     return (
         f"LEFT JOIN price_extras {alias} ON {alias}.kind = {kind} "
         f"AND {alias}.provider = x.provider AND {alias}.model = x.model "
-        f"AND x.day >= {alias}.valid_from AND x.day < {alias}.valid_to"
+        f"AND {alias}.valid_from = x.price_from"
     )
 
 
@@ -168,33 +169,36 @@ billing_days AS (
         clock = clock_sql("x.", "ck.slots")
         clock_join = (
             "LEFT JOIN price_extras ck ON ck.kind = 'clock' AND ck.provider = p.provider "
-            "AND ck.model = p.model AND x.day >= ck.valid_from AND x.day < ck.valid_to"
+            "AND ck.model = p.model AND ck.valid_from = p.valid_from"
         )
     tier = "lower(trim(x.service_tier))"
     return f"""
 name_prices AS (
     SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
-           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}
+           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}, p.valid_from
     FROM model_map m
     JOIN price_days p ON p.provider = m.provider AND p.model = m.model
 ),
 matched AS (
     SELECT x.*, p.provider, p.model, p.lc_above, {", ".join(f"p.{c}" for c in RATE_COLUMNS)},
-           {clock} AS clock_code
+           p.valid_from AS price_from, {clock} AS clock_code
     FROM {source} x
     LEFT JOIN name_prices p
       ON p.raw_model = x.raw_model AND p.provider_hint = x.provider_hint AND p.day = x.day
     {clock_join}
 ),
+judged AS (
+    SELECT x.*, {_long(prompt_condition)} AS is_long FROM matched x
+),
 priced AS (
     SELECT x.*,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
-                ELSE {list_cost_sql(prompt_condition)} END AS list_cost_usd,
+                ELSE {list_cost_sql()} END AS list_cost_usd,
            x.std_in IS NOT NULL OR x.source_format IN ({cost_lines}) AS has_price,
            x.source_format IN ({cost_lines}) AS is_cost_line,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
                 ELSE {pricing_note_sql()} END AS pricing_note
-    FROM matched x
+    FROM judged x
     {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
     {_extra("w", "'window' || x.clock_code")}
 ),{billing}

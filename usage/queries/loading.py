@@ -75,9 +75,10 @@ FROM usage_rows u
 LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
 LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
 LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
+LEFT JOIN price_days pd ON pd.provider = m.provider AND pd.model = m.model
+ AND pd.day = CAST(u.ts AS DATE)
 LEFT JOIN price_extras ck ON ck.kind = 'clock' AND ck.provider = m.provider
- AND ck.model = m.model AND CAST(u.ts AS DATE) >= ck.valid_from
- AND CAST(u.ts AS DATE) < ck.valid_to
+ AND ck.model = m.model AND ck.valid_from = pd.valid_from
 {where}
 GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered},
          u.service_tier, {clock}
@@ -177,12 +178,13 @@ GROUP BY attr_id
 
 def price_days_sql() -> str:
     """One row per catalog model and day from the first sheet to `?` (the horizon): the
-    rates in force that day, or NULL rates on days the model has no price (before its
+    rates in force that day and the date of the sheet version they come from (what
+    `price_extras` are joined on), or NULLs on days the model has no price (before its
     first sheet, or after a sheet dropped it)."""
     rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
     return f"""
 INSERT INTO price_days
-SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
+SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}, p.valid_from
 FROM (SELECT DISTINCT provider, model FROM price_intervals) k
 CROSS JOIN (SELECT unnest(generate_series(
           (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))
