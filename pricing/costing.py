@@ -1,4 +1,5 @@
-"""The cost of a usage: which rates apply (long-context tier, batch) and what they add up to."""
+"""The cost of a usage: which rates apply (long-context tier, batch, service tier, time of day)
+and what they add up to."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from decimal import Decimal
 from pricing.schema import ModelPrices, TimeWindow, TokenPrices
 
 MTOK = Decimal(1_000_000)
+# Service-tier names that mean the standard price (batch is its own flag, `Usage.batch`).
+STANDARD_TIERS = frozenset({"", "default", "auto", "standard", "standard_only", "on_demand",
+                            "on-demand", "batch"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +31,22 @@ class Rates:
 
 @dataclass(frozen=True)
 class Usage:
-    """Tokens of one request or one task. `input_tokens` includes the cached ones."""
+    """Tokens of one request or one task. `input_tokens` includes the cached ones but not the
+    cache writes; the prompt (what a long-context threshold is compared with) is
+    `input_tokens + cache_write_tokens`. `service_tier` is the tier the request ran on
+    (flex, priority; None or "default": the standard price)."""
 
     input_tokens: Decimal
     output_tokens: Decimal
     cached_input_tokens: Decimal = Decimal(0)
     cache_write_tokens: Decimal = Decimal(0)
     batch: bool = False
+    service_tier: str | None = None
+
+    @property
+    def prompt_tokens(self) -> Decimal:
+        """Every input token of the request, cache reads and writes included."""
+        return self.input_tokens + self.cache_write_tokens
 
     def __post_init__(self):
         for name in ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens"):
@@ -45,23 +58,46 @@ class Usage:
             raise ValueError("cached_input_tokens cannot exceed input_tokens")
 
 
-def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool) -> Rates:
+def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool,
+              service_tier: str | None = None) -> Rates:  # fmt: skip
     """The per-token rates that a request with this prompt size pays.
 
     Long-context tiers are cliffs: above a tier's threshold every token of the request pays
     the tier's rate (as genai-prices and the providers define them). A batch request pays the
     batch rates where the model has them, scaled by the same long-context factor; a model
-    without batch prices pays its standard rates.
+    without batch prices pays its standard rates. A request on a service tier the model
+    prices (flex, priority) pays that tier's rates, scaled the same way, and the standard
+    rate for any the tier leaves out; on a tier the model does not price, the standard rates
+    (`unpriced_tier` says so).
     """
     standard = _standard_tier(prices, Decimal(prompt_tokens))
-    if not batch or prices.batch is None:
-        return _with_cache_fallback(standard)
-    return _with_cache_fallback(_scale_batch(prices, standard))
+    if batch and prices.batch is not None:
+        return _with_cache_fallback(_scale(prices, standard, prices.batch, fallback=False))
+    tier = tier_prices(prices, service_tier)
+    if tier is not None and not batch:
+        return _with_cache_fallback(_scale(prices, standard, tier, fallback=True))
+    return _with_cache_fallback(standard)
+
+
+def tier_prices(prices: ModelPrices, service_tier: str | None) -> TokenPrices | None:
+    """The model's prices on this service tier (None: the standard tier, or one it lacks)."""
+    name = (service_tier or "").strip().lower()
+    return None if name in STANDARD_TIERS else prices.service_tiers.get(name)
+
+
+def unpriced_tier(prices: ModelPrices, service_tier: str | None) -> str | None:
+    """The name of a non-standard service tier the model has no prices for (priced as
+    standard), else None."""
+    name = (service_tier or "").strip().lower()
+    if name in STANDARD_TIERS or name in prices.service_tiers:
+        return None
+    return name
 
 
 def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
     """USD cost of the usage at these prices (the list price, whatever the hour)."""
-    return _cost(rates_for(prices, usage.input_tokens, usage.batch), usage)
+    rates = rates_for(prices, usage.prompt_tokens, usage.batch, usage.service_tier)
+    return _cost(rates, usage)
 
 
 def _cost(rates: Rates, usage: Usage) -> Decimal:
@@ -86,17 +122,23 @@ def window_at(prices: ModelPrices, at: datetime) -> TimeWindow | None:
 
 
 def rates_at(
-    prices: ModelPrices, prompt_tokens: Decimal | int, at: datetime, batch: bool = False
+    prices: ModelPrices,
+    prompt_tokens: Decimal | int,
+    at: datetime,
+    batch: bool = False,
+    service_tier: str | None = None,
 ) -> Rates:
     """The per-token rates a request with this prompt size pays at this moment (UTC).
 
     Inside a time-of-day window (DeepSeek's off-peak hours) the window's prices, and its own
     long-context tiers, replace the list price for a standard request; a batch request pays
-    the batch rates, which the price package gives no windows for.
+    the batch rates, and a request on a priced service tier that tier's rates, which the
+    price package gives no windows for.
     """
-    window = None if batch else window_at(prices, at)
+    tiered = tier_prices(prices, service_tier) is not None
+    window = None if batch or tiered else window_at(prices, at)
     if window is None:
-        return rates_for(prices, prompt_tokens, batch)
+        return rates_for(prices, prompt_tokens, batch, service_tier)
     as_listed = prices.model_copy(
         update={
             "input_per_mtok": window.input_per_mtok,
@@ -111,8 +153,10 @@ def rates_at(
 
 def cost_at(prices: ModelPrices, usage: Usage, at: datetime) -> Decimal:
     """USD cost of a request made at `at` (UTC): the time of day picks the window, the prompt
-    length (`usage.input_tokens`) the long-context tier. The usage engineer's entry point."""
-    return _cost(rates_at(prices, usage.input_tokens, at, usage.batch), usage)
+    length (`usage.prompt_tokens`: input, cache reads and cache writes) the long-context
+    tier, `usage.service_tier` a flex or priority price. The usage engineer's entry point."""
+    rates = rates_at(prices, usage.prompt_tokens, at, usage.batch, usage.service_tier)
+    return _cost(rates, usage)
 
 
 def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> Rates:
@@ -128,14 +172,16 @@ def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> Rates:
     )
 
 
-def _scale_batch(prices: ModelPrices, standard: Rates) -> Rates:
-    batch = prices.batch
-    assert batch is not None
+def _scale(prices: ModelPrices, standard: Rates, variant: TokenPrices, fallback: bool) -> Rates:
+    """The variant's (batch or service tier) rates, scaled by the long-context factor the
+    standard rates carry. A rate the variant leaves out is None (batch: the cache fallback
+    applies) or, with `fallback`, the standard rate (a service tier overrides only what it
+    prices, as genai-prices applies its variants)."""
 
     def scaled(field: str) -> Decimal | None:
-        base, tier, bat = (getattr(p, field) for p in (prices, standard, batch))
+        base, tier, bat = (getattr(p, field) for p in (prices, standard, variant))
         if bat is None:
-            return None
+            return tier if fallback else None
         if base in (None, 0) or tier is None:
             return bat
         return bat * tier / base

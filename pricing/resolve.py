@@ -2,11 +2,15 @@
 
 Tried in order, the first hit wins:
 1. the user's mapping file (exact name, case-insensitive);
-2. the name as a catalog id (`openai/gpt-4o`, `groq/openai/gpt-oss-120b`);
-3. the name after each leading route segment is dropped (`azure/gpt-4o` -> `gpt-4o` at
+2. the host's own name: when the export (or a route prefix) names a host that sells the model
+   under that name, the host's sheet (`openai/gpt-oss-120b` at Groq or Together is the host's
+   price, not the model maker's; a Bedrock `global.*` id is AWS's, a regional `us.*` one
+   AWS's `regional.*` entry);
+3. the name as a catalog id (`openai/gpt-4o`, `groq/openai/gpt-oss-120b`);
+4. the name after each leading route segment is dropped (`azure/gpt-4o` -> `gpt-4o` at
    openai; `vertex_ai/gemini-2.5-pro` -> google), and Bedrock ids
    (`us.anthropic.claude-sonnet-4-20250514-v1:0`);
-4. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`),
+5. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`),
    a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` -> `claude-sonnet-4-0`)
    or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
 A name is looked up, in every form, at the provider the route, the export or the format
@@ -51,12 +55,30 @@ PROVIDER_NAMES = {
     "zai": "zai",
     "z-ai": "zai",
     "z.ai": "zai",
+    # Hosts that sell other makers' models under their own names and prices.
+    "together": "together",
+    "together_ai": "together",
+    "togetherai": "together",
+    "together ai": "together",
+    "novita": "novita",
+    "novita ai": "novita",
+    "novitaai": "novita",
+    "bedrock": "aws",
+    "bedrock_converse": "aws",
+    "aws": "aws",
+    "aws bedrock": "aws",
+    "amazon bedrock": "aws",
+    "fireworks ai": "fireworks",
+    "cerebras": "cerebras",
+    "perplexity": "perplexity",
 }
 FIRST_PARTY = ("openai", "anthropic", "google", "x-ai", "mistral", "deepseek", "zai")
 BEDROCK = re.compile(
     r"^(?:(?:us|eu|apac|global|au|jp|ca)\.)?(anthropic|meta|mistral|amazon|cohere|deepseek|"
     r"openai)\.(.+?)(?:-v\d+(?::\d+)?)?$"
 )
+# A Bedrock cross-region inference profile of one geography (AWS prices them as `regional.*`).
+BEDROCK_REGION = re.compile(r"^(?:us|eu|apac|au|jp|ca|us-gov)\.(.+)$")
 SNAPSHOT = re.compile(r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|@\d{4}-\d{2}-\d{2}|@latest)$")
 VARIANT = re.compile(r":[a-z0-9._-]+$")
 
@@ -65,7 +87,7 @@ VARIANT = re.compile(r":[a-z0-9._-]+$")
 class Resolution:
     provider: str | None
     model: str | None
-    how: str  # exact | route prefix | dated snapshot | mapping file | unresolved
+    how: str  # host name | exact | route prefix | dated snapshot | mapping file | unresolved
 
 
 UNRESOLVED = Resolution(None, None, "unresolved")
@@ -92,6 +114,17 @@ class ModelIndex:
         at_provider = self.by_provider.get(provider, {})
         return (provider, at_provider[name]) if name in at_provider else None
 
+    def at_host(self, name: str, host: str) -> tuple[str, str] | None:
+        """The host's own entry for a name it sells (a Bedrock regional id as `regional.*`)."""
+        if not host:
+            return None
+        found = self.at(name, host)
+        region = BEDROCK_REGION.match(name)
+        if found is None and host == "aws":
+            bare = region.group(1) if region else name
+            found = self.at(f"regional.{bare}", host)
+        return found
+
     def anywhere(self, name: str) -> tuple[str, str] | None:
         """The name across the catalog, when one provider (or one first party) has it."""
         hits = self.by_name.get(name, [])
@@ -117,15 +150,21 @@ def resolve_model(raw: str, hint: str, index: ModelIndex,
     if mapped:
         return Resolution(mapped[0], mapped[1], "mapping file")
     lower = text.lower()
+    default = provider_of(hint)
+    # `perplexity/sonar` from Perplexity is the catalog id, not Perplexity's own model of
+    # that name: a name that starts with its host is read as a catalog id first.
+    hosted = None if lower.startswith(f"{default}/") else index.at_host(lower, default)
+    if hosted:
+        plain = hosted[1].lower() == lower and lower.split("/")[0] not in index.by_provider
+        return Resolution(hosted[0], hosted[1], "exact" if plain else "host name")
     provider, _, model = lower.partition("/")
     if model and model in index.by_provider.get(provider, {}):
         return Resolution(provider, index.by_provider[provider][model], "exact")
-    default = provider_of(hint)
     # Every form at the named provider first: OpenAI's `o3-2025-04-16` is openai's o3, even
     # though a reseller (Azure) lists that exact snapshot id.
     for name, route_provider, how in _candidates(lower):
         for variant, variant_how in _variants(name):
-            found = index.at(variant, route_provider or default)
+            found = index.at_host(variant, route_provider or default)
             if found:
                 return Resolution(found[0], found[1], variant_how or how)
     for name, _, how in _candidates(lower):
@@ -150,6 +189,8 @@ def _candidates(lower: str) -> Iterator[tuple[str, str, str]]:
         tail = "/".join(segments[start:])
         route = next((PROVIDER_NAMES[s] for s in segments[:start] if s in PROVIDER_NAMES), "")
         how = "exact" if start == 0 else "route prefix"
+        if route:  # the route's host first: `bedrock/global.anthropic...` is AWS's price
+            yield tail, route, how
         bedrock = BEDROCK.match(tail)
         if bedrock:
             yield bedrock.group(2), PROVIDER_NAMES.get(bedrock.group(1), ""), "bedrock id"

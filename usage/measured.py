@@ -3,23 +3,29 @@
 Per task class, from the store's rows with that class:
 
     monthly volume       tasks (the `requests` column) in the latest full calendar month
-    input tokens / task  (uncached + cached + cache-write input tokens) / tasks: the planner's
-                         input_tokens include the cached ones
-    output tokens / task output tokens / tasks
-    cached share         cached input tokens / all input tokens
-    monthly growth       exp(b) - 1, b the least-squares slope of log(tasks) over the full
-                         months (up to 6; at least 2, else the typed growth is kept), clipped
-                         to [-0.5, 0.5]
+    input tokens / task  (uncached + cached + cache-write input tokens) / tasks, both summed
+                         over the rows that count tasks (requests > 0): a row without a task
+                         count (an Anthropic usage report, a FOCUS line) says nothing about
+                         tokens per task; the planner's input_tokens include the cached ones
+    output tokens / task output tokens / tasks, over the same rows
+    cached share         cached input tokens / all input tokens, over the same rows
+    monthly growth       exp(b) - 1, b the least-squares slope of log(tasks per day) over the
+                         full months (up to 6; at least 2, else the typed growth is kept),
+                         clipped to [-0.5, 0.5]; tasks per day = the month's tasks / the days
+                         of it the store covers, so a 31-day month is not 3.3 % "growth" over
+                         a 30-day one
 
 Accuracy floors, values, failure costs, providers and today's process are not in usage data:
 they come from the typed workload's class of the same name. Classes the typed workload does
-not have are reported, not guessed; they need those figures typed first.
+not have are reported, not guessed; they need those figures typed first. Typed classes that
+cannot be measured (no rows, no rows in the month, no task counts) keep their typed figures
+and are named with the reason.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -38,13 +44,25 @@ MEASURED_FIELDS = (
     "monthly_growth",
 )
 
-MONTHLY_SQL = """
-SELECT task_class, strftime(day, '%Y-%m') AS month, SUM(requests) AS tasks,
-       SUM(input_tokens + cached_input_tokens + cache_write_tokens) AS prompt_tokens,
-       SUM(cached_input_tokens) AS cached_tokens, SUM(output_tokens) AS output_tokens
-FROM costed_usage WHERE task_class IS NOT NULL AND strftime(day, '%Y-%m') <= ?
-GROUP BY ALL ORDER BY task_class, month
+COUNTED = "CASE WHEN requests > 0 THEN {} ELSE 0 END"
+MONTHLY_SQL = f"""
+WITH covered AS (  -- the days of each month the store holds usage for (any class)
+    SELECT strftime(day, '%Y-%m') AS month, date_diff('day', min(day), max(day)) + 1 AS days
+    FROM costed_usage GROUP BY 1
+)
+SELECT u.task_class, strftime(u.day, '%Y-%m') AS month, SUM(u.requests) AS tasks,
+       SUM({COUNTED.format("u.input_tokens + u.cached_input_tokens + u.cache_write_tokens")})
+           AS prompt_tokens,
+       SUM({COUNTED.format("u.cached_input_tokens")}) AS cached_tokens,
+       SUM({COUNTED.format("u.output_tokens")}) AS output_tokens,
+       any_value(c.days) AS days
+FROM costed_usage u JOIN covered c ON c.month = strftime(u.day, '%Y-%m')
+WHERE u.task_class IS NOT NULL AND strftime(u.day, '%Y-%m') <= ?
+GROUP BY 1, 2 ORDER BY 1, 2
 """
+NO_ROWS = "no usage rows with this class"
+NO_MONTH = "no usage rows with this class in {month}"
+NO_COUNTS = "its rows in {month} carry no task counts (requests)"
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Measured:
     month: str | None
     missing: tuple[str, ...]  # classes in the usage that the typed workload lacks
     growth_months: dict[str, int]  # class -> full months the growth was fitted on
+    unmeasured: dict[str, str] = field(default_factory=dict)  # typed class -> why not
 
 
 def measure(con, typed: Workload) -> Measured:
@@ -64,18 +83,24 @@ def measure(con, typed: Workload) -> Measured:
         return Measured(None, None, (), {})
     monthly = con.execute(MONTHLY_SQL, [month]).df()
     classes, missing, fitted = [], [], {}
+    unmeasured = {name: NO_ROWS for name in typed.names()}
     for name, rows in monthly.groupby("task_class"):
         if name not in typed.names():
             missing.append(str(name))
             continue
         latest = rows[rows["month"] == month]
-        if latest.empty or not latest["tasks"].sum():
+        if latest.empty:
+            unmeasured[name] = NO_MONTH.format(month=month)
             continue
+        if not latest["tasks"].sum():
+            unmeasured[name] = NO_COUNTS.format(month=month)
+            continue
+        del unmeasured[name]
         growth, months = _growth(rows)
         fitted[name] = months
         classes.append(_measured_class(typed.by_name(name), latest.iloc[0], growth))
     workload = Workload(tuple(classes), f"measured usage, {month}") if classes else None
-    return Measured(workload, month, tuple(sorted(missing)), fitted)
+    return Measured(workload, month, tuple(sorted(missing)), fitted, unmeasured)
 
 
 def _measured_class(task: TaskClass, row: pd.Series, growth: float | None) -> TaskClass:
@@ -92,13 +117,20 @@ def _measured_class(task: TaskClass, row: pd.Series, growth: float | None) -> Ta
 
 
 def _growth(rows: pd.DataFrame) -> tuple[float | None, int]:
-    """Monthly growth from the log-linear trend of the last full months' tasks."""
+    """Monthly growth from the log-linear trend of the last full months' tasks per day."""
     recent = rows[rows["tasks"] > 0].tail(GROWTH_MONTHS)
     if len(recent) < 2:
         return None, len(recent)
-    slope = np.polyfit(np.arange(len(recent)), np.log(recent["tasks"].to_numpy(float)), 1)[0]
+    daily = recent["tasks"].to_numpy(float) / recent["days"].to_numpy(float)
+    slope = np.polyfit(_month_numbers(recent["month"]), np.log(daily), 1)[0]
     growth = float(np.clip(math.exp(slope) - 1, -MAX_GROWTH, MAX_GROWTH))
     return growth, len(recent)
+
+
+def _month_numbers(months: pd.Series) -> np.ndarray:
+    """Months as consecutive numbers (a month with no tasks leaves a gap, not a shift)."""
+    years, numbers = zip(*(m.split("-") for m in months), strict=True)
+    return np.array([int(y) * 12 + int(n) for y, n in zip(years, numbers, strict=True)], float)
 
 
 def differences(typed: Workload, measured: Workload) -> pd.DataFrame:
@@ -106,10 +138,10 @@ def differences(typed: Workload, measured: Workload) -> pd.DataFrame:
     rows = []
     for task in measured.classes:
         before = typed.by_name(task.name)
-        for field in MEASURED_FIELDS:
-            old, new = getattr(before, field), getattr(task, field)
+        for figure in MEASURED_FIELDS:
+            old, new = getattr(before, figure), getattr(task, figure)
             change = (new - old) / old if old else math.nan
-            rows.append((task.name, field, old, new, change))
+            rows.append((task.name, figure, old, new, change))
     return pd.DataFrame(rows, columns=["task_class", "field", "typed", "measured", "change"])
 
 

@@ -167,7 +167,10 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
     first nineteen (source kind, grain, other dimensions, audio and 1-hour cache-write
     tokens, failed requests, FOCUS charge category, list cost, pricing unit and quantity,
     commitment id, tag-table repeats). Stored rows keep every value; the new columns are
-    empty (numbers 0, flags false), as an import of layout 4 knew nothing of them."""
+    empty (numbers 0, flags false), as an import of layout 4 knew nothing of them. The
+    period sums are recreated (service tier, time-of-day window, audio and 1-hour sums) and
+    `price_extras` (service-tier and time-of-day prices) added, and `price_days` says which
+    sheet version each day's prices come from, all derived."""
     for column in (
         "source_kind VARCHAR", "grain VARCHAR", "dimensions VARCHAR",
         "audio_input_tokens DOUBLE DEFAULT 0", "audio_output_tokens DOUBLE DEFAULT 0",
@@ -176,6 +179,26 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
         "pricing_quantity DOUBLE", "commitment_id VARCHAR", "repeats_per_tag BOOLEAN DEFAULT false",
     ):  # fmt: skip
         con.execute(f"ALTER TABLE usage_rows ADD COLUMN {column}")
+    # Derived tables, rebuilt by `refill`: the period sums gain the service tier, the
+    # time-of-day window and the audio and 1-hour cache-write sums; the service-tier and
+    # time-of-day prices get their own table (filled from the catalog by the next import or
+    # report, which rebuilds the sums again).
+    con.execute("DROP TABLE usage_periods")
+    con.execute(f"""CREATE TABLE usage_periods (
+        day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
+        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, {ROLLUP_SUMS_DDL},
+        service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
+        audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE)""")
+    con.execute("DROP TABLE price_days")  # gains the sheet version's date, to join extras on
+    con.execute(f"""CREATE TABLE price_days (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
+        lc_above BIGINT, {RATES_DDL}, valid_from DATE)""")
+    con.execute("""CREATE TABLE IF NOT EXISTS price_extras (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
+        valid_to DATE NOT NULL, kind VARCHAR NOT NULL, slots VARCHAR,
+        r_in DOUBLE, r_out DOUBLE, r_cr DOUBLE, r_cw DOUBLE,
+        l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE)""")
 
 
 Step = Callable[[duckdb.DuckDBPyConnection], None]

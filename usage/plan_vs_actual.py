@@ -4,7 +4,8 @@ For each task class the actuals map to (their `task_class` is a class of the pla
 and each team in it, with V actual tasks (the store's `requests`), the chain of costs is
 
     A   actual spend (the store's cost_usd)
-    A1  the same rows repriced at the plan's price date (same models, tokens, volume)
+    A1  the same rows repriced at the plan's price date (same models, tokens, volume, and
+        terms: batch rows at batch rates, flex or priority rows at their tier's)
     A2  the same work under the plan's assignment: V tasks split over the plan's models by
         its shares, each at the actual tokens per task (scaled by the plan's per-model token
         ratio) and actual cached share, at the plan's prices      <- "the plan does the same
@@ -38,7 +39,8 @@ ACTUAL_SQL = """
 SELECT COALESCE(task_class, '') AS task_class, COALESCE(team, '') AS team,
        provider || '/' || model AS model, SUM(requests) AS tasks, SUM(input_tokens) AS input_tokens,
        SUM(cached_input_tokens) AS cached_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
-       SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd
+       SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd,
+       COALESCE(batch, false) AS batch, NULLIF(service_tier, '') AS service_tier
 FROM costed_usage WHERE strftime(day, '%Y-%m') = ?
 GROUP BY ALL
 """
@@ -135,7 +137,8 @@ def floors_met(plan: Plan) -> bool:
 
 
 def _repriced(catalog: Catalog, row, as_of: date) -> float:
-    """A1 for one (class, team, model) group: its tokens at the model's price on `as_of`."""
+    """A1 for one (class, team, model, batch, service tier) group: its tokens at the model's
+    price on `as_of`, on the group's terms (a batch group at batch rates)."""
     try:
         quote = catalog.quote(row.model, as_of)
     except (UnknownIdError, LookupError):
@@ -146,6 +149,8 @@ def _repriced(catalog: Catalog, row, as_of: date) -> float:
         cached_input_tokens=Decimal(str(row.cached_tokens / tasks)),
         cache_write_tokens=Decimal(str(row.cache_write_tokens / tasks)),
         output_tokens=Decimal(str(row.output_tokens / tasks)),
+        batch=bool(row.batch),
+        service_tier=row.service_tier if isinstance(row.service_tier, str) else None,
     )
     return float(usage_cost(quote.prices, usage)) * tasks
 

@@ -1,5 +1,6 @@
-"""The store's derived tables: the catalog's prices by interval and by day, the price periods,
-the model map and the period sums (`usage_periods`). None holds a person's data: each is
+"""The store's derived tables: the catalog's prices by interval and by day, the service-tier and
+time-of-day prices (`price_extras`), the price periods, the model map and the period sums
+(`usage_periods`). None holds a person's data: each is
 rebuilt from the catalog and the stored rows whenever the catalog changes (its fingerprint
 in store_meta 'prices'), and after a migration (`refill_from_stored`).
 """
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from datetime import date
+from datetime import date, time
 
 import duckdb
 import pyarrow as pa
 
 from pricing.catalog import Catalog
 from pricing.costing import rates_for
+from pricing.schema import ModelPrices
 from usage import queries
 from usage.resolve import ModelIndex, resolve_model
 from usage.schema import meta, set_meta, transaction
@@ -57,6 +59,55 @@ def price_interval_rows(catalog: Catalog) -> list[tuple]:
     return rows
 
 
+RATE_NAMES = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+SLOTS = 48  # half hours of a UTC day: every time-of-day boundary in the sheets is on one
+
+
+def price_extra_rows(catalog: Catalog) -> list[tuple]:
+    """The prices beyond the four rate sets, one row per provider, model, sheet version and
+    kind: each service tier the model prices (kind = its name: flex, priority, ...), each
+    time-of-day window (kind 'window1', 'window2', ...), and for a model with windows one
+    'clock' row whose `slots` says which window each half hour of the UTC day is in ('0':
+    the list price). Columns: provider, model, valid_from, valid_to, kind, slots, then the
+    rates at a standard prompt and at a long one (the model's first long-context tier),
+    fallbacks applied as `pricing.costing.rates_for` does."""
+    rows = []
+    for provider in catalog.providers():
+        versions = catalog.versions(provider)
+        ends = [v.effective_from for v in versions[1:]] + [OPEN_END]
+        for version, valid_to in zip(versions, ends, strict=True):
+            for model, prices in version.models.items():
+                head = (provider, model, version.effective_from, valid_to)
+                rows += [(*head, kind, slots, *rates) for kind, slots, rates in _extras(prices)]
+    return rows
+
+
+def _extras(prices: ModelPrices) -> list[tuple[str, str | None, list[float]]]:
+    above = prices.long_context[0].above_input_tokens if prices.long_context else 0
+    prompts = (0, above + 1)
+
+    def rates(of: ModelPrices, tier: str | None = None) -> list[float]:
+        return [float(getattr(rates_for(of, n, False, tier), name))
+                for n in prompts for name in RATE_NAMES]  # fmt: skip
+
+    found = [(tier, None, rates(prices, tier)) for tier in sorted(prices.service_tiers)]
+    if not prices.time_windows:
+        return found
+    slots = []
+    for slot in range(SLOTS):
+        minutes = slot * 30
+        moment = time(minutes // 60, minutes % 60)
+        hit = [i for i, w in enumerate(prices.time_windows, 1) if w.covers(moment)]
+        slots.append(str(hit[0]) if hit else "0")
+    found.append(("clock", "".join(slots), [0.0] * 2 * len(RATE_NAMES)))
+    for i, window in enumerate(prices.time_windows, 1):
+        listed = {name: getattr(window, name) for name in RATE_NAMES}
+        as_listed = prices.model_copy(update={**listed, "long_context": window.long_context,
+                                              "service_tiers": {}, "batch": None})  # fmt: skip
+        found.append((f"window{i}", None, rates(as_listed)))
+    return found
+
+
 def price_horizon(catalog: Catalog) -> date:
     """The last day priced: New Year's Day three years after the later of today and the
     newest sheet (usage after it, or before the first sheet, has no price and is listed as
@@ -77,7 +128,7 @@ def catalog_fingerprint(catalog: Catalog) -> str:
     if catalog in _FINGERPRINTS:
         return _FINGERPRINTS[catalog]
     digest = hashlib.sha256()
-    for row in price_interval_rows(catalog):
+    for row in price_interval_rows(catalog) + price_extra_rows(catalog):
         digest.update(repr(row).encode())
     digest.update(str(price_horizon(catalog)).encode())
     _FINGERPRINTS[catalog] = digest.hexdigest()
@@ -94,16 +145,29 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         con.execute("DELETE FROM price_intervals")
         names = ["provider", "model", "valid_from", "valid_to", "lc_above",
                  *queries.RATE_COLUMNS]  # fmt: skip
-        intervals = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
-        con.register("catalog_intervals", intervals)  # one insert, not one per row
-        try:
-            con.execute("INSERT INTO price_intervals SELECT * FROM catalog_intervals")
-        finally:
-            con.unregister("catalog_intervals")
+        _insert(con, "price_intervals", names, rows)
+        con.execute("DELETE FROM price_extras")
+        _insert(con, "price_extras", EXTRA_COLUMNS, price_extra_rows(catalog))
         _fill_days_and_periods(con, price_horizon(catalog))
         refresh_model_map(con, catalog)
         rebuild_periods(con)  # thresholds, periods and model names may all have moved
         set_meta(con, "prices", fingerprint)
+
+
+EXTRA_COLUMNS = ("provider", "model", "valid_from", "valid_to", "kind", "slots",
+                 "r_in", "r_out", "r_cr", "r_cw", "l_in", "l_out", "l_cr", "l_cw")  # fmt: skip
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, names, rows: list[tuple]) -> None:
+    """Insert rows through one Arrow table (one insert, not one per row)."""
+    if not rows:
+        return
+    staged = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("staged_prices", staged)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM staged_prices")
+    finally:
+        con.unregister("staged_prices")
 
 
 def _fill_days_and_periods(con: duckdb.DuckDBPyConnection, horizon: date) -> None:

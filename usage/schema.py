@@ -6,10 +6,11 @@ exported, normalised), `attribution_rules` (the team rules, applied at query tim
 derived and may be rebuilt at any time: `attributes` (each attribute combination of the rows
 once), `usage_periods` (rows summed per price period and group, what reports read),
 `periods` (each day's price period), `model_map` (exported model name -> catalog model),
-`price_intervals` (the catalog as one row per provider, model and sheet version) and
-`price_days` (the same per day). `store_meta` holds the layout number ('store_schema'), the
-catalog fingerprint the price tables were built from ('prices') and the version of the
-`costed_usage` view, the contract with the app (see `usage.queries.costed_usage_sql`).
+`price_intervals` (the catalog as one row per provider, model and sheet version),
+`price_days` (the same per day) and `price_extras` (service-tier and time-of-day prices).
+`store_meta` holds the layout number ('store_schema'), the catalog fingerprint the price
+tables were built from ('prices') and the version of the `costed_usage` view, the contract
+with the app (see `usage.queries.costed_usage_sql`).
 
 LAYOUT is raised, and a numbered step added to `usage.migrations`, whenever a table's
 columns change. The DDL below is always the newest layout; the migrations keep their own
@@ -32,6 +33,16 @@ LAYOUT_5_COLUMNS = """source_kind VARCHAR, grain VARCHAR, dimensions VARCHAR,
         charge_category VARCHAR, focus_list_cost_usd DOUBLE, pricing_unit VARCHAR,
         pricing_quantity DOUBLE, commitment_id VARCHAR,
         repeats_per_tag BOOLEAN DEFAULT false"""
+# What layout 5 added to usage_periods: the service tier and the time-of-day window (`clock`,
+# see usage.queries.costing) the sum is priced at, and the sums of the parts priced apart.
+PERIOD_5_COLUMNS = """service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
+        audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE"""
+# The service-tier and time-of-day prices (usage.price_tables.price_extra_rows).
+PRICE_EXTRAS = """CREATE TABLE IF NOT EXISTS price_extras (
+        provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
+        valid_to DATE NOT NULL, kind VARCHAR NOT NULL, slots VARCHAR,
+        r_in DOUBLE, r_out DOUBLE, r_cr DOUBLE, r_cw DOUBLE,
+        l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE)"""
 _RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
 
 SCHEMA = [
@@ -51,12 +62,13 @@ SCHEMA = [
         input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
         cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
         billed_cost_usd DOUBLE, {LAYOUT_5_COLUMNS})""",
-    """CREATE TABLE IF NOT EXISTS usage_periods (
+    f"""CREATE TABLE IF NOT EXISTS usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
         provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
         prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, row_count BIGINT,
         requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
-        cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
+        cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE,
+        {PERIOD_5_COLUMNS})""",
     """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS attributes (
         attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
@@ -74,7 +86,8 @@ SCHEMA = [
         valid_to DATE NOT NULL, lc_above BIGINT, {_RATES})""",
     f"""CREATE TABLE IF NOT EXISTS price_days (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
-        lc_above BIGINT, {_RATES})""",
+        lc_above BIGINT, {_RATES}, valid_from DATE)""",
+    PRICE_EXTRAS,
 ]
 
 

@@ -38,6 +38,8 @@ COLUMNS: dict[str, str] = {
     "list_cost_usd": "DOUBLE",
     "billed_cost_usd": "DOUBLE",
     "cost_usd": "DOUBLE",
+    "batch": "BOOLEAN",
+    "service_tier": "VARCHAR",
 }
 
 
@@ -54,7 +56,7 @@ def usage_row(row_id: int, **given: Any) -> dict[str, Any]:
         provider=provider or None, model=model or None, raw_model=model or "unknown",
         requests=1.0,
         input_tokens=0.0, cached_input_tokens=0.0, cache_write_tokens=0.0, output_tokens=0.0,
-        list_cost_usd=0.0,
+        list_cost_usd=0.0, batch=False,
     )  # fmt: skip
     row.update(given)
     row["total_tokens"] = sum(

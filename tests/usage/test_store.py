@@ -20,6 +20,8 @@ CONTRACT_COLUMNS = [
     ("cached_input_tokens", "DOUBLE"), ("cache_write_tokens", "DOUBLE"),
     ("output_tokens", "DOUBLE"), ("total_tokens", "DOUBLE"), ("list_cost_usd", "DOUBLE"),
     ("billed_cost_usd", "DOUBLE"), ("cost_usd", "DOUBLE"),
+    # the row's terms, and what its list cost could not price exactly
+    ("batch", "BOOLEAN"), ("service_tier", "VARCHAR"), ("pricing_note", "VARCHAR"),
 ]  # fmt: skip
 
 

@@ -152,6 +152,7 @@ def run_workload(args) -> int:
                 "csv": text,
                 "differences": records(differences(typed, measured.workload)),
                 "not_in_workload": list(measured.missing),
+                "not_measured": measured.unmeasured,
             }
         )
         return EXIT_OK
@@ -159,4 +160,6 @@ def run_workload(args) -> int:
         print(text, end="")
     for name in measured.missing:
         print(f"note: class {name!r} is in the usage but not in the workload", file=sys.stderr)
+    for name, why in measured.unmeasured.items():
+        print(f"note: class {name!r} keeps its typed figures: {why}", file=sys.stderr)
     return EXIT_OK

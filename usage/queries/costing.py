@@ -7,12 +7,16 @@ How a row is costed (the math the SQL carries out):
 
 with the rates of the price-sheet version in force on the row's day (`price_days`: one row
 per provider, model and day, expanded from the sheets' effective dates, so that the lookup is
-an equality join). The rate set is the batch one when the row is batch, the long-context one
-when the row says so or when a single request's prompt (input + cached + cache-write tokens)
-exceeds the model's threshold, and both combined when both hold (batch scaled by the
-long-context factor, as `pricing.costing.rates_for` does). Missing cached or cache-write
-prices fall back to the input price, as in `pricing.costing`. A row whose model is not
-resolved, or has no price on its day, gets NULL, never 0.
+an equality join). The rate set is the batch one when the row is batch; else the row's
+service tier's (flex, priority) where the model prices it; else the time-of-day window the
+row's hour falls in (DeepSeek; `price_extras` holds tiers and windows); else the standard
+one. Each is taken at long context when the row says so or when a single request's prompt
+(input + cached + cache-write tokens) exceeds the model's threshold (batch and tiers scaled
+by the long-context factor, as `pricing.costing.rates_for` does). Missing cached or
+cache-write prices fall back to the input price, as in `pricing.costing`. A row whose model
+is not resolved, or has no price on its day, gets NULL, never 0. What the catalog cannot
+price (a tier it lacks, an unknown hour, audio, 1-hour cache writes, request fees) is
+priced at the standard rate and said in `pricing_note`.
 
 What was spent: the billed cost where the row has one; 0 for a token row on a provider's day
 that a cost export covers (its cost lines carry that day's spend); else the list cost.
@@ -32,50 +36,126 @@ RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
 RATE_COLUMNS = tuple(f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in RATE_KINDS)
 
 
+# Parts of the token columns that some models price apart (audio in input and output tokens,
+# 1-hour writes in cache writes): summed per period, flagged where the catalog has no price.
+APART_COLUMNS = ("audio_input_tokens", "audio_output_tokens", "cache_write_1h_tokens")
+STANDARD_TIER_SQL = (
+    "('', 'default', 'auto', 'standard', 'standard_only', 'on_demand', "
+    "'on-demand', 'batch')"
+)  # pricing.costing.STANDARD_TIERS
+# Providers whose requests carry a fee the catalog's sheets do not hold (genai-prices prices
+# Perplexity's per thousand requests; the sheets keep token prices only).
+REQUEST_FEE_PROVIDERS = ("perplexity",)
+
+
 def _long(prompt_condition: str) -> str:
-    return f"(p.lc_above IS NOT NULL AND (x.long_context OR {prompt_condition}))"
+    return f"(x.lc_above IS NOT NULL AND (x.long_context OR {prompt_condition}))"
 
 
 PER_ROW_PROMPT = (
     "(x.requests = 1 AND x.input_tokens + x.cached_input_tokens + x.cache_write_tokens"
-    " > p.lc_above)"
+    " > x.lc_above)"
 )
-ROLLUP_PROMPT = "(x.prompt_over >= p.lc_above)"
+ROLLUP_PROMPT = "(x.prompt_over >= x.lc_above)"
 
 
-def list_cost_sql(prompt_condition: str) -> str:
-    """The list cost of the row `x` at the price interval `p` (NULL when there is none)."""
-    long = _long(prompt_condition)
+def clock_sql(row: str, slots: str) -> str:
+    """Which of a model's time-of-day prices a row pays (`slots`: the model's 48 half hours,
+    see usage.price_tables.price_extra_rows): '0' the list price, '1', '2', ... a window,
+    '?' not known, priced at the list price and flagged; NULL for a model without windows.
+
+    A row's moment is known when it is one request (grain 'request', or no grain and
+    `requests` = 1: its timestamp); an hour bucket pays a window when both its half hours
+    are in it and the list price when neither is; a day or month bucket is not known.
+    """
+    slot = (f"CAST(EXTRACT(HOUR FROM {row}ts) * 2 + floor(EXTRACT(MINUTE FROM {row}ts) / 30)"
+            " AS INTEGER)")  # fmt: skip
+    first = f"substr({slots}, {slot} + 1, 1)"
+    second = f"substr({slots}, ({slot} + 1) % 48 + 1, 1)"
+    one = f"({row}grain = 'request' OR (COALESCE({row}grain, '') = '' AND {row}requests = 1))"
+    return (
+        f"CASE WHEN {slots} IS NULL THEN NULL WHEN {one} THEN {first} "
+        f"WHEN {row}grain = 'hour' AND {first} = {second} THEN {first} ELSE '?' END"
+    )
+
+
+def list_cost_sql(long: str = "x.is_long") -> str:
+    """The list cost of the row `x` (its rates of the day joined on: `x.std_in`, ...), on its
+    service tier `t` and time-of-day window `w` where it has them (NULL when unpriced);
+    `long` says whether the row pays long-context rates (`is_long`, see `_long`).
+
+    Which rate set: batch (scaled to long context when long), else the row's priced service
+    tier, else its time-of-day window, else long context or standard, as
+    `pricing.costing.rates_at` chooses."""
 
     def rate(kind: str) -> str:
         return (
-            f"CASE WHEN x.batch AND {long} THEN p.lcb_{kind} WHEN x.batch THEN p.bat_{kind} "
-            f"WHEN {long} THEN p.lc_{kind} ELSE p.std_{kind} END"
+            f"CASE WHEN x.batch AND {long} THEN x.lcb_{kind} WHEN x.batch THEN x.bat_{kind} "
+            f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
+            f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
+            f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
+            f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
+            f"WHEN {long} THEN x.lc_{kind} ELSE x.std_{kind} END"
         )
 
     terms = " + ".join(
         f"x.{col} * {rate(kind)}"
         for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
     )
-    return f"CASE WHEN p.std_in IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
+    return f"CASE WHEN x.std_in IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
+
+
+def pricing_note_sql() -> str:
+    """What a priced row's list cost leaves out, in words (NULL: priced exactly): a service
+    tier, an hour, audio tokens, 1-hour cache writes or a request fee the catalog has no
+    price for. Such rows are priced at the standard rate of what the catalog does have."""
+    tier = "lower(trim(COALESCE(x.service_tier, '')))"
+    fees = ", ".join(f"'{p}'" for p in REQUEST_FEE_PROVIDERS)
+    notes = [
+        f"CASE WHEN NOT x.batch AND {tier} NOT IN {STANDARD_TIER_SQL} AND t.kind IS NULL "
+        f"THEN 'priced as standard: no ' || {tier} || ' price in the catalog' END",
+        "CASE WHEN x.clock_code = '?' THEN 'priced at the list price: the hour is not known "
+        "and the model has time-of-day prices' END",
+        "CASE WHEN x.audio_input_tokens + x.audio_output_tokens > 0 THEN 'audio tokens "
+        "priced as text: no audio price in the catalog' END",
+        "CASE WHEN x.cache_write_1h_tokens > 0 THEN '1-hour cache writes priced at the "
+        "5-minute rate: no 1-hour price in the catalog' END",
+        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 THEN 'request fees not "
+        "counted: no per-request price in the catalog' END",
+    ]
+    joined = f"NULLIF(concat_ws('; ', {', '.join(notes)}), '')"
+    return f"CASE WHEN x.std_in IS NULL THEN NULL ELSE {joined} END"
 
 
 COST_LINE_FORMATS = ("openai_costs", "anthropic_cost")
 
 
+def _extra(alias: str, kind: str) -> str:
+    """Join the row `x` to its model's extra prices of one kind in the sheet version of its
+    day (equality joins only: a range join here costs more than the rest of the query)."""
+    return (
+        f"LEFT JOIN price_extras {alias} ON {alias}.kind = {kind} "
+        f"AND {alias}.provider = x.provider AND {alias}.model = x.model "
+        f"AND {alias}.valid_from = x.price_from"
+    )
+
+
 def resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
     """CTEs `name_prices` (each exported name's catalog model and its prices by day),
-    `priced` (catalog ids and list cost at the day's price; one equality join per row) and
-    `costed` (what was spent).
+    `matched` (catalog ids, rates and time-of-day window; one equality join per row),
+    `priced` (list cost and what it leaves out) and `costed` (what was spent).
 
-    `source` has a `day` column. A cost line (a row of a cost export: money, no tokens) has
-    no list cost. What was spent (`cost_usd`) is the billed cost where the row has one;
-    else, when a cost export covers the row's provider and day, 0, because those cost lines
-    carry that day's spend (counting both would count it twice); else the list cost.
+    `source` has a `day` column; a per-period source (`precovered`) also says which rows a
+    cost export covers and each sum's window (`clock`). A cost line (a row of a cost export:
+    money, no tokens) has no list cost. What was spent (`cost_usd`) is the billed cost where
+    the row has one; else, when a cost export covers the row's provider and day, 0, because
+    those cost lines carry that day's spend (counting both would count it twice); else the
+    list cost.
     """
     cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
     if precovered:  # the source says which rows a cost export covers (usage_periods)
         billing, covered, join = "", "x.covered", ""
+        clock, clock_join = "x.clock", ""
     else:
         billing = f"""
 billing_days AS (
@@ -86,22 +166,41 @@ billing_days AS (
 ),"""  # read from the source, so that `priced` is used once and streams
         covered = "b.provider IS NOT NULL"
         join = "LEFT JOIN billing_days b ON b.provider = x.provider AND b.day = x.day"
+        clock = clock_sql("x.", "ck.slots")
+        clock_join = (
+            "LEFT JOIN price_extras ck ON ck.kind = 'clock' AND ck.provider = p.provider "
+            "AND ck.model = p.model AND ck.valid_from = p.valid_from"
+        )
+    tier = "lower(trim(x.service_tier))"
     return f"""
 name_prices AS (
     SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
-           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}
+           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}, p.valid_from
     FROM model_map m
     JOIN price_days p ON p.provider = m.provider AND p.model = m.model
 ),
-priced AS (
-    SELECT x.*, p.provider, p.model,
-           CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
-                ELSE {list_cost_sql(prompt_condition)} END AS list_cost_usd,
-           p.std_in IS NOT NULL OR x.source_format IN ({cost_lines}) AS has_price,
-           x.source_format IN ({cost_lines}) AS is_cost_line
+matched AS (
+    SELECT x.*, p.provider, p.model, p.lc_above, {", ".join(f"p.{c}" for c in RATE_COLUMNS)},
+           p.valid_from AS price_from, {clock} AS clock_code
     FROM {source} x
     LEFT JOIN name_prices p
       ON p.raw_model = x.raw_model AND p.provider_hint = x.provider_hint AND p.day = x.day
+    {clock_join}
+),
+judged AS (
+    SELECT x.*, {_long(prompt_condition)} AS is_long FROM matched x
+),
+priced AS (
+    SELECT x.*,
+           CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
+                ELSE {list_cost_sql()} END AS list_cost_usd,
+           x.std_in IS NOT NULL OR x.source_format IN ({cost_lines}) AS has_price,
+           x.source_format IN ({cost_lines}) AS is_cost_line,
+           CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
+                ELSE {pricing_note_sql()} END AS pricing_note
+    FROM judged x
+    {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
+    {_extra("w", "'window' || x.clock_code")}
 ),{billing}
 costed AS (
     SELECT x.*,
@@ -167,7 +266,7 @@ SELECT
     x.requests, x.input_tokens, x.cached_input_tokens, x.cache_write_tokens, x.output_tokens,
     x.input_tokens + x.cached_input_tokens + x.cache_write_tokens + x.output_tokens
         AS total_tokens,
-    x.list_cost_usd, x.billed_cost_usd, x.cost_usd
+    x.list_cost_usd, x.billed_cost_usd, x.cost_usd, x.batch, x.service_tier, x.pricing_note
 FROM costed x
 LEFT JOIN attributed a ON a.attr_id = x.attr_id
 """

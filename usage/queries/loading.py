@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from usage.queries.costing import (
+    APART_COLUMNS,
     ATTRIBUTE_COLUMNS,
     COST_LINE_FORMATS,
     RATE_COLUMNS,
     TOKEN_COLUMNS,
     attr_id_sql,
+    clock_sql,
 )
 from usage.rows import KEYLESS_KEY_COLUMNS
 
@@ -53,24 +55,33 @@ def periods_select_sql(thresholds: Iterable[int], where: str = "") -> str:
     A price period is a stretch of days within one month with no price-sheet change (table
     `periods`), so one price applies to the whole sum and `month` stays exact; a day outside
     the priced range is its own period. `covered` marks token rows on a provider's day that
-    a cost export covers (see `resolved_and_priced`).
+    a cost export covers (see `resolved_and_priced`). The service tier and the time-of-day
+    window a row is priced at (`clock`, from the hour of the row) are kept per sum.
     """
     group = ", ".join(f"u.{c}" for c in PERIOD_GROUP)
     sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
+    apart = ", ".join(f"sum(u.{c}) AS {c}" for c in APART_COLUMNS)
     prompt_over = prompt_over_sql(thresholds, prefix="u.")
     day = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
     covered = "bd.provider IS NOT NULL"
+    clock = clock_sql("u.", "ck.slots")
     return f"""
 WITH billing_days AS ({billing_days_sql()})
 SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
        u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
-       count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd
+       count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd,
+       u.service_tier, {clock} AS clock, {apart}
 FROM usage_rows u
 LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
 LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
 LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
+LEFT JOIN price_days pd ON pd.provider = m.provider AND pd.model = m.model
+ AND pd.day = CAST(u.ts AS DATE)
+LEFT JOIN price_extras ck ON ck.kind = 'clock' AND ck.provider = m.provider
+ AND ck.model = m.model AND ck.valid_from = pd.valid_from
 {where}
-GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered}
+GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered},
+         u.service_tier, {clock}
 """
 
 
@@ -167,12 +178,13 @@ GROUP BY attr_id
 
 def price_days_sql() -> str:
     """One row per catalog model and day from the first sheet to `?` (the horizon): the
-    rates in force that day, or NULL rates on days the model has no price (before its
+    rates in force that day and the date of the sheet version they come from (what
+    `price_extras` are joined on), or NULLs on days the model has no price (before its
     first sheet, or after a sheet dropped it)."""
     rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
     return f"""
 INSERT INTO price_days
-SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}
+SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}, p.valid_from
 FROM (SELECT DISTINCT provider, model FROM price_intervals) k
 CROSS JOIN (SELECT unnest(generate_series(
           (SELECT min(valid_from) FROM price_intervals), CAST(? AS DATE), INTERVAL 1 DAY))

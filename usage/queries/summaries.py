@@ -98,7 +98,8 @@ grouped AS (
         sum(x.billed_cost_usd) AS billed_cost_usd,
         sum(CASE WHEN x.billed_scope THEN x.list_cost_usd END) AS billed_list_usd,
         sum(x.cost_usd) AS cost_usd,
-        sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows
+        sum(CASE WHEN x.has_price THEN 0 ELSE x.row_count END) AS unpriced_rows,
+        sum(CASE WHEN x.pricing_note IS NULL THEN 0 ELSE x.row_count END) AS approximate_rows
     FROM rows_out x
     GROUP BY {", ".join(str(i + 1) for i in range(len(raw)))}
 )
@@ -115,7 +116,8 @@ SELECT {", ".join(shown)},
     sum(g.billed_cost_usd) AS billed_cost_usd,
     sum(g.billed_cost_usd) - sum(g.billed_list_usd) AS variance_usd,
     sum(g.cost_usd) AS cost_usd,
-    sum(g.unpriced_rows) AS unpriced_rows
+    sum(g.unpriced_rows) AS unpriced_rows,
+    sum(g.approximate_rows) AS approximate_rows
 FROM grouped g
 GROUP BY {", ".join(str(i + 1) for i in range(len(by)))}
 ORDER BY {", ".join(str(i + 1) for i in range(len(by)))}
