@@ -22,25 +22,32 @@ import shutil
 import stat
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
 from usage import migrations, queries, schema
+from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
+    ImportRecord,
+    ImportResult,
+    file_hash,
+    list_imports,
+    previous_import,
+    recount_all,
+    remove_import,
+    store_rows,
+)
 from usage.price_tables import (
     ensure_prices,
     rebuild_periods,
     refill_from_stored,
     refresh_model_map,
-    thresholds,
 )
-from usage.rows import COLUMN_NAMES, Parsed
+from usage.queries.ledger import usage_rows_view_sql
 from usage.schema import LAYOUT, LAYOUT_KEY, meta, one, set_meta, transaction
 
 DEFAULT_DB_ENV = "PLANNER_USAGE_DB"
@@ -165,9 +172,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         schema.create(con)
         set_meta(con, LAYOUT_KEY, str(LAYOUT))
-        view = queries.costed_usage_sql()
-        version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces it
-        if meta(con, "view_version") != version:
+        rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
+        version = hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
+        if meta(con, "view_version") != version:  # a new query replaces them
+            con.execute(f"CREATE OR REPLACE VIEW usage_rows AS {rows_view}")
             con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
             set_meta(con, "view_version", version)
     except duckdb.Error as exc:
@@ -184,7 +192,7 @@ def _carry_forward(con: duckdb.DuckDBPyConnection, target: Path | None, found: i
     """Back the file up, then run the migrations from `found` in one transaction."""
     backup = _backup(con, target, found) if target else None
     try:
-        migrations.migrate(con, found, refill_from_stored)
+        migrations.migrate(con, found, _refill)
     except Exception as exc:
         kept = f"; a copy from before is at {backup}" if backup else ""
         raise StoreError(
@@ -196,6 +204,12 @@ def _carry_forward(con: duckdb.DuckDBPyConnection, target: Path | None, found: i
     if backup:
         log.warning("%s: carried forward from layout v%d to v%d; the store as it was is kept "
                     "at %s", target, found, LAYOUT, backup)  # fmt: skip
+
+
+def _refill(con: duckdb.DuckDBPyConnection) -> None:
+    """After the migration steps: which rows count, then the derived tables."""
+    recount_all(con)
+    refill_from_stored(con)
 
 
 def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
@@ -230,112 +244,6 @@ def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
     return backup
 
 
-# -- imports ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    import_id: int
-    file_name: str
-    source_format: str
-    rows_in_file: int
-    rows_added: int
-    already_imported: bool = False
-    notes: tuple[tuple[str, int, float], ...] = ()  # rows read but not stored: label, n, USD
-
-    @property
-    def duplicates(self) -> int:
-        return self.rows_in_file - self.rows_added
-
-
-def file_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str,
-               digest: str, source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
-    """Store a parsed file in one transaction; rows whose natural key is already stored (an
-    overlapping export) or repeated in the file are not added again. A file imported before
-    (same hash) adds nothing and says so."""
-    ensure_prices(con, catalog)
-    notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
-    before = one(con, "SELECT import_id, rows_in_file FROM imports WHERE file_hash = ?", [digest])
-    if before is not None:
-        return ImportResult(before[0], file_name, source_format, len(parsed), 0, True, notes)
-    staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
-    columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
-    with transaction(con):
-        import_id = one(con, "SELECT nextval('import_ids')")[0]
-        con.register("staged_rows", staged)
-        try:
-            overlap = one(
-                con,
-                "SELECT count(*) FROM usage_rows WHERE source_format = ? AND ts BETWEEN "
-                "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)",
-                [source_format],
-            )[0]
-            sql = queries.insert_new_rows_sql(columns, overlap=overlap > 0)
-            con.execute(sql, [import_id, source_format])
-        finally:
-            con.unregister("staged_rows")
-        added = one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
-        con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [import_id, file_name, digest, source_format, len(parsed), added, _now()],
-        )
-        con.execute(queries.attributes_insert_sql(), [import_id])
-        refresh_model_map(con, catalog)
-        if source_format in queries.COST_LINE_FORMATS:  # it covers days of stored rows
-            rebuild_periods(con)
-        else:
-            con.execute(
-                queries.rollup_insert_sql(thresholds(con), "WHERE u.import_id = ?"),
-                [import_id],
-            )
-    return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    import_id: int
-    file_name: str
-    file_hash: str
-    source_format: str
-    rows_in_file: int
-    rows_added: int
-    imported_at: datetime
-
-
-def previous_import(con: duckdb.DuckDBPyConnection, digest: str) -> ImportRecord | None:
-    """The import of a file with these exact bytes (SHA-256), if any."""
-    return next((r for r in list_imports(con) if r.file_hash == digest), None)
-
-
-def list_imports(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
-    rows = con.execute(
-        "SELECT import_id, file_name, file_hash, source_format, rows_in_file, rows_added, "
-        "imported_at FROM imports ORDER BY import_id"
-    ).fetchall()
-    return [ImportRecord(*row) for row in rows]
-
-
-def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
-    """Delete an import and every row it added; False when there is no such import."""
-    with transaction(con):
-        found = one(con, "SELECT source_format FROM imports WHERE import_id = ?", [import_id])
-        if found is None:
-            return False
-        for table in ("usage_rows", "usage_periods", "imports"):
-            con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
-        if found[0] in queries.COST_LINE_FORMATS:  # the days it covered are uncovered now
-            rebuild_periods(con)
-    return True
-
-
 # -- rules and aliases -----------------------------------------------------------------------
 
 
@@ -363,8 +271,9 @@ def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[st
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
         refresh_model_map(con, catalog)
-        rebuild_periods(con)  # which provider a cost export covers may have changed
+        recount_all(con)  # who bills a row, so which source counts, may have changed
+        rebuild_periods(con)
 
 
 def has_imports(con: duckdb.DuckDBPyConnection) -> bool:
-    return one(con, "SELECT count(*) FROM imports")[0] > 0
+    return one(con, "SELECT count(*) FROM imports WHERE state = 'active'")[0] > 0

@@ -1,0 +1,201 @@
+"""Imports into the usage store: every version of every row kept, each usage counted once.
+
+An import appends its rows to `usage_ledger` (one transaction: all of a file's rows or
+none) and nothing is ever deleted: a re-download with changed figures for a key is a newer
+version of it (the newest import wins), removing an import marks it removed (the version
+it replaced wins again), and of one usage seen by several sources only the one of highest
+precedence counts (`usage.queries.ledger` says the rules; `FORMAT_SOURCES` what each format
+is when its parser does not say). The statuses and the period sums are recomputed for the
+days an import or a removal touches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pricing.catalog import Catalog
+from usage import queries
+from usage.price_tables import ensure_prices, refresh_model_map, thresholds
+from usage.queries.ledger import status_update_sql, versions_compared_sql
+from usage.rows import COLUMN_NAMES, Parsed
+from usage.schema import one, transaction
+
+# What each format's rows are when its parser leaves source_kind or grain empty: the
+# source kind, and the grain (None: "hour" when any row of the file starts within a day,
+# else "day"; a usage API's buckets are as wide as the request asked).
+FORMAT_SOURCES: dict[str, tuple[str, str | None]] = {
+    "openai_costs": ("cost_line", "day"),
+    "anthropic_cost": ("cost_line", "day"),
+    "openai_usage": ("usage_export", None),
+    "anthropic_usage": ("usage_export", None),
+    "focus": ("billing", None),
+    "litellm_spendlogs": ("gateway_log", "request"),
+    "litellm_daily": ("gateway_log", "day"),
+    "openrouter": ("gateway_log", "day"),
+    "generic": ("gateway_log", "request"),
+}
+UNKNOWN_FORMAT = ("usage_export", None)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int
+    file_name: str
+    source_format: str
+    rows_in_file: int
+    rows_added: int  # keys the store did not hold
+    already_imported: bool = False
+    notes: tuple[tuple[str, int, float], ...] = ()  # rows read but not stored: label, n, USD
+    rows_restated: int = 0  # keys held with other figures: this import's version counts now
+    rows_unchanged: int = 0  # keys held with the same figures
+    restated_billed_usd: float = 0.0  # billed cost of the restated rows: new - old
+    restated_tokens: float = 0.0  # tokens of the restated rows: new - old
+    restated_imports: tuple[int, ...] = ()  # the imports whose rows it restated
+
+    @property
+    def duplicates(self) -> int:
+        """Rows that added no new key: unchanged, restated, or repeated within the file."""
+        return self.rows_in_file - self.rows_added
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_of(fmt: str, staged: pa.Table) -> tuple[str, str]:
+    """The source kind and grain of a format's rows where its parser left them empty."""
+    kind, grain = FORMAT_SOURCES.get(fmt, UNKNOWN_FORMAT)
+    if grain is None:
+        ts = staged.column("ts")
+        midnight = pc.all(pc.equal(pc.floor_temporal(ts, unit="day"), ts)).as_py()
+        grain = "day" if midnight or not len(ts) else "hour"
+    return kind, grain
+
+
+def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str,
+               digest: str, source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
+    """Store a parsed file in one transaction as the newest version of every key it holds
+    (repeats of a key within the file are dropped). A file imported before (same hash, not
+    removed) adds nothing and says so."""
+    ensure_prices(con, catalog)
+    notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
+    before = previous_import(con, digest)
+    if before is not None:
+        return ImportResult(before.import_id, file_name, source_format, len(parsed), 0, True,
+                            notes)  # fmt: skip
+    staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
+    kind, grain = source_of(source_format, staged)
+    columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
+    with transaction(con):
+        import_id = one(con, "SELECT nextval('import_ids')")[0]
+        con.register("staged_rows", staged)
+        try:
+            con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format, kind,
+                                                               grain])  # fmt: skip
+        finally:
+            con.unregister("staged_rows")
+        first, last = one(con, "SELECT min(ts), max(ts) FROM usage_ledger WHERE import_id = ?",
+                          [import_id])  # fmt: skip
+        added, unchanged, restated, billed, tokens, replaced = one(
+            con, versions_compared_sql(), [first, last, import_id]
+        )
+        replaced_ids = tuple(sorted(int(i) for i in replaced.split(","))) if replaced else ()
+        con.execute(
+            "INSERT INTO imports (import_id, file_name, file_hash, source_format, rows_in_file, "
+            "rows_added, imported_at, rows_restated, rows_unchanged, restated_billed_usd, "
+            "restated_tokens, restated_imports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, file_name, digest, source_format, len(parsed), added or 0, _now(),
+             restated or 0, unchanged or 0, billed, tokens,
+             ",".join(map(str, replaced_ids)) or None],
+        )  # fmt: skip
+        con.execute(queries.attributes_insert_sql(), [import_id])
+        refresh_model_map(con, catalog)
+        if first is not None:
+            recount_days(con, first.date(), last.date())
+    return ImportResult(import_id, file_name, source_format, len(parsed), added or 0, False,
+                        notes, restated or 0, unchanged or 0, billed, tokens,
+                        replaced_ids)  # fmt: skip
+
+
+def recount_days(con: duckdb.DuckDBPyConnection, first: date, last: date) -> None:
+    """Which rows count on the days from `first` to `last` (both included), and their
+    period sums: every whole price period that holds one of those days is summed again."""
+    con.execute(status_update_sql(ranged=True), [first, last])
+    start = one(con, "SELECT period_start FROM periods WHERE day = ?", [first])
+    start = start[0] if start else first
+    con.execute("DELETE FROM usage_periods WHERE day BETWEEN ? AND ?", [start, last])
+    period = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
+    con.execute(
+        queries.rollup_insert_sql(thresholds(con), f"WHERE {period} BETWEEN ? AND ?"),
+        [start, last],
+    )
+
+
+def recount_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Which rows count, over the whole ledger (after a migration or a new model mapping:
+    who bills a row may have changed). The period sums are the caller's to rebuild."""
+    con.execute(status_update_sql(ranged=False))
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    import_id: int
+    file_name: str
+    file_hash: str
+    source_format: str
+    rows_in_file: int
+    rows_added: int
+    imported_at: datetime
+    state: str = "active"  # or "removed"
+    rows_restated: int = 0
+    rows_unchanged: int = 0
+    restated_billed_usd: float = 0.0
+    restated_tokens: float = 0.0
+    restated_imports: str | None = None  # ids, comma-separated
+    removed_at: datetime | None = None
+
+
+def previous_import(con: duckdb.DuckDBPyConnection, digest: str) -> ImportRecord | None:
+    """The import in force of a file with these exact bytes (SHA-256), if any."""
+    return next(
+        (r for r in list_imports(con) if r.file_hash == digest and r.state == "active"), None
+    )
+
+
+def list_imports(con: duckdb.DuckDBPyConnection, *,
+                 removed: bool = True) -> list[ImportRecord]:  # fmt: skip
+    """Every import in order (with `removed=False` only those in force)."""
+    where = "" if removed else "WHERE state = 'active'"
+    rows = con.execute(
+        "SELECT import_id, file_name, file_hash, source_format, rows_in_file, rows_added, "
+        "imported_at, state, rows_restated, rows_unchanged, restated_billed_usd, "
+        f"restated_tokens, restated_imports, removed_at FROM imports {where} ORDER BY import_id"
+    ).fetchall()
+    return [ImportRecord(*row) for row in rows]
+
+
+def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
+    """Take an import out of force: its rows stay in the ledger (the history) but no longer
+    count, and the versions it replaced count again. False when there is no such import in
+    force."""
+    with transaction(con):
+        found = one(con, "SELECT state FROM imports WHERE import_id = ?", [import_id])
+        if found is None or found[0] != "active":
+            return False
+        con.execute("UPDATE imports SET state = 'removed', removed_at = ? WHERE import_id = ?",
+                    [_now(), import_id])  # fmt: skip
+        span = one(con, "SELECT min(ts), max(ts) FROM usage_ledger WHERE import_id = ?",
+                   [import_id])  # fmt: skip
+        if span[0] is not None:
+            recount_days(con, span[0].date(), span[1].date())
+    return True
