@@ -28,7 +28,7 @@ KIND_RANK = {"billing": 4, "cost_line": 3, "usage_export": 2, "gateway_log": 1}
 GRAIN_RANK = {"request": 0, "minute": 1, "hour": 2, "day": 3, "month": 4}
 COUNTING = ("counts", "counts_tokens")  # the statuses the reports read
 STATUSES = (*COUNTING, "outranked", "per_tag", "superseded", "removed")
-SELF_BILLED = ("openrouter",)  # formats whose rows are billed by the gateway itself
+SELF_BILLED = "openrouter"  # formats named so are billed by OpenRouter itself
 
 # Every column a row of `usage_rows` has, in the order of the table before layout 6.
 ROW_COLUMNS = ("row_id", "import_id", "source_format", "natural_key", "attr_id",
@@ -43,9 +43,8 @@ def _rank(column: str, ranks: dict[str, int], default: int) -> str:
 
 def payer_sql(row: str = "l", model_map: str = "m") -> str:
     """Who bills a row's usage: its catalog provider, else the export's provider hint."""
-    self_billed = ", ".join(f"'{f}'" for f in SELF_BILLED)
     return (
-        f"CASE WHEN {row}.source_format IN ({self_billed}) THEN {row}.source_format "
+        f"CASE WHEN {row}.source_format LIKE '{SELF_BILLED}%' THEN '{SELF_BILLED}' "
         f"ELSE COALESCE({model_map}.provider, NULLIF({row}.provider_hint, ''), '') END"
     )
 
