@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from usage import queries, store
+from usage import queries
 
 DAY = 1_790_812_800  # 2026-10-01 00:00 UTC
 HOUR = 3_600

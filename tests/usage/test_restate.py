@@ -39,7 +39,8 @@ def test_a_restated_cost_export_day_counts_at_its_new_figure(catalog, tmp_path):
     assert new.restated_imports == (old.import_id,)
     assert spend(con) == 7.00  # $2.00 for the restated day, $5.00 for the next one
     by_day = con.execute(
-        "SELECT day, sum(cost_usd) FROM costed_usage GROUP BY 1 ORDER BY 1").fetchall()
+        "SELECT day, sum(cost_usd) FROM costed_usage GROUP BY 1 ORDER BY 1"
+    ).fetchall()
     assert [round(usd, 2) for _, usd in by_day] == [2.00, 5.00]
 
 
