@@ -1,5 +1,5 @@
-"""Filling the store: `import` exports, list or remove `imports`, replace the attribution
-`rules` and the `models` mapping."""
+"""Filling the store: `import` exports, list or remove `imports`, `reconcile` the sources
+of one usage, replace the attribution `rules` and the `models` mapping."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from foundation.formatting import money_cents
 from pricing.cli import add_prices_arg, load_catalog
 from usage import formats, store
 from usage.attribution import apply_rules, load_rules
-from usage.commands.common import command, emit, open_store
+from usage.commands.common import command, emit, open_store, table
 from usage.importer import ImportRejected, import_file
+from usage.reconcile import PERIODS, reconcile
 from usage.resolve import load_model_mapping
 
 MAX_IMPORT_ID = 2**63 - 1
@@ -38,6 +39,12 @@ def register(sub) -> None:
         metavar="ID",
         help="remove this import and its rows",
     )
+    rec = command(sub, "reconcile", "Each source of a usage side by side, and what counts.",
+                  run_reconcile, prices=True)  # fmt: skip
+    rec.add_argument("--by", choices=PERIODS, default="day", help="per day or per month")
+    rec.add_argument("--from", dest="start", type=opt.day, metavar="DATE", help="first day")
+    rec.add_argument("--to", dest="end", type=opt.day, metavar="DATE", help="inclusive")
+    rec.add_argument("--provider", metavar="NAME", help="only this provider (as shown)")
     rules = command(sub, "rules", "Replace the attribution rules.", run_rules, as_json=False)
     rules.add_argument(
         "file",
@@ -130,6 +137,29 @@ def run_imports(args) -> int:
         for r in records
     ]
     emit(rows, names, args)
+    return EXIT_OK
+
+
+def run_reconcile(args) -> int:
+    catalog = load_catalog(args)
+    with open_store(args) as con:
+        store.ensure_prices(con, catalog)
+        found = reconcile(con, args.by, args.start, args.end, args.provider)
+    if args.json:
+        print_json({"sources": [line.as_dict() for line in found.lines],
+                    "totals": [total.as_dict() for total in found.totals]})  # fmt: skip
+        return EXIT_OK
+    names = ["provider", args.by, "source", "kind", "grain", "counts", "requests", "tokens",
+             "cost_usd", "tokens_vs_counted", "cost_vs_counted_usd"]  # fmt: skip
+    rows = [(x.provider, x.period, x.source_format, x.source_kind, x.grain, x.role,
+             x.requests, x.tokens, x.cost_usd, x.tokens_difference, x.cost_difference_usd)
+            for x in found.lines]  # fmt: skip
+    print(table(rows, names))
+    print()
+    names = ["provider", args.by, "tokens", "spend_usd", "billed_usd", "list_of_billed_usd",
+             "variance_usd"]  # fmt: skip
+    print(table([(t.provider, t.period, t.tokens, t.spend_usd, t.billed_usd,
+                  t.billed_list_usd, t.variance_usd) for t in found.totals], names))  # fmt: skip
     return EXIT_OK
 
 
