@@ -90,3 +90,40 @@ def test_reconcile_on_the_command_line(three_sources, capsys):
     assert "kept for comparison" in text and "variance_usd" in text and "-0.10" in text
     assert main(["reconcile", "--db", str(three_sources), "--provider", "nobody"]) == 0
     assert "(nothing)" in capsys.readouterr().out
+
+
+def test_the_page_tables_name_every_source_and_what_counts(three_sources):
+    from app.reconcile_view import tables
+
+    con = store.connect(three_sources)
+    sources, totals = tables(reconcile(con, "month"))
+    con.close()
+    assert list(sources.columns) == ["provider", "period", "source", "kind", "grain", "counts",
+                                     "requests", "tokens", "cost_usd", "tokens_vs_counted",
+                                     "cost_vs_counted_usd"]  # fmt: skip
+    assert sorted(sources["source"]) == ["generic", "openai_costs", "openai_usage"]
+    assert totals["variance_usd"].round(4).tolist() == [round(3.41 - 3.5035, 4)]
+
+
+def test_the_actual_spend_page_ends_with_the_reconciliation():
+    """On the illustrative example (the session's private store, see tests/conftest.py)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from app import reconcile_view
+    from app import state as S
+
+    root = Path(__file__).resolve().parents[2]
+    at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=90)
+    at.run()
+    at = at.switch_page("app_pages/actual_spend.py").run()
+    assert not at.exception
+    assert reconcile_view.HEADING in [h.value for h in at.subheader]
+    per = at.selectbox(key=S.RECONCILE_BY)
+    assert per.value == "month"
+    frames = at.dataframe
+    assert "kept for comparison" not in str(frames[-1].value)  # the example's sources differ
+    assert set(frames[-1].value["counts"]) == {"counts"}
+    per.set_value("day").run()
+    assert not at.exception and len(at.dataframe[-1].value) > len(frames[-1].value)
