@@ -167,14 +167,12 @@ class ImportRecord:
 
 def previous_import(con: duckdb.DuckDBPyConnection, digest: str) -> ImportRecord | None:
     """The import in force of a file with these exact bytes (SHA-256), if any."""
-    return next(
-        (r for r in list_imports(con) if r.file_hash == digest and r.state == "active"), None
-    )
+    return next((r for r in list_imports(con) if r.file_hash == digest), None)
 
 
 def list_imports(con: duckdb.DuckDBPyConnection, *,
-                 removed: bool = True) -> list[ImportRecord]:  # fmt: skip
-    """Every import in order (with `removed=False` only those in force)."""
+                 removed: bool = False) -> list[ImportRecord]:  # fmt: skip
+    """The imports in force, in order (with `removed=True` the removed ones too)."""
     where = "" if removed else "WHERE state = 'active'"
     rows = con.execute(
         "SELECT import_id, file_name, file_hash, source_format, rows_in_file, rows_added, "

@@ -17,6 +17,7 @@ import duckdb
 
 from usage.queries.costing import PER_ROW_PROMPT, resolved_and_priced
 from usage.queries.ledger import payer_sql
+from usage.queries.summaries import UNRESOLVED
 
 ROLES = {
     "counts": "counts",
@@ -112,6 +113,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, by: str = "day", start: date | Non
     totals: dict[tuple[str, str], dict] = {}
     for (payer, period, fmt, kind, grain, status, rows, requests, tokens, says, billed,
          _listed, unpriced, billed_list) in found.fetchall():  # fmt: skip
+        payer = payer or UNRESOLVED  # no catalog model and no provider in the export
         if provider is not None and payer != provider:
             continue
         g = groups.setdefault((payer, period, fmt), {

@@ -49,14 +49,14 @@ def test_the_history_keeps_both_and_removal_restores_what_was_replaced(catalog, 
     old = import_file(con, costs_file(tmp_path / "a.json", {(DAY, INPUT): 3.50}), catalog)
     new = import_file(con, costs_file(tmp_path / "b.json", {(DAY, INPUT): 2.00}), catalog)
     assert spend(con) == 2.00
-    history = store.list_imports(con)
+    history = store.list_imports(con, removed=True)
     assert [(r.import_id, r.state, r.rows_restated) for r in history] == [
         (old.import_id, "active", 0), (new.import_id, "active", 1)]  # fmt: skip
     assert history[1].restated_imports == str(old.import_id)
     assert store.remove_import(con, new.import_id)
     assert spend(con) == 3.50
-    assert [r.state for r in store.list_imports(con)] == ["active", "removed"]
-    assert [r.import_id for r in store.list_imports(con, removed=False)] == [old.import_id]
+    assert [r.state for r in store.list_imports(con, removed=True)] == ["active", "removed"]
+    assert [r.import_id for r in store.list_imports(con)] == [old.import_id]
     # the removed import's rows stay in the ledger, counted by nothing
     kept = con.execute("SELECT status FROM usage_ledger WHERE import_id = ?", [new.import_id])
     assert kept.fetchall() == [("removed",)]
@@ -122,3 +122,27 @@ def test_hourly_buckets_restated_one_by_one(catalog, tmp_path):
     result = import_file(con, usage_file(tmp_path / "h2.json", later, HOUR), catalog)
     assert (result.rows_added, result.rows_restated, result.rows_unchanged) == (1, 1, 1)
     assert tokens(con) == 110 + 220 + 330
+
+
+def test_the_command_line_says_what_an_import_restated_and_keeps_the_history(tmp_path,
+                                                                             capsys):  # fmt: skip
+    import json
+
+    from usage.cli import main
+
+    db = str(tmp_path / "usage.duckdb")
+    first = costs_file(tmp_path / "a.json", {(DAY, INPUT): 3.50, (DAY, OUTPUT): 1.00})
+    again = costs_file(tmp_path / "b.json", {(DAY, INPUT): 2.00, (DAY, OUTPUT): 1.00})
+    assert main(["import", "--db", db, str(first), str(again)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("2 rows added, 0 unchanged")
+    assert out[1].endswith("0 rows added, 1 unchanged, 1 restated (of #1: billed -$1.50, "
+                           "+0 tokens)")  # fmt: skip
+    assert main(["imports", "--db", db, "--remove", "2"]) == 0
+    capsys.readouterr()
+    assert main(["imports", "--db", db, "--json"]) == 0
+    assert [i["import_id"] for i in json.loads(capsys.readouterr().out)] == [1]
+    assert main(["imports", "--db", db, "--json", "--all"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(i["import_id"], i["state"], i["restated_imports"]) for i in listed] == [
+        (1, "active", ""), (2, "removed", "1")]  # fmt: skip

@@ -37,8 +37,10 @@ def register(sub) -> None:
         "--remove",
         type=opt.int_in(1, MAX_IMPORT_ID),
         metavar="ID",
-        help="remove this import and its rows",
+        help="take this import out of force (its rows stay as history)",
     )
+    imports.add_argument("--all", action="store_true",
+                         help="list removed imports too (the history)")  # fmt: skip
     rec = command(sub, "reconcile", "Each source of a usage side by side, and what counts.",
                   run_reconcile, prices=True)  # fmt: skip
     rec.add_argument("--by", choices=PERIODS, default="day", help="per day or per month")
@@ -90,6 +92,11 @@ def _import_json(result: store.ImportResult) -> dict[str, Any]:
         "rows_in_file": result.rows_in_file,
         "rows_added": result.rows_added,
         "duplicates": result.duplicates,
+        "rows_restated": result.rows_restated,
+        "rows_unchanged": result.rows_unchanged,
+        "restated_billed_usd": result.restated_billed_usd,
+        "restated_tokens": result.restated_tokens,
+        "restated_imports": list(result.restated_imports),
         "already_imported": result.already_imported,
         "not_stored": [{"what": w, "rows": n, "usd": usd} for w, n, usd in result.notes],
     }
@@ -100,27 +107,44 @@ def _import_line(result: store.ImportResult) -> str:
         return f"{result.file_name}: already imported as #{result.import_id}; nothing added"
     line = (
         f"{result.file_name}: import #{result.import_id} ({result.source_format}), "
-        f"{result.rows_added:,} rows added, {result.duplicates:,} already stored"
+        f"{result.rows_added:,} rows added, {result.rows_unchanged:,} unchanged"
     )
+    if result.rows_restated:
+        replaced = ", ".join(f"#{i}" for i in result.restated_imports)
+        line += (
+            f", {result.rows_restated:,} restated (of {replaced}: billed "
+            f"{_signed(result.restated_billed_usd)}, {result.restated_tokens:+,.0f} tokens)"
+        )
+    repeated = result.duplicates - result.rows_unchanged - result.rows_restated
+    if repeated:
+        line += f", {repeated:,} repeated within the file"
     for what, n, usd in result.notes:
         line += f"; not stored: {n:,} {what} ({money_cents(usd)})"
     return line
+
+
+def _signed(usd: float) -> str:
+    return ("-" if usd < 0 else "+") + money_cents(abs(usd))
 
 
 def run_imports(args) -> int:
     with open_store(args) as con:
         if args.remove is not None:
             if not store.remove_import(con, args.remove):
-                raise InputError("--remove", f"there is no import #{args.remove}")
-            print(f"removed import #{args.remove} and its rows")
+                raise InputError("--remove", f"there is no import #{args.remove} in force")
+            print(f"removed import #{args.remove}: its rows no longer count (kept as "
+                  "history), and what it restated counts again")  # fmt: skip
             return EXIT_OK
-        records = store.list_imports(con)
+        records = store.list_imports(con, removed=args.all)
     names = [
         "import_id",
         "file_name",
         "source_format",
         "rows_in_file",
         "rows_added",
+        "rows_restated",
+        "restated_imports",
+        "state",
         "imported_at",
         "file_hash",
     ]
@@ -131,6 +155,9 @@ def run_imports(args) -> int:
             r.source_format,
             r.rows_in_file,
             r.rows_added,
+            r.rows_restated,
+            r.restated_imports or "",
+            r.state,
             r.imported_at.isoformat(sep=" "),
             r.file_hash[:12],
         )
