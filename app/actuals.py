@@ -39,12 +39,10 @@ def db_path() -> str:
 
 
 def with_store(path: str, query: Callable[[Any], Any]) -> Any:
-    """Open the store, run `query`, close: the CLI can use the file between reruns."""
-    con = store.connect(path)
-    try:
+    """Run `query` on a cursor of the process's one connection to the store (sessions and
+    threads share it; it closes when none uses it, so the CLI can use the file between)."""
+    with store.session(path) as con:
         return query(con)
-    finally:
-        con.close()
 
 
 @st.cache_resource(show_spinner="Loading the illustrative usage example...", max_entries=4)

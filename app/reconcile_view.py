@@ -45,11 +45,8 @@ def tables(found: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reconciled(path: str, version: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    con = store.connect(path)
-    try:
+    with store.session(path) as con:
         return tables(reconcile(con, by))
-    finally:
-        con.close()
 
 
 def section(path: str, version: str) -> None:

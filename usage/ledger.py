@@ -12,6 +12,7 @@ days an import or a removal touches.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,6 +42,9 @@ FORMAT_SOURCES: dict[str, tuple[str, str | None]] = {
     "generic": ("gateway_log", "request"),
 }
 UNKNOWN_FORMAT = ("usage_export", None)
+# One writer at a time in a process (row ids continue from the largest stored one, and the
+# statuses of shared days are recomputed): imports, removals, rules, mappings, prices.
+WRITE_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,12 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
     """Store a parsed file in one transaction as the newest version of every key it holds
     (repeats of a key within the file are dropped). A file imported before (same hash, not
     removed) adds nothing and says so."""
+    with WRITE_LOCK:
+        return _store_rows(con, parsed, file_name, digest, source_format, catalog)
+
+
+def _store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_name: str, digest: str,
+                source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
     ensure_prices(con, catalog)
     notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
     before = previous_import(con, digest)
@@ -186,7 +196,7 @@ def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     """Take an import out of force: its rows stay in the ledger (the history) but no longer
     count, and the versions it replaced count again. False when there is no such import in
     force."""
-    with transaction(con):
+    with WRITE_LOCK, transaction(con):
         found = one(con, "SELECT state FROM imports WHERE import_id = ?", [import_id])
         if found is None or found[0] != "active":
             return False

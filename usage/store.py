@@ -1,8 +1,14 @@
 """The usage store: one DuckDB file shared by the CLI and the app.
 
-DuckDB lets one process at a time open a file for writing, so every user of the store opens
-a short-lived connection (open, query, close) and `connect` retries briefly while another
-process holds the file. An import is one transaction: all of a file's rows or none.
+DuckDB lets one process at a time open a file, so a command opens a short-lived connection
+(open, query, close) and `connect` retries briefly while another process holds the file.
+Within one process (the app, with many sessions and threads) `session` hands each user a
+cursor of the process's one connection: DuckDB's MVCC gives each a consistent snapshot (a
+reader during an import sees the last committed data), no second handle of the file is ever
+opened (no "unique file handle conflict"), and the connection closes when the last session
+ends, so the command line can import between uses. Writes take `WRITE_LOCK` (one writer at
+a time per process; two imports at once both land, one after the other). An import is one
+transaction: all of a file's rows or none.
 
 The tables and the layout number are in `usage.schema`; the derived price tables in
 `usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
@@ -20,8 +26,10 @@ import logging
 import os
 import shutil
 import stat
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,8 +38,9 @@ import duckdb
 from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
-from usage import migrations, queries, schema
+from usage import migrations, price_tables, queries, schema
 from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
+    WRITE_LOCK,
     ImportRecord,
     ImportResult,
     file_hash,
@@ -42,7 +51,6 @@ from usage.ledger import (  # noqa: F401  (re-exported: the store's import funct
     store_rows,
 )
 from usage.price_tables import (
-    ensure_prices,
     rebuild_periods,
     refill_from_stored,
     refresh_model_map,
@@ -83,6 +91,47 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+class _Shared:
+    """The process's connection to one store file and how many sessions use it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.users = con, 0
+
+
+_OPEN: dict[Path, _Shared] = {}
+_OPENING = threading.Lock()
+
+
+@contextmanager
+def session(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the process's one connection to the store at `path` (opened, checked and
+    carried forward when the first session starts; closed when the last one ends)."""
+    target = Path(path or default_db_path()).absolute()
+    with _OPENING:
+        shared = _OPEN.get(target)
+        if shared is None:
+            shared = _OPEN[target] = _Shared(connect(target))
+        shared.users += 1
+    try:
+        cursor = shared.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    finally:
+        with _OPENING:
+            shared.users -= 1
+            if shared.users == 0:
+                del _OPEN[target]
+                shared.con.close()
+
+
+def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Load the catalog's prices into the store when they changed (one writer at a time)."""
+    with WRITE_LOCK:
+        price_tables.ensure_prices(con, catalog)
 
 
 def _check_path(target: Path) -> None:
@@ -249,7 +298,7 @@ def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
 
 def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple]) -> None:
     """Replace the rules: (field, pattern, team, task_class) in priority order (first wins)."""
-    with transaction(con):
+    with WRITE_LOCK, transaction(con):
         con.execute("DELETE FROM attribution_rules")
         for priority, (field, pattern, team, task_class) in enumerate(rules, start=1):
             con.execute(
@@ -266,7 +315,7 @@ def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[st
                       catalog: Catalog) -> None:  # fmt: skip
     """Replace the user's model mapping (raw name -> provider, model) and re-resolve."""
     ensure_prices(con, catalog)
-    with transaction(con):
+    with WRITE_LOCK, transaction(con):
         con.execute("DELETE FROM model_aliases")
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
