@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pricing.catalog import Catalog
 from usage import queries
@@ -72,13 +72,13 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def source_of(fmt: str, staged: pa.Table) -> tuple[str, str]:
-    """The source kind and grain of a format's rows where its parser left them empty."""
+def source_of(con: duckdb.DuckDBPyConnection, fmt: str) -> tuple[str, str]:
+    """The source kind and grain of a format's staged rows (`staged_rows`) where its parser
+    left them empty."""
     kind, grain = FORMAT_SOURCES.get(fmt, UNKNOWN_FORMAT)
     if grain is None:
-        ts = staged.column("ts")
-        midnight = pc.all(pc.equal(pc.floor_temporal(ts, unit="day"), ts)).as_py()
-        grain = "day" if midnight or not len(ts) else "hour"
+        midnight = one(con, "SELECT bool_and(ts = date_trunc('day', ts)) FROM staged_rows")[0]
+        grain = "hour" if midnight is False else "day"
     return kind, grain
 
 
@@ -87,48 +87,79 @@ def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str
     """Store a parsed file in one transaction as the newest version of every key it holds
     (repeats of a key within the file are dropped). A file imported before (same hash, not
     removed) adds nothing and says so."""
+    return store_batches(con, [parsed], file_name=file_name, digest=digest,
+                         source_format=source_format, catalog=catalog)  # fmt: skip
+
+
+def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
+                  file_name: str, digest: str, source_format: str,
+                  catalog: Catalog) -> ImportResult:  # fmt: skip
+    """`store_rows` for a file read in parts (bounded memory): each part is staged in a
+    temporary table as it comes, then stored as one import in the same transaction. An
+    exception from `batches` (e.g. bad rows found in a later part) stores nothing."""
     with WRITE_LOCK:
-        return _store_rows(con, parsed, file_name, digest, source_format, catalog)
+        ensure_prices(con, catalog)
+        before = previous_import(con, digest)
+        if before is not None:
+            return ImportResult(before.import_id, file_name, source_format,
+                                before.rows_in_file, 0, True)  # fmt: skip
+        with transaction(con):
+            staged, notes = _stage(con, batches)
+            try:
+                return _store_staged(con, staged, notes, file_name, digest, source_format,
+                                     catalog)  # fmt: skip
+            finally:
+                con.execute("DROP TABLE IF EXISTS staged_rows")
 
 
-def _store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, file_name: str, digest: str,
-                source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
-    ensure_prices(con, catalog)
-    notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
-    before = previous_import(con, digest)
-    if before is not None:
-        return ImportResult(before.import_id, file_name, source_format, len(parsed), 0, True,
-                            notes)  # fmt: skip
-    staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
-    kind, grain = source_of(source_format, staged)
-    columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
-    with transaction(con):
-        import_id = one(con, "SELECT nextval('import_ids')")[0]
-        con.register("staged_rows", staged)
+def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed]) -> tuple[int, tuple]:
+    """Append every batch to the temporary table `staged_rows` (with an `ordinal` across
+    batches); (rows staged, notes of rows read but not stored)."""
+    empty = Parsed().to_arrow().append_column("ordinal", pa.array([], pa.int64()))
+    con.register("batch_rows", empty)
+    con.execute("CREATE TEMP TABLE staged_rows AS SELECT * FROM batch_rows")
+    con.unregister("batch_rows")
+    staged, notes = 0, {}
+    for parsed in batches:
+        for label, (n, usd) in parsed.notes.items():
+            seen = notes.setdefault(label, [0, 0.0])
+            seen[0], seen[1] = seen[0] + int(n), seen[1] + usd
+        ordinal = pa.array(range(staged, staged + len(parsed)), pa.int64())
+        con.register("batch_rows", parsed.to_arrow().append_column("ordinal", ordinal))
         try:
-            con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format, kind,
-                                                               grain])  # fmt: skip
+            con.execute("INSERT INTO staged_rows SELECT * FROM batch_rows")
         finally:
-            con.unregister("staged_rows")
-        first, last = one(con, "SELECT min(ts), max(ts) FROM usage_ledger WHERE import_id = ?",
-                          [import_id])  # fmt: skip
-        added, unchanged, restated, billed, tokens, replaced = one(
-            con, versions_compared_sql(), [first, last, import_id]
-        )
-        replaced_ids = tuple(sorted(int(i) for i in replaced.split(","))) if replaced else ()
-        con.execute(
-            "INSERT INTO imports (import_id, file_name, file_hash, source_format, rows_in_file, "
-            "rows_added, imported_at, rows_restated, rows_unchanged, restated_billed_usd, "
-            "restated_tokens, restated_imports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, file_name, digest, source_format, len(parsed), added or 0, _now(),
-             restated or 0, unchanged or 0, billed, tokens,
-             ",".join(map(str, replaced_ids)) or None],
-        )  # fmt: skip
-        con.execute(queries.attributes_insert_sql(), [import_id])
-        refresh_model_map(con, catalog)
-        if first is not None:
-            recount_days(con, first.date(), last.date())
-    return ImportResult(import_id, file_name, source_format, len(parsed), added or 0, False,
+            con.unregister("batch_rows")
+        staged += len(parsed)
+    return staged, tuple((label, n, usd) for label, (n, usd) in notes.items())
+
+
+def _store_staged(con: duckdb.DuckDBPyConnection, staged: int, notes: tuple, file_name: str,
+                  digest: str, source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
+    kind, grain = source_of(con, source_format)
+    columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
+    import_id = one(con, "SELECT nextval('import_ids')")[0]
+    con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format, kind,
+                                                       grain])  # fmt: skip
+    first, last = one(con, "SELECT min(ts), max(ts) FROM usage_ledger WHERE import_id = ?",
+                      [import_id])  # fmt: skip
+    added, unchanged, restated, billed, tokens, replaced = one(
+        con, versions_compared_sql(), [first, last, import_id]
+    )
+    replaced_ids = tuple(sorted(int(i) for i in replaced.split(","))) if replaced else ()
+    con.execute(
+        "INSERT INTO imports (import_id, file_name, file_hash, source_format, rows_in_file, "
+        "rows_added, imported_at, rows_restated, rows_unchanged, restated_billed_usd, "
+        "restated_tokens, restated_imports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [import_id, file_name, digest, source_format, staged, added or 0, _now(),
+         restated or 0, unchanged or 0, billed, tokens,
+         ",".join(map(str, replaced_ids)) or None],
+    )  # fmt: skip
+    con.execute(queries.attributes_insert_sql(), [import_id])
+    refresh_model_map(con, catalog)
+    if first is not None:
+        recount_days(con, first.date(), last.date())
+    return ImportResult(import_id, file_name, source_format, staged, added or 0, False,
                         notes, restated or 0, unchanged or 0, billed, tokens,
                         replaced_ids)  # fmt: skip
 
