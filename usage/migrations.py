@@ -213,7 +213,12 @@ def v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
       the store replaces it when its query changes).
     - imports gain `state` ('active' for every stored import: layout 5 deleted a removed
       one), `removed_at` and what each restated (nothing: layout 5 kept the first version).
+    - `settings` (every saved version of rules, mappings, budgets, outcomes) is created
+      empty: layout 5 kept no versions, and its rules and mappings stay in force as they are.
     """
+    con.execute("""CREATE TABLE settings (
+        kind VARCHAR NOT NULL, version BIGINT NOT NULL, saved_by VARCHAR,
+        saved_at TIMESTAMP NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (kind, version))""")
     for column in LAYOUT_6_IMPORT_COLUMNS:
         con.execute(f"ALTER TABLE imports ADD COLUMN {column}")
     con.execute(f"""CREATE TABLE usage_ledger (

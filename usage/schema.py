@@ -3,7 +3,9 @@
 A person's data lives in `imports` (one per imported file, never deleted: a removed import
 is marked `removed`), `usage_ledger` (every row of every import as exported, normalised,
 never deleted), `attribution_rules` (the team rules, applied at query time),
-`model_aliases` (the user's mapping file) and the `import_ids` sequence. Everything else is
+`model_aliases` (the user's mapping file), `settings` (every saved version of the rules,
+mappings, budgets and outcomes, with who and when: `usage.settings`) and the `import_ids`
+sequence. Everything else is
 derived and may be rebuilt at any time: `usage_ledger.status` (which rows count: see
 `usage.ledger`), the `usage_rows` view (the rows that count, what every report reads),
 `attributes` (each attribute combination of the rows
@@ -66,6 +68,9 @@ SCHEMA = [
         prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, row_count BIGINT,
         requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
         cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE)""",
+    """CREATE TABLE IF NOT EXISTS settings (
+        kind VARCHAR NOT NULL, version BIGINT NOT NULL, saved_by VARCHAR,
+        saved_at TIMESTAMP NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (kind, version))""",
     """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS attributes (
         attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,

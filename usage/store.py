@@ -38,7 +38,7 @@ import duckdb
 from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
-from usage import migrations, price_tables, queries, schema
+from usage import migrations, price_tables, queries, schema, settings
 from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
     WRITE_LOCK,
     ImportRecord,
@@ -296,15 +296,20 @@ def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
 # -- rules and aliases -----------------------------------------------------------------------
 
 
-def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple]) -> None:
-    """Replace the rules: (field, pattern, team, task_class) in priority order (first wins)."""
+def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple],
+                          saved_by: str | None = None) -> settings.SettingVersion:  # fmt: skip
+    """Replace the rules: (field, pattern, team, task_class) in priority order (first wins);
+    kept as a new version of the rules (`usage.settings`), which is returned."""
     with WRITE_LOCK, transaction(con):
+        saved = settings.record(con, "attribution_rules", settings.rows_content(rules),
+                                saved_by)  # fmt: skip
         con.execute("DELETE FROM attribution_rules")
         for priority, (field, pattern, team, task_class) in enumerate(rules, start=1):
             con.execute(
                 "INSERT INTO attribution_rules VALUES (?, ?, ?, ?, ?, ?)",
                 [priority, field, pattern, _is_glob(pattern), team or None, task_class or None],
             )
+    return saved
 
 
 def _is_glob(pattern: str) -> bool:
@@ -312,16 +317,22 @@ def _is_glob(pattern: str) -> bool:
 
 
 def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, str, str]],
-                      catalog: Catalog) -> None:  # fmt: skip
-    """Replace the user's model mapping (raw name -> provider, model) and re-resolve."""
+                      catalog: Catalog, saved_by: str | None = None,
+                      ) -> settings.SettingVersion:  # fmt: skip
+    """Replace the user's model mapping (raw name -> provider, model) and re-resolve; kept
+    as a new version of the mapping, which is returned."""
+    aliases = list(aliases)
     ensure_prices(con, catalog)
     with WRITE_LOCK, transaction(con):
+        saved = settings.record(con, "model_aliases", settings.rows_content(aliases),
+                                saved_by)  # fmt: skip
         con.execute("DELETE FROM model_aliases")
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
         refresh_model_map(con, catalog)
         recount_all(con)  # who bills a row, so which source counts, may have changed
         rebuild_periods(con)
+    return saved
 
 
 def has_imports(con: duckdb.DuckDBPyConnection) -> bool:

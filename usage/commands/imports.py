@@ -12,8 +12,8 @@ from foundation.cli.exits import classify
 from foundation.errors import InputError
 from foundation.formatting import money_cents
 from pricing.cli import add_prices_arg, load_catalog
-from usage import formats, store
-from usage.attribution import apply_rules, load_rules
+from usage import formats, settings, store
+from usage.attribution import load_rules
 from usage.commands.common import command, emit, open_store, table
 from usage.importer import ImportRejected, import_file
 from usage.reconcile import PERIODS, reconcile
@@ -47,6 +47,10 @@ def register(sub) -> None:
     rec.add_argument("--from", dest="start", type=opt.day, metavar="DATE", help="first day")
     rec.add_argument("--to", dest="end", type=opt.day, metavar="DATE", help="inclusive")
     rec.add_argument("--provider", metavar="NAME", help="only this provider (as shown)")
+    kept = command(sub, "settings", "The saved versions of rules, mappings, budgets, outcomes.",
+                   run_settings)  # fmt: skip
+    kept.add_argument("--history", choices=settings.KINDS, metavar="KIND",
+                      help=f"every version of one of: {', '.join(settings.KINDS)}")  # fmt: skip
     rules = command(sub, "rules", "Replace the attribution rules.", run_rules, as_json=False)
     rules.add_argument(
         "file",
@@ -190,11 +194,29 @@ def run_reconcile(args) -> int:
     return EXIT_OK
 
 
+def run_settings(args) -> int:
+    """The version in force of each setting (or every version of one, newest first)."""
+    with open_store(args) as con:
+        if args.history:
+            found = settings.setting_history(con, args.history)
+        else:
+            found = [v for k in settings.KINDS if (v := settings.setting_in_force(con, k))]
+    names = ["kind", "version", "saved_by", "saved_at", "content"]
+    rows = [(v.kind, v.version, v.saved_by or "", v.saved_at.isoformat(sep=" "), v.content)
+            for v in found]  # fmt: skip
+    emit(rows, names, args)
+    return EXIT_OK
+
+
 def run_rules(args) -> int:
     rules = load_rules(args.file)
     with open_store(args) as con:
-        apply_rules(con, rules)
-    print(f"{len(rules)} attribution rules in force (first match wins)")
+        saved = store.set_attribution_rules(
+            con,
+            [(r.field, r.pattern, r.team, r.task_class) for r in rules],
+            settings.current_user(),
+        )
+    print(f"{len(rules)} attribution rules in force (first match wins; {saved.describe()})")
     return EXIT_OK
 
 
@@ -202,6 +224,6 @@ def run_models(args) -> int:
     catalog = load_catalog(args)
     mapping = load_model_mapping(args.file, catalog)
     with open_store(args) as con:
-        store.set_model_aliases(con, mapping, catalog)
-    print(f"{len(mapping)} model mappings in force")
+        saved = store.set_model_aliases(con, mapping, catalog, settings.current_user())
+    print(f"{len(mapping)} model mappings in force ({saved.describe()})")
     return EXIT_OK
