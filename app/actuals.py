@@ -53,7 +53,7 @@ def prepared(path: str, prices_fingerprint: str) -> bool:
 
 
 VERSION_SQL = [
-    "SELECT COUNT(*), MAX(import_id), MAX(imported_at) FROM imports",
+    "SELECT COUNT(*), MAX(import_id), MAX(imported_at), COUNT(removed_at) FROM imports",
     "SELECT string_agg(concat_ws('|', priority, field, pattern, team, task_class), ';' "
     "ORDER BY priority) FROM attribution_rules",
     "SELECT string_agg(concat_ws('|', raw_model, provider, model), ';' ORDER BY raw_model) "
