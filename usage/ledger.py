@@ -103,22 +103,31 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
         if before is not None:
             return ImportResult(before.import_id, file_name, source_format,
                                 before.rows_in_file, 0, True)  # fmt: skip
-        with transaction(con):
-            staged, notes = _stage(con, batches)
-            try:
+        _staging_table(con)  # before the transaction: see `_staging_table`
+        try:
+            with transaction(con):
+                staged, notes = _stage(con, batches)
                 return _store_staged(con, staged, notes, file_name, digest, source_format,
                                      catalog)  # fmt: skip
-            finally:
-                con.execute("DROP TABLE IF EXISTS staged_rows")
+        finally:
+            con.execute("DROP TABLE IF EXISTS staged_rows")
+
+
+def _staging_table(con: duckdb.DuckDBPyConnection) -> None:
+    """The empty temporary table `staged_rows`, created outside the import's transaction:
+    DuckDB 2.0.0 loses an insert of more than one row group (122,880 rows) into a temporary
+    table created in the same transaction (tests/usage/test_store_streaming.py)."""
+    empty = Parsed().to_arrow().append_column("ordinal", pa.array([], pa.int64()))
+    con.register("batch_rows", empty)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT * FROM batch_rows")
+    finally:
+        con.unregister("batch_rows")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed]) -> tuple[int, tuple]:
     """Append every batch to the temporary table `staged_rows` (with an `ordinal` across
     batches); (rows staged, notes of rows read but not stored)."""
-    empty = Parsed().to_arrow().append_column("ordinal", pa.array([], pa.int64()))
-    con.register("batch_rows", empty)
-    con.execute("CREATE TEMP TABLE staged_rows AS SELECT * FROM batch_rows")
-    con.unregister("batch_rows")
     staged, notes = 0, {}
     for parsed in batches:
         for label, (n, usd) in parsed.notes.items():

@@ -77,3 +77,23 @@ def test_a_quoted_newline_never_splits_a_row():
     body = b'a,b\n1,"x\n' + b"y" * 50 + b'"\n2,3\n'
     end = importer._record_end(body, 4, 8)  # the target falls inside the quoted cell
     assert body[4:end].count(b"\n") == 2 and importer._records(body[4:end]) == 1
+
+
+def test_a_part_larger_than_a_row_group_is_stored_whole(catalog):
+    """DuckDB 2.0.0 lost such an insert into a temporary table made in the same transaction."""
+    from datetime import datetime
+
+    from usage.rows import Parsed
+
+    rows = 130_000  # more than one DuckDB row group (122,880)
+    parsed = Parsed()
+    parsed.extend({"ts": [datetime(2026, 10, 1, i % 24) for i in range(rows)],
+                   "raw_model": [MODEL] * rows, "provider_hint": ["openai"] * rows,
+                   "api_key": [f"key-{i}" for i in range(rows)], "input_tokens": [10.0] * rows,
+                   "requests": [1.0] * rows}, rows)  # fmt: skip
+    con = store.connect(":memory:")
+    result = store.store_rows(con, parsed, file_name="big.csv", digest="b",
+                              source_format="generic", catalog=catalog)  # fmt: skip
+    assert result.rows_added == rows
+    assert con.execute("SELECT count(*), sum(input_tokens) FROM costed_usage").fetchall() == [
+        (rows, rows * 10.0)]  # fmt: skip
