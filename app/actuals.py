@@ -37,13 +37,11 @@ def db_path() -> str:
 
 
 def with_store(path: str, query: Callable[[Any], Any]) -> Any:
-    """Open the store, run `query`, close: the CLI can use the file between reruns."""
-    con = store.connect(path)
-    try:
+    """Run `query` on a cursor of the process's one connection to the store (sessions and
+    threads share it; it closes when none uses it, so the CLI can use the file between)."""
+    with store.session(path) as con:
         auth.scope_store(con)  # a team-limited role reads only its teams' rows (app.auth_scope)
         return query(con)
-    finally:
-        con.close()
 
 
 def example_path() -> str:
@@ -71,7 +69,7 @@ def has_data(path: str) -> bool:
 
 
 VERSION_SQL = [
-    "SELECT COUNT(*), MAX(import_id), MAX(imported_at) FROM imports",
+    "SELECT COUNT(*), MAX(import_id), MAX(imported_at), COUNT(removed_at) FROM imports",
     "SELECT string_agg(concat_ws('|', priority, field, pattern, team, task_class), ';' "
     "ORDER BY priority) FROM attribution_rules",
     "SELECT string_agg(concat_ws('|', raw_model, provider, model), ';' ORDER BY raw_model) "

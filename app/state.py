@@ -131,6 +131,7 @@ ACTUALS_RANGE = "actuals_range"  # (first day, last day) shown; default: the las
 ACTUALS_DAYS = 90  # days shown at first, ending on the store's last day
 ACTUALS_BUDGET = "actuals_budget"  # which budget's burn-down is drawn (default: the first)
 ACTUALS_AS_OF = "actuals_as_of"  # the day budgets are seen from (default: the store's last)
+RECONCILE_BY = "reconcile_by"  # the sources reconciled per "month" (default) or "day"
 OUTCOMES_FILE = "outcomes_file"  # (name, bytes) of the outcomes file in use, None: example
 BUDGETS_FILE = "budgets_file"  # (name, bytes) of the budgets file in use, None: example
 USAGE_UPLOAD_RESULT = "usage_upload_result"  # {kind: (message, [located errors])} last uploads
@@ -244,6 +245,7 @@ WIDGET_DEFAULTS: dict[str, Any] = {
     FORECAST_RAMP: 0,
     VENDOR_BASIS: "cost",
     ACTUALS_BY: "team",
+    RECONCILE_BY: "month",
     BREAK_EVEN_WINNABLE_PREFIX: True,
     CASE_HORIZON: 36,  # planner.business_case's defaults
     CASE_CAPITAL: 10.0,

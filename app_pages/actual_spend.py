@@ -6,7 +6,7 @@ and renders."""
 
 import streamlit as st
 
-from app import actual_charts, actuals, render, sidebar, workspace
+from app import actual_charts, actuals, reconcile_view, render, sidebar, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
@@ -168,3 +168,5 @@ if result is not None and not result.by_class.empty:
         render.frame(result.outside)
 elif plan is not None:
     st.info(view.NOTHING_TO_COMPARE)
+
+reconcile_view.section(path, version)  # each source of the usage, and what counts

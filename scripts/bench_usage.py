@@ -218,8 +218,10 @@ def stored_summary(path: Path, catalog: Catalog) -> dict:
     store.set_attribution_rules(con, rules())
     columns = ", ".join(c for c in store_columns())
     load_start = time.perf_counter()
-    con.execute("INSERT INTO imports VALUES (1, 'bench.parquet', '-', 'generic', 0, 0, now())")
-    con.execute(f"""INSERT INTO usage_rows (row_id, import_id, natural_key, attr_id, {columns})
+    con.execute("INSERT INTO imports (import_id, file_name, file_hash, source_format, "
+                "rows_in_file, rows_added, imported_at) "
+                "VALUES (1, 'bench.parquet', '-', 'generic', 0, 0, now())")  # fmt: skip
+    con.execute(f"""INSERT INTO usage_ledger (row_id, import_id, natural_key, attr_id, {columns})
         SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS UHUGEINT),
                {queries.attr_id_sql()}, {columns}
         FROM read_parquet('{path}')""")

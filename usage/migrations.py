@@ -21,6 +21,9 @@ Layouts, from the git history of usage/store.py:
    95d9cf1 first wrote the marker store_meta 'store_schema' = '3'.
 4. 00327d9 on: natural keys are 128-bit numbers (UHUGEINT).
 5. The columns of the vendors' exports beyond the first nineteen (usage.rows.COLUMNS).
+6. Every version of every row kept: the table is `usage_ledger` (with each row's status),
+   `usage_rows` the view of the rows that count; imports say what they restated and
+   whether they are in force.
 """
 
 from __future__ import annotations
@@ -201,12 +204,85 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
         l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE)""")
 
 
+LAYOUT_6_IMPORT_COLUMNS = (
+    "state VARCHAR NOT NULL DEFAULT 'active'", "removed_at TIMESTAMP",
+    "rows_restated BIGINT NOT NULL DEFAULT 0", "rows_unchanged BIGINT NOT NULL DEFAULT 0",
+    "restated_billed_usd DOUBLE NOT NULL DEFAULT 0",
+    "restated_tokens DOUBLE NOT NULL DEFAULT 0", "restated_imports VARCHAR",
+)  # fmt: skip
+# Layout 6's source kind and grain of each format's rows (a grain of None: "hour" when a row
+# of the import starts within a day, else "day"), as its import fills them.
+LAYOUT_6_SOURCES = {
+    "openai_costs": ("cost_line", "day"), "anthropic_cost": ("cost_line", "day"),
+    "openai_usage": ("usage_export", None), "anthropic_usage": ("usage_export", None),
+    "focus": ("billing", None), "litellm_spendlogs": ("gateway_log", "request"),
+    "litellm_daily": ("gateway_log", "day"), "openrouter": ("gateway_log", "day"),
+    "generic": ("gateway_log", "request"),
+}  # fmt: skip
+LAYOUT_5_ROW_COLUMNS = (
+    "source_kind, grain, dimensions, audio_input_tokens, audio_output_tokens, "
+    "cache_write_1h_tokens, failed_requests, charge_category, focus_list_cost_usd, "
+    "pricing_unit, pricing_quantity, commitment_id, repeats_per_tag"
+)
+
+
+def v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 5 -> 6: nothing is deleted any more.
+
+    - usage_rows (a table) becomes usage_ledger, every row as stored plus `status`
+      ('counts'; which rows count is derived, and recomputed by the store's refill); an
+      empty source kind or grain is filled as layout 6's import fills it; and
+      `usage_rows` becomes a view of the ledger's counting rows (layout 6's first version;
+      the store replaces it when its query changes).
+    - imports gain `state` ('active' for every stored import: layout 5 deleted a removed
+      one), `removed_at` and what each restated (nothing: layout 5 kept the first version).
+    - `settings` (every saved version of rules, mappings, budgets, outcomes) is created
+      empty: layout 5 kept no versions, and its rules and mappings stay in force as they are.
+    """
+    con.execute("""CREATE TABLE settings (
+        kind VARCHAR NOT NULL, version BIGINT NOT NULL, saved_by VARCHAR,
+        saved_at TIMESTAMP NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (kind, version))""")
+    for column in LAYOUT_6_IMPORT_COLUMNS:
+        con.execute(f"ALTER TABLE imports ADD COLUMN {column}")
+    con.execute(f"""CREATE TABLE usage_ledger (
+    row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
+    natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, {ROW_VALUES_DDL},
+    source_kind VARCHAR, grain VARCHAR, dimensions VARCHAR,
+    audio_input_tokens DOUBLE DEFAULT 0, audio_output_tokens DOUBLE DEFAULT 0,
+    cache_write_1h_tokens DOUBLE DEFAULT 0, failed_requests DOUBLE DEFAULT 0,
+    charge_category VARCHAR, focus_list_cost_usd DOUBLE, pricing_unit VARCHAR,
+    pricing_quantity DOUBLE, commitment_id VARCHAR, repeats_per_tag BOOLEAN DEFAULT false,
+    status VARCHAR NOT NULL DEFAULT 'counts')""")
+    columns = (f"row_id, import_id, source_format, natural_key, attr_id, {VALUE_COLUMNS}, "
+               f"{LAYOUT_5_ROW_COLUMNS}")  # fmt: skip
+    con.execute(f"INSERT INTO usage_ledger ({columns}) SELECT {columns} FROM usage_rows")
+    kinds = " ".join(f"WHEN '{f}' THEN '{k}'" for f, (k, _) in LAYOUT_6_SOURCES.items())
+    grains = " ".join(f"WHEN '{f}' THEN '{g}'" for f, (_, g) in LAYOUT_6_SOURCES.items() if g)
+    within_day = (
+        "(SELECT CASE WHEN bool_or(o.ts <> date_trunc('day', o.ts)) THEN 'hour' ELSE 'day' END "
+        "FROM usage_ledger o WHERE o.import_id = usage_ledger.import_id)"
+    )
+    con.execute(
+        f"UPDATE usage_ledger SET source_kind = COALESCE(source_kind, CASE source_format "
+        f"{kinds} ELSE 'usage_export' END), grain = COALESCE(grain, CASE source_format "
+        f"{grains} ELSE {within_day} END)"
+    )
+    con.execute("DROP TABLE usage_rows")
+    shown = columns.replace(
+        "billed_cost_usd",
+        "CASE WHEN status = 'counts_tokens' THEN NULL ELSE billed_cost_usd END AS billed_cost_usd",
+    )
+    con.execute(f"CREATE VIEW usage_rows AS SELECT {shown} FROM usage_ledger "
+                "WHERE status IN ('counts', 'counts_tokens')")  # fmt: skip
+
+
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 STEPS: dict[int, Step] = {
     1: v1_to_v2,
     2: v2_to_v3,
     3: v3_to_v4,
     4: v4_to_v5,
+    5: v5_to_v6,
 }  # from layout N to N + 1
 
 

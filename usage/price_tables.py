@@ -205,7 +205,7 @@ def rebuild_periods(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh_model_map(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Resolve every exported model name the store holds (the names are few)."""
-    names = con.execute("SELECT DISTINCT raw_model, provider_hint FROM usage_rows").fetchall()
+    names = con.execute("SELECT DISTINCT raw_model, provider_hint FROM usage_ledger").fetchall()
     aliases = {
         raw: (provider, model)
         for raw, provider, model in con.execute("SELECT * FROM model_aliases").fetchall()

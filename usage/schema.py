@@ -1,9 +1,14 @@
 """The usage store's layout: its tables, the layout number, and how a store says which it has.
 
-A person's data lives in `imports` (one per imported file), `usage_rows` (every row as
-exported, normalised), `attribution_rules` (the team rules, applied at query time),
-`model_aliases` (the user's mapping file) and the `import_ids` sequence. Everything else is
-derived and may be rebuilt at any time: `attributes` (each attribute combination of the rows
+A person's data lives in `imports` (one per imported file, never deleted: a removed import
+is marked `removed`), `usage_ledger` (every row of every import as exported, normalised,
+never deleted), `attribution_rules` (the team rules, applied at query time),
+`model_aliases` (the user's mapping file), `settings` (every saved version of the rules,
+mappings, budgets and outcomes, with who and when: `usage.settings`) and the `import_ids`
+sequence. Everything else is
+derived and may be rebuilt at any time: `usage_ledger.status` (which rows count: see
+`usage.ledger`), the `usage_rows` view (the rows that count, what every report reads),
+`attributes` (each attribute combination of the rows
 once), `usage_periods` (rows summed per price period and group, what reports read),
 `periods` (each day's price period), `model_map` (exported model name -> catalog model),
 `price_intervals` (the catalog as one row per provider, model and sheet version),
@@ -23,7 +28,7 @@ import duckdb
 
 from usage import queries
 
-LAYOUT = 5
+LAYOUT = 6
 LAYOUT_KEY = "store_schema"
 
 # The columns layout 5 added to usage_rows (usage.rows.COLUMNS says what each holds).
@@ -43,16 +48,21 @@ PRICE_EXTRAS = """CREATE TABLE IF NOT EXISTS price_extras (
         valid_to DATE NOT NULL, kind VARCHAR NOT NULL, slots VARCHAR,
         r_in DOUBLE, r_out DOUBLE, r_cr DOUBLE, r_cw DOUBLE,
         l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE)"""
+# Layout 6: what an import restated and whether it is in force; the status of each row.
+IMPORT_LEDGER_COLUMNS = """state VARCHAR NOT NULL DEFAULT 'active', removed_at TIMESTAMP,
+        rows_restated BIGINT NOT NULL DEFAULT 0, rows_unchanged BIGINT NOT NULL DEFAULT 0,
+        restated_billed_usd DOUBLE NOT NULL DEFAULT 0,
+        restated_tokens DOUBLE NOT NULL DEFAULT 0, restated_imports VARCHAR"""
 _RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
 
 SCHEMA = [
     "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS imports (
+    f"""CREATE TABLE IF NOT EXISTS imports (
         import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, file_hash VARCHAR NOT NULL,
         source_format VARCHAR NOT NULL, rows_in_file BIGINT NOT NULL, rows_added BIGINT NOT NULL,
-        imported_at TIMESTAMP NOT NULL)""",
-    f"""CREATE TABLE IF NOT EXISTS usage_rows (
+        imported_at TIMESTAMP NOT NULL, {IMPORT_LEDGER_COLUMNS})""",
+    f"""CREATE TABLE IF NOT EXISTS usage_ledger (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
         natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
@@ -61,7 +71,8 @@ SCHEMA = [
         batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
         input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
         cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-        billed_cost_usd DOUBLE, {LAYOUT_5_COLUMNS})""",
+        billed_cost_usd DOUBLE, {LAYOUT_5_COLUMNS},
+        status VARCHAR NOT NULL DEFAULT 'counts')""",
     f"""CREATE TABLE IF NOT EXISTS usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
         provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
@@ -69,6 +80,9 @@ SCHEMA = [
         requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
         cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE,
         {PERIOD_5_COLUMNS})""",
+    """CREATE TABLE IF NOT EXISTS settings (
+        kind VARCHAR NOT NULL, version BIGINT NOT NULL, saved_by VARCHAR,
+        saved_at TIMESTAMP NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (kind, version))""",
     """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS attributes (
         attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
@@ -98,12 +112,13 @@ class UnknownLayout(ValueError):
 def layout_of(con: duckdb.DuckDBPyConnection) -> int | None:
     """The store's layout number, or None for a store with no tables of ours yet.
 
-    Stores from layout 3 on carry it in store_meta. Earlier ones (and layout 3 as written
+    Stores from layout 3 on carry it in store_meta (from layout 6 `usage_rows` is a view of
+    `usage_ledger`). Earlier ones (and layout 3 as written
     before the marker existed) are recognised by their tables: `usage_periods` is layout 3,
     `attr_id` on `usage_rows` layout 2, neither layout 1.
     """
     tables = table_names(con)
-    if "usage_rows" not in tables:
+    if "usage_rows" not in tables and "usage_ledger" not in tables:  # a view from layout 6
         return None
     marked = meta(con, LAYOUT_KEY) if "store_meta" in tables else None
     if marked is not None:

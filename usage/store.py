@@ -1,8 +1,14 @@
 """The usage store: one DuckDB file shared by the CLI and the app.
 
-DuckDB lets one process at a time open a file for writing, so every user of the store opens
-a short-lived connection (open, query, close) and `connect` retries briefly while another
-process holds the file. An import is one transaction: all of a file's rows or none.
+DuckDB lets one process at a time open a file, so a command opens a short-lived connection
+(open, query, close) and `connect` retries briefly while another process holds the file.
+Within one process (the app, with many sessions and threads) `session` hands each user a
+cursor of the process's one connection: DuckDB's MVCC gives each a consistent snapshot (a
+reader during an import sees the last committed data), no second handle of the file is ever
+opened (no "unique file handle conflict"), and the connection closes when the last session
+ends, so the command line can import between uses. Writes take `WRITE_LOCK` (one writer at
+a time per process; two imports at once both land, one after the other). An import is one
+transaction: all of a file's rows or none.
 
 The tables and the layout number are in `usage.schema`; the derived price tables in
 `usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
@@ -20,27 +26,36 @@ import logging
 import os
 import shutil
 import stat
+import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
-from usage import migrations, queries, schema
+from usage import migrations, price_tables, queries, schema, settings
+from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
+    WRITE_LOCK,
+    ImportRecord,
+    ImportResult,
+    file_hash,
+    list_imports,
+    previous_import,
+    recount_all,
+    remove_import,
+    store_rows,
+)
 from usage.price_tables import (
-    ensure_prices,
     rebuild_periods,
     refill_from_stored,
     refresh_model_map,
-    thresholds,
 )
-from usage.rows import COLUMN_NAMES, Parsed
+from usage.queries.ledger import usage_rows_view_sql
 from usage.schema import LAYOUT, LAYOUT_KEY, meta, one, set_meta, transaction
 
 DEFAULT_DB_ENV = "PLANNER_USAGE_DB"
@@ -76,6 +91,47 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+class _Shared:
+    """The process's connection to one store file and how many sessions use it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.users = con, 0
+
+
+_OPEN: dict[Path, _Shared] = {}
+_OPENING = threading.Lock()
+
+
+@contextmanager
+def session(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the process's one connection to the store at `path` (opened, checked and
+    carried forward when the first session starts; closed when the last one ends)."""
+    target = Path(path or default_db_path()).absolute()
+    with _OPENING:
+        shared = _OPEN.get(target)
+        if shared is None:
+            shared = _OPEN[target] = _Shared(connect(target))
+        shared.users += 1
+    try:
+        cursor = shared.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    finally:
+        with _OPENING:
+            shared.users -= 1
+            if shared.users == 0:
+                del _OPEN[target]
+                shared.con.close()
+
+
+def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Load the catalog's prices into the store when they changed (one writer at a time)."""
+    with WRITE_LOCK:
+        price_tables.ensure_prices(con, catalog)
 
 
 def _check_path(target: Path) -> None:
@@ -165,9 +221,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         schema.create(con)
         set_meta(con, LAYOUT_KEY, str(LAYOUT))
-        view = queries.costed_usage_sql()
-        version = hashlib.sha256(view.encode()).hexdigest()[:16]  # a new query replaces it
-        if meta(con, "view_version") != version:
+        rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
+        version = hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
+        if meta(con, "view_version") != version:  # a new query replaces them
+            con.execute(f"CREATE OR REPLACE VIEW usage_rows AS {rows_view}")
             con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
             set_meta(con, "view_version", version)
     except duckdb.Error as exc:
@@ -184,7 +241,7 @@ def _carry_forward(con: duckdb.DuckDBPyConnection, target: Path | None, found: i
     """Back the file up, then run the migrations from `found` in one transaction."""
     backup = _backup(con, target, found) if target else None
     try:
-        migrations.migrate(con, found, refill_from_stored)
+        migrations.migrate(con, found, _refill)
     except Exception as exc:
         kept = f"; a copy from before is at {backup}" if backup else ""
         raise StoreError(
@@ -196,6 +253,12 @@ def _carry_forward(con: duckdb.DuckDBPyConnection, target: Path | None, found: i
     if backup:
         log.warning("%s: carried forward from layout v%d to v%d; the store as it was is kept "
                     "at %s", target, found, LAYOUT, backup)  # fmt: skip
+
+
+def _refill(con: duckdb.DuckDBPyConnection) -> None:
+    """After the migration steps: which rows count, then the derived tables."""
+    recount_all(con)
+    refill_from_stored(con)
 
 
 def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
@@ -230,124 +293,23 @@ def _backup(con: duckdb.DuckDBPyConnection, target: Path, found: int) -> Path:
     return backup
 
 
-# -- imports ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    import_id: int
-    file_name: str
-    source_format: str
-    rows_in_file: int
-    rows_added: int
-    already_imported: bool = False
-    notes: tuple[tuple[str, int, float], ...] = ()  # rows read but not stored: label, n, USD
-
-    @property
-    def duplicates(self) -> int:
-        return self.rows_in_file - self.rows_added
-
-
-def file_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def store_rows(con: duckdb.DuckDBPyConnection, parsed: Parsed, *, file_name: str,
-               digest: str, source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
-    """Store a parsed file in one transaction; rows whose natural key is already stored (an
-    overlapping export) or repeated in the file are not added again. A file imported before
-    (same hash) adds nothing and says so."""
-    ensure_prices(con, catalog)
-    notes = tuple((label, int(n), usd) for label, (n, usd) in parsed.notes.items())
-    before = one(con, "SELECT import_id, rows_in_file FROM imports WHERE file_hash = ?", [digest])
-    if before is not None:
-        return ImportResult(before[0], file_name, source_format, len(parsed), 0, True, notes)
-    staged = parsed.to_arrow().append_column("ordinal", pa.array(range(len(parsed))))
-    columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
-    with transaction(con):
-        import_id = one(con, "SELECT nextval('import_ids')")[0]
-        con.register("staged_rows", staged)
-        try:
-            overlap = one(
-                con,
-                "SELECT count(*) FROM usage_rows WHERE source_format = ? AND ts BETWEEN "
-                "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)",
-                [source_format],
-            )[0]
-            sql = queries.insert_new_rows_sql(columns, overlap=overlap > 0)
-            con.execute(sql, [import_id, source_format])
-        finally:
-            con.unregister("staged_rows")
-        added = one(con, "SELECT count(*) FROM usage_rows WHERE import_id = ?", [import_id])[0]
-        con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [import_id, file_name, digest, source_format, len(parsed), added, _now()],
-        )
-        con.execute(queries.attributes_insert_sql(), [import_id])
-        refresh_model_map(con, catalog)
-        if source_format in queries.COST_LINE_FORMATS:  # it covers days of stored rows
-            rebuild_periods(con)
-        else:
-            con.execute(
-                queries.rollup_insert_sql(thresholds(con), "WHERE u.import_id = ?"),
-                [import_id],
-            )
-    return ImportResult(import_id, file_name, source_format, len(parsed), added, False, notes)
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    import_id: int
-    file_name: str
-    file_hash: str
-    source_format: str
-    rows_in_file: int
-    rows_added: int
-    imported_at: datetime
-
-
-def previous_import(con: duckdb.DuckDBPyConnection, digest: str) -> ImportRecord | None:
-    """The import of a file with these exact bytes (SHA-256), if any."""
-    return next((r for r in list_imports(con) if r.file_hash == digest), None)
-
-
-def list_imports(con: duckdb.DuckDBPyConnection) -> list[ImportRecord]:
-    rows = con.execute(
-        "SELECT import_id, file_name, file_hash, source_format, rows_in_file, rows_added, "
-        "imported_at FROM imports ORDER BY import_id"
-    ).fetchall()
-    return [ImportRecord(*row) for row in rows]
-
-
-def remove_import(con: duckdb.DuckDBPyConnection, import_id: int) -> bool:
-    """Delete an import and every row it added; False when there is no such import."""
-    with transaction(con):
-        found = one(con, "SELECT source_format FROM imports WHERE import_id = ?", [import_id])
-        if found is None:
-            return False
-        for table in ("usage_rows", "usage_periods", "imports"):
-            con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
-        if found[0] in queries.COST_LINE_FORMATS:  # the days it covered are uncovered now
-            rebuild_periods(con)
-    return True
-
-
 # -- rules and aliases -----------------------------------------------------------------------
 
 
-def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple]) -> None:
-    """Replace the rules: (field, pattern, team, task_class) in priority order (first wins)."""
-    with transaction(con):
+def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple],
+                          saved_by: str | None = None) -> settings.SettingVersion:  # fmt: skip
+    """Replace the rules: (field, pattern, team, task_class) in priority order (first wins);
+    kept as a new version of the rules (`usage.settings`), which is returned."""
+    with WRITE_LOCK, transaction(con):
+        saved = settings.record(con, "attribution_rules", settings.rows_content(rules),
+                                saved_by)  # fmt: skip
         con.execute("DELETE FROM attribution_rules")
         for priority, (field, pattern, team, task_class) in enumerate(rules, start=1):
             con.execute(
                 "INSERT INTO attribution_rules VALUES (?, ?, ?, ?, ?, ?)",
                 [priority, field, pattern, _is_glob(pattern), team or None, task_class or None],
             )
+    return saved
 
 
 def _is_glob(pattern: str) -> bool:
@@ -355,16 +317,23 @@ def _is_glob(pattern: str) -> bool:
 
 
 def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, str, str]],
-                      catalog: Catalog) -> None:  # fmt: skip
-    """Replace the user's model mapping (raw name -> provider, model) and re-resolve."""
+                      catalog: Catalog, saved_by: str | None = None,
+                      ) -> settings.SettingVersion:  # fmt: skip
+    """Replace the user's model mapping (raw name -> provider, model) and re-resolve; kept
+    as a new version of the mapping, which is returned."""
+    aliases = list(aliases)
     ensure_prices(con, catalog)
-    with transaction(con):
+    with WRITE_LOCK, transaction(con):
+        saved = settings.record(con, "model_aliases", settings.rows_content(aliases),
+                                saved_by)  # fmt: skip
         con.execute("DELETE FROM model_aliases")
         for raw, provider, model in aliases:
             con.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", [raw, provider, model])
         refresh_model_map(con, catalog)
-        rebuild_periods(con)  # which provider a cost export covers may have changed
+        recount_all(con)  # who bills a row, so which source counts, may have changed
+        rebuild_periods(con)
+    return saved
 
 
 def has_imports(con: duckdb.DuckDBPyConnection) -> bool:
-    return one(con, "SELECT count(*) FROM imports")[0] > 0
+    return one(con, "SELECT count(*) FROM imports WHERE state = 'active'")[0] > 0

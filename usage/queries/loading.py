@@ -116,31 +116,25 @@ FROM (SELECT unnest(generate_series(
 """
 
 
-def insert_new_rows_sql(columns: str, overlap: bool = True) -> str:
-    """Add the staged rows (`staged_rows`, with an `ordinal`) that the store does not hold.
+def insert_new_rows_sql(columns: str) -> str:
+    """Add the staged rows (`staged_rows`, with an `ordinal`) to the ledger, as a new
+    version of every key they hold (which version counts is `usage.ledger`'s business).
 
     A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
     within the file are dropped), or, when the format has none (the generic CSV), all its
     values numbered by occurrence: two identical rows in one file are two uses, and
     importing the file again gives them the same two keys. Either is stored as a 128-bit
-    hash. Stored keys are only
-    compared within the file's time span and format, and not at all when the store holds
-    no row of that format in that span (`overlap=False`). Row ids continue from the
-    largest stored one (one writer at a time; a sequence is slow per row). Parameters:
-    import id, format.
+    hash. A source kind or grain the parser left empty is the format's ($3, $4). Row ids
+    continue from the largest stored one (one writer at a time; a sequence is slow per row).
+    Parameters: import id, format, source kind, grain.
     """
     values = ", ".join(KEYLESS_KEY_COLUMNS)
-    span = "(SELECT min(ts) FROM staged_rows) AND (SELECT max(ts) FROM staged_rows)"
-    existing = (
-        "WHERE NOT EXISTS (SELECT 1 FROM usage_rows u WHERE u.natural_key = d.final_key "
-        f"AND u.source_format = $2 AND u.ts BETWEEN {span})"
-        if overlap
-        else ""
-    )
+    fills = {"source_kind": "COALESCE(d.source_kind, $3)", "grain": "COALESCE(d.grain, $4)"}
+    filled = ", ".join(fills.get(c.strip(), f"d.{c.strip()}") for c in columns.split(","))
     return f"""
-INSERT INTO usage_rows (row_id, import_id, source_format, natural_key, attr_id, {columns})
-SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_rows) + d.ordinal + 1, $1, $2,
-       d.final_key, {attr_id_sql("d")}, {columns}
+INSERT INTO usage_ledger (row_id, import_id, source_format, natural_key, attr_id, {columns})
+SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_ledger) + d.ordinal + 1, $1, $2,
+       d.final_key, {attr_id_sql("d")}, {filled}
 FROM (
     SELECT k.*,
            CASE WHEN k.natural_key IS NOT NULL THEN k.base_key
@@ -155,7 +149,6 @@ FROM (
     ) k
     WHERE k.natural_key IS NULL OR k.seen = 1
 ) d
-{existing}
 """
 
 
@@ -165,12 +158,13 @@ def _key128(first: str, second: str) -> str:
 
 
 def attributes_insert_sql() -> str:
-    """Record the attribute combinations of one import (parameter) not recorded yet."""
+    """Record the attribute combinations of one import (parameter) not recorded yet (every
+    row of it, counted or not: a removal elsewhere may make it count)."""
     columns = ", ".join(ATTRIBUTE_COLUMNS)
     return f"""
 INSERT INTO attributes (attr_id, {columns})
 SELECT attr_id, {", ".join(f"any_value({c})" for c in ATTRIBUTE_COLUMNS)}
-FROM usage_rows u
+FROM usage_ledger u
 WHERE u.import_id = ? AND NOT EXISTS (SELECT 1 FROM attributes a WHERE a.attr_id = u.attr_id)
 GROUP BY attr_id
 """

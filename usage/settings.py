@@ -1,0 +1,86 @@
+"""What a team sets, kept: every save of the attribution rules, the model mapping, the budgets
+or the outcomes is a version with who saved it and when; the newest is in force.
+
+The store keeps them in `settings` (kind, version, saved_by, saved_at, content as text: the
+file as uploaded, or the rules and mappings as JSON), shared by every session and the command
+line. Saving never deletes an earlier version.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from usage.ledger import WRITE_LOCK
+from usage.schema import one, transaction
+
+KINDS = ("attribution_rules", "model_aliases", "budgets", "outcomes")
+
+
+@dataclass(frozen=True)
+class SettingVersion:
+    kind: str
+    version: int
+    saved_by: str | None
+    saved_at: datetime
+    content: str
+
+    def describe(self) -> str:
+        """ "version 3, saved by ana on 2026-12-03 14:05" (for a line of text)."""
+        who = f" by {self.saved_by}" if self.saved_by else ""
+        return f"version {self.version}, saved{who} on {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+def current_user() -> str | None:
+    """Who runs this process (the command line's "who"), when the system says."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def save_setting(con: duckdb.DuckDBPyConnection, kind: str, content: str,
+                 saved_by: str | None = None) -> SettingVersion:  # fmt: skip
+    """Keep `content` as the newest version of `kind` (in force from now)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown setting {kind!r}; choose from {', '.join(KINDS)}")
+    with WRITE_LOCK, transaction(con):
+        return record(con, kind, content, saved_by)
+
+
+def record(con: duckdb.DuckDBPyConnection, kind: str, content: str,
+           saved_by: str | None) -> SettingVersion:  # fmt: skip
+    """`save_setting` inside the caller's transaction (the caller holds WRITE_LOCK)."""
+    last = one(con, "SELECT max(version) FROM settings WHERE kind = ?", [kind])[0] or 0
+    saved = SettingVersion(kind, last + 1, saved_by, datetime.now().replace(microsecond=0),
+                           content)  # fmt: skip
+    con.execute("INSERT INTO settings VALUES (?, ?, ?, ?, ?)",
+                [kind, saved.version, saved.saved_by, saved.saved_at, content])  # fmt: skip
+    return saved
+
+
+def rows_content(rows) -> str:
+    """Rules or mappings (tuples) as the JSON a version keeps."""
+    return json.dumps([list(row) for row in rows])
+
+
+def setting_in_force(con: duckdb.DuckDBPyConnection, kind: str) -> SettingVersion | None:
+    """The newest version of `kind`, None when it was never saved."""
+    history = setting_history(con, kind, newest_only=True)
+    return history[0] if history else None
+
+
+def setting_history(con: duckdb.DuckDBPyConnection, kind: str, *,
+                    newest_only: bool = False) -> list[SettingVersion]:  # fmt: skip
+    """Every version of `kind`, newest first."""
+    limit = " LIMIT 1" if newest_only else ""
+    found = con.execute(
+        "SELECT kind, version, saved_by, saved_at, content FROM settings WHERE kind = ? "
+        f"ORDER BY version DESC{limit}",
+        [kind],
+    ).fetchall()
+    return [SettingVersion(*row) for row in found]
