@@ -59,7 +59,8 @@ from usage.queries.ledger import usage_rows_view_sql
 from usage.schema import LAYOUT, LAYOUT_KEY, meta, one, set_meta, transaction
 
 DEFAULT_DB_ENV = "PLANNER_USAGE_DB"
-LOCK_WAIT_SECONDS = 15.0
+LOCK_WAIT_ENV = "PLANNER_STORE_WAIT_SECONDS"  # how long to wait for another process's hold
+LOCK_WAIT_SECONDS = 15.0  # the default: an import of the example holds the file about 5 s
 ANOTHER_STORE = "open another store with PLANNER_USAGE_DB or --db (a new file starts empty)"
 OPEN_ANOTHER = ANOTHER_STORE[0].upper() + ANOTHER_STORE[1:] + "."
 
@@ -158,7 +159,7 @@ def _check_path(target: Path) -> None:
 
 
 def _open_with_retry(target: Path) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    deadline = time.monotonic() + _lock_wait()
     pause = 0.02
     while True:
         try:
@@ -175,6 +176,15 @@ def _open_with_retry(target: Path) -> duckdb.DuckDBPyConnection:
                 ) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
+
+
+def _lock_wait() -> float:
+    """PLANNER_STORE_WAIT_SECONDS when it is a number from 0 to 3600, else the default."""
+    try:
+        wait = float(os.environ.get(LOCK_WAIT_ENV, ""))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+    return wait if 0 <= wait <= 3600 else LOCK_WAIT_SECONDS
 
 
 def _unreadable(target: Path | None, exc: Exception) -> StoreError:

@@ -105,7 +105,10 @@ def _read_rows(db: Path) -> int:
         con.close()
 
 
-def test_cli_imports_from_another_process_while_this_one_reads(tmp_path):
+def test_cli_imports_from_another_process_while_this_one_reads(tmp_path, monkeypatch):
+    # The child holds the file while it builds the price tables: about 5 s on a quiet
+    # machine, past the default 15 s wait on a loaded one. The reader waits as long as it takes.
+    monkeypatch.setenv(store.LOCK_WAIT_ENV, "300")
     db = tmp_path / "shared.duckdb"
     con = store.connect(db)
     con.close()
