@@ -91,10 +91,11 @@ versions = sa.Table(
 
 def _add_row_versions(conn: sa.Connection) -> None:
     """Layout 1 -> 2: a version per row, for renames and deletes that refuse a concurrent
-    change; rows stored before start at 1."""
-    conn.execute(
-        sa.text("ALTER TABLE planner_scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
-    )
+    change; rows stored before start at 1 (a store a pre-release build gave it keeps it)."""
+    if "version" not in {c["name"] for c in sa.inspect(conn).get_columns("planner_scenarios")}:
+        conn.execute(
+            sa.text("ALTER TABLE planner_scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+        )
 
 
 def _add_owners_and_audit(conn: sa.Connection) -> None:

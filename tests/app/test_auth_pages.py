@@ -112,7 +112,8 @@ def test_the_signed_in_name_role_and_sign_out_are_in_the_sidebar():
     at = app(person("Ana Planner", "ana@x.org", ["planners"]))
     assert not at.exception
     text = sidebar_text(at)
-    assert "Signed in as Ana Planner" in text and "ana@x.org · Planner · every team" in text
+    # An address from the identity is drawn with dot leaders (U+2024), never as a link.
+    assert "Signed in as Ana Planner" in text and "ana@x\u2024org · Planner · every team" in text
     assert "Sign-in is off" not in text
     assert any(b.label == "Sign out" for b in at.sidebar.button)
     assert not [t for t in at.text_input if t.key == S.SHARED_AUTHOR]  # no free-text author
