@@ -13,8 +13,11 @@ from playwright.sync_api import expect
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
 
 # A cold machine (fresh clone, first server start, both cores busy) can take well over
-# Playwright's default 5 s to draw a page that solves several plans; wait up to 30 s.
-expect.set_options(timeout=30_000)
+# Playwright's default 5 s to draw a page that solves several plans: with seven test runs
+# sharing two cores (load average 11-13) the Vendor scenarios page took 29-41 s to draw.
+# Every wait (assertions and actions alike) allows 60 s.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 SCREENSHOTS_ENV = "PLANNER_SCREENSHOTS"
@@ -43,6 +46,13 @@ def screenshots(tmp_path_factory) -> Path:
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, its clicks and reads waiting as long as the assertions."""
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
 
 
 @pytest.fixture(scope="session")
