@@ -258,7 +258,7 @@ def test_published_prices_name_the_kept_class_and_the_switch_travels_in_the_link
         open_page(other, link)
         expect(metric_value(other, "Monthly spend")).to_have_text(illustrative)
         other.get_by_text("More settings").click()
-        switch = other.get_by_role("checkbox", name="Plan with illustrative price sheets")
+        switch = other.get_by_role("switch", name="Plan with illustrative price sheets")
         expect(switch).to_be_checked()
     finally:
         other.close()
