@@ -10,14 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import TIMEOUT_MS
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
 
-# A cold machine (fresh clone, first server start, both cores busy) can take well over
-# Playwright's default 5 s to draw a page that solves several plans: with seven test runs
-# sharing two cores (load average 11-13) the Vendor scenarios page took 29-41 s to draw.
-# Every wait (assertions and actions alike) allows 60 s.
-TIMEOUT_MS = 60_000
-expect.set_options(timeout=TIMEOUT_MS)
+expect.set_options(timeout=TIMEOUT_MS)  # see helpers.TIMEOUT_MS
 
 
 SCREENSHOTS_ENV = "PLANNER_SCREENSHOTS"

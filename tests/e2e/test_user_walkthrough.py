@@ -23,7 +23,7 @@ from app import planning
 from app.format import money, pct
 from planner.fix import fix_as_settings
 from pricing.catalog import Catalog
-from tests.e2e.test_browser import (
+from tests.e2e.helpers import (
     ILLUSTRATIVE,
     ROOT,
     TIMEOUT_MS,
