@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import TIMEOUT_MS
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy
 
-# A cold machine (fresh clone, first server start, both cores busy) can take well over
-# Playwright's default 5 s to draw a page that solves several plans; wait up to 30 s.
-expect.set_options(timeout=30_000)
+expect.set_options(timeout=TIMEOUT_MS)  # see helpers.TIMEOUT_MS
 
 
 SCREENSHOTS_ENV = "PLANNER_SCREENSHOTS"
@@ -43,6 +42,13 @@ def screenshots(tmp_path_factory) -> Path:
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, its clicks and reads waiting as long as the assertions."""
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser import metric_value, open_page, settled
+from tests.e2e.helpers import metric_value, open_page, settled
 
 pytestmark = pytest.mark.browser
 

@@ -14,17 +14,20 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from app import planning
-from app.format import money
+from app.format import money, pct
 from planner.fix import fix_as_settings
 from pricing.catalog import Catalog
-from tests.e2e.test_browser import (
+from tests.e2e.helpers import (
+    ILLUSTRATIVE,
     ROOT,
     TIMEOUT_MS,
+    edit_cell,
     metric_value,
     open_page,
     settled,
@@ -33,7 +36,7 @@ from tests.e2e.test_browser import (
 pytestmark = pytest.mark.browser
 
 CATALOG = Catalog.load()
-ROW_HEIGHT = 35
+PRICE_CHANGE = "Price rise (+) or cut (−) %"  # the terms table's price_change_pct column
 
 
 def example_request(**changes) -> planning.PlanRequest:
@@ -53,6 +56,14 @@ def example_spend(**changes) -> float:
     return plan.totals.monthly_cost_usd
 
 
+def default_budget(**changes) -> int:
+    """The budget slider's default: the cheapest plan meeting every floor, rounded up to the
+    slider's step (app/sidebar.py slider_ranges)."""
+    cheapest = example_spend(objective="min-cost", **changes)
+    _, step = planning.budget_range(example_spend(**changes))
+    return int(math.ceil(cheapest / step - 1e-9) * step)
+
+
 def budget_without_a_plan() -> tuple[int, float]:
     """(half the slider's default budget, the cheapest plan meeting every floor): a budget
     with no plan, picked from the figures of the day rather than written in."""
@@ -67,28 +78,6 @@ def visible_table(page: Page) -> Locator:
     """The terms table of the open vendor-scenario tab."""
     panel = page.get_by_role("tabpanel").locator("visible=true").first
     return panel.get_by_test_id("stDataFrame").first
-
-
-def edit_cell(
-    page: Page, table: Locator, row: int, column: int, typed: str, x: float = 100
-) -> None:
-    """Type into a data-editor cell by keyboard: click the first cell of the first row, move
-    to (row, column) with the arrow keys, open the editor, type, commit."""
-    expect(table.locator("tr").nth(1)).to_be_attached(timeout=TIMEOUT_MS)
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + x, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2)
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("input.gdg-input, textarea.gdg-input").first
-    expect(editor).to_be_focused()
-    editor.fill(typed)
-    editor.press("Enter")
-    settled(page)
 
 
 def add_provider_row(page: Page, provider: str) -> None:
@@ -117,8 +106,11 @@ def download(page: Page, label: str, tmp_path: Path) -> Path:
 
 
 def open_tab(page: Page, name: str) -> Locator:
+    """Click a scenario's tab and wait for its rerun. The click does not wait for navigations
+    it may schedule: a tab's click reruns the page, and on a loaded machine Playwright's wait
+    for them once ran past 60 s after the click had landed; the selected tab is the check."""
     tab = page.get_by_role("tab", name=name, exact=True)
-    tab.click()
+    tab.click(no_wait_after=True)
     settled(page)
     expect(tab).to_have_attribute("aria-selected", "true")
     return tab
@@ -131,7 +123,7 @@ def test_save_scenario_right_after_a_vendor_edit_holds_the_edit(page: Page, app_
     open_page(page, f"{app_url}/vendor_scenarios")
     open_tab(page, "List prices")
     add_provider_row(page, "openai")  # the table has a row per provider with terms: none yet
-    edit_cell(page, visible_table(page), 0, 3, "20", x=40)  # change %
+    edit_cell(page, visible_table(page), 0, PRICE_CHANGE, "20", x=40)
     # At once, with no other rerun in between: the saved file is where the edit shows.
     saved = json.loads(download(page, "Save scenario (JSON)", tmp_path).read_text("utf-8"))
     assert saved["vendor_scenarios"][0]["price_change_pct"] == {"openai": 20.0}
@@ -141,7 +133,7 @@ def test_save_scenario_right_after_a_workload_edit_holds_the_edit(page: Page, ap
     open_page(page, f"{app_url}/data")
     table = page.get_by_test_id("stDataFrame").first
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
-    edit_cell(page, table, 0, 1, "123456")  # row 1, monthly_volume
+    edit_cell(page, table, 0, "Tasks a month", "123456")  # row 1, monthly_volume
     saved = json.loads(download(page, "Save scenario (JSON)", tmp_path).read_text("utf-8"))
     first_row = saved["workload"]["csv"].splitlines()[1]
     assert first_row.startswith("Support ticket triage,123456")
@@ -162,7 +154,7 @@ def test_renaming_a_scenario_keeps_its_tab_open_for_the_next_edit(page: Page, ap
     expect(tab).to_have_attribute("aria-selected", "true")  # the same run, not one later
     # The next edit lands on the renamed scenario, not on the baseline.
     add_provider_row(page, "google")  # rows: deepseek, fireworks, google, openai
-    edit_cell(page, visible_table(page), 2, 2, "10", x=40)  # discount
+    edit_cell(page, visible_table(page), 2, "Discount %", "10", x=40)
     expect(tab).to_have_attribute("aria-selected", "true")
     saved = json.loads(download(page, "Save scenario (JSON)", tmp_path).read_text("utf-8"))
     first, second = saved["vendor_scenarios"]
@@ -200,6 +192,7 @@ def test_a_saved_view_opens_whole_from_its_link(page: Page, app_url):
     expect(metric_value(page, "Monthly spend")).to_have_text(spend, timeout=TIMEOUT_MS)
 
     other = page.context.browser.new_page()  # another person, a fresh session
+    other.set_default_timeout(TIMEOUT_MS)
     try:
         open_page(other, link)
         expect(metric_value(other, "Monthly spend")).to_have_text(spend, timeout=TIMEOUT_MS)
@@ -211,6 +204,65 @@ def test_a_saved_view_opens_whole_from_its_link(page: Page, app_url):
         other.get_by_text("Shared scenarios", exact=True).click()
         table = other.get_by_test_id("stSidebar").get_by_test_id("stDataFrame")
         expect(table.locator("td").filter(has_text="Ana").first).to_be_attached()
+    finally:
+        other.close()
+
+
+def test_published_prices_name_the_kept_class_and_the_switch_travels_in_the_link(
+    page: Page, app_url
+):
+    """By default the example plans with published prices only: the Overview names the class
+    only today's process can do and why, with the cheapest plan's cost. Turning on the
+    illustrative sheets puts the switch in the link, and another person opening that link
+    sees the same plan. Every figure is re-solved here."""
+    plan = planning.solve(example_request(), CATALOG)
+    assert plan.is_optimal
+    problem = plan.problem
+    kept = (np.nan_to_num(plan.shares) * ~problem.is_ai).sum(axis=1)  # today's process
+    only_ai = problem.eligible & problem.is_ai  # the models allowed to do each class
+    only_today = [
+        (task, float(kept[t]))
+        for t, task in enumerate(problem.classes)
+        if kept[t] > 0 and not only_ai[t].any()
+    ]
+    assert only_today  # the example's Internal knowledge Q&A (mistral or self-hosted only)
+    budget = default_budget()
+    open_page(page, app_url)
+    spend = metric_value(page, "Monthly spend")
+    expect(spend).to_have_text(money(example_spend(budget_usd=float(budget))))
+    main = page.get_by_test_id("stMain")
+    for task, share in only_today:
+        why = (
+            f"{task.name}: no allowed model reaches the {pct(task.min_accuracy)} floor (no "
+            f"model can do this work), so today's process keeps {pct(share)} of the work"
+        )
+        expect(main.get_by_text(why, exact=False)).to_be_visible()
+    cheapest = money(example_spend(objective="min-cost"))
+    expect(
+        main.get_by_text(f"The cheapest plan that meets every floor costs {cheapest}")
+    ).to_be_visible()
+    assert "with_illustrative" not in page.url  # off is the default: not in the link
+
+    page.get_by_text("More settings").click()
+    page.get_by_text("Plan with illustrative price sheets").click()
+    settled(page)
+    illustrative = money(
+        example_spend(
+            with_illustrative=True, budget_usd=float(default_budget(with_illustrative=True))
+        )
+    )
+    expect(spend).to_have_text(illustrative)
+    expect(page).to_have_url(re.compile(rf"[?&]{ILLUSTRATIVE}(&|$)"))
+    link = page.url
+
+    other = page.context.browser.new_page()  # another person, a fresh session
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        open_page(other, link)
+        expect(metric_value(other, "Monthly spend")).to_have_text(illustrative)
+        other.get_by_text("More settings").click()
+        switch = other.get_by_role("switch", name="Plan with illustrative price sheets")
+        expect(switch).to_be_checked()
     finally:
         other.close()
 
@@ -290,7 +342,9 @@ def test_no_plan_shows_what_the_budget_buys_and_applies_the_fix(page: Page, app_
 
 
 def test_the_budget_can_be_typed_to_the_dollar(page: Page, app_url):
-    open_page(page, app_url)
+    # The example as designed, with its illustrative sheet: $1,437 is between the cheapest
+    # plan ($798) and what the best plan spends ($3,414), so the plan spends all of it.
+    open_page(page, f"{app_url}/?{ILLUSTRATIVE}")
     box = page.get_by_test_id("stNumberInputField")
     box.fill("1437")
     box.press("Enter")
@@ -299,14 +353,16 @@ def test_the_budget_can_be_typed_to_the_dollar(page: Page, app_url):
         "aria-valuetext", "$1,437"
     )
     expect(metric_value(page, "Monthly spend")).to_have_text("$1,437", timeout=TIMEOUT_MS)
-    assert "budget=1437" in page.url
+    assert "budget=1437" in page.url and ILLUSTRATIVE in page.url
 
 
 # -- formats ---------------------------------------------------------------------------------
 
 
 def test_forecast_reads_as_money(page: Page, app_url, tmp_path):
-    open_page(page, f"{app_url}/forecast?budget=1300")
+    # The example as designed, with its illustrative sheet: $1,300 buys a plan (with
+    # published prices only the cheapest plan costs about $600,538 and there is no forecast).
+    open_page(page, f"{app_url}/forecast?budget=1300&{ILLUSTRATIVE}")
     page.get_by_text("Month by month").click()
     table = page.get_by_test_id("stExpander").get_by_test_id("stDataFrame")
     expect(table.locator("th").first).to_be_attached(timeout=TIMEOUT_MS)
