@@ -87,3 +87,14 @@ def edit_cell(page: Page, table: Locator, row: int, header: str, typed: str, x: 
     editor.press("Enter")
     settled(page)
     expect(table.locator(f"td#{cell}")).to_contain_text(typed)
+
+
+def open_tab(page: Page, name: str) -> Locator:
+    """Click a scenario's tab and wait for its rerun. The click does not wait for navigations
+    it may schedule: a tab's click reruns the page, and on a loaded machine Playwright's wait
+    for them once ran past 60 s after the click had landed; the selected tab is the check."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click(no_wait_after=True)
+    settled(page)
+    expect(tab).to_have_attribute("aria-selected", "true")
+    return tab

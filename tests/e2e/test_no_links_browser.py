@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.format import md_escape
-from tests.e2e.test_browser import TIMEOUT_MS, open_page, settled
-from tests.e2e.test_user_walkthrough import edit_cell, open_tab
+from tests.e2e.helpers import TIMEOUT_MS, edit_cell, open_page, open_tab, settled
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +57,7 @@ def test_urls_typed_into_names_are_text_on_every_page(page: Page, app_url: str):
     settled(page)
     table = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
-    edit_cell(page, table, 0, 0, TASK)
+    edit_cell(page, table, 0, "Task class", TASK)
     expect(table.locator("tr").nth(1)).to_contain_text(TASK, timeout=TIMEOUT_MS)
 
     shown = {SHARED: 0, VENDOR: 0}

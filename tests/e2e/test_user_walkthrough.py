@@ -30,6 +30,7 @@ from tests.e2e.helpers import (
     edit_cell,
     metric_value,
     open_page,
+    open_tab,
     settled,
 )
 
@@ -103,17 +104,6 @@ def download(page: Page, label: str, tmp_path: Path) -> Path:
     path = tmp_path / saved.value.suggested_filename
     saved.value.save_as(path)
     return path
-
-
-def open_tab(page: Page, name: str) -> Locator:
-    """Click a scenario's tab and wait for its rerun. The click does not wait for navigations
-    it may schedule: a tab's click reruns the page, and on a loaded machine Playwright's wait
-    for them once ran past 60 s after the click had landed; the selected tab is the check."""
-    tab = page.get_by_role("tab", name=name, exact=True)
-    tab.click(no_wait_after=True)
-    settled(page)
-    expect(tab).to_have_attribute("aria-selected", "true")
-    return tab
 
 
 # -- saving the scenario right after an edit ---------------------------------------------------

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app import workspace
+from tests.e2e.helpers import TIMEOUT_MS, metric_value, open_page, settled
 from tests.e2e.server import ROOT, free_port, start_app, stop_app, wait_healthy
-from tests.e2e.test_browser import TIMEOUT_MS, metric_value, open_page, settled
 
 pytestmark = pytest.mark.browser
 

@@ -225,3 +225,13 @@ def test_removing_a_cost_export_uncovers_its_days(catalog):
     _same(summary(con, ["model", "month"])[0], _per_row(con, ["model", "month"])[0])
     listed = rows(con, "SELECT sum(list_cost_usd), sum(cost_usd) FROM costed_usage")[0]
     assert listed[0] == pytest.approx(listed[1])
+
+
+def test_rows_of_requests_without_tokens_are_unpriced_not_a_zero_list_cost(catalog):
+    """LiteLLM's own FOCUS export counts requests, not tokens: its rows keep their bill and
+    have no list cost, so the variance is not the whole bill."""
+    con = store_with(catalog, "focus_litellm.csv")
+    found = rows(
+        con, "SELECT requests, list_cost_usd, cost_usd FROM costed_usage ORDER BY cost_usd"
+    )
+    assert found == [(1.0, None, 3.5), (1.0, None, 7.0)]

@@ -82,7 +82,9 @@ def clock_sql(row: str, slots: str) -> str:
 def list_cost_sql(long: str = "x.is_long") -> str:
     """The list cost of the row `x` (its rates of the day joined on: `x.std_in`, ...), on its
     service tier `t` and time-of-day window `w` where it has them (NULL when unpriced);
-    `long` says whether the row pays long-context rates (`is_long`, see `_long`).
+    `long` says whether the row pays long-context rates (`is_long`, see `_long`). A row of
+    requests with no tokens (a FOCUS export counted in requests, say) has no list cost: the
+    catalog prices tokens, and a list cost of zero would show its whole bill as variance.
 
     Which rate set: batch (scaled to long context when long), else the row's priced service
     tier, else its time-of-day window, else long context or standard, as
@@ -102,7 +104,8 @@ def list_cost_sql(long: str = "x.is_long") -> str:
         f"x.{col} * {rate(kind)}"
         for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
     )
-    return f"CASE WHEN x.std_in IS NULL THEN NULL ELSE ({terms}) / 1000000.0 END"
+    no_tokens = " + ".join(f"x.{col}" for col in TOKEN_COLUMNS) + " = 0 AND x.requests > 0"
+    return f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL ELSE ({terms}) / 1000000.0 END"
 
 
 def pricing_note_sql() -> str:
