@@ -132,6 +132,7 @@ UPLOAD_ACTIONS = {
     "rules": Action.SET_RULES,
     "outcomes": Action.SET_OUTCOMES,
     "budgets": Action.SET_BUDGETS,
+    "commitments": Action.SET_COMMITMENTS,
 }
 UPLOAD_IN_USE = {"outcomes": S.OUTCOMES_FILE, "budgets": S.BUDGETS_FILE}
 

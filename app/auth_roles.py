@@ -65,6 +65,7 @@ class Action(enum.Enum):
     SET_MAPPINGS = "set model mappings"
     SET_OUTCOMES = "set outcomes"
     SET_BUDGETS = "set budgets"
+    SET_COMMITMENTS = "set commitments"
     SEE_PEOPLE = "see user ids and API keys"
     READ_AUDIT = "read the audit trail"
 
@@ -80,6 +81,7 @@ LEAST_ROLE: dict[Action, Role] = {
     Action.SET_MAPPINGS: Role.FINOPS,
     Action.SET_OUTCOMES: Role.FINOPS,
     Action.SET_BUDGETS: Role.FINOPS,
+    Action.SET_COMMITMENTS: Role.FINOPS,
     Action.SEE_PEOPLE: Role.FINOPS,
     Action.READ_AUDIT: Role.ADMIN,
 }

@@ -7,8 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, workspace
+from app import actuals, auth, workspace
 from app import state as S
+from app.auth_roles import Action, NotAllowed
 from app.format import md_escape
 from usage.store import list_imports, remove_import
 
@@ -49,8 +50,20 @@ def _cancel(ss) -> None:
 
 
 def _remove(ss, path: str, record: Any) -> None:
-    removed = actuals.with_store(path, lambda con: remove_import(con, record.import_id))
+    """Remove the import when the role may (checked here, on the server, and recorded in the
+    audit trail); a refusal is the note."""
     ss[S.IMPORT_PENDING] = None
+    target = f"import #{record.import_id} ({record.file_name})"
+    try:
+        removed = auth.act(
+            Action.REMOVE_IMPORT,
+            target,
+            lambda: actuals.with_store(path, lambda con: remove_import(con, record.import_id)),
+            "imported",
+        )
+    except NotAllowed as exc:
+        ss[S.IMPORT_NOTE] = f"Not removed: {exc.message}."
+        return
     ss[S.IMPORT_NOTE] = (
         f"Removed {record.file_name} and its {record.rows_added:,} rows."
         if removed

@@ -30,6 +30,7 @@ FINOPS_WRITES = [
     Action.SET_MAPPINGS,
     Action.SET_OUTCOMES,
     Action.SET_BUDGETS,
+    Action.SET_COMMITMENTS,
 ]
 
 MAP = """
