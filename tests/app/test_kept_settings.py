@@ -36,9 +36,7 @@ def _kept(db: Path, kind: str):
         con.close()
 
 
-def test_budgets_and_outcomes_saved_in_one_session_are_in_force_in_a_new_one(
-    monkeypatch, tmp_path
-):
+def test_budgets_and_outcomes_saved_in_one_session_are_in_force_in_a_new_one(monkeypatch, tmp_path):
     db = tmp_path / "usage.duckdb"
     monkeypatch.setenv("PLANNER_USAGE_DB", str(db))
     first = _data_page()
