@@ -9,8 +9,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from app import auth, usage_uploads, workspace
 from app import state as S
-from app import workspace
+from app.auth_roles import Identity, Role, local_identity
 from usage import settings
 from usage.store import connect
 
@@ -96,3 +97,11 @@ def test_a_bad_budgets_file_saves_nothing(monkeypatch, tmp_path):
     assert not at.exception
     assert any("bad.csv was not used" in e.value for e in at.error)
     assert _kept(db, "budgets") == []
+
+
+def test_saved_by_is_the_signed_in_person_else_who_runs_the_server(monkeypatch):
+    ana = Identity("Ana", "ana@example.com", (), Role.ADMIN, None, True)
+    monkeypatch.setattr(auth, "current", lambda: ana)
+    assert usage_uploads._saved_by() == "ana@example.com"
+    monkeypatch.setattr(auth, "current", lambda: local_identity("srv"))
+    assert usage_uploads._saved_by() == settings.current_user()
