@@ -16,7 +16,16 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, auth, import_list, inputs, loaders, measured_undo, upload_messages
+from app import (
+    actuals,
+    auth,
+    import_list,
+    inputs,
+    loaders,
+    measured_undo,
+    upload_messages,
+    workspace,
+)
 from app import state as S
 from app.data_view import measured_view
 from app.format import md_escape
@@ -49,8 +58,10 @@ def usage_section() -> None:
     with row[1]:
         _upload(ss, "Outcomes (CSV or JSON)", S.OUTCOMES_UPLOADER, "outcomes",
                 lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d))  # fmt: skip
+        _in_force(path, "outcomes")
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
                 lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d))  # fmt: skip
+        _in_force(path, "budgets")
         _upload(
             ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
             S.COMMITMENTS_UPLOADER, "commitments",
@@ -129,6 +140,12 @@ def _kept(ss: MutableMapping, path: str, kind: str, key: str, name: str, data: b
     who = _saved_by()
     saved = actuals.with_store(path, lambda con: settings.save_file(con, kind, name, data, who))
     return f"{used[:-1]} for your company's data: {kind} {saved.describe()}."
+
+
+def _in_force(path: str, kind: str) -> None:
+    """Which version of the company's budgets or outcomes is in force, if any."""
+    ws = workspace.Workspace(workspace.COMPANY, path)
+    st.caption(actuals.governance_in_use(ws, kind)[1] or f"{kind.capitalize()}: none saved yet.")
 
 
 def _saved_by() -> str | None:

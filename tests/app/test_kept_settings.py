@@ -54,6 +54,8 @@ def test_budgets_and_outcomes_saved_in_one_session_are_in_force_in_a_new_one(mon
     [outcomes] = _kept(db, "outcomes")
     assert settings.file_of(outcomes) == ("o.csv", OUTCOMES)
 
+    assert f"Budgets: {budgets.describe()}" in [c.value for c in first.caption]  # Data page
+
     second = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     second.switch_page("app_pages/actual_spend.py").run()  # a new tab: nothing in its session
     assert not second.exception
@@ -97,6 +99,7 @@ def test_a_bad_budgets_file_saves_nothing(monkeypatch, tmp_path):
     assert not at.exception
     assert any("bad.csv was not used" in e.value for e in at.error)
     assert _kept(db, "budgets") == []
+    assert "Budgets: none saved yet." in [c.value for c in at.caption]
 
 
 def test_saved_by_is_the_signed_in_person_else_who_runs_the_server(monkeypatch):
