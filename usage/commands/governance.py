@@ -1,7 +1,8 @@
 """Governance over actual spend: `value` (value per token and the value board), `spikes`,
 `budgets` (spend, projection, run-out) and `alerts` (for cron or CI: exit 1 when an alert
 at or above --severity fired, 5 when the webhook could not be reached or was refused: a
-non-public address without --allow-private-webhook, or a redirect)."""
+non-public address without --allow-private-webhook, or a redirect). `value` and `budgets`
+without a file use the outcomes or budgets in force in the store (`usage.settings`)."""
 
 from __future__ import annotations
 
