@@ -19,7 +19,7 @@ import streamlit as st
 from app import auth, loaders, workspace
 from foundation.errors import InputError
 from foundation.tables import format_of
-from usage import store
+from usage import settings, store
 from usage.budgets import Budgets, parse_budgets
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
@@ -136,6 +136,17 @@ def commitments_of(name: str, data: bytes) -> Commitments:
 @st.cache_data(show_spinner=False, max_entries=8)
 def budgets_of(name: str, data: bytes) -> Budgets:
     return parse_budgets(data, name, format_of(name))
+
+
+def governance_in_use(ws: workspace.Workspace, kind: str) -> tuple[tuple[str, bytes] | None, str]:
+    """The budgets or outcomes file in use on `ws` and its version line ("" for the example,
+    whose illustrative files are shipped): for the company, the version in force in its store,
+    read afresh on each run, so a save from another session or the command line shows."""
+    example = workspace.EXAMPLE_BUDGETS if kind == "budgets" else workspace.EXAMPLE_OUTCOMES
+    if ws.illustrative:
+        return workspace.governance_file(ws, example, None), ""
+    kept, saved = with_store(ws.path, lambda con: settings.file_in_force(con, kind))
+    return workspace.governance_file(ws, example, kept), workspace.version_line(kind, saved)
 
 
 def checked(parse: Callable[[str, bytes], Any], name: str, data: bytes) -> tuple[Any, str]:

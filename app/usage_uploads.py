@@ -16,12 +16,22 @@ from typing import Any
 
 import streamlit as st
 
-from app import actuals, auth, import_list, inputs, loaders, measured_undo, upload_messages
+from app import (
+    actuals,
+    auth,
+    import_list,
+    inputs,
+    loaders,
+    measured_undo,
+    upload_messages,
+    workspace,
+)
 from app import state as S
 from app.data_view import measured_view
 from app.format import md_escape
 from foundation.errors import InputError
 from planner.workload import Workload, parse_workload
+from usage import settings
 from usage.attribution import apply_rules, load_rules
 from usage.importer import import_file
 from usage.measured import differences, measure
@@ -47,9 +57,11 @@ def usage_section() -> None:
                 S.RULES_UPLOADER, "rules", lambda n, d: _rules(path, n, d))  # fmt: skip
     with row[1]:
         _upload(ss, "Outcomes (CSV or JSON)", S.OUTCOMES_UPLOADER, "outcomes",
-                lambda n, d: _keep(ss, S.OUTCOMES_FILE, actuals.outcomes_of, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d))  # fmt: skip
+        _in_force(path, "outcomes")
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
-                lambda n, d: _keep(ss, S.BUDGETS_FILE, actuals.budgets_of, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d))  # fmt: skip
+        _in_force(path, "budgets")
         _upload(
             ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
             S.COMMITMENTS_UPLOADER, "commitments",
@@ -115,6 +127,31 @@ def _keep(ss: MutableMapping, key: str, parse, name: str, data: bytes) -> str:
                        "the previous file stays in use.", parsed.errors)  # fmt: skip
     ss[key] = (name, data)
     return f"Using {name} ({len(parsed.rows)} rows)."
+
+
+PARSERS = {"budgets": actuals.budgets_of, "outcomes": actuals.outcomes_of}
+
+
+def _kept(ss: MutableMapping, path: str, kind: str, key: str, name: str, data: bytes) -> str:
+    """A budgets or outcomes file for the company's data: used when every row is good, and
+    saved to the store as the version in force for every session and the command line
+    (with who saved it and when); a bad file saves nothing."""
+    used = _keep(ss, key, PARSERS[kind], name, data)
+    who = _saved_by()
+    saved = actuals.with_store(path, lambda con: settings.save_file(con, kind, name, data, who))
+    return f"{used[:-1]} for your company's data: {kind} {saved.describe()}."
+
+
+def _in_force(path: str, kind: str) -> None:
+    """Which version of the company's budgets or outcomes is in force, if any."""
+    ws = workspace.Workspace(workspace.COMPANY, path)
+    st.caption(actuals.governance_in_use(ws, kind)[1] or f"{kind.capitalize()}: none saved yet.")
+
+
+def _saved_by() -> str | None:
+    """The signed-in person when sign-in is on, else who runs the server."""
+    identity = auth.current()
+    return identity.email or identity.name if identity.signed_in else settings.current_user()
 
 
 class _Refused(InputError):

@@ -118,13 +118,20 @@ def shown_note(ws: Workspace, company_has_data: bool) -> str:
 
 
 def governance_file(
-    state: MutableMapping[str, Any], ws: Workspace, key: str, example: Path
+    ws: Workspace, example: Path, kept: tuple[str, bytes] | None
 ) -> tuple[str, bytes] | None:
     """The budgets or outcomes file for this workspace: the shipped illustrative one for the
-    example; for the company, the one uploaded (None until there is one)."""
+    example; for the company, the version in force in its store (`kept`; None until one is
+    saved: the illustrative files never apply to real spend)."""
     if ws.illustrative:
         return example.name, example.read_bytes()
-    return state.get(key) or None
+    return kept
+
+
+def version_line(kind: str, saved: Any) -> str:
+    """ "Budgets: version 2, saved by ana on 2026-12-03 14:05" for the version in force
+    (a usage.settings.SettingVersion), "" without one."""
+    return f"{kind.capitalize()}: {saved.describe()}" if saved else ""
 
 
 # -- commitments typed on the page ----------------------------------------------------------

@@ -67,7 +67,9 @@ with st.expander(view.totals_heading(by)):
 
 # -- budgets ---------------------------------------------------------------------------------
 st.subheader("Budgets")
-in_use = workspace.governance_file(ss, shown_ws, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS)
+in_use, kept_line = actuals.governance_in_use(shown_ws, "budgets")
+if kept_line:
+    st.caption(kept_line)
 budgets, problem = actuals.checked(actuals.budgets_of, *in_use) if in_use else (None, "")
 if in_use is None:
     st.info(workspace.NO_BUDGETS)
@@ -139,7 +141,9 @@ elif found.rows:
 
 # -- value board -------------------------------------------------------------------------------
 st.subheader("Value board")
-in_use = workspace.governance_file(ss, shown_ws, S.OUTCOMES_FILE, workspace.EXAMPLE_OUTCOMES)
+in_use, kept_line = actuals.governance_in_use(shown_ws, "outcomes")
+if kept_line:
+    st.caption(kept_line)
 outcomes, problem = actuals.checked(actuals.outcomes_of, *in_use) if in_use else (None, "")
 if in_use is None:
     st.info(workspace.NO_OUTCOMES)

@@ -84,3 +84,33 @@ def setting_history(con: duckdb.DuckDBPyConnection, kind: str, *,
         [kind],
     ).fetchall()
     return [SettingVersion(*row) for row in found]
+
+
+# -- budgets and outcomes: a file, kept with its name --------------------------------------
+
+FILE_KINDS = ("budgets", "outcomes")
+
+
+def save_file(con: duckdb.DuckDBPyConnection, kind: str, name: str, data: bytes,
+              saved_by: str | None = None) -> SettingVersion:  # fmt: skip
+    """Keep a budgets or outcomes file (already parsed cleanly by the caller) as the newest
+    version of `kind`: its name (which says CSV or JSON) and its text as uploaded."""
+    if kind not in FILE_KINDS:
+        raise ValueError(f"not a file setting: {kind!r}; choose from {', '.join(FILE_KINDS)}")
+    text = data.decode("utf-8")
+    return save_setting(con, kind, json.dumps({"file": name, "text": text}), saved_by)
+
+
+def file_of(saved: SettingVersion) -> tuple[str, bytes]:
+    """The (name, bytes) a budgets or outcomes version keeps."""
+    kept = json.loads(saved.content)
+    return kept["file"], kept["text"].encode("utf-8")
+
+
+KeptFile = tuple[tuple[str, bytes] | None, SettingVersion | None]
+
+
+def file_in_force(con: duckdb.DuckDBPyConnection, kind: str) -> KeptFile:
+    """The budgets or outcomes file in force and its version; (None, None) when never saved."""
+    saved = setting_in_force(con, kind)
+    return (file_of(saved), saved) if saved else (None, None)

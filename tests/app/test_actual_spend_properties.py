@@ -13,6 +13,8 @@ from app import state as S
 from tests.app.test_actual_spend_page import page
 from tests.usage.random_governance import draw
 from tests.usage.test_governance_properties import build_store, priced_store  # noqa: F401
+from usage.settings import save_file
+from usage.store import connect
 
 SEEDS = range(5)
 
@@ -23,12 +25,18 @@ def test_actual_spend_page_takes_any_drawn_inputs(seed, tmp_path, catalog, price
     inputs = draw(seed)
     db = build_store(tmp_path, inputs, catalog, priced_store)
     monkeypatch.setenv("PLANNER_USAGE_DB", str(db))
+    con = connect(db)  # the company's budgets and outcomes in force are kept in its store
+    try:
+        save_file(con, "outcomes", "outcomes.csv", inputs.outcomes_csv.encode())
+        save_file(con, "budgets", "budgets.csv", inputs.budgets_csv.encode())
+    finally:
+        con.close()
     at = page()
-    at.session_state[S.OUTCOMES_FILE] = ("outcomes.csv", inputs.outcomes_csv.encode())
-    at.session_state[S.BUDGETS_FILE] = ("budgets.csv", inputs.budgets_csv.encode())
     at.session_state[S.COMMITMENTS_FILE] = ("c.csv", inputs.commitments_csv.encode())
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    kept = [c.value for c in at.caption if ": version 1, saved on " in c.value]
+    assert [k.split(":")[0] for k in kept] == ["Budgets", "Outcomes"]  # the drawn files in use
     for by in random.Random(seed).sample(("team", "provider", "model"), 2):
         at.selectbox(key=S.ACTUALS_BY).set_value(by).run()
         assert not at.exception, (by, [e.value for e in at.exception])

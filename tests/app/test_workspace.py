@@ -36,13 +36,10 @@ def test_the_example_store_sits_beside_the_persons_and_is_chosen_only_when_empty
 def test_illustrative_budgets_never_apply_to_the_company():
     company = workspace.Workspace(workspace.COMPANY, "/d/usage.duckdb")
     example = workspace.Workspace(workspace.EXAMPLE, "/d/usage-example.duckdb")
-    assert workspace.governance_file({}, company, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS) is None
+    assert workspace.governance_file(company, workspace.EXAMPLE_BUDGETS, None) is None
     mine = ("b.csv", b"scope,name,month,budget_usd\n")
-    state = {S.BUDGETS_FILE: mine}
-    assert (
-        workspace.governance_file(state, company, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS) == mine
-    )
-    name, _ = workspace.governance_file(state, example, S.BUDGETS_FILE, workspace.EXAMPLE_BUDGETS)
+    assert workspace.governance_file(company, workspace.EXAMPLE_BUDGETS, mine) == mine
+    name, _ = workspace.governance_file(example, workspace.EXAMPLE_BUDGETS, mine)
     assert name == "illustrative_budgets.csv"
 
 

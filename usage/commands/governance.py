@@ -1,7 +1,8 @@
 """Governance over actual spend: `value` (value per token and the value board), `spikes`,
 `budgets` (spend, projection, run-out) and `alerts` (for cron or CI: exit 1 when an alert
 at or above --severity fired, 5 when the webhook could not be reached or was refused: a
-non-public address without --allow-private-webhook, or a redirect)."""
+non-public address without --allow-private-webhook, or a redirect). `value` and `budgets`
+without a file use the outcomes or budgets in force in the store (`usage.settings`)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ import pandas as pd
 
 from foundation.cli import EXIT_ALERT, EXIT_OK, DeliveryError, print_json, records
 from foundation.cli import options as opt
+from foundation.errors import InputError
+from foundation.tables import format_of
 from planner.workload import load_workload
 from usage import alerts as alerting
-from usage.budgets import Budgets, load_budgets, statuses
+from usage import settings
+from usage.budgets import Budgets, load_budgets, parse_budgets, statuses
 from usage.commands.common import command, frame_text, last_day, open_store, refuse_bad_rows
 from usage.commitments import Commitments, load_commitments
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
-from usage.outcomes import Outcomes, load_outcomes
+from usage.outcomes import Outcomes, load_outcomes, parse_outcomes
 from usage.spikes import DIMENSIONS, find_spikes, has_hours
 from usage.value import monthly_spend, rollup, tokenmaxxing, value_board, value_table
 
@@ -35,9 +39,9 @@ def register(sub) -> None:
     value.add_argument(
         "--outcomes",
         type=opt.input_file,
-        required=True,
         metavar="FILE",
-        help="tasks attempted and succeeded, and their value",
+        help="tasks attempted and succeeded, and their value (default: the version in force "
+        "in the store, saved on the Data page)",
     )
     value.add_argument(
         "--workload", type=opt.input_file, metavar="FILE", help="for today's process"
@@ -80,9 +84,9 @@ def register(sub) -> None:
     budgets.add_argument(
         "--budgets",
         type=opt.input_file,
-        required=True,
         metavar="FILE",
-        help="scope,name,month,budget_usd",
+        help="scope,name,month,budget_usd (default: the version in force in the store, saved "
+        "on the Data page)",
     )
     budgets.add_argument("--as-of", type=opt.day, metavar="DATE", help="default: last data day")
     alerts = command(sub, "alerts", "Current alerts, for cron or CI.", run_alerts)
@@ -119,15 +123,22 @@ def register(sub) -> None:
 
 
 def run_value(args) -> int:
-    outcomes = _outcomes(args.outcomes)
+    outcomes = _outcomes(args.outcomes) if args.outcomes else None
     typed = load_workload(args.workload) if args.workload else None
     with open_store(args) as con:
+        kept = None if outcomes else _in_force(con, "outcomes", "--outcomes")
         spend = monthly_spend(con)
+    if kept:
+        outcomes = parse_outcomes(kept[1], kept[0], format_of(kept[0]))
+        refuse_bad_rows(outcomes.errors)
     table = value_table(spend, outcomes.rows, typed)
     board = value_board(table, args.by, args.period)
     if args.json:
-        print_json({"board": records(board), "rows": records(table)})
+        print_json({"board": records(board), "rows": records(table)}
+                   | ({"outcomes": _version_dict(kept[2])} if kept else {}))  # fmt: skip
         return EXIT_OK
+    if kept:
+        print(f"Outcomes: {kept[2].describe()}")
     print(f"Value board by {args.by} (ranked by value per 1,000 tokens; tokens never rank):")
     print(frame_text(board))
     return EXIT_OK
@@ -145,13 +156,19 @@ def run_spikes(args) -> int:
 
 
 def run_budgets(args) -> int:
-    budgets = _budgets(args.budgets)
+    budgets = _budgets(args.budgets) if args.budgets else None
     with open_store(args) as con:
+        kept = None if budgets else _in_force(con, "budgets", "--budgets")
+        if kept:
+            budgets = parse_budgets(kept[1], kept[0], format_of(kept[0]))
+            refuse_bad_rows(budgets.errors)
         found = statuses(load_daily(con), budgets.rows, args.as_of or last_day(con))
     rows = [_status_dict(s) for s in found]
     if args.json:
-        print_json({"budgets": rows})
+        print_json({"budgets": rows} | ({"version": _version_dict(kept[2])} if kept else {}))
         return EXIT_OK
+    if kept:
+        print(f"Budgets: {kept[2].describe()}")
     print(frame_text(pd.DataFrame(rows)))
     return EXIT_OK
 
@@ -212,6 +229,21 @@ def _tokenmaxxing(con, outcomes: Outcomes) -> list[alerting.Alert]:
         flags = {k: v for k, v in tokenmaxxing(rollup(table, by), by).items() if k[1] == latest}
         found += alerting.tokenmaxxing_alerts(flags, by)
     return found
+
+
+def _in_force(con, kind: str, option: str) -> tuple[str, bytes, settings.SettingVersion]:
+    """The budgets or outcomes file in force in the store and its version; refused (exit 2)
+    when none was ever saved."""
+    kept, saved = settings.file_in_force(con, kind)
+    if kept is None:
+        raise InputError(kind, f"none saved in the store yet: give {option} FILE, or upload "
+                         f"a {kind} file on the Data page")  # fmt: skip
+    return kept[0], kept[1], saved
+
+
+def _version_dict(saved: settings.SettingVersion) -> dict[str, Any]:
+    return {"version": saved.version, "saved_by": saved.saved_by,
+            "saved_at": saved.saved_at.isoformat(sep=" ")}  # fmt: skip
 
 
 def _outcomes(path: Path) -> Outcomes:
