@@ -75,6 +75,11 @@ def budget_without_a_plan() -> tuple[int, float]:
     return budget, cheapest
 
 
+def budget_box(page: Page) -> Locator:
+    """The sidebar's exact budget (the Overview has number inputs of its own)."""
+    return page.get_by_test_id("stSidebarUserContent").get_by_test_id("stNumberInputField")
+
+
 def visible_table(page: Page) -> Locator:
     """The terms table of the open vendor-scenario tab."""
     panel = page.get_by_role("tabpanel").locator("visible=true").first
@@ -325,7 +330,7 @@ def test_no_plan_shows_what_the_budget_buys_and_applies_the_fix(page: Page, app_
     # A plan at once, on the settings the button named.
     expect(page.get_by_text("No plan meets every limit")).to_have_count(0)
     expect(metric_value(page, "Monthly spend")).to_have_text(money(spend))
-    expect(page.get_by_test_id("stNumberInputField")).to_have_value(str(fixed_budget))
+    expect(budget_box(page)).to_have_value(str(fixed_budget))
     expect(page.get_by_role("slider", name=re.compile("Quality bar"))).to_have_attribute(
         "aria-valuetext", f"{shift:+d} pts"
     )
@@ -335,7 +340,7 @@ def test_the_budget_can_be_typed_to_the_dollar(page: Page, app_url):
     # The example as designed, with its illustrative sheet: $1,437 is between the cheapest
     # plan ($798) and what the best plan spends ($3,414), so the plan spends all of it.
     open_page(page, f"{app_url}/?{ILLUSTRATIVE}")
-    box = page.get_by_test_id("stNumberInputField")
+    box = budget_box(page)
     box.fill("1437")
     box.press("Enter")
     settled(page)
