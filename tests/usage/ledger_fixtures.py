@@ -72,8 +72,8 @@ def spend(con) -> float:
     """What was spent, from the rows (costed_usage) and from the period sums the reports
     read; the two must agree."""
     rows = con.execute("SELECT COALESCE(sum(cost_usd), 0) FROM costed_usage").fetchall()[0][0]
-    sql = queries.summary_sql(["provider"])
-    sums = sum(r[-2] or 0 for r in con.execute(sql).fetchall())
+    sql = f"SELECT cost_usd FROM ({queries.summary_sql(['provider'])})"
+    sums = sum(r[0] or 0 for r in con.execute(sql).fetchall())
     assert round(rows, 9) == round(sums, 9)
     return round(rows, 9)
 

@@ -106,14 +106,16 @@ def _cases(catalog: Catalog) -> dict[str, tuple[dict, str, datetime, Usage, str 
         "off-peak request": (request(night, **chat), "deepseek/deepseek-chat", night, text, None),
         "list-hour request": (request(noon, **chat), "deepseek/deepseek-chat", noon, text, None),
         "off-peak hour": (
-            {"ts": datetime(2026, 6, 15, 18), "requests": 40.0, "grain": "hour", **chat},
+            # Hour buckets on a day of their own: on a day with request rows the finer
+            # grain counts and the hour rows are kept for comparison (usage.ledger).
+            {"ts": datetime(2026, 6, 17, 18), "requests": 40.0, "grain": "hour", **chat},
             "deepseek/deepseek-chat",
-            datetime(2026, 6, 15, 18),
+            datetime(2026, 6, 17, 18),
             text,
             None,
         ),
         "hour cut by a window": (
-            {"ts": datetime(2026, 6, 15, 16), "requests": 40.0, "grain": "hour", **chat},
+            {"ts": datetime(2026, 6, 17, 16), "requests": 40.0, "grain": "hour", **chat},
             "deepseek/deepseek-chat",
             noon,
             text,
