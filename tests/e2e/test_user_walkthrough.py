@@ -238,8 +238,11 @@ def test_published_prices_name_the_kept_class_and_the_switch_travels_in_the_link
     ).to_be_visible()
     assert "with_illustrative" not in page.url  # off is the default: not in the link
 
+    settled(page)
     page.get_by_text("More settings").click()
-    page.get_by_text("Plan with illustrative price sheets").click()
+    switch = page.get_by_role("switch", name="Plan with illustrative price sheets")
+    page.get_by_text("Plan with illustrative price sheets").click()  # its label takes the click
+    expect(switch).to_be_checked()
     settled(page)
     illustrative = money(
         example_spend(
