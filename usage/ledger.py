@@ -109,7 +109,7 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
                 staged, notes = _stage(con, batches)
                 return _store_staged(con, staged, notes, file_name, digest, source_format,
                                      catalog)  # fmt: skip
-        finally:
+        finally:  # the temporary copy of the file being imported; the ledger holds the rows
             con.execute("DROP TABLE IF EXISTS staged_rows")
 
 

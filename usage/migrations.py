@@ -193,7 +193,8 @@ def v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
         prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, {ROLLUP_SUMS_DDL},
         service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
         audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE)""")
-    con.execute("DROP TABLE price_days")  # gains the sheet version's date, to join extras on
+    # Derived from the catalog (rebuilt by `ensure_prices`): gains the sheet version's date.
+    con.execute("DROP TABLE price_days")
     con.execute(f"""CREATE TABLE price_days (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
         lc_above BIGINT, {RATES_DDL}, valid_from DATE)""")
@@ -267,6 +268,8 @@ def v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
         f"{kinds} ELSE 'usage_export' END), grain = COALESCE(grain, CASE source_format "
         f"{grains} ELSE {within_day} END)"
     )
+    # Every row was copied into usage_ledger above, in this transaction: usage_rows becomes
+    # the view of the rows that count, over the ledger. Nothing of a person's data goes.
     con.execute("DROP TABLE usage_rows")
     shown = columns.replace(
         "billed_cost_usd",
