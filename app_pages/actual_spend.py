@@ -65,17 +65,27 @@ if not shown.spikes.empty:
 with st.expander(view.totals_heading(by)):
     render.frame(totals(shown.rows, by), tokens="compact")
 
+
+def governance_file(kind: str, parse, missing: str):
+    """The budgets or outcomes in force for the shown workspace, parsed, with (name, data);
+    the version line, the note when there is none, or the reason it cannot be read."""
+    in_use, kept_line = actuals.governance_in_use(shown_ws, kind)
+    if kept_line:
+        st.caption(kept_line)
+    if in_use is None:
+        st.info(missing)
+        return None, None
+    parsed, problem = actuals.checked(parse, *in_use)
+    if problem:
+        st.error(f"The {kind} file cannot be read: {md_escape(problem)}")
+        return None, in_use
+    return parsed, in_use
+
+
 # -- budgets ---------------------------------------------------------------------------------
 st.subheader("Budgets")
-in_use, kept_line = actuals.governance_in_use(shown_ws, "budgets")
-if kept_line:
-    st.caption(kept_line)
-budgets, problem = actuals.checked(actuals.budgets_of, *in_use) if in_use else (None, "")
-if in_use is None:
-    st.info(workspace.NO_BUDGETS)
-elif problem:
-    st.error(f"The budgets file cannot be read: {md_escape(problem)}")
-elif budgets.rows:
+budgets, _ = governance_file("budgets", actuals.budgets_of, workspace.NO_BUDGETS)
+if budgets is not None and budgets.rows:
     as_of = st.date_input(
         "Seen as of", last, min_value=first, max_value=last, key=S.ACTUALS_AS_OF,
         help="Spend to this day; the rest of the month is projected from the last 14 days.",
@@ -141,15 +151,8 @@ elif found.rows:
 
 # -- value board -------------------------------------------------------------------------------
 st.subheader("Value board")
-in_use, kept_line = actuals.governance_in_use(shown_ws, "outcomes")
-if kept_line:
-    st.caption(kept_line)
-outcomes, problem = actuals.checked(actuals.outcomes_of, *in_use) if in_use else (None, "")
-if in_use is None:
-    st.info(workspace.NO_OUTCOMES)
-elif problem:
-    st.error(f"The outcomes file cannot be read: {md_escape(problem)}")
-elif outcomes.rows:
+outcomes, in_use = governance_file("outcomes", actuals.outcomes_of, workspace.NO_OUTCOMES)
+if outcomes is not None and outcomes.rows:
     st.caption(view.board_caption(in_use[0]))
     render.frame(view.board(actuals.monthly(path, version), outcomes.rows), view.BOARD_FORMATS)
 for error in outcomes.errors if outcomes else ():
