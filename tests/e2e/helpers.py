@@ -35,6 +35,12 @@ def open_page(page: Page, url: str) -> None:
 
 
 def settled(page: Page) -> None:
+    """Wait until no script run is in flight (the app root's script state, as Streamlit's own
+    browser tests read it: the status widget shows only for runs that take a while, so a
+    short run can still be sending its elements when no widget is up), and nothing is drawn
+    as a placeholder. A click sent while a run is in flight can be undone by that run."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT_MS)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
 
