@@ -45,6 +45,23 @@ def settled(page: Page) -> None:
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
+def go_to(page: Page, link: str) -> None:
+    """Follow a page link in the sidebar and wait for the new page's run to end. Waiting for
+    the run alone is not enough: right after the click the old page is still shown, with no
+    run in flight yet. The new page's title replacing the old one says it has started."""
+    title = page.get_by_test_id("stMain").locator("h1").first
+    before = title.inner_text()
+    page.get_by_role("link", name=link, exact=True).click()
+    expect(title).not_to_have_text(before, timeout=TIMEOUT_MS)
+    settled(page)
+
+
+def main_table(page: Page) -> Locator:
+    """The page's first table, not the sidebar's (it lists the shared scenarios once any is
+    saved, folded away, so its rows are not drawn)."""
+    return page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
+
+
 def metric_value(page: Page, label: str) -> Locator:
     label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
     tile = page.get_by_test_id("stMetric").filter(

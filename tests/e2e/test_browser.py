@@ -22,6 +22,8 @@ from tests.e2e.helpers import (
     ROOT,
     TIMEOUT_MS,
     edit_cell,
+    go_to,
+    main_table,
     metric_value,
     open_page,
     select_cell,
@@ -78,8 +80,9 @@ def test_page_renders_and_is_captured(page: Page, app_url: str, name: str, scree
     open_page(page, f"{app_url}/{path}")
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    main = page.get_by_test_id("stMain")
     expect(
-        page.get_by_test_id("stMetric").or_(page.get_by_test_id("stDataFrame")).first
+        main.get_by_test_id("stMetric").or_(main.get_by_test_id("stDataFrame")).first
     ).to_be_visible()
     settled(page)  # every tile and chart of the run drawn, no placeholder left
     page.wait_for_timeout(500)  # let Plotly finish drawing before the picture
@@ -122,8 +125,7 @@ def test_budget_slider_moves_spend_and_the_csv_matches_the_page(
     assert money(scenario["sliders"]["budget"]) == after
 
     # The Portfolio page shows the same plan (the slider value travels with the session).
-    page.get_by_role("link", name="Portfolio").click()
-    settled(page)
+    go_to(page, "Portfolio")
     expect(metric_value(page, "Monthly spend")).to_have_text(after, timeout=TIMEOUT_MS)
     expect(metric_value(page, "Net value a month")).to_have_text(money(net))
     portfolio_total = plan_csv_totals(page, tmp_path)
@@ -165,9 +167,8 @@ def test_a_deep_link_on_a_fresh_server_reproduces_the_view(page: Page):
 def test_a_bad_table_edit_is_reported_and_kept_while_the_plan_stays(page: Page, app_url: str):
     open_page(page, app_url)
     spend = metric_value(page, "Monthly spend").inner_text()
-    page.get_by_role("link", name="Data").click()
-    settled(page)
-    table = page.get_by_test_id("stDataFrame").first
+    go_to(page, "Data")
+    table = main_table(page)
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
     select_cell(page, table, 0, "Accuracy floor")  # row 1, min_accuracy
     page.keyboard.press("Enter")  # open the cell editor
@@ -179,21 +180,19 @@ def test_a_bad_table_edit_is_reported_and_kept_while_the_plan_stays(page: Page, 
     message = "row 1, field 'min_accuracy': must be between 0 and 1 (got 95)"
     expect(page.get_by_text(message, exact=False)).to_be_visible(timeout=TIMEOUT_MS)
 
-    page.get_by_role("link", name="Overview").click()
-    settled(page)
+    go_to(page, "Overview")
     expect(metric_value(page, "Monthly spend")).to_have_text(spend, timeout=TIMEOUT_MS)
     expect(page.get_by_text("not in use yet")).to_be_visible()
 
-    page.get_by_role("link", name="Data").click()
-    settled(page)
-    first_row = page.get_by_test_id("stDataFrame").first.locator("tr").nth(1)
+    go_to(page, "Data")
+    first_row = main_table(page).locator("tr").nth(1)
     expect(first_row).to_contain_text("95", timeout=TIMEOUT_MS)  # what was typed is still there
     expect(page.get_by_text(message, exact=False)).to_be_visible()
 
 
 def edit_first_row(page: Page, header: str, typed: str) -> None:
     """Type into the workload table's first row, in the column headed `header`."""
-    table = page.get_by_test_id("stDataFrame").first
+    table = main_table(page)
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket", timeout=TIMEOUT_MS)
     edit_cell(page, table, 0, header, typed)
 
@@ -202,13 +201,12 @@ def test_typed_text_stays_and_a_fixed_volume_is_in_use_at_once(page: Page, app_u
     """Issue 13: "abc" in a number cell stays visible (the last valid table is used), and
     once the cell is fixed the sidebar says so on the same rerun."""
     open_page(page, app_url)
-    page.get_by_role("link", name="Data").click()
-    settled(page)
+    go_to(page, "Data")
     edit_first_row(page, "Tasks a month", "abc")  # monthly_volume
     message = "row 1, field 'monthly_volume': is not a number: 'abc'"
     expect(page.get_by_text(message, exact=False)).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_text("not in use yet").first).to_be_visible()
-    first_row = page.get_by_test_id("stDataFrame").first.locator("tr").nth(1)
+    first_row = main_table(page).locator("tr").nth(1)
     expect(first_row).to_contain_text("abc")
 
     edit_first_row(page, "Tasks a month", "350")
@@ -224,16 +222,14 @@ def test_an_image_named_in_an_input_is_shown_as_text_and_never_fetched(page: Pag
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     open_page(page, app_url)
-    page.get_by_role("link", name="Data").click()
-    settled(page)
+    go_to(page, "Data")
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_bytes()
-    page.locator("input[type=file]").first.set_input_files(
+    page.get_by_test_id("stMain").locator("input[type=file]").first.set_input_files(
         files=[{"name": pixel, "mimeType": "text/csv", "buffer": workload}]
     )
     shown = page.get_by_text(pixel, exact=False).first
     expect(shown).to_be_visible(timeout=TIMEOUT_MS)  # "Planning with <name>"
-    page.get_by_role("link", name="Overview").click()
-    settled(page)
+    go_to(page, "Overview")
     expect(page.get_by_text(f"Workload: {pixel}", exact=False)).to_be_visible()
     assert not [url for url in fetched if "tracker.invalid" in url]
     assert page.locator("img[src*='tracker']").count() == 0

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.format import md_escape
-from tests.e2e.helpers import TIMEOUT_MS, edit_cell, open_page, open_tab, settled
+from tests.e2e.helpers import TIMEOUT_MS, edit_cell, go_to, open_page, open_tab, settled
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +43,7 @@ def test_urls_typed_into_names_are_text_on_every_page(page: Page, app_url: str):
     settled(page)
     expect(page.get_by_text(f"Saved '{drawn(SHARED)}'", exact=False)).to_be_visible()
 
-    page.get_by_role("link", name="Vendor scenarios").click()
-    settled(page)
+    go_to(page, "Vendor scenarios")
     open_tab(page, "Negotiated")
     panel = page.get_by_role("tabpanel").locator("visible=true").first
     name = panel.get_by_label("Name", exact=True)
@@ -53,8 +52,7 @@ def test_urls_typed_into_names_are_text_on_every_page(page: Page, app_url: str):
     settled(page)
     expect(page.get_by_role("tab", name=drawn(VENDOR), exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Data").click()
-    settled(page)
+    go_to(page, "Data")
     table = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
     edit_cell(page, table, 0, "Task class", TASK)
@@ -62,8 +60,7 @@ def test_urls_typed_into_names_are_text_on_every_page(page: Page, app_url: str):
 
     shown = {SHARED: 0, VENDOR: 0}
     for title in PAGES:
-        page.get_by_role("link", name=title, exact=True).click()
-        settled(page)
+        go_to(page, title)
         expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=TIMEOUT_MS)
         if title == "Portfolio":  # the class is drawn in the plan's table, as text
             cell = page.get_by_test_id("stMain").locator("td").filter(has_text=TASK)

@@ -28,6 +28,7 @@ from tests.e2e.helpers import (
     ROOT,
     TIMEOUT_MS,
     edit_cell,
+    main_table,
     metric_value,
     open_page,
     open_tab,
@@ -126,7 +127,7 @@ def test_save_scenario_right_after_a_vendor_edit_holds_the_edit(page: Page, app_
 
 def test_save_scenario_right_after_a_workload_edit_holds_the_edit(page: Page, app_url, tmp_path):
     open_page(page, f"{app_url}/data")
-    table = page.get_by_test_id("stDataFrame").first
+    table = main_table(page)
     expect(table.locator("tr").nth(1)).to_contain_text("Support ticket triage", timeout=TIMEOUT_MS)
     edit_cell(page, table, 0, "Tasks a month", "123456")  # row 1, monthly_volume
     saved = json.loads(download(page, "Save scenario (JSON)", tmp_path).read_text("utf-8"))
@@ -326,7 +327,7 @@ def test_no_plan_shows_what_the_budget_buys_and_applies_the_fix(page: Page, app_
         "heading", name=re.compile(rf"What {re.escape(money(budget))} a month buys")
     )
     expect(heading).to_be_visible()
-    relaxed = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
+    relaxed = main_table(page)
     expect(relaxed.locator("tr").nth(1)).to_contain_text("Support ticket triage")
     page.get_by_role("button", name=re.compile("Apply the fix")).click()
     settled(page)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app import workspace
-from tests.e2e.helpers import TIMEOUT_MS, metric_value, open_page, settled
+from tests.e2e.helpers import TIMEOUT_MS, go_to, metric_value, open_page, settled
 from tests.e2e.server import ROOT, free_port, start_app, stop_app, wait_healthy
 
 pytestmark = pytest.mark.browser
@@ -45,11 +45,6 @@ def pick(page: Page, choice: str) -> None:
     expect(page.get_by_role("radio", name=choice)).to_be_checked()
 
 
-def go(page: Page, link: str) -> None:
-    page.get_by_role("link", name=link, exact=True).click()
-    settled(page)
-
-
 def test_switch_import_list_and_removal(page: Page, empty_store_app):
     url, folder = empty_store_app
     open_page(page, f"{url}/actual_spend")
@@ -61,7 +56,7 @@ def test_switch_import_list_and_removal(page: Page, empty_store_app):
     ).to_be_visible()
     expect(page.get_by_text(ILLUSTRATIVE)).to_have_count(0)
 
-    go(page, "Data")
+    go_to(page, "Data")
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Usage export")
     uploader.locator("input[type=file]").set_input_files(str(EXPORT))
     expect(page.get_by_text("Imported generic.csv (generic export)", exact=False)).to_be_visible(
@@ -81,7 +76,7 @@ def test_switch_import_list_and_removal(page: Page, empty_store_app):
         timeout=TIMEOUT_MS
     )
 
-    go(page, "Actual spend")
+    go_to(page, "Actual spend")
     expect(page.get_by_role("radio", name=workspace.COMPANY)).to_be_checked(timeout=TIMEOUT_MS)
     # The burn-down of the commitment: drawn far short of $1,000, said with its interval.
     expect(
@@ -96,7 +91,7 @@ def test_switch_import_list_and_removal(page: Page, empty_store_app):
     pick(page, workspace.COMPANY)
     expect(metric_value(page, "Spend in these days")).to_have_text(company_spend)
 
-    go(page, "Data")
+    go_to(page, "Data")
     page.get_by_role("button", name="Remove...").click()
     settled(page)
     expect(page.get_by_text("This cannot be undone", exact=False)).to_be_visible()
