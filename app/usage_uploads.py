@@ -57,24 +57,30 @@ def usage_section() -> None:
                 S.RULES_UPLOADER, "rules", lambda n, d: _rules(path, n, d))  # fmt: skip
     with row[1]:
         _upload(ss, "Outcomes (CSV or JSON)", S.OUTCOMES_UPLOADER, "outcomes",
-                lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d),
+                lambda: _replaced(path, "outcomes"))  # fmt: skip
         _in_force(path, "outcomes")
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
-                lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d),
+                lambda: _replaced(path, "budgets"))  # fmt: skip
         _in_force(path, "budgets")
         _upload(
             ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
             S.COMMITMENTS_UPLOADER, "commitments",
             lambda n, d: _keep(ss, S.COMMITMENTS_FILE, actuals.commitments_of, n, d),
+            lambda: (ss.get(S.COMMITMENTS_FILE) or ("none",))[0],
         )  # fmt: skip
     import_list.section(ss, path)
     _measured_section(ss, path)
 
 
-def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str]) -> None:
-    """An uploader whose file is handled once; its outcome stays shown under it."""
+def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str],
+            previous: Callable[[], str] | None = None) -> None:  # fmt: skip
+    """An uploader whose file is handled once; its outcome stays shown under it. `previous`
+    says what the upload replaces (the audit row's old value)."""
     file = st.file_uploader(label, key=widget, max_upload_size=inputs.MAX_UPLOAD_MB)
-    handle = auth.guarded(kind, handle)  # the role may do it, and the audit trail records it
+    # The role may do it, and the audit trail records it with what it replaced.
+    handle = auth.guarded(kind, handle, previous)
     seen = ss.setdefault(S.USAGE_UPLOADS_SEEN, {})
     results = ss.setdefault(S.USAGE_UPLOAD_RESULT, {})
     if file is not None:
@@ -140,6 +146,14 @@ def _kept(ss: MutableMapping, path: str, kind: str, key: str, name: str, data: b
     who = _saved_by()
     saved = actuals.with_store(path, lambda con: settings.save_file(con, kind, name, data, who))
     return f"{used[:-1]} for your company's data: {kind} {saved.describe()}."
+
+
+def _replaced(path: str, kind: str) -> str:
+    """The company's budgets or outcomes version in force before this upload, read from the
+    store (so a new tab names the version a colleague saved, never the example)."""
+    return settings.replaced_text(
+        actuals.with_store(path, lambda con: settings.setting_in_force(con, kind))
+    )
 
 
 def _in_force(path: str, kind: str) -> None:

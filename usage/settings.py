@@ -114,3 +114,14 @@ def file_in_force(con: duckdb.DuckDBPyConnection, kind: str) -> KeptFile:
     """The budgets or outcomes file in force and its version; (None, None) when never saved."""
     saved = setting_in_force(con, kind)
     return (file_of(saved), saved) if saved else (None, None)
+
+
+def replaced_text(saved: SettingVersion | None) -> str:
+    """What a new save replaces, for the audit trail's old value: "none" when nothing was
+    saved before, else the version in force with who saved it and when (and, for budgets
+    and outcomes, the file's name): "b.csv (version 2, saved by ana on 2026-12-03 14:05)"."""
+    if saved is None:
+        return "none"
+    if saved.kind in FILE_KINDS:
+        return f"{file_of(saved)[0]} ({saved.describe()})"
+    return saved.describe()
