@@ -26,6 +26,7 @@ from usage.commands.common import command, frame_text, last_day, open_store, ref
 from usage.commitments import Commitments, load_commitments
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
+from usage.focus_commitments import focus_commitments, merged
 from usage.outcomes import Outcomes, load_outcomes, parse_outcomes
 from usage.spikes import DIMENSIONS, find_spikes, has_hours
 from usage.value import monthly_spend, rollup, tokenmaxxing, value_board, value_table
@@ -103,7 +104,8 @@ def register(sub) -> None:
         "--commitments",
         type=opt.input_file,
         metavar="FILE",
-        help="provider,start,end,amount_usd: commitments projected short or over (default: none)",
+        help="provider,start,end,amount_usd[,commitment_id]: commitments projected short or "
+        "over, beside those bought in the store's FOCUS exports (default: those only)",
     )
     alerts.add_argument(
         "--severity",
@@ -181,10 +183,12 @@ def run_alerts(args) -> int:
         last = last_day(con)
         since = args.since or last - timedelta(days=ALERT_DAYS - 1)
         found = alerting.spike_alerts(find_spikes(con, ("team",), since=since, limit=None))
-        daily = load_daily(con) if budgets.rows or commitments.rows else None
+        bought = focus_commitments(con)  # bought in FOCUS exports; a file's row counts once
+        committed = merged(commitments.rows, bought).rows
+        daily = load_daily(con) if budgets.rows or committed else None
         found += alerting.budget_alerts(statuses(daily, budgets.rows, args.as_of or last))
         found += alerting.commitment_alerts(
-            commitment_statuses(daily, commitments.rows, args.as_of or last)
+            commitment_statuses(daily, committed, args.as_of or last, bought.drawn, bought.beside)
         )
         if outcomes.rows:
             found += _tokenmaxxing(con, outcomes)
