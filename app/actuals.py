@@ -24,6 +24,7 @@ from usage.budgets import Budgets, parse_budgets
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
 from usage.example import ensure_example
+from usage.focus_commitments import FocusCommitments, focus_commitments
 from usage.outcomes import Outcomes, parse_outcomes
 from usage.plan_vs_actual import PlanVsActual, last_full_month, plan_vs_actual
 from usage.spikes import Spike, find_spikes, with_drivers
@@ -121,6 +122,12 @@ def comparison(
         return plan_vs_actual(con, plan, catalog, month) if month and plan.is_optimal else None
 
     return with_store(path, query)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def bought(path: str, version: str) -> FocusCommitments:
+    """The commitments bought in the store's FOCUS exports, with their draw-down."""
+    return with_store(path, focus_commitments)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -48,9 +48,9 @@ NO_BUDGETS = (
     "budget_usd) on the Data page. The illustrative budgets apply to the example only."
 )
 NO_COMMITMENTS = (
-    "Commitments apply to your company's data: upload a commitments file (provider, start, "
-    "end, amount_usd) on the Data page to see each one drawn down and its projected shortfall "
-    "or overage."
+    "No commitments: import a FOCUS export with commitment purchases, or upload a commitments "
+    "file (provider, start, end, amount_usd) on the Data page, to see each one drawn down and "
+    "its projected shortfall or overage. Commitments apply to your company's data."
 )
 NO_OUTCOMES = (
     "No outcomes for your company's data yet: upload an outcomes file on the Data page to "

@@ -15,6 +15,7 @@ from usage.budgets import projection_line, statuses
 from usage.commitments import projection_line as commitment_projection
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import over_time, totals
+from usage.focus_commitments import merged
 from usage.spikes import spikes_frame
 
 ss = st.session_state
@@ -128,12 +129,15 @@ if not shown_ws.illustrative:
                 st.error(md_escape(error))
 in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
 found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
-if in_use is None:
-    st.info(workspace.NO_COMMITMENTS)
-elif problem:
+if problem:
     st.error(f"The commitments file cannot be read: {md_escape(problem)}")
-elif found.rows:
-    drawn = commitment_statuses(daily, found.rows, last)
+bought = actuals.bought(path, version)  # commitments bought in FOCUS exports
+every = merged(found.rows if found else (), bought)
+if not every.rows:
+    st.info(workspace.NO_COMMITMENTS)
+else:
+    st.caption(view.commitment_sources(every))
+    drawn = commitment_statuses(daily, every.rows, last, bought.drawn, bought.beside)
     labels = [s.commitment.label for s in drawn]
     pick = st.selectbox("Burn-down of", labels, key=S.ACTUALS_COMMITMENT)
     status = drawn[labels.index(pick)] if pick in labels else drawn[0]
