@@ -146,12 +146,13 @@ def budgets_of(name: str, data: bytes) -> Budgets:
 
 
 def governance_in_use(ws: workspace.Workspace, kind: str) -> tuple[tuple[str, bytes] | None, str]:
-    """The budgets or outcomes file in use on `ws` and its version line ("" for the example,
-    whose illustrative files are shipped): for the company, the version in force in its store,
-    read afresh on each run, so a save from another session or the command line shows."""
-    example = workspace.EXAMPLE_BUDGETS if kind == "budgets" else workspace.EXAMPLE_OUTCOMES
+    """The budgets, outcomes or commitments file in use on `ws` and its version line ("" for
+    the example, whose illustrative files are shipped; it has no commitments): for the
+    company, the version in force in its store, read afresh on each run, so a save from
+    another session or the command line shows."""
+    example = workspace.EXAMPLES.get(kind)
     if ws.illustrative:
-        return workspace.governance_file(ws, example, None), ""
+        return (workspace.governance_file(ws, example, None) if example else None), ""
     kept, saved = with_store(ws.path, lambda con: settings.file_in_force(con, kind))
     return workspace.governance_file(ws, example, kept), workspace.version_line(kind, saved)
 

@@ -31,6 +31,7 @@ EXAMPLE_FILE = "usage-example.duckdb"
 GOVERNANCE_EXAMPLE = EXAMPLE_DIR / "governance"
 EXAMPLE_OUTCOMES = GOVERNANCE_EXAMPLE / "illustrative_outcomes.csv"
 EXAMPLE_BUDGETS = GOVERNANCE_EXAMPLE / "illustrative_budgets.csv"
+EXAMPLES = {"budgets": EXAMPLE_BUDGETS, "outcomes": EXAMPLE_OUTCOMES}  # no example commitments
 
 ILLUSTRATIVE = (
     "Showing the ILLUSTRATIVE example: a usage history generated to show this page, with "

@@ -6,7 +6,7 @@ and renders."""
 
 import streamlit as st
 
-from app import actual_charts, actuals, reconcile_view, render, sidebar, workspace
+from app import actual_charts, actuals, reconcile_view, render, sidebar, usage_uploads, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
@@ -114,20 +114,24 @@ for error in budgets.errors if budgets else ():
 
 # -- commitments -------------------------------------------------------------------------------
 st.subheader("Commitments")
+in_use, kept_line = actuals.governance_in_use(shown_ws, "commitments")
+if kept_line:
+    st.caption(kept_line)
 if not shown_ws.illustrative:
     with st.expander("Type commitments (or upload a file on the Data page)"):
         typed = st.data_editor(
-            workspace.commitment_rows(ss.get(S.COMMITMENTS_FILE)), num_rows="dynamic",
-            hide_index=True, key=S.COMMITMENTS_EDITOR,
+            workspace.commitment_rows(in_use), num_rows="dynamic", hide_index=True,
+            key=S.COMMITMENTS_EDITOR,
         )  # fmt: skip
         if st.button("Use these commitments", key=S.COMMITMENTS_USE):
             kept, refused = workspace.typed_commitments(typed)
             if kept:
-                ss[S.COMMITMENTS_FILE] = kept
-                st.rerun()
+                saved = usage_uploads.keep_typed_commitments(ss, *kept)
+                (st.error if saved.refused else st.success)(md_escape(saved.message))
+                if not saved.refused:
+                    st.rerun()
             for error in refused:
                 st.error(md_escape(error))
-in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
 found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
 if problem:
     st.error(f"The commitments file cannot be read: {md_escape(problem)}")

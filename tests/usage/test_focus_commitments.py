@@ -15,6 +15,7 @@ import pytest
 from tests.usage.governance_fixtures import costed_con, daily_rows, numbered
 from tests.usage.helpers import store_with
 from usage import alerts as alerting
+from usage import settings
 from usage.cli import main
 from usage.commitments import parse_commitments, statuses
 from usage.daily import load_daily
@@ -111,3 +112,20 @@ def test_alerts_read_the_focus_commitment_from_the_store(capsys, con, tmp_path, 
     assert code == 1
     [alert] = found
     assert alert["subject"] == "commitment bedrock" and "c-42" in alert["message"]
+
+
+def test_alerts_read_the_saved_commitments_with_no_file_and_count_one_commitment_once(
+    capsys, catalog, tmp_path, monkeypatch
+):
+    monkeypatch.delenv(alerting.WEBHOOK_ENV, raising=False)
+    monkeypatch.setenv(alerting.CONFIG_ENV, str(tmp_path / "none.json"))
+    con = store_with(catalog, "focus_commitment.csv")
+    saved = f"provider,start,end,amount_usd,commitment_id\naws,2026-10-01,2026-10-31,3000,{CID}\n"
+    settings.save_file(con, "commitments", "c.csv", saved.encode(), "ana")
+    try:
+        main(["alerts", "--as-of", "2026-10-03", "--json"], con=con)
+    finally:
+        con.close()
+    found = [a for a in json.loads(capsys.readouterr().out)["alerts"] if a["kind"] == "commitment"]
+    [alert] = found  # the saved row and the FOCUS purchase are one commitment
+    assert alert["subject"] == "commitment aws" and "of $3,000" in alert["message"]
