@@ -20,7 +20,10 @@ carry no commitment term, so a purchase whose charge period is a single day (a o
 purchase) runs to the last day a usage row names the commitment.
 
 Rows are read through `costed_usage` (joined to `usage_rows` for the FOCUS columns), so a
-team-limited reading sees only what its teams drew. No Streamlit here.
+team-limited reading sees only its teams' rows: a purchase tagged with no team (the usual
+case) is not a commitment it sees. The join costs one pass of the costing (about what the
+daily table costs); a store whose rows name no commitment is told by one scan of
+`usage_rows` and skips it. No Streamlit here.
 """
 
 from __future__ import annotations
