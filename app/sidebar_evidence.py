@@ -8,6 +8,7 @@ by every session and the command line: a colleague's upload counts here after a 
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import streamlit as st
@@ -42,6 +43,28 @@ def _in_force(path: str, stamp: tuple) -> tuple[tuple[str, bytes] | None, Any]:
     return actuals.with_store(path, lambda con: kept_settings.file_in_force(con, "outcomes"))
 
 
+# A store another process holds (a command-line import) makes an open wait (usage.store's
+# PLANNER_STORE_WAIT_SECONDS) before it fails; every page draws this sidebar, so after a
+# failure the store is not tried again for this long, and no page waits twice in a row.
+RETRY_SECONDS = 60.0
+_UNREADABLE: dict[str, tuple[float, StoreError]] = {}  # store path -> (retry after, why)
+
+
+def _read(path: str, stamp: tuple) -> tuple[tuple[str, bytes] | None, Any]:
+    """`_in_force`, not tried again for RETRY_SECONDS after it failed (the failure is raised
+    again meanwhile)."""
+    failed = _UNREADABLE.get(path)
+    if failed is not None and time.monotonic() < failed[0]:
+        raise failed[1]
+    try:
+        found = _in_force(path, stamp)
+    except StoreError as exc:
+        _UNREADABLE[path] = (time.monotonic() + RETRY_SECONDS, exc)
+        raise
+    _UNREADABLE.pop(path, None)
+    return found
+
+
 def outcomes_in_force(ss: Any) -> Kept:
     """The company's outcomes in force in the usage store and the line naming its version;
     the session's own upload only when the store cannot be read (and the line says so)."""
@@ -50,7 +73,7 @@ def outcomes_in_force(ss: Any) -> Kept:
     if stamp[0] is None:  # no store yet: nothing saved (and no store made just to look)
         return None, "Production figures: no outcomes saved for your company's data."
     try:
-        kept, saved = _in_force(path, stamp)
+        kept, saved = _read(path, stamp)
     except StoreError as exc:
         session = ss.get(S.OUTCOMES_FILE)
         using = f"this session's {session[0]}" if session else "none"

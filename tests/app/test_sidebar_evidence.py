@@ -82,3 +82,31 @@ def test_a_version_saved_elsewhere_is_used_and_named_after_a_reload(store_path):
     assert f"outcomes {second.describe()} (o2.csv)" in sidebar_lines(at)
     [figure] = evidence()
     assert (figure.n, figure.successes) == (200, 150)
+
+
+def test_an_unreadable_store_falls_back_to_the_sessions_outcomes_and_is_not_retried_at_once(
+    store_path, monkeypatch
+):
+    from app import sidebar_evidence
+    from foundation.errors import StoreError
+
+    store_path.write_bytes(b"held by another process")
+    tries = []
+
+    def held(path, stamp):
+        tries.append(path)
+        raise StoreError(path, "another process holds it", "try again when the import is done")
+
+    monkeypatch.setattr(sidebar_evidence, "_in_force", held)
+    monkeypatch.setattr(sidebar_evidence, "_UNREADABLE", {})
+    monkeypatch.setattr(sidebar_evidence, "RETRY_SECONDS", 1e9)  # no clock in the test
+    session = {S.OUTCOMES_FILE: ("mine.csv", FIRST)}
+    for _ in range(3):  # three page runs in a row: the store is tried once, not three times
+        kept, line = sidebar_evidence.outcomes_in_force(session)
+        assert kept == ("mine.csv", FIRST)
+        assert line.startswith("Production figures: this session's mine.csv (the usage store")
+    assert len(tries) == 1
+    monkeypatch.setattr(sidebar_evidence, "RETRY_SECONDS", 0.0)
+    sidebar_evidence._UNREADABLE.clear()
+    assert sidebar_evidence.outcomes_in_force({})[0] is None  # none in this session either
+    assert len(tries) == 2
