@@ -138,17 +138,22 @@ def version_line(kind: str, saved: Any) -> str:
 # -- commitments typed on the page ----------------------------------------------------------
 
 TYPED_COMMITMENTS = "commitments typed on the page.csv"
-COMMITMENT_FIELDS = ["provider", "start", "end", "amount_usd"]
+COMMITMENT_FIELDS = ["provider", "start", "end", "amount_usd", "commitment_id"]
 
 
 def commitment_rows(in_use: tuple[str, bytes] | None) -> pd.DataFrame:
-    """The table to type commitments in: the rows of the file in use, else one empty row."""
+    """The table to type commitments in: the rows of the file in use (a FOCUS commitment id
+    kept), else one empty row."""
     if in_use:
         parsed = parse_commitments(in_use[1], in_use[0], format_of(in_use[0]))
-        rows = [{f: str(getattr(c, f)) for f in COMMITMENT_FIELDS} for c in parsed.rows]
+        rows = [{f: _cell(getattr(c, f)) for f in COMMITMENT_FIELDS} for c in parsed.rows]
         if rows:
             return pd.DataFrame(rows, columns=COMMITMENT_FIELDS)
     return pd.DataFrame([dict.fromkeys(COMMITMENT_FIELDS, "")], columns=COMMITMENT_FIELDS)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def typed_commitments(rows: pd.DataFrame) -> tuple[tuple[str, bytes] | None, list[str]]:
@@ -156,7 +161,7 @@ def typed_commitments(rows: pd.DataFrame) -> tuple[tuple[str, bytes] | None, lis
     None and each bad row located; blank rows are left out."""
     filled = rows.astype(object).where(rows.notna(), "")
     filled = filled[[any(str(v).strip() for v in r) for r in filled.itertuples(index=False)]]
-    data = frame_to_csv(filled[COMMITMENT_FIELDS]).encode("utf-8")
+    data = frame_to_csv(filled.reindex(columns=COMMITMENT_FIELDS, fill_value="")).encode("utf-8")
     parsed = parse_commitments(data, TYPED_COMMITMENTS, "csv")
     if parsed.errors:
         return None, [str(e) for e in parsed.errors]
