@@ -170,20 +170,29 @@ def commitment_status(daily: pd.DataFrame, commitment: Commitment, as_of: date) 
 
 def statuses(
     daily: pd.DataFrame, commitments: Sequence[Commitment], as_of: date,
-    drawn_by_id: pd.DataFrame | None = None, beside: Mapping[str, float] | None = None,
+    drawn_by_id: pd.DataFrame | None = None, beside: pd.DataFrame | None = None,
 ) -> list[CommitmentStatus]:  # fmt: skip
     """Each commitment's burn-down to `as_of`: drawn by the usage naming its id
     (`drawn_by_id`: day x id, usage.focus_commitments) when it has one, else by its
-    provider's spend in `daily`; `beside` the FOCUS credits and adjustments per id."""
+    provider's spend in `daily`; `beside` (day x id) the FOCUS credits and adjustments
+    naming it, summed over its period to `as_of`."""
     by_provider = scope_table(daily, "provider") if commitments else None
     by_id = drawn_by_id if drawn_by_id is not None else pd.DataFrame()
-    beside = beside or {}
+    beside = beside if beside is not None else pd.DataFrame()
     found = []
     for c in commitments:
         table, column = (by_id, c.commitment_id) if c.commitment_id else (by_provider, c.provider)
         status = _status(table, column, c, as_of)
-        found.append(replace(status, beside_usd=beside.get(c.commitment_id, 0.0)))
+        side = _days(beside, c.commitment_id, status.burn["day"]).sum() if c.commitment_id else 0
+        found.append(replace(status, beside_usd=float(side)))
     return found
+
+
+def _days(table: pd.DataFrame, column: str | None, days: pd.Series) -> pd.Series:
+    """`table[column]` on `days` (0 where the table has no such day or column)."""
+    if column not in table.columns:
+        return pd.Series(0.0, index=days.index)
+    return pd.Series(table[column].reindex(days, fill_value=0.0).to_numpy(), index=days.index)
 
 
 def _status(table: pd.DataFrame, column: str, commitment: Commitment,

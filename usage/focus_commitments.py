@@ -59,7 +59,7 @@ class FocusCommitments:
 
     rows: tuple[Commitment, ...] = ()
     drawn: pd.DataFrame = field(default_factory=pd.DataFrame)  # day x commitment id, USD used
-    beside: dict[str, float] = field(default_factory=dict)  # id -> credits and adjustments
+    beside: pd.DataFrame = field(default_factory=pd.DataFrame)  # day x id, credits and adj.
     refunded: tuple[str, ...] = ()  # ids whose purchases sum to nothing (fully refunded)
 
 
@@ -82,7 +82,9 @@ def from_rows(rows: pd.DataFrame) -> FocusCommitments:
     )  # fmt: skip
     last_named = rows[rows["category"] == "usage"].groupby("commitment_id")["day"].max()
     side = rows[rows["category"].isin(["credit", "adjustment"])]
-    beside = side.groupby("commitment_id")["billed_usd"].sum().to_dict()
+    beside = side.pivot_table(
+        index="day", columns="commitment_id", values="billed_usd", aggfunc="sum", fill_value=0.0
+    )  # fmt: skip
     found, refunded = [], []
     bought = rows[rows["category"] == "purchase"]
     groups = bought.groupby(["commitment_id", "day", "period_end"], dropna=False)

@@ -40,7 +40,7 @@ def test_a_focus_purchase_is_a_commitment_drawn_by_the_used_rows_naming_it(con):
     assert bought.amount_usd == pytest.approx(3200 - 100)  # the purchase less its refund
     # Used: 60 + 40 + 50; the Unused $30 and the $7.50 of uncommitted output are not drawn.
     assert found.drawn[CID].sum() == pytest.approx(150)
-    assert found.beside == {CID: pytest.approx(-20 + 5)}  # the credit and the adjustment
+    assert found.beside[CID].sum() == pytest.approx(-20 + 5)  # the credit and the adjustment
     [status] = statuses(load_daily(con), found.rows, AS_OF, found.drawn, found.beside)
     assert status.drawn_usd == pytest.approx(150)
     assert status.run_rate_usd == pytest.approx(50)
@@ -77,14 +77,16 @@ def test_a_file_row_and_the_focus_purchase_of_one_commitment_count_once(con):
 def test_a_one_time_purchase_runs_to_the_last_day_a_usage_row_names_it():
     rows = pd.DataFrame(
         {
-            "commitment_id": ["c", "c", "c", "d"],
-            "category": ["purchase", "usage", "usage", "purchase"],
-            "day": pd.to_datetime(["2026-10-01", "2026-10-05", "2026-10-20", "2026-10-01"]),
-            "provider": ["azure", None, None, "azure"],
-            "period_end": pd.to_datetime(["2026-10-02", None, None, "2026-11-01"]),
-            "status": ["used", "used", "unused", "used"],
-            "billed_usd": [500.0, 0.0, 0.0, -10.0],
-            "cost_usd": [0.0, 20.0, 30.0, 0.0],
+            "commitment_id": ["c", "c", "c", "d", "c", "c"],
+            "category": ["purchase", "usage", "usage", "purchase", "credit", "adjustment"],
+            "day": pd.to_datetime(
+                ["2026-10-01", "2026-10-05", "2026-10-20", "2026-10-01", "2026-10-10", "2026-11-15"]
+            ),
+            "provider": ["azure", None, None, "azure", None, None],
+            "period_end": pd.to_datetime(["2026-10-02", None, None, "2026-11-01", None, None]),
+            "status": ["used", "used", "unused", "used", "used", "used"],
+            "billed_usd": [500.0, 0.0, 0.0, -10.0, -7.0, 3.0],
+            "cost_usd": [0.0, 20.0, 30.0, 0.0, -7.0, 3.0],
         }
     )
     found = from_rows(rows)
@@ -94,6 +96,10 @@ def test_a_one_time_purchase_runs_to_the_last_day_a_usage_row_names_it():
     )  # fmt: skip
     assert found.refunded == ("d",)  # bought nothing in all: no commitment
     assert found.drawn["c"].sum() == pytest.approx(20)
+    daily = load_daily(costed_con(numbered(daily_rows(date(2026, 10, 1), 3, 10.0))))
+    [status] = statuses(daily, found.rows, date(2026, 11, 30), found.drawn, found.beside)
+    assert status.drawn_usd == pytest.approx(20)
+    assert status.beside_usd == pytest.approx(-7)  # the November adjustment is past its end
 
 
 def test_a_store_without_focus_commitments_has_none():
