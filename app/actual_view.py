@@ -19,6 +19,7 @@ from usage.alerts import Alert
 from usage.budgets import THRESHOLDS, BudgetStatus
 from usage.commitments import CommitmentStatus
 from usage.daily import filtered
+from usage.focus_commitments import Merged
 from usage.spikes import BAND, min_history
 from usage.value import SUCCESS_FLAT, TOKENS_RISE, value_board, value_table
 
@@ -160,11 +161,23 @@ def budget_table(seen: Sequence[BudgetStatus], labels: Sequence[str]) -> pd.Data
 # -- commitments ----------------------------------------------------------------------------
 
 COMMITMENT_CAPTION = (
-    "Projected from the provider's mean daily spend over the last 28 days seen; the 90 % band "
-    "is 1.645 standard deviations of those days' spend times the square root of the days left "
-    "(days taken as independent). A warning when the whole band ends short of the commitment "
-    "or past it."
+    "Drawn by the usage that names the commitment (a FOCUS export's used rows) when it has an "
+    "id, else by all the provider's spend. Projected from the mean daily draw over the last 28 "
+    "days seen; the 90 % band is 1.645 standard deviations of those days' draw times the "
+    "square root of the days left (days taken as independent). A warning when the whole band "
+    "ends short of the commitment or past it."
 )
+
+
+def commitment_sources(found: Merged) -> str:
+    """Where the commitments shown come from, each counted once."""
+    parts = []
+    if found.from_focus:
+        parts.append(f"{found.from_focus} bought in FOCUS exports")
+    if found.from_file:
+        parts.append(f"{found.from_file} from the commitments file in use")
+    both = f"; {found.in_both} in both, counted once" if found.in_both else ""
+    return f"Commitments: {' and '.join(parts)}{both}."
 
 
 def commitment_title(status: CommitmentStatus) -> str:
@@ -186,6 +199,7 @@ def commitment_table(drawn: Sequence[CommitmentStatus]) -> pd.DataFrame:
             "projected_high_usd": [s.projected_high_usd for s in drawn],
             "shortfall_usd": [s.shortfall_usd for s in drawn],
             "overage_usd": [s.overage_usd for s in drawn],
+            "credits_adjustments_usd": [s.beside_usd for s in drawn],
         }
     )
 

@@ -24,6 +24,7 @@ from usage.budgets import Budgets, parse_budgets
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
 from usage.example import ensure_example
+from usage.focus_commitments import FocusCommitments, focus_commitments
 from usage.outcomes import Outcomes, parse_outcomes
 from usage.plan_vs_actual import PlanVsActual, last_full_month, plan_vs_actual
 from usage.spikes import Spike, find_spikes, with_drivers
@@ -123,6 +124,12 @@ def comparison(
     return with_store(path, query)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def bought(path: str, version: str) -> FocusCommitments:
+    """The commitments bought in the store's FOCUS exports, with their draw-down."""
+    return with_store(path, focus_commitments)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def outcomes_of(name: str, data: bytes) -> Outcomes:
     return parse_outcomes(data, name, format_of(name))
@@ -139,12 +146,13 @@ def budgets_of(name: str, data: bytes) -> Budgets:
 
 
 def governance_in_use(ws: workspace.Workspace, kind: str) -> tuple[tuple[str, bytes] | None, str]:
-    """The budgets or outcomes file in use on `ws` and its version line ("" for the example,
-    whose illustrative files are shipped): for the company, the version in force in its store,
-    read afresh on each run, so a save from another session or the command line shows."""
-    example = workspace.EXAMPLE_BUDGETS if kind == "budgets" else workspace.EXAMPLE_OUTCOMES
+    """The budgets, outcomes or commitments file in use on `ws` and its version line ("" for
+    the example, whose illustrative files are shipped; it has no commitments): for the
+    company, the version in force in its store, read afresh on each run, so a save from
+    another session or the command line shows."""
+    example = workspace.EXAMPLES.get(kind)
     if ws.illustrative:
-        return workspace.governance_file(ws, example, None), ""
+        return (workspace.governance_file(ws, example, None) if example else None), ""
     kept, saved = with_store(ws.path, lambda con: settings.file_in_force(con, kind))
     return workspace.governance_file(ws, example, kept), workspace.version_line(kind, saved)
 

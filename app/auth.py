@@ -125,8 +125,7 @@ def scope_key() -> str:
     return auth_scope.scope_key(identity.teams, identity.may(Action.SEE_PEOPLE))
 
 
-# The Data page's uploads (app.usage_uploads, by kind): the action each is, and the state key
-# of the file in use before it (its name is the audit row's old value).
+# The Data page's uploads (app.usage_uploads, by kind): the action each is.
 UPLOAD_ACTIONS = {
     "usage": Action.IMPORT_USAGE,
     "rules": Action.SET_RULES,
@@ -134,17 +133,16 @@ UPLOAD_ACTIONS = {
     "budgets": Action.SET_BUDGETS,
     "commitments": Action.SET_COMMITMENTS,
 }
-UPLOAD_IN_USE = {"outcomes": S.OUTCOMES_FILE, "budgets": S.BUDGETS_FILE}
 
 
-def guarded(kind: str, handle: Callable[[str, bytes], Any]) -> Callable[[str, bytes], Any]:
-    """An upload's handler that checks the role and records the change (`act`)."""
+def guarded(
+    kind: str, handle: Callable[[str, bytes], Any], previous: Callable[[], object] | None = None
+) -> Callable[[str, bytes], Any]:
+    """An upload's handler that checks the role and records the change (`act`); `previous`
+    says what the upload replaces (the audit row's old value), read just before it runs."""
 
     def run(name: str, data: bytes) -> Any:
-        old = None
-        if kind in UPLOAD_IN_USE:  # the file in use before: its name, or the example's
-            in_use = st.session_state.get(UPLOAD_IN_USE[kind])
-            old = in_use[0] if in_use else "the example"
+        old = previous() if previous is not None else None
         return act(UPLOAD_ACTIONS[kind], name, lambda: handle(name, data), old)
 
     return run

@@ -57,24 +57,31 @@ def usage_section() -> None:
                 S.RULES_UPLOADER, "rules", lambda n, d: _rules(path, n, d))  # fmt: skip
     with row[1]:
         _upload(ss, "Outcomes (CSV or JSON)", S.OUTCOMES_UPLOADER, "outcomes",
-                lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "outcomes", S.OUTCOMES_FILE, n, d),
+                lambda: _replaced(path, "outcomes"))  # fmt: skip
         _in_force(path, "outcomes")
         _upload(ss, "Budgets (CSV or JSON)", S.BUDGETS_UPLOADER, "budgets",
-                lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d))  # fmt: skip
+                lambda n, d: _kept(ss, path, "budgets", S.BUDGETS_FILE, n, d),
+                lambda: _replaced(path, "budgets"))  # fmt: skip
         _in_force(path, "budgets")
         _upload(
-            ss, "Commitments (CSV or JSON: provider, start, end, amount_usd)",
+            ss, "Commitments (CSV or JSON: provider, start, end, amount_usd[, commitment_id])",
             S.COMMITMENTS_UPLOADER, "commitments",
-            lambda n, d: _keep(ss, S.COMMITMENTS_FILE, actuals.commitments_of, n, d),
+            lambda n, d: _kept(ss, path, "commitments", S.COMMITMENTS_FILE, n, d),
+            lambda: _replaced(path, "commitments"),
         )  # fmt: skip
+        _in_force(path, "commitments")
     import_list.section(ss, path)
     _measured_section(ss, path)
 
 
-def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str]) -> None:
-    """An uploader whose file is handled once; its outcome stays shown under it."""
+def _upload(ss, label: str, widget: str, kind: str, handle: Callable[[str, bytes], str],
+            previous: Callable[[], str] | None = None) -> None:  # fmt: skip
+    """An uploader whose file is handled once; its outcome stays shown under it. `previous`
+    says what the upload replaces (the audit row's old value)."""
     file = st.file_uploader(label, key=widget, max_upload_size=inputs.MAX_UPLOAD_MB)
-    handle = auth.guarded(kind, handle)  # the role may do it, and the audit trail records it
+    # The role may do it, and the audit trail records it with what it replaced.
+    handle = auth.guarded(kind, handle, previous)
     seen = ss.setdefault(S.USAGE_UPLOADS_SEEN, {})
     results = ss.setdefault(S.USAGE_UPLOAD_RESULT, {})
     if file is not None:
@@ -129,21 +136,45 @@ def _keep(ss: MutableMapping, key: str, parse, name: str, data: bytes) -> str:
     return f"Using {name} ({len(parsed.rows)} rows)."
 
 
-PARSERS = {"budgets": actuals.budgets_of, "outcomes": actuals.outcomes_of}
+PARSERS = {
+    "budgets": actuals.budgets_of,
+    "outcomes": actuals.outcomes_of,
+    "commitments": actuals.commitments_of,
+}
 
 
 def _kept(ss: MutableMapping, path: str, kind: str, key: str, name: str, data: bytes) -> str:
-    """A budgets or outcomes file for the company's data: used when every row is good, and
-    saved to the store as the version in force for every session and the command line
-    (with who saved it and when); a bad file saves nothing."""
+    """A budgets, outcomes or commitments file for the company's data: used when every row
+    is good, and saved to the store as the version in force for every session and the
+    command line (with who saved it and when); a bad file saves nothing."""
     used = _keep(ss, key, PARSERS[kind], name, data)
     who = _saved_by()
     saved = actuals.with_store(path, lambda con: settings.save_file(con, kind, name, data, who))
     return f"{used[:-1]} for your company's data: {kind} {saved.describe()}."
 
 
+def keep_typed_commitments(ss: MutableMapping, name: str, data: bytes):
+    """Commitments typed on Actual spend, saved as the company's version in force as an
+    upload is (role checked, audit row with what it replaces); the outcome to show."""
+    path = actuals.db_path()
+    handle = auth.guarded(
+        "commitments", lambda n, d: _kept(ss, path, "commitments", S.COMMITMENTS_FILE, n, d),
+        lambda: _replaced(path, "commitments"),
+    )  # fmt: skip
+    return upload_messages.outcome(handle, name, data)
+
+
+def _replaced(path: str, kind: str) -> str:
+    """The company's budgets, outcomes or commitments version in force before this upload,
+    read from the store (so a new tab names the version a colleague saved, never the
+    example)."""
+    return settings.replaced_text(
+        actuals.with_store(path, lambda con: settings.setting_in_force(con, kind))
+    )
+
+
 def _in_force(path: str, kind: str) -> None:
-    """Which version of the company's budgets or outcomes is in force, if any."""
+    """Which version of the company's budgets, outcomes or commitments is in force, if any."""
     ws = workspace.Workspace(workspace.COMPANY, path)
     st.caption(actuals.governance_in_use(ws, kind)[1] or f"{kind.capitalize()}: none saved yet.")
 

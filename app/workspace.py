@@ -31,6 +31,7 @@ EXAMPLE_FILE = "usage-example.duckdb"
 GOVERNANCE_EXAMPLE = EXAMPLE_DIR / "governance"
 EXAMPLE_OUTCOMES = GOVERNANCE_EXAMPLE / "illustrative_outcomes.csv"
 EXAMPLE_BUDGETS = GOVERNANCE_EXAMPLE / "illustrative_budgets.csv"
+EXAMPLES = {"budgets": EXAMPLE_BUDGETS, "outcomes": EXAMPLE_OUTCOMES}  # no example commitments
 
 ILLUSTRATIVE = (
     "Showing the ILLUSTRATIVE example: a usage history generated to show this page, with "
@@ -48,9 +49,9 @@ NO_BUDGETS = (
     "budget_usd) on the Data page. The illustrative budgets apply to the example only."
 )
 NO_COMMITMENTS = (
-    "Commitments apply to your company's data: upload a commitments file (provider, start, "
-    "end, amount_usd) on the Data page to see each one drawn down and its projected shortfall "
-    "or overage."
+    "No commitments: import a FOCUS export with commitment purchases, or upload a commitments "
+    "file (provider, start, end, amount_usd) on the Data page, to see each one drawn down and "
+    "its projected shortfall or overage. Commitments apply to your company's data."
 )
 NO_OUTCOMES = (
     "No outcomes for your company's data yet: upload an outcomes file on the Data page to "
@@ -137,17 +138,22 @@ def version_line(kind: str, saved: Any) -> str:
 # -- commitments typed on the page ----------------------------------------------------------
 
 TYPED_COMMITMENTS = "commitments typed on the page.csv"
-COMMITMENT_FIELDS = ["provider", "start", "end", "amount_usd"]
+COMMITMENT_FIELDS = ["provider", "start", "end", "amount_usd", "commitment_id"]
 
 
 def commitment_rows(in_use: tuple[str, bytes] | None) -> pd.DataFrame:
-    """The table to type commitments in: the rows of the file in use, else one empty row."""
+    """The table to type commitments in: the rows of the file in use (a FOCUS commitment id
+    kept), else one empty row."""
     if in_use:
         parsed = parse_commitments(in_use[1], in_use[0], format_of(in_use[0]))
-        rows = [{f: str(getattr(c, f)) for f in COMMITMENT_FIELDS} for c in parsed.rows]
+        rows = [{f: _cell(getattr(c, f)) for f in COMMITMENT_FIELDS} for c in parsed.rows]
         if rows:
             return pd.DataFrame(rows, columns=COMMITMENT_FIELDS)
     return pd.DataFrame([dict.fromkeys(COMMITMENT_FIELDS, "")], columns=COMMITMENT_FIELDS)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def typed_commitments(rows: pd.DataFrame) -> tuple[tuple[str, bytes] | None, list[str]]:
@@ -155,7 +161,7 @@ def typed_commitments(rows: pd.DataFrame) -> tuple[tuple[str, bytes] | None, lis
     None and each bad row located; blank rows are left out."""
     filled = rows.astype(object).where(rows.notna(), "")
     filled = filled[[any(str(v).strip() for v in r) for r in filled.itertuples(index=False)]]
-    data = frame_to_csv(filled[COMMITMENT_FIELDS]).encode("utf-8")
+    data = frame_to_csv(filled.reindex(columns=COMMITMENT_FIELDS, fill_value="")).encode("utf-8")
     parsed = parse_commitments(data, TYPED_COMMITMENTS, "csv")
     if parsed.errors:
         return None, [str(e) for e in parsed.errors]

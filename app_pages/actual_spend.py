@@ -6,7 +6,7 @@ and renders."""
 
 import streamlit as st
 
-from app import actual_charts, actuals, reconcile_view, render, sidebar, workspace
+from app import actual_charts, actuals, reconcile_view, render, sidebar, usage_uploads, workspace
 from app import actual_view as view
 from app import state as S
 from app.format import md_escape
@@ -15,6 +15,7 @@ from usage.budgets import projection_line, statuses
 from usage.commitments import projection_line as commitment_projection
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import over_time, totals
+from usage.focus_commitments import merged
 from usage.spikes import spikes_frame
 
 ss = st.session_state
@@ -113,27 +114,34 @@ for error in budgets.errors if budgets else ():
 
 # -- commitments -------------------------------------------------------------------------------
 st.subheader("Commitments")
+in_use, kept_line = actuals.governance_in_use(shown_ws, "commitments")
+if kept_line:
+    st.caption(kept_line)
 if not shown_ws.illustrative:
     with st.expander("Type commitments (or upload a file on the Data page)"):
         typed = st.data_editor(
-            workspace.commitment_rows(ss.get(S.COMMITMENTS_FILE)), num_rows="dynamic",
-            hide_index=True, key=S.COMMITMENTS_EDITOR,
+            workspace.commitment_rows(in_use), num_rows="dynamic", hide_index=True,
+            key=S.COMMITMENTS_EDITOR,
         )  # fmt: skip
         if st.button("Use these commitments", key=S.COMMITMENTS_USE):
             kept, refused = workspace.typed_commitments(typed)
             if kept:
-                ss[S.COMMITMENTS_FILE] = kept
-                st.rerun()
+                saved = usage_uploads.keep_typed_commitments(ss, *kept)
+                (st.error if saved.refused else st.success)(md_escape(saved.message))
+                if not saved.refused:
+                    st.rerun()
             for error in refused:
                 st.error(md_escape(error))
-in_use = None if shown_ws.illustrative else ss.get(S.COMMITMENTS_FILE)
 found, problem = actuals.checked(actuals.commitments_of, *in_use) if in_use else (None, "")
-if in_use is None:
-    st.info(workspace.NO_COMMITMENTS)
-elif problem:
+if problem:
     st.error(f"The commitments file cannot be read: {md_escape(problem)}")
-elif found.rows:
-    drawn = commitment_statuses(daily, found.rows, last)
+bought = actuals.bought(path, version)  # commitments bought in FOCUS exports
+every = merged(found.rows if found else (), bought)
+if not every.rows:
+    st.info(workspace.NO_COMMITMENTS)
+else:
+    st.caption(view.commitment_sources(every))
+    drawn = commitment_statuses(daily, every.rows, last, bought.drawn, bought.beside)
     labels = [s.commitment.label for s in drawn]
     pick = st.selectbox("Burn-down of", labels, key=S.ACTUALS_COMMITMENT)
     status = drawn[labels.index(pick)] if pick in labels else drawn[0]

@@ -2,7 +2,12 @@
 shortfall or overage projected at the period's end.
 
 A commitments file (CSV or JSON, a list or `{"commitments": [...]}`) has one row per
-commitment: `provider, start, end, amount_usd` (start and end are days, both in the period).
+commitment: `provider, start, end, amount_usd` (start and end are days, both in the period),
+and optionally `commitment_id`, the FOCUS CommitmentDiscountId it is known by. Commitments
+bought in a FOCUS export are read by `usage.focus_commitments`.
+
+What draws on a commitment: with an id, the usage rows that name it (their used part, from
+the FOCUS export); without one, all the provider's spend.
 
 For a commitment of C dollars over N days, seen on day d (the last day with data, clipped to
 the period) after drawing S_d:
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -54,7 +59,7 @@ def _iso_day(value: Any) -> Any:
 
 PeriodDay = Annotated[Day, BeforeValidator(_iso_day)]
 COMMITMENT_COLUMNS = ("provider", "start", "end", "amount_usd")
-_COLUMNS = Columns(COMMITMENT_COLUMNS, required=COMMITMENT_COLUMNS)
+_COLUMNS = Columns((*COMMITMENT_COLUMNS, "commitment_id"), required=COMMITMENT_COLUMNS)
 
 
 class Commitment(StrictRecord):
@@ -64,6 +69,7 @@ class Commitment(StrictRecord):
     start: PeriodDay
     end: PeriodDay
     amount_usd: Usd
+    commitment_id: NonEmptyText | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Commitment:
@@ -75,7 +81,9 @@ class Commitment(StrictRecord):
 
     @property
     def label(self) -> str:
-        return f"{self.provider} {self.start.isoformat()} to {self.end.isoformat()}"
+        """ "openai 2026-10-01 to 2026-10-31", with the id's last part when it has one."""
+        named = f" {self.commitment_id.rsplit('/', 1)[-1][:40]}" if self.commitment_id else ""
+        return f"{self.provider}{named} {self.start.isoformat()} to {self.end.isoformat()}"
 
     @property
     def days(self) -> int:
@@ -114,6 +122,7 @@ class CommitmentStatus:
     projected_high_usd: float
     run_rate_usd: float
     burn: pd.DataFrame  # day, spend_usd, cumulative_usd, remaining_usd
+    beside_usd: float = 0.0  # FOCUS credits and adjustments naming the commitment
 
     @property
     def shortfall_usd(self) -> float:
@@ -135,10 +144,13 @@ class CommitmentStatus:
 
     def sentence(self) -> str:
         c = self.commitment
+        beside = f" (credits and adjustments on it: {money(self.beside_usd)})" \
+            if self.beside_usd else ""  # fmt: skip
         head = (
-            f"Commitment {c.label}: {money(self.drawn_usd)} drawn of {money(c.amount_usd)} "
-            f"by {self.as_of.isoformat()}; projected {money(self.projected_usd)} at the end "
-            f"(90 %: {money(self.projected_low_usd)} to {money(self.projected_high_usd)})"
+            f"Commitment {c.label}: {money(self.drawn_usd)} drawn of {money(c.amount_usd)}"
+            f"{beside} by {self.as_of.isoformat()}; projected {money(self.projected_usd)} at "
+            f"the end (90 %: {money(self.projected_low_usd)} to "
+            f"{money(self.projected_high_usd)})"
         )
         if self.verdict == "shortfall":
             low = c.amount_usd - self.projected_high_usd
@@ -153,20 +165,43 @@ class CommitmentStatus:
 
 def commitment_status(daily: pd.DataFrame, commitment: Commitment, as_of: date) -> CommitmentStatus:
     """Spend of the commitment's provider from its start to `as_of`, and the projection."""
-    return _status(scope_table(daily, "provider"), commitment, as_of)
+    return statuses(daily, [commitment], as_of)[0]
 
 
-def statuses(daily: pd.DataFrame, commitments: Sequence[Commitment], as_of: date):
-    table = scope_table(daily, "provider") if commitments else None
-    return [_status(table, c, as_of) for c in commitments]
+def statuses(
+    daily: pd.DataFrame, commitments: Sequence[Commitment], as_of: date,
+    drawn_by_id: pd.DataFrame | None = None, beside: pd.DataFrame | None = None,
+) -> list[CommitmentStatus]:  # fmt: skip
+    """Each commitment's burn-down to `as_of`: drawn by the usage naming its id
+    (`drawn_by_id`: day x id, usage.focus_commitments) when it has one, else by its
+    provider's spend in `daily`; `beside` (day x id) the FOCUS credits and adjustments
+    naming it, summed over its period to `as_of`."""
+    by_provider = scope_table(daily, "provider") if commitments else None
+    by_id = drawn_by_id if drawn_by_id is not None else pd.DataFrame()
+    beside = beside if beside is not None else pd.DataFrame()
+    found = []
+    for c in commitments:
+        table, column = (by_id, c.commitment_id) if c.commitment_id else (by_provider, c.provider)
+        status = _status(table, column, c, as_of)
+        side = _days(beside, c.commitment_id, status.burn["day"]).sum() if c.commitment_id else 0
+        found.append(replace(status, beside_usd=float(side)))
+    return found
 
 
-def _status(table: pd.DataFrame, commitment: Commitment, as_of: date) -> CommitmentStatus:
+def _days(table: pd.DataFrame, column: str | None, days: pd.Series) -> pd.Series:
+    """`table[column]` on `days` (0 where the table has no such day or column)."""
+    if column not in table.columns:
+        return pd.Series(0.0, index=days.index)
+    return pd.Series(table[column].reindex(days, fill_value=0.0).to_numpy(), index=days.index)
+
+
+def _status(table: pd.DataFrame, column: str, commitment: Commitment,
+            as_of: date) -> CommitmentStatus:  # fmt: skip
     first, last = commitment.start, commitment.end
     seen_to = min(max(as_of, first - timedelta(days=1)), last)
     days = pd.date_range(first, seen_to, freq="D")
-    if commitment.provider in table.columns:
-        spend = table[commitment.provider].reindex(days, fill_value=0.0).astype(float)
+    if column in table.columns:
+        spend = table[column].reindex(days, fill_value=0.0).astype(float)
     else:
         spend = pd.Series(0.0, index=days)
     drawn = float(spend.sum())

@@ -1,5 +1,6 @@
-"""What a team sets, kept: every save of the attribution rules, the model mapping, the budgets
-or the outcomes is a version with who saved it and when; the newest is in force.
+"""What a team sets, kept: every save of the attribution rules, the model mapping, the budgets,
+the outcomes or the commitments is a version with who saved it and when; the newest is in
+force.
 
 The store keeps them in `settings` (kind, version, saved_by, saved_at, content as text: the
 file as uploaded, or the rules and mappings as JSON), shared by every session and the command
@@ -18,7 +19,7 @@ import duckdb
 from usage.ledger import WRITE_LOCK
 from usage.schema import one, transaction
 
-KINDS = ("attribution_rules", "model_aliases", "budgets", "outcomes")
+KINDS = ("attribution_rules", "model_aliases", "budgets", "outcomes", "commitments")
 
 
 @dataclass(frozen=True)
@@ -86,15 +87,15 @@ def setting_history(con: duckdb.DuckDBPyConnection, kind: str, *,
     return [SettingVersion(*row) for row in found]
 
 
-# -- budgets and outcomes: a file, kept with its name --------------------------------------
+# -- budgets, outcomes and commitments: a file, kept with its name --------------------------
 
-FILE_KINDS = ("budgets", "outcomes")
+FILE_KINDS = ("budgets", "outcomes", "commitments")
 
 
 def save_file(con: duckdb.DuckDBPyConnection, kind: str, name: str, data: bytes,
               saved_by: str | None = None) -> SettingVersion:  # fmt: skip
-    """Keep a budgets or outcomes file (already parsed cleanly by the caller) as the newest
-    version of `kind`: its name (which says CSV or JSON) and its text as uploaded."""
+    """Keep a budgets, outcomes or commitments file (already parsed cleanly by the caller) as
+    the newest version of `kind`: its name (which says CSV or JSON) and its text as uploaded."""
     if kind not in FILE_KINDS:
         raise ValueError(f"not a file setting: {kind!r}; choose from {', '.join(FILE_KINDS)}")
     text = data.decode("utf-8")
@@ -102,7 +103,7 @@ def save_file(con: duckdb.DuckDBPyConnection, kind: str, name: str, data: bytes,
 
 
 def file_of(saved: SettingVersion) -> tuple[str, bytes]:
-    """The (name, bytes) a budgets or outcomes version keeps."""
+    """The (name, bytes) a budgets, outcomes or commitments version keeps."""
     kept = json.loads(saved.content)
     return kept["file"], kept["text"].encode("utf-8")
 
@@ -111,6 +112,18 @@ KeptFile = tuple[tuple[str, bytes] | None, SettingVersion | None]
 
 
 def file_in_force(con: duckdb.DuckDBPyConnection, kind: str) -> KeptFile:
-    """The budgets or outcomes file in force and its version; (None, None) when never saved."""
+    """The budgets, outcomes or commitments file in force and its version; (None, None) when
+    never saved."""
     saved = setting_in_force(con, kind)
     return (file_of(saved), saved) if saved else (None, None)
+
+
+def replaced_text(saved: SettingVersion | None) -> str:
+    """What a new save replaces, for the audit trail's old value: "none" when nothing was
+    saved before, else the version in force with who saved it and when (and, for budgets
+    and outcomes, the file's name): "b.csv (version 2, saved by ana on 2026-12-03 14:05)"."""
+    if saved is None:
+        return "none"
+    if saved.kind in FILE_KINDS:
+        return f"{file_of(saved)[0]} ({saved.describe()})"
+    return saved.describe()

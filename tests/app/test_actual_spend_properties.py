@@ -25,18 +25,18 @@ def test_actual_spend_page_takes_any_drawn_inputs(seed, tmp_path, catalog, price
     inputs = draw(seed)
     db = build_store(tmp_path, inputs, catalog, priced_store)
     monkeypatch.setenv("PLANNER_USAGE_DB", str(db))
-    con = connect(db)  # the company's budgets and outcomes in force are kept in its store
+    con = connect(db)  # the company's budgets, outcomes and commitments are kept in its store
     try:
         save_file(con, "outcomes", "outcomes.csv", inputs.outcomes_csv.encode())
         save_file(con, "budgets", "budgets.csv", inputs.budgets_csv.encode())
+        save_file(con, "commitments", "c.csv", inputs.commitments_csv.encode())
     finally:
         con.close()
     at = page()
-    at.session_state[S.COMMITMENTS_FILE] = ("c.csv", inputs.commitments_csv.encode())
-    at.run()
     assert not at.exception, [e.value for e in at.exception]
     kept = [c.value for c in at.caption if ": version 1, saved on " in c.value]
-    assert [k.split(":")[0] for k in kept] == ["Budgets", "Outcomes"]  # the drawn files in use
+    # The drawn files in use, in the page's order.
+    assert [k.split(":")[0] for k in kept] == ["Budgets", "Commitments", "Outcomes"]
     for by in random.Random(seed).sample(("team", "provider", "model"), 2):
         at.selectbox(key=S.ACTUALS_BY).set_value(by).run()
         assert not at.exception, (by, [e.value for e in at.exception])

@@ -127,9 +127,14 @@ def test_typed_commitments_become_the_file_in_use_or_are_located():
     )
     kept, refused = workspace.typed_commitments(typed)
     assert refused == [] and kept[0] == workspace.TYPED_COMMITMENTS
-    assert kept[1].decode().splitlines()[1] == "openai,2026-10-01,2026-12-31,1000"
+    assert kept[1].decode().splitlines()[1] == "openai,2026-10-01,2026-12-31,1000,"
     again = workspace.commitment_rows(kept)  # the table shows the rows in use
     assert list(again["provider"]) == ["openai"] and list(again["end"]) == ["2026-12-31"]
+    assert list(again["commitment_id"]) == [""]
+    named = again.assign(commitment_id=["arn:x/c-42"])  # a FOCUS id typed in, and kept
+    kept, refused = workspace.typed_commitments(named)
+    assert refused == [] and kept[1].decode().splitlines()[1].endswith(",arn:x/c-42")
+    assert list(workspace.commitment_rows(kept)["commitment_id"]) == ["arn:x/c-42"]
     bad = typed.assign(start=["2026-13-01", None])
     kept, refused = workspace.typed_commitments(bad)
     assert kept is None and refused[0].startswith(f"{workspace.TYPED_COMMITMENTS}, row 2")

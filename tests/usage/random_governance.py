@@ -31,7 +31,7 @@ class Inputs:
     rules: tuple[Rule, ...]
     outcomes_csv: str
     budgets_csv: str
-    commitments_csv: str = "provider,start,end,amount_usd\n"
+    commitments_csv: str = "provider,start,end,amount_usd,commitment_id\n"
 
 
 def draw(seed: int) -> Inputs:
@@ -115,11 +115,13 @@ def _cell(text: str) -> str:
 
 
 def commitments_csv(rng: random.Random) -> str:
-    """Periods before, across and after the usage, one day long or a year; tiny amounts."""
-    lines = ["provider,start,end,amount_usd"]
+    """Periods before, across and after the usage, one day long or a year; tiny amounts;
+    some naming a FOCUS commitment id no usage row names (drawn by nothing)."""
+    lines = ["provider,start,end,amount_usd,commitment_id"]
     for _ in range(rng.randrange(0, 4)):
         start = FIRST_DAY + timedelta(days=rng.randrange(-60, 120))
         end = start + timedelta(days=rng.choice((0, 1, 30, 365)))
         provider = rng.choice(("openai", "anthropic", "nobody"))
-        lines.append(f"{provider},{start},{end},{rng.choice((0.01, 100, 1e6))}")
+        named = rng.choice(("", "", "c-1", "arn:x/c-2"))
+        lines.append(f"{provider},{start},{end},{rng.choice((0.01, 100, 1e6))},{named}")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import duckdb
 import pandas as pd
 
 from foundation.cli import EXIT_ALERT, EXIT_OK, DeliveryError, print_json, records
@@ -23,9 +24,10 @@ from usage import alerts as alerting
 from usage import settings
 from usage.budgets import Budgets, load_budgets, parse_budgets, statuses
 from usage.commands.common import command, frame_text, last_day, open_store, refuse_bad_rows
-from usage.commitments import Commitments, load_commitments
+from usage.commitments import Commitments, load_commitments, parse_commitments
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import load_daily
+from usage.focus_commitments import focus_commitments, merged
 from usage.outcomes import Outcomes, load_outcomes, parse_outcomes
 from usage.spikes import DIMENSIONS, find_spikes, has_hours
 from usage.value import monthly_spend, rollup, tokenmaxxing, value_board, value_table
@@ -103,7 +105,9 @@ def register(sub) -> None:
         "--commitments",
         type=opt.input_file,
         metavar="FILE",
-        help="provider,start,end,amount_usd: commitments projected short or over (default: none)",
+        help="provider,start,end,amount_usd[,commitment_id]: commitments projected short or "
+        "over, beside those bought in the store's FOCUS exports (default: the commitments "
+        "saved in the store, if any)",
     )
     alerts.add_argument(
         "--severity",
@@ -178,13 +182,17 @@ def run_alerts(args) -> int:
     outcomes = _outcomes(args.outcomes) if args.outcomes else Outcomes()
     commitments = _commitments(args.commitments) if args.commitments else Commitments()
     with open_store(args) as con:
+        if not args.commitments:  # the version saved on the Data page or Actual spend, if any
+            commitments = _commitments_in_force(con)
         last = last_day(con)
         since = args.since or last - timedelta(days=ALERT_DAYS - 1)
         found = alerting.spike_alerts(find_spikes(con, ("team",), since=since, limit=None))
-        daily = load_daily(con) if budgets.rows or commitments.rows else None
+        bought = focus_commitments(con)  # bought in FOCUS exports; a file's row counts once
+        committed = merged(commitments.rows, bought).rows
+        daily = load_daily(con) if budgets.rows or committed else None
         found += alerting.budget_alerts(statuses(daily, budgets.rows, args.as_of or last))
         found += alerting.commitment_alerts(
-            commitment_statuses(daily, commitments.rows, args.as_of or last)
+            commitment_statuses(daily, committed, args.as_of or last, bought.drawn, bought.beside)
         )
         if outcomes.rows:
             found += _tokenmaxxing(con, outcomes)
@@ -250,6 +258,20 @@ def _outcomes(path: Path) -> Outcomes:
     outcomes = load_outcomes(path)
     refuse_bad_rows(outcomes.errors)
     return outcomes
+
+
+def _commitments_in_force(con) -> Commitments:
+    """The commitments saved in the store; none where nothing was saved, or where the
+    database holds costed rows alone (no settings table: a copy of `costed_usage`)."""
+    try:
+        kept, _ = settings.file_in_force(con, "commitments")
+    except duckdb.CatalogException:
+        return Commitments()
+    if kept is None:
+        return Commitments()
+    commitments = parse_commitments(kept[1], kept[0], format_of(kept[0]))
+    refuse_bad_rows(commitments.errors)
+    return commitments
 
 
 def _commitments(path: Path) -> Commitments:

@@ -107,6 +107,7 @@ class FocusRow(ExportRecord):
     ResourceId: TagsText | None = None
     CommitmentDiscountId: TagsText | None = None
     CommitmentDiscountType: ExportText | None = None
+    CommitmentDiscountStatus: ExportText | None = None
 
 
 FIELDS = {name.lower(): name for name in FocusRow.model_fields}
@@ -214,6 +215,9 @@ def _add(parsed: Parsed, key: str, row: dict[str, Any], details: dict[str, Any],
     cost = row["EffectiveCost"] if row["EffectiveCost"] is not None else row["BilledCost"]
     start, end = utc_naive(row["ChargePeriodStart"]), row["ChargePeriodEnd"]
     end = utc_naive(end) if end is not None else None
+    # A commitment purchase's term (its charge period), which the burn-down runs over.
+    bought = not usage and row["CommitmentDiscountId"] and end is not None
+    term_end = end.isoformat() if bought else None
     values = {
         "raw_model": str(model or "(no model)")[:200],
         "provider_hint": host_of(host) or host_of(developer),
@@ -234,6 +238,9 @@ def _add(parsed: Parsed, key: str, row: dict[str, Any], details: dict[str, Any],
             host=host,
             charge_class=row["ChargeClass"],
             commitment_type=row["CommitmentDiscountType"],
+            # Used or Unused: only a used charge draws on the commitment (usage.focus_commitments)
+            commitment_status=row["CommitmentDiscountStatus"],
+            period_end=term_end,
             billed_cost=row["BilledCost"] if row["BilledCost"] != cost else None,
             resource_id=row["ResourceId"],
         ),
