@@ -19,6 +19,7 @@ import pulp
 from planner import solver
 from planner.problem import PlanningProblem
 from planner.program import Row, build_lp, objective_coefficients
+from planner.program_arrays import lp_arrays
 from planner.solver import Status
 
 REDUCED_COST_TOL = 1e-7
@@ -117,6 +118,8 @@ def _solve_columns(
     problem: PlanningProblem, active: np.ndarray, mip: bool, rounds: int
 ) -> LpSolution:
     t_idx, m_idx = np.nonzero(active)
+    if solver.solves_arrays(mip or bool(problem.replicas)):
+        return _solve_arrays(problem, active, t_idx, m_idx, rounds)
     lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
     integer = mip or bool(problem.replicas)
     status = solver.solve(lp, mip=integer)
@@ -142,6 +145,31 @@ def _solve_columns(
     return LpSolution(
         status, shares, objective, duals, slacks, rows, active.copy(), rounds, gap, replicas
     )
+
+
+def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
+    """The LP written as arrays and solved by HiGHS directly (planner.program_arrays): the
+    same program, solution, duals and slacks as through PuLP, without its objects."""
+    lp = lp_arrays(problem, t_idx, m_idx)
+    status, values = solver.solve_arrays(lp)
+    rows = {row.name: row for row in lp.rows}
+    shares = np.zeros(problem.cost.shape)
+    duals: dict[str, float] = {}
+    slacks: dict[str, float] = {}
+    objective = float("nan")
+    if status is Status.OPTIMAL:
+        x = values["columns"]
+        real = lp.pairs >= 0
+        shares[t_idx[lp.pairs[real]], m_idx[lp.pairs[real]]] = x[real]
+        np.clip(shares, 0.0, 1.0, out=shares)
+        bound = np.where(lp.senses < 0, lp.row_hi, lp.row_lo)
+        slack = (values["activity"] - bound) * lp.senses
+        names = list(rows)
+        slacks = dict(zip(names, slack.tolist(), strict=True))
+        duals = dict(zip(names, values["duals"].tolist(), strict=True))
+        sign = -1.0 if problem.settings.objective == "max-value" else 1.0
+        objective = sign * float(lp.cost @ x)
+    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
 
 
 def spend_of(problem: PlanningProblem, solution: LpSolution) -> float:
