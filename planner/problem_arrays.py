@@ -88,47 +88,140 @@ def class_groups(classes: tuple[TaskClass, ...], quality: QualityTable):
     return group_of, rows
 
 
+BLOCK = 4096  # classes priced at once: bounds the memory of the T x M temporaries
+
+
 def price_grid(classes, group_of, group_rows, options: list[Quote],
                scenario: PriceScenario) -> Grid:  # fmt: skip
     """Cost, accuracy and tokens of every usable pair; NaN where a pair may not be used."""
     n_t, n_m = len(classes), len(options)
-    nan = np.full((n_t, n_m), np.nan)
-    cost, acc, acc_any = nan.copy(), nan.copy(), nan.copy()
-    tokens_in, tokens_out = np.zeros((n_t, n_m)), np.zeros((n_t, n_m))
-    usable = np.zeros((n_t, n_m), dtype=bool)
+    texts: list[dict[int, str]] = [{} for _ in group_rows]
+    rows = _group_arrays(group_rows, {q.model_id: m for m, q in enumerate(options)}, texts)
+    models = _model_arrays(options, scenario)
     task = _class_arrays(classes)
     allowed = _allowed(classes, [q.provider for q in options])
+    out = {k: np.full((n_t, n_m), np.nan) for k in ("cost", "accuracy", "accuracy_any")}
+    out |= {k: np.zeros((n_t, n_m)) for k in ("input", "output")}
+    usable = np.zeros((n_t, n_m), dtype=bool)
     too_long: dict[tuple[int, int], tuple[int, int]] = {}
-    texts: list[dict[int, str]] = [{} for _ in group_rows]
-    for m, quote in enumerate(options):
-        row = _row_arrays(group_rows, quote.model_id, texts, m)
-        has = row["has"][group_of]
-        acc_any[has, m] = row["accuracy"][group_of][has]
-        over_in, over_out = row["input"][group_of], row["output"][group_of]
-        tin = np.where(np.isnan(over_in), task["input"], over_in)
-        tout = np.where(np.isnan(over_out), task["output"], over_out)
-        factor = row["factor"][group_of]
-        scaled = np.isnan(over_out) & ~np.isnan(factor)
-        tout = np.where(scaled, tout * np.where(scaled, factor, 1.0), tout)
-        need = np.ceil(tin + tout)
-        window = quote.prices.context_window_tokens
-        fits = np.ones(n_t, dtype=bool) if window is None else need <= window
-        candidate = has & allowed[:, m]
-        for t in np.flatnonzero(candidate & ~fits):
-            too_long[(int(t), m)] = (int(window), int(need[t]))
-        ok = candidate & fits
-        usable[:, m] = ok
-        tokens_in[ok, m], tokens_out[ok, m] = tin[ok], tout[ok]
-        measured = row["cost"][group_of]
-        by_tokens = ok & np.isnan(measured)
-        per_task = np.full(n_t, np.nan)
-        per_task[by_tokens] = _token_cost(quote, task, tin, tout, by_tokens)
-        scen = float(scenario.factor(quote.provider, quote.model))
-        per_task = np.where(ok & ~by_tokens, measured * scen, per_task)
-        cost[ok, m] = per_task[ok]
-        acc[ok, m] = row["accuracy"][group_of][ok]
+    for start in range(0, n_t, BLOCK):
+        block = slice(start, min(start + BLOCK, n_t))
+        mine = {k: v[group_of[block]] for k, v in rows.items()}  # T x M from the groups
+        klass = {k: v[block, None] for k, v in task.items()}
+        priced = _price_block(mine, klass, allowed[block], models, options)
+        for k in out:
+            out[k][block] = priced[k]
+        usable[block] = priced["usable"]
+        for t, m in zip(*np.nonzero(priced["too_long"]), strict=True):
+            too_long[(start + int(t), int(m))] = (
+                int(models["window"][m]),
+                int(priced["need"][t, m]),
+            )
     sources = PairSources(group_of, texts, usable, {})
-    return Grid(cost, acc, acc_any, tokens_in, tokens_out, sources, too_long)
+    return Grid(out["cost"], out["accuracy"], out["accuracy_any"], out["input"], out["output"],
+                sources, too_long)  # fmt: skip
+
+
+def _price_block(row, task, allowed, models, options) -> dict[str, np.ndarray]:
+    """One block of classes on every option, elementwise (the per-pair arithmetic)."""
+    has = row["has"]
+    tin = np.where(np.isnan(row["input"]), task["input"], row["input"])
+    tout = np.where(np.isnan(row["output"]), task["output"], row["output"])
+    scaled = np.isnan(row["output"]) & ~np.isnan(row["factor"])
+    tout = np.where(scaled, tout * np.where(scaled, row["factor"], 1.0), tout)
+    need = np.ceil(tin + tout)
+    candidate = has & allowed
+    fits = need <= models["window"][None, :]
+    ok = candidate & fits
+    by_tokens = ok & np.isnan(row["cost"])
+    cost = np.where(ok & ~by_tokens, row["cost"] * models["factor"][None, :], np.nan)
+    rates = _rates(options, tin, by_tokens)
+    s, b = task["cached"], task["batch"]
+
+    def at(batch: int) -> np.ndarray:
+        p_in, p_cached, p_out = rates[batch]
+        return (tin * (1 - s) * p_in + tin * s * p_cached + tout * p_out) / 1_000_000
+
+    by_token_cost = (1 - b) * at(0) + np.where(b != 0, b * at(1), 0.0)
+    return {
+        "cost": np.where(by_tokens, by_token_cost, cost),
+        "accuracy": np.where(ok, row["accuracy"], np.nan),
+        "accuracy_any": np.where(has, row["accuracy"], np.nan),
+        "input": np.where(ok, tin, 0.0),
+        "output": np.where(ok, tout, 0.0),
+        "usable": ok,
+        "too_long": candidate & ~fits,
+        "need": need,
+    }
+
+
+def _rates(options: list[Quote], tin: np.ndarray, used: np.ndarray) -> list[list[np.ndarray]]:
+    """[standard, batch] x [input, cached input, output] rates per million tokens, T x M:
+    each option's rates per long-context tier, looked up once per tier (from the first class
+    in it, as the per-pair function's cache does; the tier alone decides them)."""
+    flat = np.zeros((2, 3, len(options)))  # options without tiers: one rate for every class
+    tiered = []
+    for m in np.flatnonzero(used.any(axis=0)).tolist():
+        prices = options[m].prices
+        if prices.long_context:
+            tiered.append(m)
+        else:
+            flat[:, :, m] = _looked_up(prices, 0)
+    rates = [[np.broadcast_to(flat[b, j], tin.shape).copy() for j in range(3)] for b in range(2)]
+    prompt = np.floor(tin)  # int(input_tokens): the prompt size that picks the tier
+    for m in tiered:
+        tiers = [int(t.above_input_tokens) for t in options[m].prices.long_context]
+        key = np.zeros(tin.shape[0], dtype=np.int64)
+        for k, above in enumerate(tiers):
+            key |= (prompt[:, m] > above).astype(np.int64) << k
+        for value in np.unique(key[used[:, m]]):
+            members = key == value
+            first = int(prompt[np.argmax(members & used[:, m]), m])
+            looked = _looked_up(options[m].prices, first)
+            for b in range(2):
+                for j in range(3):
+                    rates[b][j][members, m] = looked[b, j]
+    return rates
+
+
+def _looked_up(prices, prompt: int) -> np.ndarray:
+    """[standard, batch] x [input, cached input, output] rates for a prompt of this size."""
+    out = np.zeros((2, 3))
+    for b in (0, 1):
+        r = rates_for(prices, prompt, bool(b))
+        out[b] = [float(r.input_per_mtok), float(r.cached_input_per_mtok), float(r.output_per_mtok)]
+    return out
+
+
+def _model_arrays(options: list[Quote], scenario: PriceScenario) -> dict[str, np.ndarray]:
+    """Per option: its context window (inf when none) and the scenario's price factor."""
+    windows = [q.prices.context_window_tokens for q in options]
+    return {
+        "window": np.array([np.inf if w is None else w for w in windows], dtype=float),
+        "factor": np.array([float(scenario.factor(q.provider, q.model)) for q in options]),
+    }
+
+
+def _group_arrays(group_rows, column_of: dict[str, int], texts) -> dict[str, np.ndarray]:
+    """Per class group and option (G x M): the row there (has, accuracy, measured overrides,
+    NaN for none); each row's source text is recorded in `texts[group][option]`."""
+    shape = (len(group_rows), len(column_of))
+    out = {k: np.full(shape, np.nan) for k in ("accuracy", "input", "output", "factor", "cost")}
+    out["has"] = np.zeros(shape, dtype=bool)
+    for g, rows in enumerate(group_rows):
+        for model_id, row in rows.items():
+            m = column_of.get(model_id)
+            if m is None:
+                continue
+            out["has"][g, m] = True
+            out["accuracy"][g, m] = row.accuracy
+            for key, value in (("input", row.input_tokens), ("output", row.output_tokens),
+                               ("factor", row.output_tokens_factor),
+                               ("cost", row.cost_per_task_usd)):  # fmt: skip
+                if value is not None:
+                    out[key][g, m] = value
+            texts[g][m] = row.source
+    return out
 
 
 def _class_arrays(classes) -> dict[str, np.ndarray]:
@@ -151,50 +244,3 @@ def _allowed(classes, providers: list[str]) -> np.ndarray:
     for allowed, members in by_set.items():
         out[members] = np.isin(names, list(allowed))[None, :]
     return out
-
-
-def _row_arrays(group_rows, model_id: str, texts, m: int) -> dict[str, np.ndarray]:
-    """Per class group: the model's row there (has, accuracy, measured overrides, NaN for
-    none), and its source text recorded in `texts[group][m]`."""
-    n = len(group_rows)
-    out = {k: np.full(n, np.nan) for k in ("accuracy", "input", "output", "factor", "cost")}
-    out["has"] = np.zeros(n, dtype=bool)
-    for g, rows in enumerate(group_rows):
-        row = rows.get(model_id)
-        if row is None:
-            continue
-        out["has"][g] = True
-        out["accuracy"][g] = row.accuracy
-        for key, value in (("input", row.input_tokens), ("output", row.output_tokens),
-                           ("factor", row.output_tokens_factor),
-                           ("cost", row.cost_per_task_usd)):  # fmt: skip
-            if value is not None:
-                out[key][g] = value
-        texts[g][m] = row.source
-    return out
-
-
-def _token_cost(quote: Quote, task, tin, tout, where: np.ndarray) -> np.ndarray:
-    """`cost_per_task` for the classes in `where`, with each long-context tier's rates looked
-    up once (from the first class in it, as the per-pair function's cache does)."""
-    tin, tout = tin[where], tout[where]
-    s, b = task["cached"][where], task["batch"][where]
-    prompt = np.floor(tin)  # int(input_tokens): the prompt size that picks the tier
-    thresholds = [int(t.above_input_tokens) for t in quote.prices.long_context]
-    tier = np.zeros(len(tin), dtype=np.int64)
-    for k, above in enumerate(thresholds):
-        tier |= (prompt > above).astype(np.int64) << k
-    rates = np.zeros((len(tin), 2, 3))
-    for key in np.unique(tier):
-        members = tier == key
-        first = int(prompt[np.argmax(members)])
-        for batch in (0, 1):
-            r = rates_for(quote.prices, first, bool(batch))
-            values = (r.input_per_mtok, r.cached_input_per_mtok, r.output_per_mtok)
-            rates[members, batch] = [float(v) for v in values]
-
-    def at(batch: int) -> np.ndarray:
-        p_in, p_cached, p_out = rates[:, batch, 0], rates[:, batch, 1], rates[:, batch, 2]
-        return (tin * (1 - s) * p_in + tin * s * p_cached + tout * p_out) / 1_000_000
-
-    return (1 - b) * at(0) + np.where(b != 0, b * at(1), 0.0)

@@ -62,11 +62,11 @@ def lp_arrays(problem: PlanningProblem, t_idx: np.ndarray, m_idx: np.ndarray) ->
 
 
 class _Rows:
-    """Rows collected as (columns, values, lo, hi, Row), then laid out in CSR."""
+    """Rows collected in blocks (CSR pieces with their bounds and Rows), then laid out."""
 
     def __init__(self, column_of: np.ndarray):
         self.column_of = column_of
-        self.parts: list[tuple[np.ndarray, np.ndarray, float, float, Row, int]] = []
+        self.blocks: list[tuple] = []  # (lengths, columns, values, lo, hi, rows, senses)
 
     def add(self, pairs, values, sense: str, rhs: float, row: Row, spend: float = 0.0) -> None:
         """A row over pair positions `pairs` (and the model-spend column, with `spend`)."""
@@ -77,38 +77,48 @@ class _Rows:
         if spend:
             columns, values = np.concatenate([[0], columns]), np.concatenate([[spend], values])
         lo, hi = {"=": (rhs, rhs), ">=": (rhs, INF), "<=": (-INF, rhs)}[sense]
-        self.parts.append((columns, values, lo, hi, row, -1 if sense == "<=" else 1))
+        sense_code = -1 if sense == "<=" else 1
+        self.blocks.append(([len(columns)], columns, values, [lo], [hi], [row], [sense_code]))
+
+    def add_per_class(self, t_of, pairs, values, sense: str, rhs, rows: list[Row]) -> None:
+        """One row per class at once: `pairs` sorted by class `t_of` (zero values dropped)."""
+        keep = values != 0
+        lengths = np.bincount(np.searchsorted(np.unique(t_of), t_of[keep]), minlength=len(rows))
+        rhs = np.asarray(rhs, dtype=float)
+        lo = rhs if sense in ("=", ">=") else np.full(len(rows), -INF)
+        hi = rhs if sense in ("=", "<=") else np.full(len(rows), INF)
+        senses = np.full(len(rows), -1 if sense == "<=" else 1)
+        columns = self.column_of[pairs[keep]]
+        self.blocks.append((lengths, columns, values[keep], lo, hi, rows, senses))
 
     def arrays(self, cost: np.ndarray, pairs: np.ndarray) -> LpArrays:
-        lengths = [len(p[0]) for p in self.parts]
+        lengths = np.concatenate([np.asarray(b[0], dtype=np.int64) for b in self.blocks])
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
-        empty = np.zeros(0)
         return LpArrays(
             cost=cost,
-            row_lo=np.array([p[2] for p in self.parts], dtype=float),
-            row_hi=np.array([p[3] for p in self.parts], dtype=float),
+            row_lo=np.concatenate([np.asarray(b[3], dtype=float) for b in self.blocks]),
+            row_hi=np.concatenate([np.asarray(b[4], dtype=float) for b in self.blocks]),
             starts=starts,
-            indices=np.concatenate([p[0] for p in self.parts] or [empty]).astype(np.int32),
-            values=np.concatenate([p[1] for p in self.parts] or [empty]).astype(float),
+            indices=np.concatenate([b[1] for b in self.blocks]).astype(np.int32),
+            values=np.concatenate([b[2] for b in self.blocks]).astype(float),
             pairs=pairs,
-            rows=[p[4] for p in self.parts],
-            senses=np.array([p[5] for p in self.parts], dtype=np.int8),
+            rows=[row for b in self.blocks for row in b[5]],
+            senses=np.concatenate([np.asarray(b[6], dtype=np.int8) for b in self.blocks]),
         )
 
 
 def _assignment_and_floors(rows: _Rows, problem, t_idx, m_idx) -> None:
     """assign_t: sum_m x = 1 for every class, then accuracy_t: sum_m a x >= A[t]."""
     order = np.argsort(t_idx, kind="stable")
-    tasks, starts = np.unique(t_idx[order], return_index=True)
-    members = np.split(order, starts[1:])
-    acc = problem.accuracy[t_idx, m_idx]
-    for t, mine in zip(tasks.tolist(), members, strict=True):
-        rows.add(mine, np.ones(len(mine)), "=", 1.0, Row(f"assign_{t}", "assignment", task=t,
-                                                           bound=1.0))  # fmt: skip
-    floors = problem.floors
-    for t, mine in zip(tasks.tolist(), members, strict=True):
-        name, floor = f"accuracy_{t}", float(floors[t])
-        rows.add(mine, acc[mine], ">=", floor, Row(name, "accuracy", task=t, bound=floor))
+    t_of = t_idx[order]
+    tasks = np.unique(t_of).tolist()
+    assign = [Row(f"assign_{t}", "assignment", task=t, bound=1.0) for t in tasks]
+    rows.add_per_class(t_of, order, np.ones(len(order)), "=", np.ones(len(tasks)), assign)
+    floors = [float(problem.floors[t]) for t in tasks]
+    accuracy = [Row(f"accuracy_{t}", "accuracy", task=t, bound=f)
+                for t, f in zip(tasks, floors, strict=True)]  # fmt: skip
+    values = problem.accuracy[t_idx, m_idx][order]
+    rows.add_per_class(t_of, order, values, ">=", floors, accuracy)
 
 
 def _spend_rows(rows: _Rows, problem, t_idx, m_idx, caps, spend_var: bool) -> None:
