@@ -98,20 +98,22 @@ def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:
     dominator keeps every floor, lowers spend and raises net value, so the LP without
     vendor rows never needs it.
     """
-    t_idx, m_idx = np.nonzero(problem.eligible)
-    cost = problem.cost[t_idx, m_idx]
-    acc = problem.accuracy[t_idx, m_idx]
-    group = _provider_codes(problem)[m_idx] if by_provider else np.zeros_like(m_idx)
-    order = np.lexsort((-acc, cost, group, t_idx))
-    # One increasing key per (class, group) block, so a running max never crosses blocks.
-    block = t_idx[order] * (group.max(initial=0) + 1) + group[order]
-    key = block * 2.0 + acc[order]
-    running = np.maximum.accumulate(key)
-    previous = np.concatenate(([-np.inf], running[:-1]))
-    keep = key > previous
-    mask = np.zeros_like(problem.eligible)
-    mask[t_idx[order][keep], m_idx[order][keep]] = True
-    return mask
+    eligible = problem.eligible
+    # Sorted within each class's row (by provider, then cost, then accuracy falling): left
+    # out pairs last in their provider's block, at infinite cost and accuracy -1.
+    cost = np.where(eligible, problem.cost, np.inf)
+    acc = np.where(eligible, problem.accuracy, -1.0)
+    codes = _provider_codes(problem) if by_provider else np.zeros(len(problem.options), int)
+    group = np.broadcast_to(codes, cost.shape)
+    order = np.lexsort((-acc, cost, group), axis=-1)
+    # One increasing key per provider block, so a running max never crosses blocks.
+    key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
+    previous = np.concatenate(
+        [np.full((len(key), 1), -np.inf), np.maximum.accumulate(key, axis=-1)[:, :-1]], axis=1
+    )
+    mask = np.zeros_like(eligible)
+    np.put_along_axis(mask, order, key > previous, axis=-1)
+    return mask & eligible
 
 
 def _solve_columns(
