@@ -201,10 +201,8 @@ def build_problem(
 
     # The status-quo column last: today's process, where the workload gives its figures.
     shape = (len(classes), len(options) + 1)
-    cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
-    cost[:, :-1], acc[:, :-1], acc_any[:, :-1] = grid.cost, grid.accuracy, grid.accuracy_any
-    tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
-    tokens_in[:, :-1], tokens_out[:, :-1] = grid.input_tokens, grid.output_tokens
+    cost, acc, acc_any = grid.cost, grid.accuracy, grid.accuracy_any
+    tokens_in, tokens_out = grid.input_tokens, grid.output_tokens
     if settings.include_status_quo:
         for t, task in enumerate(classes):
             if task.has_status_quo:

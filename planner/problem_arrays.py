@@ -28,7 +28,8 @@ from pricing.scenario import PriceScenario
 
 @dataclass(frozen=True)
 class Grid:
-    """The priced pairs: T x M arrays (M options, the status-quo column not included)."""
+    """The priced pairs: T x (M + 1) arrays, M options and an empty last column for today's
+    process (`usable` and the sources cover the options only)."""
 
     cost: np.ndarray
     accuracy: np.ndarray
@@ -100,8 +101,9 @@ def price_grid(classes, group_of, group_rows, options: list[Quote],
     models = _model_arrays(options, scenario)
     task = _class_arrays(classes)
     allowed = _allowed(classes, [q.provider for q in options])
-    out = {k: np.full((n_t, n_m), np.nan) for k in ("cost", "accuracy", "accuracy_any")}
-    out |= {k: np.zeros((n_t, n_m)) for k in ("input", "output")}
+    # One column more than the options, left empty: the caller's status-quo column.
+    out = {k: np.full((n_t, n_m + 1), np.nan) for k in ("cost", "accuracy", "accuracy_any")}
+    out |= {k: np.zeros((n_t, n_m + 1)) for k in ("input", "output")}
     usable = np.zeros((n_t, n_m), dtype=bool)
     too_long: dict[tuple[int, int], tuple[int, int]] = {}
     for start in range(0, n_t, BLOCK):
@@ -110,7 +112,7 @@ def price_grid(classes, group_of, group_rows, options: list[Quote],
         klass = {k: v[block, None] for k, v in task.items()}
         priced = _price_block(mine, klass, allowed[block], models, options)
         for k in out:
-            out[k][block] = priced[k]
+            out[k][block, :n_m] = priced[k]
         usable[block] = priced["usable"]
         for t, m in zip(*np.nonzero(priced["too_long"]), strict=True):
             too_long[(start + int(t), int(m))] = (
