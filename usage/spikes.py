@@ -142,44 +142,42 @@ def _band(padded: np.ndarray, period: int, first: int) -> tuple[np.ndarray, ...]
     views = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, first:-1]
     seasons = views.reshape(*views.shape[:2], SEASONS, period)  # oldest season first
     valid = ~np.isnan(seasons)
-    profile = _profile(seasons, valid)
-    levels = _nanmedian(seasons - profile[..., None, :], axis=-1)  # M_k
+    # Points per season, per weekday and in all: counted once for every median below.
+    counts = (valid.sum(axis=-1, keepdims=True), valid.sum(axis=-2, keepdims=True))
+    total = counts[0].sum(axis=-2)  # (..., 1)
+    share = total[..., 0] / np.maximum((counts[0][..., 0] > 0).sum(axis=-1) * period, 1)
+    profile = _profile(seasons, counts, share)
+    levels = _nanmedian(seasons - profile[..., None, :], -1, counts[0])  # M_k
     line = _trend(levels)  # the line at k = 0 .. W: W is t's season
     expected = line[..., -1] + profile[..., 0]
     fitted = line[..., :-1, None] + profile[..., None, :]
     spread = np.abs(seasons - fitted).reshape(*views.shape[:2], -1)
-    noise = np.maximum(_scale(spread), NOISE_FLOOR)
-    judged = (valid.sum(axis=(-2, -1)) >= MIN_POINTS) & np.isfinite(expected)
+    noise = np.maximum(_scale(spread, total), NOISE_FLOOR)
+    judged = (total[..., 0] >= MIN_POINTS) & np.isfinite(expected)
     nan = np.nan
     most = np.max(np.where(valid, seasons, 0.0), axis=(-2, -1))  # 0: never spent
-    return (np.where(judged, expected, nan), np.where(judged, noise, nan), _share(valid),
+    return (np.where(judged, expected, nan), np.where(judged, noise, nan), share,
             np.where(judged, nan, most))  # fmt: skip
 
 
-def _share(valid: np.ndarray) -> np.ndarray:
-    """The share of active points in each history, over the seasons the series has run."""
-    seasons_seen = valid.any(axis=-1).sum(axis=-1)
-    return valid.sum(axis=(-2, -1)) / np.maximum(seasons_seen * valid.shape[-1], 1)
-
-
-def _scale(spread: np.ndarray) -> np.ndarray:
-    """sigma from the absolute residuals of each history: their mean once each is clipped at
-    CLIP robust sigmas (1.4826 MAD), so a past spike counts as no more than CLIP sigmas. On
-    few points (a mostly-zero series) the mean is a much steadier estimate than the median
-    (normal noise: relative error 0.76 / sqrt(n) against 1.17 / sqrt(n))."""
-    robust = 1.4826 * _nanmedian(spread, axis=-1)
-    clipped = np.minimum(spread, CLIP * robust[..., None])
-    n = (~np.isnan(spread)).sum(axis=-1)
+def _scale(spread: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """sigma from the absolute residuals of each history (`total` of them): their mean once
+    each is clipped at CLIP robust sigmas (1.4826 MAD), so a past spike counts as no more than
+    CLIP sigmas. On few points (a mostly-zero series) the mean is a much steadier estimate
+    than the median (normal noise: relative error 0.76 / sqrt(n) against 1.17 / sqrt(n))."""
+    robust = 1.4826 * _nanmedian(spread, -1, total)
+    clipped = np.minimum(np.nan_to_num(spread, nan=0.0), CLIP * robust[..., None])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return CLIPPED_MEAN_TO_SIGMA * np.nansum(clipped, axis=-1) / n
+        return CLIPPED_MEAN_TO_SIGMA * clipped.sum(axis=-1) / total[..., 0]
 
 
-def _profile(seasons: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def _profile(seasons: np.ndarray, counts, share: np.ndarray) -> np.ndarray:
     """p_j: each point of the season against its season's median, the median over seasons;
     0 where the history is sparse or the weekday has too few points."""
-    deviation = seasons - _nanmedian(seasons, axis=-1)[..., None]
-    profile = _nanmedian(deviation, axis=-2)
-    keep = (_share(valid) >= DENSE_SHARE)[..., None] & (valid.sum(axis=-2) >= MIN_PER_WEEKDAY)
+    per_season, per_weekday = counts
+    deviation = seasons - _nanmedian(seasons, -1, per_season)[..., None]
+    profile = _nanmedian(deviation, -2, per_weekday)
+    keep = (share >= DENSE_SHARE)[..., None] & (per_weekday[..., 0, :] >= MIN_PER_WEEKDAY)
     return np.where(keep & np.isfinite(profile), profile, 0.0)
 
 
@@ -198,13 +196,13 @@ def _trend(levels: np.ndarray) -> np.ndarray:
     return mean[..., None] + slope[..., None] * (k - k_mean[..., None])
 
 
-def _nanmedian(a: np.ndarray, axis: int) -> np.ndarray:
-    """Median along one axis ignoring NaN (NaN where all are): one sort, NaN sorted last;
-    much faster than np.nanmedian on these small strided windows."""
+def _nanmedian(a: np.ndarray, axis: int, n: np.ndarray) -> np.ndarray:
+    """Median along one axis ignoring NaN, given the count `n` of numbers along it (kept
+    dims; NaN where there are none): one sort, NaN sorted last; much faster than
+    np.nanmedian on these small strided windows."""
     ordered = np.sort(a, axis=axis)
-    n = (~np.isnan(ordered)).sum(axis=axis, keepdims=True)
     low = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0), axis=axis)
-    high = np.take_along_axis(ordered, np.maximum(n // 2, 0) - (n == 0), axis=axis)
+    high = np.take_along_axis(ordered, np.maximum(n // 2 - (n == 0), 0), axis=axis)
     out = np.squeeze((low + high) / 2, axis=axis)
     return np.where(np.squeeze(n, axis=axis) > 0, out, np.nan)
 
