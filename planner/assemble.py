@@ -143,10 +143,14 @@ def split_plannable(
     }
     categories = sorted({row.category for row in quality.rows if row.category})
     plannable, left_out = [], []
+    rated: dict[tuple, bool] = {}  # classes with the same rows and providers alike
     for task in workload.classes:
-        rated = [m for m in quality.for_class(task) if m in priced and task.allows(m)]
+        key = (quality.rows_key(task), task.allowed_providers)
+        if key not in rated:
+            rows = quality.for_class(task)
+            rated[key] = any(m in priced and task.allows(m) for m in rows)
         keeps_process = settings.include_status_quo and task.has_status_quo
-        if rated or keeps_process:
+        if rated[key] or keeps_process:
             plannable.append(task)
         else:
             left_out.append(_unplannable(task, workload.source, categories))

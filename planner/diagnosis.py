@@ -41,15 +41,17 @@ class Diagnosis:
 def precheck(problem: PlanningProblem) -> Diagnosis | None:
     """Class-by-class reasons no plan can exist, found without solving."""
     findings = []
-    for t, task in enumerate(problem.classes):
-        eligible = problem.eligible[t]
-        if not eligible.any():
+    eligible = problem.eligible
+    # Each class's most accurate option (the first of equals, as nanargmax picks it).
+    best = np.argmax(np.where(eligible, problem.accuracy, -np.inf), axis=1)
+    best_acc = problem.accuracy[np.arange(len(best)), best]
+    floors = np.array([task.min_accuracy for task in problem.classes], dtype=float)
+    none = ~eligible.any(axis=1)
+    for t in np.flatnonzero(none | (best_acc + 1e-12 < floors)).tolist():
+        if none[t]:
             findings.append(_no_option(problem, t))
-            continue
-        best = int(np.nanargmax(np.where(eligible, problem.accuracy[t], np.nan)))
-        best_acc = float(problem.accuracy[t, best])
-        if best_acc + 1e-12 < task.min_accuracy:
-            findings.append(_floor_out_of_reach(problem, t, best, best_acc))
+        else:
+            findings.append(_floor_out_of_reach(problem, t, int(best[t]), float(best_acc[t])))
     return Diagnosis(findings) if findings else None
 
 

@@ -19,6 +19,7 @@ import pulp
 from planner import solver
 from planner.problem import PlanningProblem
 from planner.program import Row, build_lp, objective_coefficients
+from planner.program_arrays import lp_arrays
 from planner.solver import Status
 
 REDUCED_COST_TOL = 1e-7
@@ -97,26 +98,30 @@ def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:
     dominator keeps every floor, lowers spend and raises net value, so the LP without
     vendor rows never needs it.
     """
-    t_idx, m_idx = np.nonzero(problem.eligible)
-    cost = problem.cost[t_idx, m_idx]
-    acc = problem.accuracy[t_idx, m_idx]
-    group = _provider_codes(problem)[m_idx] if by_provider else np.zeros_like(m_idx)
-    order = np.lexsort((-acc, cost, group, t_idx))
-    # One increasing key per (class, group) block, so a running max never crosses blocks.
-    block = t_idx[order] * (group.max(initial=0) + 1) + group[order]
-    key = block * 2.0 + acc[order]
-    running = np.maximum.accumulate(key)
-    previous = np.concatenate(([-np.inf], running[:-1]))
-    keep = key > previous
-    mask = np.zeros_like(problem.eligible)
-    mask[t_idx[order][keep], m_idx[order][keep]] = True
-    return mask
+    eligible = problem.eligible
+    # Sorted within each class's row (by provider, then cost, then accuracy falling): left
+    # out pairs last in their provider's block, at infinite cost and accuracy -1.
+    cost = np.where(eligible, problem.cost, np.inf)
+    acc = np.where(eligible, problem.accuracy, -1.0)
+    codes = _provider_codes(problem) if by_provider else np.zeros(len(problem.options), int)
+    group = np.broadcast_to(codes, cost.shape)
+    order = np.lexsort((-acc, cost, group), axis=-1)
+    # One increasing key per provider block, so a running max never crosses blocks.
+    key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
+    previous = np.concatenate(
+        [np.full((len(key), 1), -np.inf), np.maximum.accumulate(key, axis=-1)[:, :-1]], axis=1
+    )
+    mask = np.zeros_like(eligible)
+    np.put_along_axis(mask, order, key > previous, axis=-1)
+    return mask & eligible
 
 
 def _solve_columns(
     problem: PlanningProblem, active: np.ndarray, mip: bool, rounds: int
 ) -> LpSolution:
     t_idx, m_idx = np.nonzero(active)
+    if solver.solves_arrays(mip or bool(problem.replicas)):
+        return _solve_arrays(problem, active, t_idx, m_idx, rounds)
     lp, variables, rows = build_lp(problem, t_idx, m_idx, mip)
     integer = mip or bool(problem.replicas)
     status = solver.solve(lp, mip=integer)
@@ -142,6 +147,31 @@ def _solve_columns(
     return LpSolution(
         status, shares, objective, duals, slacks, rows, active.copy(), rounds, gap, replicas
     )
+
+
+def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
+    """The LP written as arrays and solved by HiGHS directly (planner.program_arrays): the
+    same program, solution, duals and slacks as through PuLP, without its objects."""
+    lp = lp_arrays(problem, t_idx, m_idx)
+    status, values = solver.solve_arrays(lp)
+    rows = {row.name: row for row in lp.rows}
+    shares = np.zeros(problem.cost.shape)
+    duals: dict[str, float] = {}
+    slacks: dict[str, float] = {}
+    objective = float("nan")
+    if status is Status.OPTIMAL:
+        x = values["columns"]
+        real = lp.pairs >= 0
+        shares[t_idx[lp.pairs[real]], m_idx[lp.pairs[real]]] = x[real]
+        np.clip(shares, 0.0, 1.0, out=shares)
+        bound = np.where(lp.senses < 0, lp.row_hi, lp.row_lo)
+        slack = (values["activity"] - bound) * lp.senses
+        names = list(rows)
+        slacks = dict(zip(names, slack.tolist(), strict=True))
+        duals = dict(zip(names, values["duals"].tolist(), strict=True))
+        sign = -1.0 if problem.settings.objective == "max-value" else 1.0
+        objective = sign * float(lp.cost @ x)
+    return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
 
 
 def spend_of(problem: PlanningProblem, solution: LpSolution) -> float:

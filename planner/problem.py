@@ -11,7 +11,7 @@ Everything the optimizer needs is here; nothing here knows about PuLP.
 from __future__ import annotations
 
 import calendar
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -19,6 +19,7 @@ from typing import Literal
 
 import numpy as np
 
+from planner.problem_arrays import class_groups, price_grid
 from planner.quality import QualityTable
 from planner.workload import TaskClass, Workload
 from pricing.catalog import Catalog, Quote
@@ -116,7 +117,7 @@ class PlanningProblem:
     accuracy_any: np.ndarray  # accuracy ignoring provider restrictions (for diagnoses)
     input_tokens: np.ndarray  # tokens per task actually used, T x M
     output_tokens: np.ndarray
-    sources: dict[tuple[int, int], str]  # where each accuracy figure came from
+    sources: Mapping[tuple[int, int], str]  # where each accuracy figure came from
     settings: PlanSettings
     replicas: tuple[Replica, ...] = ()  # self-hosted models priced as capacity, if chosen
     # Pairs left out because the model's context window cannot hold the class's prompt and
@@ -185,56 +186,34 @@ def build_problem(
     workload: Workload, quality: QualityTable, catalog: Catalog, settings: PlanSettings
 ) -> PlanningProblem:
     """Price every model on every class through the catalog, with the quality figures."""
-    per_class = [quality.for_class(task) for task in workload.classes]
-    rated = {m for rows in per_class for m in rows}  # only these can ever carry volume
+    classes = tuple(workload.classes)
+    group_of, group_rows = class_groups(classes, quality)
+    rated = {m for rows in group_rows for m in rows}  # only these can ever carry volume
     quotes = [
         q
         for q in catalog.quotes(settings.as_of, settings.scenario, only=rated)
         if plannable(q, settings)
     ]
-    used = sorted({m for rows in per_class for m in rows} & {q.model_id for q in quotes})
+    used = sorted(rated & {q.model_id for q in quotes})
     by_id = {q.model_id: q for q in quotes}
     options = [by_id[m] for m in used]
+    grid = price_grid(classes, group_of, group_rows, options, settings.scenario)
 
-    shape = (len(workload.classes), len(options) + 1)
-    cost, acc, acc_any = (np.full(shape, np.nan) for _ in range(3))
-    tokens_in, tokens_out = np.zeros(shape), np.zeros(shape)
-    sources: dict[tuple[int, int], str] = {}
-    too_long: dict[tuple[int, int], tuple[int, int]] = {}
-    rates_seen: dict = {}
-    for t, (task, rows) in enumerate(zip(workload.classes, per_class, strict=True)):
-        for m, quote in enumerate(options):
-            row = rows.get(quote.model_id)
-            if row is None:
-                continue
-            acc_any[t, m] = row.accuracy
-            if not _allowed(task, quote.provider):
-                continue
-            tin = task.input_tokens if row.input_tokens is None else row.input_tokens
-            tout = task.output_tokens if row.output_tokens is None else row.output_tokens
-            if row.output_tokens is None and row.output_tokens_factor is not None:
-                tout *= row.output_tokens_factor  # a reasoning model's measured overhead
-            window = quote.prices.context_window_tokens
-            need = math.ceil(tin + tout)  # the prompt (cached part included) and the output
-            if window is not None and need > window:
-                too_long[(t, m)] = (window, need)
-                continue
-            tokens_in[t, m], tokens_out[t, m] = tin, tout
-            cost[t, m] = (
-                row.cost_per_task_usd * float(settings.scenario.factor(quote.provider, quote.model))
-                if row.cost_per_task_usd is not None
-                else cost_per_task(quote, task, tin, tout, rates_seen)
-            )
-            acc[t, m] = row.accuracy
-            sources[(t, m)] = row.source
-        if settings.include_status_quo and task.has_status_quo:
-            cost[t, -1] = task.status_quo_cost_per_task_usd
-            acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
-            sources[(t, shape[1] - 1)] = "the workload's status-quo figures"
+    # The status-quo column last: today's process, where the workload gives its figures.
+    shape = (len(classes), len(options) + 1)
+    cost, acc, acc_any = grid.cost, grid.accuracy, grid.accuracy_any
+    tokens_in, tokens_out = grid.input_tokens, grid.output_tokens
+    if settings.include_status_quo:
+        for t, task in enumerate(classes):
+            if task.has_status_quo:
+                cost[t, -1] = task.status_quo_cost_per_task_usd
+                acc[t, -1] = acc_any[t, -1] = task.status_quo_accuracy
+                grid.sources.add((t, shape[1] - 1), "the workload's status-quo figures")
+    sources, too_long = grid.sources, grid.too_long
 
     replicas = _replicas(catalog, options, cost, settings) if settings.self_hosted_replicas else ()
     return PlanningProblem(
-        classes=tuple(workload.classes),
+        classes=classes,
         options=(*(q.model_id for q in options), STATUS_QUO),
         providers=(*(q.provider for q in options), STATUS_QUO_PROVIDER),
         tiers=(*(q.tier for q in options), STATUS_QUO),

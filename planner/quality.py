@@ -107,6 +107,13 @@ class QualityTable:
         found.update(self._by_key.get(("class", task.name.casefold()), {}))
         return found
 
+    def rows_key(self, task: TaskClass) -> tuple[str | None, str | None]:
+        """What `for_class` depends on: the category, and the name if the class has rows of
+        its own (classes with equal keys get equal rows)."""
+        category = task.category.casefold() if task.category else None
+        name = task.name.casefold()
+        return category, name if ("class", name) in self._by_key else None
+
     def overlaid_on(self, default: QualityTable) -> QualityTable:
         """This table's rows, plus the default's rows that this table does not restate.
 

@@ -77,6 +77,40 @@ def solve(
     return status
 
 
+def solves_arrays(mip: bool) -> bool:
+    """Whether a program can go to the solver as arrays (`solve_arrays`): an LP, on HiGHS."""
+    return not mip and solver_name() == "highs"
+
+
+def solve_arrays(lp) -> tuple[Status, dict[str, np.ndarray]]:
+    """Solve an LP given as arrays (planner.program_arrays.LpArrays) with HiGHS, and its
+    values: column values, row activities and row duals, read only when OPTIMAL."""
+    h, inf = highspy.Highs(), highspy.kHighsInf
+    h.setOptionValue("output_flag", False)
+    n = len(lp.cost)
+    h.addCols(n, lp.cost, np.zeros(n), np.full(n, inf), 0,
+              np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))  # fmt: skip
+    lo = np.where(np.isinf(lp.row_lo), -inf, lp.row_lo)
+    hi = np.where(np.isinf(lp.row_hi), inf, lp.row_hi)
+    h.addRows(len(lo), lo, hi, len(lp.indices), lp.starts, lp.indices, lp.values)
+    h.run()
+    statuses = highspy.HighsModelStatus
+    status = h.getModelStatus()
+    if status == statuses.kOptimal:
+        solution = h.getSolution()
+        values = {
+            "columns": np.asarray(solution.col_value),
+            "activity": np.asarray(solution.row_value),
+            "duals": np.asarray(solution.row_dual),
+        }
+        return Status.OPTIMAL, values
+    if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
+        return Status.INFEASIBLE, {}
+    if status == statuses.kUnbounded:
+        return Status.UNBOUNDED, {}
+    return Status.NOT_SOLVED, {}
+
+
 def mip_gap(problem: pulp.LpProblem) -> float:
     """The relative gap the MIP search left: 0 when proven optimal."""
     return float(getattr(problem, "mip_gap", 0.0))

@@ -33,7 +33,7 @@ from planner.quality import default_quality  # noqa: E402
 from planner.synthetic import synthetic_problem  # noqa: E402
 from planner.workload import load_workload  # noqa: E402
 from pricing.catalog import Catalog  # noqa: E402
-from scripts.bench_page import Run, Table, at_least, at_most, listed, ms  # noqa: E402
+from scripts.bench_page import Run, Table, at_least, at_most, listed, missed_rows, ms  # noqa: E402
 from scripts.bench_page import load as load_tables  # noqa: E402
 from scripts.bench_page import render as render_page  # noqa: E402
 
@@ -398,8 +398,10 @@ def main(argv: list[str] | None = None) -> int:
               load_low=min(sampler.seen),
               load_high=max(sampler.seen))  # fmt: skip
     args.page.write_text(render_page(run, tables), encoding="utf-8")
-    missed = sum(t.missed() for t in tables)
-    print(f"\nwrote {args.page}; {missed} target(s) missed")
+    missed = missed_rows(tables)
+    print(f"\nwrote {args.page}; {len(missed)} target(s) missed")
+    for name in missed:
+        print(f"  missed: {name}")
     return 1 if missed else 0
 
 

@@ -223,10 +223,27 @@ def retirements_json(steps) -> list[dict]:
     ]
 
 
+_READ: dict[tuple, object] = {}  # the last workload file read, by path, size and time
+
+
+def _workload(path, catalog: Catalog):
+    """The workload file, read once per process while it is unchanged: a retirement step
+    re-plans the same workload on another day (a 20,000-row file takes a second to read)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:  # not there: the reader says so, naming the file
+        return load_workload(path, known_providers=catalog.providers())
+    key = (str(path), stat.st_size, stat.st_mtime_ns, tuple(sorted(catalog.providers())))
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = load_workload(path, known_providers=catalog.providers())
+    return _READ[key]
+
+
 def assembled_problem(args, catalog: Catalog, settings: PlanSettings) -> PlanningProblem:
     """--workload and --quality read and assembled into a costed problem; each class that
     cannot be planned is named on stderr, and the others are planned."""
-    workload = load_workload(args.workload, known_providers=catalog.providers())
+    workload = _workload(args.workload, catalog)
     own = own_evidence(args, catalog)
     confidence = CONFIDENCES[getattr(args, "confidence", "off")]
     assembled = assemble(workload, own, catalog, settings, confidence=confidence)
