@@ -20,7 +20,7 @@ from usage.budgets import THRESHOLDS, BudgetStatus
 from usage.commitments import CommitmentStatus
 from usage.daily import filtered
 from usage.focus_commitments import Merged
-from usage.spikes import BAND, min_history
+from usage.spikes import BAND, SEASONS, min_history
 from usage.value import SUCCESS_FLAT, TOKENS_RISE, value_board, value_table
 
 SPLITS = ("team", "provider", "model")  # what the spend over time is split by
@@ -75,9 +75,10 @@ class SpendView:
             Tile(
                 "Spend spikes",
                 f"{len(self.spikes)}",
-                help=f"Days a team spent more than its usual range: the median of the same "
-                f"weekday over the last 4 weeks, corrected for trend, plus {BAND} robust "
-                f"standard deviations; a series needs {min_history()} days of history.",
+                help=f"Days a team spent more than its usual range: its level over the last "
+                f"{SEASONS} weeks (medians, with their trend and the weekday's profile), plus "
+                f"{BAND:g} standard deviations of its noise; a series needs {min_history()} days "
+                "of history.",
             ),
             Tile(
                 "Above usual range",

@@ -89,7 +89,7 @@ def test_the_tiles_show_the_filtered_spend_and_the_spikes_in_view(daily):
     autumn = view.spend_view(daily, spikes_table(), [], [], (date(2026, 9, 1), date(2026, 11, 30)))
     assert autumn.spikes["excess_usd"].tolist() == [300.0, 38.0]
     assert autumn.tiles()[3].value == money(338.0)
-    assert "4 weeks" in autumn.tiles()[2].help
+    assert "last 8 weeks" in autumn.tiles()[2].help  # the detector's history (usage.spikes)
     assert list(autumn.spike_table().columns) == view.SPIKE_COLUMNS
     whole = (FIRST, date(2026, 11, 30))
     engineering = view.spend_view(daily, spikes_table(), ["engineering"], [], whole)
