@@ -20,8 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
-import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -29,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from app import cascade_view, inputs, overview_view, planning
+from app.recent import recent
 from foundation.errors import InputError
 from planner.business_case_report import FullCase, full_case
 from planner.fix import fix_as_settings
@@ -47,8 +46,6 @@ PRICE_DIR = str(DEFAULT_PRICE_DIR)
 
 
 FINGERPRINT_TTL_S = 2.0  # how long a fingerprint is trusted before the sheets are stat'ed again
-_fingerprints: dict[str, tuple[float, str]] = {}
-_fingerprint_lock = threading.Lock()
 
 
 def fingerprint(folder: str) -> str:
@@ -56,15 +53,7 @@ def fingerprint(folder: str) -> str:
     every FINGERPRINT_TTL_S: a run asks for it several times and twenty sessions at once ask
     for it on every rerun, and stat-ing some ninety files each time costs milliseconds that
     buy nothing (an edited sheet is picked up within the TTL)."""
-    now = time.monotonic()
-    with _fingerprint_lock:
-        seen = _fingerprints.get(folder)
-    if seen is not None and now - seen[0] < FINGERPRINT_TTL_S:
-        return seen[1]
-    stamp = _fingerprint(folder)
-    with _fingerprint_lock:
-        _fingerprints[folder] = (now, stamp)
-    return stamp
+    return recent(("fingerprint", folder), FINGERPRINT_TTL_S, lambda: _fingerprint(folder))
 
 
 def _fingerprint(folder: str) -> str:
