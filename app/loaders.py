@@ -161,6 +161,14 @@ def _spend(request: planning.PlanRequest, prices_fingerprint: str) -> float | No
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def mean_growth(request_key: str, prices_fingerprint: str) -> float:
+    """The workload's volume-weighted monthly growth (`planning.mean_growth`), parsed once
+    per workload rather than on every run of every session."""
+    request = planning.PlanRequest.from_key(request_key)
+    return planning.mean_growth(planning.workload_of(request, _catalog(prices_fingerprint)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def unplannable(request_key: str, prices_fingerprint: str) -> list[str]:
     """Why each class left out of the plan is left out (empty when every class plans)."""
     request = planning.PlanRequest.from_key(request_key)
