@@ -127,7 +127,10 @@ async def one_session(browser, url: str, moves: int, out: Session) -> None:
         await context.close()
 
 
-async def sessions_at_once(url: str, count: int, moves: int) -> list[Session]:
+async def sessions_at_once(
+    url: str, count: int, moves: int, server_pid: int
+) -> tuple[list[Session], float]:
+    """Each session's figures, and the CPU seconds the browser used for all of them."""
     from playwright.async_api import Error, async_playwright
 
     async with async_playwright() as pw:
@@ -140,8 +143,38 @@ async def sessions_at_once(url: str, count: int, moves: int) -> list[Session]:
             raise SystemExit(f"{NO_BROWSER}\n({str(exc).splitlines()[0]})") from None
         found = [Session() for _ in range(count)]
         await asyncio.gather(*(one_session(browser, url, moves, s) for s in found))
+        browser_cpu = tree_cpu_seconds(os.getpid(), server_pid)
         await browser.close()
-    return found
+    return found, browser_cpu
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (Linux /proc), seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int, leave_out: int) -> float:
+    """CPU used so far by every live descendant of `root` (but not `leave_out`'s tree), with
+    what their own finished children used (a closed context's renderer): the browser."""
+    parents, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = sum(int(f) for f in fields[11:15])
+    total = 0
+    for pid in used:
+        up = pid
+        while up not in (0, 1, root, leave_out) and up in parents:
+            up = parents[up]
+        if up == root and pid != root:
+            total += used[pid]
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -158,6 +191,8 @@ class Run:
     peak_rss_mb: float
     seconds: float
     load: tuple[float, float]  # 1-minute load average before and after
+    server_cpu_s: float  # CPU the server used while the sessions ran
+    browser_cpu_s: float  # CPU the browser (every context) used meanwhile
 
 
 def run_against_a_server(count: int, moves: int) -> Run:
@@ -172,13 +207,17 @@ def run_against_a_server(count: int, moves: int) -> Run:
         try:
             wait_healthy(f"http://localhost:{port}", server, log)
             before = os.getloadavg()[0]
+            server_cpu = cpu_seconds(server.pid)
             start = time.perf_counter()
-            found = asyncio.run(sessions_at_once(f"http://localhost:{port}", count, moves))
+            found, browser_cpu = asyncio.run(
+                sessions_at_once(f"http://localhost:{port}", count, moves, server.pid)
+            )
             seconds = time.perf_counter() - start
+            server_cpu = cpu_seconds(server.pid) - server_cpu
             peak = peak_rss_mb(server.pid)
         finally:
             stop_app(server)
-    return Run(found, peak, seconds, (before, os.getloadavg()[0]))
+    return Run(found, peak, seconds, (before, os.getloadavg()[0]), server_cpu, browser_cpu)
 
 
 def p95(values: list[float]) -> float:
@@ -254,8 +293,12 @@ def main() -> int:
     alone = run_against_a_server(1, args.moves)
     crowd = run_against_a_server(args.sessions, args.moves)
     for label, run in (("one alone", alone), (f"{args.sessions} at once", crowd)):
-        print(f"  {label}: {run.seconds:.1f} s in all, server peak {run.peak_rss_mb:,.0f} MB, "
-              f"load average {run.load[0]:.1f} -> {run.load[1]:.1f}")  # fmt: skip
+        print(
+            f"  {label}: {run.seconds:.1f} s in all, server peak {run.peak_rss_mb:,.0f} MB, "
+            f"load average {run.load[0]:.1f} -> {run.load[1]:.1f}; CPU: server "
+            f"{run.server_cpu_s:.1f} s, browser {run.browser_cpu_s:.1f} s",
+            flush=True,
+        )
         for name, (loads, reruns) in figures(run).items():
             print(f"    {name:<13} first load {spread(loads)}; slider rerun {spread(reruns)}")
         for error in sorted({e for s in run.sessions for e in s.errors}):
