@@ -2,25 +2,31 @@
 
 Every loader opens a short-lived connection (the CLI may be importing into the same file)
 and is cached on `store_version`, a hash of the store's imports and rules: an import from
-the command line changes it, so the page shows the new rows on its next rerun, and a filter
-change re-reads only the cached tables, never the store.
+the command line changes it, so the page shows the new rows within `VERSION_TTL_S`, and a
+filter change re-reads only the cached tables, never the store. The version (and whether the
+store holds anything) is read at most every VERSION_TTL_S per store, since opening the store
+costs tens of milliseconds and twenty sessions rerunning at once would each open it; a write
+this process makes through `with_store` forgets it, so the app's own imports show at once.
+The budgets' statuses and the value board are cached on the version and the file in force.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app import auth, loaders, workspace
+from app import actual_view, auth, loaders, workspace
+from app.recent import forget, recent
 from foundation.errors import InputError
 from foundation.tables import format_of
 from usage import settings, store
-from usage.budgets import Budgets, parse_budgets
+from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
 from usage.example import ensure_example
@@ -31,18 +37,24 @@ from usage.spikes import Spike, find_spikes, with_drivers
 from usage.value import monthly_spend
 
 SPIKES_EXPLAINED = 30  # the largest spikes get their driver named
+VERSION_TTL_S = 1.0  # how long a store's version is trusted (an import elsewhere shows after)
 
 
 def db_path() -> str:
     return str(store.default_db_path())
 
 
-def with_store(path: str, query: Callable[[Any], Any]) -> Any:
+def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = False) -> Any:
     """Run `query` on a cursor of the process's one connection to the store (sessions and
-    threads share it; it closes when none uses it, so the CLI can use the file between)."""
-    with store.session(path) as con:
-        auth.scope_store(con)  # a team-limited role reads only its teams' rows (app.auth_scope)
-        return query(con)
+    threads share it; it closes when none uses it, so the CLI can use the file between).
+    Unless the query only reads, the store's remembered version is forgotten after it."""
+    try:
+        with store.session(path) as con:
+            auth.scope_store(con)  # a team-limited role reads only its teams' rows
+            return query(con)
+    finally:
+        if not reads_only:
+            forget(("store", path))
 
 
 def example_path() -> str:
@@ -65,8 +77,12 @@ def _prepared(path: str, prices_fingerprint: str) -> bool:
 
 
 def has_data(path: str) -> bool:
-    """Whether the store holds any import."""
-    return with_store(path, store.has_imports)
+    """Whether the store holds any import (read at most every VERSION_TTL_S)."""
+    return recent(
+        (("store", path), "has_data", auth.scope_key()),
+        VERSION_TTL_S,
+        lambda: with_store(path, store.has_imports, reads_only=True),
+    )
 
 
 VERSION_SQL = [
@@ -79,18 +95,23 @@ VERSION_SQL = [
 
 
 def store_version(path: str) -> str:
-    """A short hash of what the costed rows depend on: imports, rules and model aliases."""
+    """A short hash of what the costed rows depend on: imports, rules and model aliases
+    (read at most every VERSION_TTL_S)."""
 
     def query(con) -> str:
         parts = [repr(con.execute(sql).fetchall()) for sql in VERSION_SQL]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + auth.scope_key()
 
-    return with_store(path, query)
+    return recent(
+        (("store", path), "version", auth.scope_key()),
+        VERSION_TTL_S,
+        lambda: with_store(path, query, reads_only=True),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def daily(path: str, version: str) -> pd.DataFrame:
-    return with_store(path, load_daily)
+    return with_store(path, load_daily, reads_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -101,12 +122,12 @@ def spikes(path: str, version: str, by: str) -> list[Spike]:
         found = find_spikes(con, (by,), limit=None, explain=False)
         return with_drivers(con, found[:SPIKES_EXPLAINED]) + found[SPIKES_EXPLAINED:]
 
-    return with_store(path, query)
+    return with_store(path, query, reads_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def monthly(path: str, version: str) -> pd.DataFrame:
-    return with_store(path, monthly_spend)
+    return with_store(path, monthly_spend, reads_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -121,13 +142,13 @@ def comparison(
         month = last_full_month(con)
         return plan_vs_actual(con, plan, catalog, month) if month and plan.is_optimal else None
 
-    return with_store(path, query)
+    return with_store(path, query, reads_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def bought(path: str, version: str) -> FocusCommitments:
     """The commitments bought in the store's FOCUS exports, with their draw-down."""
-    return with_store(path, focus_commitments)
+    return with_store(path, focus_commitments, reads_only=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -153,8 +174,25 @@ def governance_in_use(ws: workspace.Workspace, kind: str) -> tuple[tuple[str, by
     example = workspace.EXAMPLES.get(kind)
     if ws.illustrative:
         return (workspace.governance_file(ws, example, None) if example else None), ""
-    kept, saved = with_store(ws.path, lambda con: settings.file_in_force(con, kind))
+    kept, saved = with_store(
+        ws.path, lambda con: settings.file_in_force(con, kind), reads_only=True
+    )
     return workspace.governance_file(ws, example, kept), workspace.version_line(kind, saved)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def budget_statuses(
+    path: str, version: str, name: str, data: bytes, as_of: date
+) -> list[BudgetStatus]:
+    """Every budget's status seen from `as_of`, for the store's version and the budgets file
+    (computed once for every session that shows the same)."""
+    return statuses(daily(path, version), budgets_of(name, data).rows, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def value_board(path: str, version: str, name: str, data: bytes) -> pd.DataFrame:
+    """The value board (app.actual_view.board) for the store's version and outcomes file."""
+    return actual_view.board(monthly(path, version), outcomes_of(name, data).rows)
 
 
 def checked(parse: Callable[[str, bytes], Any], name: str, data: bytes) -> tuple[Any, str]:

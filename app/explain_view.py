@@ -148,7 +148,8 @@ def settings_implications(plan: Plan, request: planning.PlanRequest, prices: str
                 )
                 + f"), so today's process keeps {pct(kept)} of the work to lift the average."
             )
-    cheapest = loaders.cheapest_spend(request.key(), prices)
+    # Keyed without the budget, which the cheapest plan ignores: the sidebar's entry.
+    cheapest = loaders.cheapest_spend(request.with_(budget_usd=None).key(), prices)
     if forced and cheapest is not None:
         shift = request.floor_shift_pts
         bar = f" with the quality bar at {shift:+g} points" if shift else ""

@@ -1,10 +1,18 @@
 """Cached loading and planning, keyed on plain values only (paths, fingerprints, text keys).
 
 The price catalog is keyed on its folder and a fingerprint of its files (name, size, mtime),
-so an edited sheet is picked up on the next rerun. Plans and everything derived from them
-are keyed on `PlanRequest.key()` plus that fingerprint. Cached results are copies per
-caller (`st.cache_data`), so no user can change what another sees; the one shared object is
-the read-only catalog.
+so an edited sheet is picked up within `FINGERPRINT_TTL_S`. Plans and everything derived from
+them are keyed on `PlanRequest.key()` plus that fingerprint. Every cache lives in the server
+process and is shared by every session: twenty people on the same link and settings plan
+once. Cached results are copies per caller (`st.cache_data`), so no user can change what
+another sees; the shared objects (`st.cache_resource`) are read-only: the catalog and the
+costed problems a plan is solved from.
+
+What a budget-slider move recomputes: the plan at the new budget (the problem is costed once
+per request without its budget, `problem`), and what is drawn from that plan. Everything
+that does not depend on the budget is keyed without it, so a slider move finds it cached.
+Each cache is bounded (`max_entries`): at about 0.3 MB a plan, the plan caches hold at most
+about 100 MB.
 """
 
 from __future__ import annotations
@@ -12,19 +20,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from app import cascade_view, inputs, overview_view, planning
+from app.recent import recent
 from foundation.errors import InputError
 from planner.business_case_report import FullCase, full_case
 from planner.fix import fix_as_settings
 from planner.forecast import Forecast, ForecastSettings, forecast
 from planner.frontier import budget_frontier
-from planner.plan import Plan
+from planner.plan import Plan, optimize
+from planner.problem import PlanningProblem
 from planner.roi import RoiReport, roi_report
 from planner.workload import load_workload, parse_workload, workload_to_csv, workload_to_records
 from pricing.catalog import DEFAULT_PRICE_DIR, Catalog
@@ -35,8 +45,18 @@ EXAMPLE_WORKLOAD = (
 PRICE_DIR = str(DEFAULT_PRICE_DIR)
 
 
+FINGERPRINT_TTL_S = 2.0  # how long a fingerprint is trusted before the sheets are stat'ed again
+
+
 def fingerprint(folder: str) -> str:
-    """A short hash of every sheet's path, size and modification time."""
+    """A short hash of every sheet's path, size and modification time, read again at most
+    every FINGERPRINT_TTL_S: a run asks for it several times and twenty sessions at once ask
+    for it on every rerun, and stat-ing some ninety files each time costs milliseconds that
+    buy nothing (an edited sheet is picked up within the TTL)."""
+    return recent(("fingerprint", folder), FINGERPRINT_TTL_S, lambda: _fingerprint(folder))
+
+
+def _fingerprint(folder: str) -> str:
     digest = hashlib.sha256()
     root = Path(folder)
     for path in sorted(root.rglob("*.json")) if root.is_dir() else []:
@@ -89,10 +109,29 @@ def reset_to_example() -> None:
     inputs.reset_to_example(st.session_state, workload, EXAMPLE_WORKLOAD.name)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def problem(request_key: str, prices_fingerprint: str) -> PlanningProblem:
+    """The costed problem of a request with no budget (`PlanRequest.key()` with
+    `budget_usd=None`): every model priced on every class, floors and eligibility. Shared and
+    read-only (its arrays are write-protected here, so a change would raise, not leak into
+    another session's plans); at 12 classes x 100 models it is about 0.1 MB."""
+    request = planning.PlanRequest.from_key(request_key)
+    found = planning.problem_of(request, _catalog(prices_fingerprint))
+    for array in (found.cost, found.accuracy, found.accuracy_any, found.input_tokens,
+                  found.output_tokens):  # fmt: skip
+        array.setflags(write=False)
+    return found
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def plan(request_key: str, prices_fingerprint: str) -> Plan:
-    """The plan for a request."""
-    return planning.solve(planning.PlanRequest.from_key(request_key), _catalog(prices_fingerprint))
+    """The plan for a request: the shared costed problem with this budget, solved. The
+    budget enters only the budget constraint (`planner.problem.PlanSettings`), so a slider
+    move costs one solve, not a re-costing of the catalog."""
+    request = planning.PlanRequest.from_key(request_key)
+    costed = problem(request.with_(budget_usd=None).key(), prices_fingerprint)
+    budget = planning.settings_of(request).budget_usd  # checked as planning.solve checks it
+    return optimize(replace(costed, settings=replace(costed.settings, budget_usd=budget)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -112,12 +151,21 @@ def cheapest_spend(request_key: str, prices_fingerprint: str) -> float | None:
 
 
 def _spend(request: planning.PlanRequest, prices_fingerprint: str) -> float | None:
-    """A plan's spend, or None when there is no plan (the page shows why when it plans)."""
+    """A plan's spend, or None when there is no plan (the page shows why when it plans).
+    Through the cached `plan`, so the page that draws this plan finds it solved."""
     try:
-        result = planning.solve(request, _catalog(prices_fingerprint))
+        result = plan(request.key(), prices_fingerprint)
     except (InputError, LookupError):
         return None
     return result.totals.monthly_cost_usd if result.is_optimal and result.totals else None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mean_growth(request_key: str, prices_fingerprint: str) -> float:
+    """The workload's volume-weighted monthly growth (`planning.mean_growth`), parsed once
+    per workload rather than on every run of every session."""
+    request = planning.PlanRequest.from_key(request_key)
+    return planning.mean_growth(planning.workload_of(request, _catalog(prices_fingerprint)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -165,7 +213,13 @@ def retirements(request_key: str, prices_fingerprint: str, months: int) -> tuple
     """The plan's retirements inside `months`, each with the plan re-solved on its day."""
     result = plan(request_key, prices_fingerprint)
     request = planning.PlanRequest.from_key(request_key)
-    return planning.retirements(request, _catalog(prices_fingerprint), months, result)
+
+    def replan(after: planning.PlanRequest) -> Plan:
+        # Keyed without the budget (a re-plan on a retirement day has none), so every budget
+        # on the slider shares these solves.
+        return plan(after.key(), prices_fingerprint)
+
+    return planning.retirements(request, _catalog(prices_fingerprint), months, result, replan)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -275,12 +276,18 @@ def after_retirement_request(request: PlanRequest, on: date) -> PlanRequest:
 
 
 def retirements(
-    request: PlanRequest, catalog: Catalog, months: int, plan: Plan | None = None
+    request: PlanRequest,
+    catalog: Catalog,
+    months: int,
+    plan: Plan | None = None,
+    replan: Callable[[PlanRequest], Plan] | None = None,
 ) -> tuple[RetirementStep, ...]:
-    """The retirement steps of the request's plan inside `months`, each re-solved on its day."""
+    """The retirement steps of the request's plan inside `months`, each re-solved on its day
+    (by `replan`, a cached solver in the app; `solve` when None)."""
     plan = solve(request, catalog) if plan is None else plan
+    again = replan or (lambda after: solve(after, catalog))
     return retirement_steps(
-        plan, catalog, months, lambda day: solve(after_retirement_request(request, day), catalog)
+        plan, catalog, months, lambda day: again(after_retirement_request(request, day))
     )
 
 

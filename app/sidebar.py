@@ -113,7 +113,7 @@ def _plan_sidebar() -> PlanContext | None:
         value = ss.get(key)
         ss[key] = S.DEFAULTS[key] if value is None else min(max(value, lo), hi)
     base = base_request(ss, prices)
-    ranges = slider_ranges(base, float(ss[S.QUALITY_SHIFT]), catalog, prices)
+    ranges = slider_ranges(base, float(ss[S.QUALITY_SHIFT]), prices)
     _prepare(ss, ranges)
     _sliders(ss, ranges)
     write_url(ss, ranges.defaults())
@@ -133,9 +133,7 @@ def _plan_sidebar() -> PlanContext | None:
     )
 
 
-def slider_ranges(
-    base: planning.PlanRequest, shift: float, catalog: Catalog, prices: str
-) -> Ranges:
+def slider_ranges(base: planning.PlanRequest, shift: float, prices: str) -> Ranges:
     """The budget runs to about twice what the best plan at this quality bar spends and
     starts at the cheapest plan that meets every floor (rounded up to a step): the portfolio
     that does the work well enough for least, with the rest of the range to buy more
@@ -147,7 +145,7 @@ def slider_ranges(
     top, step = planning.budget_range(best if best is not None else 1000.0)
     cheapest = loaders.cheapest_spend(shifted, prices)
     default = top if cheapest is None else min(top, int(math.ceil(cheapest / step - 1e-9) * step))
-    growth = round(planning.mean_growth(planning.workload_of(base, catalog)) * 200) / 2
+    growth = round(loaders.mean_growth(base.key(), prices) * 200) / 2
     lo, hi = GROWTH_RANGE
     return Ranges(best, cheapest, top, step, default, growth, (min(lo, growth), max(hi, growth)))
 

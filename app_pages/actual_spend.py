@@ -11,7 +11,7 @@ from app import actual_view as view
 from app import state as S
 from app.format import md_escape
 from usage.alerts import budget_alerts, commitment_alerts
-from usage.budgets import projection_line, statuses
+from usage.budgets import projection_line
 from usage.commitments import projection_line as commitment_projection
 from usage.commitments import statuses as commitment_statuses
 from usage.daily import over_time, totals
@@ -85,13 +85,13 @@ def governance_file(kind: str, parse, missing: str):
 
 # -- budgets ---------------------------------------------------------------------------------
 st.subheader("Budgets")
-budgets, _ = governance_file("budgets", actuals.budgets_of, workspace.NO_BUDGETS)
+budgets, budgets_file = governance_file("budgets", actuals.budgets_of, workspace.NO_BUDGETS)
 if budgets is not None and budgets.rows:
     as_of = st.date_input(
         "Seen as of", last, min_value=first, max_value=last, key=S.ACTUALS_AS_OF,
         help="Spend to this day; the rest of the month is projected from the last 14 days.",
     )  # fmt: skip
-    seen = statuses(daily, budgets.rows, as_of)
+    seen = actuals.budget_statuses(path, version, *budgets_file, as_of)
     labels = view.budget_labels(seen)
     pick = st.selectbox("Burn-down of", labels, key=S.ACTUALS_BUDGET)
     status = view.picked(seen, labels, pick)
@@ -162,7 +162,7 @@ st.subheader("Value board")
 outcomes, in_use = governance_file("outcomes", actuals.outcomes_of, workspace.NO_OUTCOMES)
 if outcomes is not None and outcomes.rows:
     st.caption(view.board_caption(in_use[0]))
-    render.frame(view.board(actuals.monthly(path, version), outcomes.rows), view.BOARD_FORMATS)
+    render.frame(actuals.value_board(path, version, *in_use), view.BOARD_FORMATS)
 for error in outcomes.errors if outcomes else ():
     st.error(f"Outcome row not used: {md_escape(error)}")
 

@@ -1,14 +1,18 @@
 """The app's speed figures: a budget-slider re-plan, and each page's first render in a browser.
 
-(a) The median time of a budget-slider rerun over 20 AppTest reruns on the example workload,
-    each at a budget not seen before (so every rerun re-plans), on Overview and Portfolio.
-    Target: at most 150 ms. Baseline, same run: a rerun that re-plans nothing (the same
-    budget again), i.e. what Streamlit and the pages cost around the solve.
+(a) The median time of a budget-slider rerun over 20 AppTest reruns on the example workload
+    as the app opens it (published prices), each one slider step above the last, from the
+    slider's default (as the arrow key moves it), so every rerun re-plans at a budget not seen
+    before; on Overview, Portfolio and Forecast, each page with the data caches emptied
+    first (the shared costed problem stays, as on a server that has planned this request).
+    Targets: at most 100 ms (Overview), 150 ms (Portfolio, Forecast). Baseline, same run: a
+    rerun that re-plans nothing (the same budget again), i.e. what Streamlit and the page
+    cost around the plan.
 (b) Each page's first full render in Chromium against `streamlit run`: from navigation until
     the network is idle, the page's main element is visible and the script has finished.
     Measured for a visitor whose browser has the app's scripts cached (the usual case), and
     for a first-ever visit (nothing cached; the figure includes loading Streamlit's and
-    Plotly's JavaScript). Target: at most 2 s for a browser that has loaded the app before.
+    Plotly's JavaScript). Target: at most 1.5 s for a browser that has loaded the app before.
     Baseline, same run: the Data page (no plan drawn, one table).
 
 Usage: .venv/bin/python scripts/bench_app.py [--reruns N] [--no-browser]
@@ -32,41 +36,55 @@ from scripts.bench_page import MET, MISSED, Table, at_most, listed, save  # noqa
 from tests.conftest import CHROMIUM_ARGS, NO_BROWSER, VIEWPORT, chromium_executable  # noqa: E402
 from tests.e2e.server import free_port, start_app, stop_app, wait_healthy  # noqa: E402
 
-RERUN_TARGET_S = 0.150
-RENDER_TARGET_S = 2.0
+RERUN_TARGETS_S = {  # page -> the budget-slider rerun target, seconds
+    "app_pages/overview.py": 0.100,
+    "app_pages/portfolio.py": 0.150,
+    "app_pages/forecast.py": 0.150,
+}
+RENDER_TARGET_S = 1.5
 AS_OF = date(2026, 11, 23)
 PAGES = {
     "overview": ("", "stMetric"),
     "portfolio": ("portfolio", "stMetric"),
     "forecast": ("forecast", "stMetric"),
     "vendor_scenarios": ("vendor_scenarios", "stMetric"),
+    "actual_spend": ("actual_spend", "stMetric"),
     "data": ("data", "stDataFrame"),
 }
 
 
-def slider_reruns(page: str, reruns: int) -> tuple[list[float], list[float]]:
-    """Seconds per budget-slider rerun, each at a new budget (a fresh plan every time), and
-    per rerun at the same budget (the baseline: nothing re-planned)."""
+def slider_reruns(page: str, reruns: int) -> tuple[list[float], list[float], list[float]]:
+    """Seconds per budget-slider rerun, each one step up from the last (a fresh plan every
+    time), per rerun at the same budget (the baseline: nothing re-planned), and the CPU
+    seconds of each budget-slider rerun (steadier than wall time on a shared machine)."""
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    st.cache_data.clear()  # no plan left from the page measured before
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     at.session_state["as_of"] = AS_OF
+    at.session_state["with_illustrative"] = True  # the budget binds all along the steps
     at.run()
     if page != "app_pages/overview.py":
         at.switch_page(page).run()
-    times, baseline = [], []
-    for i in range(reruns):
-        budget = 5950 - 50 * i  # every value new to the plan cache; all above the cheapest plan
-        slider = at.slider(key="budget").set_value(budget)
-        start = time.perf_counter()
-        slider.run()
+    slider = at.slider(key="budget")
+    start_at, step, top = slider.value, slider.step, slider.max
+    if start_at + reruns * step > top:
+        raise RuntimeError(f"{reruns} steps of {step:,.0f} from {start_at:,.0f} pass {top:,.0f}")
+    times, baseline, cpu = [], [], []
+    for i in range(1, reruns + 1):
+        moved = at.slider(key="budget").set_value(start_at + i * step)
+        start, start_cpu = time.perf_counter(), time.process_time()
+        moved.run()
         times.append(time.perf_counter() - start)
-        if at.exception:
-            raise RuntimeError(f"{page} raised: {at.exception[0].message}")
+        cpu.append(time.process_time() - start_cpu)
+        if at.exception or at.error:
+            shown = (at.exception or at.error)[0]
+            raise RuntimeError(f"{page} at {start_at + i * step:,.0f}: {shown.value}")
         start = time.perf_counter()
         at.run()  # the same budget again: every plan cached
         baseline.append(time.perf_counter() - start)
-    return times, baseline
+    return times, baseline, cpu
 
 
 def page_renders(url: str) -> dict[str, tuple[float, float]]:
@@ -112,22 +130,24 @@ def main() -> int:
     os.chdir(ROOT)
 
     os.environ.setdefault("PLANNER_SCENARIO_DB", str(Path(tempfile.mkdtemp()) / "bench.db"))
-    print(f"Budget-slider rerun, median of {args.reruns} AppTest reruns (target <= 150 ms):")
+    print(f"Budget-slider rerun, median of {args.reruns} AppTest reruns:")
     missed = False
-    for page in ("app_pages/overview.py", "app_pages/portfolio.py"):
-        times, baseline = slider_reruns(page, args.reruns)
+    for page, target in RERUN_TARGETS_S.items():
+        times, baseline, cpu = slider_reruns(page, args.reruns)
         median = statistics.median(times)
-        missed |= median > RERUN_TARGET_S
+        missed |= median > target
         table.add(
             RERUN_WHAT[page].format(reruns=args.reruns),
-            f"{median * 1000:,.0f} ms ({min(times) * 1000:,.0f}-{max(times) * 1000:,.0f} ms)",
+            f"{median * 1000:,.0f} ms ({min(times) * 1000:,.0f}-{max(times) * 1000:,.0f} ms; "
+            f"CPU {statistics.median(cpu) * 1000:,.0f} ms)",
             ("a rerun that re-plans nothing: " if "overview" in page else "")
             + f"{statistics.median(baseline) * 1000:,.0f} ms",
-            at_most(median, RERUN_TARGET_S, "150 ms"),
+            at_most(median, target, f"{target * 1000:.0f} ms"),
         )
         print(
             f"  {page:<22} median {median * 1000:6.0f} ms   "
-            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); baseline, nothing "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; CPU median "
+            f"{statistics.median(cpu) * 1000:.0f} ms); baseline, nothing "
             f"re-planned: median {statistics.median(baseline) * 1000:.0f} ms"
         )
     if args.no_browser:
@@ -143,8 +163,8 @@ def main() -> int:
             renders = page_renders(f"http://localhost:{port}")
         finally:
             stop_app(server)
-    print("First full render in Chromium (target <= 2 s; navigation to network idle,")
-    print("main element visible, script finished):")
+    print(f"First full render in Chromium (target <= {RENDER_TARGET_S:g} s; navigation to network")
+    print("idle, main element visible, script finished):")
     print(f"  {'page':<18} {'scripts cached':>15} {'first visit ever':>17}")
     cold_over = 0
     for name, (cached, cold) in renders.items():
@@ -168,12 +188,14 @@ def main() -> int:
 
 RERUN_WHAT = {
     "app_pages/overview.py": "budget-slider rerun, Overview (median of {reruns} AppTest reruns, "
-    "each at a new budget)",
+    "each one step up, at a budget not planned before)",
     "app_pages/portfolio.py": "the same, Portfolio (re-solves its break-evens and the next "
     "$1,000 on every move)",
+    "app_pages/forecast.py": "the same, Forecast (simulates the forecast's paths again)",
 }
 TITLES = {"overview": "Overview", "portfolio": "Portfolio", "forecast": "Forecast",
-          "vendor_scenarios": "Vendor scenarios", "data": "Data"}  # fmt: skip
+          "vendor_scenarios": "Vendor scenarios", "actual_spend": "Actual spend",
+          "data": "Data"}  # fmt: skip
 
 
 def render_rows(table: Table, renders: dict[str, tuple[float, float]]) -> None:

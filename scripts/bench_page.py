@@ -127,6 +127,14 @@ classes. The spike detector sorts small windows (8 weeks of each series) in floa
 costing is one equality join per row to the price of its day, and `summary` reads sums kept
 per price period. The Actual spend page reads a daily table cached per store version, so a
 filter never queries the store.
+
+In the app, what does not depend on the person is cached in the server and shared by every
+session (see [the app](app.md#many-people-at-once)): a budget-slider move solves one plan at
+the new budget from a costed problem kept per request, and what is drawn from that plan;
+Portfolio also re-solves its exact break-evens and the next $1,000, which hold only at that
+budget. Twenty sessions stepping through the same budgets solve each plan once; what they
+still each pay for is their own run of the page (building its elements and charts) and their
+browser's drawing, on the same two cores.
 """
 
 
