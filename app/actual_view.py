@@ -20,7 +20,7 @@ from usage.budgets import THRESHOLDS, BudgetStatus
 from usage.commitments import CommitmentStatus
 from usage.daily import filtered
 from usage.focus_commitments import Merged
-from usage.spikes import BAND, SEASONS, min_history
+from usage.spike_band import BAND, SEASONS, min_history
 from usage.value import SUCCESS_FLAT, TOKENS_RISE, value_board, value_table
 
 SPLITS = ("team", "provider", "model")  # what the spend over time is split by

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 from app import actual_charts  # noqa: E402
 from scripts.bench import timed  # noqa: E402
 from scripts.bench_page import Table, at_most, ms, pct, save  # noqa: E402
-from usage import daily, spikes  # noqa: E402
+from usage import daily, spike_band, spikes  # noqa: E402
 from usage.budgets import Budget, projection_line, statuses  # noqa: E402
 
 WEEK = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.5, 0.45])  # weekdays busy, weekends quiet
-HISTORY = spikes.SEASONS * 7  # days before the first judged day: the detector's full history
+HISTORY = spike_band.SEASONS * 7  # days before the first judged day: the detector's full history
 DAYS = HISTORY + 180  # then 180 judged days
 SERIES = 500
 SHIFT_GRACE = 14  # days after a level shift during which alerts are that shift's, not false
@@ -56,7 +56,7 @@ def spike_days(rng, values: np.ndarray) -> np.ndarray:
     return np.array([rng.choice(np.flatnonzero(w)) for w in weights])
 
 
-def detector_quality(noise: float, sparse: bool = False, k: float = spikes.BAND,
+def detector_quality(noise: float, sparse: bool = False, k: float = spike_band.BAND,
                      seed: int = 7) -> dict[str, float]:  # fmt: skip
     """Recall on 3x spikes, on level shifts (x2, found within 3 days), false alerts per
     series per 90 clean days, and precision over the spiked and shifted series; days with
@@ -65,7 +65,7 @@ def detector_quality(noise: float, sparse: bool = False, k: float = spikes.BAND,
     judged = np.arange(DAYS) >= HISTORY
 
     def hits_of(values):
-        return spikes.flagged(values, spikes.usual_range(values, k=k)) & judged
+        return spike_band.flagged(values, spike_band.usual_range(values, k=k)) & judged
 
     clean = generated(rng, noise, sparse)
     false_per_90 = hits_of(clean).sum() / SERIES / judged.sum() * 90
@@ -120,7 +120,7 @@ CURVE_COLUMNS = (
 def bench_quality(table: Table) -> list[str]:
     lines = [
         f"spike detector on generated series ({SERIES} series x {DAYS} days each, "
-        f"{HISTORY} days of history before the judged days; K = {spikes.BAND}):",
+        f"{HISTORY} days of history before the judged days; K = {spike_band.BAND}):",
         "  series        noise   recall 3x   recall x2 shifts (<=3 days)   false / 90 days"
         "   precision",
     ]
@@ -157,11 +157,11 @@ def quality_verdict(table: Table) -> str:
 def bench_curve(table: Table) -> list[str]:
     """Recall against false alerts as K moves, dense and mostly-zero series at 20 % noise."""
     lines = ["the detector's curve at 20 % noise (K moves; the shipped K is "
-             f"{spikes.BAND}):"]  # fmt: skip
+             f"{spike_band.BAND}):"]  # fmt: skip
     for k in CURVE_K:
         dense = detector_quality(0.20, k=k)
         sparse = detector_quality(0.20, sparse=True, k=k)
-        shipped = " (shipped)" if k == spikes.BAND else ""
+        shipped = " (shipped)" if k == spike_band.BAND else ""
         cells = [pct(dense["recall_3x"]), f"{dense['false_per_90']:.2f}",
                  pct(dense["precision"]), pct(sparse["recall_3x"]),
                  f"{sparse['false_per_90']:.2f}", pct(sparse["precision"])]  # fmt: skip
@@ -215,11 +215,11 @@ def naive_detector(values: np.ndarray) -> np.ndarray:
     """The straightforward version of usage.spikes' detector: a Python loop over every series
     and day, one history at a time with numpy's own nan-medians."""
     out = np.zeros(values.shape, dtype=bool)
-    seasons, period = spikes.SEASONS, 7
+    seasons, period = spike_band.SEASONS, 7
     k = np.arange(seasons, dtype=float)
     for s in range(values.shape[0]):
         logs = np.where(values[s] > 0, np.log1p(np.maximum(values[s], 0.0)), np.nan)
-        for t in range(spikes.min_history(), values.shape[1]):
+        for t in range(spike_band.min_history(), values.shape[1]):
             past = np.full(seasons * period, np.nan)
             history = logs[max(0, t - seasons * period) : t]
             past[len(past) - len(history) :] = history
@@ -236,24 +236,24 @@ def _naive_verdict(value: float, past: np.ndarray, k: np.ndarray) -> bool:
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN seasons and weekdays
         seen = valid.any(axis=1)
         share = valid.sum() / max(seen.sum() * past.shape[1], 1)
-        if valid.sum() < spikes.MIN_POINTS:
+        if valid.sum() < spike_band.MIN_POINTS:
             top = np.max(np.where(valid, past, 0.0))
-            return bool(value - np.expm1(top) >= spikes.MIN_EXCESS_USD)
+            return bool(value - np.expm1(top) >= spike_band.MIN_EXCESS_USD)
         profile = np.nanmedian(past - np.nanmedian(past, axis=1)[:, None], axis=0)
-        keep = (share >= spikes.DENSE_SHARE) & (valid.sum(axis=0) >= spikes.MIN_PER_WEEKDAY)
+        keep = (share >= spike_band.DENSE_SHARE) & (valid.sum(axis=0) >= spike_band.MIN_PER_WEEKDAY)
         profile = np.where(keep & np.isfinite(profile), profile, 0.0)
         levels = np.nanmedian(past - profile, axis=1)
     known = np.isfinite(levels)
     slope = np.polyfit(k[known], levels[known], 1)[0] if known.sum() >= 2 else 0.0
-    slope = np.clip(slope, -spikes.LOG_MAX_GROWTH, spikes.LOG_MAX_GROWTH)
+    slope = np.clip(slope, -spike_band.LOG_MAX_GROWTH, spike_band.LOG_MAX_GROWTH)
     mean, k_mean = levels[known].mean(), k[known].mean()
-    line = mean + slope * (np.arange(spikes.SEASONS + 1) - k_mean)
+    line = mean + slope * (np.arange(spike_band.SEASONS + 1) - k_mean)
     spread = np.abs(past - line[:-1, None] - profile)[valid]
-    clipped = np.minimum(spread, spikes.CLIP * 1.4826 * np.median(spread))
-    sigma = max(spikes.CLIPPED_MEAN_TO_SIGMA * clipped.mean(), spikes.NOISE_FLOOR)
-    width = spikes._width(spikes.BAND, np.array([share]))[0]
+    clipped = np.minimum(spread, spike_band.CLIP * 1.4826 * np.median(spread))
+    sigma = max(spike_band.CLIPPED_MEAN_TO_SIGMA * clipped.mean(), spike_band.NOISE_FLOOR)
+    width = spike_band._width(spike_band.BAND, np.array([share]))[0]
     upper = np.expm1(line[-1] + profile[0] + width * sigma)
-    return bool(value - upper >= spikes.MIN_EXCESS_USD)
+    return bool(value - upper >= spike_band.MIN_EXCESS_USD)
 
 
 def bench_speed(rows: int, table: Table) -> list[str]:
@@ -271,16 +271,16 @@ def _speed_lines(con, rows: int, build_s: float, table: Table) -> list[str]:
     by = ("team", "model")
     first, last = spikes.data_span(con)
     load_s, series = timed(lambda: spikes.load_series(con, by, first, last), repeat=3)
-    detect_s, _ = timed(lambda: spikes.usual_range(series.spend), repeat=3)
+    detect_s, _ = timed(lambda: spike_band.usual_range(series.spend), repeat=3)
     total_s, found = timed(lambda: spikes.find_spikes(con, by, limit=20), repeat=3)
     sample = series.spend[:NAIVE_SERIES]
     naive_s, naive = timed(lambda: naive_detector(sample), repeat=1)
-    sample_s, _ = timed(lambda: spikes.usual_range(sample), repeat=3)
-    band = spikes.usual_range(sample)
-    fast = spikes.flagged(sample, band)
+    sample_s, _ = timed(lambda: spike_band.usual_range(sample), repeat=3)
+    band = spike_band.usual_range(sample)
+    fast = spike_band.flagged(sample, band)
     # The vectorised detector sorts in float32: a verdict may differ only at a tie.
     differ = naive != fast
-    tie = np.abs(sample - band.upper - spikes.MIN_EXCESS_USD) <= 1e-4 * np.maximum(sample, 1)
+    tie = np.abs(sample - band.upper - spike_band.MIN_EXCESS_USD) <= 1e-4 * np.maximum(sample, 1)
     assert not (differ & ~tie).any(), "the vectorised detector disagrees with the loop"
     n_series = series.spend.shape[0]
     table.add(

@@ -29,7 +29,8 @@ from usage.daily import filtered, load_daily, over_time
 from usage.measured import differences, measure, workload_csv
 from usage.outcomes import parse_outcomes
 from usage.plan_vs_actual import last_full_month, plan_vs_actual
-from usage.spikes import find_spikes, flagged, has_hours, min_history, usual_range
+from usage.spike_band import flagged, min_history, usual_range
+from usage.spikes import find_spikes, has_hours
 from usage.value import TOKENS_RISE, monthly_spend, rollup, value_board, value_table
 
 AS_OF = date(2026, 11, 23)

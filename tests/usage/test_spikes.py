@@ -1,16 +1,16 @@
 """The spike detector on seeded generated series: a 3x day at 20 % noise is found, a clean
 series raises at most one alert in 90 days, dense or mostly zero, and the noise estimate is
-calibrated (the constant in usage/spikes.py is what the simulation gives)."""
+calibrated (the constant in usage/spike_band.py is what the simulation gives)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from usage import spikes
+from usage import spike_band
 
 WEEK = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.5, 0.45])
-HISTORY = spikes.SEASONS * 7
+HISTORY = spike_band.SEASONS * 7
 DAYS = HISTORY + 90
 
 
@@ -30,7 +30,7 @@ def mostly_zero(seed: int, noise: float = 0.20, active: float = 0.25) -> np.ndar
 
 def alerts(values: np.ndarray) -> np.ndarray:
     values = np.atleast_2d(values)
-    return spikes.flagged(values, spikes.usual_range(values))[:, HISTORY:]
+    return spike_band.flagged(values, spike_band.usual_range(values))[:, HISTORY:]
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -65,38 +65,38 @@ def test_the_noise_estimate_is_calibrated_on_normal_noise():
     # sigma units has sd 1 (within 5 %), which is what CLIPPED_MEAN_TO_SIGMA was set from.
     rng = np.random.default_rng(1)
     values = 100 * np.exp(rng.normal(0, 0.2, (400, HISTORY + 60)))
-    band = spikes.usual_range(values)
+    band = spike_band.usual_range(values)
     centre = np.log1p(band.expected)
-    sigma = (np.log1p(band.upper) - centre) / spikes.BAND
+    sigma = (np.log1p(band.upper) - centre) / spike_band.BAND
     error = ((np.log1p(values) - centre) / sigma)[:, HISTORY:]
     assert np.std(error) == pytest.approx(1.0, abs=0.05)
 
 
 def test_a_sparser_history_gets_a_narrower_band_for_the_same_false_alerts_a_month():
-    assert spikes._width(spikes.BAND, np.array([1.0]))[0] == pytest.approx(spikes.BAND)
-    quarter = spikes._width(spikes.BAND, np.array([0.25]))[0]
-    assert 2.0 < quarter < spikes.BAND
+    assert spike_band._width(spike_band.BAND, np.array([1.0]))[0] == pytest.approx(spike_band.BAND)
+    quarter = spike_band._width(spike_band.BAND, np.array([0.25]))[0]
+    assert 2.0 < quarter < spike_band.BAND
 
 
 def test_a_past_spike_does_not_widen_the_band_much():
     values = dense(3, noise=0.1)
-    before = spikes.usual_range(values).upper[0, HISTORY + 20]
+    before = spike_band.usual_range(values).upper[0, HISTORY + 20]
     values[HISTORY + 10] *= 10
-    after = spikes.usual_range(values).upper[0, HISTORY + 20]
+    after = spike_band.usual_range(values).upper[0, HISTORY + 20]
     assert after == pytest.approx(before, rel=0.1)
 
 
 def test_no_verdict_before_four_weeks():
-    band = spikes.usual_range(dense(0, days=40))
+    band = spike_band.usual_range(dense(0, days=40))
     assert np.isnan(band.upper[0, :28]).all() and np.isfinite(band.upper[0, 28:]).all()
 
 
 def test_on_too_few_active_days_the_usual_range_is_up_to_the_most_spent():
     rare = np.zeros(DAYS)
     rare[:HISTORY:20] = [50.0, 20.0, 30.0]  # three active days in the history
-    band = spikes.usual_range(rare)
+    band = spike_band.usual_range(rare)
     assert band.lower[0, HISTORY] == 0.0
     assert band.upper[0, HISTORY] == pytest.approx(50.0, rel=1e-6)
     rare[HISTORY], rare[HISTORY + 1] = 49.0, 60.0
-    hits = spikes.flagged(rare[None, :], spikes.usual_range(rare))[0]
+    hits = spike_band.flagged(rare[None, :], spike_band.usual_range(rare))[0]
     assert not hits[HISTORY] and hits[HISTORY + 1]
