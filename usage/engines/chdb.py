@@ -1,0 +1,72 @@
+"""ClickHouse in-process (the `chdb` package): the same engine as a ClickHouse server, in
+one process, for the tests and the benchmarks.
+
+Settings that make ClickHouse answer as the other engines do: `join_use_nulls` (a LEFT JOIN
+without a match gives NULLs, not each type's default value) and UTC as the session's time
+zone (the store's moments are naive UTC).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from usage.engines.sql import bind, columns_of
+
+SETTINGS = ("SET join_use_nulls = 1", "SET session_timezone = 'UTC'")
+# ClickHouse types for usage.schema's: moments to the microsecond, dates past 2149.
+TYPES = {"TIMESTAMP": "DateTime64(6)", "DATE": "Date32"}
+
+
+def clickhouse_ddl(create: str) -> str:
+    """A CREATE TABLE of usage.schema as a MergeTree table: a column that may be empty is
+    Nullable; no sort key (the store's tables are read whole or by equality joins)."""
+    table, columns = columns_of(create)
+    defs = []
+    for name, kind, required in columns:
+        sql_type = TYPES.get(kind.this.name, kind.sql(dialect="clickhouse"))
+        sql_type = (
+            sql_type.removeprefix("Nullable(").removesuffix(")")
+            if "Nullable(" in sql_type
+            else sql_type
+        )
+        defs.append(f"{name} {sql_type if required else f'Nullable({sql_type})'}")
+    return (f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(defs)}) "
+            "ENGINE = MergeTree ORDER BY tuple()")  # fmt: skip
+
+
+class ChdbEngine:
+    name, dialect = "ClickHouse (chdb)", "clickhouse"
+    batch_rows = 1_000_000  # ClickHouse prefers few large inserts (each makes a data part)
+
+    def __init__(self, path: str | None = None):
+        from chdb import session
+
+        self._folder = None if path else tempfile.TemporaryDirectory(prefix="planner-chdb-")
+        self.session = session.Session(path or self._folder.name)
+        self.session.query("CREATE DATABASE IF NOT EXISTS planner")
+        for statement in ("USE planner", *SETTINGS):
+            self.session.query(statement)
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self.session.query(bind(sql, params, self.dialect), "DataFrame")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.session.query(bind(sql, params, self.dialect))
+
+    def create_table(self, create: str) -> None:
+        self.session.query(clickhouse_ddl(create))
+
+    def insert(self, table: str, frame: pd.DataFrame) -> None:
+        columns = ", ".join(frame.columns)
+        for start in range(0, len(frame), self.batch_rows):
+            part = frame.iloc[start : start + self.batch_rows]  # noqa: F841 (read by name)
+            self.session.query(f"INSERT INTO {table} ({columns}) SELECT * FROM Python(part)")
+
+    def close(self) -> None:
+        self.session.close()
+        if self._folder is not None:
+            self._folder.cleanup()
