@@ -1,6 +1,6 @@
 """Keys and rule patterns computed once in Python, so every engine reads the same values.
 
-No engine's own hash: DuckDB's `hash()`, ClickHouse's `cityHash64` and Spark's `hash` all
+No engine's own hash function: DuckDB's, ClickHouse's `cityHash64` and Spark's all
 differ, and their unsigned or 128-bit results have no type in the others. So:
 
 - a row's **natural key** is text, 32 hexadecimal digits (128 bits of BLAKE2b): the key its
@@ -105,7 +105,7 @@ def glob_regex(pattern: str, within: str = "") -> str:
     `*` any run of characters, `?` one character, `[ab]` / `[a-c]` one of a set, `[!ab]` one
     not in it; everything else (`_`, `%`, `.`, ...) stands for itself. `within`: characters
     a wildcard may not match (',' for one tag of a tag list). `(?s)`: a wildcard matches a
-    line break too, as DuckDB's GLOB did.
+    line break too, as DuckDB's glob operator did.
     """
     any_char = f"[^{within}]" if within else "."
     out, i = [], 0

@@ -3,8 +3,8 @@
 The statements are written once, in DuckDB's SQL (CTEs, window functions, CASE, equality
 joins, `regexp_matches`, `strftime`), and compiled for any other engine by SQLGlot
 (`usage.engines.sql.compile`). They hold no engine's own hash, no unsigned or 128-bit type,
-no GLOB and no GROUP BY ALL: keys and rule patterns are computed in Python (`usage.keys`),
-and `tests/usage/test_portable_sql.py` keeps it so. By concern:
+no glob operator and no grouping by "all": keys and rule patterns are computed in Python
+(`usage.keys`), and `tests/usage/test_portable_sql.py` keeps it so. By concern:
 
 - `costing`: how a row is costed at the price of its day and attributed (the math);
 - `summaries`: spend grouped by any dimensions, and the usage that could not be priced;

@@ -140,11 +140,12 @@ WHERE d.seen = 1
 
 def attributes_insert_sql() -> str:
     """Record the attribute combinations of one import (parameter) not recorded yet (every
-    row of it, counted or not: a removal elsewhere may make it count)."""
+    row of it, counted or not: a removal elsewhere may make it count). The rows of one id
+    hold the same values (the id is their hash), so `max` is any of them, on every engine."""
     columns = ", ".join(ATTRIBUTE_COLUMNS)
     return f"""
 INSERT INTO attributes (attr_id, {columns})
-SELECT attr_id, {", ".join(f"any_value({c})" for c in ATTRIBUTE_COLUMNS)}
+SELECT attr_id, {", ".join(f"max({c}) AS {c}" for c in ATTRIBUTE_COLUMNS)}
 FROM usage_ledger u
 WHERE u.import_id = ? AND NOT EXISTS (SELECT 1 FROM attributes a WHERE a.attr_id = u.attr_id)
 GROUP BY attr_id
