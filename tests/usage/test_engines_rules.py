@@ -85,8 +85,8 @@ def test_random_rules_attribute_alike_everywhere(engines, rule_rows, key_rows):
         teams = result["team_final"].astype(object)
         found.append(dict(zip(result["attr_id"], teams.where(teams.notna(), None), strict=True)))
     want = {
-        row[0]: expected(rule_rows, row[3], row[1], list(row[6].strip(",").split(",")) if row[6] else [])
+        row[0]: expected(rule_rows, row[3], row[1], row[6].strip(",").split(",") if row[6] else [])
         for row in attributes
-    }  # fmt: skip
+    }
     assert found[0] == want
     assert found[1] == want
