@@ -42,6 +42,8 @@ class Engine(Protocol):
 
     def create_table(self, create: str) -> None: ...  # a CREATE TABLE of usage.schema
 
+    def create_view(self, name: str, select: str) -> None: ...
+
     def close(self) -> None: ...
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from usage.engines.sql import bind, columns_of
+from usage.engines.sql import bind, columns_of, compile
 
 SETTINGS = ("SET join_use_nulls = 1", "SET session_timezone = 'UTC'")
 # ClickHouse types for usage.schema's: moments to the microsecond, dates past 2149.
@@ -59,6 +59,9 @@ class ChdbEngine:
 
     def create_table(self, create: str) -> None:
         self.session.query(clickhouse_ddl(create))
+
+    def create_view(self, name: str, select: str) -> None:
+        self.session.query(f"CREATE OR REPLACE VIEW {name} AS {compile(select, self.dialect)}")
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         columns = ", ".join(frame.columns)

@@ -25,6 +25,9 @@ class DuckDBEngine:
     def create_table(self, create: str) -> None:
         self.con.execute(create)
 
+    def create_view(self, name: str, select: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
+
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         for start in range(0, max(len(frame), 1), self.batch_rows):
             part = frame.iloc[start : start + self.batch_rows]  # noqa: F841 (read by name)

@@ -21,6 +21,10 @@ TABLES = tuple(
     if statement.startswith("CREATE TABLE")
 )
 
+# Derived tables of one row per day from the first price sheet to the horizon: only the days
+# the ledger holds are read (every join to them is by the row's day).
+BY_DAY = ("price_days", "periods")
+
 
 def create_schema(engine: Engine) -> None:
     """Every table of the newest layout, in the engine's types."""
@@ -31,16 +35,19 @@ def create_schema(engine: Engine) -> None:
 
 def create_views(engine: Engine) -> None:
     """The views every report reads, from the statements the DuckDB store uses."""
-    engine.execute(f"CREATE VIEW usage_rows AS {usage_rows_view_sql()}")
-    engine.execute(f"CREATE VIEW costed_usage AS {queries.costed_usage_sql()}")
+    engine.create_view("usage_rows", usage_rows_view_sql())
+    engine.create_view("costed_usage", queries.costed_usage_sql())
 
 
 def copy_store(con: duckdb.DuckDBPyConnection, engine: Engine) -> dict[str, int]:
     """Load the store `con` into `engine`; the rows loaded per table."""
     create_schema(engine)
     loaded = {}
+    span = con.execute("SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) FROM usage_ledger")
+    first, last = span.fetchone()
     for table in TABLES:
-        frame = con.execute(f"SELECT * FROM {table}").df()
+        where = f"WHERE day BETWEEN '{first}' AND '{last}'" if table in BY_DAY and first else ""
+        frame = con.execute(f"SELECT * FROM {table} {where}").df()
         if len(frame):
             engine.insert(table, frame)
         loaded[table] = len(frame)
