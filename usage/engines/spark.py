@@ -20,7 +20,7 @@ from usage.engines.sql import bind, columns_of, compile
 ARROW = {
     "VARCHAR": pa.string(), "TEXT": pa.string(), "BIGINT": pa.int64(), "INT": pa.int32(),
     "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(),
-    "TIMESTAMP": pa.timestamp("us"), "DATETIME": pa.timestamp("us"),
+    "TIMESTAMP": pa.timestamp("us"), "TIMESTAMPNTZ": pa.timestamp("us"),
 }  # fmt: skip
 CONF = {
     "spark.sql.session.timeZone": "UTC",
@@ -55,7 +55,8 @@ class SparkEngine:
         self.schemas: dict[str, pa.Schema] = {}
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        return self.spark.sql(bind(sql, params, self.dialect)).toPandas()
+        # through Arrow, not toPandas: PySpark 4.3 warns that it does not yet support pandas 3
+        return self.spark.sql(bind(sql, params, self.dialect)).toArrow().to_pandas()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.spark.sql(bind(sql, params, self.dialect))
