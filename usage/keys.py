@@ -5,9 +5,10 @@ differ, and their unsigned or 128-bit results have no type in the others. So:
 
 - a row's **natural key** is text, 32 hexadecimal digits (128 bits of BLAKE2b): the key its
   format gives (`usage.rows.natural_key`, already 128 bits of BLAKE2b), or for a row without
-  one (the generic CSV) the hash of its format and first nineteen values numbered by
+  one (the generic CSV) the hash of its format and first nineteen values, numbered by
   occurrence (two identical rows in one file are two uses; importing the file again gives
-  them the same two keys). 128 bits: at 10^11 stored rows the chance that two share a key
+  them the same two keys). The values are joined into one string by Arrow, so the Python
+  work per row is one hash. 128 bits: at 10^11 stored rows the chance that two share a key
   is about n^2 / 2^129 = 1.5e-17; a 63-bit key would collide a few times at 10^10.
 - an **attribute id** is a signed 64-bit BIGINT in [0, 2^63): the first 8 bytes of BLAKE2b of
   the attribute columns, shifted right by one. There are few combinations (thousands), so
@@ -20,13 +21,10 @@ differ, and their unsigned or 128-bit results have no type in the others. So:
 from __future__ import annotations
 
 import hashlib
-import json
-from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from usage.queries.costing import ATTRIBUTE_COLUMNS
 from usage.rows import KEYLESS_KEY_COLUMNS
@@ -34,31 +32,25 @@ from usage.rows import KEYLESS_KEY_COLUMNS
 REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
 
 
-def _canonical(values: Sequence[Any]) -> bytes:
-    """One byte string per tuple of values: JSON keeps NULL apart from '' and 1.0 apart
-    from '1'; a moment is written in ISO form (timestamps are naive UTC in the store)."""
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, datetime | date):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            return int(value)  # 3.0 and 3 are one amount, whatever type a column had
-        return value
-
-    return json.dumps([plain(v) for v in values], ensure_ascii=False,
-                      separators=(",", ":")).encode()  # fmt: skip
+# Between values, and for NULL: neither can occur in stored text (usage.rows.INVISIBLE).
+SEP, NULL = "\x1f", "\x00"
 
 
-def attr_id(values: Sequence[Any]) -> int:
-    """The attribute id of one combination of ATTRIBUTE_COLUMNS: 63 bits, a signed BIGINT."""
-    digest = hashlib.blake2b(_canonical(values), digest_size=8).digest()
+def _joined(table: pa.Table, names: Sequence[str]) -> pa.Array:
+    """Each row's values as one string, built by Arrow (no Python loop): every value in
+    Arrow's text form (a moment as 'YYYY-MM-DD hh:mm:ss.ffffff', a double in its shortest
+    exact form, true/false), NULL as NULL, joined by SEP."""
+    parts = [pc.fill_null(pc.cast(table.column(n), pa.string()), NULL) for n in names]
+    joined = pc.binary_join_element_wise(*parts, SEP)
+    return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
+
+
+def attr_id(values: Sequence[str | None]) -> int:
+    """The attribute id of one combination of ATTRIBUTE_COLUMNS (text or NULL): 63 bits,
+    a signed BIGINT."""
+    text = SEP.join(NULL if v is None else v for v in values)
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
-
-
-def keyless_key(source_format: str, values: Sequence[Any], occurrence: int) -> str:
-    """The natural key of the `occurrence`-th row (from 1) with these values in one file."""
-    data = _canonical([source_format, occurrence, *values])
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Keyer:
@@ -66,26 +58,37 @@ class Keyer:
     keyless rows are counted across the whole file)."""
 
     def __init__(self, source_format: str):
-        self.source_format = source_format
-        self.seen: Counter[bytes] = Counter()  # keyless rows only: digest -> rows so far
-        self.attrs: dict[tuple, int] = {}
+        self.prefix = (source_format + SEP).encode()
+        self.seen: dict[bytes, int] = {}  # keyless rows only: digest of the values -> rows
 
     def keys(self, table: pa.Table) -> tuple[pa.Array, pa.Array]:
-        """(final_key, attr_id) for every row of a parsed batch (`usage.rows.COLUMNS`)."""
-        given = table.column("natural_key").to_pylist()
-        keyless = [i for i, k in enumerate(given) if k is None]
-        final = list(given)
-        if keyless:
-            columns = [table.column(c).to_pylist() for c in KEYLESS_KEY_COLUMNS]
-            for i in keyless:
-                values = [column[i] for column in columns]
-                digest = hashlib.blake2b(_canonical(values), digest_size=16).digest()
-                self.seen[digest] += 1
-                final[i] = keyless_key(self.source_format, values, self.seen[digest])
-        attributes = zip(*(table.column(c).to_pylist() for c in ATTRIBUTE_COLUMNS), strict=True)
-        ids = [self.attrs[a] if a in self.attrs else self.attrs.setdefault(a, attr_id(a))
-               for a in attributes]  # fmt: skip
-        return pa.array(final, pa.string()), pa.array(ids, pa.int64())
+        """(final_key, attr_id) for every row of a parsed batch (`usage.rows.COLUMNS`).
+
+        A keyless row's key: the 16-byte BLAKE2b of its format and first nineteen values
+        (`_joined`) as hex for its first occurrence in the file, and for the n-th the
+        BLAKE2b of that digest and n (two identical rows are two uses)."""
+        given = table.column("natural_key")
+        final = given.to_pylist()
+        if given.null_count:
+            values = _joined(table, KEYLESS_KEY_COLUMNS).to_pylist()
+            for i, key in enumerate(final):
+                if key is None:
+                    final[i] = self._keyless(values[i])
+        attrs = _joined(table, ATTRIBUTE_COLUMNS).dictionary_encode()
+        ids = pa.array([_attr_of(t) for t in attrs.dictionary.to_pylist()], pa.int64())
+        return pa.array(final, pa.string()), ids.take(attrs.indices)
+
+    def _keyless(self, values: str) -> str:
+        digest = hashlib.blake2b(self.prefix + values.encode(), digest_size=16).digest()
+        n = self.seen[digest] = self.seen.get(digest, 0) + 1
+        if n == 1:
+            return digest.hex()
+        return hashlib.blake2b(digest + str(n).encode(), digest_size=16).hexdigest()
+
+
+def _attr_of(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 def is_glob(pattern: str) -> bool:
