@@ -10,6 +10,7 @@ else the engine its scheme names:
 | unset, or a path | DuckDB, the embedded store (`usage.store`) |
 | `chdb://` | ClickHouse in-process (the `chdb` package: tests, benchmarks) |
 | `spark://local[2]`, `sc://host:15002` | Apache Spark SQL: local mode, or Spark Connect |
+| `postgresql://user@host/db` | PostgreSQL (psycopg) |
 
 An `Engine` runs a statement and returns a DataFrame (`run`), runs one for its effect
 (`execute`), and loads a DataFrame into a table in batches sized for it (`insert`).
@@ -60,9 +61,13 @@ def engine_for(url_or_path: str | None = None) -> Engine:
         from usage.engines.spark import SparkEngine
 
         return SparkEngine(target)
+    if scheme.startswith("postgresql"):
+        from usage.engines.postgres import PostgresEngine
+
+        return PostgresEngine(target)
     if scheme:
         raise ValueError(f"{URL_ENV}={target!r}: no engine for {scheme}://; use chdb://, "
-                         "spark://local[2], sc://host:port, or a DuckDB file path")  # fmt: skip
+                         "postgresql://, spark://local[2], sc://host:port, or a DuckDB file path")  # fmt: skip
     from usage.engines.duckdb import DuckDBEngine
 
     return DuckDBEngine(target or ":memory:")
