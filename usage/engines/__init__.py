@@ -66,8 +66,10 @@ def engine_for(url_or_path: str | None = None) -> Engine:
 
         return PostgresEngine(target)
     if scheme:
-        raise ValueError(f"{URL_ENV}={target!r}: no engine for {scheme}://; use chdb://, "
-                         "postgresql://, spark://local[2], sc://host:port, or a DuckDB file path")  # fmt: skip
+        raise ValueError(
+            f"{URL_ENV}={target!r}: no engine for {scheme}://; use chdb://, postgresql://, "
+            "spark://local[2], sc://host:port, or a DuckDB file path"
+        )
     from usage.engines.duckdb import DuckDBEngine
 
     return DuckDBEngine(target or ":memory:")
