@@ -48,3 +48,18 @@ def test_the_analyses_run_unchanged_on_an_engine_connection(duck, clickhouse):
         assert_same_figures(read(duck), read(on_engine), read.__name__)
     assert on_engine.execute("SELECT max(day) FROM costed_usage").fetchone()[0].isoformat()[
         :7] >= MONTH  # fmt: skip
+
+
+def test_engine_for_picks_by_the_setting(monkeypatch):
+    """DuckDB without PLANNER_USAGE_URL; the URL's scheme otherwise; an unknown one refused."""
+    monkeypatch.delenv("PLANNER_USAGE_URL", raising=False)
+    assert engine_for().name == "DuckDB"
+    monkeypatch.setenv("PLANNER_USAGE_URL", "chdb://")
+    engine = engine_for()
+    try:
+        assert engine.name.startswith("ClickHouse")
+        assert engine.run("SELECT strftime(DATE '2026-10-05', '%Y-%m') AS m")["m"][0] == "2026-10"
+    finally:
+        engine.close()
+    with pytest.raises(ValueError, match="no engine for clickhouse://"):
+        engine_for("clickhouse://server:8123")
