@@ -124,6 +124,14 @@ def _resolution(found) -> tuple:
 # -- phase 1: cost 10M Parquet rows, DuckDB vs pandas --------------------------------------
 
 
+# The columns a layout 5 row has beyond the generated file's, as a request row's import fills
+# them (the costing reads the grain for time-of-day prices, the parts priced apart).
+LAYOUT_5_DEFAULTS = (
+    "'request' AS grain, NULL::VARCHAR AS service_tier, 0.0 AS audio_input_tokens, "
+    "0.0 AS audio_output_tokens, 0.0 AS cache_write_1h_tokens"
+)
+
+
 def bench_attr_id_sql(alias: str = "") -> str:
     """An attribute id for generated rows, computed by DuckDB as the rows stream by (the
     store computes ids in Python at import, `usage.keys.attr_id`; any id the same for the
@@ -145,7 +153,7 @@ def duckdb_team_month(path: Path, catalog: Catalog) -> tuple[float, float, float
     attr_id = bench_attr_id_sql("s")
     keyed = (
         f"(SELECT s.*, CAST(s.ts AS DATE) AS day, {attr_id} AS attr_id, 1 AS row_count, "
-        f"s.billed_cost_usd IS NOT NULL AS has_billed FROM {source} s)"
+        f"s.billed_cost_usd IS NOT NULL AS has_billed, {LAYOUT_5_DEFAULTS} FROM {source} s)"
     )
     attributes = (
         f"(SELECT DISTINCT {attr_id} AS attr_id, "
