@@ -92,13 +92,14 @@ def clickhouse_phase(rows: int, folder: Path, catalog: Catalog) -> dict:
                 engine.insert(table, frame)
     create_views(engine)
     start = time.perf_counter()
-    engine.session.query(f"INSERT INTO usage_ledger SELECT * FROM file('{ledger}', Parquet)")
+    engine.query(f"INSERT INTO usage_ledger SELECT * FROM file('{ledger}', Parquet)")
     load_s = time.perf_counter() - start
-    engine.session.query("OPTIMIZE TABLE usage_ledger FINAL")  # one part, as a server merges
+    engine.query("OPTIMIZE TABLE usage_ledger FINAL")  # one part, as a server merges
     ch_s, ch = timed(lambda: engine.run(SUMMARY))
-    parts = engine.session.query(
+    parts = engine.query(
         "SELECT sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) "
-        "FROM system.parts WHERE active AND database = 'planner' AND table = 'usage_ledger'",
+        "FROM system.parts WHERE active AND database = currentDatabase() "
+        "AND table = 'usage_ledger'",
         "DataFrame",
     ).iloc[0]
     engine.close()

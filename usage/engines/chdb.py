@@ -8,7 +8,10 @@ zone (the store's moments are naive UTC).
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,38 +41,59 @@ def clickhouse_ddl(create: str) -> str:
             "ENGINE = MergeTree ORDER BY tuple()")  # fmt: skip
 
 
+_SHARED: dict[str, object] = {}  # chdb runs one embedded server per process: one session
+
+
+def _session(path: str | None):
+    """The process's chdb session (on `path`, or a temporary folder removed at exit); a
+    second path in one process is refused by chdb itself."""
+    if "session" not in _SHARED:
+        from chdb import session
+
+        folder = path or tempfile.mkdtemp(prefix="planner-chdb-")
+        if path is None:
+            atexit.register(shutil.rmtree, folder, True)
+        _SHARED["session"] = session.Session(folder)
+        for statement in SETTINGS:
+            _SHARED["session"].query(statement)
+    return _SHARED["session"]
+
+
 class ChdbEngine:
+    """One database of the process's chdb session: engines made in one process (a test
+    module each) do not see each other's tables."""
+
     name, dialect = "ClickHouse (chdb)", "clickhouse"
     batch_rows = 1_000_000  # ClickHouse prefers few large inserts (each makes a data part)
 
     def __init__(self, path: str | None = None):
-        from chdb import session
+        self.session = _session(path)
+        self.database = f"planner_{uuid.uuid4().hex[:12]}"
+        self.session.query(f"CREATE DATABASE {self.database}")
 
-        self._folder = None if path else tempfile.TemporaryDirectory(prefix="planner-chdb-")
-        self.session = session.Session(path or self._folder.name)
-        self.session.query("CREATE DATABASE IF NOT EXISTS planner")
-        for statement in ("USE planner", *SETTINGS):
-            self.session.query(statement)
+    def query(self, sql: str, fmt: str = "CSV"):
+        """A statement in ClickHouse's SQL, in this engine's database."""
+        self.session.query(f"USE {self.database}")
+        return self.session.query(sql, fmt)
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        return self.session.query(bind(sql, params, self.dialect), "DataFrame")
+        return self.query(bind(sql, params, self.dialect), "DataFrame")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.session.query(bind(sql, params, self.dialect))
+        self.query(bind(sql, params, self.dialect))
 
     def create_table(self, create: str) -> None:
-        self.session.query(clickhouse_ddl(create))
+        self.query(clickhouse_ddl(create))
 
     def create_view(self, name: str, select: str) -> None:
-        self.session.query(f"CREATE OR REPLACE VIEW {name} AS {compile(select, self.dialect)}")
+        self.query(f"CREATE OR REPLACE VIEW {name} AS {compile(select, self.dialect)}")
 
     def insert(self, table: str, frame: pd.DataFrame) -> None:
         columns = ", ".join(frame.columns)
         for start in range(0, len(frame), self.batch_rows):
             part = frame.iloc[start : start + self.batch_rows]  # noqa: F841 (read by name)
-            self.session.query(f"INSERT INTO {table} ({columns}) SELECT * FROM Python(part)")
+            self.query(f"INSERT INTO {table} ({columns}) SELECT * FROM Python(part)")
 
     def close(self) -> None:
-        self.session.close()
-        if self._folder is not None:
-            self._folder.cleanup()
+        """Drop this engine's database; the session lives as long as the process."""
+        self.session.query(f"DROP DATABASE IF EXISTS {self.database}")
