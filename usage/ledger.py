@@ -23,7 +23,7 @@ import pyarrow as pa
 from pricing.catalog import Catalog
 from usage import queries
 from usage.keys import Keyer
-from usage.migrations import LEGACY_KEYS, legacy_keys_sql
+from usage.migration_v7 import LEGACY_KEYS, legacy_keys_sql
 from usage.price_tables import ensure_prices, refresh_model_map, thresholds
 from usage.queries.ledger import status_update_sql, versions_compared_sql
 from usage.rows import COLUMN_NAMES, Parsed
