@@ -24,7 +24,7 @@ SELECT day,
        SUM(total_tokens) AS tokens,
        SUM(requests) AS requests
 FROM costed_usage
-GROUP BY ALL
+GROUP BY 1, 2, 3, 4
 """
 COLUMNS = ["day", "team", "provider", "model", "spend_usd", "tokens", "requests"]
 

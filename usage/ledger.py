@@ -22,10 +22,12 @@ import pyarrow as pa
 
 from pricing.catalog import Catalog
 from usage import queries
+from usage.keys import Keyer
+from usage.migration_v7 import LEGACY_KEYS, legacy_keys_sql
 from usage.price_tables import ensure_prices, refresh_model_map, thresholds
 from usage.queries.ledger import status_update_sql, versions_compared_sql
 from usage.rows import COLUMN_NAMES, Parsed
-from usage.schema import one, transaction
+from usage.schema import meta, one, transaction
 
 # What each format's rows are when its parser leaves source_kind or grain empty: the
 # source kind, and the grain (None: "hour" when any row of the file starts within a day,
@@ -106,7 +108,7 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
         _staging_table(con)  # before the transaction: see `_staging_table`
         try:
             with transaction(con):
-                staged, notes = _stage(con, batches)
+                staged, notes = _stage(con, batches, source_format)
                 return _store_staged(con, staged, notes, file_name, digest, source_format,
                                      catalog)  # fmt: skip
         finally:  # the temporary copy of the file being imported; the ledger holds the rows
@@ -117,7 +119,7 @@ def _staging_table(con: duckdb.DuckDBPyConnection) -> None:
     """The empty temporary table `staged_rows`, created outside the import's transaction:
     DuckDB 2.0.0 loses an insert of more than one row group (122,880 rows) into a temporary
     table created in the same transaction (tests/usage/test_store_streaming.py)."""
-    empty = Parsed().to_arrow().append_column("ordinal", pa.array([], pa.int64()))
+    empty = _keyed(Parsed().to_arrow(), Keyer(""), 0)
     con.register("batch_rows", empty)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT * FROM batch_rows")
@@ -125,16 +127,24 @@ def _staging_table(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("batch_rows")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed]) -> tuple[int, tuple]:
+def _keyed(table: pa.Table, keyer: Keyer, start: int) -> pa.Table:
+    """A parsed batch with its `ordinal` across batches and the keys computed in Python."""
+    final_key, attr_ids = keyer.keys(table)
+    ordinal = pa.array(range(start, start + table.num_rows), pa.int64())
+    return (table.append_column("ordinal", ordinal).append_column("final_key", final_key)
+            .append_column("attr_id", attr_ids))  # fmt: skip
+
+
+def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed],
+           source_format: str) -> tuple[int, tuple]:  # fmt: skip
     """Append every batch to the temporary table `staged_rows` (with an `ordinal` across
-    batches); (rows staged, notes of rows read but not stored)."""
-    staged, notes = 0, {}
+    batches and its keys); (rows staged, notes of rows read but not stored)."""
+    staged, notes, keyer = 0, {}, Keyer(source_format)
     for parsed in batches:
         for label, (n, usd) in parsed.notes.items():
             seen = notes.setdefault(label, [0, 0.0])
             seen[0], seen[1] = seen[0] + int(n), seen[1] + usd
-        ordinal = pa.array(range(staged, staged + len(parsed)), pa.int64())
-        con.register("batch_rows", parsed.to_arrow().append_column("ordinal", ordinal))
+        con.register("batch_rows", _keyed(parsed.to_arrow(), keyer, staged))
         try:
             con.execute("INSERT INTO staged_rows SELECT * FROM batch_rows")
         finally:
@@ -148,6 +158,8 @@ def _store_staged(con: duckdb.DuckDBPyConnection, staged: int, notes: tuple, fil
     kind, grain = source_of(con, source_format)
     columns = ", ".join(c for c in COLUMN_NAMES if c != "natural_key")
     import_id = one(con, "SELECT nextval('import_ids')")[0]
+    if meta(con, LEGACY_KEYS) is not None:  # a store keyed before layout 7
+        con.execute(legacy_keys_sql(), [source_format])
     con.execute(queries.insert_new_rows_sql(columns), [import_id, source_format, kind,
                                                        grain])  # fmt: skip
     first, last = one(con, "SELECT min(ts), max(ts) FROM usage_ledger WHERE import_id = ?",

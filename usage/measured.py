@@ -55,7 +55,7 @@ SELECT u.task_class, strftime(u.day, '%Y-%m') AS month, SUM(u.requests) AS tasks
            AS prompt_tokens,
        SUM({COUNTED.format("u.cached_input_tokens")}) AS cached_tokens,
        SUM({COUNTED.format("u.output_tokens")}) AS output_tokens,
-       any_value(c.days) AS days
+       max(c.days) AS days
 FROM costed_usage u JOIN covered c ON c.month = strftime(u.day, '%Y-%m')
 WHERE u.task_class IS NOT NULL AND strftime(u.day, '%Y-%m') <= ?
 GROUP BY 1, 2 ORDER BY 1, 2

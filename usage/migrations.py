@@ -24,6 +24,8 @@ Layouts, from the git history of usage/store.py:
 6. Every version of every row kept: the table is `usage_ledger` (with each row's status),
    `usage_rows` the view of the rows that count; imports say what they restated and
    whether they are in force.
+7. Portable keys: natural keys as text (32 hex digits), attribute ids as signed BIGINTs,
+   computed in Python; rules keep their regular expression.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from usage.migration_v7 import v6_to_v7
 from usage.schema import LAYOUT, LAYOUT_KEY, set_meta, transaction
 
 # The stored values of a row, in the order the import hashed them (rows.COLUMN_NAMES
@@ -286,6 +289,7 @@ STEPS: dict[int, Step] = {
     3: v3_to_v4,
     4: v4_to_v5,
     5: v5_to_v6,
+    6: v6_to_v7,  # usage.migration_v7
 }  # from layout N to N + 1
 
 

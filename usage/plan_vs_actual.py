@@ -42,7 +42,7 @@ SELECT COALESCE(task_class, '') AS task_class, COALESCE(team, '') AS team,
        SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd,
        COALESCE(batch, false) AS batch, NULLIF(service_tier, '') AS service_tier
 FROM costed_usage WHERE strftime(day, '%Y-%m') = ?
-GROUP BY ALL
+GROUP BY 1, 2, 3, 10, 11
 """
 TOKEN_COLUMNS = ["input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens"]
 

@@ -17,6 +17,10 @@ once), `usage_periods` (rows summed per price period and group, what reports rea
 tables were built from ('prices') and the version of the `costed_usage` view, the contract
 with the app (see `usage.queries.costed_usage_sql`).
 
+Layout 7 made the store portable: natural keys are text (32 hex digits) and attribute ids
+signed BIGINTs, both computed in Python (`usage.keys`), and a rule keeps its pattern compiled
+to a regular expression (`attribution_rules.regex`).
+
 LAYOUT is raised, and a numbered step added to `usage.migrations`, whenever a table's
 columns change. The DDL below is always the newest layout; the migrations keep their own
 frozen copies of the layouts they write.
@@ -28,7 +32,7 @@ import duckdb
 
 from usage import queries
 
-LAYOUT = 6
+LAYOUT = 7
 LAYOUT_KEY = "store_schema"
 
 # The columns layout 5 added to usage_rows (usage.rows.COLUMNS says what each holds).
@@ -64,7 +68,7 @@ SCHEMA = [
         imported_at TIMESTAMP NOT NULL, {IMPORT_LEDGER_COLUMNS})""",
     f"""CREATE TABLE IF NOT EXISTS usage_ledger (
         row_id BIGINT NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR NOT NULL,
-        natural_key UHUGEINT NOT NULL, attr_id UBIGINT NOT NULL, ts TIMESTAMP NOT NULL,
+        natural_key VARCHAR NOT NULL, attr_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL,
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
         user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
         task_class VARCHAR, service_tier VARCHAR,
@@ -75,7 +79,7 @@ SCHEMA = [
         status VARCHAR NOT NULL DEFAULT 'counts')""",
     f"""CREATE TABLE IF NOT EXISTS usage_periods (
         day DATE NOT NULL, import_id BIGINT NOT NULL, source_format VARCHAR, raw_model VARCHAR,
-        provider_hint VARCHAR, attr_id UBIGINT, batch BOOLEAN, long_context BOOLEAN,
+        provider_hint VARCHAR, attr_id BIGINT, batch BOOLEAN, long_context BOOLEAN,
         prompt_over BIGINT, has_billed BOOLEAN, covered BOOLEAN, row_count BIGINT,
         requests DOUBLE, input_tokens DOUBLE, cached_input_tokens DOUBLE,
         cache_write_tokens DOUBLE, output_tokens DOUBLE, billed_cost_usd DOUBLE,
@@ -85,7 +89,7 @@ SCHEMA = [
         saved_at TIMESTAMP NOT NULL, content VARCHAR NOT NULL, PRIMARY KEY (kind, version))""",
     """CREATE TABLE IF NOT EXISTS periods (day DATE PRIMARY KEY, period_start DATE NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS attributes (
-        attr_id UBIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
+        attr_id BIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
         workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS model_map (
         raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, provider VARCHAR,
@@ -94,7 +98,7 @@ SCHEMA = [
         raw_model VARCHAR NOT NULL, provider VARCHAR NOT NULL, model VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS attribution_rules (
         priority INTEGER NOT NULL, field VARCHAR NOT NULL, pattern VARCHAR NOT NULL,
-        is_glob BOOLEAN NOT NULL, team VARCHAR, task_class VARCHAR)""",
+        is_glob BOOLEAN NOT NULL, team VARCHAR, task_class VARCHAR, regex VARCHAR)""",
     f"""CREATE TABLE IF NOT EXISTS price_intervals (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
         valid_to DATE NOT NULL, lc_above BIGINT, {_RATES})""",

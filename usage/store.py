@@ -39,6 +39,7 @@ from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
 from usage import migrations, price_tables, queries, schema, settings
+from usage.keys import is_glob, rule_regex
 from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
     WRITE_LOCK,
     ImportRecord,
@@ -315,15 +316,13 @@ def set_attribution_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[tuple]
                                 saved_by)  # fmt: skip
         con.execute("DELETE FROM attribution_rules")
         for priority, (field, pattern, team, task_class) in enumerate(rules, start=1):
+            glob = is_glob(pattern)
             con.execute(
-                "INSERT INTO attribution_rules VALUES (?, ?, ?, ?, ?, ?)",
-                [priority, field, pattern, _is_glob(pattern), team or None, task_class or None],
-            )
+                "INSERT INTO attribution_rules VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [priority, field, pattern, glob, team or None, task_class or None,
+                 rule_regex(field, pattern, glob)],
+            )  # fmt: skip
     return saved
-
-
-def _is_glob(pattern: str) -> bool:
-    return any(char in pattern for char in "*?[")
 
 
 def set_model_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, str, str]],

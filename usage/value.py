@@ -41,7 +41,7 @@ SELECT team, task_class, strftime(day, '%Y-%m') AS period,
        SUM(cost_usd) AS spend_usd, SUM(total_tokens) AS tokens, SUM(requests) AS requests,
        SUM(CASE WHEN cost_usd IS NULL THEN total_tokens ELSE 0 END) AS unpriced_tokens
 FROM costed_usage
-GROUP BY ALL
+GROUP BY 1, 2, 3
 """
 
 

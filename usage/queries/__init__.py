@@ -1,8 +1,10 @@
 """Every costing and reporting statement of the usage store, in one place, in portable SQL.
 
-The statements are standard SQL (CTEs, window functions, CASE, equality joins) plus a few
-DuckDB spellings that a warehouse spells differently: `hash(...)` for the attribute id, `GLOB`
-for rule patterns, `strftime` for the month. By concern:
+The statements are written once, in DuckDB's SQL (CTEs, window functions, CASE, equality
+joins, `regexp_matches`, `strftime`), and compiled for any other engine by SQLGlot
+(`usage.engines.sql.compile`). They hold no engine's own hash, no unsigned or 128-bit type,
+no glob operator and no grouping by "all": keys and rule patterns are computed in Python
+(`usage.keys`), and `tests/usage/test_portable_sql.py` keeps it so. By concern:
 
 - `costing`: how a row is costed at the price of its day and attributed (the math);
 - `summaries`: spend grouped by any dimensions, and the usage that could not be priced;
@@ -20,7 +22,6 @@ from usage.queries.costing import (
     ROLLUP_PROMPT,
     RULE_FIELDS,
     TOKEN_COLUMNS,
-    attr_id_sql,
     costed_usage_sql,
     list_cost_sql,
 )
@@ -57,7 +58,6 @@ __all__ = [
     "TOKEN_COLUMNS",
     "UNATTRIBUTED",
     "UNRESOLVED",
-    "attr_id_sql",
     "attributes_insert_sql",
     "billing_days_sql",
     "costed_usage_sql",

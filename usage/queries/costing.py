@@ -126,7 +126,10 @@ def pricing_note_sql() -> str:
         f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 THEN 'request fees not "
         "counted: no per-request price in the catalog' END",
     ]
-    joined = f"NULLIF(concat_ws('; ', {', '.join(notes)}), '')"
+    # '; ' before each note, the first two characters then cut: concat_ws is not portable
+    # (ClickHouse and BigQuery do not skip its NULLs)
+    parts = " || ".join(f"COALESCE('; ' || {note}, '')" for note in notes)
+    joined = f"NULLIF(substr({parts}, 3), '')"
     return f"CASE WHEN x.std_in IS NULL THEN NULL ELSE {joined} END"
 
 
@@ -219,9 +222,11 @@ costed AS (
 def attribution(attributes: str) -> str:
     """CTE `attributed`: for each attribute combination (`attributes`: attr_id and the
     attribute columns), its team and task class. The first rule (lowest priority number)
-    that matches wins; exact rules compare, glob rules use GLOB, a tag rule matches one
-    whole tag. Without a matching rule (or where the rule leaves it empty) the export's own
-    team and task class stay; NULL is unattributed."""
+    that matches wins; an exact rule compares, a glob or tag rule matches its regular
+    expression (`attribution_rules.regex`, compiled once by `usage.keys`; a tag rule matches
+    one whole tag). Without a matching rule (or where the rule leaves it empty) the export's
+    own team and task class stay; NULL is unattributed. The rules are few, so every
+    combination is tried against each (a cross join: not every engine joins on a CASE)."""
     value = (
         "CASE r.field WHEN 'api_key' THEN k.api_key WHEN 'project' THEN k.project "
         "WHEN 'user' THEN k.user_id WHEN 'workspace' THEN k.workspace END"
@@ -230,13 +235,12 @@ def attribution(attributes: str) -> str:
 attribute_rows AS (SELECT * FROM {attributes}),
 rule_matches AS (
     SELECT k.attr_id, r.team, r.task_class,
-           row_number() OVER (PARTITION BY k.attr_id ORDER BY r.priority) AS rank
+           row_number() OVER (PARTITION BY k.attr_id ORDER BY r.priority) AS rule_rank
     FROM attribute_rows k
-    JOIN attribution_rules r ON CASE
-        WHEN r.field = 'tag' AND r.is_glob THEN k.tags GLOB '*,' || r.pattern || ',*'
-        WHEN r.field = 'tag' THEN k.tags LIKE '%,' || r.pattern || ',%'
-        WHEN r.is_glob THEN {value} GLOB r.pattern
-        ELSE {value} = r.pattern END
+    CROSS JOIN attribution_rules r
+    WHERE CASE WHEN r.regex IS NULL THEN ({value}) = r.pattern
+               WHEN r.field = 'tag' THEN regexp_matches((k.tags), (r.regex))
+               ELSE regexp_matches(({value}), (r.regex)) END
 ),
 attributed AS (
     SELECT k.attr_id, k.project AS a_project, k.user_id AS a_user_id, k.api_key AS a_api_key,
@@ -244,14 +248,8 @@ attributed AS (
            COALESCE(m.team, k.team) AS team_final,
            COALESCE(m.task_class, k.task_class) AS task_class_final
     FROM attribute_rows k
-    LEFT JOIN rule_matches m ON m.attr_id = k.attr_id AND m.rank = 1
+    LEFT JOIN rule_matches m ON m.attr_id = k.attr_id AND m.rule_rank = 1
 )"""
-
-
-def attr_id_sql(alias: str = "") -> str:
-    """The attribute id: a hash of the attribute columns (NULLs included)."""
-    dot = f"{alias}." if alias else ""
-    return "hash(" + ", ".join(f"{dot}{c}" for c in ATTRIBUTE_COLUMNS) + ")"
 
 
 def costed_usage_sql() -> str:

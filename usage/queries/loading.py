@@ -20,10 +20,8 @@ from usage.queries.costing import (
     COST_LINE_FORMATS,
     RATE_COLUMNS,
     TOKEN_COLUMNS,
-    attr_id_sql,
     clock_sql,
 )
-from usage.rows import KEYLESS_KEY_COLUMNS
 
 
 def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
@@ -117,53 +115,37 @@ FROM (SELECT unnest(generate_series(
 
 
 def insert_new_rows_sql(columns: str) -> str:
-    """Add the staged rows (`staged_rows`, with an `ordinal`) to the ledger, as a new
-    version of every key they hold (which version counts is `usage.ledger`'s business).
+    """Add the staged rows (`staged_rows`, with an `ordinal`, and the `final_key` and
+    `attr_id` that `usage.keys.Keyer` gave them in Python) to the ledger, as a new version
+    of every key they hold (which version counts is `usage.ledger`'s business).
 
-    A row's natural key is the one its format gives (e.g. bucket + group-by fields; repeats
-    within the file are dropped), or, when the format has none (the generic CSV), all its
-    values numbered by occurrence: two identical rows in one file are two uses, and
-    importing the file again gives them the same two keys. Either is stored as a 128-bit
-    hash. A source kind or grain the parser left empty is the format's ($3, $4). Row ids
-    continue from the largest stored one (one writer at a time; a sequence is slow per row).
+    A key repeated within the file is stored once (its first row). A source kind or grain
+    the parser left empty is the format's ($3, $4). Row ids continue from the largest
+    stored one (one writer at a time; a sequence is slow per row).
     Parameters: import id, format, source kind, grain.
     """
-    values = ", ".join(KEYLESS_KEY_COLUMNS)
     fills = {"source_kind": "COALESCE(d.source_kind, $3)", "grain": "COALESCE(d.grain, $4)"}
     filled = ", ".join(fills.get(c.strip(), f"d.{c.strip()}") for c in columns.split(","))
     return f"""
 INSERT INTO usage_ledger (row_id, import_id, source_format, natural_key, attr_id, {columns})
 SELECT (SELECT COALESCE(max(row_id), 0) FROM usage_ledger) + d.ordinal + 1, $1, $2,
-       d.final_key, {attr_id_sql("d")}, {filled}
+       d.final_key, d.attr_id, {filled}
 FROM (
-    SELECT k.*,
-           CASE WHEN k.natural_key IS NOT NULL THEN k.base_key
-                ELSE {_key128("k.base_key, k.seen", "k.seen, k.base_key")} END AS final_key
-    FROM (
-        SELECT b.*, row_number() OVER (PARTITION BY b.base_key ORDER BY b.ordinal) AS seen
-        FROM (SELECT s.*,
-                     CASE WHEN s.natural_key IS NOT NULL
-                          THEN {_key128("$2, s.natural_key", "s.natural_key, $2")}
-                          ELSE {_key128(f"$2, {values}", f"{values}, $2")} END AS base_key
-              FROM staged_rows s) b
-    ) k
-    WHERE k.natural_key IS NULL OR k.seen = 1
+    SELECT s.*, row_number() OVER (PARTITION BY s.final_key ORDER BY s.ordinal) AS seen
+    FROM staged_rows s
 ) d
+WHERE d.seen = 1
 """
-
-
-def _key128(first: str, second: str) -> str:
-    """A 128-bit key from two 64-bit hashes of the same values in two orders."""
-    return f"((CAST(hash({first}) AS UHUGEINT) << 64) | CAST(hash({second}) AS UHUGEINT))"
 
 
 def attributes_insert_sql() -> str:
     """Record the attribute combinations of one import (parameter) not recorded yet (every
-    row of it, counted or not: a removal elsewhere may make it count)."""
+    row of it, counted or not: a removal elsewhere may make it count). The rows of one id
+    hold the same values (the id is their hash), so `max` is any of them, on every engine."""
     columns = ", ".join(ATTRIBUTE_COLUMNS)
     return f"""
 INSERT INTO attributes (attr_id, {columns})
-SELECT attr_id, {", ".join(f"any_value({c})" for c in ATTRIBUTE_COLUMNS)}
+SELECT attr_id, {", ".join(f"max({c}) AS {c}" for c in ATTRIBUTE_COLUMNS)}
 FROM usage_ledger u
 WHERE u.import_id = ? AND NOT EXISTS (SELECT 1 FROM attributes a WHERE a.attr_id = u.attr_id)
 GROUP BY attr_id

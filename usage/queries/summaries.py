@@ -68,12 +68,10 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
         "COALESCE((SELECT f.factor FROM discount_factors f WHERE f.key = x.provider || '/' "
         "|| x.model), (SELECT f.factor FROM discount_factors f WHERE f.key = x.provider), 1)"
     )
+    # a SELECT per pair, not VALUES with named columns (BigQuery has no such alias)
+    pair = "SELECT CAST(? AS VARCHAR) AS key, CAST(? AS DOUBLE) AS factor"
     discounts = (
-        "discount_factors(key, factor) AS (VALUES "
-        + ", ".join(["(CAST(? AS VARCHAR), CAST(? AS DOUBLE))"] * discounted)
-        + "),"
-        if discounted
-        else ""
+        f"discount_factors AS ({' UNION ALL '.join([pair] * discounted)})," if discounted else ""
     )
     discounted_col = (
         f"sum(x.list_cost_usd * {factor}) AS discounted_cost_usd," if discounted else ""

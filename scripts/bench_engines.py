@@ -1,0 +1,150 @@
+"""The usage analytics on ClickHouse (chdb) and Spark, each beside DuckDB in the same run.
+
+    .venv/bin/python scripts/bench_engines.py [--rows 10000000] [--spark]
+
+1. `--rows` generated request rows (scripts/bench_usage.py's generator: 340 keys, 15 models,
+   334 days) stored in a DuckDB store's ledger, then loaded into ClickHouse in-process
+   (chdb) from a Parquet copy of the ledger (the load rate is timed: the ingestion figure of
+   docs/past-one-machine.md). The same statement, the spend by team and month costed row by
+   row at the price of each row's day (`queries.summary_sql` over `usage_rows`), runs on
+   both, compiled by SQLGlot for ClickHouse; the totals must agree to 1e-9. The compressed
+   bytes per stored row on ClickHouse are read from `system.parts`.
+2. With `--spark`: the example's summary by team and month on Spark SQL (local mode) beside
+   the same statement on DuckDB, and the Spark session's start-up.
+Prints one JSON object (figures in seconds, rows per second and bytes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pricing.catalog import Catalog  # noqa: E402
+from scripts.bench_usage import (  # noqa: E402
+    bench_attr_id_sql,
+    rules,
+    store_columns,
+    write_usage_parquet,
+)
+from usage import price_tables, queries, store  # noqa: E402
+from usage.engines import engine_for  # noqa: E402
+from usage.engines.load import TABLES, copy_store, create_schema, create_views  # noqa: E402
+from usage.example import ensure_example  # noqa: E402
+
+SUMMARY = queries.summary_sql(["team", "month"], source=queries.per_row_source(),
+                              prompt_condition=queries.PER_ROW_PROMPT,
+                              precovered=False)  # fmt: skip
+
+
+def timed(run, repeat: int = 3) -> tuple[float, object]:
+    """The median of `repeat` runs (after one warm-up) and the last result."""
+    result = run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def duckdb_store(parquet: Path, catalog: Catalog):
+    """A DuckDB store holding the generated rows in its ledger, as counted rows."""
+    con = store.connect(":memory:")
+    store.ensure_prices(con, catalog)
+    store.set_attribution_rules(con, rules())
+    columns = ", ".join(store_columns())
+    con.execute("INSERT INTO imports (import_id, file_name, file_hash, source_format, "
+                "rows_in_file, rows_added, imported_at) "
+                "VALUES (1, 'bench.parquet', '-', 'generic', 0, 0, now())")  # fmt: skip
+    con.execute(f"""INSERT INTO usage_ledger (row_id, import_id, natural_key, attr_id, {columns})
+        SELECT row_number() OVER (), 1, CAST(row_number() OVER () AS VARCHAR),
+               {bench_attr_id_sql()}, {columns} FROM read_parquet('{parquet}')""")
+    con.execute(queries.attributes_insert_sql(), [1])
+    price_tables.refresh_model_map(con, catalog)
+    return con
+
+
+def total(frame) -> float:
+    return float(frame["cost_usd"].fillna(0).sum())
+
+
+def clickhouse_phase(rows: int, folder: Path, catalog: Catalog) -> dict:
+    parquet, ledger = folder / "usage.parquet", folder / "ledger.parquet"
+    write_usage_parquet(parquet, rows)
+    con = duckdb_store(parquet, catalog)
+    duck_s, duck = timed(lambda: con.execute(SUMMARY).df())
+    con.execute(f"COPY usage_ledger TO '{ledger}' (FORMAT parquet)")
+    engine = engine_for("chdb://")
+    create_schema(engine)
+    for table in TABLES:
+        if table != "usage_ledger":
+            frame = con.execute(f"SELECT * FROM {table}").df()
+            if len(frame):
+                engine.insert(table, frame)
+    create_views(engine)
+    start = time.perf_counter()
+    engine.query(f"INSERT INTO usage_ledger SELECT * FROM file('{ledger}', Parquet)")
+    load_s = time.perf_counter() - start
+    engine.query("OPTIMIZE TABLE usage_ledger FINAL")  # one part, as a server merges
+    ch_s, ch = timed(lambda: engine.run(SUMMARY))
+    parts = engine.query(
+        "SELECT sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) "
+        "FROM system.parts WHERE active AND database = currentDatabase() "
+        "AND table = 'usage_ledger'",
+        "DataFrame",
+    ).iloc[0]
+    engine.close()
+    con.close()
+    same = math.isclose(total(duck), total(ch), rel_tol=1e-9)
+    stored = int(parts.iloc[0])
+    return {
+        "rows": rows, "duckdb_team_month_s": duck_s, "clickhouse_team_month_s": ch_s,
+        "clickhouse_load_s": load_s, "clickhouse_load_rows_per_s": rows / load_s,
+        "clickhouse_bytes_per_row": float(parts.iloc[1]) / stored,
+        "clickhouse_raw_bytes_per_row": float(parts.iloc[2]) / stored,
+        "total_cost_usd": total(duck), "same_total": same,
+    }  # fmt: skip
+
+
+def spark_phase(catalog: Catalog) -> dict:
+    con = store.connect(":memory:")
+    ensure_example(con, catalog)
+    duck_s, duck = timed(lambda: con.execute(SUMMARY).df())
+    start = time.perf_counter()
+    engine = engine_for("spark://local[2]")
+    startup_s = time.perf_counter() - start
+    start = time.perf_counter()
+    copy_store(con, engine)
+    load_s = time.perf_counter() - start
+    spark_s, spark = timed(lambda: engine.run(SUMMARY))
+    engine.spark.stop()
+    return {"spark_startup_s": startup_s, "spark_load_s": load_s,
+            "duckdb_example_team_month_s": duck_s, "spark_example_team_month_s": spark_s,
+            "same_total": math.isclose(total(duck), total(spark), rel_tol=1e-9)}  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--spark", action="store_true")
+    args = parser.parse_args()
+    catalog = Catalog.load()
+    with tempfile.TemporaryDirectory(prefix="bench-engines-") as folder:
+        found = {"clickhouse": clickhouse_phase(args.rows, Path(folder), catalog)}
+    if args.spark:
+        found["spark"] = spark_phase(catalog)
+    print(json.dumps(found, indent=2))
+    return 0 if all(phase["same_total"] for phase in found.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
