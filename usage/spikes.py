@@ -43,8 +43,14 @@ def series_sql(by: Sequence[str], grain: str) -> str:
     return (
         f"SELECT {keys}, {bucket} AS bucket, SUM(cost_usd) AS spend_usd, "
         "SUM(total_tokens) AS tokens FROM costed_usage "
-        "WHERE day BETWEEN ? AND ? GROUP BY ALL"
+        f"WHERE day BETWEEN ? AND ? GROUP BY {_positions(len(by) + 1)}"
     )
+
+
+def _positions(n: int) -> str:
+    """GROUP BY the first n columns of the projection, by position (portable; no GROUP BY
+    ALL, which PostgreSQL and Spark lack)."""
+    return ", ".join(str(i) for i in range(1, n + 1))
 
 
 def _column(name: str) -> str:
@@ -210,7 +216,7 @@ def _driver_frame(con, found: Sequence[Spike], by: tuple[str, ...], dimension: s
     sql = (
         f"SELECT {keys}, COALESCE({_column(dimension)}, '{UNATTRIBUTED}') AS v, {bucket} AS b, "
         f"SUM(cost_usd) AS usd FROM costed_usage WHERE day IN "
-        f"({', '.join('?' for _ in days)}) GROUP BY ALL"
+        f"({', '.join('?' for _ in days)}) GROUP BY {_positions(len(by) + 2)}"
     )
     frame = con.execute(sql, days).df()
     frame["b"] = pd.to_datetime(frame["b"])
