@@ -2,8 +2,11 @@
 
 How a row is costed (the math the SQL carries out):
 
-    list_cost = (input x r_in + cached_input x r_cached + cache_write x r_write
-                 + output x r_out) / 1e6
+    list_cost = ((input - audio_in) x r_in + audio_in x r_audio_in + cached_input x r_cached
+                 + (cache_write - write_1h) x r_write + write_1h x r_write_1h
+                 + (output - audio_out) x r_out + audio_out x r_audio_out) / 1e6
+                + requests x r_request / 1000
+
 
 with the rates of the price-sheet version in force on the row's day (`price_days`: one row
 per provider, model and day, expanded from the sheets' effective dates, so that the lookup is
@@ -13,10 +16,14 @@ row's hour falls in (DeepSeek; `price_extras` holds tiers and windows); else the
 one. Each is taken at long context when the row says so or when a single request's prompt
 (input + cached + cache-write tokens) exceeds the model's threshold (batch and tiers scaled
 by the long-context factor, as `pricing.costing.rates_for` does). Missing cached or
-cache-write prices fall back to the input price, as in `pricing.costing`. A row whose model
+cache-write prices fall back to the input price, as in `pricing.costing`. The audio part of
+the input and output tokens (`audio_in`, `audio_out`, at most the whole), the 1-hour part of
+the cache writes (`write_1h`) and the requests pay the model's audio, 1-hour and per-request
+rates (`r_request`: USD per thousand requests) where it has them; where it has none, the
+part pays the rate of the whole (text, 5-minute) and a request no fee. A row whose model
 is not resolved, or has no price on its day, gets NULL, never 0. What the catalog cannot
-price (a tier it lacks, an unknown hour, audio, 1-hour cache writes, request fees) is
-priced at the standard rate and said in `pricing_note`.
+price (a tier it lacks, an unknown hour, audio, 1-hour cache writes or request fees of a
+model without such a price) is priced at the standard rate and said in `pricing_note`.
 
 What was spent: the billed cost where the row has one; 0 for a token row on a provider's day
 that a cost export covers (its cost lines carry that day's spend); else the list cost.
@@ -25,6 +32,10 @@ that a cost export covers (its cost lines carry that day's spend); else the list
 from __future__ import annotations
 
 RATE_KINDS = ("in", "out", "cr", "cw")  # input, output, cache read, cache write
+# Rates of parts priced apart: audio input, audio output, 1-hour cache write (USD per million
+# tokens), and the fee per request (USD per thousand requests); NULL where the model has none.
+APART_RATE_KINDS = ("ai", "ao", "cw1h", "rq")
+RATE_SETS = ("std", "bat", "lc", "lcb")  # standard, batch, long context, batch at long context
 TOKEN_COLUMNS = (
     "input_tokens",
     "cached_input_tokens",
@@ -33,18 +44,21 @@ TOKEN_COLUMNS = (
 )
 ATTRIBUTE_COLUMNS = ("project", "user_id", "api_key", "workspace", "team", "tags", "task_class")
 RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
-RATE_COLUMNS = tuple(f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in RATE_KINDS)
+# The rate tables' columns: the four kinds of every set, then (layout 7) the apart kinds.
+RATE_COLUMNS = tuple(f"{s}_{k}" for kinds in (RATE_KINDS, APART_RATE_KINDS)
+                     for s in RATE_SETS for k in kinds)  # fmt: skip
 
 
 # Parts of the token columns that some models price apart (audio in input and output tokens,
-# 1-hour writes in cache writes): summed per period, flagged where the catalog has no price.
+# 1-hour writes in cache writes): summed per period, priced at their own rate where the
+# catalog has one, flagged where it has none.
 APART_COLUMNS = ("audio_input_tokens", "audio_output_tokens", "cache_write_1h_tokens")
 STANDARD_TIER_SQL = (
     "('', 'default', 'auto', 'standard', 'standard_only', 'on_demand', "
     "'on-demand', 'batch')"
 )  # pricing.costing.STANDARD_TIERS
-# Providers whose requests carry a fee the catalog's sheets do not hold (genai-prices prices
-# Perplexity's per thousand requests; the sheets keep token prices only).
+# Providers whose requests carry a fee: a row of theirs whose model has no per-request price
+# in the catalog is flagged (its fee is not counted).
 REQUEST_FEE_PROVIDERS = ("perplexity",)
 
 
@@ -88,30 +102,49 @@ def list_cost_sql(long: str = "x.is_long") -> str:
 
     Which rate set: batch (scaled to long context when long), else the row's priced service
     tier, else its time-of-day window, else long context or standard, as
-    `pricing.costing.rates_at` chooses."""
-
-    def rate(kind: str) -> str:
-        return (
-            f"CASE WHEN x.batch AND {long} THEN x.lcb_{kind} WHEN x.batch THEN x.bat_{kind} "
-            f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
-            f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
-            f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
-            f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
-            f"WHEN {long} THEN x.lc_{kind} ELSE x.std_{kind} END"
-        )
-
-    terms = " + ".join(
-        f"x.{col} * {rate(kind)}"
-        for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
-    )
+    `pricing.costing.rates_at` chooses. A part priced apart (audio, 1-hour writes) pays its
+    own rate, or the whole's where the model has none; requests pay the fee where it has one.
+    """
+    terms = [f"x.cached_input_tokens * {rate('cr', long)}"]
+    for whole, part, kind, apart in APART_PARTS:
+        share = f"least(x.{part}, x.{whole})"  # a part never exceeds its whole
+        terms += [
+            f"(x.{whole} - {share}) * {rate(kind, long)}",
+            f"{share} * COALESCE({rate(apart, long)}, {rate(kind, long)})",
+        ]
+    fees = f"x.requests * COALESCE({rate('rq', long)}, 0) / 1000.0"
     no_tokens = " + ".join(f"x.{col}" for col in TOKEN_COLUMNS) + " = 0 AND x.requests > 0"
-    return f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL ELSE ({terms}) / 1000000.0 END"
+    return (
+        f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL "
+        f"ELSE ({' + '.join(terms)}) / 1000000.0 + {fees} END"
+    )
+
+
+# (whole token column, its part priced apart, the whole's rate kind, the part's rate kind)
+APART_PARTS = (
+    ("input_tokens", "audio_input_tokens", "in", "ai"),
+    ("cache_write_tokens", "cache_write_1h_tokens", "cw", "cw1h"),
+    ("output_tokens", "audio_output_tokens", "out", "ao"),
+)
+
+
+def rate(kind: str, long: str = "x.is_long") -> str:
+    """The rate of one kind the row `x` pays (see `list_cost_sql` for which set)."""
+    return (
+        f"CASE WHEN x.batch AND {long} THEN x.lcb_{kind} WHEN x.batch THEN x.bat_{kind} "
+        f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
+        f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
+        f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
+        f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
+        f"WHEN {long} THEN x.lc_{kind} ELSE x.std_{kind} END"
+    )
 
 
 def pricing_note_sql() -> str:
     """What a priced row's list cost leaves out, in words (NULL: priced exactly): a service
     tier, an hour, audio tokens, 1-hour cache writes or a request fee the catalog has no
-    price for. Such rows are priced at the standard rate of what the catalog does have."""
+    price for (for this row's model and rate set). Such rows are priced at the standard rate
+    of what the catalog does have."""
     tier = "lower(trim(COALESCE(x.service_tier, '')))"
     fees = ", ".join(f"'{p}'" for p in REQUEST_FEE_PROVIDERS)
     notes = [
@@ -119,12 +152,13 @@ def pricing_note_sql() -> str:
         f"THEN 'priced as standard: no ' || {tier} || ' price in the catalog' END",
         "CASE WHEN x.clock_code = '?' THEN 'priced at the list price: the hour is not known "
         "and the model has time-of-day prices' END",
-        "CASE WHEN x.audio_input_tokens + x.audio_output_tokens > 0 THEN 'audio tokens "
+        f"CASE WHEN (x.audio_input_tokens > 0 AND {rate('ai')} IS NULL) OR "
+        f"(x.audio_output_tokens > 0 AND {rate('ao')} IS NULL) THEN 'audio tokens "
         "priced as text: no audio price in the catalog' END",
-        "CASE WHEN x.cache_write_1h_tokens > 0 THEN '1-hour cache writes priced at the "
-        "5-minute rate: no 1-hour price in the catalog' END",
-        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 THEN 'request fees not "
-        "counted: no per-request price in the catalog' END",
+        f"CASE WHEN x.cache_write_1h_tokens > 0 AND {rate('cw1h')} IS NULL THEN '1-hour cache "
+        "writes priced at the 5-minute rate: no 1-hour price in the catalog' END",
+        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 AND {rate('rq')} IS NULL "
+        "THEN 'request fees not counted: no per-request price in the catalog' END",
     ]
     joined = f"NULLIF(concat_ws('; ', {', '.join(notes)}), '')"
     return f"CASE WHEN x.std_in IS NULL THEN NULL ELSE {joined} END"
