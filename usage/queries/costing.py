@@ -7,7 +7,6 @@ How a row is costed (the math the SQL carries out):
                  + (output - audio_out) x r_out + audio_out x r_audio_out) / 1e6
                 + requests x r_request / 1000
 
-
 with the rates of the price-sheet version in force on the row's day (`price_days`: one row
 per provider, model and day, expanded from the sheets' effective dates, so that the lookup is
 an equality join). The rate set is the batch one when the row is batch; else the row's
