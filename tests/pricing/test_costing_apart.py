@@ -11,6 +11,7 @@ import pytest
 
 from pricing.catalog import Catalog
 from pricing.costing import Usage, rates_for, usage_cost
+from pricing.scenario import PriceScenario
 
 D = Decimal
 ON = date(2026, 11, 1)
@@ -143,3 +144,14 @@ def test_the_cost_is_what_genai_prices_calculates(catalog, model_id, fields):
         package_usage, model, provider_id=provider, genai_request_timestamp=AT
     ).total_price
     assert abs(ours - theirs) < D("1e-12"), (ours, theirs)
+
+
+def test_a_discount_scales_the_apart_rates_too(catalog):
+    """Procurement's 20 % off sonar-pro takes 20 % off its request fee as off its tokens."""
+    quote = catalog.quote("perplexity/sonar-pro", ON)
+    paid = PriceScenario(discounts_pct={"perplexity": Decimal(20)}).apply(quote).prices
+    assert paid.per_thousand_requests == D("11.2")  # 14 x 0.8
+    sonnet = catalog.quote("anthropic/claude-sonnet-4-5", ON)
+    paid = PriceScenario(multipliers={"anthropic": Decimal(2)}).apply(sonnet).prices
+    assert paid.cache_write_1h_per_mtok == D(12)
+    assert paid.long_context[0].cache_write_1h_per_mtok == D(24)
