@@ -24,8 +24,8 @@ Layouts, from the git history of usage/store.py:
 6. Every version of every row kept: the table is `usage_ledger` (with each row's status),
    `usage_rows` the view of the rows that count; imports say what they restated and
    whether they are in force.
-7. The rate tables carry the rates of parts priced apart: audio input and output, 1-hour
-   cache writes, the fee per thousand requests.
+7. price_intervals and price_extras carry the rates of parts priced apart: audio input and
+   output, 1-hour cache writes, the fee per thousand requests.
 """
 
 from __future__ import annotations
@@ -284,18 +284,17 @@ def v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
 def v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
     """Layout 6 -> 7: the derived rate tables gain the rates of parts priced apart.
 
-    price_intervals and price_days gain, for each rate set (standard, batch, long context,
-    batch at long context), the audio input, audio output and 1-hour cache-write rates and
-    the fee per thousand requests; price_extras gains them at a standard and a long prompt.
+    price_intervals gains, for each rate set (standard, batch, long context, batch at long
+    context), the audio input, audio output and 1-hour cache-write rates and the fee per
+    thousand requests; price_extras gains them at a standard and a long prompt.
     The columns are added after the earlier ones and left empty (NULL: no such price, so
     the parts are priced as before, at the rate of the whole); the migration forgets the
     catalog fingerprint, so the next `ensure_prices` fills them from the catalog. No
     person's data is touched.
     """
     kinds = ("ai", "ao", "cw1h", "rq")  # audio in, audio out, 1-hour write, per request
-    for table in ("price_intervals", "price_days"):
-        for column in (f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in kinds):
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} DOUBLE")
+    for column in (f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in kinds):
+        con.execute(f"ALTER TABLE price_intervals ADD COLUMN {column} DOUBLE")
     for column in (f"{s}_{k}" for s in ("r", "l") for k in kinds):
         con.execute(f"ALTER TABLE price_extras ADD COLUMN {column} DOUBLE")
 

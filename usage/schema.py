@@ -27,7 +27,7 @@ from __future__ import annotations
 import duckdb
 
 from usage import queries
-from usage.queries.costing import APART_RATE_KINDS, RATE_SETS
+from usage.queries.costing import APART_RATE_KINDS, TOKEN_RATE_COLUMNS
 
 LAYOUT = 7
 LAYOUT_KEY = "store_schema"
@@ -44,9 +44,7 @@ LAYOUT_5_COLUMNS = """source_kind VARCHAR, grain VARCHAR, dimensions VARCHAR,
 PERIOD_5_COLUMNS = """service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
         audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE"""
 # Layout 7: the rates of parts priced apart (audio in and out, 1-hour cache writes, the fee
-# per thousand requests), added after each rate table's earlier columns.
-_APART = [f"{s}_{k}" for s in RATE_SETS for k in APART_RATE_KINDS]
-APART_RATES = ", ".join(f"{c} DOUBLE" for c in _APART)
+# per thousand requests), after the earlier columns of price_intervals and price_extras.
 APART_EXTRAS = ", ".join(f"{s}_{k} DOUBLE" for s in "rl" for k in APART_RATE_KINDS)
 # The service-tier and time-of-day prices (usage.price_tables.price_extra_rows).
 PRICE_EXTRAS = f"""CREATE TABLE IF NOT EXISTS price_extras (
@@ -59,8 +57,8 @@ IMPORT_LEDGER_COLUMNS = """state VARCHAR NOT NULL DEFAULT 'active', removed_at T
         rows_restated BIGINT NOT NULL DEFAULT 0, rows_unchanged BIGINT NOT NULL DEFAULT 0,
         restated_billed_usd DOUBLE NOT NULL DEFAULT 0,
         restated_tokens DOUBLE NOT NULL DEFAULT 0, restated_imports VARCHAR"""
-_RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
-_TOKEN_RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS if c not in _APART)
+_RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)  # token, then apart rates
+_TOKEN_RATES = ", ".join(f"{c} DOUBLE" for c in TOKEN_RATE_COLUMNS)
 
 SCHEMA = [
     "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
@@ -107,7 +105,7 @@ SCHEMA = [
         valid_to DATE NOT NULL, lc_above BIGINT, {_RATES})""",
     f"""CREATE TABLE IF NOT EXISTS price_days (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
-        lc_above BIGINT, {_TOKEN_RATES}, valid_from DATE, {APART_RATES})""",
+        lc_above BIGINT, {_TOKEN_RATES}, valid_from DATE)""",
     PRICE_EXTRAS,
 ]
 

@@ -94,15 +94,11 @@ def as_layout_6(path) -> None:
     """A store as layout 6 left it: the rate tables without the apart rates."""
     con = duckdb.connect(str(path))
     con.execute("DROP VIEW IF EXISTS costed_usage")
-    for table, sets in (
-        ("price_intervals", ("std", "bat", "lc", "lcb")),
-        ("price_days", ("std", "bat", "lc", "lcb")),
-        ("price_extras", "rl"),
-    ):
+    for table, sets in (("price_intervals", ("std", "bat", "lc", "lcb")), ("price_extras", "rl")):
         for column in (f"{s}_{k}" for s in sets for k in APART):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # builds the old layout
     con.execute("UPDATE store_meta SET value = '6' WHERE key = 'store_schema'")
-    con.close()  # fmt: skip
+    con.close()
 
 
 def test_a_layout_6_store_migrates_and_prices_the_parts(catalog, tmp_path):

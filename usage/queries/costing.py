@@ -43,9 +43,11 @@ TOKEN_COLUMNS = (
 )
 ATTRIBUTE_COLUMNS = ("project", "user_id", "api_key", "workspace", "team", "tags", "task_class")
 RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
-# The rate tables' columns: the four kinds of every set, then (layout 7) the apart kinds.
-RATE_COLUMNS = tuple(f"{s}_{k}" for kinds in (RATE_KINDS, APART_RATE_KINDS)
-                     for s in RATE_SETS for k in kinds)  # fmt: skip
+# The token rates of every set (price_intervals and, by day, price_days), and the apart
+# rates of every set (layout 7: price_intervals only, joined on the row's sheet version).
+TOKEN_RATE_COLUMNS = tuple(f"{s}_{k}" for s in RATE_SETS for k in RATE_KINDS)
+APART_RATE_COLUMNS = tuple(f"{s}_{k}" for s in RATE_SETS for k in APART_RATE_KINDS)
+RATE_COLUMNS = TOKEN_RATE_COLUMNS + APART_RATE_COLUMNS  # price_intervals' rate columns
 
 
 # Parts of the token columns that some models price apart (audio in input and output tokens,
@@ -92,26 +94,21 @@ def clock_sql(row: str, slots: str) -> str:
     )
 
 
-def list_cost_sql(long: str = "x.is_long") -> str:
-    """The list cost of the row `x` (its rates of the day joined on: `x.std_in`, ...), on its
-    service tier `t` and time-of-day window `w` where it has them (NULL when unpriced);
-    `long` says whether the row pays long-context rates (`is_long`, see `_long`). A row of
-    requests with no tokens (a FOCUS export counted in requests, say) has no list cost: the
-    catalog prices tokens, and a list cost of zero would show its whole bill as variance.
-
-    Which rate set: batch (scaled to long context when long), else the row's priced service
-    tier, else its time-of-day window, else long context or standard, as
-    `pricing.costing.rates_at` chooses. A part priced apart (audio, 1-hour writes) pays its
-    own rate, or the whole's where the model has none; requests pay the fee where it has one.
+def list_cost_sql() -> str:
+    """The list cost of the row `x` at the rates it pays (`x.rate_in`, ..., see `rates_sql`;
+    NULL when unpriced). A row of requests with no tokens (a FOCUS export counted in
+    requests, say) has no list cost: the catalog prices tokens, and a list cost of zero would
+    show its whole bill as variance. A part priced apart (audio, 1-hour writes) pays its own
+    rate, or the whole's where the model has none; requests pay the fee where it has one.
     """
-    terms = [f"x.cached_input_tokens * {rate('cr', long)}"]
+    terms = ["x.cached_input_tokens * x.rate_cr"]
     for whole, part, kind, apart in APART_PARTS:
         share = f"least(x.{part}, x.{whole})"  # a part never exceeds its whole
         terms += [
-            f"(x.{whole} - {share}) * {rate(kind, long)}",
-            f"{share} * COALESCE({rate(apart, long)}, {rate(kind, long)})",
+            f"(x.{whole} - {share}) * x.rate_{kind}",
+            f"{share} * COALESCE(x.rate_{apart}, x.rate_{kind})",
         ]
-    fees = f"x.requests * COALESCE({rate('rq', long)}, 0) / 1000.0"
+    fees = "x.requests * COALESCE(x.rate_rq, 0) / 1000.0"
     no_tokens = " + ".join(f"x.{col}" for col in TOKEN_COLUMNS) + " = 0 AND x.requests > 0"
     return (
         f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL "
@@ -127,16 +124,30 @@ APART_PARTS = (
 )
 
 
-def rate(kind: str, long: str = "x.is_long") -> str:
-    """The rate of one kind the row `x` pays (see `list_cost_sql` for which set)."""
-    return (
-        f"CASE WHEN x.batch AND {long} THEN x.lcb_{kind} WHEN x.batch THEN x.bat_{kind} "
-        f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
-        f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
-        f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
-        f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
-        f"WHEN {long} THEN x.lc_{kind} ELSE x.std_{kind} END"
-    )
+def rates_sql(long: str = "x.is_long") -> str:
+    """The rates the row `x` pays, one column `rate_<kind>` per kind, on its service tier `t`
+    and time-of-day window `w` where it has them; `long` says whether the row pays
+    long-context rates (`is_long`, see `_long`). The token rates are the row's own (from
+    `price_days`), the apart rates those of its sheet version `a` (`price_intervals`: they
+    are not expanded by day, which would widen the largest table for rates few models have).
+    Computed once per row, for the list cost and the note alike.
+
+    Which rate set: batch (scaled to long context when long), else the row's priced service
+    tier, else its time-of-day window, else long context or standard, as
+    `pricing.costing.rates_at` chooses."""
+
+    def rate(kind: str, s: str = "x") -> str:
+        return (
+            f"CASE WHEN x.batch AND {long} THEN {s}.lcb_{kind} WHEN x.batch THEN {s}.bat_{kind} "
+            f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
+            f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
+            f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
+            f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
+            f"WHEN {long} THEN {s}.lc_{kind} ELSE {s}.std_{kind} END"
+        )
+
+    apart = [f"{rate(k, 'a')} AS rate_{k}" for k in APART_RATE_KINDS]
+    return ", ".join([*(f"{rate(k)} AS rate_{k}" for k in RATE_KINDS), *apart])
 
 
 def pricing_note_sql() -> str:
@@ -147,16 +158,16 @@ def pricing_note_sql() -> str:
     tier = "lower(trim(COALESCE(x.service_tier, '')))"
     fees = ", ".join(f"'{p}'" for p in REQUEST_FEE_PROVIDERS)
     notes = [
-        f"CASE WHEN NOT x.batch AND {tier} NOT IN {STANDARD_TIER_SQL} AND t.kind IS NULL "
+        f"CASE WHEN NOT x.batch AND {tier} NOT IN {STANDARD_TIER_SQL} AND x.tier_kind IS NULL "
         f"THEN 'priced as standard: no ' || {tier} || ' price in the catalog' END",
         "CASE WHEN x.clock_code = '?' THEN 'priced at the list price: the hour is not known "
         "and the model has time-of-day prices' END",
-        f"CASE WHEN (x.audio_input_tokens > 0 AND {rate('ai')} IS NULL) OR "
-        f"(x.audio_output_tokens > 0 AND {rate('ao')} IS NULL) THEN 'audio tokens "
+        "CASE WHEN (x.audio_input_tokens > 0 AND x.rate_ai IS NULL) OR "
+        "(x.audio_output_tokens > 0 AND x.rate_ao IS NULL) THEN 'audio tokens "
         "priced as text: no audio price in the catalog' END",
-        f"CASE WHEN x.cache_write_1h_tokens > 0 AND {rate('cw1h')} IS NULL THEN '1-hour cache "
+        "CASE WHEN x.cache_write_1h_tokens > 0 AND x.rate_cw1h IS NULL THEN '1-hour cache "
         "writes priced at the 5-minute rate: no 1-hour price in the catalog' END",
-        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 AND {rate('rq')} IS NULL "
+        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 AND x.rate_rq IS NULL "
         "THEN 'request fees not counted: no per-request price in the catalog' END",
     ]
     joined = f"NULLIF(concat_ws('; ', {', '.join(notes)}), '')"
@@ -179,7 +190,8 @@ def _extra(alias: str, kind: str) -> str:
 def resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
     """CTEs `name_prices` (each exported name's catalog model and its prices by day),
     `matched` (catalog ids, rates and time-of-day window; one equality join per row),
-    `priced` (list cost and what it leaves out) and `costed` (what was spent).
+    `rated` (the rates the row pays, once), `priced` (list cost and what it leaves out) and
+    `costed` (what was spent).
 
     `source` has a `day` column; a per-period source (`precovered`) also says which rows a
     cost export covers and each sum's window (`clock`). A cost line (a row of a cost export:
@@ -211,12 +223,13 @@ billing_days AS (
     return f"""
 name_prices AS (
     SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
-           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}, p.valid_from
+           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)}, p.valid_from
     FROM model_map m
     JOIN price_days p ON p.provider = m.provider AND p.model = m.model
 ),
 matched AS (
-    SELECT x.*, p.provider, p.model, p.lc_above, {", ".join(f"p.{c}" for c in RATE_COLUMNS)},
+    SELECT x.*, p.provider, p.model, p.lc_above,
+           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)},
            p.valid_from AS price_from, {clock} AS clock_code
     FROM {source} x
     LEFT JOIN name_prices p
@@ -226,6 +239,14 @@ matched AS (
 judged AS (
     SELECT x.*, {_long(prompt_condition)} AS is_long FROM matched x
 ),
+rated AS (
+    SELECT x.*, t.kind AS tier_kind, {rates_sql()}
+    FROM judged x
+    {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
+    {_extra("w", "'window' || x.clock_code")}
+    LEFT JOIN price_intervals a
+      ON a.provider = x.provider AND a.model = x.model AND a.valid_from = x.price_from
+),
 priced AS (
     SELECT x.*,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
@@ -234,9 +255,7 @@ priced AS (
            x.source_format IN ({cost_lines}) AS is_cost_line,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
                 ELSE {pricing_note_sql()} END AS pricing_note
-    FROM judged x
-    {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
-    {_extra("w", "'window' || x.clock_code")}
+    FROM rated x
 ),{billing}
 costed AS (
     SELECT x.*,

@@ -18,8 +18,8 @@ from usage.queries.costing import (
     APART_COLUMNS,
     ATTRIBUTE_COLUMNS,
     COST_LINE_FORMATS,
-    RATE_COLUMNS,
     TOKEN_COLUMNS,
+    TOKEN_RATE_COLUMNS,
     attr_id_sql,
     clock_sql,
 )
@@ -175,8 +175,8 @@ def price_days_sql() -> str:
     rates in force that day and the date of the sheet version they come from (what
     `price_extras` are joined on), or NULLs on days the model has no price (before its
     first sheet, or after a sheet dropped it)."""
-    names = ", ".join(RATE_COLUMNS)
-    rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
+    names = ", ".join(TOKEN_RATE_COLUMNS)
+    rates = ", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)
     return f"""
 INSERT INTO price_days (provider, model, day, lc_above, {names}, valid_from)
 SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}, p.valid_from
