@@ -132,6 +132,16 @@ def _price(args) -> int:
     print(f"  input   {per_mtok(p.input_per_mtok)} USD per million tokens")
     print(f"  output  {per_mtok(p.output_per_mtok)}")
     print(f"  cached  {per_mtok(p.cached_input_per_mtok)}")
+    apart = {
+        "audio in": p.audio_input_per_mtok,
+        "audio out": p.audio_output_per_mtok,
+        "1-hour cache writes": p.cache_write_1h_per_mtok,
+    }
+    for label, rate in apart.items():
+        if rate is not None:
+            print(f"  {label}  {per_mtok(rate)}")
+    if p.per_thousand_requests is not None:
+        print(f"  request fee  {per_mtok(p.per_thousand_requests)} USD per thousand requests")
     if p.batch:
         print(f"  batch   {per_mtok(p.batch.input_per_mtok)} / {per_mtok(p.batch.output_per_mtok)}")
     for tier in p.long_context:
@@ -239,6 +249,10 @@ def _quote_json(q: Quote) -> dict:
         "output_per_mtok": _num(p.output_per_mtok),
         "cached_input_per_mtok": _num(p.cached_input_per_mtok),
         "cache_write_per_mtok": _num(p.cache_write_per_mtok),
+        "audio_input_per_mtok": _num(p.audio_input_per_mtok),
+        "audio_output_per_mtok": _num(p.audio_output_per_mtok),
+        "cache_write_1h_per_mtok": _num(p.cache_write_1h_per_mtok),
+        "per_thousand_requests": _num(p.per_thousand_requests),
         "batch": None
         if p.batch is None
         else {

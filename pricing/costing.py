@@ -3,7 +3,7 @@ and what they add up to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -27,6 +27,28 @@ class Rates:
     output_per_mtok: Decimal
     cached_input_per_mtok: Decimal | None = None
     cache_write_per_mtok: Decimal | None = None
+    # None where the model has no such price: audio is then priced as text, a 1-hour cache
+    # write at the 5-minute rate, and a request pays no fee (`_cost`; what the store flags).
+    audio_input_per_mtok: Decimal | None = None
+    audio_output_per_mtok: Decimal | None = None
+    cache_write_1h_per_mtok: Decimal | None = None
+    per_thousand_requests: Decimal | None = None
+
+
+# Every rate a price set may carry, in the order of `Rates` (and of the store's rate tables).
+RATE_FIELDS = (
+    "input_per_mtok",
+    "output_per_mtok",
+    "cached_input_per_mtok",
+    "cache_write_per_mtok",
+    "audio_input_per_mtok",
+    "audio_output_per_mtok",
+    "cache_write_1h_per_mtok",
+    "per_thousand_requests",
+)
+# The rates that price a part of some token count apart, or a fee per request.
+APART_RATE_FIELDS = RATE_FIELDS[4:]
+THOUSAND = Decimal(1000)
 
 
 @dataclass(frozen=True)
@@ -34,7 +56,12 @@ class Usage:
     """Tokens of one request or one task. `input_tokens` includes the cached ones but not the
     cache writes; the prompt (what a long-context threshold is compared with) is
     `input_tokens + cache_write_tokens`. `service_tier` is the tier the request ran on
-    (flex, priority; None or "default": the standard price)."""
+    (flex, priority; None or "default": the standard price).
+
+    Parts priced apart where the model has a price for them: `audio_input_tokens` of the
+    uncached input, `audio_output_tokens` of the output, `cache_write_1h_tokens` of the cache
+    writes; `requests` counts the requests a per-request fee is charged on (0: none counted).
+    """
 
     input_tokens: Decimal
     output_tokens: Decimal
@@ -42,6 +69,10 @@ class Usage:
     cache_write_tokens: Decimal = Decimal(0)
     batch: bool = False
     service_tier: str | None = None
+    audio_input_tokens: Decimal = Decimal(0)
+    audio_output_tokens: Decimal = Decimal(0)
+    cache_write_1h_tokens: Decimal = Decimal(0)
+    requests: Decimal = Decimal(0)
 
     @property
     def prompt_tokens(self) -> Decimal:
@@ -49,13 +80,34 @@ class Usage:
         return self.input_tokens + self.cache_write_tokens
 
     def __post_init__(self):
-        for name in ("input_tokens", "output_tokens", "cached_input_tokens", "cache_write_tokens"):
+        for name in _COUNTS:
             value = Decimal(getattr(self, name))
             if value < 0:
                 raise ValueError(f"{name} must not be negative")
             object.__setattr__(self, name, value)
         if self.cached_input_tokens > self.input_tokens:
             raise ValueError("cached_input_tokens cannot exceed input_tokens")
+        wholes = {
+            "audio_input_tokens": ("the uncached input tokens",
+                                   self.input_tokens - self.cached_input_tokens),
+            "audio_output_tokens": ("output_tokens", self.output_tokens),
+            "cache_write_1h_tokens": ("cache_write_tokens", self.cache_write_tokens),
+        }  # fmt: skip
+        for part, (name, whole) in wholes.items():
+            if getattr(self, part) > whole:
+                raise ValueError(f"{part} cannot exceed {name}")
+
+
+_COUNTS = (
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "cache_write_1h_tokens",
+    "requests",
+)
 
 
 def rates_for(prices: ModelPrices, prompt_tokens: Decimal | int, batch: bool,
@@ -101,14 +153,29 @@ def usage_cost(prices: ModelPrices, usage: Usage) -> Decimal:
 
 
 def _cost(rates: Rates, usage: Usage) -> Decimal:
+    """cost = [(uncached - audio_in) x r_in + audio_in x r_audio_in + cached x r_cached
+               + (output - audio_out) x r_out + audio_out x r_audio_out
+               + (writes - writes_1h) x r_write + writes_1h x r_write_1h] / 1e6
+              + requests x fee per thousand / 1000,
+    each apart rate the model lacks replaced by the rate of the whole (text, 5-minute)."""
     uncached = usage.input_tokens - usage.cached_input_tokens
+    audio_in, audio_out = usage.audio_input_tokens, usage.audio_output_tokens
+    hour = usage.cache_write_1h_tokens
     total = (
-        uncached * rates.input_per_mtok
+        (uncached - audio_in) * rates.input_per_mtok
+        + audio_in * _or(rates.audio_input_per_mtok, rates.input_per_mtok)
         + usage.cached_input_tokens * rates.cached_input_per_mtok
-        + usage.output_tokens * rates.output_per_mtok
-        + usage.cache_write_tokens * rates.cache_write_per_mtok
+        + (usage.output_tokens - audio_out) * rates.output_per_mtok
+        + audio_out * _or(rates.audio_output_per_mtok, rates.output_per_mtok)
+        + (usage.cache_write_tokens - hour) * rates.cache_write_per_mtok
+        + hour * _or(rates.cache_write_1h_per_mtok, rates.cache_write_per_mtok)
     )
-    return total / MTOK
+    fees = usage.requests * _or(rates.per_thousand_requests, Decimal(0)) / THOUSAND
+    return total / MTOK + fees
+
+
+def _or(rate: Decimal | None, instead: Decimal) -> Decimal:
+    return instead if rate is None else rate
 
 
 def window_at(prices: ModelPrices, at: datetime) -> TimeWindow | None:
@@ -139,15 +206,8 @@ def rates_at(
     window = None if batch or tiered else window_at(prices, at)
     if window is None:
         return rates_for(prices, prompt_tokens, batch, service_tier)
-    as_listed = prices.model_copy(
-        update={
-            "input_per_mtok": window.input_per_mtok,
-            "output_per_mtok": window.output_per_mtok,
-            "cached_input_per_mtok": window.cached_input_per_mtok,
-            "cache_write_per_mtok": window.cache_write_per_mtok,
-            "long_context": window.long_context,
-        }
-    )
+    listed = {name: getattr(window, name) for name in RATE_FIELDS}
+    as_listed = prices.model_copy(update={**listed, "long_context": window.long_context})
     return rates_for(as_listed, prompt_tokens, batch=False)
 
 
@@ -164,12 +224,7 @@ def _standard_tier(prices: ModelPrices, prompt_tokens: Decimal) -> Rates:
     for tier in prices.long_context:
         if prompt_tokens > tier.above_input_tokens:
             chosen = tier
-    return Rates(
-        input_per_mtok=chosen.input_per_mtok,
-        output_per_mtok=chosen.output_per_mtok,
-        cached_input_per_mtok=chosen.cached_input_per_mtok,
-        cache_write_per_mtok=chosen.cache_write_per_mtok,
-    )
+    return Rates(**{name: getattr(chosen, name) for name in RATE_FIELDS})
 
 
 def _scale(prices: ModelPrices, standard: Rates, variant: TokenPrices, fallback: bool) -> Rates:
@@ -186,27 +241,14 @@ def _scale(prices: ModelPrices, standard: Rates, variant: TokenPrices, fallback:
             return bat
         return bat * tier / base
 
-    return Rates(
-        input_per_mtok=scaled("input_per_mtok"),
-        output_per_mtok=scaled("output_per_mtok"),
-        cached_input_per_mtok=scaled("cached_input_per_mtok"),
-        cache_write_per_mtok=scaled("cache_write_per_mtok"),
-    )
+    return Rates(**{name: scaled(name) for name in RATE_FIELDS})
 
 
 def _with_cache_fallback(rates: Rates) -> Rates:
-    """A model without a cached-input price bills cached tokens as ordinary input."""
-    return Rates(
-        input_per_mtok=rates.input_per_mtok,
-        output_per_mtok=rates.output_per_mtok,
-        cached_input_per_mtok=(
-            rates.input_per_mtok
-            if rates.cached_input_per_mtok is None
-            else rates.cached_input_per_mtok
-        ),
-        cache_write_per_mtok=(
-            rates.input_per_mtok
-            if rates.cache_write_per_mtok is None
-            else rates.cache_write_per_mtok
-        ),
+    """A model without a cached-input or cache-write price bills those tokens as ordinary
+    input. The apart rates stay None where missing (`_cost` says what replaces them)."""
+    return replace(
+        rates,
+        cached_input_per_mtok=_or(rates.cached_input_per_mtok, rates.input_per_mtok),
+        cache_write_per_mtok=_or(rates.cache_write_per_mtok, rates.input_per_mtok),
     )

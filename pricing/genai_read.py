@@ -81,6 +81,10 @@ def split_tiers(model_price: Any) -> tuple[TokenPrices, list[LongContextTier]]:
         "output_per_mtok": model_price.output_mtok,
         "cached_input_per_mtok": model_price.cache_read_mtok,
         "cache_write_per_mtok": model_price.cache_write_mtok,
+        "audio_input_per_mtok": model_price.input_audio_mtok,
+        "audio_output_per_mtok": model_price.output_audio_mtok,
+        "cache_write_1h_per_mtok": model_price.cache_write_1h_mtok,
+        "per_thousand_requests": model_price.requests_kcount,
     }
     base = TokenPrices(**{name: _at(value, None) for name, value in fields.items()})
     starts = sorted(

@@ -10,9 +10,19 @@ Tried in order, the first hit wins:
 4. the name after each leading route segment is dropped (`azure/gpt-4o` -> `gpt-4o` at
    openai; `vertex_ai/gemini-2.5-pro` -> google), and Bedrock ids
    (`us.anthropic.claude-sonnet-4-20250514-v1:0`);
-5. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`),
-   a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` -> `claude-sonnet-4-0`)
-   or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
+5. each of those in a vendor's own spelling of a catalog id: Azure's `gpt-35-turbo` is
+   `gpt-3.5-turbo`; OpenRouter's `claude-3.5-sonnet` and `claude-4.5-sonnet` put the
+   version before the family where Anthropic's newer ids put it after (`claude-sonnet-4-5`),
+   so both orders are tried;
+6. each of those with a short date made whole: Azure's meters write a snapshot as `-MMDD`
+   (`gpt-4o-0513`, `gpt 4o 0806 Outp glbl Tokens`), taken as `-YYYY-MM-DD` when the catalog
+   has such an id (`gpt-4o-2024-05-13`, priced apart from `gpt-4o`; ids of two years for
+   one short date leave the name unresolved); OpenRouter's
+   permaslugs write some as `-MM-DD` (`grok-4-07-09` is `grok-4-0709`);
+7. each of those without a dated-snapshot suffix (`-20250514`, `-2024-08-06`, `@20240620`,
+   a date `-MMDD`), a `:variant` suffix, and with a trailing `-0` (`claude-sonnet-4` ->
+   `claude-sonnet-4-0`), a trailing `-latest` (`claude-3-7-sonnet` -> Anthropic's
+   `claude-3-7-sonnet-latest`) or dashes for dots (`claude-sonnet-4.5` -> `claude-sonnet-4-5`).
 A name is looked up, in every form, at the provider the route, the export or the format
 names first; a name that provider does not have is then looked up across the catalog and
 taken only when one provider has it (first-party providers win a tie, e.g. `gpt-oss-120b`
@@ -81,13 +91,21 @@ BEDROCK = re.compile(
 BEDROCK_REGION = re.compile(r"^(?:us|eu|apac|au|jp|ca|us-gov)\.(.+)$")
 SNAPSHOT = re.compile(r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8}|@\d{4}-\d{2}-\d{2}|@latest)$")
 VARIANT = re.compile(r":[a-z0-9._-]+$")
+_MONTH, _DAY = r"(0[1-9]|1[0-2])", r"(0[1-9]|[12]\d|3[01])"
+SHORT_DATE = re.compile(rf"-{_MONTH}{_DAY}$")  # Azure's `gpt-4o-0806`: a date, not a size
+SPLIT_DATE = re.compile(rf"-{_MONTH}-{_DAY}$")  # OpenRouter's `grok-4-07-09`
+SNAPSHOT_YEARS = range(2020, 2031)  # the years a short date may stand for (one must match)
+# OpenRouter's order, `claude-3.5-sonnet`, beside Anthropic's newer `claude-sonnet-4-5`.
+CLAUDE_ORDER = re.compile(r"^claude-(\d+(?:[.-]\d+)?)-(opus|sonnet|haiku)(?=-|$)")
+AZURE_GPT35 = re.compile(r"^gpt-35(?=-|$)")  # Azure's `gpt-35-turbo`
 
 
 @dataclass(frozen=True)
 class Resolution:
     provider: str | None
     model: str | None
-    how: str  # host name | exact | route prefix | dated snapshot | mapping file | unresolved
+    how: str  # host name | exact | route prefix | renamed | dated snapshot | mapping file |
+    # unresolved
 
 
 UNRESOLVED = Resolution(None, None, "unresolved")
@@ -163,16 +181,25 @@ def resolve_model(raw: str, hint: str, index: ModelIndex,
     # Every form at the named provider first: OpenAI's `o3-2025-04-16` is openai's o3, even
     # though a reseller (Azure) lists that exact snapshot id.
     for name, route_provider, how in _candidates(lower):
-        for variant, variant_how in _variants(name):
-            found = index.at_host(variant, route_provider or default)
-            if found:
-                return Resolution(found[0], found[1], variant_how or how)
+        for forms, variant_how in _variants(name):
+            found = {index.at_host(f, route_provider or default) for f in forms} - {None}
+            if found:  # several: a short date that names snapshots of two years
+                return _one(found, variant_how or how)
     for name, _, how in _candidates(lower):
-        for variant, variant_how in _variants(name):
-            found = index.anywhere(variant)
+        for forms, variant_how in _variants(name):
+            found = {index.anywhere(f) for f in forms} - {None}
             if found:
-                return Resolution(found[0], found[1], variant_how or how)
+                return _one(found, variant_how or how)
     return UNRESOLVED
+
+
+def _one(found: set[tuple[str, str]], how: str) -> Resolution:
+    """The one catalog model the forms of a name found; unresolved when they found several
+    (which one is meant cannot be known)."""
+    if len(found) > 1:
+        return UNRESOLVED
+    provider, model = found.pop()
+    return Resolution(provider, model, how)
 
 
 def _alias(text: str, aliases: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
@@ -197,12 +224,48 @@ def _candidates(lower: str) -> Iterator[tuple[str, str, str]]:
         yield tail, route, how
 
 
-def _variants(name: str) -> Iterator[tuple[str, str]]:
-    """The name, then forms without snapshot dates or variants ("" = keep the caller's how)."""
-    yield name, ""
-    base = VARIANT.sub("", name)
-    base = SNAPSHOT.sub("", base)
-    base = re.sub(r"-v\d+(?::\d+)?$", "", base)
-    for form in (base, base + "-0", base.replace(".", "-"), base.replace(".", "-") + "-0"):
-        if form != name:
-            yield form, "dated snapshot"
+def _variants(name: str) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Forms of the name, tried in turn, and how each was found ("" = keep the caller's
+    how): the name, a vendor's spelling of it, its short date made whole, then the forms
+    without snapshot dates or variants. Of a group of forms (the years a short date may
+    stand for) at most one may be in the catalog: several leave the name unresolved."""
+    yield (name,), ""
+    names = [name, *_renamed(name)]
+    for renamed in names[1:]:
+        yield (renamed,), "renamed"
+    for each in names:
+        short = SHORT_DATE.search(each)
+        if short:
+            stem = each[: short.start()]
+            yield (
+                tuple(f"{stem}-{y}-{short[1]}-{short[2]}" for y in SNAPSHOT_YEARS),
+                ("dated snapshot"),
+            )
+        split = SPLIT_DATE.search(each)
+        if split and not SNAPSHOT.search(each):
+            yield (f"{each[: split.start()]}-{split[1]}{split[2]}",), "dated snapshot"
+        base = VARIANT.sub("", each)
+        base = SHORT_DATE.sub("", SNAPSHOT.sub("", base))
+        base = re.sub(r"-v\d+(?::\d+)?$", "", base)
+        dashed = base.replace(".", "-")
+        for form in (
+            base,
+            base + "-0",
+            dashed,
+            dashed + "-0",
+            base + "-latest",
+            dashed + "-latest",
+        ):
+            if form != name:
+                yield (form,), "dated snapshot"
+
+
+def _renamed(name: str) -> list[str]:
+    """A vendor's own spellings of a catalog id (Azure's `gpt-35`, OpenRouter's Claude order)."""
+    found = []
+    if AZURE_GPT35.match(name):
+        found.append(AZURE_GPT35.sub("gpt-3.5", name))
+    claude = CLAUDE_ORDER.match(name)
+    if claude:
+        found.append(f"claude-{claude[2]}-{claude[1]}{name[claude.end() :]}")
+    return found

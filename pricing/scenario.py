@@ -15,11 +15,16 @@ from pricing.schema import LongContextTier, ModelPrices, TokenPrices
 if TYPE_CHECKING:
     from pricing.catalog import Quote
 
+# Every price of a price set: a discount or rise scales them all, request fees included.
 PRICE_FIELDS = (
     "input_per_mtok",
     "output_per_mtok",
     "cached_input_per_mtok",
     "cache_write_per_mtok",
+    "audio_input_per_mtok",
+    "audio_output_per_mtok",
+    "cache_write_1h_per_mtok",
+    "per_thousand_requests",
 )
 
 

@@ -17,12 +17,16 @@ Tier = Literal["frontier", "mid", "economy", "self-hosted"]
 
 # Bounds no real price sheet comes near, so a typo (1e30) is refused at load, not later.
 MAX_PRICE_PER_MTOK = Decimal(100_000)  # USD per million tokens
+MAX_PRICE_PER_THOUSAND_REQUESTS = Decimal(10_000)  # USD per thousand requests ($10 each)
 MAX_GPU_HOUR_USD = Decimal(10_000)
 MAX_TOKENS_PER_SECOND = Decimal(10_000_000)
 MAX_CONTEXT_TOKENS = 1_000_000_000
 MAX_GPUS = 4_096
 
 PricePerMTok = Annotated[Decimal, Field(ge=0, le=MAX_PRICE_PER_MTOK, allow_inf_nan=False)]
+PricePerThousandRequests = Annotated[
+    Decimal, Field(ge=0, le=MAX_PRICE_PER_THOUSAND_REQUESTS, allow_inf_nan=False)
+]
 ContextTokens = Annotated[int, Field(gt=0, le=MAX_CONTEXT_TOKENS)]
 
 # The rule that assigns a tier to an API model, applied by the importer to each version.
@@ -51,12 +55,22 @@ class Strict(BaseModel):
 
 
 class TokenPrices(Strict):
-    """A set of per-token prices (standard, batch, a service tier or a long-context tier)."""
+    """A set of per-token prices (standard, batch, a service tier or a long-context tier).
+
+    The audio rates price the audio part of the input and output tokens, the 1-hour rate the
+    part of the cache writes kept for an hour (Anthropic's), each in place of the text or
+    5-minute rate; `per_thousand_requests` is a fee per request on top of the tokens
+    (Perplexity's), in USD per thousand requests. None: the model has no such price.
+    """
 
     input_per_mtok: PricePerMTok
     output_per_mtok: PricePerMTok
     cached_input_per_mtok: PricePerMTok | None = None
     cache_write_per_mtok: PricePerMTok | None = None
+    audio_input_per_mtok: PricePerMTok | None = None
+    audio_output_per_mtok: PricePerMTok | None = None
+    cache_write_1h_per_mtok: PricePerMTok | None = None
+    per_thousand_requests: PricePerThousandRequests | None = None
 
 
 class LongContextTier(TokenPrices):

@@ -194,7 +194,7 @@ def pandas_team_month(path: Path, catalog: Catalog) -> tuple[float, float]:
             "valid_from",
             "valid_to",
             "lc_above",
-            *[f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in queries.RATE_KINDS],
+            *queries.RATE_COLUMNS,
         ],
     )
     prices["model_id"] = (prices["provider"] + "/" + prices["model"]).astype(object)

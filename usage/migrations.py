@@ -26,6 +26,8 @@ Layouts, from the git history of usage/store.py:
    whether they are in force.
 7. Portable keys: natural keys as text (32 hex digits), attribute ids as signed BIGINTs,
    computed in Python; rules keep their regular expression.
+8. price_intervals and price_extras carry the rates of parts priced apart: audio input and
+   output, 1-hour cache writes, the fee per thousand requests.
 """
 
 from __future__ import annotations
@@ -282,6 +284,24 @@ def v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
                 "WHERE status IN ('counts', 'counts_tokens')")  # fmt: skip
 
 
+def v7_to_v8(con: duckdb.DuckDBPyConnection) -> None:
+    """Layout 7 -> 8: the derived rate tables gain the rates of parts priced apart.
+
+    price_intervals gains, for each rate set (standard, batch, long context, batch at long
+    context), the audio input, audio output and 1-hour cache-write rates and the fee per
+    thousand requests; price_extras gains them at a standard and a long prompt.
+    The columns are added after the earlier ones and left empty (NULL: no such price, so
+    the parts are priced as before, at the rate of the whole); the migration forgets the
+    catalog fingerprint, so the next `ensure_prices` fills them from the catalog. No
+    person's data is touched.
+    """
+    kinds = ("ai", "ao", "cw1h", "rq")  # audio in, audio out, 1-hour write, per request
+    for column in (f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in kinds):
+        con.execute(f"ALTER TABLE price_intervals ADD COLUMN {column} DOUBLE")
+    for column in (f"{s}_{k}" for s in ("r", "l") for k in kinds):
+        con.execute(f"ALTER TABLE price_extras ADD COLUMN {column} DOUBLE")
+
+
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 STEPS: dict[int, Step] = {
     1: v1_to_v2,
@@ -290,6 +310,7 @@ STEPS: dict[int, Step] = {
     4: v4_to_v5,
     5: v5_to_v6,
     6: v6_to_v7,  # usage.migration_v7
+    7: v7_to_v8,
 }  # from layout N to N + 1
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import weakref
 from datetime import date, time
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 
 from pricing.catalog import Catalog
-from pricing.costing import rates_for
+from pricing.costing import APART_RATE_FIELDS, RATE_FIELDS, rates_for
 from pricing.schema import ModelPrices
 from usage import queries
+from usage.queries.costing import APART_RATE_KINDS
 from usage.resolve import ModelIndex, resolve_model
 from usage.schema import meta, set_meta, transaction
 
@@ -29,7 +31,10 @@ def price_interval_rows(catalog: Catalog) -> list[tuple]:
     effective date until the next version's (the last one stays open).
 
     Each row carries four rate sets, fallbacks applied as `pricing.costing.rates_for` does:
-    standard, batch, long-context (the model's first tier) and batch at long context.
+    standard, batch, long-context (the model's first tier) and batch at long context; the
+    four token rates of each set, then the apart rates of each (audio in and out, 1-hour
+    cache writes, the fee per thousand requests; None where the model has none), in the
+    order of `queries.RATE_COLUMNS`.
     """
     rows = []
     for provider in catalog.providers():
@@ -46,20 +51,22 @@ def price_interval_rows(catalog: Catalog) -> list[tuple]:
                     rates_for(prices, long_prompt, True),
                 ]
                 rates = [
-                    float(getattr(r, name))
+                    _number(getattr(r, name))
+                    for names in (RATE_NAMES, APART_RATE_FIELDS)
                     for r in rate_sets
-                    for name in (
-                        "input_per_mtok",
-                        "output_per_mtok",
-                        "cached_input_per_mtok",
-                        "cache_write_per_mtok",
-                    )
+                    for name in names
                 ]
                 rows.append((provider, model, version.effective_from, valid_to, above, *rates))
     return rows
 
 
 RATE_NAMES = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+
+
+def _number(rate: Decimal | None) -> float | None:
+    return None if rate is None else float(rate)
+
+
 SLOTS = 48  # half hours of a UTC day: every time-of-day boundary in the sheets is on one
 
 
@@ -70,7 +77,7 @@ def price_extra_rows(catalog: Catalog) -> list[tuple]:
     'clock' row whose `slots` says which window each half hour of the UTC day is in ('0':
     the list price). Columns: provider, model, valid_from, valid_to, kind, slots, then the
     rates at a standard prompt and at a long one (the model's first long-context tier),
-    fallbacks applied as `pricing.costing.rates_for` does."""
+    fallbacks applied as `pricing.costing.rates_for` does, then the apart rates at both."""
     rows = []
     for provider in catalog.providers():
         versions = catalog.versions(provider)
@@ -86,9 +93,10 @@ def _extras(prices: ModelPrices) -> list[tuple[str, str | None, list[float]]]:
     above = prices.long_context[0].above_input_tokens if prices.long_context else 0
     prompts = (0, above + 1)
 
-    def rates(of: ModelPrices, tier: str | None = None) -> list[float]:
-        return [float(getattr(rates_for(of, n, False, tier), name))
-                for n in prompts for name in RATE_NAMES]  # fmt: skip
+    def rates(of: ModelPrices, tier: str | None = None) -> list[float | None]:
+        return [_number(getattr(rates_for(of, n, False, tier), name))
+                for names in (RATE_NAMES, APART_RATE_FIELDS)
+                for n in prompts for name in names]  # fmt: skip
 
     found = [(tier, None, rates(prices, tier)) for tier in sorted(prices.service_tiers)]
     if not prices.time_windows:
@@ -99,9 +107,9 @@ def _extras(prices: ModelPrices) -> list[tuple[str, str | None, list[float]]]:
         moment = time(minutes // 60, minutes % 60)
         hit = [i for i, w in enumerate(prices.time_windows, 1) if w.covers(moment)]
         slots.append(str(hit[0]) if hit else "0")
-    found.append(("clock", "".join(slots), [0.0] * 2 * len(RATE_NAMES)))
+    found.append(("clock", "".join(slots), [0.0] * 2 * len(RATE_NAMES) + [None] * 8))
     for i, window in enumerate(prices.time_windows, 1):
-        listed = {name: getattr(window, name) for name in RATE_NAMES}
+        listed = {name: getattr(window, name) for name in RATE_FIELDS}
         as_listed = prices.model_copy(update={**listed, "long_context": window.long_context,
                                               "service_tiers": {}, "batch": None})  # fmt: skip
         found.append((f"window{i}", None, rates(as_listed)))
@@ -155,19 +163,30 @@ def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
 
 
 EXTRA_COLUMNS = ("provider", "model", "valid_from", "valid_to", "kind", "slots",
-                 "r_in", "r_out", "r_cr", "r_cw", "l_in", "l_out", "l_cr", "l_cw")  # fmt: skip
+                 "r_in", "r_out", "r_cr", "r_cw", "l_in", "l_out", "l_cr", "l_cw",
+                 *(f"{s}_{k}" for s in "rl" for k in APART_RATE_KINDS))  # fmt: skip
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, names, rows: list[tuple]) -> None:
-    """Insert rows through one Arrow table (one insert, not one per row)."""
+    """Insert rows through one Arrow table (one insert, not one per row), by column name:
+    a migrated table has its later columns at the end."""
     if not rows:
         return
-    staged = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    staged = pa.table(
+        {n: pa.array([r[i] for r in rows], pa.float64() if _is_rate(n) else None)
+         for i, n in enumerate(names)}
+    )  # fmt: skip
     con.register("staged_prices", staged)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM staged_prices")
+        columns = ", ".join(names)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM staged_prices")
     finally:
         con.unregister("staged_prices")
+
+
+def _is_rate(name: str) -> bool:
+    """A rate column (a whole column of NULLs must still be typed as a number)."""
+    return name in queries.RATE_COLUMNS or name[:2] in ("r_", "l_")
 
 
 def _fill_days_and_periods(con: duckdb.DuckDBPyConnection, horizon: date) -> None:

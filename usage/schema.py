@@ -31,8 +31,9 @@ from __future__ import annotations
 import duckdb
 
 from usage import queries
+from usage.queries.costing import APART_RATE_KINDS, TOKEN_RATE_COLUMNS
 
-LAYOUT = 7
+LAYOUT = 8
 LAYOUT_KEY = "store_schema"
 
 # The columns layout 5 added to usage_rows (usage.rows.COLUMNS says what each holds).
@@ -46,18 +47,22 @@ LAYOUT_5_COLUMNS = """source_kind VARCHAR, grain VARCHAR, dimensions VARCHAR,
 # see usage.queries.costing) the sum is priced at, and the sums of the parts priced apart.
 PERIOD_5_COLUMNS = """service_tier VARCHAR, clock VARCHAR, audio_input_tokens DOUBLE,
         audio_output_tokens DOUBLE, cache_write_1h_tokens DOUBLE"""
+# Layout 7: the rates of parts priced apart (audio in and out, 1-hour cache writes, the fee
+# per thousand requests), after the earlier columns of price_intervals and price_extras.
+APART_EXTRAS = ", ".join(f"{s}_{k} DOUBLE" for s in "rl" for k in APART_RATE_KINDS)
 # The service-tier and time-of-day prices (usage.price_tables.price_extra_rows).
-PRICE_EXTRAS = """CREATE TABLE IF NOT EXISTS price_extras (
+PRICE_EXTRAS = f"""CREATE TABLE IF NOT EXISTS price_extras (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, valid_from DATE NOT NULL,
         valid_to DATE NOT NULL, kind VARCHAR NOT NULL, slots VARCHAR,
         r_in DOUBLE, r_out DOUBLE, r_cr DOUBLE, r_cw DOUBLE,
-        l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE)"""
+        l_in DOUBLE, l_out DOUBLE, l_cr DOUBLE, l_cw DOUBLE, {APART_EXTRAS})"""
 # Layout 6: what an import restated and whether it is in force; the status of each row.
 IMPORT_LEDGER_COLUMNS = """state VARCHAR NOT NULL DEFAULT 'active', removed_at TIMESTAMP,
         rows_restated BIGINT NOT NULL DEFAULT 0, rows_unchanged BIGINT NOT NULL DEFAULT 0,
         restated_billed_usd DOUBLE NOT NULL DEFAULT 0,
         restated_tokens DOUBLE NOT NULL DEFAULT 0, restated_imports VARCHAR"""
-_RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)
+_RATES = ", ".join(f"{c} DOUBLE" for c in queries.RATE_COLUMNS)  # token, then apart rates
+_TOKEN_RATES = ", ".join(f"{c} DOUBLE" for c in TOKEN_RATE_COLUMNS)
 
 SCHEMA = [
     "CREATE SEQUENCE IF NOT EXISTS import_ids START 1",
@@ -104,7 +109,7 @@ SCHEMA = [
         valid_to DATE NOT NULL, lc_above BIGINT, {_RATES})""",
     f"""CREATE TABLE IF NOT EXISTS price_days (
         provider VARCHAR NOT NULL, model VARCHAR NOT NULL, day DATE NOT NULL,
-        lc_above BIGINT, {_RATES}, valid_from DATE)""",
+        lc_above BIGINT, {_TOKEN_RATES}, valid_from DATE)""",
     PRICE_EXTRAS,
 ]
 

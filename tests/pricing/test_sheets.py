@@ -59,6 +59,26 @@ BAD_SHEETS = {
         "",
     ),
     "unknown currency": ({**GOOD, "currency": "XYZ"}, "", "currency"),
+    "negative audio price": (
+        _with_model_field("audio_input_per_mtok", -0.5),
+        "model 'smart'",
+        "audio_input_per_mtok",
+    ),
+    "infinite 1-hour cache write price": (
+        _with_model_field("cache_write_1h_per_mtok", "Infinity"),
+        "model 'smart'",
+        "cache_write_1h_per_mtok",
+    ),
+    "request fee beyond any real one": (
+        _with_model_field("per_thousand_requests", 1e6),
+        "model 'smart'",
+        "per_thousand_requests",
+    ),
+    "misspelt request fee": (
+        _with_model_field("per_thousand_request", 5),
+        "model 'smart'",
+        "per_thousand_request",
+    ),
 }
 
 

@@ -182,6 +182,25 @@ def _cases(catalog: Catalog) -> dict[str, tuple[dict, str, datetime, Usage, str 
             text,
             "audio tokens priced as text",
         ),
+        "audio priced": (
+            request(
+                at,
+                raw_model="gpt-realtime",
+                provider_hint="openai",
+                audio_input_tokens=4e5,
+                audio_output_tokens=5e4,
+                **plain,
+            ),
+            "openai/gpt-realtime",
+            at,
+            Usage(
+                input_tokens=Decimal(1_000_000),
+                output_tokens=Decimal(200_000),
+                audio_input_tokens=Decimal(400_000),
+                audio_output_tokens=Decimal(50_000),
+            ),
+            None,
+        ),
         "1-hour writes": (
             request(
                 at,
@@ -197,13 +216,23 @@ def _cases(catalog: Catalog) -> dict[str, tuple[dict, str, datetime, Usage, str 
             Usage(
                 input_tokens=Decimal(100_000),
                 cache_write_tokens=Decimal(50_000),
+                cache_write_1h_tokens=Decimal(20_000),
                 output_tokens=Decimal(1000),
             ),
-            "1-hour cache writes priced at the 5-minute rate",
+            None,
         ),
         "request fee": (
             request(at, raw_model="sonar", provider_hint="perplexity", **plain),
             "perplexity/sonar",
+            at,
+            Usage(
+                input_tokens=Decimal(1_000_000), output_tokens=Decimal(200_000), requests=Decimal(1)
+            ),
+            None,
+        ),
+        "no request fee in the catalog": (
+            request(at, raw_model="sonar-deep-research", provider_hint="perplexity", **plain),
+            "perplexity/sonar-deep-research",
             at,
             text,
             "request fees not counted",

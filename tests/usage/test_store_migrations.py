@@ -69,7 +69,8 @@ def build(path: Path, case: str, catalog: Catalog) -> Path:
     layout, meta, keeps_sequence = CASES[case]
     con = duckdb.connect(str(path))
     con.execute((LAYOUTS / f"v{layout}.sql").read_text())
-    rates = price_interval_rows(catalog)  # derived: the same columns in every layout
+    # derived: layouts 1 to 6 hold the first five columns and the sixteen token rates
+    rates = [row[:21] for row in price_interval_rows(catalog)]
     intervals = pa.table({f"c{i}": column for i, column in enumerate(zip(*rates, strict=True))})
     con.register("intervals", intervals)
     con.execute("INSERT INTO price_intervals SELECT * FROM intervals")

@@ -2,8 +2,10 @@
 
 How a row is costed (the math the SQL carries out):
 
-    list_cost = (input x r_in + cached_input x r_cached + cache_write x r_write
-                 + output x r_out) / 1e6
+    list_cost = ((input - audio_in) x r_in + audio_in x r_audio_in + cached_input x r_cached
+                 + (cache_write - write_1h) x r_write + write_1h x r_write_1h
+                 + (output - audio_out) x r_out + audio_out x r_audio_out) / 1e6
+                + requests x r_request / 1000
 
 with the rates of the price-sheet version in force on the row's day (`price_days`: one row
 per provider, model and day, expanded from the sheets' effective dates, so that the lookup is
@@ -13,10 +15,14 @@ row's hour falls in (DeepSeek; `price_extras` holds tiers and windows); else the
 one. Each is taken at long context when the row says so or when a single request's prompt
 (input + cached + cache-write tokens) exceeds the model's threshold (batch and tiers scaled
 by the long-context factor, as `pricing.costing.rates_for` does). Missing cached or
-cache-write prices fall back to the input price, as in `pricing.costing`. A row whose model
+cache-write prices fall back to the input price, as in `pricing.costing`. The audio part of
+the input and output tokens (`audio_in`, `audio_out`, at most the whole), the 1-hour part of
+the cache writes (`write_1h`) and the requests pay the model's audio, 1-hour and per-request
+rates (`r_request`: USD per thousand requests) where it has them; where it has none, the
+part pays the rate of the whole (text, 5-minute) and a request no fee. A row whose model
 is not resolved, or has no price on its day, gets NULL, never 0. What the catalog cannot
-price (a tier it lacks, an unknown hour, audio, 1-hour cache writes, request fees) is
-priced at the standard rate and said in `pricing_note`.
+price (a tier it lacks, an unknown hour, audio, 1-hour cache writes or request fees of a
+model without such a price) is priced at the standard rate and said in `pricing_note`.
 
 What was spent: the billed cost where the row has one; 0 for a token row on a provider's day
 that a cost export covers (its cost lines carry that day's spend); else the list cost.
@@ -25,6 +31,10 @@ that a cost export covers (its cost lines carry that day's spend); else the list
 from __future__ import annotations
 
 RATE_KINDS = ("in", "out", "cr", "cw")  # input, output, cache read, cache write
+# Rates of parts priced apart: audio input, audio output, 1-hour cache write (USD per million
+# tokens), and the fee per request (USD per thousand requests); NULL where the model has none.
+APART_RATE_KINDS = ("ai", "ao", "cw1h", "rq")
+RATE_SETS = ("std", "bat", "lc", "lcb")  # standard, batch, long context, batch at long context
 TOKEN_COLUMNS = (
     "input_tokens",
     "cached_input_tokens",
@@ -33,18 +43,23 @@ TOKEN_COLUMNS = (
 )
 ATTRIBUTE_COLUMNS = ("project", "user_id", "api_key", "workspace", "team", "tags", "task_class")
 RULE_FIELDS = ("api_key", "project", "user", "workspace", "tag")
-RATE_COLUMNS = tuple(f"{s}_{k}" for s in ("std", "bat", "lc", "lcb") for k in RATE_KINDS)
+# The token rates of every set (price_intervals and, by day, price_days), and the apart
+# rates of every set (layout 7: price_intervals only, joined on the row's sheet version).
+TOKEN_RATE_COLUMNS = tuple(f"{s}_{k}" for s in RATE_SETS for k in RATE_KINDS)
+APART_RATE_COLUMNS = tuple(f"{s}_{k}" for s in RATE_SETS for k in APART_RATE_KINDS)
+RATE_COLUMNS = TOKEN_RATE_COLUMNS + APART_RATE_COLUMNS  # price_intervals' rate columns
 
 
 # Parts of the token columns that some models price apart (audio in input and output tokens,
-# 1-hour writes in cache writes): summed per period, flagged where the catalog has no price.
+# 1-hour writes in cache writes): summed per period, priced at their own rate where the
+# catalog has one, flagged where it has none.
 APART_COLUMNS = ("audio_input_tokens", "audio_output_tokens", "cache_write_1h_tokens")
 STANDARD_TIER_SQL = (
     "('', 'default', 'auto', 'standard', 'standard_only', 'on_demand', "
     "'on-demand', 'batch')"
 )  # pricing.costing.STANDARD_TIERS
-# Providers whose requests carry a fee the catalog's sheets do not hold (genai-prices prices
-# Perplexity's per thousand requests; the sheets keep token prices only).
+# Providers whose requests carry a fee: a row of theirs whose model has no per-request price
+# in the catalog is flagged (its fee is not counted).
 REQUEST_FEE_PROVIDERS = ("perplexity",)
 
 
@@ -79,52 +94,81 @@ def clock_sql(row: str, slots: str) -> str:
     )
 
 
-def list_cost_sql(long: str = "x.is_long") -> str:
-    """The list cost of the row `x` (its rates of the day joined on: `x.std_in`, ...), on its
-    service tier `t` and time-of-day window `w` where it has them (NULL when unpriced);
-    `long` says whether the row pays long-context rates (`is_long`, see `_long`). A row of
-    requests with no tokens (a FOCUS export counted in requests, say) has no list cost: the
-    catalog prices tokens, and a list cost of zero would show its whole bill as variance.
+def list_cost_sql() -> str:
+    """The list cost of the row `x` at the rates it pays (`x.rate_in`, ..., see `rates_sql`;
+    NULL when unpriced). A row of requests with no tokens (a FOCUS export counted in
+    requests, say) has no list cost: the catalog prices tokens, and a list cost of zero would
+    show its whole bill as variance. A part priced apart (audio, 1-hour writes) pays its own
+    rate, or the whole's where the model has none; requests pay the fee where it has one.
+    """
+    terms = ["x.cached_input_tokens * x.rate_cr"]
+    for whole, part, kind, apart in APART_PARTS:
+        share = f"least(x.{part}, x.{whole})"  # a part never exceeds its whole
+        terms += [
+            f"(x.{whole} - {share}) * x.rate_{kind}",
+            f"{share} * COALESCE(x.rate_{apart}, x.rate_{kind})",
+        ]
+    fees = "x.requests * COALESCE(x.rate_rq, 0) / 1000.0"
+    no_tokens = " + ".join(f"x.{col}" for col in TOKEN_COLUMNS) + " = 0 AND x.requests > 0"
+    return (
+        f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL "
+        f"ELSE ({' + '.join(terms)}) / 1000000.0 + {fees} END"
+    )
+
+
+# (whole token column, its part priced apart, the whole's rate kind, the part's rate kind)
+APART_PARTS = (
+    ("input_tokens", "audio_input_tokens", "in", "ai"),
+    ("cache_write_tokens", "cache_write_1h_tokens", "cw", "cw1h"),
+    ("output_tokens", "audio_output_tokens", "out", "ao"),
+)
+
+
+def rates_sql(long: str = "x.is_long") -> str:
+    """The rates the row `x` pays, one column `rate_<kind>` per kind, on its service tier `t`
+    and time-of-day window `w` where it has them; `long` says whether the row pays
+    long-context rates (`is_long`, see `_long`). The token rates are the row's own (from
+    `price_days`), the apart rates those of its sheet version `a` (`price_intervals`: they
+    are not expanded by day, which would widen the largest table for rates few models have).
+    Computed once per row, for the list cost and the note alike.
 
     Which rate set: batch (scaled to long context when long), else the row's priced service
     tier, else its time-of-day window, else long context or standard, as
     `pricing.costing.rates_at` chooses."""
 
-    def rate(kind: str) -> str:
+    def rate(kind: str, s: str = "x") -> str:
         return (
-            f"CASE WHEN x.batch AND {long} THEN x.lcb_{kind} WHEN x.batch THEN x.bat_{kind} "
+            f"CASE WHEN x.batch AND {long} THEN {s}.lcb_{kind} WHEN x.batch THEN {s}.bat_{kind} "
             f"WHEN t.kind IS NOT NULL AND {long} THEN t.l_{kind} "
             f"WHEN t.kind IS NOT NULL THEN t.r_{kind} "
             f"WHEN w.kind IS NOT NULL AND {long} THEN w.l_{kind} "
             f"WHEN w.kind IS NOT NULL THEN w.r_{kind} "
-            f"WHEN {long} THEN x.lc_{kind} ELSE x.std_{kind} END"
+            f"WHEN {long} THEN {s}.lc_{kind} ELSE {s}.std_{kind} END"
         )
 
-    terms = " + ".join(
-        f"x.{col} * {rate(kind)}"
-        for col, kind in zip(TOKEN_COLUMNS, ("in", "cr", "cw", "out"), strict=True)
-    )
-    no_tokens = " + ".join(f"x.{col}" for col in TOKEN_COLUMNS) + " = 0 AND x.requests > 0"
-    return f"CASE WHEN x.std_in IS NULL OR ({no_tokens}) THEN NULL ELSE ({terms}) / 1000000.0 END"
+    apart = [f"{rate(k, 'a')} AS rate_{k}" for k in APART_RATE_KINDS]
+    return ", ".join([*(f"{rate(k)} AS rate_{k}" for k in RATE_KINDS), *apart])
 
 
 def pricing_note_sql() -> str:
     """What a priced row's list cost leaves out, in words (NULL: priced exactly): a service
     tier, an hour, audio tokens, 1-hour cache writes or a request fee the catalog has no
-    price for. Such rows are priced at the standard rate of what the catalog does have."""
+    price for (for this row's model and rate set). Such rows are priced at the standard rate
+    of what the catalog does have."""
     tier = "lower(trim(COALESCE(x.service_tier, '')))"
     fees = ", ".join(f"'{p}'" for p in REQUEST_FEE_PROVIDERS)
     notes = [
-        f"CASE WHEN NOT x.batch AND {tier} NOT IN {STANDARD_TIER_SQL} AND t.kind IS NULL "
+        f"CASE WHEN NOT x.batch AND {tier} NOT IN {STANDARD_TIER_SQL} AND x.tier_kind IS NULL "
         f"THEN 'priced as standard: no ' || {tier} || ' price in the catalog' END",
         "CASE WHEN x.clock_code = '?' THEN 'priced at the list price: the hour is not known "
         "and the model has time-of-day prices' END",
-        "CASE WHEN x.audio_input_tokens + x.audio_output_tokens > 0 THEN 'audio tokens "
+        "CASE WHEN (x.audio_input_tokens > 0 AND x.rate_ai IS NULL) OR "
+        "(x.audio_output_tokens > 0 AND x.rate_ao IS NULL) THEN 'audio tokens "
         "priced as text: no audio price in the catalog' END",
-        "CASE WHEN x.cache_write_1h_tokens > 0 THEN '1-hour cache writes priced at the "
-        "5-minute rate: no 1-hour price in the catalog' END",
-        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 THEN 'request fees not "
-        "counted: no per-request price in the catalog' END",
+        "CASE WHEN x.cache_write_1h_tokens > 0 AND x.rate_cw1h IS NULL THEN '1-hour cache "
+        "writes priced at the 5-minute rate: no 1-hour price in the catalog' END",
+        f"CASE WHEN x.provider IN ({fees}) AND x.requests > 0 AND x.rate_rq IS NULL "
+        "THEN 'request fees not counted: no per-request price in the catalog' END",
     ]
     # '; ' before each note, the first two characters then cut: concat_ws is not portable
     # (ClickHouse and BigQuery do not skip its NULLs)
@@ -149,7 +193,8 @@ def _extra(alias: str, kind: str) -> str:
 def resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
     """CTEs `name_prices` (each exported name's catalog model and its prices by day),
     `matched` (catalog ids, rates and time-of-day window; one equality join per row),
-    `priced` (list cost and what it leaves out) and `costed` (what was spent).
+    `rated` (the rates the row pays, once), `priced` (list cost and what it leaves out) and
+    `costed` (what was spent).
 
     `source` has a `day` column; a per-period source (`precovered`) also says which rows a
     cost export covers and each sum's window (`clock`). A cost line (a row of a cost export:
@@ -181,12 +226,13 @@ billing_days AS (
     return f"""
 name_prices AS (
     SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
-           {", ".join(f"p.{c}" for c in RATE_COLUMNS)}, p.valid_from
+           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)}, p.valid_from
     FROM model_map m
     JOIN price_days p ON p.provider = m.provider AND p.model = m.model
 ),
 matched AS (
-    SELECT x.*, p.provider, p.model, p.lc_above, {", ".join(f"p.{c}" for c in RATE_COLUMNS)},
+    SELECT x.*, p.provider, p.model, p.lc_above,
+           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)},
            p.valid_from AS price_from, {clock} AS clock_code
     FROM {source} x
     LEFT JOIN name_prices p
@@ -196,6 +242,14 @@ matched AS (
 judged AS (
     SELECT x.*, {_long(prompt_condition)} AS is_long FROM matched x
 ),
+rated AS (
+    SELECT x.*, t.kind AS tier_kind, {rates_sql()}
+    FROM judged x
+    {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
+    {_extra("w", "'window' || x.clock_code")}
+    LEFT JOIN price_intervals a
+      ON a.provider = x.provider AND a.model = x.model AND a.valid_from = x.price_from
+),
 priced AS (
     SELECT x.*,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
@@ -204,9 +258,7 @@ priced AS (
            x.source_format IN ({cost_lines}) AS is_cost_line,
            CASE WHEN x.source_format IN ({cost_lines}) THEN NULL
                 ELSE {pricing_note_sql()} END AS pricing_note
-    FROM judged x
-    {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
-    {_extra("w", "'window' || x.clock_code")}
+    FROM rated x
 ),{billing}
 costed AS (
     SELECT x.*,

@@ -18,8 +18,8 @@ from usage.queries.costing import (
     APART_COLUMNS,
     ATTRIBUTE_COLUMNS,
     COST_LINE_FORMATS,
-    RATE_COLUMNS,
     TOKEN_COLUMNS,
+    TOKEN_RATE_COLUMNS,
     clock_sql,
 )
 
@@ -157,9 +157,10 @@ def price_days_sql() -> str:
     rates in force that day and the date of the sheet version they come from (what
     `price_extras` are joined on), or NULLs on days the model has no price (before its
     first sheet, or after a sheet dropped it)."""
-    rates = ", ".join(f"p.{c}" for c in RATE_COLUMNS)
+    names = ", ".join(TOKEN_RATE_COLUMNS)
+    rates = ", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)
     return f"""
-INSERT INTO price_days
+INSERT INTO price_days (provider, model, day, lc_above, {names}, valid_from)
 SELECT k.provider, k.model, CAST(d.day AS DATE) AS day, p.lc_above, {rates}, p.valid_from
 FROM (SELECT DISTINCT provider, model FROM price_intervals) k
 CROSS JOIN (SELECT unnest(generate_series(
