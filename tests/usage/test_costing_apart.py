@@ -90,27 +90,27 @@ def test_each_part_is_priced_at_its_own_rate_to_the_cent(catalog):
     con.close()
 
 
-def as_layout_6(path) -> None:
-    """A store as layout 6 left it: the rate tables without the apart rates."""
+def as_layout_7(path) -> None:
+    """A store as layout 7 left it: the rate tables without the apart rates."""
     con = duckdb.connect(str(path))
     con.execute("DROP VIEW IF EXISTS costed_usage")
     for table, sets in (("price_intervals", ("std", "bat", "lc", "lcb")), ("price_extras", "rl")):
         for column in (f"{s}_{k}" for s in sets for k in APART):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # builds the old layout
-    con.execute("UPDATE store_meta SET value = '6' WHERE key = 'store_schema'")
+    con.execute("UPDATE store_meta SET value = '7' WHERE key = 'store_schema'")
     con.close()
 
 
-def test_a_layout_6_store_migrates_and_prices_the_parts(catalog, tmp_path):
+def test_a_layout_7_store_migrates_and_prices_the_parts(catalog, tmp_path):
     path = tmp_path / "usage.duckdb"
     con = store.connect(path)
     fill(con, catalog)
     con.close()
-    as_layout_6(path)
+    as_layout_7(path)
     shutil.copyfile(path, tmp_path / "before.duckdb")
 
     con = store.connect(path)  # migrates: the columns come back empty, rows untouched
-    assert schema.layout_of(con) == 7
+    assert schema.layout_of(con) == 8
     fresh = store.connect(":memory:")
     for table in ("price_intervals", "price_days", "price_extras"):
         assert con.execute(f"DESCRIBE {table}").fetchall() == (
