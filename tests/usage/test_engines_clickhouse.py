@@ -10,20 +10,11 @@ from __future__ import annotations
 import pytest
 
 from tests.usage.engine_helpers import MONTH, assert_same_figures, statements
-from usage import daily, store, value
+from usage import daily, value
 from usage.engines import EngineConnection, engine_for
 from usage.engines.load import copy_store
-from usage.example import ensure_example
 
 STATEMENTS = statements()
-
-
-@pytest.fixture(scope="module")
-def duck(catalog):
-    con = store.connect(":memory:")
-    assert ensure_example(con, catalog)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")

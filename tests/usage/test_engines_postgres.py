@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.usage.engine_helpers import assert_same_figures, statements
-from usage import store
 from usage.engines import engine_for
 from usage.engines.load import copy_store
-from usage.example import ensure_example
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "ensure_postgres.sh"
 STATEMENTS = statements()
@@ -42,14 +40,6 @@ def postgres_url():
         yield exports["PLANNER_TEST_POSTGRES_URL"]
     finally:
         subprocess.run(["bash", str(SCRIPT), "stop", exports.get("PLANNER_TEST_POSTGRES_DIR", "")])
-
-
-@pytest.fixture(scope="module")
-def duck(catalog):
-    con = store.connect(":memory:")
-    assert ensure_example(con, catalog)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")

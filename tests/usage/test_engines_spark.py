@@ -13,21 +13,12 @@ import shutil
 import pytest
 
 from tests.usage.engine_helpers import assert_same_figures, statements
-from usage import daily, store, value
+from usage import daily, value
 from usage.engines import EngineConnection
 from usage.engines.load import copy_store
 from usage.engines.spark import SparkEngine
-from usage.example import ensure_example
 
 STATEMENTS = statements()
-
-
-@pytest.fixture(scope="module")
-def duck(catalog):
-    con = store.connect(":memory:")
-    assert ensure_example(con, catalog)
-    yield con
-    con.close()
 
 
 @pytest.fixture(scope="module")
