@@ -206,14 +206,17 @@ def pandas_team_month(path: Path, catalog: Catalog) -> tuple[float, float]:
     in_force = frame["ts"] < frame["valid_to"]  # a model a later sheet dropped has no price
     prompt = frame["input_tokens"] + frame["cached_input_tokens"] + frame["cache_write_tokens"]
     long = frame["lc_above"].notna() & (frame["requests"] == 1) & (prompt > frame["lc_above"])
+    window = _window_rates(frame, catalog)  # DeepSeek's off-peak hours (single requests)
     cost = 0.0
     for col, kind in (("input_tokens", "in"), ("cached_input_tokens", "cr"),
                       ("cache_write_tokens", "cw"), ("output_tokens", "out")):  # fmt: skip
+        in_window = window[f"r_{kind}"].notna().to_numpy() & ~frame["batch"].to_numpy()
         rate = np.select(
-            [frame["batch"] & long, frame["batch"], long],
-            [frame[f"lcb_{kind}"], frame[f"bat_{kind}"], frame[f"lc_{kind}"]],
+            [frame["batch"] & long, frame["batch"], in_window & long, in_window, long],
+            [frame[f"lcb_{kind}"], frame[f"bat_{kind}"], window[f"l_{kind}"],
+             window[f"r_{kind}"], frame[f"lc_{kind}"]],
             frame[f"std_{kind}"],
-        )
+        )  # fmt: skip
         cost = cost + frame[col] * rate
     frame["cost"] = (cost / 1e6).where(in_force)
     team_of = {}
@@ -224,6 +227,33 @@ def pandas_team_month(path: Path, catalog: Catalog) -> tuple[float, float]:
     frame["month"] = frame["ts"].dt.strftime("%Y-%m")
     table = frame.groupby(["team", "month"])["cost"].sum()
     return time.perf_counter() - start, float(table.sum())
+
+
+def _window_rates(frame, catalog: Catalog):
+    """Per row (index aligned with `frame`), the rates of the time-of-day window its half
+    hour falls in, at a standard and a long prompt (r_*, l_*), for the sheet version in force
+    (`valid_from`); NaN where its model has no window then or the hour pays the list price.
+    A batch row pays batch rates (the caller's order), as in usage.queries.costing."""
+    import pandas as pd
+
+    columns = list(price_tables.EXTRA_COLUMNS)
+    extras = pd.DataFrame(price_tables.price_extra_rows(catalog), columns=columns)
+    extras["model_id"] = extras["provider"] + "/" + extras["model"]
+    extras["valid_from"] = np.array([np.datetime64(d, "us") for d in extras["valid_from"]])
+    rates = [f"{s}_{k}" for s in "rl" for k in queries.RATE_KINDS]
+    out = pd.DataFrame(np.nan, index=frame.index, columns=rates)
+    slot = (frame["ts"].dt.hour * 2 + frame["ts"].dt.minute // 30).to_numpy()
+    for _, clock in extras[extras["kind"] == "clock"].iterrows():
+        rows = ((frame["model_id"] == clock["model_id"])
+                & (frame["valid_from"] == clock["valid_from"])).to_numpy()  # fmt: skip
+        hit = np.array(list(clock["slots"]))[slot[rows]]
+        for window in set(hit) - {"0"}:
+            priced = extras[(extras["model_id"] == clock["model_id"])
+                            & (extras["valid_from"] == clock["valid_from"])
+                            & (extras["kind"] == f"window{window}")].iloc[0]  # fmt: skip
+            where = np.flatnonzero(rows)[hit == window]
+            out.iloc[where] = priced[rates].to_numpy(dtype=float)
+    return out
 
 
 # -- phase 2: summary over stored rows; phase 3: import a CSV -----------------------------
