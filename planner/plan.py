@@ -166,39 +166,52 @@ def assignments_of(
     problem: PlanningProblem, shares: np.ndarray, unit_costs: np.ndarray | None = None
 ) -> list[Assignment]:
     """One row per class and option with a share; cost per task as charged (`unit_costs`,
-    the problem's cost by default)."""
+    the problem's cost by default). Per row, with n = volume x share:
+
+        tokens = n (in + out)   cost = n c   successes = n a   value = successes v
+        failures = (n - successes) f   net = value - failures - cost
+
+    computed as arrays over every row at once (the same IEEE operations, in the same order,
+    as one row at a time), then made rows."""
     unit_costs = problem.cost if unit_costs is None else unit_costs
-    out = []
-    for t, m in zip(*np.nonzero(shares), strict=True):
-        task, share = problem.classes[t], float(shares[t, m])
-        tasks = task.monthly_volume * share
-        acc, cost = float(problem.accuracy[t, m]), float(unit_costs[t, m])
-        tin, tout = float(problem.input_tokens[t, m]), float(problem.output_tokens[t, m])
-        successes = tasks * acc
-        value = successes * task.value_per_success_usd
-        failures = (tasks - successes) * task.cost_per_failure_usd
-        out.append(
-            Assignment(
-                task_class=task.name,
-                model=problem.options[m],
-                provider=problem.providers[m],
-                tier=problem.tiers[m],
-                share=share,
-                monthly_tasks=tasks,
-                input_tokens_per_task=tin,
-                output_tokens_per_task=tout,
-                monthly_tokens=tasks * (tin + tout),
-                cost_per_task_usd=cost,
-                monthly_cost_usd=tasks * cost,
-                accuracy=acc,
-                successful_tasks=successes,
-                monthly_value_usd=value,
-                monthly_failure_cost_usd=failures,
-                monthly_net_value_usd=value - failures - tasks * cost,
-                accuracy_source=problem.sources.get((int(t), int(m)), ""),
-            )
+    t, m = np.nonzero(shares)
+    volume = np.array([c.monthly_volume for c in problem.classes], dtype=float)
+    worth = np.array([c.value_per_success_usd for c in problem.classes], dtype=float)
+    loss = np.array([c.cost_per_failure_usd for c in problem.classes], dtype=float)
+    share = shares[t, m].astype(float)
+    tasks = volume[t] * share
+    acc, cost = problem.accuracy[t, m].astype(float), unit_costs[t, m].astype(float)
+    tin, tout = problem.input_tokens[t, m].astype(float), problem.output_tokens[t, m].astype(float)
+    successes = tasks * acc
+    value = successes * worth[t]
+    failures = (tasks - successes) * loss[t]
+    spend = tasks * cost
+    columns = zip(t.tolist(), m.tolist(), share.tolist(), tasks.tolist(), tin.tolist(),
+                  tout.tolist(), (tasks * (tin + tout)).tolist(), cost.tolist(),
+                  spend.tolist(), acc.tolist(), successes.tolist(), value.tolist(),
+                  failures.tolist(), (value - failures - spend).tolist(), strict=True)  # fmt: skip
+    return [
+        Assignment(
+            task_class=problem.classes[i].name,
+            model=problem.options[j],
+            provider=problem.providers[j],
+            tier=problem.tiers[j],
+            share=sh,
+            monthly_tasks=n,
+            input_tokens_per_task=a_in,
+            output_tokens_per_task=a_out,
+            monthly_tokens=tokens,
+            cost_per_task_usd=c,
+            monthly_cost_usd=total,
+            accuracy=a,
+            successful_tasks=ok,
+            monthly_value_usd=v,
+            monthly_failure_cost_usd=f,
+            monthly_net_value_usd=net,
+            accuracy_source=problem.sources.get((i, j), ""),
         )
-    return out
+        for i, j, sh, n, a_in, a_out, tokens, c, total, a, ok, v, f, net in columns
+    ]
 
 
 RESERVED_IDLE = "reserved replicas, no work"  # the task_class of an idle replica's row
