@@ -386,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(section(planner)))
     tables = [planner]
     with tempfile.TemporaryDirectory() as folder:
-        for script in ("bench_usage.py", "bench_governance.py", "bench_app.py", "bench_load.py"):
+        for script in ("bench_usage.py", "bench_engines.py", "bench_governance.py",
+                       "bench_app.py", "bench_load.py"):  # fmt: skip
             found = child_tables(script, Path(folder))
             if found is None:
                 print(f"{script} failed; {args.page} is left as it was")
