@@ -416,3 +416,19 @@ def test_the_migrations_are_numbered_one_step_each():
     assert list(migrations.STEPS) == list(range(1, schema.LAYOUT))
     for number, step in migrations.STEPS.items():
         assert step.__name__ == f"v{number}_to_v{number + 1}" and step.__doc__
+
+
+def test_a_layout_6_store_that_never_imported_migrates(tmp_path):
+    """A store opened once and never imported into holds no prices either: its period sums
+    are rebuilt with no long-context threshold. That once grouped by a bare 0, which SQL
+    reads as a column position, and the whole migration failed, leaving every such store
+    unopenable."""
+    path = tmp_path / "usage.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute((LAYOUTS / "v6.sql").read_text())
+    con.executemany("INSERT INTO store_meta VALUES (?, ?)", list(CASES["v6"][1].items()))
+    con.close()
+    con = store.connect(path)
+    assert schema.layout_of(con) == schema.LAYOUT
+    assert con.execute("SELECT count(*) FROM usage_periods").fetchall() == [(0,)]
+    con.close()

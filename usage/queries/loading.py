@@ -33,7 +33,8 @@ def prompt_over_sql(thresholds: Iterable[int], prefix: str = "") -> str:
         f"WHEN {prefix}requests = 1 AND {prompt} > {int(t)} THEN {int(t)}"
         for t in sorted(set(thresholds), reverse=True)
     )
-    return f"CASE {cases} ELSE 0 END" if cases else "0"
+    # Never a bare 0: in a GROUP BY it would be read as a column position.
+    return f"CASE {cases} ELSE 0 END" if cases else "CAST(0 AS INTEGER)"
 
 
 PERIOD_GROUP = (
