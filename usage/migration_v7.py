@@ -34,44 +34,6 @@ RATES_DDL = ", ".join(
     f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
 )
 OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
-ATTRIBUTE_COLUMNS = "project, user_id, api_key, workspace, team, tags, task_class"
-ROW_VALUES_DDL = """ts TIMESTAMP NOT NULL,
-    raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
-    user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
-    task_class VARCHAR, service_tier VARCHAR,
-    batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
-    input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
-    cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-    billed_cost_usd DOUBLE"""
-ROLLUP_SUMS_DDL = """row_count BIGINT, requests DOUBLE, input_tokens DOUBLE,
-    cached_input_tokens DOUBLE, cache_write_tokens DOUBLE, output_tokens DOUBLE,
-    billed_cost_usd DOUBLE"""
-RATES_DDL = ", ".join(
-    f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
-)
-OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
-ROW_VALUES_DDL = """ts TIMESTAMP NOT NULL,
-    raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
-    user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
-    task_class VARCHAR, service_tier VARCHAR,
-    batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
-    input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
-    cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-    billed_cost_usd DOUBLE"""
-ROLLUP_SUMS_DDL = """row_count BIGINT, requests DOUBLE, input_tokens DOUBLE,
-    cached_input_tokens DOUBLE, cache_write_tokens DOUBLE, output_tokens DOUBLE,
-    billed_cost_usd DOUBLE"""
-RATES_DDL = ", ".join(
-    f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
-)
-OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
-ROLLUP_SUMS_DDL = """row_count BIGINT, requests DOUBLE, input_tokens DOUBLE,
-    cached_input_tokens DOUBLE, cache_write_tokens DOUBLE, output_tokens DOUBLE,
-    billed_cost_usd DOUBLE"""
-RATES_DDL = ", ".join(
-    f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
-)
-OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
 LAYOUT_5_ROW_COLUMNS = (
     "source_kind, grain, dimensions, audio_input_tokens, audio_output_tokens, "
     "cache_write_1h_tokens, failed_requests, charge_category, focus_list_cost_usd, "
@@ -108,8 +70,12 @@ def v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
     """
     from usage.keys import attr_id, rule_regex  # the code of layout 7's import
 
-    con.execute("DROP VIEW IF EXISTS usage_rows")  # over the ledger; made again below
-    combos = con.execute(f"SELECT DISTINCT {ATTRIBUTE_COLUMNS} FROM usage_ledger").fetchall()
+    # A view holds no rows: it is over the ledger, and made again below over the new one.
+    con.execute("DROP VIEW IF EXISTS usage_rows")
+    # Every attribute combination the store knows: the ledger's and any `attributes` holds
+    # alone, so that the new `attributes` carries each of them.
+    combos = con.execute(f"SELECT {ATTRIBUTE_COLUMNS} FROM usage_ledger UNION "
+                         f"SELECT {ATTRIBUTE_COLUMNS} FROM attributes").fetchall()  # fmt: skip
     names = [c.strip() for c in ATTRIBUTE_COLUMNS.split(",")]
     ids = {name: [row[i] for row in combos] for i, name in enumerate(names)}
     ids["new_attr_id"] = [attr_id(row) for row in combos]
@@ -132,7 +98,6 @@ def v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(f"INSERT INTO usage_ledger_next ({LAYOUT_7_LEDGER_COLUMNS}) SELECT {picked} "
                 f"FROM usage_ledger l JOIN new_attr_ids n ON {same}")  # fmt: skip
-    con.unregister("new_attr_ids")
     stored = con.execute("SELECT count(*) FROM usage_ledger").fetchall()[0][0]
     copied = con.execute("SELECT count(*) FROM usage_ledger_next").fetchall()[0][0]
     if copied != stored:  # never drop a row: the transaction rolls back
@@ -144,15 +109,14 @@ def v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE VIEW usage_rows AS SELECT {LAYOUT_7_LEDGER_COLUMNS.replace(', status', '')} "
         "FROM usage_ledger WHERE status IN ('counts', 'counts_tokens')"
     )
-    # Derived from the ledger (each attribute combination once): made again from it.
+    # Every combination `attributes` held is in new_attr_ids (the UNION above), with its
+    # new id: the table is made again from it, none left out.
     con.execute("DROP TABLE attributes")
     con.execute("""CREATE TABLE attributes (
         attr_id BIGINT PRIMARY KEY, project VARCHAR, user_id VARCHAR, api_key VARCHAR,
         workspace VARCHAR, team VARCHAR, tags VARCHAR, task_class VARCHAR)""")
-    firsts = ", ".join(f"any_value({c})" for c in names)
-    con.execute(
-        f"INSERT INTO attributes SELECT attr_id, {firsts} FROM usage_ledger GROUP BY attr_id"
-    )
+    con.execute(f"INSERT INTO attributes SELECT new_attr_id, {ATTRIBUTE_COLUMNS} FROM new_attr_ids")
+    con.unregister("new_attr_ids")
     rules = con.execute("SELECT priority, field, pattern, is_glob, team, task_class "
                         "FROM attribution_rules ORDER BY priority").fetchall()  # fmt: skip
     con.execute("""CREATE TABLE attribution_rules_next (
