@@ -63,3 +63,19 @@ def app_url():
             yield url
         finally:
             stop_app(process)
+
+
+@pytest.fixture()
+def empty_store_app(monkeypatch, tmp_path: Path):
+    """(url, folder): a server of this test's own, on a store in `folder` that holds
+    nothing yet."""
+    monkeypatch.setenv("PLANNER_USAGE_DB", str(tmp_path / "usage.duckdb"))
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        process = start_app(port, log)
+        url = f"http://localhost:{port}"
+        try:
+            wait_healthy(url, process, log)
+            yield url, tmp_path
+        finally:
+            stop_app(process)

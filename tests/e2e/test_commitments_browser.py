@@ -6,14 +6,12 @@ context (another person, a fresh session) sees it, its version, and the FOCUS on
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import TIMEOUT_MS, open_page, settled
-from tests.e2e.server import ROOT, free_port, start_app, stop_app, wait_healthy
+from tests.e2e.server import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +19,6 @@ EXPORT = ROOT / "tests/fixtures/usage/focus_commitment.csv"
 CID = "arn:aws:bedrock:us-east-1:111122223333:commitment/c-42"
 FILE = f"provider,start,end,amount_usd,commitment_id\naws,2026-10-01,2026-10-31,3100,{CID}\n"
 OPENAI = "openai,2026-10-01,2026-10-31,700,\n"
-
-
-@pytest.fixture()
-def empty_store_app(monkeypatch, tmp_path: Path):
-    """A server of this test's own, on a store that holds nothing yet."""
-    monkeypatch.setenv("PLANNER_USAGE_DB", str(tmp_path / "usage.duckdb"))
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = start_app(port, log)
-        url = f"http://localhost:{port}"
-        try:
-            wait_healthy(url, process, log)
-            yield url
-        finally:
-            stop_app(process)
 
 
 def upload(page: Page, label: str, name: str, data: bytes) -> None:
@@ -46,7 +29,7 @@ def upload(page: Page, label: str, name: str, data: bytes) -> None:
 
 
 def test_focus_commitment_burn_down_and_kept_commitments(page: Page, empty_store_app):
-    url = empty_store_app
+    url, _ = empty_store_app
     open_page(page, f"{url}/data")
     upload(page, "Usage export", "focus.csv", EXPORT.read_bytes())
     expect(page.get_by_text("Imported focus.csv", exact=False)).to_be_visible(timeout=TIMEOUT_MS)

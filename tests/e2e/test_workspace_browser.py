@@ -7,36 +7,19 @@ the example never enters the company's store."""
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from app import workspace
 from tests.e2e.helpers import TIMEOUT_MS, go_to, metric_value, open_page, settled
-from tests.e2e.server import ROOT, free_port, start_app, stop_app, wait_healthy
+from tests.e2e.server import ROOT
 
 pytestmark = pytest.mark.browser
 
 ILLUSTRATIVE = re.compile("ILLUSTRATIVE example")  # case-sensitive, unlike a plain text match
 EXPORT = ROOT / "tests/fixtures/usage/generic.csv"
 COMMITMENTS = b"provider,start,end,amount_usd\nopenai,2026-10-01,2026-12-31,1000\n"
-
-
-@pytest.fixture()
-def empty_store_app(monkeypatch, tmp_path: Path):
-    """A server of this test's own, on a store that holds nothing yet."""
-    monkeypatch.setenv("PLANNER_USAGE_DB", str(tmp_path / "usage.duckdb"))
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = start_app(port, log)
-        url = f"http://localhost:{port}"
-        try:
-            wait_healthy(url, process, log)
-            yield url, tmp_path
-        finally:
-            stop_app(process)
 
 
 def pick(page: Page, choice: str) -> None:
