@@ -41,9 +41,16 @@ def outlook_settings(
 
 def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
     """Spend, net value, value per 1,000 tokens, and the savings against running every class
-    on its most accurate model (with the change in spend as a share)."""
+    a model may serve on its most accurate model (with the change in spend as a share), like
+    for like: a class no model may serve stays on today's process either way, so its cost is
+    named in the help and left out of the savings."""
     savings = k.savings_vs_most_accurate_usd
     same = plan_is_most_accurate and abs(savings) < SAME_USD
+    kept = "".join(
+        f" {name} ({money(usd)} a month) stays on today's process either way: no allowed "
+        "model can do it; not in this comparison."
+        for name, usd in k.kept_today
+    )
     return [
         Tile(
             "Monthly spend",
@@ -63,17 +70,20 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
             help="Value of successful tasks per 1,000 tokens processed.",
         ),
         Tile(
-            "Savings",
+            "Savings vs most accurate",
             money(savings),
             delta=f"{signed_pct(-savings / k.most_accurate_cost_usd)} spend"
             if k.most_accurate_cost_usd and abs(savings) >= SAME_USD
             else None,
             delta_color="inverse",
-            help="This plan is the most-accurate baseline itself: every class on its most "
-            "accurate model."
-            if same
-            else "Against running every class on its most accurate model "
-            f"({money(k.most_accurate_cost_usd)} a month).",
+            help=(
+                "This plan is the most-accurate baseline itself: every class a model may serve "
+                f"on its most accurate model ({money(k.most_accurate_cost_usd)} a month)."
+                if same
+                else "Against running every class a model may serve on its most accurate model "
+                f"({money(k.most_accurate_cost_usd)} a month)."
+            )
+            + kept,
         ),
     ]
 

@@ -16,7 +16,7 @@ from foundation.formatting import clean_float, money, money_cents, payback, pct
 from planner.forecast import Forecast, ForecastSettings
 from planner.plan import Plan
 from planner.problem import CAP_BASIS_WORDS
-from planner.roi import Baseline, ReturnVsToday, RoiReport
+from planner.roi import AgainstMostAccurate, Baseline, ReturnVsToday, RoiReport
 
 
 def plan_json(plan: Plan, explained: dict | None = None) -> dict:
@@ -187,6 +187,7 @@ def roi_json(report: RoiReport) -> dict:
         "vs_today": _vs_today_json(report.vs_today),
         "gross_value_usd": report.gross_value_usd,
         "plan_is_most_accurate": report.plan_is_most_accurate,
+        "against_most_accurate": _against_json(report.against_most_accurate),
         "by_tier": records(report.by_tier),
         "by_provider": records(report.by_provider),
         "by_class": records(report.by_class),
@@ -194,6 +195,17 @@ def roi_json(report: RoiReport) -> dict:
             "most_accurate": _baseline_json(report.most_accurate),
             "status_quo": None if report.status_quo is None else _baseline_json(report.status_quo),
         },
+    }
+
+
+def _against_json(c: AgainstMostAccurate) -> dict:
+    """Like for like: the plan's cost on the classes a model may serve, against the baseline."""
+    return {
+        "plan_usd": c.plan_usd,
+        "most_accurate_usd": c.baseline_usd,
+        "savings_usd": c.savings_usd,
+        "classes": c.classes,
+        "kept_today": [{"task_class": name, "monthly_cost_usd": usd} for name, usd in c.kept_today],
     }
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from foundation.formatting import money, payback, pct
+from foundation.formatting import money, payback
 from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import STATUS_QUO, PlanningProblem
 
@@ -85,6 +85,29 @@ class ReturnVsToday:
 
 
 @dataclass(frozen=True)
+class AgainstMostAccurate:
+    """The plan's monthly cost against the most-accurate baseline, like for like.
+
+    The baseline leaves out a class no model may serve (no eligible model: its allowed
+    providers, its context, no accuracy figure); the plan keeps such a class on today's
+    process, which the baseline would have to keep too. So the comparison is over the
+    baseline's classes only (plus any replicas a commitment reserves, which the plan pays for
+    all the same), and the kept classes are named with what today's process costs on them:
+      plan_usd     = sum over the baseline's classes of the plan's cost (+ reserved replicas)
+      savings_usd  = baseline_usd - plan_usd
+    """
+
+    plan_usd: float
+    baseline_usd: float
+    classes: int  # the classes compared (the baseline's)
+    kept_today: tuple[tuple[str, float], ...]  # (class no model may serve, USD a month)
+
+    @property
+    def savings_usd(self) -> float:
+        return self.baseline_usd - self.plan_usd
+
+
+@dataclass(frozen=True)
 class RoiReport:
     by_tier: pd.DataFrame  # tier, then ROI_COLUMNS; only tiers the plan uses, in TIER_ORDER
     by_provider: pd.DataFrame  # provider, then ROI_COLUMNS; largest spend first
@@ -95,6 +118,7 @@ class RoiReport:
     vs_today: ReturnVsToday
     gross_value_usd: float  # net value of all the work (never called ROI)
     plan_is_most_accurate: bool  # the "most accurate model everywhere" baseline IS the plan
+    against_most_accurate: AgainstMostAccurate
 
 
 def roi_report(plan: Plan) -> RoiReport:
@@ -124,6 +148,26 @@ def roi_report(plan: Plan) -> RoiReport:
         vs_today=vs_today,
         gross_value_usd=plan.totals.monthly_net_value_usd,
         plan_is_most_accurate=plan_is_most_accurate(plan),
+        against_most_accurate=against_most_accurate(plan, most_accurate),
+    )
+
+
+def against_most_accurate(plan: Plan, most_accurate: Baseline) -> AgainstMostAccurate:
+    """The plan's cost over the classes the most-accurate baseline covers (see
+    `AgainstMostAccurate`), and the classes it leaves out with their cost in the plan."""
+    compared = set(most_accurate.by_class["task_class"])
+    cost: dict[str, float] = {}
+    for a in plan.assignments:
+        cost[a.task_class] = cost.get(a.task_class, 0.0) + a.monthly_cost_usd
+    kept = tuple(
+        (t.name, cost.get(t.name, 0.0)) for t in plan.problem.classes if t.name not in compared
+    )
+    left_out = {name for name, _ in kept}
+    return AgainstMostAccurate(
+        plan_usd=sum(usd for name, usd in cost.items() if name not in left_out),
+        baseline_usd=most_accurate.monthly_cost_usd,
+        classes=most_accurate.classes_covered,
+        kept_today=kept,
     )
 
 
@@ -349,25 +393,36 @@ def today_sentence(r: ReturnVsToday) -> str:
 
 
 def cost_sentence(plan: Plan, most_accurate: Baseline) -> str:
-    """The monthly cost against running every class on its most accurate model."""
+    """The month's cost, then the cost against running every class on its most accurate
+    model, in dollars and like for like (`AgainstMostAccurate`): a class no model may serve
+    is named with its cost apart, never set against a baseline that leaves it out."""
     assert plan.totals is not None
-    cost, base = plan.totals.monthly_cost_usd, most_accurate.monthly_cost_usd
-    same = "the same as running everything on the most accurate model"
-    if plan_is_most_accurate(plan) and abs(cost - base) < 0.005:
-        compared = "and it is the most-accurate baseline itself (each class on its best model)"
-    elif base > 0:
-        rel = (cost - base) / base
-        more_less = "less" if rel < 0 else "more"
-        compared = (
-            same
-            if abs(rel * 100) < 0.05
-            else f"{pct(abs(rel))} {more_less} than running everything on the most accurate model"
+    c = against_most_accurate(plan, most_accurate)
+    text = f"This plan costs {money(plan.totals.monthly_cost_usd)} a month, {_floors(plan)}."
+    if c.kept_today:
+        names = ", ".join(f"{name} ({money(usd)} a month)" for name, usd in c.kept_today)
+        one = len(c.kept_today) == 1
+        text += (
+            f" {names} {'stays' if one else 'stay'} on today's process: no allowed model can "
+            f"do {'it' if one else 'them'}."
         )
-    elif cost > 0:
-        compared = "while running everything on the most accurate model would cost nothing"
-    else:
-        compared = same
-    return f"This plan costs {money(cost)} a month, {compared}, {_floors(plan)}."
+    if not c.classes:
+        return text
+    over = "On the classes a model may serve, it" if c.kept_today else "It"
+    if plan_is_most_accurate(plan) and abs(c.savings_usd) < 0.005:
+        return text + (
+            f" {over} is the most-accurate baseline itself (each class on its best model): "
+            f"{money(c.plan_usd)} a month."
+        )
+    if not c.kept_today:
+        return text + (
+            f" Running each class on its most accurate model would cost {money(c.baseline_usd)} "
+            "a month."
+        )
+    return text + (
+        f" {over} costs {money(c.plan_usd)} a month against {money(c.baseline_usd)} to run "
+        "each on its most accurate model."
+    )
 
 
 def _floors(plan: Plan) -> str:

@@ -4,6 +4,7 @@ words, the price table's filters, what the pages say."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -86,16 +87,28 @@ def kpis(cost: float, most_accurate: float) -> Kpis:
 def test_the_savings_tile_compares_with_the_most_accurate_plan():
     tiles = overview_view.plan_tiles(kpis(750.0, 1000.0), plan_is_most_accurate=False)
     assert [t.label for t in tiles] == [
-        "Monthly spend", "Net value a month", "Value / 1k tokens", "Savings",
+        "Monthly spend", "Net value a month", "Value / 1k tokens", "Savings vs most accurate",
     ]  # fmt: skip
     savings = tiles[3]
     assert (savings.value, savings.delta, savings.delta_color) == ("$250", "-25% spend", "inverse")
-    assert (
-        savings.help == "Against running every class on its most accurate model ($1,000 a month)."
+    assert savings.help == (
+        "Against running every class a model may serve on its most accurate model ($1,000 a month)."
     )
     assert tiles[2].value == "–"  # no tokens, no value per token
     same = overview_view.plan_tiles(kpis(1000.0, 1000.0), plan_is_most_accurate=True)[3]
     assert same.delta is None and same.help.startswith("This plan is the most-accurate baseline")
+
+
+def test_the_savings_tile_leaves_a_class_no_model_may_serve_out_and_says_so():
+    # the plan spends $1,000 on models and $600,000 on a class only today's process may do:
+    # the savings are over the classes a model may serve ($0), never -$600,000
+    k = replace(kpis(1000.0, 1000.0), kept_today=(("Internal knowledge Q&A", 600_000.0),))
+    tile = overview_view.plan_tiles(k, plan_is_most_accurate=True)[3]
+    assert (tile.value, tile.delta) == ("$0.00", None)
+    assert tile.help.endswith(
+        "Internal knowledge Q&A ($600,000 a month) stays on today's process either way: no "
+        "allowed model can do it; not in this comparison."
+    )
 
 
 def test_the_outlook_tiles_read_month_12_and_the_year():
