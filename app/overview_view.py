@@ -9,7 +9,16 @@ from dataclasses import asdict
 import pandas as pd
 
 from app import state as S
-from app.format import count, money, money_compact, money_fine, multiple, pct, signed_pct
+from app.format import (
+    count,
+    md_escape,
+    money,
+    money_compact,
+    money_fine,
+    multiple,
+    pct,
+    signed_pct,
+)
 from app.planning import PlanRequest
 from app.tables import Kpis
 from app.tiles import Tile
@@ -46,9 +55,9 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
     named in the help and left out of the savings."""
     savings = k.savings_vs_most_accurate_usd
     same = plan_is_most_accurate and abs(savings) < SAME_USD
-    kept = "".join(
-        f" {name} ({money(usd)} a month) stays on today's process either way: no allowed "
-        "model can do it; not in this comparison."
+    kept = "".join(  # the class name is the workload's text: escaped for the markdown help
+        f" {md_escape(name)} ({money(usd)} a month) stays on today's process either way: no "
+        "allowed model can do it; not in this comparison."
         for name, usd in k.kept_today
     )
     return [
@@ -70,7 +79,7 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
             help="Value of successful tasks per 1,000 tokens processed.",
         ),
         Tile(
-            "Savings vs most accurate",
+            "Savings",
             money(savings),
             delta=f"{signed_pct(-savings / k.most_accurate_cost_usd)} spend"
             if k.most_accurate_cost_usd and abs(savings) >= SAME_USD
@@ -84,6 +93,7 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
                 f"({money(k.most_accurate_cost_usd)} a month)."
             )
             + kept,
+            note="vs each class on its most accurate model",
         ),
     ]
 

@@ -13,7 +13,7 @@ import pytest
 
 from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
-from app.format import money, money_cents, money_compact, pct
+from app.format import md_escape, money, money_cents, money_compact, pct
 from app.tables import Kpis
 from planner.forecast import Forecast
 from planner.marginal import Marginal
@@ -87,7 +87,7 @@ def kpis(cost: float, most_accurate: float) -> Kpis:
 def test_the_savings_tile_compares_with_the_most_accurate_plan():
     tiles = overview_view.plan_tiles(kpis(750.0, 1000.0), plan_is_most_accurate=False)
     assert [t.label for t in tiles] == [
-        "Monthly spend", "Net value a month", "Value / 1k tokens", "Savings vs most accurate",
+        "Monthly spend", "Net value a month", "Value / 1k tokens", "Savings",
     ]  # fmt: skip
     savings = tiles[3]
     assert (savings.value, savings.delta, savings.delta_color) == ("$250", "-25% spend", "inverse")
@@ -105,10 +105,14 @@ def test_the_savings_tile_leaves_a_class_no_model_may_serve_out_and_says_so():
     k = replace(kpis(1000.0, 1000.0), kept_today=(("Internal knowledge Q&A", 600_000.0),))
     tile = overview_view.plan_tiles(k, plan_is_most_accurate=True)[3]
     assert (tile.value, tile.delta) == ("$0.00", None)
+    # the class name is the workload's text, escaped for the markdown help (Q\\&A reads Q&A)
     assert tile.help.endswith(
-        "Internal knowledge Q&A ($600,000 a month) stays on today's process either way: no "
-        "allowed model can do it; not in this comparison."
+        f"{md_escape('Internal knowledge Q&A')} ($600,000 a month) stays on today's process "
+        "either way: no allowed model can do it; not in this comparison."
     )
+    assert tile.note == "vs each class on its most accurate model"
+    odd = replace(k, kept_today=(("*Q* [x](http://e.test)", 1.0),))
+    assert md_escape("*Q* [x](http://e.test)") in overview_view.plan_tiles(odd, True)[3].help
 
 
 def test_the_outlook_tiles_read_month_12_and_the_year():
