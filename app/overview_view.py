@@ -30,6 +30,7 @@ from planner.business_case_inputs import parse_programme
 from planner.business_case_report import FullCase
 from planner.forecast import ForecastSettings
 from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
+from planner.workload import parse_workload
 
 OUTLOOK_MONTHS = 12
 SAME_USD = 0.5  # savings under half a dollar are no savings: the plan is the baseline
@@ -230,8 +231,25 @@ def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
         TEI_SOURCE,
     ]
     if example:
-        lines.insert(1, EXAMPLE_LABOUR)
+        lines[1:1] = [EXAMPLE_LABOUR, *_not_derived(request)]
     return lines
+
+
+def _not_derived(request: PlanRequest) -> list[str]:
+    """The example's classes whose cost today is given, not derived (no loaded hourly rate),
+    labelled as the assumptions they are: a reader must not take them for the support
+    classes' sourced arithmetic. Nothing when every such class is derived."""
+    workload = parse_workload(request.workload_csv, request.workload_source, "csv")
+    names = [
+        t.name for t in workload.classes if t.has_status_quo and t.loaded_hourly_cost_usd is None
+    ]
+    if not names:
+        return []
+    return [
+        f"Example workload, other classes ({', '.join(names)}): today's cost per task is an "
+        "illustrative guess, not derived from a handling time and a wage, and no human review "
+        "of the AI's work is counted; their cost avoided is an assumption to replace."
+    ]
 
 
 # -- the case's settings on the Overview ------------------------------------------------------

@@ -58,6 +58,13 @@ def test_brief_has_its_sections_and_sources(case, text):
                     "Sources"):  # fmt: skip
         assert heading in text
     assert "USDL-24-0628" in text and "USDL-24-0485" in text  # the example's labour sources
+    # the classes whose cost today is not derived are named as illustrative guesses
+    assert (
+        "Example workload, other classes (Contract review, Code review, Marketing drafts, "
+        "Meeting notes summaries, Invoice and document extraction, Sales email "
+        "personalisation, Internal knowledge Q&A, Financial report analysis): today's cost per "
+        "task is an illustrative guess, not derived from a handling time and a wage"
+    ) in text
     assert "Prices as of 2026-11-23" in text
     top = case.tornado.iloc[0]
     assert f"{top['input']} over {top['range']}" in text
