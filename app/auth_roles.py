@@ -143,6 +143,16 @@ class Identity:
             return self.name
         return f"{self.name} <{self.email}>" if self.name != self.email else self.email
 
+    def who_as_typed(self, author: str) -> str:
+        """Who a scenario save is in the audit trail. Signed in: `who`. Sign-in off: the
+        server's operating-system user like every other row the app writes (the one account
+        it knows), then the author typed, which nobody checked: "ana (sign-in off), as
+        typed: Bo"."""
+        typed = " ".join(str(author).split())
+        if self.signed_in or not typed:
+            return self.who
+        return f"{self.who}, as typed: {typed}"
+
     def may(self, action: Action) -> bool:
         return may(self.role, action)
 

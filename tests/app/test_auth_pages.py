@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state as S
-from planner.scenario_store import ScenarioStore, database_url
+from planner.scenario_store import ScenarioStore, database_url, record_command
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {
@@ -172,6 +172,26 @@ def test_the_audit_trail_page_is_for_admins_only():
     finops = app(person("Fi", "fi@x.org", ["finance"]))
     with pytest.raises(ValueError, match="audit"):  # the menu has no such page for FinOps
         finops.switch_page("app_pages/audit.py").run()
+
+
+def test_sign_in_off_lists_the_audit_trail_and_says_what_who_proves(monkeypatch):
+    # The one local person holds every role: the trail of the app and of the command line
+    # (its OS user) is theirs to read, and the page says the app's "who" is the server's
+    # account, with a typed author nobody checked.
+    monkeypatch.setattr("getpass.getuser", lambda: "ana")
+    record_command("usage import", "u.csv", None, "Imported u.csv")
+    at = app(configured=False)
+    at.text_input(key=S.SHARED_AUTHOR).set_value("Bo")
+    at = save(at, "Local plan")
+    at.switch_page("app_pages/audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(zip(table["who"], table["via"], table["action"], strict=True)) == [
+        ("ana (sign-in off), as typed: Bo", "app", "scenario saved"),
+        ("ana", "command line", "usage import"),
+    ]
+    [said] = [i.value for i in at.info]
+    assert "Sign-in is off" in said and "ana (sign-in off)" in said and "as typed" in said
 
 
 def _upload_script():
