@@ -25,6 +25,8 @@ TEAMS_SQL = (
     "SELECT team, SUM(COALESCE(cost_usd, 0)), COUNT(user_id), COUNT(api_key) FROM costed_usage"
 )
 
+TEAMS_OF = "SELECT DISTINCT team FROM costed_usage"
+
 
 @pytest.fixture(scope="module")
 def usage_db(tmp_path_factory) -> str:
@@ -121,3 +123,17 @@ def test_a_team_limited_viewer_sees_only_that_team_on_actual_spend(usage_db, mon
         for column in money:
             spent = others[column].dropna()
             assert (spent.astype(float) == 0).all(), (column, others.to_string())
+
+
+def test_two_sessions_of_the_shared_connection_are_scoped_apart(usage_db):
+    # The app reads through cursors of one shared connection per store (usage.store.session);
+    # the scope must stay on the cursor it was made on, or one person's teams would become
+    # another's (or nobody's) while both pages run.
+    with store.session(usage_db) as limited, store.session(usage_db) as whole:
+        scope(limited, (TEAM,), False)
+        assert [t for (t,) in limited.sql(TEAMS_OF).fetchall()] == [TEAM]
+        seen = {t for (t,) in whole.sql(TEAMS_OF).fetchall()}
+        assert TEAM in seen and len(seen) > 2
+        assert whole.execute("SELECT COUNT(api_key) FROM costed_usage").fetchone()[0] > 0
+    with store.session(usage_db) as later:  # a new session starts unscoped
+        assert len({t for (t,) in later.sql(TEAMS_OF).fetchall()}) > 2
