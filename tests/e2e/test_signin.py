@@ -2,7 +2,8 @@
 free port), the app started with `[auth]` in a secrets file of its own and a role map, and
 Chromium signing in through Streamlit's own st.login: the name shown, a viewer refused a
 save, a planner's save recorded in the audit trail an admin reads, sign-out back to the
-sign-in page."""
+sign-in page; a team-limited viewer's Actual spend is their team's alone (the figure an admin
+reads for that team), by the menu and by the address, and the Audit trail is not theirs."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from planner.scenario_store import ScenarioStore
+from tests.e2e.helpers import TIMEOUT_MS, metric_value, open_page, settled
 from tests.e2e.server import ROOT, free_port, stop_app, wait_healthy
 
 pytestmark = pytest.mark.browser
@@ -30,6 +32,7 @@ PEOPLE = {  # sub -> the identity token's claims
     "vera@example.org": {"name": "Vera Viewer", "email": "vera@example.org", "groups": ["staff"]},
     "pat@example.org": {"name": "Pat Planner", "email": "pat@example.org", "groups": ["planners"]},
     "ada@example.org": {"name": "Ada Admin", "email": "ada@example.org", "groups": ["admins"]},
+    "sam@example.org": {"name": "Sam Search", "email": "sam@example.org", "groups": ["search"]},
 }
 ROLE_MAP = """default_role = "viewer"
 [[grant]]
@@ -38,6 +41,10 @@ role = "planner"
 [[grant]]
 group = "admins"
 role = "admin"
+[[grant]]
+group = "search"
+role = "viewer"
+teams = ["search"]
 """
 
 
@@ -213,3 +220,45 @@ def test_a_planner_cannot_delete_an_admins_scenario(signin_app, page: Page):
     finally:
         store.close()
     assert kept == ["Ada's plan"] and deleted == []  # still there, and no deletion recorded
+
+
+SPEND = "Spend in these days"
+
+
+def team_filter(page: Page):
+    return page.get_by_test_id("stMultiSelect").filter(has_text="Teams")
+
+
+def test_a_team_limited_viewer_reads_only_their_teams_spend(
+    signin_app, page: Page, browser, tmp_path
+):
+    url, _ = signin_app
+    sign_in(page, url, "sam@example.org")
+    expect(page.get_by_test_id("stSidebar").get_by_text("Viewer · teams search")).to_be_visible()
+    open_page(page, f"{url}/actual_spend")  # by the address, not only the menu
+    expect(page.get_by_role("heading", name="Actual spend", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    team_filter(page).click()
+    expect(page.get_by_role("option")).to_have_text(["search"])  # no other team is offered
+    page.keyboard.press("Escape")
+    scoped = metric_value(page, SPEND).inner_text()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.screenshot(path=tmp_path / "team_limited_actual_spend.png")  # looked at, not kept
+    open_page(page, f"{url}/audit")  # an admin's page, by its address: not there for Sam
+    expect(page.get_by_role("heading", name="Audit trail")).to_have_count(0)
+
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = admin.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:  # the admin reads every team; filtered to search, the same figure as Sam's
+        sign_in(other, url, "ada@example.org")
+        open_page(other, f"{url}/actual_spend")
+        total = metric_value(other, SPEND)
+        assert total.inner_text() != scoped  # Sam's figure is not the whole company's
+        team_filter(other).click()
+        other.get_by_role("option", name="search", exact=True).click()
+        other.keyboard.press("Escape")
+        settled(other)
+        expect(total).to_have_text(scoped)
+    finally:
+        admin.close()
