@@ -19,9 +19,9 @@ st.title("Audit trail")
 trail = shared_scenarios.store().audit_trail()
 st.caption(
     "Every scenario save, rename and delete, every usage import and removal, and every change "
-    "of attribution rules, model mappings, outcomes, budgets and commitments: who, when (UTC), "
-    "from where (`app` or `command line`), and the old and new value. Appended only; the "
-    "newest first."
+    "of attribution rules, model mappings, outcomes, budgets and commitments, and every eval "
+    "import kept for everyone: who, when (UTC), from where (`app` or `command line`), and the "
+    "old and new value. Appended only; the newest first."
 )
 if identity.signed_in:
     st.caption(

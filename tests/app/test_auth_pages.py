@@ -224,6 +224,37 @@ def test_an_upload_is_checked_on_the_server_and_recorded(groups, allowed):
         assert trail == []
 
 
+def _eval_import_script():
+    import streamlit as st
+
+    from app import auth
+
+    def importing(keep: bool) -> tuple[str, str]:
+        return "figures", f"3 figures.{' The 40 per-sample results are kept in e.csv.' * keep}"
+
+    st.success(auth.import_evals("e.csv", importing)[1])
+
+
+@pytest.mark.parametrize(("groups", "kept"), [([], False), (["planners"], True)])
+def test_eval_results_are_kept_for_everyone_only_by_a_planner_and_recorded(groups, kept):
+    # Kept per-sample results rate every person's cascades on Portfolio: a viewer gets the
+    # figures for their own session, nothing kept and nothing in the trail.
+    at = AppTest.from_function(_eval_import_script, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = person("Some One", "one@x.org", groups)
+    [note] = [s.value for s in at.run().success]
+    trail = [(r.who, r.action, r.target, r.new_value) for r in store().audit_trail()]
+    if kept:
+        assert note == "3 figures. The 40 per-sample results are kept in e.csv."
+        assert trail == [("Some One <one@x.org>", "keep eval results for everyone", "e.csv", note)]
+    else:
+        assert note.startswith(
+            "3 figures. Not kept for others: you may not keep eval results for everyone: "
+            "that needs the Planner role"
+        )
+        assert trail == []
+
+
 def test_an_upload_done_while_the_trail_is_unreachable_says_so(monkeypatch):
     from sqlalchemy.exc import OperationalError
 

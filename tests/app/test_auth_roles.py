@@ -65,7 +65,7 @@ def test_each_role_has_exactly_the_powers_the_issue_lists():
     allowed = {role: {a for a in Action if may(role, a)} for role in Role}
     assert allowed[Role.VIEWER] == {Action.READ}
     assert allowed[Role.PLANNER] == {
-        Action.READ, Action.SAVE_SCENARIO, Action.CHANGE_OWN_SCENARIO,
+        Action.READ, Action.SAVE_SCENARIO, Action.CHANGE_OWN_SCENARIO, Action.KEEP_EVALS,
     }  # fmt: skip
     assert allowed[Role.FINOPS] == allowed[Role.PLANNER] | set(FINOPS_WRITES) | {Action.SEE_PEOPLE}
     assert allowed[Role.ADMIN] == set(Action)
