@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state as S
 from app.auth_scope import scope, scope_key, scope_sql
+from app.reconcile_view import TEAMS_ONLY as RECONCILE_TEAMS_ONLY
 from pricing.catalog import Catalog
 from usage import store
 from usage.daily import load_daily
@@ -108,6 +109,10 @@ def test_a_team_limited_viewer_sees_only_that_team_on_actual_spend(usage_db, mon
     at.switch_page("app_pages/actual_spend.py").run()
     assert not at.exception
     assert at.multiselect(key=S.ACTUALS_TEAMS).options == [TEAM]
+    # The reconciliation reads the unscoped ledger (every team's spend per provider): not
+    # shown, and said why.
+    assert RECONCILE_TEAMS_ONLY in [i.value for i in at.info]
+    assert all("counts" not in table.value.columns for table in at.dataframe)
     for table in at.dataframe:
         frame = table.value
         text = frame.astype(str).to_string()
