@@ -3,7 +3,8 @@ free port), the app started with `[auth]` in a secrets file of its own and a rol
 Chromium signing in through Streamlit's own st.login: the name shown, a viewer refused a
 save, a planner's save recorded in the audit trail an admin reads, sign-out back to the
 sign-in page; a team-limited viewer's Actual spend is their team's alone (the figure an admin
-reads for that team), by the menu and by the address, and the Audit trail is not theirs."""
+reads for that team), by the menu and by the address, and the Audit trail is not theirs; a
+viewer refused an import that FinOps makes, recorded in the trail with who made it."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ PEOPLE = {  # sub -> the identity token's claims
     "pat@example.org": {"name": "Pat Planner", "email": "pat@example.org", "groups": ["planners"]},
     "ada@example.org": {"name": "Ada Admin", "email": "ada@example.org", "groups": ["admins"]},
     "sam@example.org": {"name": "Sam Search", "email": "sam@example.org", "groups": ["search"]},
+    "fay@example.org": {"name": "Fay FinOps", "email": "fay@example.org", "groups": ["finance"]},
 }
 ROLE_MAP = """default_role = "viewer"
 [[grant]]
@@ -45,6 +47,9 @@ role = "admin"
 group = "search"
 role = "viewer"
 teams = ["search"]
+[[grant]]
+group = "finance"
+role = "finops"
 """
 
 
@@ -108,6 +113,9 @@ def signin_app(provider, tmp_path_factory):
         **os.environ,
         "PLANNER_ACCESS_FILE": str(folder / "access.toml"),
         "PLANNER_SCENARIO_DB": str(folder / "scenarios.db"),
+        # A usage store of its own: FinOps imports into it, and other modules' servers
+        # expect the session's store to be empty.
+        "PLANNER_USAGE_DB": str(folder / "usage.duckdb"),
         "AUTHLIB_INSECURE_TRANSPORT": "1",
     }
     env.pop("PLANNER_DATABASE_URL", None)
@@ -262,3 +270,37 @@ def test_a_team_limited_viewer_reads_only_their_teams_spend(
         expect(total).to_have_text(scoped)
     finally:
         admin.close()
+
+
+EXPORT = ROOT / "tests/fixtures/usage/generic.csv"
+
+
+def upload_usage(page: Page, url: str) -> None:
+    open_page(page, f"{url}/data")
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Usage export")
+    uploader.locator("input[type=file]").set_input_files(str(EXPORT))
+
+
+def test_finops_imports_usage_in_the_trail_a_viewer_is_refused(signin_app, page: Page, browser):
+    url, db = signin_app
+    sign_in(page, url, "vera@example.org")
+    upload_usage(page, url)
+    expect(page.get_by_text("you may not import usage: that needs the FinOps role")).to_be_visible()
+
+    finops = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = finops.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        sign_in(other, url, "fay@example.org")
+        upload_usage(other, url)
+        expect(
+            other.get_by_text("Imported generic.csv (generic export)", exact=False)
+        ).to_be_visible()
+    finally:
+        finops.close()
+    store = ScenarioStore(f"sqlite:///{db}")
+    try:
+        imports = [(r.who, r.target) for r in store.audit_trail() if r.action == "import usage"]
+    finally:
+        store.close()
+    assert imports == [("Fay FinOps <fay@example.org>", "generic.csv")]  # Vera's: none
