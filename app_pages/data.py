@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app import (
+    auth,
     catalog_view,
     charts,
     evidence_view,
@@ -110,7 +111,10 @@ def _import_evals() -> None:
         return
     try:
         mapped = (mapping.name, mapping.getvalue()) if mapping else None
-        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE] = evidence_view.import_evals(files, mapped, catalog)
+        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE] = auth.import_evals(
+            ", ".join(name for name, _ in files),
+            lambda keep: evidence_view.import_evals(files, mapped, catalog, keep=keep),
+        )
         ss[S.EVAL_ERROR] = None
     except (InputError, OSError) as exc:
         ss[S.EVAL_ERROR] = str(exc)
