@@ -203,11 +203,12 @@ def payback_words(month: int | None, horizon: int) -> str:
 
 
 EXAMPLE_LABOUR = (
-    "Example workload, support classes: loaded hourly cost $32.74 = BLS OEWS May 2023 annual "
-    "mean wage of office and administrative support occupations ($47,940, USDL-24-0628) / "
-    "2,080 hours / the wages share of compensation in private industry (70.4 %, BLS ECEC "
-    "December 2023, USDL-24-0485); handling times and review minutes are assumptions "
-    "(data/business_case/)."
+    "Example workload: each class's cost today is an assumed handling time at the loaded "
+    "hourly cost of the role that does the work = a BLS OEWS May 2023 wage for the role "
+    "(USDL-24-0628 and the role's BLS page; the all-occupations mean, $65,470, where no "
+    "role's figure could be quoted) / 2,080 hours / the wages share of compensation in "
+    "private industry (70.4 %, BLS ECEC December 2023, USDL-24-0485); handling times and "
+    "review minutes are assumptions (data/business_case/, each wage with its quote)."
 )
 TEI_SOURCE = (
     "Discounting and risk adjustment in the way of risk-adjusted total-economic-impact "

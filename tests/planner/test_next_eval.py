@@ -72,7 +72,7 @@ def test_money_at_stake_is_the_re_solved_gain(workload, catalog):
 
 def test_with_published_prices_only_the_class_on_todays_process_comes_first(workload, catalog):
     # As the app and every other command plan by default (no illustrative sheet): no allowed
-    # model can do Internal knowledge Q&A ($4 a task today), so a mistral model without a
+    # model can do Internal knowledge Q&A ($3.73 a task today), so a mistral model without a
     # figure for it has the most at stake; its break-even holds half a point either side.
     settings = PlanSettings(objective="max-value", with_illustrative=False)
     found = next_evals(workload, None, catalog, settings, limit=1)
@@ -86,7 +86,7 @@ def test_with_published_prices_only_the_class_on_todays_process_comes_first(work
     assert "(below the class's 75% floor: only a share, beside more accurate options)" in (
         item.sentence()
     )
-    assert item.at_stake_usd > 100_000  # most of the $600,000 a month today's process costs
+    assert item.at_stake_usd > 100_000  # most of the $558,870 a month today's process costs
 
 
 def test_the_quality_command_plans_next_on_the_price_date_and_sheets_given(capsys):

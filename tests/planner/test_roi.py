@@ -342,8 +342,12 @@ def test_cli_roi_text_and_exit_codes(capsys):
     assert "Gross value of the work (not a return)" in out
     assert "By tier:" in out and "By provider:" in out and "By class:" in out
     # $2,903,000 before the support classes' costs were derived from handling times:
-    # + 120,000 x (1.0913 - 0.90) + 60,000 x (5.4567 - 6) + 20,000 x (8.185 - 7.50) = + $4,058
-    assert "Today's process: $2,907,058.00 a month, net value -$1,288,858.00" in out
+    # + 120,000 x (1.0913 - 0.90) + 60,000 x (5.4567 - 6) + 20,000 x (8.185 - 7.50) = + $4,058;
+    # then the other classes from their roles' wages (new - old cost a task, x volume):
+    # contract 1,500 x -0.69, code 6,000 x 5.165, marketing 3,000 x -15.29, notes 25,000 x
+    # 3.1775, invoices 200,000 x -0.807, sales 80,000 x 0.7258, Q&A 150,000 x -0.2742,
+    # finance 400 x 20.48 = -$72,751.50; only cost moves, so net value rises by as much
+    assert "Today's process: $2,834,306.50 a month, net value -$1,216,106.50" in out
     assert cli.main(["roi", "--workload", str(EXAMPLE), "--as-of", "2026-11-23",
                      "--budget", "1"]) == 3  # fmt: skip
     assert "no feasible plan" in capsys.readouterr().err
@@ -436,7 +440,7 @@ def test_cli_roi_json_carries_the_business_case(capsys, example_plan):
     risk = case["risk_adjusted"]
     assert risk["npv_usd"] == pytest.approx(expected.npv_usd, rel=1e-9)
     assert len(risk["monthly_flows"]) == 36
-    # the example gives human review on its support classes and no run, seat or one-off
+    # the example gives human review on its classes and no run, seat or one-off
     # costs: the extra costs are the review alone, every month of the 36
     flows = risk["monthly_flows"]
     assert all(f["run_usd"] == f["seats_usd"] == f["one_off_usd"] == 0 for f in flows)
