@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 12, 3)
 
 
+SHEETS = "illustrative price sheets (assumptions, not list prices)"
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
 def warnings(at: AppTest) -> str:
     return "\n".join(md_unescape(w.value) for w in at.warning)
 
@@ -34,6 +41,8 @@ def test_the_overview_names_the_retirement_and_the_switch_plans_without_it():
     said = warnings(at)
     assert "on 2026-12-11" in said and "openai/gpt-5" in said and "costs at least $" in said
     assert "illustrative price sheets" not in said  # off by default: no plan rests on them
+    assert "List prices as of 2026-12-03." in captions(at)  # the sources line: nor there
+    assert SHEETS not in captions(at)
     at.toggle(key=S.EXCLUDE_RETIRING).set_value(True).run()
     assert not at.exception
     assert "on 2026-12-11" not in warnings(at)
@@ -44,3 +53,4 @@ def test_with_illustrative_sheets_on_the_overview_says_their_share_of_spend():
     assert not at.exception
     said = warnings(at)
     assert "of this plan's spend" in said and "self-hosted/" in said
+    assert f"{SHEETS}: self-hosted" in captions(at)
