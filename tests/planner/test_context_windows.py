@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from planner.assemble import assemble
 from planner.breakeven import break_evens
+from planner.frontier import budget_frontier
 from planner.plan import optimize
 from planner.problem import PlanSettings, context_reason
 from planner.quality import QualityRow, QualityTable
 from planner.workload import TaskClass, Workload
 from pricing.catalog import Catalog
+from pricing.scenario import PriceScenario
 
 AS_OF = date(2026, 12, 3)
 # acme/small: cheap, 131,072-token window; acme/big: dearer, a 1,000,000-token window.
@@ -90,3 +94,24 @@ def test_the_quality_view_says_why_on_the_example(capsys):
     for row in rows:
         assert row["tokens_needed"] > row["context_window_tokens"]
         assert row["reason"] == context_reason(row["context_window_tokens"], row["tokens_needed"])
+
+
+def test_frontiers_and_price_scenarios_leave_out_a_model_the_task_does_not_fit(tmp_path):
+    """The mask holds under every view: a frontier never reaches the small model's cost, and a
+    scenario that makes it nearly free still gives it no share."""
+    catalog = catalog_in(tmp_path)
+    long = plan_for(catalog, 300_000)
+    frontier = budget_frontier(long.problem, points=3)
+    assert (frontier["status"] == "optimal").all()
+    assert frontier["monthly_cost_usd"].min() == pytest.approx(long.totals.monthly_cost_usd)
+    task = long.problem.classes[0]
+    settings = PlanSettings(
+        as_of=AS_OF,
+        objective="min-cost",
+        scenario=PriceScenario(name="Deal", discounts_pct={"acme/small": Decimal(99)}),
+    )
+    quality = QualityTable(
+        tuple(QualityRow(f"acme/{m}", 0.9, task_class="Contracts") for m in MODELS), "t"
+    )
+    deal = optimize(assemble(Workload((task,), "t"), quality, catalog, settings).problem)
+    assert [a.model for a in deal.assignments] == ["acme/big"]
