@@ -239,15 +239,17 @@ def test_the_accuracy_tab_says_which_models_cannot_hold_a_class_and_why(app: App
     app.switch_page("app_pages/data.py").run()
     assert not app.exception
     assert md_unescape(data_view.TOO_LONG_LINE) in text(app)
-    shown = next(d.value for d in app.dataframe if "Why" in d.value.columns)
+    shown = next(d.value for d in app.dataframe if "Short by" in d.value.columns)
     workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
     request = planning.PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(),
                                    with_illustrative=True)  # fmt: skip
     problem = planning.solve(request, Catalog.load()).problem
     assert problem.too_long  # the example has classes some windows cannot hold
-    pairs = {(problem.classes[t].name, problem.options[m]) for t, m in problem.too_long}
-    assert set(zip(shown["Task class"], shown["Model"], strict=True)) == pairs
-    assert shown["Why"].str.startswith("context window ").all()
+    expected = {
+        (problem.classes[t].name, problem.options[m], f"{need - window:,}")
+        for (t, m), (window, need) in problem.too_long.items()
+    }
+    assert set(zip(shown["Task class"], shown["Model"], shown["Short by"], strict=True)) == expected
 
 
 def test_bad_upload_shows_its_error_and_keeps_the_previous_workload(app: AppTest):
