@@ -64,7 +64,10 @@ def test_idle_reserved_replicas_are_in_every_total(one_class, capsys, tmp_path):
 
     out = tmp_path / "plan.csv"
     assert main(["solve", "--workload", str(one_class), *OPTIONS, "--out", str(out)]) == 0
-    assert f"Monthly cost {money_cents(expected)};" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert f"Monthly cost {money_cents(expected)};" in text
+    row = next(line for line in text.splitlines() if line.startswith(RESERVED_IDLE))
+    assert row.split()[-4:] == [idle[0].model, "0.0%", "–", f"{reserved:,.2f}"]  # whole id
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     total = next(r for r in rows if r["task_class"] == "TOTAL")
     assert float(total["monthly_cost_usd"]) == pytest.approx(expected, rel=1e-9)
