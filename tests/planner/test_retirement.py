@@ -84,6 +84,8 @@ def test_the_committed_list_retires_the_models_the_vendors_name():
     assert committed.quote("openai/gpt-5", AS_OF).prices.deprecation_date == RETIRES
     assert committed.quote("openai/gpt-5-nano", AS_OF).prices.deprecation_date == RETIRES
     assert committed.quote("anthropic/claude-2", AS_OF).prices.deprecation_date == date(2025, 7, 21)
+    sonnet_3_5 = committed.quote("anthropic/claude-3-5-sonnet", AS_OF).prices
+    assert sonnet_3_5.deprecation_date == date(2025, 10, 28)  # Anthropic's release notes
 
 
 def test_an_entry_without_a_source_page_is_refused(tmp_path):
