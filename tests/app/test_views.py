@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from app import charts, tables, vendor
+from app import charts, tables, vendor, vendor_compare
 from app.format import chart_text, money
 from app.planning import PlanRequest, ScenarioSpec, budget_range, mean_growth, solve, workload_of
 from planner.export import plan_to_csv
@@ -160,7 +160,7 @@ def test_catalog_tables(catalog):
     assert len(table) == len(diff.added) + len(diff.removed) + len(diff.changed) + len(
         diff.alias_moves
     )
-    shown = vendor.diff_view(table)
+    shown = vendor_compare.diff_view(table)
     assert not shown.isna().any().any()
 
 
@@ -172,7 +172,7 @@ def test_price_diff_reads_every_price_field_in_words_with_its_unit():
         PriceChange("m/x", p + f, Decimal(2), Decimal(3)) for p in prefixes for f in PRICE_FIELDS
     ]
     changes.append(PriceChange("m/x", "long_context", None, None))
-    shown = vendor.diff_view(tables.diff_table(SheetDiff("m", "a", "b", changed=changes)))
+    shown = vendor_compare.diff_view(tables.diff_table(SheetDiff("m", "a", "b", changed=changes)))
     assert not shown["Price"].str.contains("_|per_|mtok").any(), list(shown["Price"])
     assert shown["Price"].is_unique
     labels = dict(zip([c.field for c in changes], shown["Price"], strict=True))
