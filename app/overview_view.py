@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import pandas as pd
@@ -216,8 +217,11 @@ TEI_SOURCE = (
 )
 
 
-def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
-    """Where the brief's figures come from, one line each."""
+def brief_sources(
+    request: PlanRequest, example_name: str, assumed: Sequence[str] = ()
+) -> list[str]:
+    """Where the brief's figures come from, one line each; `assumed` (the providers whose
+    sheet is illustrative) is named only when the plan may use them (the switch on)."""
     example = request.workload_source == example_name
     note = " (an illustrative example, not measured figures)" if example else ""
     accuracy = (
@@ -227,7 +231,12 @@ def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
     )
     lines = [
         f"Workload: {request.workload_source}{note}.",
-        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets).",
+        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets)"
+        + (
+            f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}."
+            if assumed and request.with_illustrative
+            else "."
+        ),
         f"Accuracy figures: {accuracy}.",
         TEI_SOURCE,
     ]

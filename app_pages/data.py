@@ -96,10 +96,15 @@ def _quality_section() -> None:
             st.error(md_escape(input_error_text(exc)))
             return
         st.markdown(
-            "**Accuracy of each model on each task class** (empty: no figure or not allowed)"
+            "**Accuracy of each model on each task class** (empty: no figure, not allowed, or "
+            "the task does not fit its context window)"
         )
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(matrix, column_config=dict.fromkeys(matrix.columns, percent))
+        too_long = view.too_long_view(loaders.plan(ctx.request.key(), ctx.prices).problem)
+        if len(too_long):
+            st.markdown(view.TOO_LONG_LINE)
+            st.dataframe(too_long, hide_index=True)
 
 
 def _import_evals() -> None:

@@ -269,3 +269,14 @@ def test_illustrative_sheets_are_off_unless_turned_on_and_then_said(catalog, req
     assert not {a.provider for a in off.assignments} & set(assumed)
     assert overview_view.illustrative_warning(off, assumed) is None
     assert planning.PlanRequest(workload_csv=request_.workload_csv).with_illustrative is False
+
+
+def test_the_brief_names_the_illustrative_sheets_only_when_the_plan_may_use_them(request_):
+    """The board brief's and workbook's sources, like the page's sources line."""
+    words = "illustrative price sheets (assumptions, not list prices): self-hosted."
+    on = overview_view.brief_sources(request_, "example.csv", ["self-hosted"])
+    assert on[1].startswith("Model prices: the providers' list prices") and on[1].endswith(words)
+    off = request_.with_(with_illustrative=False)
+    for assumed in (["self-hosted"], []):
+        line = overview_view.brief_sources(off, "example.csv", assumed)[1]
+        assert "illustrative" not in line and line.endswith("(data/price_sheets).")
