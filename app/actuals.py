@@ -23,9 +23,10 @@ import streamlit as st
 
 from app import actual_view, auth, loaders, workspace
 from app.recent import forget, recent
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
 from usage import settings, store
+from usage.engines import setting
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
@@ -49,6 +50,11 @@ def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = Fal
     threads share it; it closes when none uses it, so the CLI can use the file between).
     Unless the query only reads, the store's remembered version is forgotten after it."""
     try:
+        if setting.url() and path == db_path():  # the company's store on an engine
+            if auth.scope_key():  # no per-connection view there to hide other teams' rows
+                raise StoreError(setting.shown(setting.url()), setting.SCOPE_REFUSED)
+            with setting.session() as con:
+                return query(con)
         with store.session(path) as con:
             auth.scope_store(con)  # a team-limited role reads only its teams' rows
             return query(con)

@@ -99,11 +99,10 @@ def clickhouse_phase(rows: int, folder: Path, catalog: Catalog) -> dict:
     load_s = time.perf_counter() - start
     engine.query("OPTIMIZE TABLE usage_ledger FINAL")  # one part, as a server merges
     ch_s, ch = timed(lambda: engine.run(SUMMARY))
-    parts = engine.query(
+    parts = engine.frame(
         "SELECT sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) "
         "FROM system.parts WHERE active AND database = currentDatabase() "
-        "AND table = 'usage_ledger'",
-        "DataFrame",
+        "AND table = 'usage_ledger'"
     ).iloc[0]
     engine.close()
     con.close()
