@@ -26,10 +26,10 @@ from app.recent import forget, recent
 from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
 from usage import settings, store
-from usage.engines import setting
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
+from usage.engines import setting
 from usage.example import ensure_example
 from usage.focus_commitments import FocusCommitments, focus_commitments
 from usage.outcomes import Outcomes, parse_outcomes
@@ -91,12 +91,10 @@ def has_data(path: str) -> bool:
     )
 
 
-VERSION_SQL = [
+VERSION_SQL = [  # portable (no string_agg ... ORDER BY): an engine store runs them too
     "SELECT COUNT(*), MAX(import_id), MAX(imported_at), COUNT(removed_at) FROM imports",
-    "SELECT string_agg(concat_ws('|', priority, field, pattern, team, task_class), ';' "
-    "ORDER BY priority) FROM attribution_rules",
-    "SELECT string_agg(concat_ws('|', raw_model, provider, model), ';' ORDER BY raw_model) "
-    "FROM model_aliases",
+    "SELECT priority, field, pattern, team, task_class FROM attribution_rules ORDER BY priority",
+    "SELECT raw_model, provider, model FROM model_aliases ORDER BY raw_model, provider, model",
 ]
 
 

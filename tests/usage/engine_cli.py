@@ -73,7 +73,8 @@ def assert_same(expected, found, where: str = "") -> None:
             assert_same(a, b, f"{where}[{i}]")
     elif isinstance(expected, float) or isinstance(found, float):
         assert isinstance(found, int | float) and math.isclose(
-            expected, found, rel_tol=RELATIVE, abs_tol=1e-9), f"{where}: {expected} vs {found}"
+            expected, found, rel_tol=RELATIVE, abs_tol=1e-9
+        ), f"{where}: {expected} vs {found}"
     else:
         assert expected == found, f"{where}: {expected!r} vs {found!r}"
 

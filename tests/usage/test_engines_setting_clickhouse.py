@@ -14,11 +14,13 @@ import uuid
 import pytest
 
 from tests.usage.engine_cli import READS, assert_same, cli, ledger_rows, read_json
+from tests.usage.ledger_fixtures import DAY, MODEL, costs_file
 from usage.engines import setting
 from usage.engines.chdb import ChdbEngine
 from usage.example import example_files
 
 FILES = [str(p) for p in example_files()]
+INPUT, OUTPUT = f"{MODEL}, input", f"{MODEL}, output"
 
 
 def _url() -> str:
@@ -56,20 +58,26 @@ def test_importing_the_same_files_again_adds_no_row(stores):
 
 
 def test_a_restating_download_replaces_the_rows_it_restates(stores, tmp_path):
-    """The same file with other figures: its keys' new versions count, on both stores."""
+    """OpenAI's cost export for 2026-10-01, then re-downloaded with one line restated from
+    $3.50 to $2.00: on both stores the new figure counts, the cost lines outrank the usage
+    export's money that day, and every summary agrees."""
     db, url = stores
-    source = next(p for p in example_files() if p.suffix == ".csv")
-    lines = source.read_text().splitlines()
-    restated = tmp_path / source.name
-    restated.write_text("\n".join(lines[:40]).replace(",1,", ",2,") + "\n# restated\n")
+    first = costs_file(tmp_path / "costs.json", {(DAY, INPUT): 3.50, (DAY, OUTPUT): 1.00})
+    again = costs_file(tmp_path / "costs_again.json", {(DAY, INPUT): 2.00, (DAY, OUTPUT): 1.00})
     found = {}
     for target in (None, url):
-        code, out, err = cli(["import", str(restated), "--json"], target, db)
-        assert code == 0, err
+        for path in (first, again):
+            code, out, err = cli(["import", str(path), "--json"], target, db)
+            assert code == 0, err
         found[target] = json.loads(out)[0]
-    assert found[None]["rows_restated"] > 0
-    assert_same(found[None] | {"import_id": 0}, found[url] | {"import_id": 0}, "restated")
-    for argv in (READS["summary by team and month"], READS["reconcile by month"]):
+    assert (found[None]["rows_restated"], found[None]["rows_unchanged"]) == (1, 1)
+    assert found[url] == found[None]
+    assert ledger_rows(url, db) == ledger_rows(None, db) == 2379 + 4
+    for argv in (
+        READS["summary by team and month"],
+        READS["reconcile by day"],
+        ["reconcile", "--by", "day", "--from", "2026-10-01", "--to", "2026-10-01"],
+    ):
         assert_same(read_json(argv, None, db), read_json(argv, url, db), " ".join(argv))
 
 
@@ -103,6 +111,9 @@ def test_a_retry_after_a_failure_mid_batch_ends_as_one_clean_import(stores, monk
     # fresh DuckDB store of the example instead
     fresh = db.with_name("fresh.duckdb")
     assert cli(["import", *FILES], None, fresh)[0] == 0
-    assert_same(read_json(["summary", "--by", "team,month"], None, fresh),
-                read_json(["summary", "--by", "team,month"], url, db), "after the retry")
+    assert_same(
+        read_json(["summary", "--by", "team,month"], None, fresh),
+        read_json(["summary", "--by", "team,month"], url, db),
+        "after the retry",
+    )
     assert clean  # the module's store still answers

@@ -11,6 +11,7 @@ import atexit
 import shutil
 import tempfile
 import uuid
+
 import pandas as pd
 
 from usage.engines import arrow_frame

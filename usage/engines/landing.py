@@ -6,9 +6,11 @@ the period sums) are `usage.ledger`'s, written once for DuckDB and tested there.
 them on a private in-memory DuckDB store, holding what they read from the engine, keeps
 them written once: no second copy of the rules per engine. What they read is bounded by
 the file, not by the store: the settings tables (imports, attributes, rules, aliases:
-thousands of rows) and the ledger rows of the days the file covers, from the start of the
-first one's price period (a key names a bucket of time and precedence is per payer and
-day, so no rule looks past those days).
+thousands of rows) and the ledger rows of the price periods holding the days the file
+covers (a key names a bucket of time and precedence is per payer and day; a period's sums
+are over all of its days, so no rule looks past those). A price period is as long as the
+catalog's prices stay the same for some model: at 10 billion rows a month that is the
+bound to watch (docs/past-one-machine.md).
 
 What is written, in this order, each step idempotent:
 
@@ -35,12 +37,12 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from pricing.catalog import Catalog
 from foundation.errors import StoreError
+from pricing.catalog import Catalog
 from usage import ledger, price_tables, store
 from usage.engines import EngineConnection
 from usage.rows import Parsed
-from usage.schema import one, transaction
+from usage.schema import meta, one, transaction
 
 SETTINGS_TABLES = ("imports", "attributes", "model_aliases", "attribution_rules")
 PRICE_TABLES = ("model_map", "price_intervals", "price_extras")  # small: replaced whole
@@ -55,9 +57,9 @@ def land(con: EngineConnection, batches: Iterable[Parsed], *, file_name: str, di
     """Import `batches` onto the engine of `con` (as `usage.ledger.store_batches` does on
     DuckDB); a file landed before adds nothing and says so."""
     engine = con.engine
-    stage = store.connect(":memory:")
-    try:
-        with ledger.WRITE_LOCK:
+    with ledger.WRITE_LOCK:
+        stage = _stage_for(catalog)
+        try:
             top = _load_settings(engine, stage)
             price_tables.ensure_prices(stage, catalog)
             before = ledger.previous_import(stage, digest)
@@ -70,7 +72,8 @@ def land(con: EngineConnection, batches: Iterable[Parsed], *, file_name: str, di
             first, last = one(stage, "SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) "
                                      "FROM staged_rows")  # fmt: skip
             if first is not None:
-                _load_ledger(engine, stage, _period_start(stage, first), last, top)
+                start, end = _period_start(stage, first), _period_end(stage, last)
+                _load_ledger(engine, stage, start, end, top)
             with transaction(stage):
                 result = ledger._store_staged(stage, staged, notes, file_name, digest,
                                               source_format, catalog)  # fmt: skip
@@ -81,8 +84,34 @@ def land(con: EngineConnection, batches: Iterable[Parsed], *, file_name: str, di
                                  f"#{result.import_id} ({str(exc).strip()[:300]})",
                                  RETRY) from exc  # fmt: skip
             return result
-    finally:
-        stage.close()
+        finally:
+            _empty(stage)
+
+
+_STAGE: dict[str, duckdb.DuckDBPyConnection] = {}  # one, for the catalog last used
+EMPTIED = ("usage_ledger", "usage_periods", "imports", "attributes", "model_aliases",
+           "attribution_rules", "model_map")  # fmt: skip
+TEMPORARY = ("engine_attributes", "engine_status", "engine_map", "staged_rows")
+
+
+def _stage_for(catalog: Catalog) -> duckdb.DuckDBPyConnection:
+    """The process's staging store for this catalog: an in-memory DuckDB store whose price
+    tables (2.4 million rows of prices per model and day, about 6 s to compute) are kept
+    between imports; every other table is emptied after each."""
+    fingerprint = price_tables.catalog_fingerprint(catalog)
+    if fingerprint not in _STAGE:
+        for old in _STAGE.values():
+            old.close()
+        _STAGE.clear()
+        _STAGE[fingerprint] = store.connect(":memory:")
+    return _STAGE[fingerprint]
+
+
+def _empty(stage: duckdb.DuckDBPyConnection) -> None:
+    for table in EMPTIED:
+        stage.execute(f"DELETE FROM {table}")
+    for table in TEMPORARY:
+        stage.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _load_settings(engine, stage: duckdb.DuckDBPyConnection) -> int:
@@ -93,6 +122,8 @@ def _load_settings(engine, stage: duckdb.DuckDBPyConnection) -> int:
     top = one(stage, "SELECT COALESCE(max(import_id), 0) FROM imports")[0]
     stage.execute(f"CREATE OR REPLACE SEQUENCE import_ids START {int(top) + 1}")
     stage.execute("CREATE TEMP TABLE engine_attributes AS SELECT attr_id FROM attributes")
+    stage.execute("CREATE TEMP TABLE engine_map AS SELECT * FROM model_map WHERE FALSE")
+    _to_stage(stage, "engine_map", engine.run("SELECT * FROM model_map"))
     return int(top)
 
 
@@ -120,6 +151,14 @@ def _to_stage(stage: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
 def _period_start(stage, day: date) -> date:
     found = one(stage, "SELECT period_start FROM periods WHERE day = ?", [day])
     return found[0] if found else day
+
+
+def _period_end(stage, day: date) -> date:
+    """The last day of the price period holding `day` (a period's sums are kept on its
+    first day, summed over all of its days)."""
+    found = one(stage, "SELECT max(day) FROM periods WHERE period_start = ?",
+                [_period_start(stage, day)])  # fmt: skip
+    return max(found[0], day) if found and found[0] else day
 
 
 def _write(engine, stage: duckdb.DuckDBPyConnection, import_id: int) -> None:
@@ -152,19 +191,33 @@ def _write(engine, stage: duckdb.DuckDBPyConnection, import_id: int) -> None:
 
 
 def _replace_prices(engine, stage: duckdb.DuckDBPyConnection) -> None:
-    """The stage's price tables on the engine: the small ones whole, the tables of one row
-    per day for the days from the engine's first landed day to the stage's last."""
+    """The stage's price tables on the engine, when the catalog or the days they must cover
+    changed (the engine's `store_meta` row `prices` says which it holds): the small ones
+    whole, the tables of one row per day for the days from the first landed day to the
+    last. The model map every time: the stage resolved the names it holds, the engine the
+    rest."""
     first = engine.run("SELECT CAST(min(ts) AS DATE) AS d FROM usage_ledger")["d"].iloc[0]
     own = one(stage, "SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) FROM usage_ledger")
     days = [d for d in (pd.Timestamp(first).date() if pd.notna(first) else None, own[0]) if d]
-    for table in PRICE_TABLES + BY_DAY:
+    span = (min(days), _latest(engine, own[1])) if days else None
+    held = f"{meta(stage, 'prices')}|{span}"
+    found = engine.run("SELECT value FROM store_meta WHERE key = 'prices'")["value"]
+    tables = ("model_map",) if list(found) == [held] else PRICE_TABLES + BY_DAY
+    for table in tables:
         engine.delete(table, "TRUE")
-        where = ""
-        if table in BY_DAY and days:
-            where = f"WHERE day BETWEEN {_day(min(days))} AND {_day(_latest(engine, own[1]))}"
-        frame = stage.execute(f"SELECT * FROM {table} {where}").df()
+        select = f"SELECT * FROM {table}"
+        if table in BY_DAY and span:
+            select += f" WHERE day BETWEEN {_day(span[0])} AND {_day(span[1])}"
+        if table == "model_map":
+            select += (" UNION ALL SELECT * FROM engine_map e WHERE NOT EXISTS (SELECT 1 FROM "
+                       "model_map m WHERE m.raw_model = e.raw_model AND "
+                       "m.provider_hint = e.provider_hint)")  # fmt: skip
+        frame = stage.execute(select).df()
         if len(frame):
             engine.insert(table, frame)
+    if len(tables) > 1:
+        engine.delete("store_meta", "key = 'prices'")
+        engine.insert("store_meta", pd.DataFrame({"key": ["prices"], "value": [held]}))
 
 
 def _latest(engine, own_last: date | None) -> date:
@@ -197,5 +250,3 @@ def _status_conditions(changed: list[tuple[int, str]]) -> list[tuple[str, str]]:
 
 def _day(day: date) -> str:
     return f"CAST('{day.isoformat()}' AS DATE)"
-
-

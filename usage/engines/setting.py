@@ -115,6 +115,6 @@ def session(target: str | None = None) -> Iterator[StoreConnection]:
     try:
         engine = store_engine(target)
     except (ImportError, ValueError, OSError, RuntimeError) as exc:
-        raise StoreError(shown(target), f"cannot be opened ({exc})",
-                         f"Check {URL_ENV}, or unset it for the DuckDB store.") from exc  # fmt: skip
+        remedy = f"Check {URL_ENV}, or unset it for the DuckDB store."
+        raise StoreError(shown(target), f"cannot be opened ({exc})", remedy) from exc
     yield StoreConnection(engine, target)

@@ -93,8 +93,10 @@ class SparkEngine:
         from pyspark.sql import functions as F
 
         loaded = self.spark.table(table)
-        changed = loaded.withColumn(column, F.when(F.expr(condition(where, self.dialect)),
-                                                   F.lit(value)).otherwise(F.col(column)))
+        changed = loaded.withColumn(
+            column,
+            F.when(F.expr(condition(where, self.dialect)), F.lit(value)).otherwise(F.col(column)),
+        )
         changed.localCheckpoint().createOrReplaceTempView(table)
 
     def _register(self, table: str, data: pa.Table) -> None:
