@@ -114,7 +114,7 @@ def session(target: str | None = None) -> Iterator[StoreConnection]:
         raise StoreError(URL_ENV, "is not set to an engine URL")
     try:
         engine = store_engine(target)
-    except (ImportError, ValueError, OSError, RuntimeError) as exc:
+    except Exception as exc:  # the driver's own errors (a refused connection, a bad URL)
         remedy = f"Check {URL_ENV}, or unset it for the DuckDB store."
         raise StoreError(shown(target), f"cannot be opened ({exc})", remedy) from exc
     yield StoreConnection(engine, target)
