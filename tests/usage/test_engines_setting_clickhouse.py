@@ -117,3 +117,11 @@ def test_a_retry_after_a_failure_mid_batch_ends_as_one_clean_import(stores, monk
         "after the retry",
     )
     assert clean  # the module's store still answers
+
+
+def test_a_change_other_than_an_import_is_refused_in_one_line(stores):
+    """Removing an import is made on the DuckDB store (then copied), not on the engine."""
+    db, url = stores
+    code, _, err = cli(["imports", "--remove", "1"], url, db)
+    assert code == 4 and "not on an engine yet" in err and "Traceback" not in err
+    assert ledger_rows(url, db) >= 2379
