@@ -66,17 +66,8 @@ def land(con: EngineConnection, batches: Iterable[Parsed], *, file_name: str, di
             if before is not None:
                 return ledger.ImportResult(before.import_id, file_name, source_format,
                                            before.rows_in_file, 0, True)  # fmt: skip
-            ledger._staging_table(stage)
-            with transaction(stage):
-                staged, notes = ledger._stage(stage, batches, source_format)
-            first, last = one(stage, "SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) "
-                                     "FROM staged_rows")  # fmt: skip
-            if first is not None:
-                start, end = _period_start(stage, first), _period_end(stage, last)
-                _load_ledger(engine, stage, start, end, top)
-            with transaction(stage):
-                result = ledger._store_staged(stage, staged, notes, file_name, digest,
-                                              source_format, catalog)  # fmt: skip
+            result = _apply_rules(engine, stage, top, batches, file_name, digest,
+                                  source_format, catalog)  # fmt: skip
             try:
                 _write(engine, stage, result.import_id)
             except Exception as exc:  # the engine's driver: say how to finish, no traceback
@@ -86,6 +77,23 @@ def land(con: EngineConnection, batches: Iterable[Parsed], *, file_name: str, di
             return result
         finally:
             _empty(stage)
+
+
+def _apply_rules(engine, stage, top: int, batches: Iterable[Parsed], file_name: str,
+                 digest: str, source_format: str,
+                 catalog: Catalog) -> ledger.ImportResult:  # fmt: skip
+    """The ledger's own import on the stage: the file staged, the engine's rows of its
+    price periods read in, then keyed, compared and counted (`usage.ledger`)."""
+    ledger._staging_table(stage)
+    with transaction(stage):
+        staged, notes = ledger._stage(stage, batches, source_format)
+    first, last = one(stage, "SELECT CAST(min(ts) AS DATE), CAST(max(ts) AS DATE) "
+                             "FROM staged_rows")  # fmt: skip
+    if first is not None:
+        _load_ledger(engine, stage, _period_start(stage, first), _period_end(stage, last), top)
+    with transaction(stage):
+        return ledger._store_staged(stage, staged, notes, file_name, digest, source_format,
+                                    catalog)  # fmt: skip
 
 
 _STAGE: dict[str, duckdb.DuckDBPyConnection] = {}  # one, for the catalog last used
