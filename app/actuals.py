@@ -23,12 +23,13 @@ import streamlit as st
 
 from app import actual_view, auth, loaders, workspace
 from app.recent import forget, recent
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
 from usage import settings, store
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
+from usage.engines import setting
 from usage.example import ensure_example
 from usage.focus_commitments import FocusCommitments, focus_commitments
 from usage.outcomes import Outcomes, parse_outcomes
@@ -49,6 +50,11 @@ def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = Fal
     threads share it; it closes when none uses it, so the CLI can use the file between).
     Unless the query only reads, the store's remembered version is forgotten after it."""
     try:
+        if setting.url() and path == db_path():  # the company's store on an engine
+            if auth.scope_key():  # no per-connection view there to hide other teams' rows
+                raise StoreError(setting.shown(setting.url()), setting.SCOPE_REFUSED)
+            with setting.session() as con:
+                return query(con)
         with store.session(path) as con:
             auth.scope_store(con)  # a team-limited role reads only its teams' rows
             return query(con)
@@ -85,12 +91,10 @@ def has_data(path: str) -> bool:
     )
 
 
-VERSION_SQL = [
+VERSION_SQL = [  # portable (no string_agg ... ORDER BY): an engine store runs them too
     "SELECT COUNT(*), MAX(import_id), MAX(imported_at), COUNT(removed_at) FROM imports",
-    "SELECT string_agg(concat_ws('|', priority, field, pattern, team, task_class), ';' "
-    "ORDER BY priority) FROM attribution_rules",
-    "SELECT string_agg(concat_ws('|', raw_model, provider, model), ';' ORDER BY raw_model) "
-    "FROM model_aliases",
+    "SELECT priority, field, pattern, team, task_class FROM attribution_rules ORDER BY priority",
+    "SELECT raw_model, provider, model FROM model_aliases ORDER BY raw_model, provider, model",
 ]
 
 

@@ -19,6 +19,7 @@ from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError
 from pricing.cli import add_prices_arg
 from usage import store
+from usage.engines import setting
 
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
 STORE_REMEDY = (
@@ -60,10 +61,15 @@ def add_table_output(parser) -> None:
 @contextmanager
 def open_store(args) -> Iterator[duckdb.DuckDBPyConnection]:
     """The usage store for one command: checked, opened, always closed; a store that
-    cannot be opened or used is a StoreError (exit 4). A test may hand in `connection`."""
+    cannot be opened or used is a StoreError (exit 4). A test may hand in `connection`.
+    With PLANNER_USAGE_URL naming an engine, that engine (usage.engines.setting)."""
     given = getattr(args, "connection", None)
     if given is not None:
         yield given
+        return
+    if setting.url():  # the engine is a setting: PLANNER_USAGE_URL names it
+        with setting.session() as con:
+            yield con
         return
     path = Path(args.db) if args.db else store.default_db_path()
     with store_session(path, store.connect, errors=(duckdb.Error,), remedy=STORE_REMEDY) as con:
