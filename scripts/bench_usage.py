@@ -152,16 +152,16 @@ def duckdb_team_month(path: Path, catalog: Catalog) -> tuple[float, float, float
     _resolve_names(con, catalog, source)
     attr_id = bench_attr_id_sql("s")
     keyed = (
-        f"(SELECT s.*, CAST(s.ts AS DATE) AS day, {attr_id} AS attr_id, 1 AS row_count, "
-        f"s.billed_cost_usd IS NOT NULL AS has_billed, {LAYOUT_5_DEFAULTS} FROM {source} s)"
+        f"(SELECT s.*, 1 AS import_id, {attr_id} AS attr_id, {LAYOUT_5_DEFAULTS} FROM {source} s)"
     )
-    attributes = (
-        f"(SELECT DISTINCT {attr_id} AS attr_id, "
-        f"{', '.join(f's.{c}' for c in queries.ATTRIBUTE_COLUMNS)} FROM {source} s)"
+    attributes = (  # each combination once, then its id (not an id per row)
+        f"(SELECT {bench_attr_id_sql('s')} AS attr_id, s.* FROM (SELECT DISTINCT "
+        f"{', '.join(queries.ATTRIBUTE_COLUMNS)} FROM {source}) s)"
     )
-    sql = queries.summary_sql(["team", "month"], source=keyed, attributes=attributes,
-                              prompt_condition=queries.PER_ROW_PROMPT,
-                              precovered=False)  # fmt: skip
+    # The rows summed per price period as an import sums them (exact: one price per
+    # period), then costed and grouped as `summary` does: one statement, nothing stored.
+    sums = f"({queries.periods_select_sql(price_tables.thresholds(con), source=keyed)})"
+    sql = queries.summary_sql(["team", "month"], source=sums, attributes=attributes)
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     result = cursor.fetchall()

@@ -94,6 +94,29 @@ def clock_sql(row: str, slots: str) -> str:
     )
 
 
+def moment_sql(row: str) -> str:
+    """What `clock_sql` needs of a row's time, as one integer a sum can be grouped by: its
+    half hour (0-47) when it is one request, 100 + its first half hour when it is an hour
+    bucket, -1 when its moment is not known. `clock_of_moment_sql` then gives the same code
+    as `clock_sql` (rows of one moment share it)."""
+    slot = (f"CAST(EXTRACT(HOUR FROM {row}ts) * 2 + floor(EXTRACT(MINUTE FROM {row}ts) / 30)"
+            " AS INTEGER)")  # fmt: skip
+    one = f"({row}grain = 'request' OR (COALESCE({row}grain, '') = '' AND {row}requests = 1))"
+    return f"CASE WHEN {one} THEN {slot} WHEN {row}grain = 'hour' THEN 100 + {slot} ELSE -1 END"
+
+
+def clock_of_moment_sql(moment: str, slots: str) -> str:
+    """`clock_sql` from a `moment_sql` value: a half hour's window, an hour's window when
+    both its half hours are in it, else '?'; NULL for a model without windows."""
+    first = f"substr({slots}, {moment} - 99, 1)"
+    second = f"substr({slots}, ({moment} - 99) % 48 + 1, 1)"
+    return (
+        f"CASE WHEN {slots} IS NULL THEN NULL "
+        f"WHEN {moment} BETWEEN 0 AND 47 THEN substr({slots}, {moment} + 1, 1) "
+        f"WHEN {moment} >= 100 AND {first} = {second} THEN {first} ELSE '?' END"
+    )
+
+
 def list_cost_sql() -> str:
     """The list cost of the row `x` at the rates it pays (`x.rate_in`, ..., see `rates_sql`;
     NULL when unpriced). A row of requests with no tokens (a FOCUS export counted in
