@@ -4,7 +4,8 @@
 
 1. Cost 10 million usage rows (a Parquet file, generated here in a temp folder) at the
    price of their date and report spend by team and month, end to end (read, resolve model
-   names, price, attribute by rules, group): usage.queries on DuckDB, against the
+   names, sum per price period as an import does, price the sums, attribute by rules,
+   group): usage.queries on DuckDB, against the
    straightforward pandas version (read, sort, merge_asof on the price intervals, groupby).
    Both must give the same total.
 2. A summary by team over 10 million stored rows (what `python -m usage summary` runs).
@@ -433,7 +434,7 @@ def usage_table(rows: int, f: dict) -> Table:
     fast, slow, summ, imp = f["fast"], f["slow"], f["summary"], f["import"]
     table.add(
         f"{rows:,} Parquet rows costed at their date, spend by team and month, end to end "
-        "(`usage.queries` on DuckDB)",
+        "(`usage.queries` on DuckDB: summed per price period, then costed, one statement)",
         f"{fast['seconds']:.2f} s; peak memory {f['fast_mb']:,.0f} MB",
         f"pandas (read, sort, `merge_asof`, `groupby`): {slow['seconds']:.2f} s, peak "
         f"{f['slow_mb']:,.0f} MB; same total list cost, ${fast['total']:,.2f}",

@@ -60,9 +60,9 @@ def periods_select_sql(thresholds: Iterable[int], where: str = "",
     a cost export covers (see `resolved_and_priced`). The service tier and the time-of-day
     window a row is priced at (`clock`) are kept per sum.
 
-    Speed: the rows are summed first, joined only to the small tables (periods, model map,
-    the models that have time-of-day prices, billing days), keeping for a model with windows
-    the row's moment (`moment_sql`: 48 half hours, hour buckets, unknown). The window code
+    Speed: the rows are summed first, joined only to small tables (periods, the model map
+    with whether each model has time-of-day prices, billing days), keeping for a model with
+    windows the row's moment (`moment_sql`: 48 half hours, hour buckets, unknown). The code
     is then read from the sheet version in force at each sum's period start (one version per
     period, so it is the row's own; a range join, but on the few sums of a model with
     windows against its few versions) and the sums grouped again by it: no row is joined to
@@ -74,12 +74,17 @@ def periods_select_sql(thresholds: Iterable[int], where: str = "",
     prompt_over = prompt_over_sql(thresholds, prefix="u.")
     day = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
     covered = "bd.provider IS NOT NULL"
-    moment = f"CASE WHEN ck.provider IS NULL THEN NULL ELSE {moment_sql('u.')} END"
+    moment = f"CASE WHEN m.clocked THEN {moment_sql('u.')} END"
     resummed = ", ".join(f"sum(s.{c}) AS {c}"
                          for c in ("row_count", "requests", *TOKEN_COLUMNS))  # fmt: skip
     return f"""
 WITH billing_days AS ({billing_days_sql(source)}),
-clocked AS (SELECT DISTINCT provider, model FROM price_extras WHERE kind = 'clock'),
+names AS (
+    SELECT n.raw_model, n.provider_hint, n.provider, n.model, EXISTS (
+        SELECT 1 FROM price_extras c
+        WHERE c.kind = 'clock' AND c.provider = n.provider AND c.model = n.model) AS clocked
+    FROM model_map n
+),
 slotted AS (
     SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
            u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
@@ -87,8 +92,7 @@ slotted AS (
            u.service_tier, {moment} AS moment, {apart}
     FROM {source} u
     LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
-    LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
-    LEFT JOIN clocked ck ON ck.provider = m.provider AND ck.model = m.model
+    LEFT JOIN names m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
     LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
     {where}
     GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL,
