@@ -8,7 +8,7 @@ the file plus one part, not the whole file as Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -17,9 +17,10 @@ from foundation.errors import InputError
 from foundation.inputs import read_regular_file
 from pricing.catalog import Catalog
 from usage import formats
+from usage.engines.landing import land
 from usage.ledger import store_batches
 from usage.rows import Parsed, skip_comments
-from usage.store import ImportResult, file_hash, previous_import, store_rows
+from usage.store import ImportResult, file_hash, previous_import
 
 MAX_IMPORT_BYTES = 2_000_000_000  # a year of per-request logs of a large team fits
 CHUNK_BYTES = 8_000_000  # a part of a large CSV parsed at once (about 100,000 rows)
@@ -47,15 +48,23 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, catalog: Catal
                             before.rows_in_file, 0, already_imported=True)  # fmt: skip
     name = fmt or formats.detect(data, source)
     if name in CHUNKED_FORMATS and len(data) > CHUNK_BYTES:
-        return store_batches(con, _parts(data, source, name), file_name=Path(path).name,
-                             digest=digest, source_format=name, catalog=catalog)  # fmt: skip
+        return _store(con, _parts(data, source, name), file_name=Path(path).name,
+                      digest=digest, source_format=name, catalog=catalog)  # fmt: skip
     name, parsed = formats.parse(data, source, name)
     if parsed.errors:
         raise ImportRejected(source, parsed.errors)
-    return store_rows(
-        con, parsed, file_name=Path(path).name, digest=digest, source_format=name,
-        catalog=catalog,
-    )  # fmt: skip
+    return _store(con, [parsed], file_name=Path(path).name, digest=digest, source_format=name,
+                  catalog=catalog)  # fmt: skip
+
+
+def _store(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *, file_name: str,
+           digest: str, source_format: str, catalog: Catalog) -> ImportResult:  # fmt: skip
+    """The parts of one file stored as one import: in the DuckDB store by the ledger, or on
+    another engine (PLANNER_USAGE_URL) by `usage.engines.landing`, which stages them in a
+    private DuckDB store with the same ledger code and then writes them in batches."""
+    store = store_batches if isinstance(con, duckdb.DuckDBPyConnection) else land
+    return store(con, batches, file_name=file_name, digest=digest, source_format=source_format,
+                 catalog=catalog)  # fmt: skip
 
 
 def _parts(data: bytes, source: str, name: str) -> Iterator[Parsed]:

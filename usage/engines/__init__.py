@@ -31,7 +31,6 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
-import pyarrow as pa
 
 URL_ENV = "PLANNER_USAGE_URL"
 
@@ -127,19 +126,6 @@ class EngineConnection:
 
     def close(self) -> None:
         """The engine stays open: its owner closes it."""
-
-
-def arrow_frame(table: pa.Table) -> pd.DataFrame:
-    """An engine's Arrow result as DuckDB's `df()` gives it: moments naive (the store's are
-    UTC), days as datetime64; the names of the DATE columns kept in `attrs["dates"]`, so
-    `fetchall` gives a day as a date, as DuckDB does."""
-    fields = [
-        pa.field(f.name, pa.timestamp(f.type.unit)) if pa.types.is_timestamp(f.type) else f
-        for f in table.schema
-    ]  # fmt: skip
-    frame = table.cast(pa.schema(fields)).to_pandas(date_as_object=False)
-    frame.attrs["dates"] = [f.name for f in fields if pa.types.is_date(f.type)]
-    return frame
 
 
 def _plain(value: Any, is_date: bool = False) -> Any:

@@ -14,8 +14,8 @@ import uuid
 
 import pandas as pd
 
-from usage.engines import arrow_frame
 from usage.engines.clickhouse import SETTINGS, ClickHouseSQL
+from usage.engines.frames import arrow_frame
 
 _SHARED: dict[str, object] = {}  # chdb runs one embedded server per process: one session
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from usage.engines import arrow_frame
+from usage.engines.frames import arrow_frame
 from usage.engines.sql import bind, columns_of, compile, condition
 
 SETTINGS = {"join_use_nulls": 1, "session_timezone": "UTC", "mutations_sync": 2}

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from usage.engines import arrow_frame
+from usage.engines.frames import arrow_frame
 from usage.engines.sql import bind, columns_of, compile, condition
 
 ARROW = {
