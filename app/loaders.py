@@ -268,3 +268,11 @@ def cascade_suggestions(request_key: str, prices_fingerprint: str, kept_stamp: s
     """The cascades worth declaring from the kept per-sample results (keyed on their files)."""
     request = planning.PlanRequest.from_key(request_key)
     return cascade_view.suggested(request, _catalog(prices_fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def option_count(request_key: str, prices_fingerprint: str) -> int:
+    """How many of the request's cascade file's options its plans have as columns (those
+    left out on the plan's date are not counted); InputError when the file cannot be used."""
+    request = planning.PlanRequest.from_key(request_key)
+    return len(planning.options_of(request, _catalog(prices_fingerprint))[0])
