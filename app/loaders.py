@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import cascade_view, inputs, overview_view, planning
+from app import cascade_view, inputs, overview_view, plan_options, planning
 from app.recent import recent
 from foundation.errors import InputError
 from planner.business_case_report import FullCase, full_case
@@ -275,4 +275,6 @@ def option_count(request_key: str, prices_fingerprint: str) -> int:
     """How many of the request's cascade file's options its plans have as columns (those
     left out on the plan's date are not counted); InputError when the file cannot be used."""
     request = planning.PlanRequest.from_key(request_key)
-    return len(planning.options_of(request, _catalog(prices_fingerprint))[0])
+    catalog = _catalog(prices_fingerprint)
+    problem = planning.assembled(request, catalog).problem
+    return len(plan_options.options_of(request, catalog, problem)[0])

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from app.plan_options import CASCADE_FIELDS, planned_with_options
 from foundation.errors import InputError
 from foundation.inputs import (
     FIRST_DATE,
@@ -32,7 +33,6 @@ from foundation.inputs import (
 from planner.assemble import Assembled, assemble
 from planner.assemble import unplannable as left_out
 from planner.business_case_quality import at_least_today
-from planner.cascade_options import OptionColumn, declared_columns, with_options
 from planner.evals.evidence import (
     CONFIDENCES,
     evidence_cells,
@@ -40,7 +40,6 @@ from planner.evals.evidence import (
     figures_from_csv,
     split_kinds,
 )
-from planner.evals.store import read_kept
 from planner.next_eval import NextEval, next_evals
 from planner.plan import Plan, optimize
 from planner.problem import PlanningProblem, PlanSettings
@@ -53,7 +52,6 @@ from pricing.scenario import PriceScenario
 MAX_SCENARIOS = 4
 MAX_PRICE_CHANGE_PCT = 10_000  # a hundredfold price: beyond any scenario worth comparing
 MIN_SCENARIOS = 2
-CASCADE_FIELDS = ("cascades_json", "cascades_source", "cascades_kept")
 # What planning a person's data may raise: each is shown as one line on the page.
 PLANNING_ERRORS = (InputError, ValueError, LookupError)
 
@@ -169,24 +167,15 @@ class PlanRequest:
     exclude_retiring_months: int = 0  # only models available this many months (0: any)
     with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
     no_quality_loss: bool = False  # every class at least as accurate as today's process
-    # A cascade file's text and name (Portfolio), planned as --cascades plans it; its options
-    # are rated on the kept per-sample results, whose files `cascades_kept` names (a new
-    # import changes the key, so the options are rated again).
-    cascades_json: str = ""
-    cascades_source: str = ""
-    cascades_kept: str = ""
+    cascades_json: str = ""  # a cascade file's text: its options planned (app.plan_options)
+    cascades_source: str = ""  # its name
+    cascades_kept: str = ""  # the kept samples' files rating it (an import changes the key)
 
     def key(self) -> str:
-        """A stable text key: equal requests give equal keys. The cascade fields are left out
-        when there is no file, so a request without options keys as it always has."""
+        """A stable text key: equal requests give equal keys (no cascade file: as before)."""
         data = asdict(self)
-        if not self.cascades_json:
-            for name in CASCADE_FIELDS:
-                del data[name]
-        return json.dumps(data, sort_keys=True)
-
-    def without_options(self) -> PlanRequest:
-        return replace(self, cascades_json="", cascades_source="", cascades_kept="")
+        return json.dumps({k: v for k, v in data.items() if v or k not in CASCADE_FIELDS},
+                          sort_keys=True)  # fmt: skip
 
     @classmethod
     def from_key(cls, key: str) -> PlanRequest:
@@ -263,27 +252,10 @@ def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
 
 
 def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
-    """The costed problem, with one more column per option of the request's cascade file
-    (as `--cascades` adds them); options the plan cannot have on its date are left out
-    (`options_of` says which and why)."""
-    problem = assembled(request, catalog).problem
-    if request.cascades_json:
-        problem = with_options(problem, options_of(request, catalog, problem)[0])
+    """The costed problem, with one more column per option of the request's cascade file,
+    as `--cascades` adds them (those the plan cannot have on its date are left out)."""
+    problem = planned_with_options(request, catalog, assembled(request, catalog).problem)
     return at_least_today(problem) if request.no_quality_loss else problem
-
-
-def options_of(
-    request: PlanRequest, catalog: Catalog, problem: PlanningProblem | None = None
-) -> tuple[list[OptionColumn], list[InputError]]:
-    """(the cascade file's options priced and rated on the request's problem without them,
-    those left out); InputError naming the file, the option and the field."""
-    if not request.cascades_json:
-        return [], []
-    base = assembled(request, catalog).problem if problem is None else problem
-    data = request.cascades_json.encode()
-    confidence = CONFIDENCES[request.confidence]
-    source = request.cascades_source or "cascade file"
-    return declared_columns(data, source, base, catalog, read_kept(), confidence)
 
 
 def unplannable(request: PlanRequest, catalog: Catalog) -> list[str]:

@@ -19,13 +19,11 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import deferred, loaders, planning, shared_scenarios, sidebar_evidence
+from app import cascade_form, deferred, loaders, planning, shared_scenarios, sidebar_evidence
 from app import state as S
 from app.format import money, pct
 from app.scenario_file import scenario_json
-from foundation.tables import decode
 from planner.evals.evidence import DEFAULT_PRECEDENCE
-from planner.evals.store import kept_stamp
 from planner.retirement import RETIREMENT_MONTHS
 from pricing.catalog import Catalog
 
@@ -114,7 +112,7 @@ def _plan_sidebar() -> PlanContext | None:
     for key, (lo, hi) in ((S.QUALITY_SHIFT, QUALITY_RANGE), (S.PRICE_DECLINE, DECLINE_RANGE)):
         value = ss.get(key)
         ss[key] = S.DEFAULTS[key] if value is None else min(max(value, lo), hi)
-    base = with_cascade_file(ss, base_request(ss, prices), prices)
+    base = cascade_form.with_file(ss, base_request(ss, prices), prices)
     ranges = slider_ranges(base, float(ss[S.QUALITY_SHIFT]), prices)
     _prepare(ss, ranges)
     _sliders(ss, ranges)
@@ -328,24 +326,6 @@ def base_request(ss: Any, prices: str) -> planning.PlanRequest:
         precedence=str(ss.get(S.PRECEDENCE) or DEFAULT_PRECEDENCE),
         confidence=str(ss.get(S.CONFIDENCE) or "off"),
     )
-
-
-def with_cascade_file(ss: Any, request: planning.PlanRequest, prices: str):
-    """The request with the session's cascade file (uploaded or declared on Portfolio), as
-    `--cascades` plans with it, when the file can be used; else the request as it was, and
-    Portfolio's section says what is wrong with the file."""
-    found = ss.get(S.CASCADE_FILE)
-    if not found:
-        return request
-    name, data = found
-    try:
-        text = decode(data, name)
-        with_file = request.with_(cascades_json=text, cascades_source=name,
-                                  cascades_kept=kept_stamp())  # fmt: skip
-        loaders.option_count(with_file.key(), prices)  # InputError when it cannot be used
-    except planning.PLANNING_ERRORS:
-        return request
-    return with_file
 
 
 # -- the URL ---------------------------------------------------------------------------------
