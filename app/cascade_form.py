@@ -1,7 +1,10 @@
 """Portfolio's "Declare a cascade": one cascade (two models and the check between them) typed
 on the page instead of uploaded. It is added to the cascade file in use (or starts one), read
 by the same strict reader as an upload (planner.cascade_file), and the file can be downloaded
-for the command line (`--cascades FILE`). Longer cascades and routers come in a file."""
+for the command line (`--cascades FILE`). Longer cascades and routers come in a file.
+
+`with_file` puts the file in use into the session's plan request (the sidebar calls it), so
+every page plans with its options, as `--cascades` does."""
 
 from __future__ import annotations
 
@@ -11,11 +14,14 @@ from typing import Any
 
 import streamlit as st
 
+from app import loaders, planning
 from app import state as S
 from app.format import md_escape
 from foundation.errors import InputError
+from foundation.tables import decode
 from planner.cascade import CHECK_WORDS
 from planner.cascade_file import parse_options
+from planner.evals.store import kept_stamp
 
 DECLARED = "declared on Portfolio.json"  # the file's name when the page starts it
 
@@ -97,3 +103,21 @@ def form(classes: Sequence[str], models: Sequence[str]) -> None:
         st.download_button("Download the cascade file (JSON), for --cascades", current[1],
                            file_name=current[0], mime="application/json",
                            key=S.CASCADE_DOWNLOAD)  # fmt: skip
+
+
+def with_file(ss: Any, request: planning.PlanRequest, prices: str) -> planning.PlanRequest:
+    """The request with the session's cascade file (uploaded or declared on Portfolio), as
+    `--cascades` plans with it, when the file can be used; else the request as it was, and
+    Portfolio's section says what is wrong with the file."""
+    found = ss.get(S.CASCADE_FILE)
+    if not found:
+        return request
+    name, data = found
+    try:
+        text = decode(data, name)
+        carried = request.with_(cascades_json=text, cascades_source=name,
+                                cascades_kept=kept_stamp())  # fmt: skip
+        loaders.option_count(carried.key(), prices)  # InputError when it cannot be used
+    except planning.PLANNING_ERRORS:
+        return request
+    return carried

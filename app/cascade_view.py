@@ -14,6 +14,7 @@ import pandas as pd
 
 from app import planning, tables
 from app.format import money, money_fine, pct
+from app.plan_options import without_options
 from planner.cascade_options import declared_columns, with_options
 from planner.cascade_report import OptionVerdict, verdicts
 from planner.cascade_suggest import suggestions
@@ -38,8 +39,9 @@ def cascade_plan(
     kept_folder: Path | None = None,
 ) -> CascadePlan:
     """The request's plan with the file's options; InputError naming the file, the option
-    and the field when the file or its evidence is wrong."""
-    problem = planning.problem_of(request, catalog)
+    and the field when the file or its evidence is wrong. The options are added to the
+    request's problem without them (the request may carry this same file: not twice)."""
+    problem = planning.problem_of(without_options(request), catalog)
     samples = read_kept(kept_folder)
     confidence = CONFIDENCES[request.confidence]
     columns, left_out = declared_columns(data, name, problem, catalog, samples, confidence)
@@ -56,7 +58,7 @@ def suggested(
     samples = read_kept(kept_folder)
     if not samples:
         return []
-    problem = planning.problem_of(request, catalog)
+    problem = planning.problem_of(without_options(request), catalog)
     return [s.sentence for s in suggestions(problem, catalog, samples)]
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import cascade_view, inputs, overview_view, planning
+from app import cascade_view, inputs, overview_view, plan_options, planning
 from app.recent import recent
 from foundation.errors import InputError
 from planner.business_case_report import FullCase, full_case
@@ -268,3 +268,13 @@ def cascade_suggestions(request_key: str, prices_fingerprint: str, kept_stamp: s
     """The cascades worth declaring from the kept per-sample results (keyed on their files)."""
     request = planning.PlanRequest.from_key(request_key)
     return cascade_view.suggested(request, _catalog(prices_fingerprint))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def option_count(request_key: str, prices_fingerprint: str) -> int:
+    """How many of the request's cascade file's options its plans have as columns (those
+    left out on the plan's date are not counted); InputError when the file cannot be used."""
+    request = planning.PlanRequest.from_key(request_key)
+    catalog = _catalog(prices_fingerprint)
+    problem = planning.assembled(request, catalog).problem
+    return len(plan_options.options_of(request, catalog, problem)[0])

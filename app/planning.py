@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from app.plan_options import CASCADE_FIELDS, planned_with_options
 from foundation.errors import InputError
 from foundation.inputs import (
     FIRST_DATE,
@@ -166,10 +167,15 @@ class PlanRequest:
     exclude_retiring_months: int = 0  # only models available this many months (0: any)
     with_illustrative: bool = False  # plan with illustrative price sheets (assumptions) too
     no_quality_loss: bool = False  # every class at least as accurate as today's process
+    cascades_json: str = ""  # a cascade file's text: its options planned (app.plan_options)
+    cascades_source: str = ""  # its name
+    cascades_kept: str = ""  # the kept samples' files rating it (an import changes the key)
 
     def key(self) -> str:
-        """A stable text key: equal requests give equal keys."""
-        return json.dumps(asdict(self), sort_keys=True)
+        """A stable text key: equal requests give equal keys (no cascade file: as before)."""
+        data = asdict(self)
+        return json.dumps({k: v for k, v in data.items() if v or k not in CASCADE_FIELDS},
+                          sort_keys=True)  # fmt: skip
 
     @classmethod
     def from_key(cls, key: str) -> PlanRequest:
@@ -246,7 +252,9 @@ def assembled(request: PlanRequest, catalog: Catalog) -> Assembled:
 
 
 def problem_of(request: PlanRequest, catalog: Catalog) -> PlanningProblem:
-    problem = assembled(request, catalog).problem
+    """The costed problem, with one more column per option of the request's cascade file,
+    as `--cascades` adds them (those the plan cannot have on its date are left out)."""
+    problem = planned_with_options(request, catalog, assembled(request, catalog).problem)
     return at_least_today(problem) if request.no_quality_loss else problem
 
 

@@ -48,8 +48,18 @@ def sources_caption(
     sheets = f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}"
     st.caption(
         f"Accuracy figures: {accuracy}. Workload: {workload}{note}. List prices as of "
-        f"{request.as_of}{sheets if assumed else ''}."
+        f"{request.as_of}{sheets if assumed else ''}.{options_words(request)}"
     )
+
+
+def options_words(request: PlanRequest) -> str:
+    """' Planned with N cascade/router options from <file>.' when the request carries a
+    cascade file (the sidebar adds it only when it can be used), else nothing."""
+    if not request.cascades_json:
+        return ""
+    n = loaders.option_count(request.with_(budget_usd=None).key(), loaders.catalog()[1])
+    options = "1 cascade/router option" if n == 1 else f"{n} cascade/router options"
+    return f" Planned with {options} from {md_escape(request.cascades_source)}."
 
 
 def diagnosis(plan: Plan, request: PlanRequest | None = None, prices: str = "") -> None:

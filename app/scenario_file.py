@@ -21,6 +21,7 @@ from app.planning import MAX_SCENARIOS, MIN_SCENARIOS, ScenarioSpec, input_error
 from foundation.errors import InputError
 from foundation.inputs import MAX_FILE_BYTES, Day, Note, StrictRecord, Usd, parse_record
 from foundation.tables import decode, nearest
+from planner.cascade_file import parse_options
 from planner.problem import CAP_BASES
 from planner.quality import parse_quality
 from planner.workload import parse_workload, workload_to_csv, workload_to_records
@@ -41,6 +42,7 @@ class LoadedScenario:
     quality_format: str
     quality_source: str
     vendor_scenarios: list[dict[str, Any]]
+    cascades: tuple[str, bytes] | None = None  # the cascade file (name, bytes) planned with
 
 
 def scenario_json(state: MutableMapping[str, Any], defaults: dict[str, float]) -> str:
@@ -76,6 +78,8 @@ def scenario_json(state: MutableMapping[str, Any], defaults: dict[str, float]) -
         "quality": quality,
         "vendor_scenarios": list(state.get(S.VENDOR_SCENARIOS) or []),
     }
+    if cascades := state.get(S.CASCADE_FILE):  # saved with its options: opened, the same plan
+        doc["cascades"] = {"source": cascades[0], "text": decode(cascades[1], cascades[0])}
     return json.dumps(doc, indent=2, sort_keys=False)
 
 
@@ -98,6 +102,11 @@ def read_scenario(
     quality = doc.quality
     if quality is not None:
         parse_quality(quality.text, f"{source} (quality)", known_models, quality.format)
+    cascades = None
+    if doc.cascades is not None:
+        named = doc.cascades.source or "cascades.json"
+        parse_options(doc.cascades.text, f"{source} ({named})", set(known_models))
+        cascades = (named, doc.cascades.text.encode())
     return LoadedScenario(
         sliders=doc.sliders.model_dump(),
         settings=doc.settings.model_dump(exclude_unset=True, exclude_none=True),
@@ -109,6 +118,7 @@ def read_scenario(
         vendor_scenarios=_vendor_scenarios(
             doc.vendor_scenarios, source, {*known_providers, *known_models}
         ),
+        cascades=cascades,
     )
 
 
@@ -128,6 +138,7 @@ def apply_scenario(state: MutableMapping[str, Any], loaded: LoadedScenario) -> N
     state[S.QUALITY_CSV] = loaded.quality_text
     state[S.QUALITY_FORMAT] = loaded.quality_format
     state[S.QUALITY_SOURCE] = loaded.quality_source
+    state[S.CASCADE_FILE] = loaded.cascades  # none saved: the plan without options
     if loaded.vendor_scenarios:
         state[S.VENDOR_SCENARIOS] = loaded.vendor_scenarios
         state[S.VENDOR_REVISION] = state.get(S.VENDOR_REVISION, 0) + 1
@@ -191,6 +202,11 @@ class QualityPart(StrictRecord):
     text: FileText
 
 
+class CascadePart(StrictRecord):
+    source: Note = ""
+    text: FileText
+
+
 class ScenarioDoc(StrictRecord):
     """A whole scenario file, every part bounded: a file that fits is safe to apply."""
 
@@ -201,6 +217,7 @@ class ScenarioDoc(StrictRecord):
     workload: WorkloadPart
     quality: QualityPart | None = None
     vendor_scenarios: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_SCENARIOS)
+    cascades: CascadePart | None = None  # the cascade file (planner.cascade_file) planned with
 
 
 assert tuple(Sliders.model_fields) == S.URL_KEYS, "slider keys must match app.state"

@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app import deferred, loaders, planning, shared_scenarios, sidebar_evidence
+from app import cascade_form, deferred, loaders, planning, shared_scenarios, sidebar_evidence
 from app import state as S
 from app.format import money, pct
 from app.scenario_file import scenario_json
@@ -112,7 +112,7 @@ def _plan_sidebar() -> PlanContext | None:
     for key, (lo, hi) in ((S.QUALITY_SHIFT, QUALITY_RANGE), (S.PRICE_DECLINE, DECLINE_RANGE)):
         value = ss.get(key)
         ss[key] = S.DEFAULTS[key] if value is None else min(max(value, lo), hi)
-    base = base_request(ss, prices)
+    base = cascade_form.with_file(ss, base_request(ss, prices), prices)
     ranges = slider_ranges(base, float(ss[S.QUALITY_SHIFT]), prices)
     _prepare(ss, ranges)
     _sliders(ss, ranges)
