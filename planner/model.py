@@ -97,23 +97,44 @@ def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:
     costs no more is strictly less accurate. Swapping a dominated option's share to its
     dominator keeps every floor, lowers spend and raises net value, so the LP without
     vendor rows never needs it.
+
+    The mask of a class depends only on its row of costs and accuracies, so classes with
+    the same row (the same sizes, floors' category and allowed providers) are sorted once.
     """
     eligible = problem.eligible
-    # Sorted within each class's row (by provider, then cost, then accuracy falling): left
-    # out pairs last in their provider's block, at infinite cost and accuracy -1.
+    # Left out pairs sort last in their provider's block, at infinite cost and accuracy -1.
     cost = np.where(eligible, problem.cost, np.inf)
     acc = np.where(eligible, problem.accuracy, -1.0)
-    codes = _provider_codes(problem) if by_provider else np.zeros(len(problem.options), int)
-    group = np.broadcast_to(codes, cost.shape)
-    order = np.lexsort((-acc, cost, group), axis=-1)
-    # One increasing key per provider block, so a running max never crosses blocks.
-    key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
+    first, row_of = _distinct_rows(np.concatenate([cost, acc], axis=1))
+    codes = _provider_codes(problem) if by_provider else None
+    mask = _undominated(cost[first], acc[first], codes)
+    return mask[row_of] & eligible
+
+
+def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct row of `key`, and each row's index among them."""
+    seen: dict[bytes, int] = {}
+    row_of = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in key], dtype=np.int64)
+    return np.unique(row_of, return_index=True)[1], row_of
+
+
+def _undominated(cost: np.ndarray, acc: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    """Per row, sorted by provider (if `codes`), then cost, then accuracy falling: a column
+    is kept when it is more accurate than every column before it in its provider's block."""
+    if codes is None:
+        order = np.lexsort((-acc, cost), axis=-1)
+        key = np.take_along_axis(acc, order, axis=-1)
+    else:
+        group = np.broadcast_to(codes, cost.shape)
+        order = np.lexsort((-acc, cost, group), axis=-1)
+        # One increasing key per provider block, so a running max never crosses blocks.
+        key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
     previous = np.concatenate(
         [np.full((len(key), 1), -np.inf), np.maximum.accumulate(key, axis=-1)[:, :-1]], axis=1
     )
-    mask = np.zeros_like(eligible)
+    mask = np.zeros(cost.shape, dtype=bool)
     np.put_along_axis(mask, order, key > previous, axis=-1)
-    return mask & eligible
+    return mask
 
 
 def _solve_columns(
