@@ -252,23 +252,29 @@ def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m
 
 def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
     """Sum of the duals of every row in which a column's coefficient is its monthly spend
-    V c: the budget, the model-spend definition, its provider's cap and commitment."""
-    providers = problem.provider_of[m_idx]
-    weight = np.full(len(m_idx), duals.get("budget", 0.0))
-    weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
+    V c: the budget, the model-spend definition, its provider's cap and commitment. The sum
+    depends on the option only, so it is added up once per option and then indexed."""
+    providers = problem.provider_of
+    weight = np.full(len(providers), duals.get("budget", 0.0))
+    weight = weight + duals.get("model_spend", 0.0) * problem.is_ai
     if problem.settings.cap_basis != "tasks":
-        weight = weight + _cap_duals(problem, duals, m_idx)
+        weight = weight + _option_cap_duals(problem, duals)
     for k, (provider, _) in enumerate(sorted(problem.settings.commitments_usd.items())):
         weight = weight + duals.get(f"commitment_{k}", 0.0) * (providers == provider)
-    return weight
+    return weight[m_idx]
 
 
 def _cap_duals(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
     """Each column's own provider's cap dual (zero for uncapped providers and today's process)."""
-    providers = problem.provider_of[m_idx]
-    out = np.zeros(len(m_idx))
+    return _option_cap_duals(problem, duals)[m_idx]
+
+
+def _option_cap_duals(problem: PlanningProblem, duals: dict[str, float]) -> np.ndarray:
+    """Per option, its provider's cap dual (zero for uncapped providers, today's process)."""
+    providers = problem.provider_of
+    out = np.zeros(len(providers))
     for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
-        mine = (providers == provider) * problem.is_ai[m_idx]
+        mine = (providers == provider) * problem.is_ai
         out = out + duals.get(f"vendor_cap_{k}", 0.0) * mine
     return out
 
@@ -284,7 +290,8 @@ def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.nda
 
 
 def _task_duals(duals: dict[str, float], family: str, t_idx: np.ndarray, n: int) -> np.ndarray:
-    per_task = np.array([duals.get(f"{family}_{t}", 0.0) for t in range(n)])
+    get = duals.get
+    per_task = np.fromiter((get(f"{family}_{t}", 0.0) for t in range(n)), float, count=n)
     return per_task[t_idx]
 
 
