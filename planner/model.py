@@ -20,6 +20,7 @@ from planner import solver
 from planner.problem import PlanningProblem
 from planner.program import Row, build_lp, objective_coefficients
 from planner.program_arrays import lp_arrays
+from planner.repeated_classes import Repeats, class_rows, repeats, spread
 from planner.solver import Status
 
 REDUCED_COST_TOL = 1e-7
@@ -172,7 +173,15 @@ def _solve_columns(
 
 def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
     """The LP written as arrays and solved by HiGHS directly (planner.program_arrays): the
-    same program, solution, duals and slacks as through PuLP, without its objects."""
+    same program, solution, duals and slacks as through PuLP, without its objects. Classes
+    that are the same program are solved once (planner.repeated_classes)."""
+    found = repeats(problem, active)
+    if found is not None:
+        return _solve_repeats(problem, active, t_idx, m_idx, found, rounds)
+    return _solve_lp_arrays(problem, active, t_idx, m_idx, rounds)
+
+
+def _solve_lp_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
     lp = lp_arrays(problem, t_idx, m_idx)
     status, values = solver.solve_arrays(lp)
     rows = {row.name: row for row in lp.rows}
@@ -193,6 +202,27 @@ def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
         sign = -1.0 if problem.settings.objective == "max-value" else 1.0
         objective = sign * float(lp.cost @ x)
     return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
+
+
+def _solve_repeats(problem, active, t_idx, m_idx, found: Repeats, rounds: int) -> LpSolution:
+    """The separable LP solved on the first class of each group of repeated classes, then
+    spread to every class (the same shares, slacks and duals as its group's first)."""
+    mine = np.zeros_like(active)
+    mine[found.first] = active[found.first]
+    solved = _solve_lp_arrays(problem, mine, *np.nonzero(mine), rounds)
+    tasks = np.unique(t_idx).tolist()
+    rows = {row.name: row for row in class_rows(tasks, problem.floors)}
+    if solved.status is not Status.OPTIMAL:
+        return LpSolution(solved.status, solved.shares, solved.objective, {}, {}, rows,
+                          active.copy(), rounds)  # fmt: skip
+    shares, slacks = spread(found, solved.shares, solved.slacks, tasks)
+    duals = spread(found, solved.shares, solved.duals, tasks)[1]
+    sign = -1.0 if problem.settings.objective == "max-value" else 1.0
+    objective = sign * float(objective_coefficients(problem, t_idx, m_idx) @ shares[t_idx, m_idx])
+    return LpSolution(
+        Status.OPTIMAL, shares, objective, dict(zip(rows, duals, strict=True)),
+        dict(zip(rows, slacks, strict=True)), rows, active.copy(), rounds,
+    )  # fmt: skip
 
 
 def spend_of(problem: PlanningProblem, solution: LpSolution) -> float:
