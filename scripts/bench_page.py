@@ -118,16 +118,18 @@ WHERE_THE_TIME_GOES = """## Where the time goes
 The optimizer prunes dominated columns (sorting each distinct row of costs and accuracies once,
 so classes of the same sizes and category share the work) and prices them back in (see [the
 optimization](optimization.md#speed-not-building-what-cannot-matter)), and writes the plain LP
-straight into arrays for HiGHS. Break-evens keep the program in HiGHS (one small program per
-class when nothing couples the classes), start each search from the ranging of the basis and
-state each cut from two re-solves; the next $1,000 changes coefficients or bounds in place. A
-large workload is costed elementwise over blocks of classes (`planner/problem_arrays.py`), so
-its time goes to reading the workload file (each row checked), the LP and the JSON; the
-per-class re-solves (exact break-evens, each floor's price) run for workloads of up to 200
-classes. The spike detector sorts small windows (8 weeks of each series) in float32. Usage
-costing is one equality join per row to the price of its day, and `summary` reads sums kept per
-price period. The Actual spend page reads a daily table cached per store version, so a filter
-never queries the store.
+straight into arrays for HiGHS; with no budget, cap or commitment, classes that are the same
+program are solved once (the 20,000-class workload below repeats the example's 12 classes, so
+it solves 12; 20,000 distinct classes do not gain this). Break-evens keep the program in HiGHS
+(one small program per class when nothing couples the classes), start each search from the
+ranging of the basis and state each cut from two re-solves; the next $1,000 changes
+coefficients or bounds in place. A large workload is costed elementwise over blocks of classes
+(`planner/problem_arrays.py`), so its time goes to reading the workload file (each row
+checked), the LP and the JSON; the per-class re-solves (exact break-evens, each floor's price)
+run for workloads of up to 200 classes. The spike detector sorts small windows (8 weeks of each
+series) in float32. Usage costing is one equality join per row to the price of its day, and
+`summary` reads sums kept per price period. The Actual spend page reads a daily table cached
+per store version, so a filter never queries the store.
 
 In the app, what does not depend on the person is cached in the server and shared by every
 session (see [the app](app.md#many-people-at-once)): a budget-slider move solves one plan at
