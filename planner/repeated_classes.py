@@ -44,15 +44,29 @@ def repeats(problem: PlanningProblem, active: np.ndarray) -> Repeats | None:
     if not separable(problem):
         return None
     t_idx, m_idx = np.nonzero(active)
+    coefficients = objective_coefficients(problem, t_idx, m_idx)
+    accuracies = problem.accuracy[t_idx, m_idx]
+    # First a short key that equal programs share (their columns' count and sums, in the
+    # same order, and the floor): when it already tells every class apart, nothing repeats.
+    n = len(active)
+    floors = np.asarray(problem.floors, dtype=float)
+    short = np.stack([np.bincount(t_idx, minlength=n).astype(float), floors,
+                      np.bincount(t_idx, coefficients, n), np.bincount(t_idx, accuracies, n)],
+                     axis=1)  # fmt: skip
+    if len(_groups(short)[1]) == n:
+        return None
     objective = np.full(active.shape, np.nan)
-    objective[t_idx, m_idx] = objective_coefficients(problem, t_idx, m_idx)
+    objective[t_idx, m_idx] = coefficients
     accuracy = np.where(active, problem.accuracy, np.nan)
-    key = np.concatenate([objective, accuracy, np.asarray(problem.floors)[:, None]], axis=1)
+    group_of, first = _groups(np.concatenate([objective, accuracy, floors[:, None]], axis=1))
+    return None if len(first) == n else Repeats(first, group_of)
+
+
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group (rows with the same bytes), and each group's first row."""
     seen: dict[bytes, int] = {}
     group_of = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in key], np.int64)
-    if len(seen) == len(group_of):
-        return None
-    return Repeats(np.unique(group_of, return_index=True)[1], group_of)
+    return group_of, np.unique(group_of, return_index=True)[1]
 
 
 def class_rows(tasks: list[int], floors: np.ndarray) -> list[Row]:

@@ -300,7 +300,7 @@ def distinct_workload(n_classes: int, folder: Path) -> Path:
     out = [lines[0]]
     for n, line in enumerate(lines[1:]):
         cells = line.split(",")
-        cells[volume] = f"{float(cells[volume]) * (1 + (n % 997) / 1000):.3f}"
+        cells[volume] = f"{float(cells[volume]) * (1 + n / 100_000):.3f}"
         cells[tokens] = str(int(float(cells[tokens])) + n % 50)
         out.append(",".join(cells))
     path = folder / f"distinct-{n_classes}.csv"
