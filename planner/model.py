@@ -258,10 +258,13 @@ def _fix_replicas(lp: pulp.LpProblem, problem: PlanningProblem, counts: np.ndarr
 # -- column pricing -------------------------------------------------------------------------
 
 
-def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
+def reduced_costs(
+    problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx, objective=None
+) -> np.ndarray:
     """d = obj - sum_rows y[row] * coefficient[row]: negative means the column would improve
-    the plan; for a column outside the plan, how far it is from entering."""
-    d = objective_coefficients(problem, t_idx, m_idx)
+    the plan; for a column outside the plan, how far it is from entering. `objective`: the
+    columns' objective coefficients, when the caller has them already."""
+    d = objective_coefficients(problem, t_idx, m_idx) if objective is None else objective
     d = d - _task_duals(duals, "assign", t_idx, len(problem.classes))
     d = (
         d
@@ -311,8 +314,9 @@ def _option_cap_duals(problem: PlanningProblem, duals: dict[str, float]) -> np.n
 
 def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.ndarray) -> np.ndarray:
     t_idx, m_idx = np.nonzero(candidates)
-    d = reduced_costs(problem, result.duals, t_idx, m_idx)
-    scale = np.maximum(1.0, np.abs(objective_coefficients(problem, t_idx, m_idx)))
+    objective = objective_coefficients(problem, t_idx, m_idx)
+    d = reduced_costs(problem, result.duals, t_idx, m_idx, objective)
+    scale = np.maximum(1.0, np.abs(objective))
     entering = np.zeros_like(candidates)
     enter = d < -REDUCED_COST_TOL * scale
     entering[t_idx[enter], m_idx[enter]] = True
