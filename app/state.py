@@ -63,6 +63,7 @@ EVAL_UPLOADER = "eval_uploader"
 EVAL_MAPPING_UPLOADER = "eval_mapping_uploader"
 NEXT_EVAL_TABLE = "next_eval_table"
 NEXT_EVAL_SHOWN = "next_eval_shown"  # Portfolio: re-solve what to evaluate next (1-2 s)
+BREAK_EVEN_SHOWN = "break_even_shown"  # Portfolio: re-solve each model's break-even cut
 CASCADE_UPLOADER = "cascade_uploader"  # Portfolio: a cascade file (cascades and routers)
 CASCADE_FILE = "cascade_file"  # (name, bytes) of the last cascade file uploaded, or None
 CASCADE_TABLE = "cascade_table"  # Portfolio: the options and their verdicts

@@ -87,7 +87,11 @@ st.subheader("Self-hosted capacity")
 explain_view.replicas_section(plan)
 
 st.subheader("What a price cut would change")
-explain_view.break_even_section(request, ctx.prices, "model")
+# Off by default: the exact cuts hold only at this budget, so each slider move would re-solve
+# every one of them (about 0.3 s); asked for, they are computed at the budget shown.
+if st.toggle("Find the list-price cut that wins each model work at this budget (re-solves "
+             "each cut)", key=S.BREAK_EVEN_SHOWN):  # fmt: skip
+    explain_view.break_even_section(request, ctx.prices, "model")
 
 st.subheader("What to evaluate next")
 if st.toggle("Find the break-even accuracy of models worth evaluating (re-solves, 1-2 s)",

@@ -20,6 +20,7 @@ from planner import solver
 from planner.problem import PlanningProblem
 from planner.program import Row, build_lp, objective_coefficients
 from planner.program_arrays import lp_arrays
+from planner.repeated_classes import Repeats, class_rows, repeats, spread
 from planner.solver import Status
 
 REDUCED_COST_TOL = 1e-7
@@ -97,23 +98,44 @@ def pareto_columns(problem: PlanningProblem, by_provider: bool) -> np.ndarray:
     costs no more is strictly less accurate. Swapping a dominated option's share to its
     dominator keeps every floor, lowers spend and raises net value, so the LP without
     vendor rows never needs it.
+
+    The mask of a class depends only on its row of costs and accuracies, so classes with
+    the same row (the same sizes, floors' category and allowed providers) are sorted once.
     """
     eligible = problem.eligible
-    # Sorted within each class's row (by provider, then cost, then accuracy falling): left
-    # out pairs last in their provider's block, at infinite cost and accuracy -1.
+    # Left out pairs sort last in their provider's block, at infinite cost and accuracy -1.
     cost = np.where(eligible, problem.cost, np.inf)
     acc = np.where(eligible, problem.accuracy, -1.0)
-    codes = _provider_codes(problem) if by_provider else np.zeros(len(problem.options), int)
-    group = np.broadcast_to(codes, cost.shape)
-    order = np.lexsort((-acc, cost, group), axis=-1)
-    # One increasing key per provider block, so a running max never crosses blocks.
-    key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
+    first, row_of = _distinct_rows(np.concatenate([cost, acc], axis=1))
+    codes = _provider_codes(problem) if by_provider else None
+    mask = _undominated(cost[first], acc[first], codes)
+    return mask[row_of] & eligible
+
+
+def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct row of `key`, and each row's index among them."""
+    seen: dict[bytes, int] = {}
+    row_of = np.array([seen.setdefault(row.tobytes(), len(seen)) for row in key], dtype=np.int64)
+    return np.unique(row_of, return_index=True)[1], row_of
+
+
+def _undominated(cost: np.ndarray, acc: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    """Per row, sorted by provider (if `codes`), then cost, then accuracy falling: a column
+    is kept when it is more accurate than every column before it in its provider's block."""
+    if codes is None:
+        order = np.lexsort((-acc, cost), axis=-1)
+        key = np.take_along_axis(acc, order, axis=-1)
+    else:
+        group = np.broadcast_to(codes, cost.shape)
+        order = np.lexsort((-acc, cost, group), axis=-1)
+        # One increasing key per provider block, so a running max never crosses blocks.
+        key = np.take_along_axis(group * 2.0 + acc, order, axis=-1)
     previous = np.concatenate(
         [np.full((len(key), 1), -np.inf), np.maximum.accumulate(key, axis=-1)[:, :-1]], axis=1
     )
-    mask = np.zeros_like(eligible)
+    mask = np.zeros(cost.shape, dtype=bool)
     np.put_along_axis(mask, order, key > previous, axis=-1)
-    return mask & eligible
+    return mask
 
 
 def _solve_columns(
@@ -151,7 +173,15 @@ def _solve_columns(
 
 def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
     """The LP written as arrays and solved by HiGHS directly (planner.program_arrays): the
-    same program, solution, duals and slacks as through PuLP, without its objects."""
+    same program, solution, duals and slacks as through PuLP, without its objects. Classes
+    that are the same program are solved once (planner.repeated_classes)."""
+    found = repeats(problem, active)
+    if found is not None:
+        return _solve_repeats(problem, active, t_idx, m_idx, found, rounds)
+    return _solve_lp_arrays(problem, active, t_idx, m_idx, rounds)
+
+
+def _solve_lp_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
     lp = lp_arrays(problem, t_idx, m_idx)
     status, values = solver.solve_arrays(lp)
     rows = {row.name: row for row in lp.rows}
@@ -172,6 +202,27 @@ def _solve_arrays(problem, active, t_idx, m_idx, rounds: int) -> LpSolution:
         sign = -1.0 if problem.settings.objective == "max-value" else 1.0
         objective = sign * float(lp.cost @ x)
     return LpSolution(status, shares, objective, duals, slacks, rows, active.copy(), rounds)
+
+
+def _solve_repeats(problem, active, t_idx, m_idx, found: Repeats, rounds: int) -> LpSolution:
+    """The separable LP solved on the first class of each group of repeated classes, then
+    spread to every class (the same shares, slacks and duals as its group's first)."""
+    mine = np.zeros_like(active)
+    mine[found.first] = active[found.first]
+    solved = _solve_lp_arrays(problem, mine, *np.nonzero(mine), rounds)
+    tasks = np.unique(t_idx).tolist()
+    rows = {row.name: row for row in class_rows(tasks, problem.floors)}
+    if solved.status is not Status.OPTIMAL:
+        return LpSolution(solved.status, solved.shares, solved.objective, {}, {}, rows,
+                          active.copy(), rounds)  # fmt: skip
+    shares, slacks = spread(found, solved.shares, solved.slacks, tasks)
+    duals = spread(found, solved.shares, solved.duals, tasks)[1]
+    sign = -1.0 if problem.settings.objective == "max-value" else 1.0
+    objective = sign * float(objective_coefficients(problem, t_idx, m_idx) @ shares[t_idx, m_idx])
+    return LpSolution(
+        Status.OPTIMAL, shares, objective, dict(zip(rows, duals, strict=True)),
+        dict(zip(rows, slacks, strict=True)), rows, active.copy(), rounds,
+    )  # fmt: skip
 
 
 def spend_of(problem: PlanningProblem, solution: LpSolution) -> float:
@@ -207,10 +258,13 @@ def _fix_replicas(lp: pulp.LpProblem, problem: PlanningProblem, counts: np.ndarr
 # -- column pricing -------------------------------------------------------------------------
 
 
-def reduced_costs(problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx) -> np.ndarray:
+def reduced_costs(
+    problem: PlanningProblem, duals: dict[str, float], t_idx, m_idx, objective=None
+) -> np.ndarray:
     """d = obj - sum_rows y[row] * coefficient[row]: negative means the column would improve
-    the plan; for a column outside the plan, how far it is from entering."""
-    d = objective_coefficients(problem, t_idx, m_idx)
+    the plan; for a column outside the plan, how far it is from entering. `objective`: the
+    columns' objective coefficients, when the caller has them already."""
+    d = objective_coefficients(problem, t_idx, m_idx) if objective is None else objective
     d = d - _task_duals(duals, "assign", t_idx, len(problem.classes))
     d = (
         d
@@ -231,31 +285,38 @@ def cost_sensitivity(problem: PlanningProblem, duals: dict[str, float], t_idx, m
 
 def _spend_dual_weight(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
     """Sum of the duals of every row in which a column's coefficient is its monthly spend
-    V c: the budget, the model-spend definition, its provider's cap and commitment."""
-    providers = problem.provider_of[m_idx]
-    weight = np.full(len(m_idx), duals.get("budget", 0.0))
-    weight = weight + duals.get("model_spend", 0.0) * problem.is_ai[m_idx]
+    V c: the budget, the model-spend definition, its provider's cap and commitment. The sum
+    depends on the option only, so it is added up once per option and then indexed."""
+    providers = problem.provider_of
+    weight = np.full(len(providers), duals.get("budget", 0.0))
+    weight = weight + duals.get("model_spend", 0.0) * problem.is_ai
     if problem.settings.cap_basis != "tasks":
-        weight = weight + _cap_duals(problem, duals, m_idx)
+        weight = weight + _option_cap_duals(problem, duals)
     for k, (provider, _) in enumerate(sorted(problem.settings.commitments_usd.items())):
         weight = weight + duals.get(f"commitment_{k}", 0.0) * (providers == provider)
-    return weight
+    return weight[m_idx]
 
 
 def _cap_duals(problem: PlanningProblem, duals: dict[str, float], m_idx) -> np.ndarray:
     """Each column's own provider's cap dual (zero for uncapped providers and today's process)."""
-    providers = problem.provider_of[m_idx]
-    out = np.zeros(len(m_idx))
+    return _option_cap_duals(problem, duals)[m_idx]
+
+
+def _option_cap_duals(problem: PlanningProblem, duals: dict[str, float]) -> np.ndarray:
+    """Per option, its provider's cap dual (zero for uncapped providers, today's process)."""
+    providers = problem.provider_of
+    out = np.zeros(len(providers))
     for k, (provider, _) in enumerate(sorted(problem.settings.vendor_caps.items())):
-        mine = (providers == provider) * problem.is_ai[m_idx]
+        mine = (providers == provider) * problem.is_ai
         out = out + duals.get(f"vendor_cap_{k}", 0.0) * mine
     return out
 
 
 def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.ndarray) -> np.ndarray:
     t_idx, m_idx = np.nonzero(candidates)
-    d = reduced_costs(problem, result.duals, t_idx, m_idx)
-    scale = np.maximum(1.0, np.abs(objective_coefficients(problem, t_idx, m_idx)))
+    objective = objective_coefficients(problem, t_idx, m_idx)
+    d = reduced_costs(problem, result.duals, t_idx, m_idx, objective)
+    scale = np.maximum(1.0, np.abs(objective))
     entering = np.zeros_like(candidates)
     enter = d < -REDUCED_COST_TOL * scale
     entering[t_idx[enter], m_idx[enter]] = True
@@ -263,7 +324,8 @@ def _priced_out(problem: PlanningProblem, result: LpSolution, candidates: np.nda
 
 
 def _task_duals(duals: dict[str, float], family: str, t_idx: np.ndarray, n: int) -> np.ndarray:
-    per_task = np.array([duals.get(f"{family}_{t}", 0.0) for t in range(n)])
+    get = duals.get
+    per_task = np.fromiter((get(f"{family}_{t}", 0.0) for t in range(n)), float, count=n)
     return per_task[t_idx]
 
 

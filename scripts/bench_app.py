@@ -189,8 +189,8 @@ def main() -> int:
 RERUN_WHAT = {
     "app_pages/overview.py": "budget-slider rerun, Overview (median of {reruns} AppTest reruns, "
     "each one step up, at a budget not planned before)",
-    "app_pages/portfolio.py": "the same, Portfolio (re-solves its break-evens and the next "
-    "$1,000 on every move)",
+    "app_pages/portfolio.py": "the same, Portfolio (re-solves the next $1,000 on every move; "
+    "its exact break-evens only when asked, at the budget shown)",
     "app_pages/forecast.py": "the same, Forecast (simulates the forecast's paths again)",
 }
 TITLES = {"overview": "Overview", "portfolio": "Portfolio", "forecast": "Forecast",

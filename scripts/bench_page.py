@@ -115,31 +115,35 @@ than on an idle machine and the ratios are the claim.
 
 WHERE_THE_TIME_GOES = """## Where the time goes
 
-The optimizer prunes dominated columns and prices them back in (see [the
+The optimizer prunes dominated columns (sorting each distinct row of costs and accuracies once,
+so classes of the same sizes and category share the work) and prices them back in (see [the
 optimization](optimization.md#speed-not-building-what-cannot-matter)), and writes the plain LP
-straight into arrays for HiGHS. Break-evens keep the program in HiGHS (one small program per
-class when nothing couples the classes), start each search from the ranging of the basis and
-state each cut from two re-solves; the next $1,000 changes coefficients or bounds in place. A
-large workload is costed elementwise over blocks of classes (`planner/problem_arrays.py`), so
-its time goes to reading the workload file (each row checked), the LP and the JSON; the
-per-class re-solves (exact break-evens, each floor's price) run for workloads of up to 200
-classes. The spike detector sorts small windows (8 weeks of each series) in float32. Usage
-rows are first summed per price period (a stretch of one month with no price change, so one
-price holds for the whole sum and costing the sum is exact), joined only to small tables on
-the way; the sums, a few hundred thousand for ten million rows, are then costed, each sheet
-version found once per model name and period. `summary` reads those sums as an import kept
-them; the end-to-end figure sums and costs in one statement. The Actual spend page reads a
-daily table cached per store version, so a filter never queries the store.
+straight into arrays for HiGHS; with no budget, cap or commitment, classes that are the same
+program are solved once (the 20,000-class workload below repeats the example's 12 classes, so
+it solves 12; 20,000 distinct classes do not gain this). Break-evens keep the program in HiGHS
+(one small program per class when nothing couples the classes), start each search from the
+ranging of the basis and state each cut from two re-solves; the next $1,000 changes
+coefficients or bounds in place. A large workload is costed elementwise over blocks of classes
+(`planner/problem_arrays.py`), so its time goes to reading the workload file (each row
+checked), the LP and the JSON; the per-class re-solves (exact break-evens, each floor's price)
+run for workloads of up to 200 classes. The spike detector sorts small windows (8 weeks of each
+series) in float32. Usage rows are first summed per price period (a stretch of one month with
+no price change, so one price holds for the whole sum and costing the sum is exact), joined
+only to small tables on the way; the sums, a few hundred thousand for ten million rows, are
+then costed, each sheet version found once per model name and period. `summary` reads those
+sums as an import kept them; the end-to-end figure sums and costs in one statement. The Actual
+spend page reads a daily table cached per store version, so a filter never queries the store.
 
 In the app, what does not depend on the person is cached in the server and shared by every
 session (see [the app](app.md#many-people-at-once)): a budget-slider move solves one plan at
 the new budget from a costed problem kept per request, and what is drawn from that plan;
-Portfolio also re-solves its exact break-evens and the next $1,000, which hold only at that
-budget. Twenty sessions stepping through the same budgets solve each plan once; what they
-still each pay for is their own run of the page (building its elements and charts) and their
-browser's drawing, on the same two cores. The load test's default client speaks Streamlit's
-websocket protocol, so that the browsers' drawing does not take the server's CPU; real
-Chromium stays a flag (`--client browser`).
+Portfolio also re-solves the next $1,000, which holds only at that budget, and its exact
+break-evens when the person asks for them (a switch, off by default: every cut is re-solved at
+the budget shown, about 0.3 s a move while it is on). Twenty sessions stepping through the same
+budgets solve each plan once; what they still each pay for is their own run of the page
+(building its elements and charts) and their browser's drawing, on the same two cores. The load
+test's default client speaks Streamlit's websocket protocol, so that the browsers' drawing does
+not take the server's CPU; real Chromium stays a flag (`--client browser`).
 """
 
 

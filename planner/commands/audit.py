@@ -10,8 +10,6 @@ import sys
 from foundation.cli import EXIT_OK, add_command, print_json
 from foundation.cli import options as opt
 from foundation.csvfile import table_to_csv
-from planner.audit_trail import COLUMNS
-from planner.scenario_store import ScenarioStore, database_url
 
 MAX_LIMIT = 1_000_000
 
@@ -29,6 +27,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the database layer (SQLAlchemy, about 0.1 s) is loaded only by the one
+    # command that reads the database, not by every `python -m planner` command.
+    from planner.audit_trail import COLUMNS
+    from planner.scenario_store import ScenarioStore, database_url
+
     store = ScenarioStore(database_url())
     try:
         rows = [entry.row() for entry in store.audit_trail(args.limit)]

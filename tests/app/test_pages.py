@@ -220,11 +220,27 @@ def test_portfolio_explains_the_budget_in_words(app: AppTest):
     assert "of net value (re-solved). Each extra dollar adds" in words
     assert "while the budget is between" in words
     assert metric(app, "Next $1,000 of budget adds") != "–"
-    frames = [f.value for f in app.dataframe]
-    assert any("price_cut_pct" in f.columns and "reason" in f.columns for f in frames)
     spec = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
     assert any(s["data"][0]["type"] == "sankey" for s in spec)
     assert any(t.get("name") == "This plan" for s in spec for t in s["data"])
+
+
+def break_even_frames(at: AppTest) -> list:
+    return [f.value for f in at.dataframe if "price_cut_pct" in f.value.columns]
+
+
+def test_portfolio_break_evens_are_asked_for_and_then_follow_the_budget(app: AppTest):
+    """A slider move does not re-solve every cut unless the person asked for them; asked
+    for, they are the ones of the budget shown, re-solved when it moves."""
+    app.switch_page("app_pages/portfolio.py").run()
+    app.slider(key=S.BUDGET).set_value(2000).run()
+    assert not break_even_frames(app)
+    app.toggle(key=S.BREAK_EVEN_SHOWN).set_value(True).run()
+    [at_2000] = break_even_frames(app)
+    assert "reason" in at_2000.columns and len(at_2000)
+    app.slider(key=S.BUDGET).set_value(TOP).run()
+    [at_top] = break_even_frames(app)
+    assert not at_top.equals(at_2000)  # re-solved at the new budget, not the old table
 
 
 def test_forecast_shows_the_budget_line_and_when_it_runs_out(app: AppTest):

@@ -2,9 +2,9 @@
 the session on every run (to keep them across page switches), and a run that started before
 a click must not undo it.
 
-The slow run is real: on the Portfolio page, a budget the server has not planned yet re-solves
-the plan and its exact break-evens (about a second here). The click is sent once the app root
-says a run is under way.
+The slow run is real: on the Portfolio page with its break-evens asked for, a budget the server
+has not planned yet re-solves the plan and every exact break-even (about a second here). The
+click is sent once the app root says a run is under way.
 """
 
 from __future__ import annotations
@@ -15,6 +15,13 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import ILLUSTRATIVE, TIMEOUT_MS, open_page, settled
 
 pytestmark = pytest.mark.browser
+
+
+def open_portfolio_with_break_evens(page: Page, app_url: str) -> None:
+    """Portfolio, with the switch on that re-solves every break-even at each budget."""
+    open_page(page, f"{app_url}/portfolio?{ILLUSTRATIVE}")
+    page.get_by_role("switch", name="Find the list-price cut that wins").click(force=True)
+    settled(page)
 
 
 def start_a_slow_run(page: Page) -> int:
@@ -37,7 +44,7 @@ def budget_of(page: Page) -> int:
 def test_a_switch_clicked_during_a_slow_run_stays_on_and_survives_a_page_switch(
     page: Page, app_url: str
 ):
-    open_page(page, f"{app_url}/portfolio?{ILLUSTRATIVE}")
+    open_portfolio_with_break_evens(page, app_url)
     switch = page.get_by_role("switch", name="No quality loss")
     expect(switch).not_to_be_checked()
     start_a_slow_run(page)
@@ -51,7 +58,7 @@ def test_a_switch_clicked_during_a_slow_run_stays_on_and_survives_a_page_switch(
 
 
 def test_a_second_budget_step_pressed_during_the_first_ones_run_counts(page: Page, app_url: str):
-    open_page(page, f"{app_url}/portfolio?{ILLUSTRATIVE}")
+    open_portfolio_with_break_evens(page, app_url)
     before = budget_of(page)
     first = start_a_slow_run(page)
     step = first - before
