@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from pricing.catalog import Catalog
 from usage import queries
-from usage.keys import Keyer
+from usage.keys import Keyer, nth_key
 from usage.migration_v7 import LEGACY_KEYS, legacy_keys_sql
 from usage.price_tables import ensure_prices, refresh_model_map, thresholds
 from usage.queries.ledger import status_update_sql, versions_compared_sql
@@ -150,7 +150,39 @@ def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed],
         finally:
             con.unregister("batch_rows")
         staged += len(parsed)
+    _number_repeats(con)
     return staged, tuple((label, n, usd) for label, (n, usd) in notes.items())
+
+
+def _number_repeats(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the 2nd, 3rd, ... occurrence of an identical keyless row in the file its own
+    key (`usage.keys.nth_key`, in file order): two identical rows are two uses. Found by
+    the engine over the whole staged file, so nothing per row is held in Python."""
+    repeats = con.execute("""
+        SELECT ordinal, final_key, n FROM (
+            SELECT ordinal, final_key,
+                   row_number() OVER (PARTITION BY final_key ORDER BY ordinal) AS n
+            FROM staged_rows
+            WHERE natural_key IS NULL AND final_key IN (
+                SELECT final_key FROM staged_rows WHERE natural_key IS NULL
+                GROUP BY final_key HAVING count(*) > 1))
+        WHERE n > 1""").fetchall()
+    if not repeats:
+        return
+    keys = pa.table(
+        {
+            "ordinal": pa.array([r[0] for r in repeats], pa.int64()),
+            "key": pa.array([nth_key(r[1], r[2]) for r in repeats], pa.string()),
+        }
+    )
+    con.register("repeat_keys", keys)
+    try:
+        con.execute(
+            "UPDATE staged_rows SET final_key = r.key FROM repeat_keys r "
+            "WHERE staged_rows.ordinal = r.ordinal"
+        )
+    finally:
+        con.unregister("repeat_keys")
 
 
 def _store_staged(con: duckdb.DuckDBPyConnection, staged: int, notes: tuple, file_name: str,
