@@ -76,8 +76,8 @@ def _parts(data: bytes, source: str, name: str) -> Iterator[Parsed]:
             if relocated.record or not any(not e.record for e in errors):
                 errors.append(relocated)
         if not parsed.errors:
-            yield parsed
-        rows_before += _records(part)
+            yield parsed  # its rows are the part's records (blank lines are neither)
+        rows_before += _records(part) if parsed.errors else len(parsed)
         start = end
     if errors:
         raise ImportRejected(source, errors)

@@ -40,8 +40,19 @@ SEP, NULL = "\x1f", "\x00"
 def _joined(table: pa.Table, names: Sequence[str]) -> pa.Array:
     """Each row's values as one string, built by Arrow (no Python loop): every value in
     Arrow's text form (a moment as 'YYYY-MM-DD hh:mm:ss.ffffff', a double in its shortest
-    exact form, true/false), NULL as NULL, joined by SEP."""
-    parts = [pc.fill_null(pc.cast(table.column(n), pa.string()), NULL) for n in names]
+    exact form, true/false), NULL as NULL, joined by SEP. A run of columns that are NULL
+    on every row is joined once, as one constant (most exports leave many columns empty)."""
+    parts: list = []
+    for name in names:
+        column = table.column(name)
+        if column.null_count == len(column) and parts and isinstance(parts[-1], str):
+            parts[-1] += SEP + NULL
+        elif column.null_count == len(column):
+            parts.append(NULL)
+        else:
+            parts.append(pc.fill_null(pc.cast(column, pa.string()), NULL))
+    if all(isinstance(p, str) for p in parts):
+        return pa.repeat(pa.scalar(SEP.join(parts), pa.string()), table.num_rows)
     joined = pc.binary_join_element_wise(*parts, SEP)
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
@@ -100,7 +111,8 @@ def reference_keys(table: pa.Table, source_format: str) -> list[str]:
     counted as the import counts them): the reference the vectorised path is tested on."""
     prefix = (source_format + SEP).encode()
     given = table.column("natural_key").to_pylist()
-    values = _joined(table, KEYLESS_KEY_COLUMNS).to_pylist()
+    texts = [pc.cast(table.column(n), pa.string()).to_pylist() for n in KEYLESS_KEY_COLUMNS]
+    values = [SEP.join(NULL if v is None else v for v in row) for row in zip(*texts, strict=True)]
     seen: dict[bytes, int] = {}
     out = []
     for key, text in zip(given, values, strict=True):
