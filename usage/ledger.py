@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -47,6 +48,10 @@ UNKNOWN_FORMAT = ("usage_export", None)
 # One writer at a time in a process (row ids continue from the largest stored one, and the
 # statuses of shared days are recomputed): imports, removals, rules, mappings, prices.
 WRITE_LOCK = threading.RLock()
+# What the store may hold in memory while an import stages and stores its rows: with the
+# Python side's one part (usage.importer.CHUNK_BYTES) a 1 M-row import peaks well under
+# 1 GB, and a file of any size imports in the same memory (the rest spills to disk).
+IMPORT_MEMORY = "400MB"
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,33 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
                                 before.rows_in_file, 0, True)  # fmt: skip
         _staging_table(con)  # before the transaction: see `_staging_table`
         try:
-            with transaction(con):
+            with _memory_capped(con), transaction(con):
                 staged, notes = _stage(con, batches, source_format)
                 return _store_staged(con, staged, notes, file_name, digest, source_format,
                                      catalog)  # fmt: skip
         finally:  # the temporary copy of the file being imported; the ledger holds the rows
             con.execute("DROP TABLE IF EXISTS staged_rows")
+
+
+@contextmanager
+def _memory_capped(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The store's memory capped at IMPORT_MEMORY while an import stages and stores its
+    rows (DuckDB keeps the staged copy and its sorts in memory up to its limit, 80 % of
+    the machine by default; capped, it spills them to the store's temporary folder), then
+    the limit it had. A store in memory is left as it is (it has no folder to spill to)."""
+    path = one(con, "SELECT path FROM duckdb_databases() WHERE database_name = "
+               "current_database()")[0]  # fmt: skip
+    limit = "SELECT current_setting('memory_limit')"
+    before = one(con, limit)[0]
+    if path:
+        con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    try:
+        yield
+    finally:
+        if path:
+            con.execute("RESET memory_limit")
+            if one(con, limit)[0] != before:  # it had been set: set it back
+                con.execute(f"SET memory_limit = '{before}'")
 
 
 def _staging_table(con: duckdb.DuckDBPyConnection) -> None:

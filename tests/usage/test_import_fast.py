@@ -46,10 +46,20 @@ def test_every_taken_form_gives_the_strict_values():
     assert fast.column("tags").to_pylist()[:4] == [",a,b,", None, ",x,y,", None]
 
 
+def test_a_column_of_utc_times_gives_the_strict_values():
+    times = ["2026-10-01T10:00:00Z", "2026-10-01 23:59:59.25Z", "2099-12-31T23:59:59Z"]
+    rows = [t + TAKEN[i][TAKEN[i].index(",") :] for i, t in enumerate(times)]
+    data = _csv(*rows)
+    fast = generic_arrow.read_table(data)
+    assert fast is not None and fast.equals(generic.parse_strict(data, "f.csv").to_arrow())
+    assert str(fast.column("ts")[1]) == "2026-10-01 23:59:59.250000"
+
+
 @pytest.mark.parametrize(
     ("column", "cell"),
     [
-        ("timestamp", "2026-10-01T10:00:00Z"),  # an offset
+        ("timestamp", "2026-10-01T10:00:00Z"),  # with an offset, beside rows without one
+        ("timestamp", "2026-10-01T10:00:00+00:00"),
         ("timestamp", "1790000000"),  # Unix seconds
         ("timestamp", "2026-10-01T10:00"),  # no seconds
         ("timestamp", "2026-10-01 10:00:00.1234567"),  # beyond microseconds
@@ -63,7 +73,7 @@ def test_every_taken_form_gives_the_strict_values():
 def test_a_good_cell_in_another_form_goes_the_strict_way(column, cell):
     row = TAKEN[0].split(",")
     row[HEADER.split(",").index(column)] = cell
-    data = _csv(",".join(row))
+    data = _csv(",".join(row), TAKEN[1])
     strict = generic.parse_strict(data, "f.csv")
     assert generic_arrow.read_table(data) is None and not strict.errors
     assert generic.parse(data, "f.csv").to_arrow().equals(strict.to_arrow())

@@ -11,7 +11,8 @@ would refuse, and the stored values are the same either way
 
 The forms taken here:
 - timestamp: `YYYY-MM-DD`, or `YYYY-MM-DD hh:mm:ss[.ffffff]` (`T` or a space), no offset
-  (UTC), a real calendar day (Arrow's cast refuses 2026-02-30), 2000 <= year <= 2099;
+  (UTC); or the whole column `YYYY-MM-DDThh:mm:ss[.ffffff]Z`; a real calendar day (Arrow's
+  cast refuses 2026-02-30), 2000 <= year <= 2099;
 - numbers: unsigned decimals (`12`, `12.5`, `.5`, `1e3`), finite, at most MAX_MAGNITUDE;
 - flags: `true`, `false` (any case), `1`, `0`;
 - text: no control or invisible character (`usage.rows.INVISIBLE`), no white space at either
@@ -41,6 +42,7 @@ TIME_RE2 = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?)?$"
 )
+ZULU_RE2 = TIME_RE2.replace(")?)?$", ")?Z)$")  # a time is required before the Z
 NUMBER_RE2 = r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 FLAGS = {"true": True, "false": False, "1": True, "0": False}
 FIRST, END = datetime(FIRST_YEAR, 1, 1), datetime(LAST_YEAR + 1, 1, 1)  # as `usage.rows.Moment`
@@ -159,9 +161,17 @@ def _numbers(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _moments(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if column.null_count or not _all(pc.match_substring_regex(column, TIME_RE2)):
+    """Naive UTC moments: the whole column without an offset, or the whole column in UTC
+    with `Z` (pydantic compares such a time with the bounds at its clock reading, which is
+    UTC's)."""
+    if column.null_count:
         raise NotTaken
-    moments = pc.cast(column, pa.timestamp("us"))  # ArrowInvalid for a day that is none
+    if _all(pc.match_substring_regex(column, TIME_RE2)):
+        moments = pc.cast(column, pa.timestamp("us"))  # ArrowInvalid for a day that is none
+    elif _all(pc.match_substring_regex(column, ZULU_RE2)):
+        moments = pc.cast(pc.cast(column, pa.timestamp("us", "UTC")), pa.timestamp("us"))
+    else:
+        raise NotTaken
     first, end = pa.scalar(FIRST, pa.timestamp("us")), pa.scalar(END, pa.timestamp("us"))
     if not _all(pc.and_(pc.greater_equal(moments, first), pc.less(moments, end))):
         raise NotTaken
