@@ -5,7 +5,7 @@ them) into a temporary folder, then imports it into a new store in a child proce
 reports its peak resident set size (`resource.getrusage`) before the import (the catalog,
 DuckDB and the price tables loaded) and after it. Run:
 
-    python scripts/bench_import_memory.py [--rows N]
+    python scripts/bench_import_memory.py [--rows N | --largest]
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from usage.importer import MAX_IMPORT_BYTES  # noqa: E402
+
 HEADER = (
     "timestamp,model,provider,input_tokens,cached_input_tokens,cache_write_tokens,"
     "output_tokens,requests,batch,long_context,team,project,user,api_key,workspace,"
@@ -72,9 +76,14 @@ def main() -> int:
         metavar="MB",
         help="the size of a part parsed at once (default: the importer's)",
     )
+    parser.add_argument("--largest", action="store_true", help="the largest file an import accepts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         csv_path, db = Path(folder) / "gateway.csv", Path(folder) / "usage.duckdb"
+        if args.largest:  # rows of the same lengths as the first 1,000, up to the limit
+            write_csv(csv_path, 1_000)
+            per_row = (csv_path.stat().st_size - len(HEADER) - 1) / 1_000
+            args.rows = int((MAX_IMPORT_BYTES - len(HEADER) - 1) / per_row * 0.999)
         write_csv(csv_path, args.rows)
         size = csv_path.stat().st_size
         start = time.perf_counter()

@@ -125,8 +125,13 @@ its time goes to reading the workload file (each row checked), the LP and the JS
 per-class re-solves (exact break-evens, each floor's price) run for workloads of up to 200
 classes. The spike detector sorts small windows (8 weeks of each series) in float32. Usage
 costing is one equality join per row to the price of its day, and `summary` reads sums kept
-per price period. The Actual spend page reads a daily table cached per store version, so a
-filter never queries the store.
+per price period. An import of a generic CSV reads the file from disk in parts of about 8 MB;
+Arrow parses and checks each part column by column when every cell is in a common form (any
+other file goes through the pydantic row model, which names every bad row), a row's key is
+one BLAKE2b call on text Arrow joins, and DuckDB, its memory capped at 400 MB for the import,
+numbers repeated rows, stores the new versions and recomputes the statuses and period sums
+of the days it touched, which is most of the import's time. The Actual spend page reads a
+daily table cached per store version, so a filter never queries the store.
 
 In the app, what does not depend on the person is cached in the server and shared by every
 session (see [the app](app.md#many-people-at-once)): a budget-slider move solves one plan at

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import stat
+import threading
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
 
@@ -55,8 +58,9 @@ def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, catalog: Catal
         return _again(before, path)
     name = fmt or formats.detect(data, source)
     if name in CHUNKED_FORMATS and len(data) > CHUNK_BYTES:
-        return store_batches(con, _parts(iter([data]), source, name), file_name=Path(path).name,
-                             digest=digest, source_format=name, catalog=catalog)  # fmt: skip
+        with closing(_ahead(_parts(iter([data]), source, name))) as parts:
+            return store_batches(con, parts, file_name=Path(path).name, digest=digest,
+                                 source_format=name, catalog=catalog)  # fmt: skip
     name, parsed = formats.parse(data, source, name)
     if parsed.errors:
         raise ImportRejected(source, parsed.errors)
@@ -108,9 +112,10 @@ def _import_streamed(con: duckdb.DuckDBPyConnection, path: str | Path, catalog: 
             if before is not None:
                 return _again(before, path)
             handle.seek(0)
-            return store_batches(con, _parts(_blocks(handle, source), source, name),
-                                 file_name=Path(path).name, digest=digest.hexdigest(),
-                                 source_format=name, catalog=catalog)  # fmt: skip
+            with closing(_ahead(_parts(_blocks(handle, source), source, name))) as parts:
+                return store_batches(con, parts, file_name=Path(path).name,
+                                     digest=digest.hexdigest(), source_format=name,
+                                     catalog=catalog)  # fmt: skip
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
 
@@ -147,6 +152,47 @@ def _parts(blocks: Iterator[bytes], source: str, name: str) -> Iterator[Parsed]:
         rows_before += _records(part) if parsed.errors else len(parsed)
     if errors:
         raise ImportRejected(source, errors)
+
+
+def _ahead(items: Iterator[Parsed]) -> Iterator[Parsed]:
+    """`items`, each made in a thread one step ahead of its use: the next part is read and
+    parsed (by Arrow, which releases the GIL) while this one is keyed and staged, so the
+    two cores work at once. An exception of `items` is raised here, in its place."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(entry: tuple) -> bool:
+        while not stop.is_set():  # the consumer may stop first (an error while staging)
+            try:
+                box.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not hand((True, item)):
+                    return
+            hand((False, None))
+        except BaseException as exc:  # handed over: raised by the consumer, in its place
+            hand((False, exc))
+
+    worker = threading.Thread(target=produce, name="import-parts", daemon=True)
+    worker.start()
+    try:
+        while True:
+            more, item = box.get()
+            if more:
+                yield item
+            elif item is None:
+                return
+            else:
+                raise item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _record_parts(buffer: bytes, blocks: Iterator[bytes]) -> Iterator[bytes]:

@@ -5,6 +5,9 @@ located errors)."""
 
 from __future__ import annotations
 
+import threading
+from contextlib import closing
+
 import pytest
 
 from pricing.catalog import Catalog
@@ -149,3 +152,26 @@ def test_bad_rows_after_fast_parts_are_all_named(catalog, tmp_path, monkeypatch)
         import_file(con, path, catalog)
     assert [(e.record, e.field) for e in caught.value.errors] == [("row 32", "model")]
     assert con.execute("SELECT count(*) FROM usage_ledger").fetchall() == [(0,)]
+
+
+def test_parts_made_ahead_stop_with_their_consumer_and_raise_in_its_place():
+    made = []
+
+    def items():
+        for i in range(100):
+            made.append(i)
+            yield i
+
+    with closing(importer._ahead(items())) as parts:
+        assert next(parts) == 0
+    assert len(made) <= 3  # one in use, one handed over, one waiting to be
+    assert not any(t.name == "import-parts" for t in threading.enumerate())
+
+    def failing():
+        yield 1
+        raise ValueError("part 2 is bad")
+
+    seen = []
+    with pytest.raises(ValueError, match="part 2 is bad"):
+        seen.extend(importer._ahead(failing()))
+    assert seen == [1]
