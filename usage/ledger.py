@@ -112,10 +112,14 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
                                 before.rows_in_file, 0, True)  # fmt: skip
         _staging_table(con)  # before the transaction: see `_staging_table`
         try:
-            with _memory_capped(con), transaction(con):
+            with _memory_capped(con):
+                # Staged outside the transaction: the temporary table is this connection's
+                # alone, and DuckDB holds every inserted batch's Arrow buffers until the
+                # insert commits (memory would grow with the file).
                 staged, notes = _stage(con, batches, source_format)
-                return _store_staged(con, staged, notes, file_name, digest, source_format,
-                                     catalog)  # fmt: skip
+                with transaction(con):
+                    return _store_staged(con, staged, notes, file_name, digest,
+                                         source_format, catalog)  # fmt: skip
         finally:  # the temporary copy of the file being imported; the ledger holds the rows
             con.execute("DROP TABLE IF EXISTS staged_rows")
 
