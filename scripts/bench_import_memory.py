@@ -5,7 +5,7 @@ them) into a temporary folder, then imports it into a new store in a child proce
 reports its peak resident set size (`resource.getrusage`) before the import (the catalog,
 DuckDB and the price tables loaded) and after it. Run:
 
-    python scripts/bench_import_memory.py [--rows N]
+    python scripts/bench_import_memory.py [--rows N | --largest | --csv FILE]
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from usage.importer import MAX_IMPORT_BYTES  # noqa: E402
+
 HEADER = (
     "timestamp,model,provider,input_tokens,cached_input_tokens,cache_write_tokens,"
     "output_tokens,requests,batch,long_context,team,project,user,api_key,workspace,"
@@ -72,17 +76,30 @@ def main() -> int:
         metavar="MB",
         help="the size of a part parsed at once (default: the importer's)",
     )
+    parser.add_argument("--largest", action="store_true", help="the largest file an import accepts")
+    parser.add_argument("--csv", type=Path, help="import this generic CSV (none written)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         csv_path, db = Path(folder) / "gateway.csv", Path(folder) / "usage.duckdb"
-        write_csv(csv_path, args.rows)
+        if args.csv:
+            csv_path = args.csv
+        elif args.largest:  # rows of the same lengths as the first 1,000, up to the limit
+            write_csv(csv_path, 1_000)
+            per_row = (csv_path.stat().st_size - len(HEADER) - 1) / 1_000
+            args.rows = int((MAX_IMPORT_BYTES - len(HEADER) - 1) / per_row * 0.99)
+        if not args.csv:
+            write_csv(csv_path, args.rows)
         size = csv_path.stat().st_size
+        print(f"generic CSV: {size:,} bytes", flush=True)
         start = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(csv_path), str(db), str(ROOT), args.duckdb_memory,
              args.part_mb],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode != 0:
+            print(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode)
+            return 1
         wall = time.perf_counter() - start
     found = json.loads(out.stdout.strip().splitlines()[-1])
     grown = found["peak"] - found["before"]

@@ -9,8 +9,9 @@
    straightforward pandas version (read, sort, merge_asof on the price intervals, groupby).
    Both must give the same total.
 2. A summary by team over 10 million stored rows (what `python -m usage summary` runs).
-3. Import of a 1-million-row generic CSV into a store file (`import_file`: read, strict
-   column-wise validation, one transaction, rollup).
+3. Import of a 1-million-row generic CSV into a store file whose price tables are built
+   (`import_file`: read, strict checks, keys, one transaction, rollup), against the same
+   import with every row through the pydantic row model and DuckDB's bare `read_csv`.
 Each phase runs in its own process, so its peak memory (max RSS) is its own.
 """
 
@@ -317,19 +318,51 @@ def time_it(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def import_csv(path: Path, catalog: Catalog, folder: Path) -> dict:
+def prepare_store(folder: Path, catalog: Catalog) -> dict:
+    """The store file an import goes into, with its price tables built (what a store holds
+    from its first use on; built in a process of its own, so the import's peak is its own)."""
+    for name in ("import_bench.duckdb", "strict_bench.duckdb"):
+        (folder / name).unlink(missing_ok=True)
+        con = store.connect(folder / name)
+        store.ensure_prices(con, catalog)
+        con.close()
+    return {}
+
+
+def import_csv(path: Path, catalog: Catalog, folder: Path, strict: bool = False) -> dict:
+    """`import_file` of the CSV into the prepared store; `strict`: every row through the
+    pydantic row model (`generic.parse_strict`, the path before the Arrow reader), the
+    same-run baseline."""
+    from usage.formats import generic_arrow
     from usage.importer import import_file
 
-    db = folder / "import_bench.duckdb"
-    db.unlink(missing_ok=True)
-    con = store.connect(db)
-    store.ensure_prices(con, catalog)
+    if strict:
+        generic_arrow.read_table = lambda data: None
+    con = store.connect(folder / ("strict_bench.duckdb" if strict else "import_bench.duckdb"))
     start = time.perf_counter()
     result = import_file(con, path, catalog)
     elapsed = time.perf_counter() - start
     con.close()
     return {"rows": result.rows_added, "import_s": elapsed,
             "mb": path.stat().st_size / 1e6}  # fmt: skip
+
+
+def raw_read(path: Path) -> dict:
+    """DuckDB's own `read_csv` of the same file with explicit types into a table (no check,
+    no key): the floor an import's read could reach."""
+    import duckdb
+
+    types = {"timestamp": "TIMESTAMP", "model": "VARCHAR", "api_key": "VARCHAR",
+             "batch": "BOOLEAN", **{c: "DOUBLE" for c in (
+                 "input_tokens", "cached_input_tokens", "cache_write_tokens",
+                 "output_tokens", "requests")}}  # fmt: skip
+    typed = ", ".join(f"'{name}': '{kind}'" for name, kind in types.items())
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}', header = true, "
+                f"types = {{{typed}}})")  # fmt: skip
+    rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+    return {"rows": rows, "seconds": time.perf_counter() - start}
 
 
 def write_generic_csv(parquet: Path, path: Path, rows: int) -> None:
@@ -354,14 +387,18 @@ def phase(name: str, folder: Path) -> int:
         out = {"seconds": seconds, "total": total}
     elif name == "summary":
         out = stored_summary(parquet, catalog)
+    elif name == "prepare":
+        out = prepare_store(folder, catalog)
+    elif name == "raw_read":
+        out = raw_read(folder / "usage.csv")
     else:
-        out = import_csv(folder / "usage.csv", catalog, folder)
+        out = import_csv(folder / "usage.csv", catalog, folder, strict=name == "strict")
     print(json.dumps(out))
     return 0
 
 
 def run_phase(name: str, folder: Path) -> tuple[dict, float]:
-    """(the phase's figures, its peak memory in MB)."""
+    """(the phase's figures and its CPU seconds, its peak memory in MB)."""
     child = subprocess.Popen(
         [sys.executable, __file__, "--phase", name, "--folder", str(folder)],
         stdout=subprocess.PIPE, text=True,
@@ -371,7 +408,9 @@ def run_phase(name: str, folder: Path) -> tuple[dict, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"bench phase {name} failed")
-    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["cpu_s"] = usage.ru_utime + usage.ru_stime  # the whole process, every thread
+    return figures, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -409,15 +448,25 @@ def main() -> int:
         print(f"  baseline, the per-row costed_usage view grouped by team: "
               f"{summ['view_s'] * 1000:8.1f} ms; storing the rows took {summ['load_s']:.1f} s; "
               f"peak {summ_mb:.0f} MB")  # fmt: skip
+        run_phase("prepare", folder)
         imp, imp_mb = run_phase("import", folder)
+        strict, strict_mb = run_phase("strict", folder)
+        raw, raw_mb = run_phase("raw_read", folder)
         print(f"import of a {imp['rows']:,}-row generic CSV ({imp['mb']:.0f} MB) into a store "
               f"file: {imp['import_s']:.2f} s   peak {imp_mb:.0f} MB")  # fmt: skip
+        print(f"  every row through the pydantic row model: {strict['import_s']:.2f} s   "
+              f"peak {strict_mb:.0f} MB; DuckDB read_csv alone (typed, no check, no key): "
+              f"{raw['seconds']:.2f} s   peak {raw_mb:.0f} MB")  # fmt: skip
+        if strict["rows"] != imp["rows"] or raw["rows"] != args.csv_rows:
+            print("ERROR: the import paths stored different row counts")
+            return 1
         if gap > 1e-9:
             print("ERROR: DuckDB and pandas totals differ")
             return 1
     if args.page_json:
         figures = {"fast": fast, "fast_mb": fast_mb, "slow": slow, "slow_mb": slow_mb,
-                   "summary": summ, "import": imp, "import_mb": imp_mb}  # fmt: skip
+                   "summary": summ, "import": imp, "import_mb": imp_mb, "strict": strict,
+                   "strict_mb": strict_mb, "raw": raw, "raw_mb": raw_mb}  # fmt: skip
         save([usage_table(args.rows, figures)], args.page_json)
     return 0
 
@@ -452,13 +501,15 @@ def usage_table(rows: int, f: dict) -> Table:
     table.add(
         f"import of a {imp['rows']:,}-row generic CSV ({imp['mb']:.0f} MB) into a store file",
         f"{imp['import_s']:.2f} s",
-        "",
+        f"every row through the pydantic row model: {f['strict']['import_s']:.2f} s; DuckDB "
+        f"`read_csv` of the file alone (typed, no check, no key): {f['raw']['seconds']:.2f} s",
         at_most(imp["import_s"], 3.0, "3 s"),
     )
     table.add(
-        "peak memory of that import (the whole process)",
+        "peak memory of that import (the whole process, into a store whose price tables are built)",
         f"{f['import_mb']:,.0f} MB",
-        f"the CSV file: {imp['mb']:.0f} MB",
+        f"the CSV file: {imp['mb']:.0f} MB; the row-model import: {f['strict_mb']:,.0f} MB; "
+        f"DuckDB `read_csv` alone: {f['raw_mb']:,.0f} MB",
         at_most(f["import_mb"], 1000, "1 GB"),
     )
     return table

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -39,8 +40,19 @@ SEP, NULL = "\x1f", "\x00"
 def _joined(table: pa.Table, names: Sequence[str]) -> pa.Array:
     """Each row's values as one string, built by Arrow (no Python loop): every value in
     Arrow's text form (a moment as 'YYYY-MM-DD hh:mm:ss.ffffff', a double in its shortest
-    exact form, true/false), NULL as NULL, joined by SEP."""
-    parts = [pc.fill_null(pc.cast(table.column(n), pa.string()), NULL) for n in names]
+    exact form, true/false), NULL as NULL, joined by SEP. A run of columns that are NULL
+    on every row is joined once, as one constant (most exports leave many columns empty)."""
+    parts: list = []
+    for name in names:
+        column = table.column(name)
+        if column.null_count == len(column) and parts and isinstance(parts[-1], str):
+            parts[-1] += SEP + NULL
+        elif column.null_count == len(column):
+            parts.append(NULL)
+        else:
+            parts.append(pc.fill_null(pc.cast(column, pa.string()), NULL))
+    if all(isinstance(p, str) for p in parts):
+        return pa.repeat(pa.scalar(SEP.join(parts), pa.string()), table.num_rows)
     joined = pc.binary_join_element_wise(*parts, SEP)
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
@@ -54,36 +66,63 @@ def attr_id(values: Sequence[str | None]) -> int:
 
 
 class Keyer:
-    """Gives the rows of one import their keys, batch after batch (occurrences of identical
-    keyless rows are counted across the whole file)."""
+    """Gives the rows of one import their keys, batch after batch.
+
+    A keyless row's key is the 16-byte BLAKE2b of its format and first nineteen values
+    (`_joined`), as hex, for its first occurrence in the file; for the n-th occurrence it is
+    `nth_key(first, n)` (two identical rows are two uses). `keys` gives every keyless row
+    its first-occurrence key; the store numbers the repeats across the whole file
+    (`usage.ledger`), so no per-row state is held here and memory does not grow with the
+    file. `reference_keys` is the same function written row by row, for the tests."""
 
     def __init__(self, source_format: str):
         self.prefix = (source_format + SEP).encode()
-        self.seen: dict[bytes, int] = {}  # keyless rows only: digest of the values -> rows
 
     def keys(self, table: pa.Table) -> tuple[pa.Array, pa.Array]:
-        """(final_key, attr_id) for every row of a parsed batch (`usage.rows.COLUMNS`).
-
-        A keyless row's key: the 16-byte BLAKE2b of its format and first nineteen values
-        (`_joined`) as hex for its first occurrence in the file, and for the n-th the
-        BLAKE2b of that digest and n (two identical rows are two uses)."""
+        """(final_key, attr_id) for every row of a parsed batch (`usage.rows.COLUMNS`): the
+        format's own key where it gives one, else the first-occurrence key."""
         given = table.column("natural_key")
-        final = given.to_pylist()
+        final = given.combine_chunks() if isinstance(given, pa.ChunkedArray) else given
         if given.null_count:
-            values = _joined(table, KEYLESS_KEY_COLUMNS).to_pylist()
-            for i, key in enumerate(final):
-                if key is None:
-                    final[i] = self._keyless(values[i])
+            first = self._first_keys(_joined(table, KEYLESS_KEY_COLUMNS))
+            final = pc.if_else(pc.is_null(final), first, final)
         attrs = _joined(table, ATTRIBUTE_COLUMNS).dictionary_encode()
         ids = pa.array([_attr_of(t) for t in attrs.dictionary.to_pylist()], pa.int64())
-        return pa.array(final, pa.string()), ids.take(attrs.indices)
+        return final, ids.take(attrs.indices)
 
-    def _keyless(self, values: str) -> str:
-        digest = hashlib.blake2b(self.prefix + values.encode(), digest_size=16).digest()
-        n = self.seen[digest] = self.seen.get(digest, 0) + 1
-        if n == 1:
-            return digest.hex()
-        return hashlib.blake2b(digest + str(n).encode(), digest_size=16).hexdigest()
+    def _first_keys(self, values: pa.Array) -> pa.Array:
+        """The hex BLAKE2b of the prefix and each value: one hash call a row in Python (no
+        engine has BLAKE2b), the hex text built once for the whole batch."""
+        blake2b, prefix = hashlib.blake2b, self.prefix
+        raw = values.cast(pa.binary()).to_pylist()
+        digests = b"".join([blake2b(prefix + v, digest_size=16).digest() for v in raw])
+        text = pa.py_buffer(digests.hex().encode())
+        offsets = pa.py_buffer(np.arange(0, 32 * len(raw) + 1, 32, dtype=np.int32).tobytes())
+        return pa.StringArray.from_buffers(len(raw), offsets, text)
+
+
+def nth_key(first: str, n: int) -> str:
+    """The key of the n-th (n >= 2) occurrence of a keyless row whose first key is `first`."""
+    return hashlib.blake2b(bytes.fromhex(first) + str(n).encode(), digest_size=16).hexdigest()
+
+
+def reference_keys(table: pa.Table, source_format: str) -> list[str]:
+    """Every row's final key, computed row by row in Python over the whole file (occurrences
+    counted as the import counts them): the reference the vectorised path is tested on."""
+    prefix = (source_format + SEP).encode()
+    given = table.column("natural_key").to_pylist()
+    texts = [pc.cast(table.column(n), pa.string()).to_pylist() for n in KEYLESS_KEY_COLUMNS]
+    values = [SEP.join(NULL if v is None else v for v in row) for row in zip(*texts, strict=True)]
+    seen: dict[bytes, int] = {}
+    out = []
+    for key, text in zip(given, values, strict=True):
+        if key is not None:
+            out.append(key)
+            continue
+        digest = hashlib.blake2b(prefix + text.encode(), digest_size=16).digest()
+        n = seen[digest] = seen.get(digest, 0) + 1
+        out.append(digest.hex() if n == 1 else nth_key(digest.hex(), n))
+    return out
 
 
 def _attr_of(text: str) -> int:

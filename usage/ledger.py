@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from pricing.catalog import Catalog
 from usage import queries
-from usage.keys import Keyer
+from usage.keys import Keyer, nth_key
 from usage.migration_v7 import LEGACY_KEYS, legacy_keys_sql
 from usage.price_tables import ensure_prices, refresh_model_map, thresholds
 from usage.queries.ledger import status_update_sql, versions_compared_sql
@@ -47,6 +48,10 @@ UNKNOWN_FORMAT = ("usage_export", None)
 # One writer at a time in a process (row ids continue from the largest stored one, and the
 # statuses of shared days are recomputed): imports, removals, rules, mappings, prices.
 WRITE_LOCK = threading.RLock()
+# What the store may hold in memory while an import stages and stores its rows: with the
+# Python side's one part (usage.importer.CHUNK_BYTES) a 1 M-row import peaks well under
+# 1 GB, and a file of any size imports in the same memory (the rest spills to disk).
+IMPORT_MEMORY = "400MB"
 
 
 @dataclass(frozen=True)
@@ -107,12 +112,37 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
                                 before.rows_in_file, 0, True)  # fmt: skip
         _staging_table(con)  # before the transaction: see `_staging_table`
         try:
-            with transaction(con):
+            with _memory_capped(con):
+                # Staged outside the transaction: the temporary table is this connection's
+                # alone, and DuckDB holds every inserted batch's Arrow buffers until the
+                # insert commits (memory would grow with the file).
                 staged, notes = _stage(con, batches, source_format)
-                return _store_staged(con, staged, notes, file_name, digest, source_format,
-                                     catalog)  # fmt: skip
+                with transaction(con):
+                    return _store_staged(con, staged, notes, file_name, digest,
+                                         source_format, catalog)  # fmt: skip
         finally:  # the temporary copy of the file being imported; the ledger holds the rows
             con.execute("DROP TABLE IF EXISTS staged_rows")
+
+
+@contextmanager
+def _memory_capped(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The store's memory capped at IMPORT_MEMORY while an import stages and stores its
+    rows (DuckDB keeps the staged copy and its sorts in memory up to its limit, 80 % of
+    the machine by default; capped, it spills them to the store's temporary folder), then
+    the limit it had. A store in memory is left as it is (it has no folder to spill to)."""
+    path = one(con, "SELECT path FROM duckdb_databases() WHERE database_name = "
+               "current_database()")[0]  # fmt: skip
+    limit = "SELECT current_setting('memory_limit')"
+    before = one(con, limit)[0]
+    if path:
+        con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    try:
+        yield
+    finally:
+        if path:
+            con.execute("RESET memory_limit")
+            if one(con, limit)[0] != before:  # it had been set: set it back
+                con.execute(f"SET memory_limit = '{before}'")
 
 
 def _staging_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -150,7 +180,39 @@ def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed],
         finally:
             con.unregister("batch_rows")
         staged += len(parsed)
+    _number_repeats(con)
     return staged, tuple((label, n, usd) for label, (n, usd) in notes.items())
+
+
+def _number_repeats(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the 2nd, 3rd, ... occurrence of an identical keyless row in the file its own
+    key (`usage.keys.nth_key`, in file order): two identical rows are two uses. Found by
+    the engine over the whole staged file, so nothing per row is held in Python."""
+    repeats = con.execute("""
+        SELECT ordinal, final_key, n FROM (
+            SELECT ordinal, final_key,
+                   row_number() OVER (PARTITION BY final_key ORDER BY ordinal) AS n
+            FROM staged_rows
+            WHERE natural_key IS NULL AND final_key IN (
+                SELECT final_key FROM staged_rows WHERE natural_key IS NULL
+                GROUP BY final_key HAVING count(*) > 1))
+        WHERE n > 1""").fetchall()
+    if not repeats:
+        return
+    keys = pa.table(
+        {
+            "ordinal": pa.array([r[0] for r in repeats], pa.int64()),
+            "key": pa.array([nth_key(r[1], r[2]) for r in repeats], pa.string()),
+        }
+    )
+    con.register("repeat_keys", keys)
+    try:
+        con.execute(
+            "UPDATE staged_rows SET final_key = r.key FROM repeat_keys r "
+            "WHERE staged_rows.ordinal = r.ordinal"
+        )
+    finally:
+        con.unregister("repeat_keys")
 
 
 def _store_staged(con: duckdb.DuckDBPyConnection, staged: int, notes: tuple, file_name: str,

@@ -110,7 +110,7 @@ class Parsed:
     columns: dict[str, list[Any]] = field(default_factory=lambda: {n: [] for n in COLUMN_NAMES})
     errors: list[InputError] = field(default_factory=list)
     notes: dict[str, list[float]] = field(default_factory=dict)  # label -> [rows, USD]
-    arrays: dict[str, pa.Array] = field(default_factory=dict)  # columns built by Arrow
+    table: pa.Table | None = None  # every row already as store columns (read by Arrow)
 
     def note(self, label: str, usd: float | None) -> None:
         """Count a row that is read but not stored (e.g. a FOCUS commitment purchase)."""
@@ -119,6 +119,8 @@ class Parsed:
         entry[1] += usd or 0.0
 
     def __len__(self) -> int:
+        if self.table is not None:
+            return self.table.num_rows
         return len(self.columns["natural_key"])
 
     def add(self, key: str | None, **values: Any) -> None:
@@ -138,6 +140,8 @@ class Parsed:
     def to_arrow(self) -> pa.Table:
         """The rows as an Arrow table; an aware `ts` is converted to UTC, a naive one is
         taken as UTC."""
+        if self.table is not None:
+            return self.table
         return pa.table({name: pa.array(self.columns[name], type=kind) for name, kind in COLUMNS})
 
 

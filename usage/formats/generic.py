@@ -31,6 +31,7 @@ from typing import Annotated
 from pydantic import Field
 
 from foundation.inputs import Count, Usd
+from usage.formats import generic_arrow
 from usage.formats.common import checked_csv, csv_header
 from usage.rows import (
     ExportRecord,
@@ -38,7 +39,6 @@ from usage.rows import (
     Moment,
     Parsed,
     TagsText,
-    timestamp_array,
 )
 
 NAME = "generic"
@@ -81,10 +81,18 @@ def tag_list(text: str | None, separator: str = ";") -> str | None:
 
 
 def parse(data: bytes, source: str) -> Parsed:
-    parsed, raw, cols, count = checked_csv(GenericRow, data, source)
+    """The rows of a generic CSV: read and checked by Arrow when every cell is in a common
+    form (`generic_arrow`, the same values), else validated by `GenericRow`, which locates
+    every bad row."""
+    table = generic_arrow.read_table(data)
+    return parse_strict(data, source) if table is None else Parsed(table=table)
+
+
+def parse_strict(data: bytes, source: str) -> Parsed:
+    """The rows of a generic CSV validated by `GenericRow`, column by column."""
+    parsed, _, cols, count = checked_csv(GenericRow, data, source)
     if parsed.errors:
         return parsed
-    parsed.arrays["ts"] = timestamp_array(raw["timestamp"], cols["timestamp"])
     tags = [tag_list(t) for t in cols["tags"]] if any(cols["tags"]) else cols["tags"]
     parsed.extend(  # no natural key: the store keys each row by all its values
         {
