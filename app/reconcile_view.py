@@ -45,7 +45,7 @@ def tables(found: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reconciled(path: str, version: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with store.session(path) as con:
+    with store.reading(path) as con:  # the last committed data: never waits for an import
         return tables(reconcile(con, by))
 
 

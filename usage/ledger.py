@@ -11,9 +11,11 @@ days an import or a removal touches.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -47,6 +49,21 @@ UNKNOWN_FORMAT = ("usage_export", None)
 # One writer at a time in a process (row ids continue from the largest stored one, and the
 # statuses of shared days are recomputed): imports, removals, rules, mappings, prices.
 WRITE_LOCK = threading.RLock()
+# Told the rows staged so far after each part of an import (this thread's, or this task's):
+# the import's marker for the pages (usage.snapshot), or a test that pauses an import.
+STAGED: contextvars.ContextVar[tuple[Callable[[int], None], ...]] = contextvars.ContextVar(
+    "staged", default=()
+)
+
+
+@contextlib.contextmanager
+def on_staged(hook: Callable[[int], None]) -> Iterator[None]:
+    """Call `hook(rows staged so far)` after each part staged by imports in this context."""
+    token = STAGED.set((*STAGED.get(), hook))
+    try:
+        yield
+    finally:
+        STAGED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -150,6 +167,8 @@ def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed],
         finally:
             con.unregister("batch_rows")
         staged += len(parsed)
+        for hook in STAGED.get():
+            hook(staged)
     return staged, tuple((label, n, usd) for label, (n, usd) in notes.items())
 
 

@@ -1,14 +1,11 @@
 """The usage store: one DuckDB file shared by the CLI and the app.
 
-DuckDB lets one process at a time open a file, so a command opens a short-lived connection
-(open, query, close) and `connect` retries briefly while another process holds the file.
-Within one process (the app, with many sessions and threads) `session` hands each user a
-cursor of the process's one connection: DuckDB's MVCC gives each a consistent snapshot (a
-reader during an import sees the last committed data), no second handle of the file is ever
-opened (no "unique file handle conflict"), and the connection closes when the last session
-ends, so the command line can import between uses. Writes take `WRITE_LOCK` (one writer at
-a time per process; two imports at once both land, one after the other). An import is one
-transaction: all of a file's rows or none.
+Several processes share the file as `usage.snapshot` says: one writer at a time (`session`:
+an OS lock, then the file; a second writer waits and says for whom), and readers on the
+newest published snapshot (`reading`: read-only, never waiting for an import, seeing the
+last committed data). Within one process, writes also take `WRITE_LOCK`, and the readers
+share one connection to the snapshot (DuckDB's MVCC gives each cursor a consistent view). An
+import is one transaction: all of a file's rows or none.
 
 The tables and the layout number are in `usage.schema`; the derived price tables in
 `usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
@@ -28,8 +25,8 @@ import shutil
 import stat
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +35,7 @@ import duckdb
 from foundation.errors import StoreError
 from foundation.paths import data_dir, user_file
 from pricing.catalog import Catalog
-from usage import migrations, price_tables, queries, schema, settings
+from usage import ledger, migrations, price_tables, queries, schema, settings, snapshot
 from usage.keys import is_glob, rule_regex
 from usage.ledger import (  # noqa: F401  (re-exported: the store's import functions)
     WRITE_LOCK,
@@ -95,39 +92,128 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-class _Shared:
-    """The process's connection to one store file and how many sessions use it."""
+@contextmanager
+def session(path: str | Path | None = None, *, job: str | None = None, user: str | None = None,
+            waiting: Callable[[str], None] | None = None,
+            ) -> Iterator[duckdb.DuckDBPyConnection]:  # fmt: skip
+    """The store for writing: its writer lock (another writer first: `waiting` is told whom
+    this waits for, default the log), then a connection to the file; when the session ends
+    what it committed is published as the readers' snapshot. `job` names the file an import
+    reads, written to `<store>.importing` with `user` and the rows staged so far."""
+    if str(path) == ":memory:":
+        con = connect(":memory:")
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    target = Path(path or default_db_path()).absolute()
+    _check_path(target)
+    with snapshot.write_lock(target, waiting or log.warning):
+        marker = snapshot.Marker(target, job, user) if job else None
+        try:
+            con = connect(target)
+            try:
+                with ledger.on_staged(marker.progress) if marker else nullcontext():
+                    yield con
+            finally:
+                _publish(con, target)
+        finally:
+            if marker:
+                marker.close()
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con, self.users = con, 0
+
+def _publish(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Publish what the writer committed and close its connection; a snapshot that cannot
+    be written leaves the readers on the one before (said in the log, the data is safe)."""
+    try:
+        snapshot.publish(con, target)
+    except (OSError, duckdb.Error) as exc:
+        log.warning("%s: its readers' snapshot could not be written (%s); they see the one "
+                    "before until the next change", target, exc)  # fmt: skip
+    finally:
+        con.close()
 
 
-_OPEN: dict[Path, _Shared] = {}
+class _Reader:
+    """The process's read-only connection to one snapshot and how many sessions use it."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, snap: Path):
+        self.con, self.snap, self.users, self.retired = con, snap, 0, False
+
+
+_OPEN: dict[Path, _Reader] = {}
 _OPENING = threading.Lock()
 
 
 @contextmanager
-def session(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of the process's one connection to the store at `path` (opened, checked and
-    carried forward when the first session starts; closed when the last one ends)."""
+def reading(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor on the newest snapshot of the store at `path`: the last committed
+    data, whatever another process is writing (sessions of a process share one connection
+    per snapshot; an older one closes when its last session ends). A store with no snapshot
+    yet, or one of an older layout, is opened for writing once to make it."""
     target = Path(path or default_db_path()).absolute()
-    with _OPENING:
-        shared = _OPEN.get(target)
-        if shared is None:
-            shared = _OPEN[target] = _Shared(connect(target))
-        shared.users += 1
+    reader = _reader(target)
     try:
-        cursor = shared.con.cursor()
+        cursor = reader.con.cursor()
         try:
             yield cursor
         finally:
             cursor.close()
     finally:
         with _OPENING:
-            shared.users -= 1
-            if shared.users == 0:
-                del _OPEN[target]
-                shared.con.close()
+            reader.users -= 1
+            if reader.retired and reader.users == 0:
+                reader.con.close()
+
+
+def _reader(target: Path) -> _Reader:
+    for _ in range(3):  # a snapshot replaced between resolving and opening: look again
+        snap = snapshot.current(target)
+        with _OPENING:
+            held = _OPEN.get(target)
+            if held is not None and snap == held.snap:
+                held.users += 1
+                return held
+        if snap is None or not _usable(snap):
+            with session(target):  # the first snapshot, or one at the newest layout
+                continue
+        try:
+            con = snapshot.open_snapshot(snap)
+        except duckdb.IOException:
+            continue
+        except duckdb.Error as exc:
+            raise _unreadable(snap, exc) from None
+        return _adopt(target, _Reader(con, snap))
+    raise StoreError(str(target), "its readers' snapshot keeps changing or cannot be made",
+                     "Try again; if it persists, " + ANOTHER_STORE + ".")  # fmt: skip
+
+
+def _usable(snap: Path) -> bool:
+    """Whether a snapshot is at this code's layout and views (else a writer redoes it)."""
+    try:
+        with snapshot.open_snapshot(snap) as con:
+            return schema.layout_of(con) == LAYOUT and meta(con, "view_version") == _views()[2]
+    except (duckdb.Error, schema.UnknownLayout):
+        return False
+
+
+def _adopt(target: Path, reader: _Reader) -> _Reader:
+    """Make `reader` the process's connection to the store's snapshot (one already adopted
+    by another thread wins), retiring the one before."""
+    with _OPENING:
+        held = _OPEN.get(target)
+        if held is not None and held.snap == reader.snap:
+            reader.con.close()
+            reader = held
+        else:
+            _OPEN[target] = reader
+            if held is not None:
+                held.retired = True
+                if held.users == 0:
+                    held.con.close()
+        reader.users += 1
+        return reader
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -232,14 +318,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         schema.create(con)
         set_meta(con, LAYOUT_KEY, str(LAYOUT))
-        rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
-        version = hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
+        rows_view, view, version = _views()
         if meta(con, "view_version") != version:  # a new query replaces them
             con.execute(f"CREATE OR REPLACE VIEW usage_rows AS {rows_view}")
             con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
             set_meta(con, "view_version", version)
     except duckdb.Error as exc:
         raise _unreadable(target, exc) from None
+
+
+def _views() -> tuple[str, str, str]:
+    """The `usage_rows` and `costed_usage` queries, and a hash of both (their version)."""
+    rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
+    return rows_view, view, hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path | None:

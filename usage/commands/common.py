@@ -14,9 +14,9 @@ import duckdb
 
 from foundation.cli import add_command, print_json
 from foundation.cli import options as opt
-from foundation.cli.store import store_session
+from foundation.cli.store import check_store_file, said
 from foundation.csvfile import tuples_to_csv
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from pricing.cli import add_prices_arg
 from usage import store
 
@@ -58,16 +58,27 @@ def add_table_output(parser) -> None:
 
 
 @contextmanager
-def open_store(args) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The usage store for one command: checked, opened, always closed; a store that
-    cannot be opened or used is a StoreError (exit 4). A test may hand in `connection`."""
+def open_store(args, job: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The usage store for one command: checked, then its writer lock (another import or
+    change under way: this says on stderr whom it waits for, and waits), opened, always
+    closed and its snapshot published for the app's readers; a store that cannot be opened
+    or used is a StoreError (exit 4). `job` names the file an import reads. A test may hand
+    in `connection`."""
     given = getattr(args, "connection", None)
     if given is not None:
         yield given
         return
     path = Path(args.db) if args.db else store.default_db_path()
-    with store_session(path, store.connect, errors=(duckdb.Error,), remedy=STORE_REMEDY) as con:
-        yield con
+    check_store_file(path)
+    try:
+        with store.session(path, job=job, waiting=_say) as con:
+            yield con
+    except duckdb.Error as exc:
+        raise StoreError(str(path), f"cannot be used ({said(exc)})", STORE_REMEDY) from exc
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def last_day(con) -> date:
