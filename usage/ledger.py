@@ -58,8 +58,9 @@ STAGED: contextvars.ContextVar[tuple[Callable[[int], None], ...]] = contextvars.
 
 @contextlib.contextmanager
 def on_staged(hook: Callable[[int], None]) -> Iterator[None]:
-    """Call `hook(rows staged so far)` after each part staged by imports in this context."""
-    token = STAGED.set((*STAGED.get(), hook))
+    """Call `hook(rows staged so far)` after each part staged by imports in this context
+    (the innermost hook first)."""
+    token = STAGED.set((hook, *STAGED.get()))
     try:
         yield
     finally:

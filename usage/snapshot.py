@@ -136,13 +136,14 @@ class Marker:
     so far at most every PROGRESS_EVERY_S, removed when it ends."""
 
     def __init__(self, target: Path, file: str, user: str | None = None):
-        self.path, self.last = marker_path(target), 0.0
+        self.path, self.last, self.rows = marker_path(target), 0.0, 0
         started = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()
         self.job = Importing(file, 0, os.getpid(), user or _os_user(), started)
         self._write(self.job)
 
     def progress(self, rows: int) -> None:
-        if time.monotonic() - self.last >= PROGRESS_EVERY_S:
+        if self.rows == 0 or time.monotonic() - self.last >= PROGRESS_EVERY_S:
+            self.rows = rows
             self._write(Importing(**{**asdict(self.job), "rows": rows}))
 
     def close(self) -> None:

@@ -1,6 +1,8 @@
-"""Several people at once, in one process: sessions and threads read through cursors of the
-process's one connection while an import of a million rows runs (no lock error, no file
-handle conflict, each read a committed state), and two imports at once both land."""
+"""Several people at once, in one process: sessions and threads read the store's snapshot
+through cursors of the process's one connection to it while an import of a million rows runs
+(no lock error, no file handle conflict, each read a committed state), and two imports at once
+both land (the writer lock holds one while the other runs). Across processes:
+test_concurrency_processes.py."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ def catalog() -> Catalog:
     return Catalog.load()
 
 
-def _big_csv(path: Path, rows: int) -> Path:
+def big_csv(path: Path, rows: int) -> Path:
     """A generic CSV of `rows` gpt-4o requests, 1,000 input and 100 output tokens each, over
     the 28 first days of October 2026."""
     with path.open("w") as out:
@@ -39,7 +41,7 @@ def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp
         store.ensure_prices(con, catalog)  # (on Oct 31: it outranks none of the CSV's rows)
         usage = usage_file(tmp_path / "u.json", {DAY + 30 * 86_400: (1_000_000, 100_000, 2)})
         import_file(con, usage, catalog)
-    big = _big_csv(tmp_path / "big.csv", ROWS)
+    big = big_csv(tmp_path / "big.csv", ROWS)
     errors: list[BaseException] = []
     seen: list[float] = []
     done = threading.Event()
@@ -58,7 +60,7 @@ def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp
         sql = queries.summary_sql(["provider"])
         try:
             while not done.is_set():
-                with store.session(db) as con:
+                with store.reading(db) as con:
                     tokens = con.execute(f"SELECT sum(total_tokens) FROM ({sql})").fetchall()
                 seen.append(tokens[0][0])
         except BaseException as exc:
@@ -74,10 +76,9 @@ def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp
     assert not errors, errors
     # every read saw a whole committed state: before the import, or after it
     assert seen and set(seen) <= {1_100_000, 1_100_000 + ROWS * 1_100}
-    with store.session(db) as con:
+    with store.reading(db) as con:
         assert con.execute("SELECT sum(total_tokens) FROM costed_usage").fetchall() == [
             (1_100_000 + ROWS * 1_100,)]  # fmt: skip
-    assert not store._OPEN  # the last session closed the connection: the CLI can open it
 
 
 def test_two_imports_at_once_both_land(catalog, tmp_path):
