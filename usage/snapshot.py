@@ -175,16 +175,23 @@ def current(target: Path) -> Path | None:
     return target.with_name(name)
 
 
-def publish(con: duckdb.DuckDBPyConnection, target: Path) -> Path:
+def publish(con: duckdb.DuckDBPyConnection, target: Path, *, again: bool = False) -> Path:
     """Checkpoint the store (its writer's connection `con`, under the writer lock) and make a
-    copy of it the snapshot in force; the older ones past KEEP are deleted."""
+    copy of it the snapshot in force; the older ones past KEEP are deleted. A store unchanged
+    since the snapshot in force (an unchanged store stays byte-identical, and the copy
+    carries the store's modification time) is not copied again, unless `again`: a report
+    costs no copy."""
     con.execute("CHECKPOINT")
     before = current(target)
+    stored = target.stat()
+    if before is not None and not again and _same_file_time(before, stored):
+        return before
     number = int(before.name.rsplit("-", 1)[1]) + 1 if before else 1
     snap = target.with_name(f"{target.name}.snap-{number:06d}")
     part = snap.with_name(snap.name + ".part")
     try:
         shutil.copyfile(target, part)
+        os.utime(part, ns=(stored.st_atime_ns, stored.st_mtime_ns))
         with open(part, "rb") as copied:
             os.fsync(copied.fileno())
         os.replace(part, snap)
@@ -197,6 +204,14 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> Path:
         part.unlink(missing_ok=True)
     _prune(target, number)
     return snap
+
+
+def _same_file_time(snap: Path, stored: os.stat_result) -> bool:
+    try:
+        found = snap.stat()
+    except OSError:
+        return False
+    return (found.st_size, found.st_mtime_ns) == (stored.st_size, stored.st_mtime_ns)
 
 
 def _fsync_folder(folder: Path) -> None:
