@@ -14,6 +14,7 @@ import duckdb
 
 from foundation.cli import add_command, print_json
 from foundation.cli import options as opt
+from foundation.cli.options import MEMORY_STORE
 from foundation.cli.store import check_store_file, said
 from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError, StoreError
@@ -58,20 +59,26 @@ def add_table_output(parser) -> None:
 
 
 @contextmanager
-def open_store(args, job: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The usage store for one command: checked, then its writer lock (another import or
-    change under way: this says on stderr whom it waits for, and waits), opened, always
-    closed and its snapshot published for the app's readers; a store that cannot be opened
-    or used is a StoreError (exit 4). `job` names the file an import reads. A test may hand
-    in `connection`."""
+def open_store(args, job: str | None = None, *,
+               reads_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:  # fmt: skip
+    """The usage store for one command: checked, then opened, always closed; a store that
+    cannot be opened or used is a StoreError (exit 4). A command that only reads gets the
+    store's newest snapshot (the last committed data: it never waits for an import); any
+    other takes the writer lock (another import or change under way: it says on stderr whom
+    it waits for, and waits) and publishes the snapshot when done. `job` names the file an
+    import reads. A test may hand in `connection`."""
     given = getattr(args, "connection", None)
     if given is not None:
         yield given
         return
     path = Path(args.db) if args.db else store.default_db_path()
     check_store_file(path)
+    if reads_only and str(path) != MEMORY_STORE:
+        opened = store.reading(path)
+    else:
+        opened = store.session(path, job=job, waiting=_say)
     try:
-        with store.session(path, job=job, waiting=_say) as con:
+        with opened as con:
             yield con
     except duckdb.Error as exc:
         raise StoreError(str(path), f"cannot be used ({said(exc)})", STORE_REMEDY) from exc

@@ -200,7 +200,7 @@ def run_reconcile(args) -> int:
 
 def run_settings(args) -> int:
     """The version in force of each setting (or every version of one, newest first)."""
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         if args.history:
             found = settings.setting_history(con, args.history)
         else:
