@@ -94,9 +94,11 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def write_lock(target: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the store's writer lock (re-entrant in a thread). When another process or thread
-    holds it, `waiting` is told once, in a sentence, then this waits as long as it takes."""
+def write_lock(target: Path, waiting: Callable[[str], None] | None = None, *,
+               wait: bool = True) -> Iterator[bool]:  # fmt: skip
+    """Hold the store's writer lock (re-entrant in a thread) and yield True. When another
+    process or thread holds it, `waiting` is told once, in a sentence, then this waits as
+    long as it takes; with `wait=False` it yields False at once instead, holding nothing."""
     depth = getattr(_held, "depth", None)
     if depth is None:
         depth = _held.depth = {}
@@ -104,7 +106,7 @@ def write_lock(target: Path, waiting: Callable[[str], None] | None = None) -> It
     if depth.get(key):
         depth[key] += 1
         try:
-            yield
+            yield True
         finally:
             depth[key] -= 1
         return
@@ -113,12 +115,15 @@ def write_lock(target: Path, waiting: Callable[[str], None] | None = None) -> It
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                yield False
+                return
             if waiting is not None:
                 waiting(_waiting_sentence(target))
             fcntl.flock(fd, fcntl.LOCK_EX)
         depth[key] = 1
         try:
-            yield
+            yield True
         finally:
             depth[key] = 0
     finally:
@@ -204,6 +209,15 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, *, again: bool = False
         part.unlink(missing_ok=True)
     _prune(target, number)
     return snap
+
+
+def behind(target: Path, snap: Path) -> bool:
+    """Whether the store changed since `snap` was copied from it: written by a connection
+    that published nothing (`usage.store.connect` used directly, an older version)."""
+    try:
+        return not _same_file_time(snap, target.stat())
+    except OSError:
+        return False
 
 
 def _same_file_time(snap: Path, stored: os.stat_result) -> bool:
