@@ -25,12 +25,13 @@ import streamlit as st
 
 from app import actual_view, auth, loaders, workspace
 from app.recent import forget, recent
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
 from usage import settings, snapshot, store
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
+from usage.engines import setting
 from usage.example import ensure_example
 from usage.focus_commitments import FocusCommitments, focus_commitments
 from usage.outcomes import Outcomes, parse_outcomes
@@ -51,7 +52,17 @@ def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = Fal
     """Run `query` on the store: a query that only reads gets a cursor on its newest snapshot
     (shared by the process's sessions; it never waits for a writer); any other waits for the
     writer lock, then runs on the file, and its commits are published and the store's
-    remembered version forgotten. `job` names the file an import reads (shown to others)."""
+    remembered version forgotten. `job` names the file an import reads (shown to others).
+    With PLANNER_USAGE_URL naming an engine, the company's store is that engine."""
+    if setting.url() and path == db_path():  # the company's store on an engine
+        if auth.scope_key():  # no per-connection view there to hide other teams' rows
+            raise StoreError(setting.shown(setting.url()), setting.SCOPE_REFUSED)
+        try:
+            with setting.session() as con:
+                return query(con)
+        finally:
+            if not reads_only:
+                forget(("store", path))
     if reads_only:
         with store.reading(path) as con:
             auth.scope_store(con)  # a team-limited role reads only its teams' rows
@@ -103,12 +114,10 @@ def has_data(path: str) -> bool:
     )
 
 
-VERSION_SQL = [
+VERSION_SQL = [  # portable (no string_agg ... ORDER BY): an engine store runs them too
     "SELECT COUNT(*), MAX(import_id), MAX(imported_at), COUNT(removed_at) FROM imports",
-    "SELECT string_agg(concat_ws('|', priority, field, pattern, team, task_class), ';' "
-    "ORDER BY priority) FROM attribution_rules",
-    "SELECT string_agg(concat_ws('|', raw_model, provider, model), ';' ORDER BY raw_model) "
-    "FROM model_aliases",
+    "SELECT priority, field, pattern, team, task_class FROM attribution_rules ORDER BY priority",
+    "SELECT raw_model, provider, model FROM model_aliases ORDER BY raw_model, provider, model",
 ]
 
 

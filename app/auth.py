@@ -112,6 +112,25 @@ def act(action: Action, target: str, run: Callable[[], Any], old: object = None)
     return result
 
 
+def import_evals(target: str, importing: Callable[[bool], tuple[str, str]]) -> tuple[str, str]:
+    """An eval import: `importing(keep)` gives (figures CSV, note). Anyone gets the figures
+    for their own session; the per-sample results are kept under the server's data folder,
+    where Portfolio rates every person's cascades and routers on them, only for a role that
+    may keep them, and that is recorded in the audit trail (the note is the new value)."""
+    identity = current()
+    if not identity.may(Action.KEEP_EVALS):
+        figures, note = importing(False)
+        refused = not_allowed(identity, Action.KEEP_EVALS).message
+        return figures, f"{note} Not kept for others: {refused}."
+    figures, note = importing(True)
+    try:
+        record(identity, Action.KEEP_EVALS.value, target, None, note)
+    except (SQLAlchemyError, StoreError, OSError) as exc:  # kept, but the trail is unreachable
+        LOG.warning("eval import (%s) was kept but not written to the audit trail: %s", target, exc)
+        note += f" (not written to the audit trail: {input_error_text(exc)})"
+    return figures, note
+
+
 def scope_store(con) -> None:
     """Scope a usage store connection to this run's identity: only its teams' spend, and no
     user ids or API keys unless its role may see people (app.auth_scope)."""

@@ -36,6 +36,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from foundation.errors import InputError
 from foundation.inputs import StrictRecord
+from planner.evals.store import KEEP_EVALS
 
 ACCESS_ENV = "PLANNER_ACCESS_FILE"
 DEFAULT_ACCESS_FILE = Path(".streamlit") / "access.toml"
@@ -45,7 +46,7 @@ class Role(enum.IntEnum):
     """Each role can do everything the one before it can, and more."""
 
     VIEWER = 1  # reads plans, shared scenarios and the spend of its teams
-    PLANNER = 2  # also saves scenarios, renames and deletes its own
+    PLANNER = 2  # also saves scenarios, renames and deletes its own, keeps eval results
     FINOPS = 3  # also imports, removes imports, sets rules, mappings, outcomes and budgets
     ADMIN = 4  # also manages others' scenarios and reads the audit trail
 
@@ -66,6 +67,7 @@ class Action(enum.Enum):
     SET_OUTCOMES = "set outcomes"
     SET_BUDGETS = "set budgets"
     SET_COMMITMENTS = "set commitments"
+    KEEP_EVALS = KEEP_EVALS  # one name in the trail, whether kept in the app or the CLI
     SEE_PEOPLE = "see user ids and API keys"
     READ_AUDIT = "read the audit trail"
 
@@ -74,6 +76,9 @@ LEAST_ROLE: dict[Action, Role] = {
     Action.READ: Role.VIEWER,
     Action.SAVE_SCENARIO: Role.PLANNER,
     Action.CHANGE_OWN_SCENARIO: Role.PLANNER,
+    # Kept per-sample results rate everyone's cascades and routers (Portfolio): shared
+    # planning evidence, like a shared scenario, so a planner's.
+    Action.KEEP_EVALS: Role.PLANNER,
     Action.CHANGE_ANY_SCENARIO: Role.ADMIN,
     Action.IMPORT_USAGE: Role.FINOPS,
     Action.REMOVE_IMPORT: Role.FINOPS,
@@ -142,6 +147,16 @@ class Identity:
         if not self.signed_in:
             return self.name
         return f"{self.name} <{self.email}>" if self.name != self.email else self.email
+
+    def who_as_typed(self, author: str) -> str:
+        """Who a scenario save is in the audit trail. Signed in: `who`. Sign-in off: the
+        server's operating-system user like every other row the app writes (the one account
+        it knows), then the author typed, which nobody checked: "ana (sign-in off), as
+        typed: Bo"."""
+        typed = " ".join(str(author).split())
+        if self.signed_in or not typed:
+            return self.who
+        return f"{self.who}, as typed: {typed}"
 
     def may(self, action: Action) -> bool:
         return may(self.role, action)

@@ -12,6 +12,7 @@ import pandas as pd
 from app.format import count, md_escape, multiple, pct, signed_pct
 from planner.accuracy import BENCHMARK_CITATION
 from planner.plan import Plan
+from planner.problem import PlanningProblem
 
 TABS = ("Workload", "Accuracy", "Price catalog", "Scenario file")
 HISTORY_MODELS = 3  # the price history opens on this many of the plan's models
@@ -122,6 +123,31 @@ def measured_view(diff: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["Task class", "Figure", "Typed", "Measured", "Change"])
+
+
+TOO_LONG_LINE = (
+    "**Not an option: the task does not fit the model's context window** (its prompt and "
+    "output, in tokens, are more than the model can hold; the long-context prices count "
+    "where the catalog has them)"
+)
+
+
+def too_long_view(problem: PlanningProblem) -> pd.DataFrame:
+    """Each class-model pair the plan leaves out because the class's prompt and output do
+    not fit the model's context window: the window, the tokens needed, and by how many
+    tokens it falls short (needed - window > 0, as `context_reason` states it)."""
+    rows = [
+        {
+            "Task class": problem.classes[t].name,
+            "Model": problem.options[m],
+            "Context window": count(window),
+            "Tokens needed": count(need),
+            "Short by": count(need - window),
+        }
+        for (t, m), (window, need) in sorted(problem.too_long.items())
+    ]
+    columns = ["Task class", "Model", "Context window", "Tokens needed", "Short by"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _change(old, new, share: bool) -> str:

@@ -259,7 +259,8 @@ def plan_workbook(
         sheets.append(vendor_sheet(request, catalog, vendor_specs))
     case_settings, programme = from_case_key(case_key) if case_key else (None, None)
     case = full_case(plan, programme, case_settings, no_quality_loss=request.no_quality_loss)
-    sheets += case_sheets(case, brief_sources(request, EXAMPLE_NAME))
+    assumed = catalog.illustrative_providers(plan.problem.settings.as_of)
+    sheets += case_sheets(case, brief_sources(request, EXAMPLE_NAME, assumed))
     settings = settings_rows(request, growth_override, price_decline)
     settings += [
         ("Forecast", f"{forecast_settings.months} months, {forecast_settings.paths:,} paths"),

@@ -4,12 +4,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 
 import pandas as pd
 
 from app import state as S
-from app.format import count, money, money_compact, money_fine, multiple, pct, signed_pct
+from app.format import (
+    count,
+    md_escape,
+    money,
+    money_compact,
+    money_fine,
+    multiple,
+    pct,
+    signed_pct,
+)
 from app.planning import PlanRequest
 from app.tables import Kpis
 from app.tiles import Tile
@@ -21,6 +31,7 @@ from planner.business_case_inputs import parse_programme
 from planner.business_case_report import FullCase
 from planner.forecast import ForecastSettings
 from planner.retirement import RETIREMENT_MONTHS, RetirementStep, retirement_sentence
+from planner.workload import parse_workload
 
 OUTLOOK_MONTHS = 12
 SAME_USD = 0.5  # savings under half a dollar are no savings: the plan is the baseline
@@ -41,9 +52,16 @@ def outlook_settings(
 
 def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
     """Spend, net value, value per 1,000 tokens, and the savings against running every class
-    on its most accurate model (with the change in spend as a share)."""
+    a model may serve on its most accurate model (with the change in spend as a share), like
+    for like: a class no model may serve stays on today's process either way, so its cost is
+    named in the help and left out of the savings."""
     savings = k.savings_vs_most_accurate_usd
     same = plan_is_most_accurate and abs(savings) < SAME_USD
+    kept = "".join(  # the class name is the workload's text: escaped for the markdown help
+        f" {md_escape(name)} ({money(usd)} a month) stays on today's process either way: no "
+        "allowed model can do it; not in this comparison."
+        for name, usd in k.kept_today
+    )
     return [
         Tile(
             "Monthly spend",
@@ -69,11 +87,15 @@ def plan_tiles(k: Kpis, plan_is_most_accurate: bool) -> list[Tile]:
             if k.most_accurate_cost_usd and abs(savings) >= SAME_USD
             else None,
             delta_color="inverse",
-            help="This plan is the most-accurate baseline itself: every class on its most "
-            "accurate model."
-            if same
-            else "Against running every class on its most accurate model "
-            f"({money(k.most_accurate_cost_usd)} a month).",
+            help=(
+                "This plan is the most-accurate baseline itself: every class a model may serve "
+                f"on its most accurate model ({money(k.most_accurate_cost_usd)} a month)."
+                if same
+                else "Against running every class a model may serve on its most accurate model "
+                f"({money(k.most_accurate_cost_usd)} a month)."
+            )
+            + kept,
+            note="vs each class on its most accurate model",
         ),
     ]
 
@@ -182,11 +204,12 @@ def payback_words(month: int | None, horizon: int) -> str:
 
 
 EXAMPLE_LABOUR = (
-    "Example workload, support classes: loaded hourly cost $32.74 = BLS OEWS May 2023 annual "
-    "mean wage of office and administrative support occupations ($47,940, USDL-24-0628) / "
-    "2,080 hours / the wages share of compensation in private industry (70.4 %, BLS ECEC "
-    "December 2023, USDL-24-0485); handling times and review minutes are assumptions "
-    "(data/business_case/)."
+    "Example workload: each class's cost today is an assumed handling time at the loaded "
+    "hourly cost of the role that does the work = a BLS OEWS May 2023 wage for the role "
+    "(USDL-24-0628 and the role's BLS page; the all-occupations mean, $65,470, where no "
+    "role's figure could be quoted) / 2,080 hours / the wages share of compensation in "
+    "private industry (70.4 %, BLS ECEC December 2023, USDL-24-0485); handling times and "
+    "review minutes are assumptions (data/business_case/, each wage with its quote)."
 )
 TEI_SOURCE = (
     "Discounting and risk adjustment in the way of risk-adjusted total-economic-impact "
@@ -194,8 +217,11 @@ TEI_SOURCE = (
 )
 
 
-def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
-    """Where the brief's figures come from, one line each."""
+def brief_sources(
+    request: PlanRequest, example_name: str, assumed: Sequence[str] = ()
+) -> list[str]:
+    """Where the brief's figures come from, one line each; `assumed` (the providers whose
+    sheet is illustrative) is named only when the plan may use them (the switch on)."""
     example = request.workload_source == example_name
     note = " (an illustrative example, not measured figures)" if example else ""
     accuracy = (
@@ -205,13 +231,35 @@ def brief_sources(request: PlanRequest, example_name: str) -> list[str]:
     )
     lines = [
         f"Workload: {request.workload_source}{note}.",
-        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets).",
+        f"Model prices: the providers' list prices as of {request.as_of} (data/price_sheets)"
+        + (
+            f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}."
+            if assumed and request.with_illustrative
+            else "."
+        ),
         f"Accuracy figures: {accuracy}.",
         TEI_SOURCE,
     ]
     if example:
-        lines.insert(1, EXAMPLE_LABOUR)
+        lines[1:1] = [EXAMPLE_LABOUR, *_not_derived(request)]
     return lines
+
+
+def _not_derived(request: PlanRequest) -> list[str]:
+    """The example's classes whose cost today is given, not derived (no loaded hourly rate),
+    labelled as the assumptions they are: a reader must not take them for the support
+    classes' sourced arithmetic. Nothing when every such class is derived."""
+    workload = parse_workload(request.workload_csv, request.workload_source, "csv")
+    names = [
+        t.name for t in workload.classes if t.has_status_quo and t.loaded_hourly_cost_usd is None
+    ]
+    if not names:
+        return []
+    return [
+        f"Example workload, other classes ({', '.join(names)}): today's cost per task is an "
+        "illustrative guess, not derived from a handling time and a wage, and no human review "
+        "of the AI's work is counted; their cost avoided is an assumption to replace."
+    ]
 
 
 # -- the case's settings on the Overview ------------------------------------------------------

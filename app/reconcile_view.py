@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import render
+from app import auth, render
 from app import state as S
 from usage import store
 from usage.reconcile import PERIODS, Reconciliation, reconcile
@@ -23,6 +23,13 @@ CAPTION = (
     "the list cost of the same usage."
 )
 NOTHING = "No usage to reconcile yet."
+# Sources are reconciled per provider before any row is attributed to a team, so the
+# figures are the whole company's: not for a person limited to some teams (docs/access.md).
+TEAMS_ONLY = (
+    "The reconciliation of sources is the whole company's spend per provider (sources are "
+    "reconciled before spend is attributed to teams), so it is shown only to people who see "
+    "every team."
+)
 SOURCE_COLUMNS = {"provider": "provider", "period": "period", "source_format": "source",
                   "source_kind": "kind", "grain": "grain", "role": "counts", "requests":
                   "requests", "tokens": "tokens", "cost_usd": "cost_usd",
@@ -52,6 +59,9 @@ def _reconciled(path: str, version: str, by: str) -> tuple[pd.DataFrame, pd.Data
 def section(path: str, version: str) -> None:
     """The page's reconciliation section (`version`: the store's, for the cache)."""
     st.subheader(HEADING)
+    if auth.current().teams is not None:  # checked here, where the unscoped ledger is read
+        st.info(TEAMS_ONLY)
+        return
     st.caption(CAPTION)
     by = st.selectbox("Per", PERIODS, index=PERIODS.index(S.WIDGET_DEFAULTS[S.RECONCILE_BY]),
                       key=S.RECONCILE_BY)  # fmt: skip

@@ -32,7 +32,8 @@ PLAN_FILE = "portfolio-plan.csv"
 def sources_caption(
     request: PlanRequest, catalog: Catalog, example_name: str = "example_enterprise.csv"
 ) -> None:
-    """Where the accuracy figures, the workload and the prices come from, in one line."""
+    """Where the accuracy figures, the workload and the prices come from, in one line; the
+    illustrative price sheets are named only when the plan may use them."""
     if request.quality_text:
         own = md_escape(request.quality_source)
         accuracy = f"your own accuracy table ({own}), over {BENCHMARK_CITATION}"
@@ -42,7 +43,8 @@ def sources_caption(
     illustrative = request.workload_source == example_name
     note = " (an illustrative example, not measured figures)" if illustrative else ""
     on = date.fromisoformat(str(request.as_of))  # the request keeps plain values
-    assumed = catalog.illustrative_providers(on)
+    # Name the sheets of assumptions only when they are options: switched off, no plan uses them.
+    assumed = catalog.illustrative_providers(on) if request.with_illustrative else []
     sheets = f"; illustrative price sheets (assumptions, not list prices): {', '.join(assumed)}"
     st.caption(
         f"Accuracy figures: {accuracy}. Workload: {workload}{note}. List prices as of "

@@ -168,7 +168,7 @@ def _save() -> None:
             scenario_json(ss, slider_defaults(ss)),
             owner=identity.key,
             shared=not (identity.signed_in and ss.get(S.SHARED_PRIVATE)),
-            who=identity.who if identity.signed_in else None,
+            who=identity.who_as_typed(author),
         )
     except STORE_ERRORS as exc:
         ss[S.SHARED_ERROR] = input_error_text(exc)

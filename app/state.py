@@ -66,6 +66,20 @@ NEXT_EVAL_SHOWN = "next_eval_shown"  # Portfolio: re-solve what to evaluate next
 CASCADE_UPLOADER = "cascade_uploader"  # Portfolio: a cascade file (cascades and routers)
 CASCADE_FILE = "cascade_file"  # (name, bytes) of the last cascade file uploaded, or None
 CASCADE_TABLE = "cascade_table"  # Portfolio: the options and their verdicts
+# Portfolio's "Declare a cascade" form (app.cascade_form): one cascade of two models
+CASCADE_FORM = "cascade_form"
+CASCADE_NAME = "cascade_name"
+CASCADE_CLASS = "cascade_class"
+CASCADE_FIRST = "cascade_first"  # the model tried first
+CASCADE_SECOND = "cascade_second"  # the model a task is escalated to
+CASCADE_CHECK = "cascade_check"  # planner.cascade.CheckKind
+CASCADE_CHECK_COST = "cascade_check_cost"  # USD per task the check runs on
+CASCADE_TRUE_ACCEPT = "cascade_true_accept"
+CASCADE_FALSE_ACCEPT = "cascade_false_accept"
+CASCADE_SOURCE = "cascade_source"  # where the check's rates were measured
+CASCADE_INDEPENDENT = "cascade_independent"
+CASCADE_DECLARE_ERROR = "cascade_declare_error"  # why the last declaration was refused, or None
+CASCADE_DOWNLOAD = "cascade_download"  # the cascade file in use (JSON)
 
 # -- inputs ----------------------------------------------------------------------------------
 WORKLOAD_CSV = "workload_csv"  # the last good workload, as CSV text (what every plan uses)

@@ -42,22 +42,25 @@ class Kpis:
     most_accurate_cost_usd: float
     mean_accuracy: float
     monthly_tokens: float
+    # classes no model may serve, kept on today's process (USD a month): not in the savings
+    kept_today: tuple[tuple[str, float], ...] = ()
 
 
 def kpis(plan: Plan, report: RoiReport) -> Kpis:
     totals = plan.totals
     assert totals is not None
     cost, tokens = totals.monthly_cost_usd, totals.monthly_tokens
-    base = report.most_accurate.monthly_cost_usd
+    against = report.against_most_accurate  # like for like: the classes a model may serve
     return Kpis(
         monthly_cost_usd=cost,
         monthly_net_value_usd=totals.monthly_net_value_usd,
         roi=totals.monthly_net_value_usd / cost if cost else None,
         value_per_1k_tokens_usd=totals.monthly_value_usd / tokens * 1000 if tokens else None,
-        savings_vs_most_accurate_usd=base - cost,
-        most_accurate_cost_usd=base,
+        savings_vs_most_accurate_usd=against.savings_usd,
+        most_accurate_cost_usd=against.baseline_usd,
         mean_accuracy=totals.mean_accuracy,
         monthly_tokens=tokens,
+        kept_today=against.kept_today,
     )
 
 

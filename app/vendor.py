@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import Field
 
 from app import state as S
-from app.format import md_escape, money, money_fine, pct, signed_money, signed_pct
+from app.format import md_escape, money, pct, signed_money
 from app.planning import MAX_PRICE_CHANGE_PCT, ScenarioSpec
 from foundation.inputs import NonEmptyText, StrictRecord, Text, Usd, parse_record
 from pricing.catalog import Catalog
@@ -272,49 +272,6 @@ def comparison_view(totals: pd.DataFrame, notes: dict[str, str] | None = None) -
         lambda n: "–" if pd.isna(n) else f"{int(n)}"
     )
     return out
-
-
-def diff_view(diff: pd.DataFrame) -> pd.DataFrame:
-    """A sheet diff for reading: human names for the price fields, prices per million
-    tokens written out; empty cells stay empty."""
-    out = pd.DataFrame(
-        {
-            "Change": diff["change"].fillna(""),
-            "Model": diff["model"].fillna(""),
-            "Price": diff["field"].map(field_label),
-        }
-    )
-    out["Old ($ per 1M tokens)"] = diff["old"].map(_price)
-    out["New ($ per 1M tokens)"] = diff["new"].map(_price)
-    out["Change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else signed_pct(x / 100))
-    return out
-
-
-PRICE_FIELDS = {
-    "input_per_mtok": "input",
-    "output_per_mtok": "output",
-    "cached_input_per_mtok": "cached input",
-    "cache_write_per_mtok": "cache write",
-    "long_context": "long-context prices",
-}
-SERVICE_TIERS = {"batch": "Batch", "flex": "Flex tier", "priority": "Priority tier", "fast": "Fast"}
-
-
-def field_label(field: Any) -> str:
-    """ "batch.cached_input_per_mtok" -> "Batch: cached input"; an alias move's text as is."""
-    if not isinstance(field, str) or not field:
-        return ""
-    tier, _, name = field.rpartition(".")
-    if name not in PRICE_FIELDS:
-        return field  # e.g. "gpt-5 → gpt-5.1" for an alias that moved
-    label = PRICE_FIELDS[name]
-    if not tier:
-        return label[0].upper() + label[1:]
-    return f"{SERVICE_TIERS.get(tier, tier.capitalize())}: {label}"
-
-
-def _price(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else money_fine(value)
 
 
 def sheet_date_options(change_dates: Sequence[Any]) -> list[str]:

@@ -1,6 +1,7 @@
 """The Vendor scenarios page's comparison: each scenario planned, the tiles side by side, why a
-scenario has no plan, the tables and the sheet-diff line (no Streamlit here; the page renders
-what these return). Text meant for markdown has its inputs escaped here.
+scenario has no plan, the tables, and the sheet diff (its line, and its table in words); no
+Streamlit here: the page renders what these return. Text meant for markdown has its inputs
+escaped here.
 
 Two bases of comparison:
 - "cost": under each scenario, the cheapest plan that meets every accuracy floor (no
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
 from app import tables
-from app.format import md_escape, money, signed_money
+from app.format import md_escape, money, money_fine, signed_money, signed_pct
 from app.planning import PLANNING_ERRORS, PlanRequest, ScenarioSpec, input_error_text
 from app.tiles import Tile
 from foundation.csvfile import for_a_person, table_to_csv
@@ -213,3 +215,63 @@ def diff_summary(provider: str, diff: SheetDiff) -> str:
         f"{len(diff.removed)} removed, {len(diff.changed)} price changes, "
         f"{len(diff.alias_moves)} aliases moved."
     )
+
+
+def diff_view(diff: pd.DataFrame) -> pd.DataFrame:
+    """A sheet diff for reading: words for the price fields, each price written out with its
+    unit (per million tokens, or per thousand requests for a request fee); empty cells stay
+    empty."""
+    out = pd.DataFrame(
+        {
+            "Change": diff["change"].fillna(""),
+            "Model": diff["model"].fillna(""),
+            "Price": diff["field"].map(field_label),
+        }
+    )
+    out["Old"] = diff["old"].map(_price)
+    out["New"] = diff["new"].map(_price)
+    out["Per"] = diff["field"].map(field_unit)
+    out["Change %"] = diff["pct_change"].map(lambda x: "" if pd.isna(x) else signed_pct(x / 100))
+    return out
+
+
+PRICE_FIELDS = {  # every field of pricing.scenario.PRICE_FIELDS, and the long-context tiers
+    "input_per_mtok": "input",
+    "output_per_mtok": "output",
+    "cached_input_per_mtok": "cached input",
+    "cache_write_per_mtok": "cache write",
+    "cache_write_1h_per_mtok": "cache write kept 1 hour",
+    "audio_input_per_mtok": "audio input",
+    "audio_output_per_mtok": "audio output",
+    "per_thousand_requests": "request fee",
+    "long_context": "long-context prices",
+}
+SERVICE_TIERS = {"batch": "Batch", "flex": "Flex tier", "priority": "Priority tier", "fast": "Fast"}
+
+
+def field_label(field: Any) -> str:
+    """ "batch.cached_input_per_mtok" -> "Batch: cached input"; an alias move's text as is."""
+    if not isinstance(field, str) or not field:
+        return ""
+    tier, _, name = field.rpartition(".")
+    if name not in PRICE_FIELDS:
+        return field  # e.g. "gpt-5 → gpt-5.1" for an alias that moved
+    label = PRICE_FIELDS[name]
+    if not tier:
+        return label[0].upper() + label[1:]
+    return f"{SERVICE_TIERS.get(tier, tier.capitalize())}: {label}"
+
+
+def field_unit(field: Any) -> str:
+    """What a changed price is counted per: a request fee per 1,000 requests, the long-context
+    tiers (a set of prices) nothing, every other price per 1M tokens; empty for no price."""
+    if not isinstance(field, str) or field.rpartition(".")[2] not in PRICE_FIELDS:
+        return ""
+    name = field.rpartition(".")[2]
+    if name == "long_context":
+        return ""
+    return "$ per 1,000 requests" if name == "per_thousand_requests" else "$ per 1M tokens"
+
+
+def _price(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else money_fine(value)

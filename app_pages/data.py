@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app import (
+    auth,
     catalog_view,
     charts,
     evidence_view,
@@ -95,10 +96,15 @@ def _quality_section() -> None:
             st.error(md_escape(input_error_text(exc)))
             return
         st.markdown(
-            "**Accuracy of each model on each task class** (empty: no figure or not allowed)"
+            "**Accuracy of each model on each task class** (empty: no figure, not allowed, or "
+            "the task does not fit its context window)"
         )
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(matrix, column_config=dict.fromkeys(matrix.columns, percent))
+        too_long = view.too_long_view(loaders.plan(ctx.request.key(), ctx.prices).problem)
+        if len(too_long):
+            st.markdown(view.TOO_LONG_LINE)
+            st.dataframe(too_long, hide_index=True)
 
 
 def _import_evals() -> None:
@@ -110,7 +116,10 @@ def _import_evals() -> None:
         return
     try:
         mapped = (mapping.name, mapping.getvalue()) if mapping else None
-        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE] = evidence_view.import_evals(files, mapped, catalog)
+        ss[S.EVAL_FIGURES_CSV], ss[S.EVAL_NOTE] = auth.import_evals(
+            ", ".join(name for name, _ in files),
+            lambda keep: evidence_view.import_evals(files, mapped, catalog, keep=keep),
+        )
         ss[S.EVAL_ERROR] = None
     except (InputError, OSError) as exc:
         ss[S.EVAL_ERROR] = str(exc)

@@ -70,7 +70,11 @@ lead.download_button(
         lambda: brief.board_brief_pdf(
             case,
             plan.problem.settings.as_of,
-            view.brief_sources(request, loaders.EXAMPLE_WORKLOAD.name),
+            view.brief_sources(
+                request,
+                loaders.EXAMPLE_WORKLOAD.name,
+                ctx.catalog.illustrative_providers(plan.problem.settings.as_of),
+            ),
         )
     ),
     file_name=brief.FILE_NAME,

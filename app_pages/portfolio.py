@@ -4,7 +4,17 @@ The tiles and sentences come from app/portfolio_view.py; this page renders."""
 
 import streamlit as st
 
-from app import cascade_view, charts, evidence_view, explain_view, inputs, loaders, render, tables
+from app import (
+    cascade_form,
+    cascade_view,
+    charts,
+    evidence_view,
+    explain_view,
+    inputs,
+    loaders,
+    render,
+    tables,
+)
 from app import portfolio_view as view
 from app import state as S
 from app.format import md_escape
@@ -99,6 +109,7 @@ st.file_uploader(
     type=["json"], key=S.CASCADE_UPLOADER, max_upload_size=inputs.MAX_UPLOAD_MB,
     on_change=_keep_cascade_file,
 )  # fmt: skip
+cascade_form.form(sorted(set(assignments["task_class"])), loaders.catalog()[0].model_ids())
 if cascade_file := st.session_state.get(S.CASCADE_FILE):
     try:
         options = loaders.cascade_plan(request.key(), ctx.prices, *cascade_file, kept_stamp())

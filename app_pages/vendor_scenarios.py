@@ -108,6 +108,6 @@ diff = catalog.diff(provider, old, new)
 diff_rows = tables.diff_table(diff)
 st.markdown(compare.diff_summary(provider, diff))
 if len(diff_rows):
-    st.dataframe(vendor.diff_view(diff_rows), hide_index=True)
+    st.dataframe(compare.diff_view(diff_rows), hide_index=True)
 explain_view.vendor_section(ctx.request, ctx.prices)
 render.sources_caption(ctx.request, ctx.catalog)

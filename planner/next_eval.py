@@ -59,15 +59,24 @@ class NextEval:
     at_stake_usd: float  # a month, at `at_accuracy`
     at_accuracy: float | None
     objective: str
+    floor: float | None = None  # the class's accuracy floor (a break-even below it is a blend)
 
     def sentence(self) -> str:
         name = self.model.partition("/")[2] or self.model
         if self.break_even is None:
             return f"{name} would not take {self.task_class} even at 100% accuracy ({self.why})."
         gain = "saved" if self.objective == "min-cost" else "of net value"
+        # Below the floor the model only wins a share blended with more accurate options
+        # (the floor is on the class's average): say so, or "5 %" reads as good enough.
+        blend = (
+            f" (below the class's {pct(self.floor)} floor: only a share, beside more accurate "
+            "options)"
+            if self.floor is not None and self.break_even < self.floor - 1e-9
+            else ""
+        )
         return (
-            f"{name} would take {self.task_class} at {pct(self.break_even)} accuracy or more: "
-            f"{money(self.at_stake_usd)} a month at stake ({gain} at "
+            f"{name} would take {self.task_class} at {pct(self.break_even)} accuracy or more"
+            f"{blend}: {money(self.at_stake_usd)} a month at stake ({gain} at "
             f"{pct(self.at_accuracy)}; {self.why})."
         )
 
@@ -79,6 +88,7 @@ class NextEval:
             "break_even_accuracy": self.break_even,
             "at_stake_usd_a_month": round(self.at_stake_usd, 2),
             "at_accuracy": self.at_accuracy,
+            "floor": self.floor,
         }
 
 
@@ -134,7 +144,10 @@ def next_evals(
             if value is not None:
                 gain = start - value if settings.objective == "min-cost" else value - start
                 stake = max(0.0, gain)
-        out.append(NextEval(full.classes[t].name, model, why, be, stake, at, settings.objective))
+        task = full.classes[t]
+        out.append(
+            NextEval(task.name, model, why, be, stake, at, settings.objective, task.min_accuracy)
+        )
     return sorted(out, key=lambda e: (e.break_even is None, -e.at_stake_usd, e.task_class))
 
 

@@ -14,9 +14,9 @@ from dataclasses import asdict
 from foundation.cli.output import records
 from foundation.formatting import clean_float, money, money_cents, payback, pct
 from planner.forecast import Forecast, ForecastSettings
-from planner.plan import Plan
+from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import CAP_BASIS_WORDS
-from planner.roi import Baseline, ReturnVsToday, RoiReport
+from planner.roi import AgainstMostAccurate, Baseline, ReturnVsToday, RoiReport
 
 
 def plan_json(plan: Plan, explained: dict | None = None) -> dict:
@@ -118,16 +118,23 @@ def plan_text(plan: Plan, explained: dict | None = None) -> str:
 
 
 def _plan_lines(plan: Plan) -> list[str]:
+    """The totals, then one row per assignment; the columns are as wide as their longest name
+    (a clipped model id would name another model), and reserved replicas with no work show no
+    accuracy (they do no task)."""
     t = plan.totals
+    rows = plan.assignments
+    cw = max([len("task class"), *(len(a.task_class) for a in rows)])
+    mw = max([len("model"), *(len(a.model) for a in rows)])
     lines = [
         f"Monthly cost {money_cents(t.monthly_cost_usd)}; net value "
         f"{money_cents(t.monthly_net_value_usd)}; mean accuracy {pct(t.mean_accuracy)}",
         "",
-        f"{'task class':<34} {'model':<40} {'share':>6} {'accuracy':>8} {'monthly $':>12}",
+        f"{'task class':<{cw}} {'model':<{mw}} {'share':>6} {'accuracy':>8} {'monthly $':>12}",
     ]
-    for a in plan.assignments:
+    for a in rows:
+        accuracy = "–" if a.task_class == RESERVED_IDLE else f"{a.accuracy:.1%}"
         lines.append(
-            f"{a.task_class[:34]:<34} {a.model[:40]:<40} {a.share:>6.1%} {a.accuracy:>8.1%} "
+            f"{a.task_class:<{cw}} {a.model:<{mw}} {a.share:>6.1%} {accuracy:>8} "
             f"{a.monthly_cost_usd:>12,.2f}"
         )
     if plan.binding and not plan.problem.settings.single_model:
@@ -187,6 +194,7 @@ def roi_json(report: RoiReport) -> dict:
         "vs_today": _vs_today_json(report.vs_today),
         "gross_value_usd": report.gross_value_usd,
         "plan_is_most_accurate": report.plan_is_most_accurate,
+        "against_most_accurate": _against_json(report.against_most_accurate),
         "by_tier": records(report.by_tier),
         "by_provider": records(report.by_provider),
         "by_class": records(report.by_class),
@@ -194,6 +202,17 @@ def roi_json(report: RoiReport) -> dict:
             "most_accurate": _baseline_json(report.most_accurate),
             "status_quo": None if report.status_quo is None else _baseline_json(report.status_quo),
         },
+    }
+
+
+def _against_json(c: AgainstMostAccurate) -> dict:
+    """Like for like: the plan's cost on the classes a model may serve, against the baseline."""
+    return {
+        "plan_usd": c.plan_usd,
+        "most_accurate_usd": c.baseline_usd,
+        "savings_usd": c.savings_usd,
+        "classes": c.classes,
+        "kept_today": [{"task_class": name, "monthly_cost_usd": usd} for name, usd in c.kept_today],
     }
 
 

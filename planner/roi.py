@@ -11,9 +11,27 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from foundation.formatting import money, payback, pct
+from foundation.formatting import money, payback
+from planner.baselines import (
+    AgainstMostAccurate,
+    Baseline,
+    against_most_accurate,
+    most_accurate_baseline,
+    plan_is_most_accurate,
+    status_quo_baseline,
+)
 from planner.plan import RESERVED_IDLE, Plan
 from planner.problem import STATUS_QUO, PlanningProblem
+
+__all__ = [  # the baselines are part of the report: importable from here as before
+    "AgainstMostAccurate",
+    "Baseline",
+    "ReturnVsToday",
+    "RoiReport",
+    "most_accurate_baseline",
+    "roi_report",
+    "status_quo_baseline",
+]
 
 ROI_COLUMNS = (
     "monthly_spend_usd",
@@ -28,22 +46,7 @@ ROI_COLUMNS = (
     "savings_vs_today_usd",
 )
 TIER_ORDER = ("frontier", "mid", "economy", "self-hosted", STATUS_QUO)
-BASELINE_COLUMNS = ("task_class", "model", "monthly_cost_usd", "accuracy", "monthly_net_value_usd")
-MOST_ACCURATE = "Most accurate model everywhere"
-TODAY = "Today's process"
 _SUMMED = ROI_COLUMNS[:6]  # the additive columns; the rest are ratios of them
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What the same work would cost and return done another way."""
-
-    name: str
-    monthly_cost_usd: float
-    monthly_net_value_usd: float
-    mean_accuracy: float  # volume-weighted over the classes covered
-    classes_covered: int  # today's process covers only classes with status-quo figures
-    by_class: pd.DataFrame  # BASELINE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class RoiReport:
     vs_today: ReturnVsToday
     gross_value_usd: float  # net value of all the work (never called ROI)
     plan_is_most_accurate: bool  # the "most accurate model everywhere" baseline IS the plan
+    against_most_accurate: AgainstMostAccurate
 
 
 def roi_report(plan: Plan) -> RoiReport:
@@ -124,6 +128,7 @@ def roi_report(plan: Plan) -> RoiReport:
         vs_today=vs_today,
         gross_value_usd=plan.totals.monthly_net_value_usd,
         plan_is_most_accurate=plan_is_most_accurate(plan),
+        against_most_accurate=against_most_accurate(plan, most_accurate),
     )
 
 
@@ -205,17 +210,6 @@ def _comparison_kind(task) -> str:
     return "not covered"
 
 
-def plan_is_most_accurate(plan: Plan) -> bool:
-    """Whether every class already runs wholly on a model as accurate as its most accurate
-    eligible one, so that baseline is the plan itself."""
-    problem = plan.problem
-    usable = problem.eligible & problem.is_ai[None, :]
-    # A class no model may serve (only today's process) has no best: -inf, always met.
-    best = np.where(usable, problem.accuracy, -np.inf).max(axis=1)
-    achieved = np.nansum(np.nan_to_num(plan.shares) * np.nan_to_num(problem.accuracy), axis=1)
-    return bool(np.all(achieved >= best - 1e-9))
-
-
 def _assignment_rows(plan: Plan) -> pd.DataFrame:
     """One row per assignment, with what today's process would have cost for its tasks."""
     if not plan.is_optimal or plan.totals is None:
@@ -249,67 +243,6 @@ def _grouped(rows: pd.DataFrame, key: str) -> pd.DataFrame:
     table["cost_per_successful_task_usd"] = spend / successes.where(successes != 0)
     table["value_per_1k_tokens_usd"] = table["monthly_value_usd"] / tokens.where(tokens != 0) * 1000
     return table.reset_index()[[key, *ROI_COLUMNS]]
-
-
-# -- baselines -------------------------------------------------------------------------------
-
-
-def most_accurate_baseline(problem: PlanningProblem) -> Baseline:
-    """Each class on its single most accurate eligible model (never today's process).
-
-    Ties go to the cheaper model, then to the first in the catalog's order. A class with no
-    eligible model is left out (`classes_covered` says how many are in).
-    """
-    usable = problem.eligible & problem.is_ai[None, :]
-    rows = []
-    for t, task in enumerate(problem.classes):
-        candidates = np.flatnonzero(usable[t])
-        if not len(candidates):
-            continue
-        m = min(candidates, key=lambda m: (-problem.accuracy[t, m], problem.cost[t, m], m))
-        acc, cost = float(problem.accuracy[t, m]), float(problem.cost[t, m])
-        rows.append(_baseline_row(task, problem.options[m], cost, acc))
-    return _baseline(MOST_ACCURATE, rows, problem)
-
-
-def status_quo_baseline(problem: PlanningProblem) -> Baseline | None:
-    """Every class with status-quo figures kept as it is done today; None if none has them."""
-    rows = [
-        _baseline_row(task, STATUS_QUO, task.status_quo_cost_per_task_usd, task.status_quo_accuracy)
-        for task in problem.classes
-        if task.has_status_quo
-    ]
-    return _baseline(TODAY, rows, problem) if rows else None
-
-
-def _baseline_row(task, model: str, cost: float, accuracy: float) -> dict:
-    """One class done by one option: V c, and V (a v - (1 - a) f - c)."""
-    volume = task.monthly_volume
-    net = volume * (
-        accuracy * task.value_per_success_usd - (1 - accuracy) * task.cost_per_failure_usd - cost
-    )
-    return {
-        "task_class": task.name,
-        "model": model,
-        "monthly_cost_usd": volume * cost,
-        "accuracy": accuracy,
-        "monthly_net_value_usd": net,
-        "_tasks": volume,
-    }
-
-
-def _baseline(name: str, rows: list[dict], problem: PlanningProblem) -> Baseline:
-    table = pd.DataFrame(rows, columns=[*BASELINE_COLUMNS, "_tasks"])
-    tasks = table["_tasks"].sum()
-    successes = (table["_tasks"] * table["accuracy"]).sum()
-    return Baseline(
-        name=name,
-        monthly_cost_usd=float(table["monthly_cost_usd"].sum()),
-        monthly_net_value_usd=float(table["monthly_net_value_usd"].sum()),
-        mean_accuracy=float(successes / tasks) if tasks else 0.0,
-        classes_covered=len(table),
-        by_class=table[list(BASELINE_COLUMNS)],
-    )
 
 
 # -- the headline ----------------------------------------------------------------------------
@@ -349,25 +282,36 @@ def today_sentence(r: ReturnVsToday) -> str:
 
 
 def cost_sentence(plan: Plan, most_accurate: Baseline) -> str:
-    """The monthly cost against running every class on its most accurate model."""
+    """The month's cost, then the cost against running every class on its most accurate
+    model, in dollars and like for like (`AgainstMostAccurate`): a class no model may serve
+    is named with its cost apart, never set against a baseline that leaves it out."""
     assert plan.totals is not None
-    cost, base = plan.totals.monthly_cost_usd, most_accurate.monthly_cost_usd
-    same = "the same as running everything on the most accurate model"
-    if plan_is_most_accurate(plan) and abs(cost - base) < 0.005:
-        compared = "and it is the most-accurate baseline itself (each class on its best model)"
-    elif base > 0:
-        rel = (cost - base) / base
-        more_less = "less" if rel < 0 else "more"
-        compared = (
-            same
-            if abs(rel * 100) < 0.05
-            else f"{pct(abs(rel))} {more_less} than running everything on the most accurate model"
+    c = against_most_accurate(plan, most_accurate)
+    text = f"This plan costs {money(plan.totals.monthly_cost_usd)} a month, {_floors(plan)}."
+    if c.kept_today:
+        names = ", ".join(f"{name} ({money(usd)} a month)" for name, usd in c.kept_today)
+        one = len(c.kept_today) == 1
+        text += (
+            f" {names} {'stays' if one else 'stay'} on today's process: no allowed model can "
+            f"do {'it' if one else 'them'}."
         )
-    elif cost > 0:
-        compared = "while running everything on the most accurate model would cost nothing"
-    else:
-        compared = same
-    return f"This plan costs {money(cost)} a month, {compared}, {_floors(plan)}."
+    if not c.classes:
+        return text
+    over = "On the classes a model may serve, it" if c.kept_today else "It"
+    if plan_is_most_accurate(plan) and abs(c.savings_usd) < 0.005:
+        return text + (
+            f" {over} is the most-accurate baseline itself (each class on its best model): "
+            f"{money(c.plan_usd)} a month."
+        )
+    if not c.kept_today:
+        return text + (
+            f" Running each class on its most accurate model would cost {money(c.baseline_usd)} "
+            "a month."
+        )
+    return text + (
+        f" {over} costs {money(c.plan_usd)} a month against {money(c.baseline_usd)} to run "
+        "each on its most accurate model."
+    )
 
 
 def _floors(plan: Plan) -> str:

@@ -24,6 +24,7 @@ import math
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,9 +60,58 @@ def timed(run, repeat: int = 3) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def duckdb_store(parquet: Path, catalog: Catalog):
+CHUNK_ROWS = 10_000_000  # rows the generator holds at once (about 1.5 GB of Arrow arrays)
+
+
+class PeakMemory:
+    """The process's largest resident set size (VmRSS) while the block runs, sampled every
+    20 ms, less the size when it started: what one engine's statement needs."""
+
+    def __enter__(self) -> PeakMemory:
+        self.start = self.peak = _rss()
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, _rss())
+            time.sleep(0.02)
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        self.thread.join()
+        self.peak = max(self.peak, _rss())
+
+    @property
+    def added_bytes(self) -> int:
+        return self.peak - self.start
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmRSS:"))
+    return int(line.split()[1]) * 1024
+
+
+def write_chunks(folder: Path, rows: int) -> Path:
+    """`rows` generated rows as Parquet files of at most CHUNK_ROWS each, so the generator
+    never holds more than one chunk (100 million rows at once would not fit). Each chunk is
+    the generator's first CHUNK_ROWS rows (its seed is fixed): the work of costing them is
+    the same as for distinct rows, and the total is a multiple of one chunk's."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = 0
+    while done < rows:
+        size = min(CHUNK_ROWS, rows - done)
+        write_usage_parquet(folder / f"part-{done // CHUNK_ROWS:04d}.parquet", size)
+        done += size
+    return folder / "*.parquet"
+
+
+def duckdb_store(parquet: Path, catalog: Catalog, path: str = ":memory:"):
     """A DuckDB store holding the generated rows in its ledger, as counted rows."""
-    con = store.connect(":memory:")
+    con = store.connect(path)
     store.ensure_prices(con, catalog)
     store.set_attribution_rules(con, rules())
     columns = ", ".join(store_columns())
@@ -81,10 +131,14 @@ def total(frame) -> float:
 
 
 def clickhouse_phase(rows: int, folder: Path, catalog: Catalog) -> dict:
-    parquet, ledger = folder / "usage.parquet", folder / "ledger.parquet"
-    write_usage_parquet(parquet, rows)
-    con = duckdb_store(parquet, catalog)
-    duck_s, duck = timed(lambda: con.execute(SUMMARY).df())
+    ledger = folder / "ledger.parquet"
+    start = time.perf_counter()
+    parquet = write_chunks(folder / "generated", rows)
+    generate_s = time.perf_counter() - start
+    con = duckdb_store(parquet, catalog, str(folder / "bench.duckdb"))  # on disk: 100 M rows
+    repeat = 3 if rows <= CHUNK_ROWS else 1
+    with PeakMemory() as duck_memory:
+        duck_s, duck = timed(lambda: con.execute(SUMMARY).df(), repeat)
     con.execute(f"COPY usage_ledger TO '{ledger}' (FORMAT parquet)")
     engine = engine_for("chdb://")
     create_schema(engine)
@@ -98,19 +152,22 @@ def clickhouse_phase(rows: int, folder: Path, catalog: Catalog) -> dict:
     engine.query(f"INSERT INTO usage_ledger SELECT * FROM file('{ledger}', Parquet)")
     load_s = time.perf_counter() - start
     engine.query("OPTIMIZE TABLE usage_ledger FINAL")  # one part, as a server merges
-    ch_s, ch = timed(lambda: engine.run(SUMMARY))
-    parts = engine.query(
+    with PeakMemory() as ch_memory:
+        ch_s, ch = timed(lambda: engine.run(SUMMARY), repeat)
+    parts = engine.frame(
         "SELECT sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) "
         "FROM system.parts WHERE active AND database = currentDatabase() "
-        "AND table = 'usage_ledger'",
-        "DataFrame",
+        "AND table = 'usage_ledger'"
     ).iloc[0]
     engine.close()
     con.close()
     same = math.isclose(total(duck), total(ch), rel_tol=1e-9)
     stored = int(parts.iloc[0])
     return {
-        "rows": rows, "duckdb_team_month_s": duck_s, "clickhouse_team_month_s": ch_s,
+        "rows": rows, "generate_s": generate_s,
+        "duckdb_team_month_s": duck_s, "clickhouse_team_month_s": ch_s,
+        "duckdb_peak_added_bytes": duck_memory.added_bytes,
+        "clickhouse_peak_added_bytes": ch_memory.added_bytes,
         "clickhouse_load_s": load_s, "clickhouse_load_rows_per_s": rows / load_s,
         "clickhouse_bytes_per_row": float(parts.iloc[1]) / stored,
         "clickhouse_raw_bytes_per_row": float(parts.iloc[2]) / stored,
@@ -147,14 +204,17 @@ def engines_table(found: dict) -> Table:
         "Other engines (`scripts/bench_engines.py`)",
         f"{ch['rows']:,} rows from `scripts/bench_usage.py`'s generator, stored in a DuckDB "
         "store, then loaded into ClickHouse in-process (chdb); the same statement, compiled "
-        "by SQLGlot, runs on both. The 100 million rows the issue asks for are not measured "
-        "yet: `make bench` runs the script's default (`--rows` sets it).",
+        "by SQLGlot, runs on both. `make bench` runs 10 million rows; the 100 million the "
+        "issue names are `--rows 100000000` (docs/past-one-machine.md says why and what "
+        "they need).",
     )
     table.add(
         f"{ch['rows']:,} rows costed at their date, spend by team and month, on ClickHouse",
         f"{ch['clickhouse_team_month_s']:.2f} s",
         f"DuckDB, same rows and statement: {ch['duckdb_team_month_s']:.2f} s; total "
-        f"${ch['total_cost_usd']:,.2f}",
+        f"${ch['total_cost_usd']:,.2f}; peak memory added: ClickHouse "
+        f"{ch['clickhouse_peak_added_bytes'] / 2**30:.2f} GiB, DuckDB "
+        f"{ch['duckdb_peak_added_bytes'] / 2**30:.2f} GiB",
         same(ch),
     )
     table.add(
@@ -176,12 +236,23 @@ def engines_table(found: dict) -> Table:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=10_000_000,
+        help="generated rows (100000000: the issue's figure, a night's run)",
+    )
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="where the generated files and stores go "
+        "(default: a temporary folder; 100 M rows take about 40 GB)",
+    )
     parser.add_argument("--spark", action="store_true")
     parser.add_argument("--page-json", type=Path, help="hand the figures to scripts/bench.py")
     args = parser.parse_args()
     catalog = Catalog.load()
-    with tempfile.TemporaryDirectory(prefix="bench-engines-") as folder:
+    with tempfile.TemporaryDirectory(prefix="bench-engines-", dir=args.folder) as folder:
         found = {"clickhouse": clickhouse_phase(args.rows, Path(folder), catalog)}
     if args.spark or args.page_json:
         found["spark"] = spark_phase(catalog)

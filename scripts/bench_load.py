@@ -1,28 +1,40 @@
-"""Twenty people at once: concurrent real browser sessions against one `streamlit run`.
+"""Twenty people at once: concurrent sessions against one `streamlit run`.
 
-Each session is its own Chromium context (its own cookies and cache, as twenty people's
-browsers are) in one browser, all driven from one asyncio loop. A session opens Overview,
-Portfolio and Actual spend in turn (each a page load of its own address, so the first is a
-browser that has never loaded the app and the others have its scripts cached), and on each
-moves the budget slider five times with the arrow key, waiting for each run to finish. The
-example as designed is opened (`with_illustrative=1`), where the budget binds, so every step
-is a plan at a new budget; the sessions step through the same budgets, so each plan is
-solved once for all of them (the server's caches are shared).
+Two clients (`--client`):
+- `protocol` (the default): `scripts/load_client.py` speaks Streamlit's websocket protocol
+  as the browser does (page HTML and, on the first visit, its scripts; then `rerun_script`
+  BackMsgs and the ForwardMsgs up to `script_finished`), so the machine's CPU goes to the
+  server, which is what is measured. A rerun is timed from the BackMsg that carries the
+  slider's new value to the end of its run: no browser debounce, no drawing.
+- `browser`: real Chromium sessions (one browser, a context each, as twenty people's
+  browsers are), all driven from one asyncio loop; on this 2-core machine the browsers use
+  most of the CPU, so twenty of them measure the browsers. Kept to show that both clients
+  agree on one session (`--sessions 1`).
 
+A session opens Overview, Portfolio and Actual spend in turn (each a page load of its own
+address, so the first is a visit that has never loaded the app and the others have its
+scripts cached), and on each moves the budget slider five times one step right, waiting for
+each run to finish. The example as designed is opened (`with_illustrative=1`), where the
+budget binds, so every step is a plan at a new budget; the sessions step through the same
+budgets, so each plan is solved once for all of them (the server's caches are shared).
+
+Browser client, how it times:
 - first load: from navigation until the page's script has finished and its main element is
   drawn (the app root's `data-test-script-state` is `notRunning`).
 - slider rerun: from the key press until the run it starts has finished, read in the page
   by a MutationObserver on that attribute (so a slow poll cannot stretch it); this includes
   the slider's own debounce before the browser asks for the run.
-- errors: an exception element on any page, a websocket closed while the session was on a
-  page (a disconnect), or a wait that ran out (120 s).
-- memory: the server's peak resident memory (VmHWM in /proc/<pid>/status).
+
+Both clients count as errors an exception element on any page, a websocket closed while
+the session was on a page (a disconnect), or a wait that ran out (120 s); memory is the
+server's peak resident memory (VmHWM in /proc/<pid>/status).
 
 Baseline, same run: one session alone, on a server of its own started the same way. Each
 server starts cold (no plan solved, no example store built), as after a deploy.
 Targets: first load p95 <= 15 s and slider rerun p95 <= 2 s on each page, no error.
 
-Usage: .venv/bin/python scripts/bench_load.py [--sessions 20] [--moves 5] [--page-json F]
+Usage: .venv/bin/python scripts/bench_load.py [--sessions 20] [--moves 5] [--client browser]
+       [--page-json F]
 """
 
 from __future__ import annotations
@@ -148,6 +160,26 @@ async def sessions_at_once(
     return found, browser_cpu
 
 
+async def protocol_session(url: str, moves: int, out: Session) -> None:
+    """One session through `scripts/load_client.py`: each page opened, its slider moved."""
+    from scripts.load_client import open_and_move
+
+    for first, (name, path) in enumerate(PAGES.items()):
+        loaded, reruns, errors = await open_and_move(url, path, LINK, moves, first == 0,
+                                                     WAIT_MS / 1000)  # fmt: skip
+        if loaded == loaded:  # not NaN: the page finished loading
+            out.loads[name] = loaded
+        out.reruns[name] = reruns
+        out.errors += [f"{name}: {e}" for e in errors]
+
+
+async def protocol_sessions(url: str, count: int, moves: int) -> tuple[list[Session], float]:
+    """Each session's figures (the client's own CPU is this process's, not a browser's)."""
+    found = [Session() for _ in range(count)]
+    await asyncio.gather(*(protocol_session(url, moves, s) for s in found))
+    return found, 0.0
+
+
 def cpu_seconds(pid: int) -> float:
     """User and system CPU the process has used so far (Linux /proc), seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -195,7 +227,7 @@ class Run:
     browser_cpu_s: float  # CPU the browser (every context) used meanwhile
 
 
-def run_against_a_server(count: int, moves: int) -> Run:
+def run_against_a_server(count: int, moves: int, client: str = "protocol") -> Run:
     """A fresh `streamlit run` (its own stores), `count` sessions at once, then its memory."""
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     os.environ["PLANNER_SCENARIO_DB"] = str(folder / "scenarios.db")
@@ -209,8 +241,11 @@ def run_against_a_server(count: int, moves: int) -> Run:
             before = os.getloadavg()[0]
             server_cpu = cpu_seconds(server.pid)
             start = time.perf_counter()
+            url = f"http://localhost:{port}"
             found, browser_cpu = asyncio.run(
-                sessions_at_once(f"http://localhost:{port}", count, moves, server.pid)
+                sessions_at_once(url, count, moves, server.pid)
+                if client == "browser"
+                else protocol_sessions(url, count, moves)
             )
             seconds = time.perf_counter() - start
             server_cpu = cpu_seconds(server.pid) - server_cpu
@@ -282,16 +317,31 @@ def add_rows(table: Table, crowd: Run, alone: Run, count: int, moves: int) -> bo
     return missed
 
 
+CLIENT_PROSE = {
+    "protocol": "{n} sessions of a client that speaks Streamlit's websocket protocol "
+    "(`scripts/load_client.py`: no browser, so the machine's CPU goes to the server) against "
+    "one `streamlit run` on this machine. A rerun is timed from the message carrying the "
+    "slider's new value to the end of its run.",
+    "browser": "{n} real Chromium sessions (one browser, a context each) against one "
+    "`streamlit run` on this machine, which also runs the browser. A rerun is timed from the "
+    "key press to the end of its run, so it includes the slider's debounce in the browser.",
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--moves", type=int, default=5)
+    parser.add_argument(
+        "--client", choices=("protocol", "browser"), default="protocol",
+        help="Streamlit's websocket protocol, or real Chromium sessions",
+    )  # fmt: skip
     parser.add_argument("--page-json", type=Path, help="hand the figures to scripts/bench.py")
     args = parser.parse_args()
     os.chdir(ROOT)
     print(f"Load test: one session alone, then {args.sessions} at once (each on a fresh server)")
-    alone = run_against_a_server(1, args.moves)
-    crowd = run_against_a_server(args.sessions, args.moves)
+    alone = run_against_a_server(1, args.moves, args.client)
+    crowd = run_against_a_server(args.sessions, args.moves, args.client)
     for label, run in (("one alone", alone), (f"{args.sessions} at once", crowd)):
         print(
             f"  {label}: {run.seconds:.1f} s in all, server peak {run.peak_rss_mb:,.0f} MB, "
@@ -305,13 +355,11 @@ def main() -> int:
             print(f"    error: {error}")
     loads = (*alone.load, *crowd.load)
     table = Table(
-        f"Twenty people at once (`scripts/bench_load.py`): load average {min(loads):.1f}-"
-        f"{max(loads):.1f}",
-        f"{args.sessions} real Chromium sessions (one browser, a context each) against one "
-        "`streamlit run` on this machine, which also runs the browser: each opens Overview, "
-        f"Portfolio and Actual spend with the example as designed and moves the budget slider "
-        f"{args.moves} times on each, waiting for each run. A rerun is timed from the key press "
-        "to the end of its run, so it includes the slider's debounce in the browser.",
+        f"Twenty people at once (`scripts/bench_load.py --client {args.client}`): load average "
+        f"{min(loads):.1f}-{max(loads):.1f}",
+        CLIENT_PROSE[args.client].format(n=args.sessions)
+        + " Each opens Overview, Portfolio and Actual spend with the example as designed and "
+        f"moves the budget slider {args.moves} times on each, waiting for each run.",
     )
     missed = add_rows(table, crowd, alone, args.sessions, args.moves)
     if args.page_json:

@@ -124,9 +124,12 @@ large workload is costed elementwise over blocks of classes (`planner/problem_ar
 its time goes to reading the workload file (each row checked), the LP and the JSON; the
 per-class re-solves (exact break-evens, each floor's price) run for workloads of up to 200
 classes. The spike detector sorts small windows (8 weeks of each series) in float32. Usage
-costing is one equality join per row to the price of its day, and `summary` reads sums kept
-per price period. The Actual spend page reads a daily table cached per store version, so a
-filter never queries the store.
+rows are first summed per price period (a stretch of one month with no price change, so one
+price holds for the whole sum and costing the sum is exact), joined only to small tables on
+the way; the sums, a few hundred thousand for ten million rows, are then costed, each sheet
+version found once per model name and period. `summary` reads those sums as an import kept
+them; the end-to-end figure sums and costs in one statement. The Actual spend page reads a
+daily table cached per store version, so a filter never queries the store.
 
 In the app, what does not depend on the person is cached in the server and shared by every
 session (see [the app](app.md#many-people-at-once)): a budget-slider move solves one plan at
@@ -134,7 +137,9 @@ the new budget from a costed problem kept per request, and what is drawn from th
 Portfolio also re-solves its exact break-evens and the next $1,000, which hold only at that
 budget. Twenty sessions stepping through the same budgets solve each plan once; what they
 still each pay for is their own run of the page (building its elements and charts) and their
-browser's drawing, on the same two cores.
+browser's drawing, on the same two cores. The load test's default client speaks Streamlit's
+websocket protocol, so that the browsers' drawing does not take the server's CPU; real
+Chromium stays a flag (`--client browser`).
 """
 
 

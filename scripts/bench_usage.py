@@ -4,7 +4,8 @@
 
 1. Cost 10 million usage rows (a Parquet file, generated here in a temp folder) at the
    price of their date and report spend by team and month, end to end (read, resolve model
-   names, price, attribute by rules, group): usage.queries on DuckDB, against the
+   names, sum per price period as an import does, price the sums, attribute by rules,
+   group): usage.queries on DuckDB, against the
    straightforward pandas version (read, sort, merge_asof on the price intervals, groupby).
    Both must give the same total.
 2. A summary by team over 10 million stored rows (what `python -m usage summary` runs).
@@ -152,16 +153,16 @@ def duckdb_team_month(path: Path, catalog: Catalog) -> tuple[float, float, float
     _resolve_names(con, catalog, source)
     attr_id = bench_attr_id_sql("s")
     keyed = (
-        f"(SELECT s.*, CAST(s.ts AS DATE) AS day, {attr_id} AS attr_id, 1 AS row_count, "
-        f"s.billed_cost_usd IS NOT NULL AS has_billed, {LAYOUT_5_DEFAULTS} FROM {source} s)"
+        f"(SELECT s.*, 1 AS import_id, {attr_id} AS attr_id, {LAYOUT_5_DEFAULTS} FROM {source} s)"
     )
-    attributes = (
-        f"(SELECT DISTINCT {attr_id} AS attr_id, "
-        f"{', '.join(f's.{c}' for c in queries.ATTRIBUTE_COLUMNS)} FROM {source} s)"
+    attributes = (  # each combination once, then its id (not an id per row)
+        f"(SELECT {bench_attr_id_sql('s')} AS attr_id, s.* FROM (SELECT DISTINCT "
+        f"{', '.join(queries.ATTRIBUTE_COLUMNS)} FROM {source}) s)"
     )
-    sql = queries.summary_sql(["team", "month"], source=keyed, attributes=attributes,
-                              prompt_condition=queries.PER_ROW_PROMPT,
-                              precovered=False)  # fmt: skip
+    # The rows summed per price period as an import sums them (exact: one price per
+    # period), then costed and grouped as `summary` does: one statement, nothing stored.
+    sums = f"({queries.periods_select_sql(price_tables.thresholds(con), source=keyed)})"
+    sql = queries.summary_sql(["team", "month"], source=sums, attributes=attributes)
     cursor = con.execute(sql)
     names = [d[0] for d in cursor.description]
     result = cursor.fetchall()
@@ -433,7 +434,7 @@ def usage_table(rows: int, f: dict) -> Table:
     fast, slow, summ, imp = f["fast"], f["slow"], f["summary"], f["import"]
     table.add(
         f"{rows:,} Parquet rows costed at their date, spend by team and month, end to end "
-        "(`usage.queries` on DuckDB)",
+        "(`usage.queries` on DuckDB: summed per price period, then costed, one statement)",
         f"{fast['seconds']:.2f} s; peak memory {f['fast_mb']:,.0f} MB",
         f"pandas (read, sort, `merge_asof`, `groupby`): {slow['seconds']:.2f} s, peak "
         f"{f['slow_mb']:,.0f} MB; same total list cost, ${fast['total']:,.2f}",

@@ -117,6 +117,11 @@ def store_batches(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed], *,
     """`store_rows` for a file read in parts (bounded memory): each part is staged in a
     temporary table as it comes, then stored as one import in the same transaction. An
     exception from `batches` (e.g. bad rows found in a later part) stores nothing."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):  # an engine: usage.engines.landing
+        from usage.engines.landing import land
+
+        return land(con, batches, file_name=file_name, digest=digest,
+                    source_format=source_format, catalog=catalog)  # fmt: skip
     with WRITE_LOCK:
         ensure_prices(con, catalog)
         before = previous_import(con, digest)

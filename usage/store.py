@@ -105,7 +105,10 @@ def reading(path: str | Path | None = None):
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Load the catalog's prices into the store when they changed (one writer at a time)."""
+    """Load the catalog's prices into the store when they changed (one writer at a time).
+    An engine store (usage.engines.setting) takes its prices with each import."""
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return
     with WRITE_LOCK:
         price_tables.ensure_prices(con, catalog)
 

@@ -28,12 +28,13 @@ from planner.evals.evidence import (
 )
 from planner.evals.loaders import import_evals
 from planner.evals.mapping import EvalMapping, load_eval_mapping
-from planner.evals.store import keep_samples
+from planner.evals.store import KEEP_EVALS, keep_samples
 from planner.plan import Plan, optimize
 from planner.problem import CAP_BASES, DEFAULT_CAP_BASIS, PlanningProblem, PlanSettings
 from planner.quality import QualityTable, load_quality
 from planner.report import plan_json, plan_text
 from planner.retirement import after_retirement, retirement_steps
+from planner.scenario_store import record_command
 from planner.workload import load_workload
 from pricing.catalog import Catalog
 from pricing.cli import add_prices_arg, load_catalog
@@ -290,7 +291,10 @@ def evidence_layers(args, catalog: Catalog) -> tuple[list, QualityTable | None]:
     )
     figures, samples = import_evals(paths, mapping, catalog)
     if getattr(args, "keep_samples", False) and samples:
-        print(f"kept {len(samples):,} samples in {keep_samples(samples, 'evals')}", file=sys.stderr)
+        kept = f"kept {len(samples):,} samples in {keep_samples(samples, 'evals')}"
+        print(kept, file=sys.stderr)
+        # They rate everyone's cascades: the audit trail has it, as the app's kept imports.
+        record_command(KEEP_EVALS, ", ".join(str(p) for p in paths), None, kept)
     return figures, own
 
 

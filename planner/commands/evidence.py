@@ -27,7 +27,7 @@ EXAMPLE_WORKLOAD = (
 def add_report_args(cmd) -> None:
     """The options of the evidence report (shared by `planner quality` and `usage quality`):
     --evals, --eval-mapping, --precedence, --workload, --quality, --keep-samples, --next,
-    --objective."""
+    --objective, --with-illustrative."""
     add_evidence_args(cmd)
     cmd.add_argument(
         "--workload",
@@ -57,6 +57,12 @@ def add_report_args(cmd) -> None:
         default="max-value",
         help="the plan --next re-solves (default: max-value)",
     )
+    cmd.add_argument(
+        "--with-illustrative",
+        action="store_true",
+        help="--next plans with illustrative price sheets too (assumptions, such as the "
+        "example self-hosted GPU sheet); left out by default, as in every other command",
+    )
 
 
 def run_evidence(args: argparse.Namespace, production: Callable | None = None) -> int:
@@ -74,7 +80,13 @@ def run_evidence(args: argparse.Namespace, production: Callable | None = None) -
             workload, measured, figures, table, public, args.precedence
         )
     if args.next:
-        settings = PlanSettings(objective=args.objective, as_of=date.today())
+        # the price date and sheets every other command plans with (usage quality has no
+        # --as-of: today)
+        settings = PlanSettings(
+            objective=args.objective,
+            as_of=getattr(args, "as_of", None) or date.today(),
+            with_illustrative=args.with_illustrative,
+        )
         found = next_evals(workload, own, catalog, settings, estimates=estimates)
         report["next"] = [e.as_json() | {"sentence": e.sentence()} for e in found]
         report["next_limit"] = LIMIT_WORDS

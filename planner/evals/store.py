@@ -23,6 +23,9 @@ STORE_COLUMNS = (
 )  # fmt: skip
 
 
+KEEP_EVALS = "keep eval results for everyone"  # the audit trail's action for a kept import
+
+
 def evals_dir() -> Path:
     return data_dir() / "evals"
 

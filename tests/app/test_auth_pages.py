@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import state as S
-from planner.scenario_store import ScenarioStore, database_url
+from planner.scenario_store import ScenarioStore, database_url, record_command
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {
@@ -174,6 +174,26 @@ def test_the_audit_trail_page_is_for_admins_only():
         finops.switch_page("app_pages/audit.py").run()
 
 
+def test_sign_in_off_lists_the_audit_trail_and_says_what_who_proves(monkeypatch):
+    # The one local person holds every role: the trail of the app and of the command line
+    # (its OS user) is theirs to read, and the page says the app's "who" is the server's
+    # account, with a typed author nobody checked.
+    monkeypatch.setattr("getpass.getuser", lambda: "ana")
+    record_command("usage import", "u.csv", None, "Imported u.csv")
+    at = app(configured=False)
+    at.text_input(key=S.SHARED_AUTHOR).set_value("Bo")
+    at = save(at, "Local plan")
+    at.switch_page("app_pages/audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(zip(table["who"], table["via"], table["action"], strict=True)) == [
+        ("ana (sign-in off), as typed: Bo", "app", "scenario saved"),
+        ("ana", "command line", "usage import"),
+    ]
+    [said] = [i.value for i in at.info]
+    assert "Sign-in is off" in said and "ana (sign-in off)" in said and "as typed" in said
+
+
 def _upload_script():
     import streamlit as st
 
@@ -201,6 +221,37 @@ def test_an_upload_is_checked_on_the_server_and_recorded(groups, allowed):
         ]
     else:
         assert "you may not import usage: that needs the FinOps role" in at.error[0].value
+        assert trail == []
+
+
+def _eval_import_script():
+    import streamlit as st
+
+    from app import auth
+
+    def importing(keep: bool) -> tuple[str, str]:
+        return "figures", f"3 figures.{' The 40 per-sample results are kept in e.csv.' * keep}"
+
+    st.success(auth.import_evals("e.csv", importing)[1])
+
+
+@pytest.mark.parametrize(("groups", "kept"), [([], False), (["planners"], True)])
+def test_eval_results_are_kept_for_everyone_only_by_a_planner_and_recorded(groups, kept):
+    # Kept per-sample results rate every person's cascades on Portfolio: a viewer gets the
+    # figures for their own session, nothing kept and nothing in the trail.
+    at = AppTest.from_function(_eval_import_script, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.user = person("Some One", "one@x.org", groups)
+    [note] = [s.value for s in at.run().success]
+    trail = [(r.who, r.action, r.target, r.new_value) for r in store().audit_trail()]
+    if kept:
+        assert note == "3 figures. The 40 per-sample results are kept in e.csv."
+        assert trail == [("Some One <one@x.org>", "keep eval results for everyone", "e.csv", note)]
+    else:
+        assert note.startswith(
+            "3 figures. Not kept for others: you may not keep eval results for everyone: "
+            "that needs the Planner role"
+        )
         assert trail == []
 
 

@@ -65,7 +65,7 @@ def test_each_role_has_exactly_the_powers_the_issue_lists():
     allowed = {role: {a for a in Action if may(role, a)} for role in Role}
     assert allowed[Role.VIEWER] == {Action.READ}
     assert allowed[Role.PLANNER] == {
-        Action.READ, Action.SAVE_SCENARIO, Action.CHANGE_OWN_SCENARIO,
+        Action.READ, Action.SAVE_SCENARIO, Action.CHANGE_OWN_SCENARIO, Action.KEEP_EVALS,
     }  # fmt: skip
     assert allowed[Role.FINOPS] == allowed[Role.PLANNER] | set(FINOPS_WRITES) | {Action.SEE_PEOPLE}
     assert allowed[Role.ADMIN] == set(Action)
@@ -113,6 +113,11 @@ def test_sign_in_off_is_the_single_user_with_every_power():
     assert all(local.may(a) for a in Action)
     assert local.signed_in is False and local.key == "" and local.teams is None
     assert local.who == "ana (sign-in off)"
+    # A save's trail row: the server's account, then the unchecked typed author (if any).
+    assert local.who_as_typed(" Bo  Li ") == "ana (sign-in off), as typed: Bo Li"
+    assert local.who_as_typed("") == "ana (sign-in off)"
+    signed = identity_of({"email": "a@x.org", "name": "A"}, load_access(Path("absent.toml")))
+    assert signed.who_as_typed("Bo") == "A <a@x.org>"  # signed in, nothing typed counts
 
 
 def test_the_map_file_comes_from_the_environment():

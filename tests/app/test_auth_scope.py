@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state as S
 from app.auth_scope import scope, scope_key, scope_sql
+from app.reconcile_view import TEAMS_ONLY as RECONCILE_TEAMS_ONLY
 from pricing.catalog import Catalog
 from usage import store
 from usage.daily import load_daily
@@ -24,6 +25,8 @@ TEAM = "search"
 TEAMS_SQL = (
     "SELECT team, SUM(COALESCE(cost_usd, 0)), COUNT(user_id), COUNT(api_key) FROM costed_usage"
 )
+
+TEAMS_OF = "SELECT DISTINCT team FROM costed_usage"
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +109,10 @@ def test_a_team_limited_viewer_sees_only_that_team_on_actual_spend(usage_db, mon
     at.switch_page("app_pages/actual_spend.py").run()
     assert not at.exception
     assert at.multiselect(key=S.ACTUALS_TEAMS).options == [TEAM]
+    # The reconciliation reads the unscoped ledger (every team's spend per provider): not
+    # shown, and said why.
+    assert RECONCILE_TEAMS_ONLY in [i.value for i in at.info]
+    assert all("counts" not in table.value.columns for table in at.dataframe)
     for table in at.dataframe:
         frame = table.value
         text = frame.astype(str).to_string()
@@ -121,3 +128,17 @@ def test_a_team_limited_viewer_sees_only_that_team_on_actual_spend(usage_db, mon
         for column in money:
             spent = others[column].dropna()
             assert (spent.astype(float) == 0).all(), (column, others.to_string())
+
+
+def test_two_sessions_of_the_shared_connection_are_scoped_apart(usage_db):
+    # The app reads through cursors of one shared connection per snapshot (store.reading);
+    # the scope must stay on the cursor it was made on, or one person's teams would become
+    # another's (or nobody's) while both pages run.
+    with store.reading(usage_db) as limited, store.reading(usage_db) as whole:
+        scope(limited, (TEAM,), False)
+        assert [t for (t,) in limited.sql(TEAMS_OF).fetchall()] == [TEAM]
+        seen = {t for (t,) in whole.sql(TEAMS_OF).fetchall()}
+        assert TEAM in seen and len(seen) > 2
+        assert whole.execute("SELECT COUNT(api_key) FROM costed_usage").fetchone()[0] > 0
+    with store.reading(usage_db) as later:  # a new session starts unscoped
+        assert len({t for (t,) in later.sql(TEAMS_OF).fetchall()}) > 2

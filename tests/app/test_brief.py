@@ -58,6 +58,9 @@ def test_brief_has_its_sections_and_sources(case, text):
                     "Sources"):  # fmt: skip
         assert heading in text
     assert "USDL-24-0628" in text and "USDL-24-0485" in text  # the example's labour sources
+    # every class's cost today is derived from a role's wage: none is left a guess
+    assert "each class's cost today is an assumed handling time" in " ".join(text.split())
+    assert "illustrative guess" not in text
     assert "Prices as of 2026-11-23" in text
     top = case.tornado.iloc[0]
     assert f"{top['input']} over {top['range']}" in text
@@ -82,3 +85,25 @@ def test_charts_draw_the_case(case):
     tornado = brief_charts.tornado_chart(case)
     # largest swing drawn on top (the last bar of a horizontal chart)
     assert tornado.data[0].y[-1].startswith(case.tornado.iloc[0]["input"])
+
+
+def test_a_class_whose_cost_today_is_not_derived_is_named_as_a_guess(request_):
+    # the example with Contract review's rate and review minutes removed: its cost today is
+    # then a bare figure, and the sources must say so rather than pass it off as derived
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(request_.workload_csv)))
+    for row in rows:
+        if row["task_class"] == "Contract review":
+            row["loaded_hourly_cost_usd"] = row["review_minutes_per_task"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    request = request_.with_(workload_csv=out.getvalue(),
+                             workload_source="example_enterprise.csv")  # fmt: skip
+    sources = " ".join(brief_sources(request, "example_enterprise.csv"))
+    assert (
+        "Example workload, other classes (Contract review): today's cost per task is an "
+        "illustrative guess, not derived from a handling time and a wage"
+    ) in sources

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from app import cascade_view, evidence_view
+from app import cascade_form, cascade_view, evidence_view
 from app import state as S
 from app.planning import PlanRequest
 from foundation.errors import InputError
@@ -92,3 +93,76 @@ def test_suggestions_come_from_the_kept_samples(tmp_path):
     assert "on 12 common samples (50% and 75% right)" in line
     assert "reach 100% (a ceiling" in line
     assert cascade_view.suggested(request, shipped_catalog(), tmp_path / "empty") == []
+
+
+HAIKU, NANO = "anthropic/claude-haiku-5-5", "openai/gpt-5-nano"
+
+
+def declare(at, **fields):
+    """Fill Portfolio's "Declare a cascade" form and submit it."""
+    values = {S.CASCADE_NAME: "typed", S.CASCADE_CLASS: "Support ticket triage",
+              S.CASCADE_FIRST: HAIKU, S.CASCADE_SECOND: NANO, S.CASCADE_CHECK: "tests",
+              S.CASCADE_CHECK_COST: 0.0, S.CASCADE_TRUE_ACCEPT: 1.0,
+              S.CASCADE_FALSE_ACCEPT: 0.0, S.CASCADE_SOURCE: "the eval's own scorer",
+              S.CASCADE_INDEPENDENT: True, **fields}  # fmt: skip
+    for key, value in values.items():
+        _widget(at, key).set_value(value)
+    [submit] = [b for b in at.button if b.label == "Add this cascade"]
+    return submit.click().run()
+
+
+def _widget(at, key):
+    for kind in (at.text_input, at.selectbox, at.number_input, at.checkbox):
+        try:
+            return kind(key=key)
+        except KeyError:
+            continue
+    raise KeyError(key)
+
+
+def test_a_cascade_declared_on_the_page_is_planned_like_the_same_one_uploaded(kept_triage):
+    at = new_app()
+    at.session_state[S.EVAL_FIGURES_CSV] = kept_triage
+    at.session_state[S.OBJECTIVE] = "min-cost"
+    at.switch_page("app_pages/portfolio.py").run()
+    at = declare(at, **{S.CASCADE_NAME: "haiku first"})
+    assert not at.exception and not at.error
+    name, data = at.session_state[S.CASCADE_FILE]
+    assert name == cascade_form.DECLARED
+    [typed] = json.loads(data)["cascades"]
+    shipped = json.loads(EXAMPLE.read_text())["cascades"][0]
+    assert {k: typed[k] for k in ("name", "task_class", "models", "assume_independent")} == {
+        k: shipped[k] for k in ("name", "task_class", "models", "assume_independent")
+    }
+    options = next(d.value for d in at.dataframe if "beats_it" in d.value.columns)
+    (row,) = options.to_dict("records")
+    assert row["option"] == f"haiku first: {HAIKU} -> (tests) -> {NANO}"
+    # The same figures as the shipped example file with the same steps and check.
+    uploaded = new_app()
+    uploaded.session_state[S.EVAL_FIGURES_CSV] = kept_triage
+    uploaded.session_state[S.OBJECTIVE] = "min-cost"
+    uploaded.session_state[S.CASCADE_FILE] = (EXAMPLE.name, EXAMPLE.read_bytes())
+    uploaded.switch_page("app_pages/portfolio.py").run()
+    same = next(d.value for d in uploaded.dataframe if "beats_it" in d.value.columns)
+    cells = ["cost_per_task", "accuracy", "share_of_class", "worth_a_month"]
+    assert same[cells].to_dict("records") == options[cells].to_dict("records")
+
+
+def test_a_declared_cascade_without_a_source_is_refused_where_and_adds_nothing(kept_triage):
+    at = new_app()
+    at.session_state[S.EVAL_FIGURES_CSV] = kept_triage
+    at.switch_page("app_pages/portfolio.py").run()
+    at = declare(at, **{S.CASCADE_SOURCE: ""})
+    [error] = [e.value for e in at.error]
+    assert "cascade 1 'typed'" in error.replace("\\", "") and "source" in error
+    assert S.CASCADE_FILE not in at.session_state  # nothing added, no file started
+
+
+@pytest.mark.parametrize(
+    ("current", "says"),
+    [(("c.json", b"{"), "is not valid JSON"), (("c.json", b"[]"), "must be a JSON object")],
+)
+def test_declaring_into_a_broken_file_is_one_located_error(current, says):
+    record = {"name": "x", "task_class": "t", "models": [HAIKU, NANO], "checks": []}
+    with pytest.raises(InputError, match=says):
+        cascade_form.with_declared(current, record, {HAIKU, NANO})

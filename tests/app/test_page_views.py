@@ -4,6 +4,7 @@ words, the price table's filters, what the pages say."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -12,7 +13,7 @@ import pytest
 
 from app import data_view, forecast_view, overview_view, portfolio_view
 from app import state as S
-from app.format import money, money_cents, money_compact, pct
+from app.format import md_escape, money, money_cents, money_compact, pct
 from app.tables import Kpis
 from planner.forecast import Forecast
 from planner.marginal import Marginal
@@ -90,12 +91,28 @@ def test_the_savings_tile_compares_with_the_most_accurate_plan():
     ]  # fmt: skip
     savings = tiles[3]
     assert (savings.value, savings.delta, savings.delta_color) == ("$250", "-25% spend", "inverse")
-    assert (
-        savings.help == "Against running every class on its most accurate model ($1,000 a month)."
+    assert savings.help == (
+        "Against running every class a model may serve on its most accurate model ($1,000 a month)."
     )
     assert tiles[2].value == "–"  # no tokens, no value per token
     same = overview_view.plan_tiles(kpis(1000.0, 1000.0), plan_is_most_accurate=True)[3]
     assert same.delta is None and same.help.startswith("This plan is the most-accurate baseline")
+
+
+def test_the_savings_tile_leaves_a_class_no_model_may_serve_out_and_says_so():
+    # the plan spends $1,000 on models and $600,000 on a class only today's process may do:
+    # the savings are over the classes a model may serve ($0), never -$600,000
+    k = replace(kpis(1000.0, 1000.0), kept_today=(("Internal knowledge Q&A", 600_000.0),))
+    tile = overview_view.plan_tiles(k, plan_is_most_accurate=True)[3]
+    assert (tile.value, tile.delta) == ("$0.00", None)
+    # the class name is the workload's text, escaped for the markdown help (Q\\&A reads Q&A)
+    assert tile.help.endswith(
+        f"{md_escape('Internal knowledge Q&A')} ($600,000 a month) stays on today's process "
+        "either way: no allowed model can do it; not in this comparison."
+    )
+    assert tile.note == "vs each class on its most accurate model"
+    odd = replace(k, kept_today=(("*Q* [x](http://e.test)", 1.0),))
+    assert md_escape("*Q* [x](http://e.test)") in overview_view.plan_tiles(odd, True)[3].help
 
 
 def test_the_outlook_tiles_read_month_12_and_the_year():
@@ -252,3 +269,14 @@ def test_illustrative_sheets_are_off_unless_turned_on_and_then_said(catalog, req
     assert not {a.provider for a in off.assignments} & set(assumed)
     assert overview_view.illustrative_warning(off, assumed) is None
     assert planning.PlanRequest(workload_csv=request_.workload_csv).with_illustrative is False
+
+
+def test_the_brief_names_the_illustrative_sheets_only_when_the_plan_may_use_them(request_):
+    """The board brief's and workbook's sources, like the page's sources line."""
+    words = "illustrative price sheets (assumptions, not list prices): self-hosted."
+    on = overview_view.brief_sources(request_, "example.csv", ["self-hosted"])
+    assert on[1].startswith("Model prices: the providers' list prices") and on[1].endswith(words)
+    off = request_.with_(with_illustrative=False)
+    for assumed in (["self-hosted"], []):
+        line = overview_view.brief_sources(off, "example.csv", assumed)[1]
+        assert "illustrative" not in line and line.endswith("(data/price_sheets).")

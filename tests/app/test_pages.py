@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import planning
+from app import data_view, planning
 from app import state as S
 from app.format import md_unescape, money_compact
 from app.scenario_file import scenario_json
@@ -115,7 +115,11 @@ def test_overview_shows_the_plan_tiles_and_headline(app: AppTest):
     assert metric(app, "NPV, risk-adjusted") == money_compact(float(re.sub(r"[$,]", "", npv)))
     assert "Against today's process the plan" in headline
     assert f"This plan costs {DEFAULT_SPEND} a month, " in headline
-    assert "% less than running everything" in headline
+    most_accurate = re.search(
+        r"Running each class on its most accurate model would cost (\$[\d,]+) a month", headline
+    )[1]  # dollars against dollars; the tile's savings are the difference
+    spend, base = (float(re.sub(r"[$,]", "", x)) for x in (DEFAULT_SPEND, most_accurate))
+    assert metric(app, "Savings") == usd(base - spend)
     assert "ROI" not in [m.label for m in app.metric]  # gross value is never called ROI
     captions = "\n".join(c.value for c in app.caption)
     assert "illustrative price sheets (assumptions, not list prices): self-hosted" in captions
@@ -136,7 +140,7 @@ def test_budget_slider_move_changes_spend_and_the_url(app: AppTest):
     assert not app.exception
     assert metric(app, "Monthly spend") == "$2,000"
     assert app.query_params[S.BUDGET] == ["2000"] or app.query_params[S.BUDGET] == "2000"
-    savings = metric(app, "Savings")  # against the most accurate model everywhere
+    savings = metric(app, "Savings")  # like for like
     assert savings.startswith("$") and savings != "$0"
 
 
@@ -231,6 +235,25 @@ def test_forecast_shows_the_budget_line_and_when_it_runs_out(app: AppTest):
     spend_fan = json.loads(app.get("plotly_chart")[0].proto.spec)
     budget = [t for t in spend_fan["data"] if t.get("name") == "Monthly budget $3,000"]
     assert budget and set(budget[0]["y"]) == {3000}  # the budget line, named in the legend
+
+
+def test_the_accuracy_tab_says_which_models_cannot_hold_a_class_and_why(app: AppTest):
+    """The quality view names each pair the plan leaves out for its context window."""
+    app.session_state[S.DATA_TAB] = "Accuracy"
+    app.switch_page("app_pages/data.py").run()
+    assert not app.exception
+    assert md_unescape(data_view.TOO_LONG_LINE) in text(app)
+    shown = next(d.value for d in app.dataframe if "Short by" in d.value.columns)
+    workload = (ROOT / "data" / "workloads" / "example_enterprise.csv").read_text()
+    request = planning.PlanRequest(workload_csv=workload, as_of=AS_OF.isoformat(),
+                                   with_illustrative=True)  # fmt: skip
+    problem = planning.solve(request, Catalog.load()).problem
+    assert problem.too_long  # the example has classes some windows cannot hold
+    expected = {
+        (problem.classes[t].name, problem.options[m], f"{need - window:,}")
+        for (t, m), (window, need) in problem.too_long.items()
+    }
+    assert set(zip(shown["Task class"], shown["Model"], shown["Short by"], strict=True)) == expected
 
 
 def test_bad_upload_shows_its_error_and_keeps_the_previous_workload(app: AppTest):

@@ -4,6 +4,7 @@ without them."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from app.format import md_unescape
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 12, 3)
+
+
+SHEETS = "illustrative price sheets (assumptions, not list prices)"
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
 
 
 def warnings(at: AppTest) -> str:
@@ -34,6 +42,8 @@ def test_the_overview_names_the_retirement_and_the_switch_plans_without_it():
     said = warnings(at)
     assert "on 2026-12-11" in said and "openai/gpt-5" in said and "costs at least $" in said
     assert "illustrative price sheets" not in said  # off by default: no plan rests on them
+    assert "List prices as of 2026-12-03." in captions(at)  # the sources line: nor there
+    assert SHEETS not in captions(at)
     at.toggle(key=S.EXCLUDE_RETIRING).set_value(True).run()
     assert not at.exception
     assert "on 2026-12-11" not in warnings(at)
@@ -44,3 +54,17 @@ def test_with_illustrative_sheets_on_the_overview_says_their_share_of_spend():
     assert not at.exception
     said = warnings(at)
     assert "of this plan's spend" in said and "self-hosted/" in said
+    assert f"{SHEETS}: self-hosted" in captions(at)
+
+
+def test_the_forecast_page_re_plans_on_the_retirement_day_and_the_line_steps():
+    at = opened(**{S.WITH_ILLUSTRATIVE: True})
+    at.switch_page("app_pages/forecast.py").run()
+    assert not at.exception
+    said = md_unescape(captions(at))
+    assert "retire on 2026-12-11" in said and "The forecast re-plans on each of these days" in said
+    after = float(re.search(r"costs at least \$([\d,.]+) a month", said)[1].replace(",", ""))
+    now = float(re.search(r"\(now \$([\d,.]+)\)", said)[1].replace(",", ""))
+    line = next(d.value for d in at.dataframe if "spend_usd" in d.value.columns)["spend_usd"]
+    # December runs 10 days on today's plan and 21 on the re-solved one; January all on it.
+    assert now < line.iloc[0] < after <= line.iloc[1]

@@ -10,13 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from app import charts, tables, vendor
+from app import charts, tables, vendor, vendor_compare
 from app.format import chart_text, money
 from app.planning import PlanRequest, ScenarioSpec, budget_range, mean_growth, solve, workload_of
 from planner.export import plan_to_csv
 from planner.forecast import ForecastSettings, forecast
 from planner.frontier import budget_frontier
 from planner.roi import roi_report
+from pricing.catalog import PriceChange, SheetDiff
+from pricing.scenario import PRICE_FIELDS
 
 AS_OF = "2026-11-23"
 
@@ -158,8 +160,29 @@ def test_catalog_tables(catalog):
     assert len(table) == len(diff.added) + len(diff.removed) + len(diff.changed) + len(
         diff.alias_moves
     )
-    shown = vendor.diff_view(table)
+    shown = vendor_compare.diff_view(table)
     assert not shown.isna().any().any()
+
+
+def test_price_diff_reads_every_price_field_in_words_with_its_unit():
+    """Every price a sheet diff can report (each field, standard, batch and a tier) is named in
+    words a procurement lead reads, never a raw field name, and counted in its own unit."""
+    prefixes = ("", "batch.", "flex.", "priority.")
+    changes = [
+        PriceChange("m/x", p + f, Decimal(2), Decimal(3)) for p in prefixes for f in PRICE_FIELDS
+    ]
+    changes.append(PriceChange("m/x", "long_context", None, None))
+    shown = vendor_compare.diff_view(tables.diff_table(SheetDiff("m", "a", "b", changed=changes)))
+    assert not shown["Price"].str.contains("_|per_|mtok").any(), list(shown["Price"])
+    assert shown["Price"].is_unique
+    labels = dict(zip([c.field for c in changes], shown["Price"], strict=True))
+    assert labels["batch.cache_write_1h_per_mtok"] == "Batch: cache write kept 1 hour"
+    assert labels["per_thousand_requests"] == "Request fee"
+    units = dict(zip([c.field for c in changes], shown["Per"], strict=True))
+    assert units["flex.per_thousand_requests"] == "$ per 1,000 requests"
+    assert units["audio_input_per_mtok"] == "$ per 1M tokens"
+    assert units["long_context"] == ""
+    assert list(shown["Change %"])[:1] == ["+50%"]
 
 
 def test_vendor_table_round_trips_a_scenario(catalog):

@@ -18,7 +18,7 @@ TIMEOUT_MS = 60_000
 # link): the budget slider starts at $800 (the cheapest plan that meets every floor, $798.12,
 # rounded up to the $100 step), and the test moves it up to $2,000, still below the $3,414
 # the best plan would spend, so the budget binds. With published prices only the example's
-# cheapest plan costs $600,537.69 (today's process keeps one class) and a $2,000 budget has
+# cheapest plan costs $559,407.69 (today's process keeps one class) and a $2,000 budget has
 # no plan.
 ILLUSTRATIVE = "with_illustrative=1"
 ROW_HEIGHT = 35  # a data-editor row, in pixels

@@ -2,7 +2,9 @@
 free port), the app started with `[auth]` in a secrets file of its own and a role map, and
 Chromium signing in through Streamlit's own st.login: the name shown, a viewer refused a
 save, a planner's save recorded in the audit trail an admin reads, sign-out back to the
-sign-in page."""
+sign-in page; a team-limited viewer's Actual spend is their team's alone (the figure an admin
+reads for that team), by the menu and by the address, and the Audit trail is not theirs; a
+viewer refused an import that FinOps makes, recorded in the trail with who made it."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from planner.scenario_store import ScenarioStore
+from tests.e2e.helpers import TIMEOUT_MS, metric_value, open_page, settled
 from tests.e2e.server import ROOT, free_port, stop_app, wait_healthy
 
 pytestmark = pytest.mark.browser
@@ -30,6 +33,8 @@ PEOPLE = {  # sub -> the identity token's claims
     "vera@example.org": {"name": "Vera Viewer", "email": "vera@example.org", "groups": ["staff"]},
     "pat@example.org": {"name": "Pat Planner", "email": "pat@example.org", "groups": ["planners"]},
     "ada@example.org": {"name": "Ada Admin", "email": "ada@example.org", "groups": ["admins"]},
+    "sam@example.org": {"name": "Sam Search", "email": "sam@example.org", "groups": ["search"]},
+    "fay@example.org": {"name": "Fay FinOps", "email": "fay@example.org", "groups": ["finance"]},
 }
 ROLE_MAP = """default_role = "viewer"
 [[grant]]
@@ -38,6 +43,13 @@ role = "planner"
 [[grant]]
 group = "admins"
 role = "admin"
+[[grant]]
+group = "search"
+role = "viewer"
+teams = ["search"]
+[[grant]]
+group = "finance"
+role = "finops"
 """
 
 
@@ -101,6 +113,9 @@ def signin_app(provider, tmp_path_factory):
         **os.environ,
         "PLANNER_ACCESS_FILE": str(folder / "access.toml"),
         "PLANNER_SCENARIO_DB": str(folder / "scenarios.db"),
+        # A usage store of its own: FinOps imports into it, and other modules' servers
+        # expect the session's store to be empty.
+        "PLANNER_USAGE_DB": str(folder / "usage.duckdb"),
         "AUTHLIB_INSECURE_TRANSPORT": "1",
     }
     env.pop("PLANNER_DATABASE_URL", None)
@@ -213,3 +228,79 @@ def test_a_planner_cannot_delete_an_admins_scenario(signin_app, page: Page):
     finally:
         store.close()
     assert kept == ["Ada's plan"] and deleted == []  # still there, and no deletion recorded
+
+
+SPEND = "Spend in these days"
+
+
+def team_filter(page: Page):
+    return page.get_by_test_id("stMultiSelect").filter(has_text="Teams")
+
+
+def test_a_team_limited_viewer_reads_only_their_teams_spend(
+    signin_app, page: Page, browser, tmp_path
+):
+    url, _ = signin_app
+    sign_in(page, url, "sam@example.org")
+    expect(page.get_by_test_id("stSidebar").get_by_text("Viewer · teams search")).to_be_visible()
+    open_page(page, f"{url}/actual_spend")  # by the address, not only the menu
+    expect(page.get_by_role("heading", name="Actual spend", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    team_filter(page).click()
+    expect(page.get_by_role("option")).to_have_text(["search"])  # no other team is offered
+    page.keyboard.press("Escape")
+    scoped = metric_value(page, SPEND).inner_text()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.screenshot(path=tmp_path / "team_limited_actual_spend.png")  # looked at, not kept
+    open_page(page, f"{url}/audit")  # an admin's page, by its address: not there for Sam
+    expect(page.get_by_role("heading", name="Audit trail")).to_have_count(0)
+
+    admin = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = admin.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:  # the admin reads every team; filtered to search, the same figure as Sam's
+        sign_in(other, url, "ada@example.org")
+        open_page(other, f"{url}/actual_spend")
+        total = metric_value(other, SPEND)
+        assert total.inner_text() != scoped  # Sam's figure is not the whole company's
+        team_filter(other).click()
+        other.get_by_role("option", name="search", exact=True).click()
+        other.keyboard.press("Escape")
+        settled(other)
+        expect(total).to_have_text(scoped)
+    finally:
+        admin.close()
+
+
+EXPORT = ROOT / "tests/fixtures/usage/generic.csv"
+
+
+def upload_usage(page: Page, url: str) -> None:
+    open_page(page, f"{url}/data")
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Usage export")
+    uploader.locator("input[type=file]").set_input_files(str(EXPORT))
+
+
+def test_finops_imports_usage_in_the_trail_a_viewer_is_refused(signin_app, page: Page, browser):
+    url, db = signin_app
+    sign_in(page, url, "vera@example.org")
+    upload_usage(page, url)
+    expect(page.get_by_text("you may not import usage: that needs the FinOps role")).to_be_visible()
+
+    finops = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = finops.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        sign_in(other, url, "fay@example.org")
+        upload_usage(other, url)
+        expect(
+            other.get_by_text("Imported generic.csv (generic export)", exact=False)
+        ).to_be_visible()
+    finally:
+        finops.close()
+    store = ScenarioStore(f"sqlite:///{db}")
+    try:
+        imports = [(r.who, r.target) for r in store.audit_trail() if r.action == "import usage"]
+    finally:
+        store.close()
+    assert imports == [("Fay FinOps <fay@example.org>", "generic.csv")]  # Vera's: none

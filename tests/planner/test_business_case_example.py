@@ -1,6 +1,6 @@
-"""The example a CFO can read: today's cost of the support classes is derived from a stated
-handling time and a sourced loaded hourly cost, and the human time left per AI task is
-stated; the old columns still plan."""
+"""The example a CFO can read: today's cost of every class is derived from a stated handling
+time and the loaded hourly cost of a quoted wage for the role, and the human time left per AI
+task is stated; the old columns still plan."""
 
 from __future__ import annotations
 
@@ -21,43 +21,55 @@ def rows(path: Path) -> list[dict]:
     return list(csv.DictReader(lines))
 
 
-def test_loaded_hourly_cost_is_the_sourced_wage_over_the_wages_share():
-    table = {r["item"]: r for r in rows(DATA / "labour_rates.csv")}
-    wage = float(table["annual_mean_wage"]["value"])
-    share = float(table["wages_share_of_compensation"]["value"])
-    assert "OEWS May 2023" in table["annual_mean_wage"]["source"]
-    assert "ECEC December 2023" in table["wages_share_of_compensation"]["source"]
-    assert float(table["loaded_hourly_cost"]["value"]) == pytest.approx(wage / 2080 / share,
-                                                                       abs=0.005)  # fmt: skip
+def rates() -> dict[str, dict]:
+    return {r["role"]: r for r in rows(DATA / "labour_rates.csv")}
 
 
-def test_support_classes_cost_today_is_handling_time_at_the_loaded_rate():
-    rate = float({r["item"]: r for r in rows(DATA / "labour_rates.csv")}["loaded_hourly_cost"]
-                 ["value"])  # fmt: skip
+def test_each_loaded_hourly_cost_is_its_quoted_wage_over_the_wages_share():
+    table = rates()
+    assert len(table) == 6
+    for role, row in table.items():
+        wage = float(row["annual_wage_usd"])
+        assert row["url"].startswith("https://www.bls.gov/")
+        assert f"${wage:,.0f}" in row["quote"].replace("$ ", "$")  # the wage is quoted
+        assert row["statistic"] in ("mean", "median")
+        assert float(row["wages_share_of_compensation"]) == 0.704  # BLS ECEC, quoted above
+        expected = wage / 2080 / float(row["wages_share_of_compensation"])
+        assert float(row["loaded_hourly_cost_usd"]) == pytest.approx(expected, abs=0.005), role
+    assert table["Lawyers"]["soc_code"] == "23-1011"
+    assert float(table["All occupations"]["loaded_hourly_cost_usd"]) == 44.71
+
+
+def test_every_class_cost_today_is_handling_time_at_its_roles_loaded_rate():
+    table = rates()
     workload = load_workload(EXAMPLE)
-    times = rows(DATA / "example_handling_times.csv")
-    assert len(times) == 3
-    for row in times:
-        task = workload.by_name(row["task_class"])
-        assert task.loaded_hourly_cost_usd == rate
+    times = {r["task_class"]: r for r in rows(DATA / "example_handling_times.csv")}
+    # every class with a cost today is derived: none is left a guess
+    assert {t.name for t in workload.classes if t.has_status_quo} == set(times)
+    assert len(times) == 11
+    for name, row in times.items():
+        task = workload.by_name(name)
+        rate = float(table[row["role"]]["loaded_hourly_cost_usd"])
+        assert task.loaded_hourly_cost_usd == rate, name
         assert task.status_quo_cost_per_task_usd == pytest.approx(
             float(row["handling_minutes"]) / 60 * rate, abs=1e-4
-        )
-        assert task.review_minutes_per_task == float(row["review_minutes_per_ai_task"])
-        assert row["assumption"]  # every handling time is labelled as an assumption
+        ), name
+        assert task.review_minutes_per_task == float(row["review_minutes_per_ai_task"]), name
+        assert row["assumption"]  # every handling time is labelled with its reasoning
     # a person still reads and sends a drafted reply: 2 minutes at $32.74 an hour
     drafting = workload.by_name("Support reply drafting")
     assert drafting.review_cost_per_ai_task_usd == pytest.approx(2 / 60 * 32.74)
+    # a lawyer still reads the flagged clauses: 30 minutes at $145,760 / 2,080 / 0.704
+    contract = workload.by_name("Contract review")
+    assert contract.review_cost_per_ai_task_usd == pytest.approx(30 / 60 * 99.54)
+    assert contract.status_quo_cost_per_task_usd == pytest.approx(90 / 60 * 99.54)
 
 
-def test_other_classes_keep_their_old_columns_and_no_review():
+def test_a_class_without_a_cost_today_has_no_rate_and_no_review():
     workload = load_workload(EXAMPLE)
-    derived = {r["task_class"] for r in rows(DATA / "example_handling_times.csv")}
-    for task in workload.classes:
-        if task.name not in derived:
-            assert task.review_cost_per_ai_task_usd == 0
-            assert task.loaded_hourly_cost_usd is None
-    assert workload.by_name("Contract review").status_quo_cost_per_task_usd == 150
+    tests = workload.by_name("Unit-test generation")
+    assert not tests.has_status_quo
+    assert tests.loaded_hourly_cost_usd is None and tests.review_cost_per_ai_task_usd == 0
 
 
 def test_readme_states_the_headline_the_example_gives():

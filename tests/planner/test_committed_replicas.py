@@ -1,5 +1,5 @@
 """Every dollar the plan commits is in its totals: replicas a commitment reserves with no
-work count in the text, the JSON, the CSV, the return and the forecast."""
+work count in the text, the JSON, the CSV, the workbook, the return and the forecast."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from foundation.formatting import money_cents
@@ -63,7 +64,10 @@ def test_idle_reserved_replicas_are_in_every_total(one_class, capsys, tmp_path):
 
     out = tmp_path / "plan.csv"
     assert main(["solve", "--workload", str(one_class), *OPTIONS, "--out", str(out)]) == 0
-    assert f"Monthly cost {money_cents(expected)};" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert f"Monthly cost {money_cents(expected)};" in text
+    row = next(line for line in text.splitlines() if line.startswith(RESERVED_IDLE))
+    assert row.split()[-4:] == [idle[0].model, "0.0%", "–", f"{reserved:,.2f}"]  # whole id
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     total = next(r for r in rows if r["task_class"] == "TOTAL")
     assert float(total["monthly_cost_usd"]) == pytest.approx(expected, rel=1e-9)
@@ -78,6 +82,17 @@ def test_idle_reserved_replicas_are_in_every_total(one_class, capsys, tmp_path):
     report = roi_report(plan)
     assert report.vs_today.ai_spend_usd == pytest.approx(expected)
     assert report.by_tier["monthly_spend_usd"].sum() == pytest.approx(expected)
+
+    # the workbook's Plan sheet: the reserved row, and a TOTAL that holds it
+    from app import excel
+    from planner.workbook import build_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(build_workbook([], [excel.plan_sheet(plan)])),
+                                  data_only=True)["Plan"]  # fmt: skip
+    names = [c.value for c in book["A"]]
+    assert RESERVED_IDLE in names and names[-1] == "TOTAL"
+    spend = [c.value for c in book[1]].index("Spend a month") + 1
+    assert book.cell(row=book.max_row, column=spend).value == pytest.approx(expected)
 
     settings = ForecastSettings(months=12, paths=20, growth_override=0.0)
     line = forecast(plan, Catalog.load(), settings).deterministic.spend_usd

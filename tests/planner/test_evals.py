@@ -233,3 +233,19 @@ def test_an_older_deflate_eval_log_reads_as_the_zstd_one():
         parse_inspect(buffer.getvalue(), "old.eval").samples
         == parse_inspect(data, "new.eval").samples
     )
+
+
+def test_readme_says_how_many_catalog_models_the_example_evals_add(catalog):
+    from planner.accuracy.coverage import covered_models
+
+    mapping = load_eval_mapping(EVALS / "mapping.csv", catalog)
+    figures, _ = import_evals(FILES, mapping, catalog)
+    ids = catalog.model_ids()
+    public = covered_models(ids, catalog=catalog)
+    added = {f.model for f in figures} - public
+    readme = " ".join((EVALS.parents[1] / "README.md").read_text().split())
+    assert (
+        f"add figures for {len(added)} catalog models that have none, so "
+        f"{len(public | added):,} of the {len(set(ids)):,} catalog models can be planned instead "
+        f"of {len(public):,}"
+    ) in readme

@@ -68,3 +68,36 @@ def test_money_at_stake_is_the_re_solved_gain(workload, catalog):
     saved = base.totals.monthly_cost_usd - better.totals.monthly_cost_usd
     assert item.at_stake_usd == pytest.approx(saved, rel=1e-6, abs=0.01)
     assert MAX_CANDIDATES >= 1
+
+
+def test_with_published_prices_only_the_class_on_todays_process_comes_first(workload, catalog):
+    # As the app and every other command plan by default (no illustrative sheet): no allowed
+    # model can do Internal knowledge Q&A ($3.73 a task today), so a mistral model without a
+    # figure for it has the most at stake; its break-even holds half a point either side.
+    settings = PlanSettings(objective="max-value", with_illustrative=False)
+    found = next_evals(workload, None, catalog, settings, limit=1)
+    [item] = found
+    assert (item.task_class, item.model.split("/")[0]) == ("Internal knowledge Q&A", "mistral")
+    above, below = item.break_even + 0.005, item.break_even - 0.005
+    assert _share_at(workload, catalog, settings, item, above) > WIN_SHARE
+    assert _share_at(workload, catalog, settings, item, below) <= WIN_SHARE
+    # below the 75 % floor it only wins a blend beside today's process: the sentence says so
+    assert item.floor == 0.75 and item.break_even < 0.75
+    assert "(below the class's 75% floor: only a share, beside more accurate options)" in (
+        item.sentence()
+    )
+    assert item.at_stake_usd > 100_000  # most of the $558,870 a month today's process costs
+
+
+def test_the_quality_command_plans_next_on_the_price_date_and_sheets_given(capsys):
+    import json
+
+    from planner import cli
+
+    def first(*extra: str) -> dict:
+        assert cli.main(["quality", "--next", "--json", "--as-of", "2026-12-03", *extra]) == 0
+        return json.loads(capsys.readouterr().out)["next"][0]
+
+    assert first()["task_class"] == "Internal knowledge Q&A"  # published prices only
+    # the illustrative self-hosted sheet serves that class: its candidates are elsewhere
+    assert first("--with-illustrative")["task_class"] != "Internal knowledge Q&A"

@@ -4,7 +4,8 @@ its day, the forecast's step and the switch that leaves retiring models out."""
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,8 @@ def test_the_committed_list_retires_the_models_the_vendors_name():
     assert committed.quote("openai/gpt-5", AS_OF).prices.deprecation_date == RETIRES
     assert committed.quote("openai/gpt-5-nano", AS_OF).prices.deprecation_date == RETIRES
     assert committed.quote("anthropic/claude-2", AS_OF).prices.deprecation_date == date(2025, 7, 21)
+    sonnet_3_5 = committed.quote("anthropic/claude-3-5-sonnet", AS_OF).prices
+    assert sonnet_3_5.deprecation_date == date(2025, 10, 28)  # Anthropic's release notes
 
 
 def test_an_entry_without_a_source_page_is_refused(tmp_path):
@@ -144,3 +147,31 @@ def test_the_switch_plans_only_with_models_that_stay_available(catalog):
     left_out = plan_with(catalog, exclude_retiring_months=1)
     assert [a.model for a in left_out.assignments] == ["acme/new"]
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+# -- the README's table: the example's cheapest compliant plan today and after a retirement --
+
+README_ROW = re.compile(
+    r"^\| (?:today, )?(\d{4}-\d\d-\d\d)[^|]*\| (\$[\d,.]+) a month \| (\$[\d,.]+) a month \|$", re.M
+)
+
+
+def test_the_readme_states_what_solve_says_today_and_the_day_after_the_next_retirement(capsys):
+    from planner.cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    rows = README_ROW.findall((root / "README.md").read_text(encoding="utf-8"))
+    assert len(rows) == 2, rows
+    example = str(root / "data/workloads/example_enterprise.csv")
+    lines = []
+    for day, published, illustrative in rows:
+        for stated, extra in ((published, []), (illustrative, ["--with-illustrative"])):
+            args = ["solve", "--workload", example, "--objective", "min-cost", "--as-of", day]
+            assert main([*args, *extra]) == 0
+            out = capsys.readouterr().out
+            assert f"Monthly cost {stated};" in out, (day, extra, out.splitlines()[0])
+            lines.append(out)
+    # the second date is the day after the retirement today's plans name
+    retiring = re.search(r"retire on (\d{4}-\d\d-\d\d)", lines[0])[1]
+    assert date.fromisoformat(rows[1][0]) == date.fromisoformat(retiring) + timedelta(days=1)
+    assert f"then costs at least {rows[1][2]} a month" in lines[1]

@@ -22,6 +22,7 @@ from planner.problem import (
     build_problem,
 )
 from planner.quality import default_quality
+from planner.report import roi_json
 from planner.roi import (
     ROI_COLUMNS,
     Baseline,
@@ -199,36 +200,74 @@ def test_report_carries_both_baselines_and_the_headline():
     report = roi_report(hand_plan(MIXED))
     assert report.most_accurate.name == "Most accurate model everywhere"
     assert report.status_quo.classes_covered == 1
-    assert "This plan costs $207 a month, 1,779.1% more than" in report.headline
+    # $206.70 (Triage: 400 x $0.50 today + 600 x $0.002; Drafting: 100 x $0.05 + 100 x
+    # $0.005) against $11 (Triage on mini 1,000 x $0.001, Drafting on big 200 x $0.05)
+    assert "This plan costs $207 a month, with every class at or above" in report.headline
+    assert report.headline.endswith(
+        "Running each class on its most accurate model would cost $11.00 a month."
+    )
+    assert report.against_most_accurate.savings_usd == pytest.approx(11 - 206.7)
+    assert "%" not in report.headline  # dollars against dollars, never a share of a share
+
+
+# Lookup: 500 tasks, $1 a success, $0.50 a failure, bar 50 %, today $4 a task at 85 %; no model
+# may do it (every model's cell is empty), so the plan and the baseline both leave it to today.
+LOOKUP = TaskClass("Lookup", 500, 800, 100, 0.5, 1.0, 0.5,
+                   status_quo_cost_per_task_usd=4.0, status_quo_accuracy=0.85)  # fmt: skip
+
+
+def test_a_class_no_model_may_serve_is_named_apart_not_compared():
+    prob = problem((TRIAGE, DRAFTING, LOOKUP), [*TABLE, [None, None, None]])
+    plan = hand_plan(
+        {"Triage": {"c/mini": 1.0}, "Drafting": {"a/big": 1.0}, "Lookup": {STATUS_QUO: 1.0}},
+        prob,
+    )
+    report = roi_report(plan)
+    c = report.against_most_accurate
+    # the plan: $1 + $10 on models, $2,000 on today's process; the baseline $11 over two classes
+    assert plan.totals.monthly_cost_usd == pytest.approx(2011.0)
+    assert (c.plan_usd, c.baseline_usd, c.savings_usd, c.classes) == pytest.approx(
+        (11.0, 11.0, 0.0, 2)
+    )
+    assert c.kept_today == (("Lookup", pytest.approx(2000.0)),)
+    assert report.headline.endswith(
+        "This plan costs $2,011 a month, with every class at or above its accuracy bar. Lookup "
+        "($2,000 a month) stays on today's process: no allowed model can do it. On the classes "
+        "a model may serve, it is the most-accurate baseline itself (each class on its best "
+        "model): $11.00 a month."
+    )
+    kept = roi_json(report)["against_most_accurate"]["kept_today"]
+    assert kept == [{"task_class": "Lookup", "monthly_cost_usd": pytest.approx(2000.0)}]
 
 
 @pytest.mark.parametrize(
     ("shares", "base_cost", "expected"),
     [
-        # $2 + $5.50 against $11: 31.8 % less
+        # $2 + $5.50 against $11
         (
             {"Triage": {"b/small": 1.0}, "Drafting": {"a/big": 0.5, "b/small": 0.5}},
             None,
-            "This plan costs $7.50 a month, 31.8% less than running everything on the most "
-            "accurate model, with every class at or above its accuracy bar.",
+            "This plan costs $7.50 a month, with every class at or above its accuracy bar. "
+            "Running each class on its most accurate model would cost $11.00 a month.",
         ),
         (
             {"Triage": {"c/mini": 1.0}, "Drafting": {"a/big": 1.0}},
             None,
-            "This plan costs $11.00 a month, and it is the most-accurate baseline itself (each "
-            "class on its best model), with every class at or above its accuracy bar.",
+            "This plan costs $11.00 a month, with every class at or above its accuracy bar. It "
+            "is the most-accurate baseline itself (each class on its best model): $11.00 a "
+            "month.",
         ),
         (
             {"Triage": {"c/mini": 1.0}, "Drafting": {"a/big": 1.0}},
             0.0,
-            "This plan costs $11.00 a month, while running everything on the most accurate "
-            "model would cost nothing, with every class at or above its accuracy bar.",
+            "This plan costs $11.00 a month, with every class at or above its accuracy bar. "
+            "Running each class on its most accurate model would cost $0.00 a month.",
         ),
         (
             {"Triage": {"b/small": 1.0}, "Drafting": {"b/small": 1.0}},
             None,
-            "This plan costs $3.00 a month, 72.7% less than running everything on the most "
-            "accurate model, with every class at or above its accuracy bar.",
+            "This plan costs $3.00 a month, with every class at or above its accuracy bar. "
+            "Running each class on its most accurate model would cost $11.00 a month.",
         ),
     ],
 )
@@ -244,9 +283,7 @@ def test_headline_says_when_a_class_is_below_its_bar():
     strict = replace(TRIAGE, min_accuracy=0.8)  # small reaches 75 %
     prob = problem((strict, DRAFTING))
     plan = hand_plan({"Triage": {"b/small": 1.0}, "Drafting": {"a/big": 1.0}}, prob)
-    assert headline(plan, most_accurate_baseline(prob)).endswith(
-        "with 1 class below its accuracy bar."
-    )
+    assert "with 1 class below its accuracy bar." in headline(plan, most_accurate_baseline(prob))
 
 
 def test_a_zero_cost_plan_has_no_roi():
@@ -256,7 +293,8 @@ def test_a_zero_cost_plan_has_no_roi():
     frontier = report.by_tier.iloc[0]
     assert frontier.monthly_spend_usd == 0.0 and math.isnan(frontier.gross_value_per_usd)
     assert frontier.cost_per_successful_task_usd == 0.0
-    assert "This plan costs $0.00 a month, and it is the most-accurate baseline" in report.headline
+    assert "This plan costs $0.00 a month, " in report.headline
+    assert "It is the most-accurate baseline itself" in report.headline
 
 
 def test_an_infeasible_plan_has_no_report():
@@ -304,8 +342,12 @@ def test_cli_roi_text_and_exit_codes(capsys):
     assert "Gross value of the work (not a return)" in out
     assert "By tier:" in out and "By provider:" in out and "By class:" in out
     # $2,903,000 before the support classes' costs were derived from handling times:
-    # + 120,000 x (1.0913 - 0.90) + 60,000 x (5.4567 - 6) + 20,000 x (8.185 - 7.50) = + $4,058
-    assert "Today's process: $2,907,058.00 a month, net value -$1,288,858.00" in out
+    # + 120,000 x (1.0913 - 0.90) + 60,000 x (5.4567 - 6) + 20,000 x (8.185 - 7.50) = + $4,058;
+    # then the other classes from their roles' wages (new - old cost a task, x volume):
+    # contract 1,500 x -0.69, code 6,000 x 5.165, marketing 3,000 x -15.29, notes 25,000 x
+    # 3.1775, invoices 200,000 x -0.807, sales 80,000 x 0.7258, Q&A 150,000 x -0.2742,
+    # finance 400 x 20.48 = -$72,751.50; only cost moves, so net value rises by as much
+    assert "Today's process: $2,834,306.50 a month, net value -$1,216,106.50" in out
     assert cli.main(["roi", "--workload", str(EXAMPLE), "--as-of", "2026-11-23",
                      "--budget", "1"]) == 3  # fmt: skip
     assert "no feasible plan" in capsys.readouterr().err
@@ -398,7 +440,7 @@ def test_cli_roi_json_carries_the_business_case(capsys, example_plan):
     risk = case["risk_adjusted"]
     assert risk["npv_usd"] == pytest.approx(expected.npv_usd, rel=1e-9)
     assert len(risk["monthly_flows"]) == 36
-    # the example gives human review on its support classes and no run, seat or one-off
+    # the example gives human review on its classes and no run, seat or one-off
     # costs: the extra costs are the review alone, every month of the 36
     flows = risk["monthly_flows"]
     assert all(f["run_usd"] == f["seats_usd"] == f["one_off_usd"] == 0 for f in flows)

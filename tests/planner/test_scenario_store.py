@@ -302,6 +302,32 @@ def test_usage_commands_record_their_writes_with_the_os_user(tmp_path, monkeypat
     ]
 
 
+def test_eval_samples_kept_on_the_command_line_are_in_the_trail(tmp_path, monkeypatch):
+    # Kept per-sample results rate everyone's cascades: kept from the CLI, recorded as the
+    # app records its kept imports.
+    from planner.cli import main as planner_main
+
+    monkeypatch.setenv("PLANNER_SCENARIO_DB", str(tmp_path / "scenarios.db"))
+    monkeypatch.delenv("PLANNER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(scenario_store.getpass, "getuser", lambda: "ops-cy")
+    evals = str(ROOT / "data/evals/ticket-triage.eval")
+    mapping = str(ROOT / "data/evals/mapping.csv")
+    argv = ["quality", "--evals", evals, "--eval-mapping", mapping]
+    assert planner_main(argv) == 0  # figures only: nothing kept, nothing recorded
+    assert planner_main([*argv, "--keep-samples"]) == 0
+    [kept] = (tmp_path / "data" / "ai-spend-planner" / "evals").glob("*.csv")
+    store = ScenarioStore(database_url())
+    try:
+        trail = [(r.who, r.via, r.action, r.target, r.new_value) for r in store.audit_trail()]
+    finally:
+        store.close()
+    assert trail == [
+        ("ops-cy", VIA_COMMAND, "keep eval results for everyone", evals,
+         f"kept 40 samples in {kept}"),
+    ]  # fmt: skip
+
+
 def test_a_layout_2_store_gets_owners_and_the_trail_and_keeps_its_rows(tmp_path):
     path = tmp_path / "scenarios.db"
     url = _old_database(path)

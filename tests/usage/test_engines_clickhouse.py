@@ -52,5 +52,5 @@ def test_engine_for_picks_by_the_setting(monkeypatch):
         assert engine.run("SELECT strftime(DATE '2026-10-05', '%Y-%m') AS m")["m"][0] == "2026-10"
     finally:
         engine.close()
-    with pytest.raises(ValueError, match="no engine for clickhouse://"):
-        engine_for("clickhouse://server:8123")
+    with pytest.raises(ValueError, match="no engine for mysql://"):
+        engine_for("mysql://server:3306")

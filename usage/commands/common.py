@@ -20,6 +20,7 @@ from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError, StoreError
 from pricing.cli import add_prices_arg
 from usage import store
+from usage.engines import setting
 
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
 STORE_REMEDY = (
@@ -66,10 +67,15 @@ def open_store(args, job: str | None = None, *,
     store's newest snapshot (the last committed data: it never waits for an import); any
     other takes the writer lock (another import or change under way: it says on stderr whom
     it waits for, and waits) and publishes the snapshot when done. `job` names the file an
-    import reads. A test may hand in `connection`."""
+    import reads. A test may hand in `connection`. With PLANNER_USAGE_URL naming an
+    engine, that engine (usage.engines.setting)."""
     given = getattr(args, "connection", None)
     if given is not None:
         yield given
+        return
+    if setting.url():  # the engine is a setting: PLANNER_USAGE_URL names it
+        with setting.session() as con:
+            yield con
         return
     path = Path(args.db) if args.db else store.default_db_path()
     check_store_file(path)

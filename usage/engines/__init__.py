@@ -8,12 +8,16 @@ else the engine its scheme names:
 | `PLANNER_USAGE_URL` | engine |
 |---|---|
 | unset, or a path | DuckDB, the embedded store (`usage.store`) |
-| `chdb://` | ClickHouse in-process (the `chdb` package: tests, benchmarks) |
+| `chdb://`, `chdb:///folder?database=planner` | ClickHouse in-process (the `chdb` package) |
+| `clickhouse://user:password@host:8123/db` | a ClickHouse server or cluster (clickhouse-connect) |
 | `spark://local[2]`, `sc://host:15002` | Apache Spark SQL: local mode, or Spark Connect |
 | `postgresql://user@host/db` | PostgreSQL (psycopg) |
 
 An `Engine` runs a statement and returns a DataFrame (`run`), runs one for its effect
-(`execute`), and loads a DataFrame into a table in batches sized for it (`insert`).
+(`execute`), loads a DataFrame into a table in batches sized for it (`insert`), and removes
+or sets the status of the rows a condition holds (`delete`, `update`: an import landing,
+`usage.engines.landing`). `usage.engines.setting` opens the engine the setting names as
+the store of the app and the commands.
 `EngineConnection` wraps an engine in the few methods of a DuckDB connection the analytics
 call (`execute(sql, params)`, then `fetchall`, `fetchone` or `df`), so `usage.value`,
 `usage.daily`, `usage.reconcile`, ... run unchanged on any engine.
@@ -24,8 +28,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
+import pyarrow as pa
 
 URL_ENV = "PLANNER_USAGE_URL"
 
@@ -40,6 +46,10 @@ class Engine(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
     def insert(self, table: str, frame: pd.DataFrame) -> None: ...
+
+    def delete(self, table: str, where: str) -> None: ...  # where: DuckDB's SQL
+
+    def update(self, table: str, column: str, value: Any, where: str) -> None: ...
 
     def create_table(self, create: str) -> None: ...  # a CREATE TABLE of usage.schema
 
@@ -56,7 +66,13 @@ def engine_for(url_or_path: str | None = None) -> Engine:
     if scheme == "chdb":
         from usage.engines.chdb import ChdbEngine
 
-        return ChdbEngine(target.split("://", 1)[1] or None)
+        parts = urlsplit(target)
+        database = parse_qs(parts.query).get("database", [None])[0]
+        return ChdbEngine(parts.path or None, database)
+    if scheme in ("clickhouse", "clickhouses"):
+        from usage.engines.clickhouse import ClickHouseEngine
+
+        return ClickHouseEngine(target)
     if scheme in ("spark", "sc"):
         from usage.engines.spark import SparkEngine
 
@@ -67,8 +83,8 @@ def engine_for(url_or_path: str | None = None) -> Engine:
         return PostgresEngine(target)
     if scheme:
         raise ValueError(
-            f"{URL_ENV}={target!r}: no engine for {scheme}://; use chdb://, postgresql://, "
-            "spark://local[2], sc://host:port, or a DuckDB file path"
+            f"{URL_ENV}={target!r}: no engine for {scheme}://; use clickhouse://host:port/db, "
+            "chdb://, postgresql://, spark://local[2], sc://host:port, or a DuckDB file path"
         )
     from usage.engines.duckdb import DuckDBEngine
 
@@ -86,6 +102,11 @@ class EngineConnection:
         self._frame = self.engine.run(sql, params or ())
         return self
 
+    @property
+    def description(self) -> list[tuple]:
+        """The result's column names, where DB-API (and DuckDB) keep them."""
+        return [(name, None, None, None, None, None, None) for name in self._frame.columns]
+
     def df(self) -> pd.DataFrame:
         return self._frame
 
@@ -93,7 +114,9 @@ class EngineConnection:
 
     def fetchall(self) -> list[tuple]:
         frame = self._frame.astype(object).where(self._frame.notna(), None)
-        return [tuple(_plain(v) for v in row) for row in frame.itertuples(index=False)]
+        dates = [name in self._frame.attrs.get("dates", ()) for name in frame.columns]
+        return [tuple(_plain(v, d) for v, d in zip(row, dates, strict=True))
+                for row in frame.itertuples(index=False)]  # fmt: skip
 
     def fetchone(self) -> tuple | None:
         rows = self.fetchall()
@@ -106,9 +129,21 @@ class EngineConnection:
         """The engine stays open: its owner closes it."""
 
 
-def _plain(value: Any) -> Any:
-    """A cell as DuckDB's fetchall gives it (a Timestamp at midnight of a DATE column stays
-    a Timestamp: the callers compare values, not types)."""
+def arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An engine's Arrow result as DuckDB's `df()` gives it: moments naive (the store's are
+    UTC), days as datetime64; the names of the DATE columns kept in `attrs["dates"]`, so
+    `fetchall` gives a day as a date, as DuckDB does."""
+    fields = [
+        pa.field(f.name, pa.timestamp(f.type.unit)) if pa.types.is_timestamp(f.type) else f
+        for f in table.schema
+    ]  # fmt: skip
+    frame = table.cast(pa.schema(fields)).to_pandas(date_as_object=False)
+    frame.attrs["dates"] = [f.name for f in fields if pa.types.is_date(f.type)]
+    return frame
+
+
+def _plain(value: Any, is_date: bool = False) -> Any:
+    """A cell as DuckDB's fetchall gives it: a day of a DATE column as a date."""
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
+        return value.date() if is_date else value.to_pydatetime()
     return value.item() if hasattr(value, "item") else value

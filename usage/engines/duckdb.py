@@ -33,5 +33,11 @@ class DuckDBEngine:
             part = frame.iloc[start : start + self.batch_rows]  # noqa: F841 (read by name)
             self.con.execute(f"INSERT INTO {table} SELECT * FROM part")
 
+    def delete(self, table: str, where: str) -> None:
+        self.con.execute(f"DELETE FROM {table} WHERE {where}")
+
+    def update(self, table: str, column: str, value: Any, where: str) -> None:
+        self.con.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", [value])
+
     def close(self) -> None:
         self.con.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from usage.engines.sql import bind, compile
+from usage.engines.sql import bind, compile, condition
 
 
 class PostgresEngine:
@@ -51,6 +51,13 @@ class PostgresEngine:
                 with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in part.itertuples(index=False):
                         copy.write_row(row)
+
+    def delete(self, table: str, where: str) -> None:
+        self.con.execute(f"DELETE FROM {table} WHERE {condition(where, self.dialect)}")
+
+    def update(self, table: str, column: str, value: Any, where: str) -> None:
+        self.con.execute(f"UPDATE {table} SET {column} = %s WHERE "
+                         f"{condition(where, self.dialect)}", [value])  # fmt: skip
 
     def close(self) -> None:
         self.con.close()

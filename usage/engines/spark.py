@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from usage.engines.sql import bind, columns_of, compile
+from usage.engines import arrow_frame
+from usage.engines.sql import bind, columns_of, compile, condition
 
 ARROW = {
     "VARCHAR": pa.string(), "TEXT": pa.string(), "BIGINT": pa.int64(), "INT": pa.int32(),
@@ -56,7 +57,7 @@ class SparkEngine:
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         # through Arrow, not toPandas: PySpark 4.3 warns that it does not yet support pandas 3
-        return self.spark.sql(bind(sql, params, self.dialect)).toArrow().to_pandas()
+        return arrow_frame(self.spark.sql(bind(sql, params, self.dialect)).toArrow())
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self.spark.sql(bind(sql, params, self.dialect))
@@ -81,6 +82,22 @@ class SparkEngine:
             batch = self.spark.createDataFrame(pa.Table.from_arrays(arrays, schema=schema))
             loaded = loaded.unionByName(batch)
         loaded.localCheckpoint().createOrReplaceTempView(table)
+
+    def delete(self, table: str, where: str) -> None:
+        """The table without the rows `where` holds (a temporary view has no DELETE)."""
+        kept = self.spark.table(table).where(f"NOT ({condition(where, self.dialect)})")
+        kept.localCheckpoint().createOrReplaceTempView(table)
+
+    def update(self, table: str, column: str, value: Any, where: str) -> None:
+        """The table with `column` set to `value` in the rows `where` holds."""
+        from pyspark.sql import functions as F
+
+        loaded = self.spark.table(table)
+        changed = loaded.withColumn(
+            column,
+            F.when(F.expr(condition(where, self.dialect)), F.lit(value)).otherwise(F.col(column)),
+        )
+        changed.localCheckpoint().createOrReplaceTempView(table)
 
     def _register(self, table: str, data: pa.Table) -> None:
         self.spark.createDataFrame(data).createOrReplaceTempView(table)

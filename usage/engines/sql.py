@@ -41,12 +41,37 @@ def _named(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+MOMENTS = (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPNTZ)
+
+
+def _for(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """What one dialect needs beyond SQLGlot's translation: on ClickHouse a moment is
+    DateTime64(6) (SQLGlot writes DateTime, whole seconds, which Arrow carries as a bare
+    UInt32)."""
+    if dialect != "clickhouse":
+        return tree
+    moment = exp.DataType.build("DateTime64(6)", dialect="clickhouse")
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        is_moment = isinstance(node, exp.DataType) and node.this in MOMENTS
+        return moment.copy() if is_moment else node
+
+    return tree.copy().transform(fix)
+
+
 @lru_cache(maxsize=1024)
 def compile(sql: str, dialect: str) -> str:
     """`sql` (DuckDB's SQL) in `dialect`; a construct the dialect cannot express raises."""
     if dialect == READ:
         return sql
-    return _parsed(sql).sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+    return _for(_parsed(sql), dialect).sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
+
+
+def condition(where: str, dialect: str) -> str:
+    """A WHERE condition written in DuckDB's SQL, in `dialect` (for a DELETE or an UPDATE,
+    which each engine spells its own way around it)."""
+    tree = _for(_parsed(f"SELECT 1 FROM t WHERE {where}"), dialect)
+    return tree.args["where"].this.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
 
 
 def literal(value: Any) -> exp.Expression:
@@ -73,7 +98,7 @@ def bind(sql: str, params: Sequence[Any], dialect: str) -> str:
             return literal(values[index])
         return node
 
-    tree = _parsed(sql).copy().transform(put)
+    tree = _for(_parsed(sql).copy().transform(put), dialect)
     return tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
 
 

@@ -94,6 +94,29 @@ def clock_sql(row: str, slots: str) -> str:
     )
 
 
+def moment_sql(row: str) -> str:
+    """What `clock_sql` needs of a row's time, as one integer a sum can be grouped by: its
+    half hour (0-47) when it is one request, 100 + its first half hour when it is an hour
+    bucket, -1 when its moment is not known. `clock_of_moment_sql` then gives the same code
+    as `clock_sql` (rows of one moment share it)."""
+    slot = (f"CAST(EXTRACT(HOUR FROM {row}ts) * 2 + floor(EXTRACT(MINUTE FROM {row}ts) / 30)"
+            " AS INTEGER)")  # fmt: skip
+    one = f"({row}grain = 'request' OR (COALESCE({row}grain, '') = '' AND {row}requests = 1))"
+    return f"CASE WHEN {one} THEN {slot} WHEN {row}grain = 'hour' THEN 100 + {slot} ELSE -1 END"
+
+
+def clock_of_moment_sql(moment: str, slots: str) -> str:
+    """`clock_sql` from a `moment_sql` value: a half hour's window, an hour's window when
+    both its half hours are in it, else '?'; NULL for a model without windows."""
+    first = f"substr({slots}, {moment} - 99, 1)"
+    second = f"substr({slots}, ({moment} - 99) % 48 + 1, 1)"
+    return (
+        f"CASE WHEN {slots} IS NULL THEN NULL "
+        f"WHEN {moment} BETWEEN 0 AND 47 THEN substr({slots}, {moment} + 1, 1) "
+        f"WHEN {moment} >= 100 AND {first} = {second} THEN {first} ELSE '?' END"
+    )
+
+
 def list_cost_sql() -> str:
     """The list cost of the row `x` at the rates it pays (`x.rate_in`, ..., see `rates_sql`;
     NULL when unpriced). A row of requests with no tokens (a FOCUS export counted in
@@ -124,7 +147,7 @@ APART_PARTS = (
 )
 
 
-def rates_sql(long: str = "x.is_long") -> str:
+def rates_sql(long: str = "x.is_long", apart_from: str = "a") -> str:
     """The rates the row `x` pays, one column `rate_<kind>` per kind, on its service tier `t`
     and time-of-day window `w` where it has them; `long` says whether the row pays
     long-context rates (`is_long`, see `_long`). The token rates are the row's own (from
@@ -146,7 +169,7 @@ def rates_sql(long: str = "x.is_long") -> str:
             f"WHEN {long} THEN {s}.lc_{kind} ELSE {s}.std_{kind} END"
         )
 
-    apart = [f"{rate(k, 'a')} AS rate_{k}" for k in APART_RATE_KINDS]
+    apart = [f"{rate(k, apart_from)} AS rate_{k}" for k in APART_RATE_KINDS]
     return ", ".join([*(f"{rate(k)} AS rate_{k}" for k in RATE_KINDS), *apart])
 
 
@@ -190,6 +213,31 @@ def _extra(alias: str, kind: str) -> str:
     )
 
 
+_NAME_PRICES_BY_DAY = f"""
+    SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
+           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)}, p.valid_from
+    FROM model_map m
+    JOIN price_days p ON p.provider = m.provider AND p.model = m.model"""
+
+
+def _name_prices(source: str) -> str:
+    """`name_prices` for the few (name, day) pairs of a per-period source: the sheet version
+    in force that day found by a range join on those pairs, not by reading the day-by-day
+    table (millions of rows) for each report. The same rows `price_days` gives them: a
+    resolved name, on a day of the priced range (`periods` spans the same days), with the
+    version's rates (the apart ones too), or NULL rates on a day its model has no price."""
+    rates = ", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS + APART_RATE_COLUMNS)
+    return f"""
+    SELECT k.raw_model, k.provider_hint, m.provider, m.model, k.day, p.lc_above, {rates},
+           p.valid_from
+    FROM (SELECT DISTINCT s.raw_model, s.provider_hint, s.day FROM {source} s) k
+    JOIN model_map m ON m.raw_model = k.raw_model AND m.provider_hint = k.provider_hint
+    JOIN periods pe ON pe.day = k.day
+    LEFT JOIN price_intervals p ON p.provider = m.provider AND p.model = m.model
+     AND k.day >= p.valid_from AND k.day < p.valid_to
+    WHERE m.model IS NOT NULL"""
+
+
 def resolved_and_priced(source: str, prompt_condition: str, precovered: bool = False) -> str:
     """CTEs `name_prices` (each exported name's catalog model and its prices by day),
     `matched` (catalog ids, rates and time-of-day window; one equality join per row),
@@ -223,16 +271,18 @@ billing_days AS (
             "AND ck.model = p.model AND ck.valid_from = p.valid_from"
         )
     tier = "lower(trim(x.service_tier))"
+    # A per-period source's names carry their apart rates from `name_prices` (found there
+    # on the version in force); per row they are joined on the row's version.
+    carried = TOKEN_RATE_COLUMNS + (APART_RATE_COLUMNS if precovered else ())
+    apart_join = (
+        "LEFT JOIN price_intervals a "
+        "ON a.provider = x.provider AND a.model = x.model AND a.valid_from = x.price_from"
+    )
     return f"""
-name_prices AS (
-    SELECT m.raw_model, m.provider_hint, m.provider, m.model, p.day, p.lc_above,
-           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)}, p.valid_from
-    FROM model_map m
-    JOIN price_days p ON p.provider = m.provider AND p.model = m.model
-),
+name_prices AS ({_name_prices(source) if precovered else _NAME_PRICES_BY_DAY}),
 matched AS (
     SELECT x.*, p.provider, p.model, p.lc_above,
-           {", ".join(f"p.{c}" for c in TOKEN_RATE_COLUMNS)},
+           {", ".join(f"p.{c}" for c in carried)},
            p.valid_from AS price_from, {clock} AS clock_code
     FROM {source} x
     LEFT JOIN name_prices p
@@ -243,12 +293,11 @@ judged AS (
     SELECT x.*, {_long(prompt_condition)} AS is_long FROM matched x
 ),
 rated AS (
-    SELECT x.*, t.kind AS tier_kind, {rates_sql()}
+    SELECT x.*, t.kind AS tier_kind, {rates_sql(apart_from="x" if precovered else "a")}
     FROM judged x
     {_extra("t", f"(CASE WHEN x.batch OR {tier} IN {STANDARD_TIER_SQL} THEN NULL ELSE {tier} END)")}
     {_extra("w", "'window' || x.clock_code")}
-    LEFT JOIN price_intervals a
-      ON a.provider = x.provider AND a.model = x.model AND a.valid_from = x.price_from
+    {"" if precovered else apart_join}
 ),
 priced AS (
     SELECT x.*,

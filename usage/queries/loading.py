@@ -20,7 +20,8 @@ from usage.queries.costing import (
     COST_LINE_FORMATS,
     TOKEN_COLUMNS,
     TOKEN_RATE_COLUMNS,
-    clock_sql,
+    clock_of_moment_sql,
+    moment_sql,
 )
 
 
@@ -47,15 +48,25 @@ PERIOD_GROUP = (
 )
 
 
-def periods_select_sql(thresholds: Iterable[int], where: str = "") -> str:
-    """Stored rows (`usage_rows u`, filtered by `where`) summed per price period and group:
-    the shape of the `usage_periods` table.
+def periods_select_sql(thresholds: Iterable[int], where: str = "",
+                       source: str = "usage_rows") -> str:  # fmt: skip
+    """Stored rows (`source u`, `usage_rows` unless said, filtered by `where`, which may
+    name `u` and the row's period `pe`) summed per price period and group: the shape of the
+    `usage_periods` table.
 
     A price period is a stretch of days within one month with no price-sheet change (table
     `periods`), so one price applies to the whole sum and `month` stays exact; a day outside
     the priced range is its own period. `covered` marks token rows on a provider's day that
     a cost export covers (see `resolved_and_priced`). The service tier and the time-of-day
-    window a row is priced at (`clock`, from the hour of the row) are kept per sum.
+    window a row is priced at (`clock`) are kept per sum.
+
+    Speed: the rows are summed first, joined only to small tables (periods, the model map
+    with whether each model has time-of-day prices, billing days), keeping for a model with
+    windows the row's moment (`moment_sql`: 48 half hours, hour buckets, unknown). The code
+    is then read from the sheet version in force at each sum's period start (one version per
+    period, so it is the row's own; a range join, but on the few sums of a model with
+    windows against its few versions) and the sums grouped again by it: no row is joined to
+    the day-by-day price table.
     """
     group = ", ".join(f"u.{c}" for c in PERIOD_GROUP)
     sums = ", ".join(f"sum(u.{c}) AS {c}" for c in ("requests", *TOKEN_COLUMNS))
@@ -63,34 +74,53 @@ def periods_select_sql(thresholds: Iterable[int], where: str = "") -> str:
     prompt_over = prompt_over_sql(thresholds, prefix="u.")
     day = "COALESCE(pe.period_start, CAST(u.ts AS DATE))"
     covered = "bd.provider IS NOT NULL"
-    clock = clock_sql("u.", "ck.slots")
+    moment = f"CASE WHEN m.clocked THEN {moment_sql('u.')} END"
+    resummed = ", ".join(f"sum(s.{c}) AS {c}"
+                         for c in ("row_count", "requests", *TOKEN_COLUMNS))  # fmt: skip
     return f"""
-WITH billing_days AS ({billing_days_sql()})
-SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
-       u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
-       count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd,
-       u.service_tier, {clock} AS clock, {apart}
-FROM usage_rows u
-LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
-LEFT JOIN model_map m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
-LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
-LEFT JOIN price_days pd ON pd.provider = m.provider AND pd.model = m.model
- AND pd.day = CAST(u.ts AS DATE)
-LEFT JOIN price_extras ck ON ck.kind = 'clock' AND ck.provider = m.provider
- AND ck.model = m.model AND ck.valid_from = pd.valid_from
-{where}
-GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL, {covered},
-         u.service_tier, {clock}
+WITH billing_days AS ({billing_days_sql(source)}),
+names AS (
+    SELECT n.raw_model, n.provider_hint, n.provider, n.model, EXISTS (
+        SELECT 1 FROM price_extras c
+        WHERE c.kind = 'clock' AND c.provider = n.provider AND c.model = n.model) AS clocked
+    FROM model_map n
+),
+slotted AS (
+    SELECT {day} AS day, u.import_id, {group}, {prompt_over} AS prompt_over,
+           u.billed_cost_usd IS NOT NULL AS has_billed, {covered} AS covered,
+           count(*) AS row_count, {sums}, sum(u.billed_cost_usd) AS billed_cost_usd,
+           u.service_tier, {moment} AS moment, {apart}
+    FROM {source} u
+    LEFT JOIN periods pe ON pe.day = CAST(u.ts AS DATE)
+    LEFT JOIN names m ON m.raw_model = u.raw_model AND m.provider_hint = u.provider_hint
+    LEFT JOIN billing_days bd ON bd.provider = m.provider AND bd.day = CAST(u.ts AS DATE)
+    {where}
+    GROUP BY {day}, u.import_id, {group}, {prompt_over}, u.billed_cost_usd IS NOT NULL,
+             {covered}, u.service_tier, {moment}
+),
+clocked_sums AS (
+    SELECT s.*, {clock_of_moment_sql("s.moment", "w.slots")} AS clock
+    FROM slotted s
+    LEFT JOIN model_map m ON m.raw_model = s.raw_model AND m.provider_hint = s.provider_hint
+    LEFT JOIN price_extras w ON w.kind = 'clock' AND w.provider = m.provider
+     AND w.model = m.model AND s.day >= w.valid_from AND s.day < w.valid_to
+)
+SELECT s.day, s.import_id, {", ".join(f"s.{c}" for c in PERIOD_GROUP)}, s.prompt_over,
+       s.has_billed, s.covered, {resummed}, sum(s.billed_cost_usd) AS billed_cost_usd,
+       s.service_tier, s.clock, {", ".join(f"sum(s.{c}) AS {c}" for c in APART_COLUMNS)}
+FROM clocked_sums s
+GROUP BY s.day, s.import_id, {", ".join(f"s.{c}" for c in PERIOD_GROUP)}, s.prompt_over,
+         s.has_billed, s.covered, s.service_tier, s.clock
 """
 
 
-def billing_days_sql() -> str:
-    """The (provider, day) pairs that a cost export's lines cover."""
+def billing_days_sql(source: str = "usage_rows") -> str:
+    """The (provider, day) pairs that a cost export's lines cover (in `source`)."""
     cost_lines = ", ".join(f"'{f}'" for f in COST_LINE_FORMATS)
     return f"""
 SELECT DISTINCT COALESCE(m.provider, NULLIF(c.provider_hint, '')) AS provider,
        CAST(c.ts AS DATE) AS day
-FROM usage_rows c
+FROM {source} c
 LEFT JOIN model_map m ON m.raw_model = c.raw_model AND m.provider_hint = c.provider_hint
 WHERE c.source_format IN ({cost_lines})
 """

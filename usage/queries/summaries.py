@@ -56,8 +56,11 @@ def summary_sql(by: Sequence[str], source: str = "usage_periods", *, discounted:
     if unknown or not by:
         raise ValueError(f"cannot group by {unknown or by}; choose from {', '.join(DIMENSIONS)}")
     # A filter is written once (its `?` bound once); the filtered rows are then read twice.
-    filtered = f"filtered AS (SELECT d.* FROM {source} d {where})," if where else ""
-    keyed = "filtered" if where else source
+    # So is a per-period source given as a statement (summed from rows on the fly), which
+    # the costing reads twice (its names and days, then its sums): computed once.
+    named = bool(where) or (precovered and source.lstrip().startswith("("))
+    filtered = f"filtered AS (SELECT d.* FROM {source} d {where})," if named else ""
+    keyed = "filtered" if named else source
     raw, shown = [], []
     for name in by:
         columns, display = DIMENSIONS[name]
