@@ -1,6 +1,6 @@
 """Cached loaders for the Actual spend page, keyed on the store's path and version.
 
-Every loader reads the store's newest snapshot (`usage.store.reading`: an import from the
+Every loader reads the store's newest snapshot (`usage.sessions.reading`: an import from the
 command line or another server never makes a page wait, and the page says it is under way,
 `import_in_progress`); writes take the store's writer lock. Each loader is cached on
 `store_version`, a hash of the store's imports and rules: an import from the command line
@@ -27,7 +27,7 @@ from app import actual_view, auth, loaders, workspace
 from app.recent import forget, recent
 from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
-from usage import settings, snapshot, store
+from usage import sessions, settings, snapshot, store
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
@@ -64,11 +64,11 @@ def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = Fal
             if not reads_only:
                 forget(("store", path))
     if reads_only:
-        with store.reading(path) as con:
+        with sessions.reading(path) as con:
             auth.scope_store(con)  # a team-limited role reads only its teams' rows
             return query(con)
     try:
-        with store.session(path, job=job, user=auth.current().name or None) as con:
+        with sessions.session(path, job=job, user=auth.current().name or None) as con:
             auth.scope_store(con)
             return query(con)
     finally:

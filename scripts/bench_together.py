@@ -2,7 +2,7 @@
 
 A store holding a first import; then a command-line import of a generic CSV of ROWS requests
 (default 5,000,000) in its own process while five reader processes do what Actual spend does
-(`usage.store.reading`, then the daily table, the monthly spend and the spikes) over and over
+(`usage.sessions.reading`, then the daily table, the monthly spend and the spikes) over and over
 until it ends. Reported: every reader error (there must be none), the reads done during the
 import and the totals they saw (only the state before, then the state after), and what the
 readers' snapshot costs on the big store: the time of one publication (checkpoint, copy,
@@ -31,7 +31,7 @@ READER = """
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from usage import store
+from usage import sessions
 from usage.daily import load_daily
 from usage.spikes import find_spikes
 from usage.value import monthly_spend
@@ -39,7 +39,7 @@ db, stop = sys.argv[1], Path(sys.argv[2])
 reads, errors, totals = 0, [], set()
 while not stop.exists():
     try:
-        with store.reading(db) as con:
+        with sessions.reading(db) as con:
             daily = load_daily(con)
             monthly_spend(con)
             find_spikes(con, ("team",), limit=None, explain=False)
@@ -55,9 +55,9 @@ PUBLISH = """
 import json, sys, time
 sys.path.insert(0, sys.argv[2])
 from pathlib import Path
-from usage import snapshot, store
+from usage import sessions, snapshot
 db = Path(sys.argv[1])
-with store.session(db) as con:
+with sessions.session(db) as con:
     start = time.perf_counter()
     snap = snapshot.publish(con, db, again=True)
     seconds = time.perf_counter() - start

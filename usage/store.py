@@ -1,11 +1,11 @@
 """The usage store: one DuckDB file shared by the CLI and the app.
 
-Several processes share the file as `usage.snapshot` says: one writer at a time (`session`:
-an OS lock, then the file; a second writer waits and says for whom), and readers on the
-newest published snapshot (`reading`: read-only, never waiting for an import, seeing the
-last committed data). Within one process, writes also take `WRITE_LOCK`, and the readers
-share one connection to the snapshot (DuckDB's MVCC gives each cursor a consistent view). An
-import is one transaction: all of a file's rows or none.
+Several processes share the file as `usage.snapshot` says: one writer at a time
+(`usage.sessions.session`: an OS lock, then the file; a second writer waits and says for
+whom), and readers on the newest published snapshot (`usage.sessions.reading`: read-only,
+never waiting for an import, seeing the last committed data). Within one process, writes
+also take `WRITE_LOCK`, and the readers share one connection to the snapshot (DuckDB's MVCC
+gives each cursor a consistent view). An import is one transaction: all of a file's rows or none.
 
 The tables and the layout number are in `usage.schema`; the derived price tables in
 `usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
@@ -88,20 +88,6 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
-
-
-def session(path: str | Path | None = None, **kwargs):
-    """The store for writing, under its writer lock (`usage.sessions.session`)."""
-    from usage import sessions  # here, not at the top: it builds on this module
-
-    return sessions.session(path, **kwargs)
-
-
-def reading(path: str | Path | None = None):
-    """A read-only cursor on the store's newest snapshot (`usage.sessions.reading`)."""
-    from usage import sessions
-
-    return sessions.reading(path)
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

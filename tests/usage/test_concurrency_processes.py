@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from app import state as S
 from tests.usage.ledger_fixtures import DAY, MODEL, costs_file, spend, tokens, usage_file
 from tests.usage.test_store_concurrency import big_csv
-from usage import snapshot, store
+from usage import sessions, snapshot
 from usage.importer import import_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,9 +26,9 @@ ROWS = 300_000  # about 20 MB of CSV: three parts, so the pause falls inside the
 DEADLINE_S = 600  # a broken run fails after this, rather than hang (not a speed check)
 READER = """
 import sys
-from usage import store
+from usage import sessions
 for _ in range(5):
-    with store.reading(sys.argv[1]) as con:
+    with sessions.reading(sys.argv[1]) as con:
         print(con.execute("SELECT sum(total_tokens) FROM costed_usage").fetchone()[0])
 """
 
@@ -61,7 +61,7 @@ def test_readers_in_other_processes_read_while_an_import_is_paused_in_its_transa
     catalog, tmp_path, monkeypatch
 ):
     db = tmp_path / "usage.duckdb"
-    with store.session(db) as con:  # a first import: Oct 31 (it outranks none of the CSV)
+    with sessions.session(db) as con:  # a first import: Oct 31 (it outranks none of the CSV)
         import_file(con, usage_file(tmp_path / "u.json", {DAY + 30 * 86_400: (1e6, 1e5, 2)}),
                     catalog)  # fmt: skip
     before = 1_100_000
@@ -94,7 +94,7 @@ def test_readers_in_other_processes_read_while_an_import_is_paused_in_its_transa
     assert "300,000 rows added" in _finished(first, flags / "log")
     assert "1 rows added" in _finished(second, second_log)
     assert snapshot.importing(db) is None
-    with store.reading(db) as con:
+    with sessions.reading(db) as con:
         assert tokens(con) == before + ROWS * 1_100 + 2_000_000
     at.run()
     assert not at.exception and not [i for i in at.info if "in progress" in i.value]
@@ -111,7 +111,7 @@ def _both_at_once(db: Path, first: Path, second: Path, flags: Path) -> tuple:
     (flags / "go").touch()
     _finished(paused, flags / "log")
     _finished(waiting, log)
-    with store.reading(db) as con:
+    with sessions.reading(db) as con:
         statuses = con.execute("SELECT source_format, status FROM usage_ledger ORDER BY 1")
         return statuses.fetchall(), round(spend(con), 9), tokens(con)
 

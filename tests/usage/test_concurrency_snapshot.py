@@ -1,4 +1,4 @@
-"""The pieces of several people at once (usage.snapshot, usage.store.reading/session): the
+"""The pieces of several people at once (usage.snapshot, usage.sessions.reading/session): the
 snapshot follows each change and only a change, a reader keeps the snapshot it opened, old
 snapshots are pruned, the writer lock is re-entrant in a thread and makes another writer wait
 with a sentence naming the import, a marker of an ended process is ignored, and a store that
@@ -15,29 +15,29 @@ import threading
 import pytest
 
 from foundation.errors import StoreError
-from usage import snapshot, store
+from usage import sessions, snapshot
 
 COUNT = "SELECT count(*) FROM settings"
 
 
 def _save(db, value: str) -> None:
-    with store.session(db) as con:
+    with sessions.session(db) as con:
         con.execute("INSERT INTO settings VALUES ('rules', ?, 'me', now(), ?)",
                     [int(value), value])  # fmt: skip
 
 
 def test_the_snapshot_follows_each_change_and_only_a_change(tmp_path):
     db = tmp_path / "usage.duckdb"
-    with store.reading(db) as con:  # no snapshot yet: the first read makes one
+    with sessions.reading(db) as con:  # no snapshot yet: the first read makes one
         assert con.execute(COUNT).fetchone() == (0,)
     first = snapshot.current(db)
     assert first is not None and first.name == "usage.duckdb.snap-000001"
-    with store.session(db):  # opened for writing, nothing changed: no copy
+    with sessions.session(db):  # opened for writing, nothing changed: no copy
         pass
     assert snapshot.current(db) == first
     _save(db, "1")
     assert snapshot.current(db).name == "usage.duckdb.snap-000002"
-    with store.reading(db) as con:
+    with sessions.reading(db) as con:
         assert con.execute(COUNT).fetchone() == (1,)
         with pytest.raises(Exception, match="read-only"):
             con.execute("DELETE FROM settings")
@@ -46,11 +46,11 @@ def test_the_snapshot_follows_each_change_and_only_a_change(tmp_path):
 def test_a_reader_keeps_its_snapshot_while_newer_ones_replace_and_prune_it(tmp_path):
     db = tmp_path / "usage.duckdb"
     _save(db, "1")
-    with store.reading(db) as old:
+    with sessions.reading(db) as old:
         for value in "234":
             _save(db, value)
         assert old.execute(COUNT).fetchone() == (1,)  # its file is gone, its inode is not
-        with store.reading(db) as new:
+        with sessions.reading(db) as new:
             assert new.execute(COUNT).fetchone() == (4,)
     kept = sorted(p.name for p in tmp_path.glob("usage.duckdb.snap-*"))
     assert kept == ["usage.duckdb.snap-000003", "usage.duckdb.snap-000004"]  # KEEP = 2
@@ -95,6 +95,6 @@ def test_a_marker_left_by_an_ended_process_is_ignored(tmp_path):
 def test_an_unreadable_store_is_a_store_error_naming_it_on_the_read_path(tmp_path):
     db = tmp_path / "usage.duckdb"
     db.write_bytes(b"this is not a database" * 1000)
-    with pytest.raises(StoreError) as raised, store.reading(db):
+    with pytest.raises(StoreError) as raised, sessions.reading(db):
         pass
     assert str(db) in str(raised.value) and "Move it aside" in str(raised.value)

@@ -19,7 +19,7 @@ from foundation.cli.store import check_store_file, said
 from foundation.csvfile import tuples_to_csv
 from foundation.errors import InputError, StoreError
 from pricing.cli import add_prices_arg
-from usage import store
+from usage import sessions, store
 from usage.engines import setting
 
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
@@ -80,9 +80,9 @@ def open_store(args, job: str | None = None, *,
     path = Path(args.db) if args.db else store.default_db_path()
     check_store_file(path)
     if reads_only and str(path) != MEMORY_STORE:
-        opened = store.reading(path)
+        opened = sessions.reading(path)
     else:
-        opened = store.session(path, job=job, waiting=_say)
+        opened = sessions.session(path, job=job, waiting=_say)
     try:
         with opened as con:
             yield con
