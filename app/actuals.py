@@ -1,8 +1,10 @@
 """Cached loaders for the Actual spend page, keyed on the store's path and version.
 
-Every loader opens a short-lived connection (the CLI may be importing into the same file)
-and is cached on `store_version`, a hash of the store's imports and rules: an import from
-the command line changes it, so the page shows the new rows within `VERSION_TTL_S`, and a
+Every loader reads the store's newest snapshot (`usage.sessions.reading`: an import from the
+command line or another server never makes a page wait, and the page says it is under way,
+`import_in_progress`); writes take the store's writer lock. Each loader is cached on
+`store_version`, a hash of the store's imports and rules: an import from the command line
+changes it, so the page shows the new rows within `VERSION_TTL_S`, and a
 filter change re-reads only the cached tables, never the store. The version (and whether the
 store holds anything) is read at most every VERSION_TTL_S per store, since opening the store
 costs tens of milliseconds and twenty sessions rerunning at once would each open it; a write
@@ -25,7 +27,7 @@ from app import actual_view, auth, loaders, workspace
 from app.recent import forget, recent
 from foundation.errors import InputError, StoreError
 from foundation.tables import format_of
-from usage import settings, store
+from usage import sessions, settings, snapshot, store
 from usage.budgets import Budgets, BudgetStatus, parse_budgets, statuses
 from usage.commitments import Commitments, parse_commitments
 from usage.daily import load_daily
@@ -45,22 +47,43 @@ def db_path() -> str:
     return str(store.default_db_path())
 
 
-def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = False) -> Any:
-    """Run `query` on a cursor of the process's one connection to the store (sessions and
-    threads share it; it closes when none uses it, so the CLI can use the file between).
-    Unless the query only reads, the store's remembered version is forgotten after it."""
-    try:
-        if setting.url() and path == db_path():  # the company's store on an engine
-            if auth.scope_key():  # no per-connection view there to hide other teams' rows
-                raise StoreError(setting.shown(setting.url()), setting.SCOPE_REFUSED)
+def with_store(path: str, query: Callable[[Any], Any], *, reads_only: bool = False,
+               job: str | None = None) -> Any:  # fmt: skip
+    """Run `query` on the store: a query that only reads gets a cursor on its newest snapshot
+    (shared by the process's sessions; it never waits for a writer); any other waits for the
+    writer lock, then runs on the file, and its commits are published and the store's
+    remembered version forgotten. `job` names the file an import reads (shown to others).
+    With PLANNER_USAGE_URL naming an engine, the company's store is that engine."""
+    if setting.url() and path == db_path():  # the company's store on an engine
+        if auth.scope_key():  # no per-connection view there to hide other teams' rows
+            raise StoreError(setting.shown(setting.url()), setting.SCOPE_REFUSED)
+        try:
             with setting.session() as con:
                 return query(con)
-        with store.session(path) as con:
+        finally:
+            if not reads_only:
+                forget(("store", path))
+    if reads_only:
+        with sessions.reading(path) as con:
             auth.scope_store(con)  # a team-limited role reads only its teams' rows
             return query(con)
+    try:
+        with sessions.session(path, job=job, user=auth.current().name or None) as con:
+            auth.scope_store(con)
+            return query(con)
     finally:
-        if not reads_only:
-            forget(("store", path))
+        forget(("store", path))
+
+
+def import_in_progress(path: str) -> str:
+    """'' or the sentence the page shows while another session or process imports."""
+    job = snapshot.importing(Path(path).absolute())
+    if job is None:
+        return ""
+    return (
+        f"An import is in progress: {job.sentence()}. You see the data as of the last "
+        "finished import; the new rows show when it ends."
+    )
 
 
 def example_path() -> str:

@@ -15,14 +15,14 @@ from usage.store import list_imports, remove_import
 
 
 def section(ss, path: str) -> None:
-    imports = actuals.with_store(path, list_imports)
+    imports = actuals.with_store(path, list_imports, reads_only=True)
     note = ss.get(S.IMPORT_NOTE)
     if note:
         st.success(md_escape(note))
     if not imports:
         st.info("No imports yet: your company's usage store is empty. Upload an export above.")
         return
-    spend = actuals.with_store(path, workspace.spend_by_import)
+    spend = actuals.with_store(path, workspace.spend_by_import, reads_only=True)
     with st.expander(f"Imports in your company's store ({len(imports)})", expanded=True):
         st.dataframe(workspace.imports_table(imports, spend), hide_index=True)
         by_label = {workspace.import_label(i): i for i in imports}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app import auth, render
 from app import state as S
-from usage import store
+from usage import sessions
 from usage.reconcile import PERIODS, Reconciliation, reconcile
 
 HEADING = "Reconcile the sources"
@@ -52,7 +52,7 @@ def tables(found: Reconciliation) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reconciled(path: str, version: str, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with store.session(path) as con:
+    with sessions.reading(path) as con:  # the last committed data: never waits for an import
         return tables(reconcile(con, by))
 
 

@@ -40,7 +40,9 @@ def _stamp(path: str) -> tuple[tuple[int, int] | None, ...]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _in_force(path: str, stamp: tuple) -> tuple[tuple[str, bytes] | None, Any]:
-    return actuals.with_store(path, lambda con: kept_settings.file_in_force(con, "outcomes"))
+    return actuals.with_store(
+        path, lambda con: kept_settings.file_in_force(con, "outcomes"), reads_only=True
+    )
 
 
 # A store another process holds (a command-line import) makes an open wait (usage.store's

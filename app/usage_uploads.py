@@ -117,7 +117,9 @@ def _import(path: str, name: str, data: bytes) -> str:
             result, upload_messages.import_spend(con, result.import_id)
         )
 
-    return _as_file(name, data, lambda f: actuals.with_store(path, lambda con: stored(con, f)))
+    return _as_file(
+        name, data, lambda f: actuals.with_store(path, lambda con: stored(con, f), job=name)
+    )
 
 
 def _rules(path: str, name: str, data: bytes) -> str:
@@ -169,7 +171,7 @@ def _replaced(path: str, kind: str) -> str:
     read from the store (so a new tab names the version a colleague saved, never the
     example)."""
     return settings.replaced_text(
-        actuals.with_store(path, lambda con: settings.setting_in_force(con, kind))
+        actuals.with_store(path, lambda con: settings.setting_in_force(con, kind), reads_only=True)
     )
 
 
@@ -206,7 +208,7 @@ def _measured_section(ss, path: str) -> None:
         return
     typed = parse_workload(text, ss.get(S.WORKLOAD_SOURCE) or "workload", "csv",
                            catalog.providers())  # fmt: skip
-    measured = actuals.with_store(path, lambda con: measure(con, typed))
+    measured = actuals.with_store(path, lambda con: measure(con, typed), reads_only=True)
     undo = measured_undo.can_undo(ss)
     if measured.workload is None and not undo:
         return

@@ -33,6 +33,9 @@ if shown_ws.illustrative:
     st.warning(workspace.shown_note(shown_ws, company_has_data))
 elif company_has_data:
     st.caption(workspace.shown_note(shown_ws, company_has_data))
+busy = "" if shown_ws.illustrative else actuals.import_in_progress(path)
+if busy:
+    st.info(md_escape(busy))
 version = actuals.store_version(path)
 daily = actuals.daily(path, version)
 if daily.empty:

@@ -11,9 +11,11 @@ days an import or a removal touches.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,6 +54,22 @@ WRITE_LOCK = threading.RLock()
 # Python side's one part (usage.importer.CHUNK_BYTES) a 1 M-row import peaks well under
 # 1 GB, and a file of any size imports in the same memory (the rest spills to disk).
 IMPORT_MEMORY = "400MB"
+# Told the rows staged so far after each part of an import (this thread's, or this task's):
+# the import's marker for the pages (usage.snapshot), or a test that pauses an import.
+STAGED: contextvars.ContextVar[tuple[Callable[[int], None], ...]] = contextvars.ContextVar(
+    "staged", default=()
+)
+
+
+@contextlib.contextmanager
+def on_staged(hook: Callable[[int], None]) -> Iterator[None]:
+    """Call `hook(rows staged so far)` after each part staged by imports in this context
+    (the innermost hook first)."""
+    token = STAGED.set((hook, *STAGED.get()))
+    try:
+        yield
+    finally:
+        STAGED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -180,6 +198,8 @@ def _stage(con: duckdb.DuckDBPyConnection, batches: Iterable[Parsed],
         finally:
             con.unregister("batch_rows")
         staged += len(parsed)
+        for hook in STAGED.get():
+            hook(staged)
     _number_repeats(con)
     return staged, tuple((label, n, usd) for label, (n, usd) in notes.items())
 

@@ -1,14 +1,11 @@
 """The usage store: one DuckDB file shared by the CLI and the app.
 
-DuckDB lets one process at a time open a file, so a command opens a short-lived connection
-(open, query, close) and `connect` retries briefly while another process holds the file.
-Within one process (the app, with many sessions and threads) `session` hands each user a
-cursor of the process's one connection: DuckDB's MVCC gives each a consistent snapshot (a
-reader during an import sees the last committed data), no second handle of the file is ever
-opened (no "unique file handle conflict"), and the connection closes when the last session
-ends, so the command line can import between uses. Writes take `WRITE_LOCK` (one writer at
-a time per process; two imports at once both land, one after the other). An import is one
-transaction: all of a file's rows or none.
+Several processes share the file as `usage.snapshot` says: one writer at a time
+(`usage.sessions.session`: an OS lock, then the file; a second writer waits and says for
+whom), and readers on the newest published snapshot (`usage.sessions.reading`: read-only,
+never waiting for an import, seeing the last committed data). Within one process, writes
+also take `WRITE_LOCK`, and the readers share one connection to the snapshot (DuckDB's MVCC
+gives each cursor a consistent view). An import is one transaction: all of a file's rows or none.
 
 The tables and the layout number are in `usage.schema`; the derived price tables in
 `usage.price_tables`. Opening a store brings it to the newest layout without losing a row:
@@ -26,10 +23,8 @@ import logging
 import os
 import shutil
 import stat
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -93,41 +88,6 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
-
-
-class _Shared:
-    """The process's connection to one store file and how many sessions use it."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con, self.users = con, 0
-
-
-_OPEN: dict[Path, _Shared] = {}
-_OPENING = threading.Lock()
-
-
-@contextmanager
-def session(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor of the process's one connection to the store at `path` (opened, checked and
-    carried forward when the first session starts; closed when the last one ends)."""
-    target = Path(path or default_db_path()).absolute()
-    with _OPENING:
-        shared = _OPEN.get(target)
-        if shared is None:
-            shared = _OPEN[target] = _Shared(connect(target))
-        shared.users += 1
-    try:
-        cursor = shared.con.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-    finally:
-        with _OPENING:
-            shared.users -= 1
-            if shared.users == 0:
-                del _OPEN[target]
-                shared.con.close()
 
 
 def ensure_prices(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -235,14 +195,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         schema.create(con)
         set_meta(con, LAYOUT_KEY, str(LAYOUT))
-        rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
-        version = hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
+        rows_view, view, version = _views()
         if meta(con, "view_version") != version:  # a new query replaces them
             con.execute(f"CREATE OR REPLACE VIEW usage_rows AS {rows_view}")
             con.execute(f"CREATE OR REPLACE VIEW costed_usage AS {view}")
             set_meta(con, "view_version", version)
     except duckdb.Error as exc:
         raise _unreadable(target, exc) from None
+
+
+def _views() -> tuple[str, str, str]:
+    """The `usage_rows` and `costed_usage` queries, and a hash of both (their version)."""
+    rows_view, view = usage_rows_view_sql(), queries.costed_usage_sql()
+    return rows_view, view, hashlib.sha256((rows_view + view).encode()).hexdigest()[:16]
 
 
 def _file_of(con: duckdb.DuckDBPyConnection) -> Path | None:

@@ -58,16 +58,16 @@ def store_session(
     try:
         con: Any = connect(path)
     except errors as exc:
-        raise StoreError(str(path), f"cannot be opened as a store ({_said(exc)})", remedy) from exc
+        raise StoreError(str(path), f"cannot be opened as a store ({said(exc)})", remedy) from exc
     try:
         yield con
     except errors as exc:
-        raise StoreError(str(path), f"cannot be used ({_said(exc)})", remedy) from exc
+        raise StoreError(str(path), f"cannot be used ({said(exc)})", remedy) from exc
     finally:
         con.close()
 
 
-def _said(exc: BaseException) -> str:
+def said(exc: BaseException) -> str:
     """The driver's first line, without its closing punctuation (StoreError adds a stop)."""
     lines = str(exc).strip().splitlines() or [type(exc).__name__]
     return lines[0].rstrip("!. ")

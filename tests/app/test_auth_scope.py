@@ -16,7 +16,7 @@ from app import state as S
 from app.auth_scope import scope, scope_key, scope_sql
 from app.reconcile_view import TEAMS_ONLY as RECONCILE_TEAMS_ONLY
 from pricing.catalog import Catalog
-from usage import store
+from usage import sessions, store
 from usage.daily import load_daily
 from usage.example import ensure_example
 
@@ -131,14 +131,14 @@ def test_a_team_limited_viewer_sees_only_that_team_on_actual_spend(usage_db, mon
 
 
 def test_two_sessions_of_the_shared_connection_are_scoped_apart(usage_db):
-    # The app reads through cursors of one shared connection per store (usage.store.session);
+    # The app reads through cursors of one shared connection per snapshot (sessions.reading);
     # the scope must stay on the cursor it was made on, or one person's teams would become
     # another's (or nobody's) while both pages run.
-    with store.session(usage_db) as limited, store.session(usage_db) as whole:
+    with sessions.reading(usage_db) as limited, sessions.reading(usage_db) as whole:
         scope(limited, (TEAM,), False)
         assert [t for (t,) in limited.sql(TEAMS_OF).fetchall()] == [TEAM]
         seen = {t for (t,) in whole.sql(TEAMS_OF).fetchall()}
         assert TEAM in seen and len(seen) > 2
         assert whole.execute("SELECT COUNT(api_key) FROM costed_usage").fetchone()[0] > 0
-    with store.session(usage_db) as later:  # a new session starts unscoped
+    with sessions.reading(usage_db) as later:  # a new session starts unscoped
         assert len({t for (t,) in later.sql(TEAMS_OF).fetchall()}) > 2

@@ -1,6 +1,8 @@
-"""Several people at once, in one process: sessions and threads read through cursors of the
-process's one connection while an import of a million rows runs (no lock error, no file
-handle conflict, each read a committed state), and two imports at once both land."""
+"""Several people at once, in one process: sessions and threads read the store's snapshot
+through cursors of the process's one connection to it while an import of a million rows runs
+(no lock error, no file handle conflict, each read a committed state), and two imports at once
+both land (the writer lock holds one while the other runs). Across processes:
+test_concurrency_processes.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from pricing.catalog import Catalog
 from tests.usage.ledger_fixtures import DAY, MODEL, costs_file, usage_file
-from usage import queries, store
+from usage import queries, sessions, store
 from usage.importer import import_file
 
 ROWS = 1_000_000
@@ -22,7 +24,7 @@ def catalog() -> Catalog:
     return Catalog.load()
 
 
-def _big_csv(path: Path, rows: int) -> Path:
+def big_csv(path: Path, rows: int) -> Path:
     """A generic CSV of `rows` gpt-4o requests, 1,000 input and 100 output tokens each, over
     the 28 first days of October 2026."""
     with path.open("w") as out:
@@ -35,18 +37,18 @@ def _big_csv(path: Path, rows: int) -> Path:
 
 def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp_path):
     db = tmp_path / "usage.duckdb"
-    with store.session(db) as con:  # a small import first: readers have something to read
+    with sessions.session(db) as con:  # a small import first: readers have something to read
         store.ensure_prices(con, catalog)  # (on Oct 31: it outranks none of the CSV's rows)
         usage = usage_file(tmp_path / "u.json", {DAY + 30 * 86_400: (1_000_000, 100_000, 2)})
         import_file(con, usage, catalog)
-    big = _big_csv(tmp_path / "big.csv", ROWS)
+    big = big_csv(tmp_path / "big.csv", ROWS)
     errors: list[BaseException] = []
     seen: list[float] = []
     done = threading.Event()
 
     def importer() -> None:
         try:
-            with store.session(db) as con:
+            with sessions.session(db) as con:
                 result = import_file(con, big, catalog)
             assert result.rows_added == ROWS
         except BaseException as exc:
@@ -58,7 +60,7 @@ def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp
         sql = queries.summary_sql(["provider"])
         try:
             while not done.is_set():
-                with store.session(db) as con:
+                with sessions.reading(db) as con:
                     tokens = con.execute(f"SELECT sum(total_tokens) FROM ({sql})").fetchall()
                 seen.append(tokens[0][0])
         except BaseException as exc:
@@ -74,10 +76,9 @@ def test_readers_see_committed_data_while_a_million_row_import_runs(catalog, tmp
     assert not errors, errors
     # every read saw a whole committed state: before the import, or after it
     assert seen and set(seen) <= {1_100_000, 1_100_000 + ROWS * 1_100}
-    with store.session(db) as con:
+    with sessions.reading(db) as con:
         assert con.execute("SELECT sum(total_tokens) FROM costed_usage").fetchall() == [
             (1_100_000 + ROWS * 1_100,)]  # fmt: skip
-    assert not store._OPEN  # the last session closed the connection: the CLI can open it
 
 
 def test_two_imports_at_once_both_land(catalog, tmp_path):
@@ -90,7 +91,7 @@ def test_two_imports_at_once_both_land(catalog, tmp_path):
 
     def one(path: Path) -> None:
         try:
-            with store.session(db) as con:
+            with sessions.session(db) as con:
                 results.append(import_file(con, path, catalog))
         except BaseException as exc:
             errors.append(exc)
@@ -102,7 +103,7 @@ def test_two_imports_at_once_both_land(catalog, tmp_path):
         thread.join(timeout=300)
     assert not errors, errors
     assert sorted(r.import_id for r in results) == [1, 2]
-    with store.session(db) as con:
+    with sessions.session(db) as con:
         statuses = con.execute("SELECT source_format, status FROM usage_ledger ORDER BY 1")
         assert statuses.fetchall() == [("openai_costs", "counts"),
                                        ("openai_usage", "counts_tokens")]  # fmt: skip

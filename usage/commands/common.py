@@ -14,11 +14,12 @@ import duckdb
 
 from foundation.cli import add_command, print_json
 from foundation.cli import options as opt
-from foundation.cli.store import store_session
+from foundation.cli.options import MEMORY_STORE
+from foundation.cli.store import check_store_file, said
 from foundation.csvfile import tuples_to_csv
-from foundation.errors import InputError
+from foundation.errors import InputError, StoreError
 from pricing.cli import add_prices_arg
-from usage import store
+from usage import sessions, store
 from usage.engines import setting
 
 DEFAULT_WORKLOAD = Path(__file__).resolve().parents[2] / "data/workloads/example_enterprise.csv"
@@ -59,10 +60,15 @@ def add_table_output(parser) -> None:
 
 
 @contextmanager
-def open_store(args) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The usage store for one command: checked, opened, always closed; a store that
-    cannot be opened or used is a StoreError (exit 4). A test may hand in `connection`.
-    With PLANNER_USAGE_URL naming an engine, that engine (usage.engines.setting)."""
+def open_store(args, job: str | None = None, *,
+               reads_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:  # fmt: skip
+    """The usage store for one command: checked, then opened, always closed; a store that
+    cannot be opened or used is a StoreError (exit 4). A command that only reads gets the
+    store's newest snapshot (the last committed data: it never waits for an import); any
+    other takes the writer lock (another import or change under way: it says on stderr whom
+    it waits for, and waits) and publishes the snapshot when done. `job` names the file an
+    import reads. A test may hand in `connection`. With PLANNER_USAGE_URL naming an
+    engine, that engine (usage.engines.setting)."""
     given = getattr(args, "connection", None)
     if given is not None:
         yield given
@@ -72,8 +78,20 @@ def open_store(args) -> Iterator[duckdb.DuckDBPyConnection]:
             yield con
         return
     path = Path(args.db) if args.db else store.default_db_path()
-    with store_session(path, store.connect, errors=(duckdb.Error,), remedy=STORE_REMEDY) as con:
-        yield con
+    check_store_file(path)
+    if reads_only and str(path) != MEMORY_STORE:
+        opened = sessions.reading(path)
+    else:
+        opened = sessions.session(path, job=job, waiting=_say)
+    try:
+        with opened as con:
+            yield con
+    except duckdb.Error as exc:
+        raise StoreError(str(path), f"cannot be used ({said(exc)})", STORE_REMEDY) from exc
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def last_day(con) -> date:

@@ -129,7 +129,7 @@ def register(sub) -> None:
 def run_value(args) -> int:
     outcomes = _outcomes(args.outcomes) if args.outcomes else None
     typed = load_workload(args.workload) if args.workload else None
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         kept = None if outcomes else _in_force(con, "outcomes", "--outcomes")
         spend = monthly_spend(con)
     if kept:
@@ -149,7 +149,7 @@ def run_value(args) -> int:
 
 
 def run_spikes(args) -> int:
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         grain = ("hour" if has_hours(con) else "day") if args.grain == "auto" else args.grain
         found = find_spikes(con, args.by, since=args.since, grain=grain, limit=args.limit)
     if args.json:
@@ -161,7 +161,7 @@ def run_spikes(args) -> int:
 
 def run_budgets(args) -> int:
     budgets = _budgets(args.budgets) if args.budgets else None
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         kept = None if budgets else _in_force(con, "budgets", "--budgets")
         if kept:
             budgets = parse_budgets(kept[1], kept[0], format_of(kept[0]))
@@ -181,7 +181,7 @@ def run_alerts(args) -> int:
     budgets = _budgets(args.budgets) if args.budgets else Budgets()
     outcomes = _outcomes(args.outcomes) if args.outcomes else Outcomes()
     commitments = _commitments(args.commitments) if args.commitments else Commitments()
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         if not args.commitments:  # the version saved on the Data page or Actual spend, if any
             commitments = _commitments_in_force(con)
         last = last_day(con)

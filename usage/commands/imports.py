@@ -4,6 +4,7 @@ of one usage, replace the attribution `rules` and the `models` mapping."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from foundation.cli import EXIT_BAD_INPUT, EXIT_OK, print_json
@@ -75,7 +76,7 @@ def run_import(args) -> int:
     catalog = load_catalog(args)
     results, failed = [], False
     for path in args.files:
-        with open_store(args) as con:
+        with open_store(args, job=Path(path).name) as con:
             try:
                 results.append(import_file(con, path, catalog, args.format))
                 record_command("import usage", str(path), None, _import_line(results[-1]))
@@ -199,7 +200,7 @@ def run_reconcile(args) -> int:
 
 def run_settings(args) -> int:
     """The version in force of each setting (or every version of one, newest first)."""
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         if args.history:
             found = settings.setting_history(con, args.history)
         else:

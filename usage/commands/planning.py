@@ -98,7 +98,7 @@ def run_quality(args) -> int:
 
 
 def run_pva(args) -> int:
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         month = args.month or last_full_month(con)
     if month is None:
         raise InputError("usage store", "holds no usage yet; import some first")
@@ -109,7 +109,7 @@ def run_pva(args) -> int:
             f"no feasible plan to compare actuals with: {plan.diagnosis.summary}", file=sys.stderr
         )
         return EXIT_INFEASIBLE
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         result = plan_vs_actual(con, plan, catalog, month)
     if args.json:
         print_json(
@@ -138,7 +138,7 @@ def solve_plan(args, catalog: Catalog) -> Plan:
 
 def run_workload(args) -> int:
     typed = load_workload(args.workload)
-    with open_store(args) as con:
+    with open_store(args, reads_only=True) as con:
         measured = measure(con, typed)
     if measured.workload is None:
         raise InputError("usage store", "has no usage with a task class the workload knows")
