@@ -16,6 +16,8 @@ change to the audit trail.
 
 from __future__ import annotations
 
+import functools
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -51,10 +53,25 @@ SIGN_IN_OFF = (
 def sign_in_configured() -> bool:
     """Whether secrets.toml has an [auth] section (Streamlit's own sign-in settings)."""
     secrets = st.secrets
+    if getattr(secrets, "_secrets", None) is None and not _a_secrets_path_exists():
+        # No file to read: Streamlit would look for one again under a lock on every run of
+        # every session (13.5 % of a server under 20 sessions), and find none.
+        return False
     try:
         return bool(secrets.load_if_toml_exists() and secrets.get("auth"))
     except Exception:  # an unreadable secrets file is no configuration: Streamlit logs it
         return False
+
+
+@functools.cache
+def _secrets_paths() -> tuple[str, ...]:
+    """Where Streamlit looks for secrets.toml (its `secrets.files` option, set at start)."""
+    return tuple(st.get_option("secrets.files"))
+
+
+def _a_secrets_path_exists() -> bool:
+    """Whether a secrets file or folder is at one of those paths now (a stat each)."""
+    return any(os.path.exists(path) for path in _secrets_paths())
 
 
 def access_config() -> AccessConfig:
