@@ -36,6 +36,24 @@ def csv_header(data: bytes) -> list[str]:
         return []
 
 
+def read_text_columns(data: bytes, names: list[str]) -> pa.Table:
+    """A CSV body (header first) as a table of text columns named `names`. Only an empty
+    cell is None (the field's default): "NA", "N/A", "NULL" and "NaN" are text, so a team
+    named NA keeps its name and a number cell holding one is a located error, not a silent
+    0. Raises Arrow's errors for a body it cannot split."""
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+    )
+
+
 def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], int, int]:
     """Every column of a CSV file as text (None for an empty cell), the row count, and the
     file line of the first data row (after any leading `#` comment lines and the header).
@@ -51,20 +69,7 @@ def read_csv_columns(data: bytes, source: str) -> tuple[dict[str, list[str]], in
     if duplicated:
         raise InputError(source, "header names a column twice", field=duplicated[0])
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                # Only an empty cell is None (the field's default): "NA", "N/A", "NULL" and
-                # "NaN" are text, so a team named NA keeps its name and a number cell
-                # holding one is a located error, not a silent 0.
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        )
+        table = read_text_columns(data, names)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
         raise csv_problem(data, source, skipped, exc) from None
     columns = {n.strip(): table.column(n).to_pylist() for n in names}

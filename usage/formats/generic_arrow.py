@@ -21,15 +21,13 @@ The forms taken here:
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from foundation.inputs import MAX_MAGNITUDE, MAX_TEXT
-from usage.formats.common import csv_header
+from usage.formats.common import csv_header, read_text_columns
 from usage.rows import COLUMNS, FIRST_YEAR, LAST_YEAR, skip_comments
 
 # RE2 spellings of usage.rows.INVISIBLE, and of the white space pydantic strips (Unicode
@@ -69,18 +67,7 @@ def read_table(data: bytes) -> pa.Table | None:
     if not names or len(set(names)) != len(names) or not {"timestamp", "model"} <= set(names):
         return None
     try:
-        raw = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        )
-        return _store_table(raw)
+        return _store_table(read_text_columns(body, names))
     except (NotTaken, pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
 
