@@ -13,8 +13,9 @@ and opened for its owner and admins only. The store writes each change to the au
 
 from __future__ import annotations
 
+import functools
 import zlib
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import pandas as pd
@@ -73,11 +74,27 @@ def may_change(identity: Identity, entry) -> bool:
 
 
 def entries() -> list:
+    """The scenarios this person may open. Right after this session changed the list it is
+    read from the store itself: another session may have filled the shared list between
+    the change and its clearing, and this page would show that list until its next run."""
+    if st.session_state.pop(S.SHARED_CHANGED, False):
+        return _store(database_url()).entries(visible_to(auth.current()))
     return _entries(database_url(), visible_to(auth.current()))
 
 
-def _changed() -> None:
-    _entries.clear()
+def _changing(action: Callable[[], None]) -> Callable[[], None]:
+    """A button's callback that writes the list, then clears the shared copy (after the
+    write: a copy filled before it is dropped) and has this session read afresh."""
+
+    @functools.wraps(action)
+    def run() -> None:
+        try:
+            action()
+        finally:
+            _entries.clear()
+            st.session_state[S.SHARED_CHANGED] = True
+
+    return run
 
 
 def slider_defaults(ss: MutableMapping[str, Any]) -> dict[str, float]:
@@ -156,9 +173,9 @@ def refusal(action: str, exc: Exception) -> str:
 # -- actions (button callbacks) -------------------------------------------------------------
 
 
+@_changing
 def _save() -> None:
     ss = st.session_state
-    _changed()
     try:
         identity = auth.require(Action.SAVE_SCENARIO)
         author = identity.who if identity.signed_in else ss.get(S.SHARED_AUTHOR, "")
@@ -200,9 +217,9 @@ def _open() -> None:
         open_scenario(ss, ss[S.SHARED_PICK])
 
 
+@_changing
 def _rename() -> None:
     ss = st.session_state
-    _changed()
     pick = ss.get(S.SHARED_PICK) or ""
     try:
         identity = changer(pick, "rename")
@@ -218,9 +235,9 @@ def _rename() -> None:
     ss[S.SHARED_NOTE] = "Renamed."
 
 
+@_changing
 def _delete() -> None:
     ss = st.session_state
-    _changed()
     pick = ss.get(S.SHARED_PICK) or ""
     try:
         identity = changer(pick, "delete")

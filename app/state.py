@@ -121,6 +121,7 @@ SHARED_NOTE = "shared_note"  # what the last store action did
 SHARED_ERROR = "shared_error"  # why the last store action failed, or None
 SHARED_VERSIONS = "shared_versions"  # scenario id -> the version this session last read
 SHARED_PRIVATE = "shared_private"  # save the view as private (its owner and admins only)
+SHARED_CHANGED = "shared_changed"  # this session just changed the list: read it afresh once
 PLAN_CONTEXT = "_plan_context"  # this run's PlanContext (the router's sidebar), or None
 BUDGET_TYPED = "budget_typed"  # the budget as typed in the number box beside the slider
 

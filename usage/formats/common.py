@@ -36,6 +36,14 @@ def csv_header(data: bytes) -> list[str]:
         return []
 
 
+def tag_list(text: str | None, separator: str = ";") -> str | None:
+    """Tags stored as ",a,b," so that a rule matches one whole tag."""
+    if not text:
+        return None
+    tags = [t.strip() for t in text.split(separator) if t.strip()]
+    return "," + ",".join(tags) + "," if tags else None
+
+
 def read_text_columns(data: bytes, names: list[str]) -> pa.Table:
     """A CSV body (header first) as a table of text columns named `names`. Only an empty
     cell is None (the field's default): "NA", "N/A", "NULL" and "NaN" are text, so a team

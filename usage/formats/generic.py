@@ -32,7 +32,7 @@ from pydantic import Field
 
 from foundation.inputs import Count, Usd
 from usage.formats import generic_arrow
-from usage.formats.common import checked_csv, csv_header
+from usage.formats.common import checked_csv, csv_header, tag_list
 from usage.rows import (
     ExportRecord,
     ExportText,
@@ -70,14 +70,6 @@ class GenericRow(ExportRecord):
 def detect(data: bytes, file_name: str) -> bool:
     header = set(csv_header(data))
     return header >= REQUIRED and bool(header & {"input_tokens", "output_tokens"})
-
-
-def tag_list(text: str | None, separator: str = ";") -> str | None:
-    """Tags stored as ",a,b," so that a rule matches one whole tag."""
-    if not text:
-        return None
-    tags = [t.strip() for t in text.split(separator) if t.strip()]
-    return "," + ",".join(tags) + "," if tags else None
 
 
 def parse(data: bytes, source: str) -> Parsed:

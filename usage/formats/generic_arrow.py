@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from foundation.inputs import MAX_MAGNITUDE, MAX_TEXT
-from usage.formats.common import csv_header, read_text_columns
+from usage.formats.common import csv_header, read_text_columns, tag_list
 from usage.rows import COLUMNS, FIRST_YEAR, LAST_YEAR, skip_comments
 
 # RE2 spellings of usage.rows.INVISIBLE, and of the white space pydantic strips (Unicode
@@ -122,9 +122,7 @@ def _text(column: pa.ChunkedArray, limit: int, required: bool = False) -> pa.Chu
 
 
 def _tags(column: pa.ChunkedArray) -> pa.Array:
-    """`generic.tag_list` of each distinct cell (few: tags repeat), taken back to the rows."""
-    from usage.formats.generic import tag_list
-
+    """`tag_list` of each distinct cell (few: tags repeat), taken back to the rows."""
     _text(column, 2_000)
     coded = column.combine_chunks().dictionary_encode()
     lists = pa.array([tag_list(t) for t in coded.dictionary.to_pylist()], pa.string())

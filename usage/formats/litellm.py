@@ -15,8 +15,7 @@ from pydantic import Field
 
 from foundation.errors import InputError
 from foundation.inputs import Count, SignedUsd, parse_record
-from usage.formats.common import checked_csv, csv_header, row_dicts
-from usage.formats.generic import tag_list
+from usage.formats.common import checked_csv, csv_header, row_dicts, tag_list
 from usage.rows import (
     ExportRecord,
     ExportText,
