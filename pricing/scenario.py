@@ -10,22 +10,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from pricing.costing import RATE_FIELDS
 from pricing.schema import LongContextTier, ModelPrices, TokenPrices
 
 if TYPE_CHECKING:
     from pricing.catalog import Quote
 
 # Every price of a price set: a discount or rise scales them all, request fees included.
-PRICE_FIELDS = (
-    "input_per_mtok",
-    "output_per_mtok",
-    "cached_input_per_mtok",
-    "cache_write_per_mtok",
-    "audio_input_per_mtok",
-    "audio_output_per_mtok",
-    "cache_write_1h_per_mtok",
-    "per_thousand_requests",
-)
+PRICE_FIELDS = RATE_FIELDS
 
 
 MAX_MULTIPLIER = Decimal(1_000)  # a price rise of 99,900 %: beyond any negotiation
