@@ -11,7 +11,6 @@ days an import or a removal touches.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import hashlib
 import threading
@@ -61,7 +60,7 @@ STAGED: contextvars.ContextVar[tuple[Callable[[int], None], ...]] = contextvars.
 )
 
 
-@contextlib.contextmanager
+@contextmanager
 def on_staged(hook: Callable[[int], None]) -> Iterator[None]:
     """Call `hook(rows staged so far)` after each part staged by imports in this context
     (the innermost hook first)."""

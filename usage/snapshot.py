@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import getpass
 import json
 import os
 import shutil
@@ -37,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from usage.settings import current_user
 
 KEEP = 2  # snapshots kept: the one in force and the one before (readers may still open it)
 PROGRESS_EVERY_S = 1.0  # how often an import rewrites its marker with the rows so far
@@ -162,10 +163,8 @@ class Marker:
 
 
 def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid {os.getuid()}"
+    """The command line's "who" (`usage.settings.current_user`), or the uid it has no name for."""
+    return current_user() or f"uid {os.getuid()}"
 
 
 # -- snapshots -------------------------------------------------------------------------------
