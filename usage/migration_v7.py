@@ -11,8 +11,8 @@ import pyarrow as pa
 
 from usage.schema import set_meta
 
-# Frozen copies of layout 6's names (usage.migrations has the same), so this step never
-# changes with them.
+# Frozen copies of layout 6's names (usage.migrations reads them from here), so the
+# migration steps never change with the current layout.
 VALUE_COLUMNS = (
     "ts, raw_model, provider_hint, project, user_id, api_key, workspace, team, tags, "
     "task_class, service_tier, batch, long_context, requests, input_tokens, "

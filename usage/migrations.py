@@ -36,32 +36,20 @@ from collections.abc import Callable
 
 import duckdb
 
-from usage.migration_v7 import v6_to_v7
+# The frozen names of the earlier layouts' columns, kept once, in the layout-6 step: the
+# stored values of a row in the order the import hashed them (rows.COLUMN_NAMES without
+# natural_key; unchanged from layout 1 to 4), the attribute columns, the DDL of a row's
+# values, of the rollup sums and of the rate columns, and a key's occurrence number.
+from usage.migration_v7 import (
+    ATTRIBUTE_COLUMNS,
+    OCCURRENCE,
+    RATES_DDL,
+    ROLLUP_SUMS_DDL,
+    ROW_VALUES_DDL,
+    VALUE_COLUMNS,
+    v6_to_v7,
+)
 from usage.schema import LAYOUT, LAYOUT_KEY, set_meta, transaction
-
-# The stored values of a row, in the order the import hashed them (rows.COLUMN_NAMES
-# without natural_key; unchanged from layout 1 to 4).
-VALUE_COLUMNS = (
-    "ts, raw_model, provider_hint, project, user_id, api_key, workspace, team, tags, "
-    "task_class, service_tier, batch, long_context, requests, input_tokens, "
-    "cached_input_tokens, cache_write_tokens, output_tokens, billed_cost_usd"
-)
-ATTRIBUTE_COLUMNS = "project, user_id, api_key, workspace, team, tags, task_class"
-ROW_VALUES_DDL = """ts TIMESTAMP NOT NULL,
-    raw_model VARCHAR NOT NULL, provider_hint VARCHAR NOT NULL, project VARCHAR,
-    user_id VARCHAR, api_key VARCHAR, workspace VARCHAR, team VARCHAR, tags VARCHAR,
-    task_class VARCHAR, service_tier VARCHAR,
-    batch BOOLEAN NOT NULL, long_context BOOLEAN NOT NULL, requests DOUBLE NOT NULL,
-    input_tokens DOUBLE NOT NULL, cached_input_tokens DOUBLE NOT NULL,
-    cache_write_tokens DOUBLE NOT NULL, output_tokens DOUBLE NOT NULL,
-    billed_cost_usd DOUBLE"""
-ROLLUP_SUMS_DDL = """row_count BIGINT, requests DOUBLE, input_tokens DOUBLE,
-    cached_input_tokens DOUBLE, cache_write_tokens DOUBLE, output_tokens DOUBLE,
-    billed_cost_usd DOUBLE"""
-RATES_DDL = ", ".join(
-    f"{s}_{k} DOUBLE" for s in ("std", "bat", "lc", "lcb") for k in ("in", "out", "cr", "cw")
-)
-OCCURRENCE = "CAST(regexp_extract(natural_key, '#([0-9]+)$', 1) AS BIGINT)"
 
 
 def _usage_rows_ddl(name: str, key_type: str) -> str:
